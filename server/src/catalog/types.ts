@@ -1,0 +1,42 @@
+/** Wire format a provider speaks. Vendor differences are data on ProviderSpec, never branches. */
+export type ApiFormat = 'openai' | 'anthropic';
+
+/** Client-facing (and upstream) API surfaces. */
+export type Surface = 'chat' | 'responses' | 'messages';
+
+export type Modality = 'text' | 'image' | 'audio' | 'video' | 'pdf';
+
+export type AuthStyle = 'bearer' | 'x-api-key';
+
+export interface ProviderSpec {
+  id: string;
+  name: string;
+  /** Includes the version path (https://api.openai.com/v1); the gateway appends /chat/completions etc. */
+  baseUrl: string;
+  apiFormat: ApiFormat;
+  authStyle: AuthStyle;
+  /** Sent on every request to this provider (e.g. anthropic-version). */
+  fixedHeaders: Record<string, string>;
+  /** Native surfaces the provider serves (an OpenAI-format vendor may lack /responses). */
+  surfaces: Surface[];
+  /** Body parameters this provider rejects and the gateway removes before sending. */
+  stripParams: string[];
+  /** Whether an OpenAI-format stream honours stream_options.include_usage. */
+  supportsStreamUsage: boolean;
+  /** Environment variable holding the operator's credential for gateway inference, if any. */
+  gatewayCredentialEnv?: 'MANAGED_OPENAI_API_KEY' | 'MANAGED_ANTHROPIC_API_KEY';
+  docsUrl?: string;
+}
+
+export interface ModelSpec {
+  /** Upstream model id, exactly as the provider expects it. */
+  id: string;
+  provider: string;
+  displayName: string;
+  contextWindow: number;
+  maxOutputTokens: number;
+  modalities: { input: Modality[]; output: Modality[] };
+  /** USD per million tokens, exact decimal strings. */
+  inputPriceUsdPerMTok: string;
+  outputPriceUsdPerMTok: string;
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { BUILT_IN_PROVIDERS } from './catalog/providers.js';
+
+/** The only reader of process.env. Everything else receives a frozen Config. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** base64 32-byte master key; undefined in embedded mode until generated into dataDir. */
+  secretKey: string | undefined;
+  /** Previous master keys still accepted for decryption during rotation. */
+  previousSecretKeys: string[];
+  providerBaseUrlOverrides: Readonly<Record<string, string>>;
+  managedKeys: Readonly<Record<'MANAGED_OPENAI_API_KEY' | 'MANAGED_ANTHROPIC_API_KEY', string | undefined>>;
+  customProviderAllowPrivate: string[];
+  payments: 'manual' | 'stripe';
+  stripeSecretKey: string | undefined;
+  stripeWebhookSecret: string | undefined;
+  publicUrl: string | undefined;
+  authRateLimitPerMinute: number;
+  accessKeyRateLimitPerMinute: number;
+  maxRequestBodyBytes: number;
+  maxResponseBodyBytes: number;
+  logLevel: string;
+  production: boolean;
+  graphqlIntrospection: boolean;
+  serveWeb: boolean;
+  webDistDir: string;
+  instanceId: string;
+  shutdownGraceMs: number;
+  /** Honour X-Forwarded-For (behind a load balancer) for client IPs. */
+  trustProxy: boolean;
+}
+
+const intFrom = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const boolFrom = (def: boolean) =>
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const EnvSchema = z.object({
+  PORT: intFrom(8080, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  SECRET_KEY: z.string().optional(),
+  PREVIOUS_SECRET_KEYS: z.string().optional(),
+  CUSTOM_PROVIDER_ALLOW_PRIVATE: z.string().optional(),
+  PAYMENTS: z.enum(['manual', 'stripe']).default('manual'),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
+  ACCESS_KEY_RATE_LIMIT_PER_MINUTE: intFrom(6000, 1),
+  MAX_REQUEST_BODY_BYTES: intFrom(20 * 1024 * 1024, 1024),
+  MAX_RESPONSE_BODY_BYTES: intFrom(64 * 1024 * 1024, 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  SERVE_WEB: boolFrom(true),
+  WEB_DIST_DIR: z.string().optional(),
+  INSTANCE_ID: z.string().optional(),
+  SHUTDOWN_GRACE_MS: intFrom(15_000, 0),
+  TRUST_PROXY: boolFrom(false),
+});
+
+export class ConfigError extends Error {}
+
+function decodeKey(name: string, value: string): string {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 32) {
+    throw new ConfigError(`${name} must be 32 bytes encoded as base64 (got ${bytes.length} bytes).`);
+  }
+  return value;
+}
+
+function readBaseUrlOverrides(env: NodeJS.ProcessEnv): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const provider of BUILT_IN_PROVIDERS) {
+    const name = `PROVIDER_BASE_URL_${provider.id.toUpperCase().replace(/[.-]/g, '_')}`;
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const parsed = z.string().url().safeParse(value);
+    if (!parsed.success || !/^https?:$/.test(new URL(value).protocol)) {
+      throw new ConfigError(`${name} must be an http(s) URL.`);
+    }
+    overrides[provider.id] = value.replace(/\/+$/, '');
+  }
+  return overrides;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  if (e.DATABASE_URL && !e.SECRET_KEY) {
+    throw new ConfigError('SECRET_KEY (32 bytes, base64) is required when DATABASE_URL is set.');
+  }
+  if (e.PAYMENTS === 'stripe' && (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET)) {
+    throw new ConfigError('PAYMENTS=stripe requires STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.');
+  }
+  const production = e.NODE_ENV === 'production';
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.DATA_DIR),
+    secretKey: e.SECRET_KEY === undefined ? undefined : decodeKey('SECRET_KEY', e.SECRET_KEY),
+    previousSecretKeys: splitList(e.PREVIOUS_SECRET_KEYS).map((k) => decodeKey('PREVIOUS_SECRET_KEYS', k)),
+    providerBaseUrlOverrides: Object.freeze(readBaseUrlOverrides(env)),
+    managedKeys: Object.freeze({
+      MANAGED_OPENAI_API_KEY: env.MANAGED_OPENAI_API_KEY || undefined,
+      MANAGED_ANTHROPIC_API_KEY: env.MANAGED_ANTHROPIC_API_KEY || undefined,
+    }),
+    customProviderAllowPrivate: splitList(e.CUSTOM_PROVIDER_ALLOW_PRIVATE),
+    payments: e.PAYMENTS,
+    stripeSecretKey: e.STRIPE_SECRET_KEY,
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    publicUrl: e.PUBLIC_URL,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    accessKeyRateLimitPerMinute: e.ACCESS_KEY_RATE_LIMIT_PER_MINUTE,
+    maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+    maxResponseBodyBytes: e.MAX_RESPONSE_BODY_BYTES,
+    logLevel: e.LOG_LEVEL,
+    production,
+    graphqlIntrospection: e.GRAPHQL_INTROSPECTION === undefined ? !production : e.GRAPHQL_INTROSPECTION === 'true',
+    serveWeb: e.SERVE_WEB,
+    webDistDir: resolve(e.WEB_DIST_DIR ?? 'web/dist'),
+    instanceId: e.INSTANCE_ID ?? randomUUID(),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    trustProxy: e.TRUST_PROXY,
+  };
+  return Object.freeze(config);
+}

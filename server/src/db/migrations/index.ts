@@ -1,0 +1,5 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125161107 } from './Migration20261125161107.js';
+
+/** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
+export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261125161107', class: Migration20261125161107 }];

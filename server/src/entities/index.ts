@@ -1,0 +1,28 @@
+import { Account } from './account.entity.js';
+import { Session } from './session.entity.js';
+import { ApiKey } from './api-key.entity.js';
+import { AccessKeyConfiguration } from './access-key-configuration.entity.js';
+import { AccessKey } from './access-key.entity.js';
+import { ProviderKey } from './provider-key.entity.js';
+import { CustomProvider } from './custom-provider.entity.js';
+import { UsageEvent } from './usage-event.entity.js';
+
+export * from './account.entity.js';
+export * from './session.entity.js';
+export * from './api-key.entity.js';
+export * from './access-key-configuration.entity.js';
+export * from './access-key.entity.js';
+export * from './provider-key.entity.js';
+export * from './custom-provider.entity.js';
+export * from './usage-event.entity.js';
+
+export const ALL_ENTITIES = [
+  Account,
+  Session,
+  ApiKey,
+  AccessKeyConfiguration,
+  AccessKey,
+  ProviderKey,
+  CustomProvider,
+  UsageEvent,
+];

@@ -1,0 +1,48 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export interface UsageAttemptRecord {
+  provider: string;
+  model: string;
+  providerKeyId: string | null;
+  keySource: 'user' | 'gateway' | 'none';
+  status: number | null;
+  error: string | null;
+  latencyMs: number;
+}
+
+/**
+ * One per /v1 request: metadata and each attempt, never bodies. Written in batches off the
+ * request path, so account and access key are plain ids (the key may be revoked meanwhile).
+ */
+export const UsageEvent = defineEntity({
+  name: 'UsageEvent',
+  properties: {
+    id: p.uuid().primary(),
+    requestId: p.string().length(64).unique(),
+    accountId: p.uuid(),
+    accessKeyId: p.uuid(),
+    endpoint: p.string().length(64),
+    provider: p.string().length(64).nullable(),
+    model: p.string().length(256).nullable(),
+    status: p.integer(),
+    streamed: p.boolean(),
+    inputTokens: p.integer(),
+    outputTokens: p.integer(),
+    tokensEstimated: p.boolean(),
+    latencyMs: p.integer(),
+    keySource: p.string().length(16).nullable(),
+    providerKeyId: p.uuid().nullable(),
+    /** nano-USD (1e-9) as integer strings. */
+    feeNano: p.bigint('string').default('0'),
+    upstreamCostNano: p.bigint('string').default('0'),
+    totalCostNano: p.bigint('string').default('0'),
+    errorCode: p.string().length(64).nullable(),
+    attempts: p.json<UsageAttemptRecord[]>(),
+    createdAt: p.datetime(),
+  },
+  indexes: [
+    { properties: ['accountId', 'createdAt'] },
+    { properties: ['accountId', 'accessKeyId', 'createdAt'] },
+  ],
+});
+export type IUsageEvent = InferEntity<typeof UsageEvent>;

@@ -1,0 +1,28 @@
+import { AppError } from './app-error.js';
+import type { FailureClass } from './failure-class.js';
+
+/** One failed attempt against one provider credential, as recorded and reported. */
+export interface UpstreamFailure {
+  failureClass: FailureClass;
+  /** Upstream HTTP status, when a response arrived. */
+  status?: number;
+  /** Vendor error code/type (e.g. `rate_limit_exceeded`, `overloaded_error`) or undici code. */
+  vendorCode?: string;
+  /** Human-readable reason, safe to show (never contains credentials). */
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+export interface AttemptSummary {
+  provider: string;
+  model: string;
+  error: string;
+}
+
+/** Every candidate failed (`upstream_failed`, 502). */
+export class UpstreamFailedError extends AppError {
+  constructor(attempts: AttemptSummary[]) {
+    const list = attempts.map((a, i) => `#${i + 1} ${a.provider}:${a.model}: ${a.error}`).join('; ');
+    super('upstream_failed', 502, `All upstream attempts failed. ${list}`.trim());
+  }
+}

@@ -1,0 +1,72 @@
+import type { ApiFormat, AuthStyle, Surface } from '../../catalog/types.js';
+import type { UpstreamFailure } from '../../errors/upstream-error.js';
+import type { SseEvent } from '../sse.js';
+
+/** What an adapter needs to know about the provider serving an attempt (built-in or custom). */
+export interface ProviderEndpoint {
+  id: string;
+  /** Includes version path and may carry a query string, which is kept. */
+  baseUrl: string;
+  apiFormat: ApiFormat;
+  authStyle: AuthStyle;
+  fixedHeaders: Record<string, string>;
+  stripParams: string[];
+  supportsStreamUsage: boolean;
+}
+
+export interface BuildRequestInput {
+  endpoint: ProviderEndpoint;
+  /** Upstream model id. */
+  model: string;
+  /** Provider credential, or null for an unauthenticated custom provider. */
+  credential: string | null;
+  /** Client body already in this adapter's format (translated if needed), gateway-only fields removed. */
+  body: Record<string, unknown>;
+  stream: boolean;
+  /** Client headers worth forwarding (anthropic-version, anthropic-beta, openai-beta …), lower-case names. */
+  forwardHeaders: Record<string, string>;
+}
+
+export interface BuiltRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** The adapter asked the upstream for stream usage the client did not request; hide that chunk. */
+  injectedStreamUsage: boolean;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface StreamObservation {
+  /** This event carries content or metadata a client must see (not a keep-alive/comment). */
+  meaningful: boolean;
+  /** In-band error frame (e.g. a 200 stream whose first frame is an error). */
+  error?: UpstreamFailure;
+  /** Do not forward this event (the usage-only chunk the client did not ask for). */
+  drop: boolean;
+  /** Terminal event ([DONE], message_stop, response.completed). */
+  done: boolean;
+}
+
+export interface StreamObserver {
+  observe(event: SseEvent): StreamObservation;
+  /** Usage reported so far by the stream, if any. */
+  usage(): TokenUsage | undefined;
+  /** Text generated so far (for a tiktoken estimate when usage is missing). */
+  outputText(): string;
+}
+
+/** One per wire surface; no I/O, no retries, nothing vendor-specific. */
+export interface WireAdapter {
+  surface: Surface;
+  format: ApiFormat;
+  /** Path appended to the provider base URL (before its query string). */
+  path: string;
+  buildRequest(input: BuildRequestInput): BuiltRequest;
+  readUsage(json: unknown): TokenUsage | undefined;
+  observeStream(options: { hideUsageChunk: boolean }): StreamObserver;
+  parseError(status: number, headers: Record<string, string | string[] | undefined>, body: string): UpstreamFailure;
+}

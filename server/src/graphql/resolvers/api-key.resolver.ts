@@ -1,0 +1,26 @@
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import * as apiKeys from '../../services/api-keys.js';
+import { callerOf, type Context } from '../context.js';
+import { ApiKey, ApiKeyConnection, CreateApiKeyInput, CreatedApiKey } from '../types/api-key.type.js';
+import { PageArgs, type Page } from '../types/connection.type.js';
+
+@Authorized()
+@Resolver(() => ApiKey)
+export class ApiKeyResolver {
+  @Query(() => ApiKeyConnection, { description: 'Active (unrevoked) API keys, newest first.' })
+  async apiKeys(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<ApiKey>> {
+    const page = await apiKeys.listApiKeys(ctx.em, callerOf(ctx).accountId, args);
+    return { nodes: page.nodes.map(ApiKey.from), pageInfo: page.pageInfo };
+  }
+
+  @Mutation(() => CreatedApiKey)
+  async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreatedApiKey> {
+    const { apiKey, token } = await apiKeys.createApiKey(ctx.em, callerOf(ctx).accountId, input);
+    return { apiKey: ApiKey.from(apiKey), token };
+  }
+
+  @Mutation(() => Boolean)
+  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    return apiKeys.revokeApiKey(ctx.em, callerOf(ctx).accountId, id);
+  }
+}

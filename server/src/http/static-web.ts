@@ -1,0 +1,42 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Middleware } from 'koa';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Serves the built SPA; unknown paths fall back to index.html so client-side routes reload. */
+export function staticWeb(root: string): Middleware {
+  const index = join(root, 'index.html');
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.path.startsWith('/v1/') || ctx.path === '/v1' || ctx.path === '/graphql') return next();
+    let rel: string;
+    try {
+      rel = normalize(decodeURIComponent(ctx.path)).replace(/^([/\\])+/, '');
+    } catch {
+      return next();
+    }
+    const candidate = join(root, rel);
+    const inside = candidate === root || candidate.startsWith(root + sep);
+    let file = inside && rel && existsSync(candidate) && statSync(candidate).isFile() ? candidate : undefined;
+    if (!file) {
+      if (extname(rel) !== '' || !existsSync(index)) return next();
+      file = index;
+    }
+    ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
+    ctx.set('cache-control', file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    ctx.set('x-content-type-options', 'nosniff');
+    ctx.body = createReadStream(file);
+  };
+}

@@ -1,0 +1,50 @@
+import { Counter, Histogram, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per server instance (tests start several in one process). */
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'route' | 'method' | 'status'>;
+  httpDuration: Histogram<'route' | 'method' | 'status'>;
+  upstreamAttempts: Counter<'provider' | 'outcome'>;
+  openStreams: Gauge;
+  usageEventsWritten: Counter;
+  usageEventsDropped: Counter;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'gateway_http_requests_total',
+      help: 'HTTP requests by route, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'gateway_http_request_duration_seconds',
+      help: 'HTTP request latency (to the last byte) by route, method and status',
+      labelNames: ['route', 'method', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    upstreamAttempts: new Counter({
+      name: 'gateway_upstream_attempts_total',
+      help: 'Upstream attempts by provider and outcome (ok or failure class)',
+      labelNames: ['provider', 'outcome'],
+      registers: [registry],
+    }),
+    openStreams: new Gauge({ name: 'gateway_open_streams', help: 'SSE responses in progress', registers: [registry] }),
+    usageEventsWritten: new Counter({
+      name: 'gateway_usage_events_written_total',
+      help: 'Usage events persisted',
+      registers: [registry],
+    }),
+    usageEventsDropped: new Counter({
+      name: 'gateway_usage_events_failed_total',
+      help: 'Usage event batch writes that failed and were retried',
+      registers: [registry],
+    }),
+  };
+}

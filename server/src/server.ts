@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { openOrm, migrateUp } from './db/orm.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { loadOrCreateMasterKey } from './services/master-key.js';
+import { buildServices, type Services } from './services.js';
+import { createApp } from './app.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  httpServer: Server;
+  /** Stops accepting, drains in-flight requests up to the grace period, flushes, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  let embedded: EmbeddedDatabase | undefined;
+  let clientUrl = config.databaseUrl;
+  if (!clientUrl) {
+    embedded = await startEmbeddedDatabase(config.dataDir);
+    clientUrl = embedded.clientUrl;
+    logger.info({ dataDir: config.dataDir }, 'using the embedded database (set DATABASE_URL for PostgreSQL)');
+  }
+  const orm = await openOrm({ clientUrl, poolMax: embedded ? embedded.maxConnections : 10 });
+  await migrateUp(orm);
+
+  const masterKey = config.secretKey ?? loadOrCreateMasterKey(config.dataDir, logger);
+  const services = buildServices({ config, logger, orm, metrics: createMetrics(), masterKey });
+  const gateway = await createApp(services);
+
+  // Koa snapshots its middleware in callback(): create the server first, attach the handler last.
+  const httpServer = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 });
+  httpServer.on('request', gateway.app.callback());
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url }, 'gateway listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      httpServer.close();
+      httpServer.closeIdleConnections();
+      const deadline = Date.now() + config.shutdownGraceMs;
+      while (Date.now() < deadline && (await connectionCount(httpServer)) > 0) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      httpServer.closeAllConnections();
+      await gateway.stop();
+      await orm.close(true);
+      await embedded?.stop();
+    })());
+
+  return { url, port, services, httpServer, close };
+}
+
+function connectionCount(server: Server): Promise<number> {
+  return new Promise((resolve) => server.getConnections((_err, n) => resolve(n ?? 0)));
+}
