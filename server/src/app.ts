@@ -5,6 +5,7 @@ import { httpMetrics } from './http/metrics-middleware.js';
 import { healthRouter } from './http/health.js';
 import { staticWeb } from './http/static-web.js';
 import { mountGraphql } from './graphql/mount.js';
+import { gatewayRouter } from './gateway/routes.js';
 
 export interface GatewayApp {
   app: Koa;
@@ -28,6 +29,19 @@ export async function createApp(services: Services): Promise<GatewayApp> {
   app.use(requestId());
   app.use(httpMetrics(services.metrics));
   app.use(health.routes());
+  const v1 = gatewayRouter({
+    cache: services.accessContexts,
+    directory: services.providers,
+    upstream: services.upstream,
+    usage: services.usage,
+    credits: services.creditGate,
+    accessKeyLimiter: services.accessKeyLimiter,
+    metrics: services.metrics,
+    logger: services.logger,
+    maxRequestBodyBytes: services.config.maxRequestBodyBytes,
+    maxResponseBodyBytes: services.config.maxResponseBodyBytes,
+  });
+  app.use(v1.routes());
   app.use(graphql.router.routes());
   app.use(graphql.router.allowedMethods());
   if (services.config.serveWeb) app.use(staticWeb(services.config.webDistDir));

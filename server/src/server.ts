@@ -37,7 +37,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await migrateUp(orm);
 
   const masterKey = config.secretKey ?? loadOrCreateMasterKey(config.dataDir, logger);
-  const services = buildServices({ config, logger, orm, metrics: createMetrics(), masterKey });
+  const services = buildServices({
+    config,
+    logger,
+    orm,
+    metrics: createMetrics(),
+    masterKey,
+    // TEMPORARY until the credits module lands.
+    creditGate: {
+      reserve: async () => ({ settle: () => undefined, release: () => undefined }),
+      cost: () => ({ feeNano: 0n, upstreamCostNano: 0n, totalNano: 0n }),
+    },
+    applyCharges: async () => undefined,
+  });
   const gateway = await createApp(services);
 
   // Koa snapshots its middleware in callback(): create the server first, attach the handler last.
@@ -48,6 +60,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
+  services.listenAddresses.push({ host: config.host, port });
+  services.start();
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url }, 'gateway listening');
 
@@ -61,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await new Promise((r) => setTimeout(r, 50));
       }
       httpServer.closeAllConnections();
+      await services.stop();
       await gateway.stop();
       await orm.close(true);
       await embedded?.stop();

@@ -5,6 +5,12 @@ import type { Metrics } from './metrics.js';
 import { SecretBox } from './services/crypto.js';
 import { RateLimiter } from './services/rate-limiter.js';
 import { LocalChangeEvents } from './services/change-events.js';
+import { AccessContextCache } from './gateway/access-context.js';
+import { ProviderDirectory } from './gateway/provider-directory.js';
+import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js';
+import { UsageRecorder, type ChargeApplier } from './gateway/usage-recorder.js';
+import type { CreditGate } from './gateway/credit-gate.js';
+import type { ListenAddress } from './gateway/egress-guard.js';
 
 /** The typed service container, built once per server instance and passed to everything. */
 export interface Services {
@@ -15,6 +21,16 @@ export interface Services {
   secretBox: SecretBox;
   events: LocalChangeEvents;
   authRateLimiter: RateLimiter;
+  accessKeyLimiter: RateLimiter;
+  accessContexts: AccessContextCache;
+  providers: ProviderDirectory;
+  upstream: UpstreamClient;
+  usage: UsageRecorder;
+  creditGate: CreditGate;
+  /** Filled in once the server listens, so custom providers cannot loop back into it. */
+  listenAddresses: ListenAddress[];
+  start(): void;
+  stop(): Promise<void>;
 }
 
 export interface ServiceInputs {
@@ -23,17 +39,45 @@ export interface ServiceInputs {
   orm: MikroORM;
   metrics: Metrics;
   masterKey: string;
+  creditGate: CreditGate;
+  applyCharges: ChargeApplier;
 }
 
 export function buildServices(inputs: ServiceInputs): Services {
-  const { config } = inputs;
+  const { config, logger, orm, metrics } = inputs;
+  const secretBox = new SecretBox([inputs.masterKey, ...config.previousSecretKeys]);
+  const events = new LocalChangeEvents();
+  const listenAddresses: ListenAddress[] = [];
+  const upstream = createUpstreamClient({
+    connectTimeoutMs: 10_000,
+    maxResponseBytes: config.maxResponseBodyBytes,
+    allowPrivateCidrs: config.customProviderAllowPrivate,
+    selfAddresses: () => listenAddresses,
+  });
+  const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
+  const usage = new UsageRecorder({ orm, logger, metrics, applyCharges: inputs.applyCharges });
   return {
     config,
-    logger: inputs.logger,
-    orm: inputs.orm,
-    metrics: inputs.metrics,
-    secretBox: new SecretBox([inputs.masterKey, ...config.previousSecretKeys]),
-    events: new LocalChangeEvents(),
+    logger,
+    orm,
+    metrics,
+    secretBox,
+    events,
     authRateLimiter: new RateLimiter(config.authRateLimitPerMinute, 60_000, 'sign-up/log-in attempts from this address'),
+    accessKeyLimiter: new RateLimiter(config.accessKeyRateLimitPerMinute, 60_000, 'requests for this access key'),
+    accessContexts,
+    providers: new ProviderDirectory(config),
+    upstream,
+    usage,
+    creditGate: inputs.creditGate,
+    listenAddresses,
+    start() {
+      usage.start();
+    },
+    async stop() {
+      await usage.stop();
+      accessContexts.close();
+      await upstream.close();
+    },
   };
 }

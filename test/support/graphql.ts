@@ -44,3 +44,23 @@ export async function signUpAccount(baseUrl: string, name = 'Test'): Promise<{ t
   );
   return { token: data.signUp.token, accountId: data.signUp.account.id, email };
 }
+
+export interface GraphqlFailure {
+  code: string | undefined;
+  message: string;
+  /** Every error of the response, for assertions on more than the first. */
+  errors: NonNullable<GraphqlResult['errors']>;
+}
+
+/** Runs an operation that must fail; returns its first error's extensions.code and message. */
+export async function gqlErr(
+  baseUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphqlFailure> {
+  const result = await gql(baseUrl, query, variables, token);
+  if (!result.errors?.length) throw new Error(`Expected GraphQL errors, got data: ${JSON.stringify(result.data)}`);
+  const [first] = result.errors;
+  return { code: first.extensions?.code, message: first.message, errors: result.errors };
+}

@@ -17,7 +17,7 @@ export function ormOptions(settings: OrmSettings): Options {
     namingStrategy: UnderscoreNamingStrategy,
     extensions: [Migrator],
     // Migrations are listed explicitly so dist/, tsx and vitest all load the same classes.
-    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: settings.poolMax },
     debug: settings.debug ?? false,
     allowGlobalContext: false,

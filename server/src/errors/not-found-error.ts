@@ -9,11 +9,12 @@ export class NotFoundError extends AppError {
 
 /** `model_unknown`: the model string resolves to nothing; message may suggest a catalog id. */
 export class ModelUnknownError extends AppError {
-  constructor(model: string, suggestion?: string) {
+  constructor(model: string, suggestion?: string, message?: string) {
     super(
       'model_unknown',
       404,
-      `Model ${JSON.stringify(model)} is not known.` + (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
+      message ??
+        `Model ${JSON.stringify(model)} is not known.` + (suggestion ? ` Did you mean ${JSON.stringify(suggestion)}?` : ''),
       { details: suggestion ? { suggestion } : {} },
     );
   }

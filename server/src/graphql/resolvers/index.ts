@@ -1,6 +1,18 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AccountResolver } from './account.resolver.js';
 import { ApiKeyResolver } from './api-key.resolver.js';
+import { AccessKeyResolver } from './access-key.resolver.js';
+import { AccessKeyConfigurationResolver, ProviderRoutingResolver } from './access-key-configuration.resolver.js';
+import { ProviderKeyResolver } from './provider-key.resolver.js';
+import { ProviderResolver } from './provider.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [AccountResolver, ApiKeyResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [
+  AccountResolver,
+  ApiKeyResolver,
+  AccessKeyResolver,
+  AccessKeyConfigurationResolver,
+  ProviderRoutingResolver,
+  ProviderKeyResolver,
+  ProviderResolver,
+];

@@ -1,0 +1,207 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { AccessKey } from '../entities/access-key.entity.js';
+import { Account } from '../entities/account.entity.js';
+import { AccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
+import { ProviderKey } from '../entities/provider-key.entity.js';
+import { CustomProvider } from '../entities/custom-provider.entity.js';
+import type { ApiFormat } from '../catalog/types.js';
+import { TOKEN_PREFIX, hashToken, providerKeyAad, type SecretBox } from '../services/crypto.js';
+import type { ChangeEvent, ChangeEvents } from '../services/change-events.js';
+
+export interface ProviderKeySecret {
+  id: string;
+  secret: string;
+}
+
+export interface CustomProviderInfo {
+  providerId: string;
+  name: string;
+  baseUrl: string;
+  apiFormat: ApiFormat;
+  /** lower-cased declared model id → declared spelling */
+  models: Map<string, string>;
+}
+
+export interface RoutingRule {
+  providerKeyIds: string[];
+  useGatewayCredentials: boolean;
+}
+
+/** Everything a /v1 request needs to know about its caller, held in memory while warm. */
+export interface AccessContext {
+  accessKeyId: string;
+  accountId: string;
+  totalTimeoutMs: number;
+  perAttemptTimeoutMs: number;
+  /** null: all providers allowed. */
+  allowedProviders: ReadonlySet<string> | null;
+  /** null: all models; entries lower-cased "provider:model". */
+  allowedModels: ReadonlySet<string> | null;
+  /** Per-provider routing from the key's configuration; absent provider: default order. */
+  routing: ReadonlyMap<string, RoutingRule>;
+  /** The account's provider keys per provider, by priority then creation time. */
+  providerKeys: ReadonlyMap<string, readonly ProviderKeySecret[]>;
+  providerKeysById: ReadonlyMap<string, ProviderKeySecret & { provider: string }>;
+  customProviders: ReadonlyMap<string, CustomProviderInfo>;
+}
+
+interface CacheEntry {
+  value: AccessContext | null;
+  loadedAt: number;
+}
+
+/** Safety net only: changes invalidate at once through ChangeEvents. */
+const POSITIVE_TTL_MS = 5 * 60_000;
+/** Unknown tokens are remembered briefly so a flood of bad keys does not become a flood of queries. */
+const NEGATIVE_TTL_MS = 10_000;
+const MAX_ENTRIES = 100_000;
+/** ng- + 43 base64url chars (256 bits). */
+const ACCESS_TOKEN_RE = /^ng-[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Access key → AccessContext, cached by token hash. A warm lookup does no I/O: the key, account
+ * settings, configuration, decrypted provider keys and custom providers are all in memory. Any
+ * change to an account drops that account's entries (on every instance, via ChangeEvents).
+ */
+export class AccessContextCache {
+  private entries = new Map<string, CacheEntry>();
+  private byAccount = new Map<string, Set<string>>();
+  private loading = new Map<string, Promise<AccessContext | null>>();
+  /** Bumped on every invalidation so a load that raced with a change is not cached. */
+  private generation = 0;
+  private unsubscribe: () => void;
+
+  constructor(
+    private readonly deps: {
+      em: () => EntityManager;
+      secretBox: SecretBox;
+      events: ChangeEvents;
+      logger: Logger;
+      now?: () => number;
+    },
+  ) {
+    this.unsubscribe = deps.events.subscribe((e) => this.onChange(e));
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /** Resolves a presented token; null when malformed, unknown or revoked. */
+  async lookup(token: string): Promise<AccessContext | null> {
+    if (!ACCESS_TOKEN_RE.test(token) || !token.startsWith(TOKEN_PREFIX.accessKey)) return null;
+    const hash = hashToken(token);
+    const now = (this.deps.now ?? Date.now)();
+    const hit = this.entries.get(hash);
+    if (hit && now - hit.loadedAt < (hit.value ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS)) return hit.value;
+    let pending = this.loading.get(hash);
+    if (!pending) {
+      const generation = this.generation;
+      pending = this.load(hash).then(
+        (value) => {
+          this.loading.delete(hash);
+          if (generation === this.generation) this.store(hash, value, now);
+          return value;
+        },
+        (err: unknown) => {
+          this.loading.delete(hash);
+          throw err;
+        },
+      );
+      this.loading.set(hash, pending);
+    }
+    return pending;
+  }
+
+  invalidateAccount(accountId: string): void {
+    this.generation++;
+    const hashes = this.byAccount.get(accountId);
+    if (hashes) for (const h of hashes) this.entries.delete(h);
+    this.byAccount.delete(accountId);
+  }
+
+  private onChange(event: ChangeEvent): void {
+    if (event.kind === 'credits') return;
+    if (event.kind === 'accessKey' && event.tokenHash) this.entries.delete(event.tokenHash);
+    this.invalidateAccount(event.accountId);
+  }
+
+  private store(hash: string, value: AccessContext | null, now: number): void {
+    if (this.entries.size >= MAX_ENTRIES) {
+      // Evict the oldest tenth; Map iteration order is insertion order.
+      let n = Math.ceil(MAX_ENTRIES / 10);
+      for (const key of this.entries.keys()) {
+        if (n-- <= 0) break;
+        this.entries.delete(key);
+      }
+    }
+    this.entries.set(hash, { value, loadedAt: now });
+    if (value) {
+      let set = this.byAccount.get(value.accountId);
+      if (!set) this.byAccount.set(value.accountId, (set = new Set()));
+      set.add(hash);
+    }
+  }
+
+  private async load(tokenHash: string): Promise<AccessContext | null> {
+    const em = this.deps.em();
+    const key = await em.findOne(AccessKey, { tokenHash, revokedAt: null });
+    if (!key) return null;
+    const [account, configuration, providerKeys, customProviders] = await Promise.all([
+      em.findOne(Account, { id: key.accountId }),
+      key.configurationId ? em.findOne(AccessKeyConfiguration, { id: key.configurationId, accountId: key.accountId }) : null,
+      em.find(ProviderKey, { accountId: key.accountId }, { orderBy: { priority: 'asc', createdAt: 'asc', id: 'asc' } }),
+      em.find(CustomProvider, { accountId: key.accountId }),
+    ]);
+    if (!account) return null;
+
+    const keysByProvider = new Map<string, ProviderKeySecret[]>();
+    const keysById = new Map<string, ProviderKeySecret & { provider: string }>();
+    for (const pk of providerKeys) {
+      let secret: string;
+      try {
+        secret = this.deps.secretBox.decrypt(pk.encryptedKey, providerKeyAad(pk.accountId, pk.id));
+      } catch {
+        this.deps.logger.error({ providerKeyId: pk.id }, 'provider key cannot be decrypted (master key changed?); skipping it');
+        continue;
+      }
+      const entry = { id: pk.id, secret };
+      let list = keysByProvider.get(pk.provider);
+      if (!list) keysByProvider.set(pk.provider, (list = []));
+      list.push(entry);
+      keysById.set(pk.id, { ...entry, provider: pk.provider });
+    }
+
+    const routing = new Map<string, RoutingRule>();
+    for (const rule of configuration?.routing ?? []) {
+      routing.set(rule.provider, { providerKeyIds: rule.providerKeyIds, useGatewayCredentials: rule.useGatewayCredentials });
+    }
+
+    return {
+      accessKeyId: key.id,
+      accountId: key.accountId,
+      totalTimeoutMs: account.totalTimeoutMs,
+      perAttemptTimeoutMs: account.perAttemptTimeoutMs,
+      allowedProviders: configuration?.allowedProviders ? new Set(configuration.allowedProviders) : null,
+      allowedModels: configuration?.allowedModels
+        ? new Set(configuration.allowedModels.map((m) => m.toLowerCase()))
+        : null,
+      routing,
+      providerKeys: keysByProvider,
+      providerKeysById: keysById,
+      customProviders: new Map(
+        customProviders.map((cp) => [
+          cp.providerId,
+          {
+            providerId: cp.providerId,
+            name: cp.name,
+            baseUrl: cp.baseUrl.replace(/\/+$/, ''),
+            apiFormat: cp.apiFormat.toLowerCase() === 'anthropic' ? 'anthropic' : 'openai',
+            models: new Map(cp.models.map((m) => [m.toLowerCase(), m])),
+          },
+        ]),
+      ),
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
+import type { SseEvent } from '../sse.js';
+import { anthropicInputTokens } from '../translate/usage.js';
+import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError } from './common.js';
+
+const PATH = '/messages';
+/** The Messages wire format requires a version header; used only when neither catalog nor client sets one. */
+const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+const CONTENT: StreamObservation = Object.freeze({ meaningful: true, drop: false, done: false });
+const QUIET: StreamObservation = Object.freeze({ meaningful: false, drop: false, done: false });
+const DONE: StreamObservation = Object.freeze({ meaningful: true, drop: false, done: true });
+
+export function readMessagesUsage(json: unknown): TokenUsage | undefined {
+  if (!isRecord(json) || !isRecord(json.usage)) return undefined;
+  const usage = json.usage;
+  const output = finiteNumber(usage.output_tokens);
+  if (finiteNumber(usage.input_tokens) === undefined && output === undefined) return undefined;
+  return { inputTokens: anthropicInputTokens(usage), outputTokens: output ?? 0 };
+}
+
+class MessagesStreamObserver implements StreamObserver {
+  private text = '';
+  private input: number | undefined;
+  private output: number | undefined;
+
+  observe(event: SseEvent): StreamObservation {
+    const frame = parseFrame(event.data);
+    const type = frame !== undefined && typeof frame.type === 'string' ? frame.type : event.event;
+    if (frame === undefined) {
+      if (type === 'error') {
+        return { meaningful: true, drop: false, done: false, error: failureFromErrorFrame({ message: event.data }, 'The provider stream reported an error.') };
+      }
+      return type === 'ping' || event.data.trim() === '' ? QUIET : CONTENT;
+    }
+    switch (type) {
+      case 'ping':
+        return QUIET;
+      case 'content_block_delta': {
+        const delta = frame.delta;
+        if (isRecord(delta)) {
+          if (typeof delta.text === 'string') this.text += delta.text;
+          else if (typeof delta.partial_json === 'string') this.text += delta.partial_json;
+          else if (typeof delta.thinking === 'string') this.text += delta.thinking;
+        }
+        return CONTENT;
+      }
+      case 'message_start': {
+        const message = frame.message;
+        if (isRecord(message) && isRecord(message.usage)) this.record(message.usage);
+        return CONTENT;
+      }
+      case 'message_delta':
+        // Counts here are cumulative for the message, so they replace what message_start said.
+        if (isRecord(frame.usage)) this.record(frame.usage);
+        return CONTENT;
+      case 'message_stop':
+        return DONE;
+      case 'error': {
+        const err = isRecord(frame.error) ? frame.error : frame;
+        return { meaningful: true, drop: false, done: false, error: failureFromErrorFrame(err, 'The provider stream reported an error.') };
+      }
+      default:
+        return CONTENT;
+    }
+  }
+
+  private record(usage: Record<string, unknown>): void {
+    if (finiteNumber(usage.input_tokens) !== undefined) this.input = anthropicInputTokens(usage);
+    const output = finiteNumber(usage.output_tokens);
+    if (output !== undefined) this.output = output;
+  }
+
+  usage(): TokenUsage | undefined {
+    if (this.input === undefined && this.output === undefined) return undefined;
+    return { inputTokens: this.input ?? 0, outputTokens: this.output ?? 0 };
+  }
+
+  outputText(): string {
+    return this.text;
+  }
+}
+
+export const anthropicMessagesAdapter: WireAdapter = {
+  surface: 'messages',
+  format: 'anthropic',
+  path: PATH,
+  buildRequest: (input) => {
+    const built = buildJsonRequest(input, PATH);
+    if (built.headers['anthropic-version'] === undefined) built.headers['anthropic-version'] = DEFAULT_ANTHROPIC_VERSION;
+    return built;
+  },
+  readUsage: readMessagesUsage,
+  observeStream: () => new MessagesStreamObserver(),
+  parseError: parseUpstreamError,
+};

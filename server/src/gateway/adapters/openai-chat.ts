@@ -1,0 +1,106 @@
+import type { BuildRequestInput, BuiltRequest, StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
+import type { SseEvent } from '../sse.js';
+import {
+  failureFromErrorFrame,
+  finiteNumber,
+  isRecord,
+  joinUrl,
+  buildHeaders,
+  parseFrame,
+  parseUpstreamError,
+  rewriteBody,
+} from './common.js';
+
+const PATH = '/chat/completions';
+
+// Shared, frozen results: most frames produce one of these, so no allocation per frame.
+const CONTENT: StreamObservation = Object.freeze({ meaningful: true, drop: false, done: false });
+const QUIET: StreamObservation = Object.freeze({ meaningful: false, drop: false, done: false });
+const DROPPED: StreamObservation = Object.freeze({ meaningful: false, drop: true, done: false });
+const DONE: StreamObservation = Object.freeze({ meaningful: true, drop: false, done: true });
+
+export function readChatUsage(json: unknown): TokenUsage | undefined {
+  if (!isRecord(json) || !isRecord(json.usage)) return undefined;
+  const input = finiteNumber(json.usage.prompt_tokens);
+  const output = finiteNumber(json.usage.completion_tokens);
+  if (input === undefined && output === undefined) return undefined;
+  return { inputTokens: input ?? 0, outputTokens: output ?? 0 };
+}
+
+function buildRequest(input: BuildRequestInput): BuiltRequest {
+  const body = rewriteBody(input);
+  let injectedStreamUsage = false;
+  if (input.stream && input.endpoint.supportsStreamUsage && !input.endpoint.stripParams.includes('stream_options')) {
+    const options = body.stream_options;
+    if (!isRecord(options) || options.include_usage !== true) {
+      // Usage is the only source of exact token counts for billing a stream.
+      body.stream_options = isRecord(options) ? { ...options, include_usage: true } : { include_usage: true };
+      injectedStreamUsage = true;
+    }
+  }
+  return {
+    url: joinUrl(input.endpoint.baseUrl, PATH),
+    headers: buildHeaders(input),
+    body: JSON.stringify(body),
+    injectedStreamUsage,
+  };
+}
+
+class ChatStreamObserver implements StreamObserver {
+  private text = '';
+  private tokens: TokenUsage | undefined;
+
+  constructor(private readonly hideUsageChunk: boolean) {}
+
+  observe(event: SseEvent): StreamObservation {
+    const data = event.data;
+    if (data === '[DONE]') return DONE;
+    const frame = parseFrame(data);
+    if (frame === undefined) return data.trim() === '' ? QUIET : CONTENT;
+    if (isRecord(frame.error)) {
+      return { meaningful: true, drop: false, done: false, error: failureFromErrorFrame(frame.error, 'The provider stream reported an error.') };
+    }
+    const usage = readChatUsage(frame);
+    if (usage !== undefined) this.tokens = usage;
+    const choices = frame.choices;
+    if (Array.isArray(choices) && choices.length > 0) {
+      for (const choice of choices) if (isRecord(choice) && isRecord(choice.delta)) this.collect(choice.delta);
+      return CONTENT;
+    }
+    if (usage !== undefined) return this.hideUsageChunk ? DROPPED : CONTENT;
+    // e.g. Azure's leading prompt_filter_results chunk: harmless, but not output.
+    return QUIET;
+  }
+
+  private collect(delta: Record<string, unknown>): void {
+    if (typeof delta.content === 'string') this.text += delta.content;
+    if (typeof delta.reasoning_content === 'string') this.text += delta.reasoning_content;
+    if (typeof delta.refusal === 'string') this.text += delta.refusal;
+    const calls = delta.tool_calls;
+    if (Array.isArray(calls)) {
+      for (const call of calls) {
+        if (!isRecord(call) || !isRecord(call.function)) continue;
+        if (typeof call.function.name === 'string') this.text += call.function.name;
+        if (typeof call.function.arguments === 'string') this.text += call.function.arguments;
+      }
+    }
+  }
+
+  usage(): TokenUsage | undefined {
+    return this.tokens;
+  }
+
+  outputText(): string {
+    return this.text;
+  }
+}
+
+export const openAiChatAdapter: WireAdapter = {
+  surface: 'chat',
+  format: 'openai',
+  path: PATH,
+  buildRequest,
+  readUsage: readChatUsage,
+  observeStream: ({ hideUsageChunk }) => new ChatStreamObserver(hideUsageChunk),
+  parseError: parseUpstreamError,
+};

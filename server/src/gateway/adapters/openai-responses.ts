@@ -1,0 +1,82 @@
+import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
+import type { SseEvent } from '../sse.js';
+import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError } from './common.js';
+
+const PATH = '/responses';
+
+const CONTENT: StreamObservation = Object.freeze({ meaningful: true, drop: false, done: false });
+const QUIET: StreamObservation = Object.freeze({ meaningful: false, drop: false, done: false });
+const DONE: StreamObservation = Object.freeze({ meaningful: true, drop: false, done: true });
+
+export function readResponsesUsage(json: unknown): TokenUsage | undefined {
+  if (!isRecord(json) || !isRecord(json.usage)) return undefined;
+  const input = finiteNumber(json.usage.input_tokens);
+  const output = finiteNumber(json.usage.output_tokens);
+  if (input === undefined && output === undefined) return undefined;
+  return { inputTokens: input ?? 0, outputTokens: output ?? 0 };
+}
+
+/** Events whose `delta` is generated text (kept for a token estimate when usage never arrives). */
+const TEXT_DELTAS: ReadonlySet<string> = new Set([
+  'response.output_text.delta',
+  'response.refusal.delta',
+  'response.function_call_arguments.delta',
+  'response.reasoning_summary_text.delta',
+  'response.reasoning_text.delta',
+  'response.custom_tool_call_input.delta',
+]);
+
+class ResponsesStreamObserver implements StreamObserver {
+  private text = '';
+  private tokens: TokenUsage | undefined;
+
+  observe(event: SseEvent): StreamObservation {
+    const frame = parseFrame(event.data);
+    if (frame === undefined) return event.data.trim() === '' ? QUIET : CONTENT;
+    const type = typeof frame.type === 'string' ? frame.type : event.event;
+    if (type === undefined) return CONTENT;
+    if (TEXT_DELTAS.has(type)) {
+      if (typeof frame.delta === 'string') this.text += frame.delta;
+      return CONTENT;
+    }
+    switch (type) {
+      case 'response.completed':
+      case 'response.incomplete':
+      case 'response.failed': {
+        const response = isRecord(frame.response) ? frame.response : undefined;
+        const usage = readResponsesUsage(response);
+        if (usage !== undefined) this.tokens = usage;
+        if (type === 'response.failed') {
+          const err = response !== undefined && isRecord(response.error) ? response.error : {};
+          return { meaningful: true, drop: false, done: true, error: failureFromErrorFrame(err, 'The provider reported a failed response.') };
+        }
+        return DONE;
+      }
+      case 'error': {
+        // Older streams put code/message at the top level, newer ones nest them under `error`.
+        const err = isRecord(frame.error) ? frame.error : frame;
+        return { meaningful: true, drop: false, done: false, error: failureFromErrorFrame(err, 'The provider stream reported an error.') };
+      }
+      default:
+        return CONTENT;
+    }
+  }
+
+  usage(): TokenUsage | undefined {
+    return this.tokens;
+  }
+
+  outputText(): string {
+    return this.text;
+  }
+}
+
+export const openAiResponsesAdapter: WireAdapter = {
+  surface: 'responses',
+  format: 'openai',
+  path: PATH,
+  buildRequest: (input) => buildJsonRequest(input, PATH),
+  readUsage: readResponsesUsage,
+  observeStream: () => new ResponsesStreamObserver(),
+  parseError: parseUpstreamError,
+};

@@ -1,0 +1,53 @@
+import { BUILT_IN_PROVIDERS } from '../catalog/providers.js';
+import { listBuiltInModels } from '../catalog/lookup.js';
+import type { AccessContext } from './access-context.js';
+import type { ProviderDirectory } from './provider-directory.js';
+
+export interface ListedModel {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+  context_window?: number;
+  max_output_tokens?: number;
+}
+
+/** Catalog epoch for `created`: the catalog does not track release dates. */
+const CREATED = 1_735_689_600;
+
+/** The models this key may call and has credentials for, as `provider:model`. */
+export function listModelsFor(access: AccessContext, directory: ProviderDirectory): ListedModel[] {
+  const out: ListedModel[] = [];
+  const allowed = (provider: string, model: string) =>
+    (!access.allowedProviders || access.allowedProviders.has(provider)) &&
+    (!access.allowedModels || access.allowedModels.has(`${provider}:${model}`.toLowerCase()));
+
+  for (const spec of BUILT_IN_PROVIDERS) {
+    const target = directory.getBuiltIn(spec.id);
+    if (!target) continue;
+    const rule = access.routing.get(spec.id);
+    const ownKeys = rule
+      ? rule.providerKeyIds.some((id) => access.providerKeysById.get(id)?.provider === spec.id)
+      : (access.providerKeys.get(spec.id)?.length ?? 0) > 0;
+    const gateway = Boolean(target.gatewaySecret) && (rule ? rule.useGatewayCredentials : true);
+    if (!ownKeys && !gateway) continue;
+    for (const m of listBuiltInModels(spec.id)) {
+      if (!allowed(spec.id, m.id)) continue;
+      out.push({
+        id: `${spec.id}:${m.id}`,
+        object: 'model',
+        created: CREATED,
+        owned_by: spec.id,
+        context_window: m.contextWindow,
+        max_output_tokens: m.maxOutputTokens,
+      });
+    }
+  }
+  for (const custom of access.customProviders.values()) {
+    for (const model of custom.models.values()) {
+      if (!allowed(custom.providerId, model)) continue;
+      out.push({ id: `${custom.providerId}:${model}`, object: 'model', created: CREATED, owned_by: custom.providerId });
+    }
+  }
+  return out;
+}

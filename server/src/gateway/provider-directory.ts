@@ -1,0 +1,71 @@
+import { BUILT_IN_PROVIDERS } from '../catalog/providers.js';
+import type { ProviderSpec, Surface } from '../catalog/types.js';
+import type { Config } from '../config.js';
+import type { ProviderEndpoint } from './adapters/adapter.js';
+import type { CustomProviderInfo } from './access-context.js';
+
+export interface ResolvedProvider {
+  endpoint: ProviderEndpoint;
+  builtIn: boolean;
+  surfaces: readonly Surface[];
+  /** Operator credential for gateway inference, when the provider offers it and it is configured. */
+  gatewaySecret: string | undefined;
+  /** Custom providers are user-supplied URLs and go through the egress guard. */
+  egress: 'trusted' | 'guarded';
+}
+
+/**
+ * Built-in providers with operator overrides applied, built once at start-up; custom providers
+ * turned into the same shape on demand.
+ */
+export class ProviderDirectory {
+  private builtIn = new Map<string, ResolvedProvider>();
+
+  constructor(config: Pick<Config, 'providerBaseUrlOverrides' | 'managedKeys'>) {
+    for (const spec of BUILT_IN_PROVIDERS) {
+      this.builtIn.set(spec.id, {
+        endpoint: endpointOf(spec, config.providerBaseUrlOverrides[spec.id] ?? spec.baseUrl),
+        builtIn: true,
+        surfaces: spec.surfaces,
+        gatewaySecret: spec.gatewayCredentialEnv ? config.managedKeys[spec.gatewayCredentialEnv] : undefined,
+        egress: 'trusted',
+      });
+    }
+  }
+
+  getBuiltIn(id: string): ResolvedProvider | undefined {
+    return this.builtIn.get(id);
+  }
+
+  fromCustom(info: CustomProviderInfo): ResolvedProvider {
+    const anthropic = info.apiFormat === 'anthropic';
+    return {
+      endpoint: {
+        id: info.providerId,
+        baseUrl: info.baseUrl,
+        apiFormat: info.apiFormat,
+        authStyle: anthropic ? 'x-api-key' : 'bearer',
+        fixedHeaders: anthropic ? { 'anthropic-version': '2023-06-01' } : {},
+        stripParams: [],
+        // vLLM, Ollama, LM Studio and most OpenAI-compatible servers accept include_usage.
+        supportsStreamUsage: !anthropic,
+      },
+      builtIn: false,
+      surfaces: anthropic ? ['messages'] : ['chat', 'responses'],
+      gatewaySecret: undefined,
+      egress: 'guarded',
+    };
+  }
+}
+
+function endpointOf(spec: ProviderSpec, baseUrl: string): ProviderEndpoint {
+  return {
+    id: spec.id,
+    baseUrl,
+    apiFormat: spec.apiFormat,
+    authStyle: spec.authStyle,
+    fixedHeaders: spec.fixedHeaders,
+    stripParams: spec.stripParams,
+    supportsStreamUsage: spec.supportsStreamUsage,
+  };
+}

@@ -1,0 +1,77 @@
+import type { IncomingMessage } from 'node:http';
+import { RequestTooLargeError, ValidationError } from '../errors/validation-error.js';
+
+export interface InferenceBody {
+  json: Record<string, unknown>;
+  model: string;
+  fallbacks: string[];
+  stream: boolean;
+  /** Raw size, an upper bound for input tokens in the credit pre-check. */
+  bytes: number;
+  /** The client asked for stream usage itself (so the usage chunk must reach it). */
+  clientWantsStreamUsage: boolean;
+  /** max_tokens / max_completion_tokens / max_output_tokens, when given. */
+  maxOutputTokens: number | undefined;
+}
+
+const MAX_FALLBACKS = 16;
+
+/** Reads the body with a hard cap (413 past it) without buffering more than the cap. */
+export async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new RequestTooLargeError(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new RequestTooLargeError(limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+}
+
+function positiveInt(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
+/** The fields the gateway itself reads; everything else is forwarded untouched. */
+export function parseInferenceBody(raw: Buffer): InferenceBody {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ValidationError('Request body must be valid JSON.');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ValidationError('Request body must be a JSON object.');
+  }
+  const body = json as Record<string, unknown>;
+  if (typeof body.model !== 'string' || body.model.trim() === '') {
+    throw new ValidationError('`model` is required and must be a non-empty string.');
+  }
+  if (body.model.length > 256) throw new ValidationError('`model` must be at most 256 characters.');
+  let fallbacks: string[] = [];
+  if (body.models !== undefined && body.models !== null) {
+    if (!Array.isArray(body.models) || !body.models.every((m) => typeof m === 'string' && m.trim() !== '' && m.length <= 256)) {
+      throw new ValidationError('`models` must be an array of non-empty model strings.');
+    }
+    if (body.models.length > MAX_FALLBACKS) {
+      throw new ValidationError(`\`models\` may list at most ${MAX_FALLBACKS} fallback models.`);
+    }
+    fallbacks = body.models as string[];
+  }
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
+    throw new ValidationError('`stream` must be a boolean.');
+  }
+  const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
+  return {
+    json: body,
+    model: body.model,
+    fallbacks,
+    stream: body.stream === true,
+    bytes: raw.length,
+    clientWantsStreamUsage: typeof streamOptions === 'object' && streamOptions !== null && streamOptions.include_usage === true,
+    maxOutputTokens:
+      positiveInt(body.max_tokens) ?? positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_output_tokens),
+  };
+}

@@ -1,0 +1,189 @@
+import { findDefaultModel, findModel, suggestModel } from '../catalog/lookup.js';
+import type { ModelSpec, Surface } from '../catalog/types.js';
+import { CredentialsMissingError } from '../errors/credits-error.js';
+import { ModelUnknownError } from '../errors/not-found-error.js';
+import { PermissionError } from '../errors/permission-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { AccessContext } from './access-context.js';
+import type { ProviderDirectory, ResolvedProvider } from './provider-directory.js';
+
+export type KeySource = 'user' | 'gateway' | 'none';
+
+export interface Credential {
+  keySource: KeySource;
+  providerKeyId: string | null;
+  secret: string | null;
+}
+
+/** One (provider, model, credential) to try, in order. */
+export interface Attempt {
+  provider: string;
+  /** Upstream model id. */
+  model: string;
+  /** Catalog entry, for prices and limits; undefined for pass-through and custom models. */
+  spec: ModelSpec | undefined;
+  target: ResolvedProvider;
+  credential: Credential;
+}
+
+export interface Resolution {
+  attempts: Attempt[];
+  /** Fallback model strings skipped because the key may not use them (or the surface cannot serve them). */
+  rejectedModels: string[];
+}
+
+interface ModelTarget {
+  provider: string;
+  model: string;
+  spec: ModelSpec | undefined;
+  target: ResolvedProvider;
+}
+
+class Rejection extends Error {
+  constructor(readonly error: Error) {
+    super(error.message);
+  }
+}
+
+/** Model string → provider and upstream model, or a typed error. */
+function resolveTarget(input: string, ctx: AccessContext, directory: ProviderDirectory): ModelTarget {
+  const colon = input.indexOf(':');
+  if (colon > 0) {
+    const providerId = input.slice(0, colon);
+    const modelId = input.slice(colon + 1);
+    const builtIn = directory.getBuiltIn(providerId);
+    if (builtIn && modelId.length > 0) {
+      const spec = findModel(providerId, modelId);
+      return { provider: providerId, model: spec?.id ?? modelId, spec, target: builtIn };
+    }
+    const custom = ctx.customProviders.get(providerId);
+    if (custom && modelId.length > 0) {
+      const declared = custom.models.get(modelId.toLowerCase());
+      if (!declared) {
+        throw new ModelUnknownError(input, firstDeclared(custom.models, providerId));
+      }
+      return { provider: providerId, model: declared, spec: undefined, target: directory.fromCustom(custom) };
+    }
+  }
+  const spec = findDefaultModel(input);
+  if (spec) {
+    const target = directory.getBuiltIn(spec.provider);
+    if (target) return { provider: spec.provider, model: spec.id, spec, target };
+  }
+  // A bare id declared by exactly one of the account's custom providers.
+  for (const custom of ctx.customProviders.values()) {
+    const declared = custom.models.get(input.toLowerCase());
+    if (declared) return { provider: custom.providerId, model: declared, spec: undefined, target: directory.fromCustom(custom) };
+  }
+  throw new ModelUnknownError(input, suggestModel(input));
+}
+
+function firstDeclared(models: Map<string, string>, providerId: string): string | undefined {
+  const first = models.values().next();
+  return first.done ? undefined : `${providerId}:${first.value}`;
+}
+
+function checkPolicy(t: ModelTarget, ctx: AccessContext): void {
+  if (ctx.allowedProviders && !ctx.allowedProviders.has(t.provider)) {
+    throw new PermissionError('provider_not_allowed', `This access key may not use provider ${JSON.stringify(t.provider)}.`);
+  }
+  if (ctx.allowedModels && !ctx.allowedModels.has(`${t.provider}:${t.model}`.toLowerCase())) {
+    throw new PermissionError('model_not_allowed', `This access key may not use model ${JSON.stringify(`${t.provider}:${t.model}`)}.`);
+  }
+}
+
+function checkSurface(t: ModelTarget, surface: Surface): void {
+  // chat and messages translate across formats; the Responses API has no translation.
+  if (surface === 'responses' && !t.target.surfaces.includes('responses')) {
+    throw new ValidationError(`Provider ${JSON.stringify(t.provider)} does not serve the Responses API; use /v1/chat/completions.`);
+  }
+}
+
+/** The credentials to try for one model, in order. */
+function credentialsFor(t: ModelTarget, ctx: AccessContext): Credential[] {
+  const rule = ctx.routing.get(t.provider);
+  const out: Credential[] = [];
+  if (rule) {
+    for (const id of rule.providerKeyIds) {
+      const key = ctx.providerKeysById.get(id);
+      if (key && key.provider === t.provider) out.push({ keySource: 'user', providerKeyId: key.id, secret: key.secret });
+    }
+  } else {
+    for (const key of ctx.providerKeys.get(t.provider) ?? []) {
+      out.push({ keySource: 'user', providerKeyId: key.id, secret: key.secret });
+    }
+  }
+  // Gateway credentials are billed at catalog prices, so they serve catalogued models only.
+  const gatewayAllowed = rule ? rule.useGatewayCredentials : true;
+  if (gatewayAllowed && t.target.gatewaySecret && t.spec) {
+    out.push({ keySource: 'gateway', providerKeyId: null, secret: t.target.gatewaySecret });
+  }
+  if (out.length === 0 && !t.target.builtIn && !rule) {
+    // Custom providers may need no credential at all (a local vLLM, say).
+    out.push({ keySource: 'none', providerKeyId: null, secret: null });
+  }
+  return out;
+}
+
+/**
+ * `[model, ...models]` → ordered attempts, applying the key's policy. The primary model's
+ * problems are errors; a fallback the key may not use is skipped and reported.
+ */
+export function resolveAttempts(
+  surface: Surface,
+  model: string,
+  fallbacks: readonly string[],
+  ctx: AccessContext,
+  directory: ProviderDirectory,
+): Resolution {
+  const attempts: Attempt[] = [];
+  const rejectedModels: string[] = [];
+  const seen = new Set<string>();
+  let primaryProvider = '';
+  let primaryPassThroughWithoutKey = false;
+
+  const strings = [model, ...fallbacks];
+  for (let i = 0; i < strings.length; i++) {
+    const input = strings[i];
+    const isPrimary = i === 0;
+    let t: ModelTarget;
+    try {
+      t = resolveTarget(input, ctx, directory);
+      if (isPrimary) primaryProvider = t.provider;
+      try {
+        checkPolicy(t, ctx);
+        checkSurface(t, surface);
+      } catch (err) {
+        throw new Rejection(err as Error);
+      }
+    } catch (err) {
+      if (err instanceof Rejection) {
+        if (isPrimary) throw err.error;
+        rejectedModels.push(input);
+        continue;
+      }
+      throw err;
+    }
+    const credentials = credentialsFor(t, ctx);
+    if (isPrimary && credentials.length === 0 && t.target.builtIn && !t.spec && t.target.gatewaySecret) {
+      primaryPassThroughWithoutKey = true;
+    }
+    for (const credential of credentials) {
+      const key = `${t.provider}\u0000${t.model}\u0000${credential.providerKeyId ?? credential.keySource}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      attempts.push({ provider: t.provider, model: t.model, spec: t.spec, target: t.target, credential });
+    }
+  }
+  if (attempts.length === 0) {
+    if (primaryPassThroughWithoutKey) {
+      throw new ModelUnknownError(
+        model,
+        undefined,
+        `Model ${JSON.stringify(model)} is not in the catalog; uncatalogued models need your own ${primaryProvider} provider key.`,
+      );
+    }
+    throw new CredentialsMissingError(primaryProvider);
+  }
+  return { attempts, rejectedModels };
+}

@@ -1,0 +1,132 @@
+/**
+ * Server-sent events framing (WHATWG "event stream" interpretation), incremental and byte-safe.
+ * Only `event`, `data` and `id` matter to the gateway; `retry` and unknown fields are ignored.
+ */
+export interface SseEvent {
+  event?: string;
+  data: string;
+  id?: string;
+}
+
+// One regex pass finds every terminator; a lone CR is a line end too (the spec allows it).
+const LINE_END = /\r\n|\r|\n/g;
+const NEWLINES = /\r\n|\r|\n/;
+
+export class SseParser {
+  private readonly decoder = new TextDecoder('utf-8');
+  /** Text of a line not yet terminated. */
+  private partial = '';
+  /** The previous chunk ended in CR: a leading LF of the next chunk belongs to that CR. */
+  private pendingCr = false;
+  private started = false;
+  private eventType: string | undefined = undefined;
+  private id: string | undefined = undefined;
+  private data = '';
+  private hasData = false;
+
+  push(chunk: Uint8Array | string): SseEvent[] {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const out: SseEvent[] = [];
+    if (text.length > 0) this.feed(text, out);
+    return out;
+  }
+
+  /** End of stream: emits a trailing event even without its blank line (upstreams do cut it off). */
+  flush(): SseEvent[] {
+    const out: SseEvent[] = [];
+    const rest = this.decoder.decode();
+    if (rest.length > 0) this.feed(rest, out);
+    if (this.partial.length > 0) {
+      const line = this.partial;
+      this.partial = '';
+      this.processLine(line, out);
+    }
+    this.pendingCr = false;
+    this.dispatch(out);
+    return out;
+  }
+
+  private feed(text: string, out: SseEvent[]): void {
+    let start = 0;
+    if (!this.started) {
+      this.started = true;
+      // TextDecoder strips the BOM from bytes; string input needs it done here.
+      if (text.charCodeAt(0) === 0xfeff) start = 1;
+    }
+    if (this.pendingCr) {
+      this.pendingCr = false;
+      if (text.charCodeAt(start) === 10) start++;
+    }
+    LINE_END.lastIndex = start;
+    let m: RegExpExecArray | null;
+    while ((m = LINE_END.exec(text)) !== null) {
+      let line = text.slice(start, m.index);
+      if (this.partial.length > 0) {
+        line = this.partial + line;
+        this.partial = '';
+      }
+      start = m.index + m[0].length;
+      // A CR at the very end may be the first half of a CRLF split across chunks.
+      if (m[0] === '\r' && start === text.length) this.pendingCr = true;
+      this.processLine(line, out);
+    }
+    if (start < text.length) this.partial += text.slice(start);
+  }
+
+  private processLine(line: string, out: SseEvent[]): void {
+    if (line.length === 0) {
+      this.dispatch(out);
+      return;
+    }
+    const colon = line.indexOf(':');
+    if (colon === 0) return; // comment / keep-alive
+    let field: string;
+    let value: string;
+    if (colon < 0) {
+      field = line;
+      value = '';
+    } else {
+      field = line.slice(0, colon);
+      value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
+    }
+    switch (field) {
+      case 'data':
+        if (this.hasData) this.data += '\n' + value;
+        else {
+          this.data = value;
+          this.hasData = true;
+        }
+        break;
+      case 'event':
+        this.eventType = value;
+        break;
+      case 'id':
+        if (!value.includes('\0')) this.id = value;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private dispatch(out: SseEvent[]): void {
+    if (this.hasData) {
+      const ev: SseEvent = { data: this.data };
+      if (this.eventType !== undefined && this.eventType !== '') ev.event = this.eventType;
+      if (this.id !== undefined) ev.id = this.id;
+      out.push(ev);
+    }
+    this.data = '';
+    this.hasData = false;
+    this.eventType = undefined;
+    this.id = undefined;
+  }
+}
+
+export function serializeSse(event: SseEvent): string {
+  let head = '';
+  if (event.event !== undefined) head += `event: ${event.event}\n`;
+  if (event.id !== undefined) head += `id: ${event.id}\n`;
+  const data = event.data;
+  if (!NEWLINES.test(data)) return `${head}data: ${data}\n\n`;
+  return `${head}data: ${data.split(NEWLINES).join('\ndata: ')}\n\n`;
+}

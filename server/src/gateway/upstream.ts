@@ -1,0 +1,242 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { isIP, type LookupFunction, type Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { Agent, buildConnector } from 'undici';
+import {
+  checkAddress,
+  checkHostname,
+  EgressBlockedError,
+  isSelfTarget,
+  parseCidrList,
+  type AllowList,
+  type ListenAddress,
+} from './egress-guard.js';
+
+/**
+ * The one module that makes outbound HTTP calls. Two undici agents: `trusted` for catalog
+ * providers and operator overrides, `guarded` for user-defined custom providers, whose connector
+ * refuses internal addresses after DNS resolution, on the address actually connected to.
+ */
+
+export interface UpstreamClientOptions {
+  connectTimeoutMs: number;
+  /** Non-streaming body cap. */
+  maxResponseBytes: number;
+  /** From CUSTOM_PROVIDER_ALLOW_PRIVATE: CIDR list, or ['*'] = everything allowed. */
+  allowPrivateCidrs: string[];
+  /** The gateway's own listen addresses, to refuse loops. */
+  selfAddresses?: () => ListenAddress[];
+  /** Per-origin keep-alive pool size. */
+  connections?: number;
+}
+
+export interface UpstreamCall {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** 'trusted': catalog providers and PROVIDER_BASE_URL_* overrides; 'guarded': custom providers. */
+  egress: 'trusted' | 'guarded';
+  /** Aborted on client disconnect / attempt timeout. */
+  signal: AbortSignal;
+  /** Time to response headers. */
+  headersTimeoutMs: number;
+  /** Max idle time between body chunks. */
+  bodyTimeoutMs: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Uint8Array> & { destroy?(err?: Error): void };
+}
+
+export interface UpstreamClient {
+  send(call: UpstreamCall): Promise<UpstreamResponse>;
+  /** Reads a whole body, failing with code 'RESPONSE_TOO_LARGE' past maxResponseBytes. */
+  readBody(res: UpstreamResponse, maxBytes?: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export const UPSTREAM_DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  maxResponseBytes: 32 * 1024 * 1024,
+  connections: 256,
+} as const;
+
+/** A non-streaming body exceeded its cap; `code` is read by `classify.ts` like undici's codes. */
+export class ResponseTooLargeError extends Error {
+  readonly code = 'RESPONSE_TOO_LARGE';
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super(`upstream response body exceeds ${limit} bytes`);
+    this.name = 'ResponseTooLargeError';
+    this.limit = limit;
+  }
+}
+
+/** Only plain HTTP(S) goes out; anything else in a custom base URL is refused before dialing. */
+export class UnsupportedProtocolError extends Error {
+  readonly code = 'UNSUPPORTED_PROTOCOL';
+
+  constructor(protocol: string) {
+    super(`upstream protocol ${protocol} is not supported`);
+    this.name = 'UnsupportedProtocolError';
+  }
+}
+
+function localInterfaceAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+}
+
+type LookupCallback = Parameters<LookupFunction>[2];
+
+/**
+ * A `net.connect` lookup that resolves every address and refuses the whole name when any of them
+ * is internal: with happy-eyeballs Node may dial any of them, and a name mixing public and private
+ * answers is a rebinding attempt rather than a real provider.
+ */
+function guardedLookup(allow: AllowList): LookupFunction {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback) => {
+    // With nothing allowed, a metadata name cannot pass whatever it resolves to: refuse without a
+    // DNS query (inside a cloud VM the query itself reaches the metadata resolver).
+    const early = allow.entries.length === 0 ? checkHostname(hostname, [], allow) : undefined;
+    if (early) return process.nextTick(() => callback(early, '', 0));
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      const refusal =
+        checkHostname(hostname, addresses.map((a) => a.address), allow) ??
+        addresses.map((a) => checkAddress(a.address, allow, hostname)).find((e) => e !== undefined);
+      if (refusal) return callback(refusal, '', 0);
+      if (options.all) return (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0];
+      return callback(null, first.address, first.family);
+    });
+  };
+}
+
+type Connector = ReturnType<typeof buildConnector>;
+type ConnectOptions = Parameters<Connector>[0];
+type ConnectCallback = Parameters<Connector>[1];
+
+function defaultPort(options: ConnectOptions): number {
+  return Number(options.port) || (options.protocol === 'https:' ? 443 : 80);
+}
+
+/**
+ * Wraps undici's connector. IP literals never reach `lookup`, so they are checked here before
+ * dialing; after the socket connects, its real remote address is checked again (class and
+ * self-loop), which is the check that cannot be raced by a changing DNS answer.
+ */
+function guardedConnector(options: {
+  allow: AllowList;
+  connectTimeoutMs: number;
+  selfAddresses: () => ListenAddress[];
+}): Connector {
+  const base = buildConnector({ timeout: options.connectTimeoutMs, lookup: guardedLookup(options.allow) });
+  const refuse = (ip: string, port: number, hostname?: string): EgressBlockedError | undefined => {
+    const selves = options.selfAddresses();
+    if (selves.length > 0 && isSelfTarget(ip, port, selves, localInterfaceAddresses())) {
+      return new EgressBlockedError(`${ip}:${port}`, 'gateway-self', hostname);
+    }
+    return checkAddress(ip, options.allow, hostname);
+  };
+
+  return (connectOptions: ConnectOptions, callback: ConnectCallback) => {
+    const { hostname } = connectOptions;
+    const port = defaultPort(connectOptions);
+    if (isIP(hostname) !== 0) {
+      const refusal = refuse(hostname, port);
+      if (refusal) {
+        // Asynchronous like a failed dial, so undici's connect bookkeeping sees the usual order.
+        process.nextTick(() => callback(refusal, null));
+        return;
+      }
+    }
+    base(connectOptions, (err, socket) => {
+      if (err || !socket) return callback(err ?? new Error('connect failed'), null);
+      const remote = (socket as Socket).remoteAddress;
+      // Fail closed: a socket whose peer is unknown (closed at once) is never handed to undici.
+      const refusal = remote
+        ? refuse(remote, (socket as Socket).remotePort ?? port, hostname)
+        : Object.assign(new Error('upstream socket closed before its peer address was known'), { code: 'ECONNRESET' });
+      if (refusal) {
+        socket.destroy();
+        return callback(refusal, null);
+      }
+      return callback(null, socket);
+    });
+  };
+}
+
+/**
+ * Destroys a body we will not read, which also aborts its socket. undici bodies emit 'error' on
+ * any destroy before end, so a listener is attached first or the process would crash on it.
+ */
+function discardBody(body: UpstreamResponse['body'], error: Error): void {
+  const emitter = body as { on?(event: 'error', listener: () => void): unknown };
+  emitter.on?.('error', () => {});
+  body.destroy?.(error);
+}
+
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const connectTimeoutMs = options.connectTimeoutMs ?? UPSTREAM_DEFAULTS.connectTimeoutMs;
+  const maxResponseBytes = options.maxResponseBytes ?? UPSTREAM_DEFAULTS.maxResponseBytes;
+  const connections = options.connections ?? UPSTREAM_DEFAULTS.connections;
+  const allow = parseCidrList(options.allowPrivateCidrs);
+  const selfAddresses = options.selfAddresses ?? (() => []);
+
+  // pipelining 1: LLM calls are long and streamed; pipelining would queue a request behind one.
+  // undici Agents follow no redirects unless a redirect interceptor is composed in, so a 3xx is
+  // returned as-is and a custom provider cannot bounce the call (with its credential) elsewhere.
+  const trusted = new Agent({ connections, pipelining: 1, connect: { timeout: connectTimeoutMs } });
+  const guarded = new Agent({
+    connections,
+    pipelining: 1,
+    connect: guardedConnector({ allow, connectTimeoutMs, selfAddresses }),
+  });
+
+  return {
+    async send(call) {
+      const url = new URL(call.url);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UnsupportedProtocolError(url.protocol);
+      const agent = call.egress === 'trusted' ? trusted : guarded;
+      const res = await agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: call.headers,
+        body: call.body,
+        signal: call.signal,
+        headersTimeout: call.headersTimeoutMs,
+        bodyTimeout: call.bodyTimeoutMs,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    },
+
+    async readBody(res, maxBytes = maxResponseBytes) {
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        const error = new ResponseTooLargeError(maxBytes);
+        discardBody(res.body, error);
+        throw error;
+      }
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for await (const chunk of res.body) {
+        total += chunk.byteLength;
+        if (total > maxBytes) {
+          const error = new ResponseTooLargeError(maxBytes);
+          discardBody(res.body, error);
+          throw error;
+        }
+        chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      }
+      return Buffer.concat(chunks, total);
+    },
+
+    async close() {
+      await Promise.all([trusted.close(), guarded.close()]);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import * as configurations from '../../services/access-key-configurations.js';
+import { getProviderKeysByIds } from '../../services/provider-keys.js';
+import { callerOf, type Context } from '../context.js';
+import {
+  AccessKeyConfiguration,
+  AccessKeyConfigurationConnection,
+  AccessKeyConfigurationInput,
+  ProviderRouting,
+} from '../types/access-key-configuration.type.js';
+import { PageArgs, type Page } from '../types/connection.type.js';
+import { ProviderKey } from '../types/provider-key.type.js';
+
+@Authorized()
+@Resolver(() => AccessKeyConfiguration)
+export class AccessKeyConfigurationResolver {
+  @Query(() => AccessKeyConfigurationConnection, { description: 'Access key configurations, newest first.' })
+  async accessKeyConfigurations(
+    @Args(() => PageArgs) args: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Page<AccessKeyConfiguration>> {
+    const page = await configurations.listConfigurations(ctx.em, callerOf(ctx).accountId, args);
+    return { nodes: page.nodes.map(AccessKeyConfiguration.from), pageInfo: page.pageInfo };
+  }
+
+  @Mutation(() => AccessKeyConfiguration)
+  async createAccessKeyConfiguration(
+    @Arg('input', () => AccessKeyConfigurationInput) input: AccessKeyConfigurationInput,
+    @Ctx() ctx: Context,
+  ): Promise<AccessKeyConfiguration> {
+    const accountId = callerOf(ctx).accountId;
+    const c = await configurations.createConfiguration(ctx.em, accountId, input);
+    ctx.services.events.publish({ kind: 'configuration', accountId });
+    return AccessKeyConfiguration.from(c);
+  }
+
+  @Mutation(() => AccessKeyConfiguration, { description: 'Replaces the whole configuration; keys using it follow at once.' })
+  async updateAccessKeyConfiguration(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => AccessKeyConfigurationInput) input: AccessKeyConfigurationInput,
+    @Ctx() ctx: Context,
+  ): Promise<AccessKeyConfiguration> {
+    const accountId = callerOf(ctx).accountId;
+    const c = await configurations.updateConfiguration(ctx.em, accountId, id, input);
+    ctx.services.events.publish({ kind: 'configuration', accountId });
+    return AccessKeyConfiguration.from(c);
+  }
+
+  @Mutation(() => Boolean, { description: 'CONFLICT while an active access key uses it.' })
+  async deleteAccessKeyConfiguration(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    const accountId = callerOf(ctx).accountId;
+    await configurations.deleteConfiguration(ctx.em, accountId, id);
+    ctx.services.events.publish({ kind: 'configuration', accountId });
+    return true;
+  }
+}
+
+@Authorized()
+@Resolver(() => ProviderRouting)
+export class ProviderRoutingResolver {
+  @FieldResolver(() => [ProviderKey], { description: 'The routed keys, in the order they are tried.' })
+  async providerKeys(@Root() routing: ProviderRouting, @Ctx() ctx: Context): Promise<ProviderKey[]> {
+    const keys = await getProviderKeysByIds(ctx.em, callerOf(ctx).accountId, routing.providerKeyIds);
+    return keys.map(ProviderKey.from);
+  }
+}

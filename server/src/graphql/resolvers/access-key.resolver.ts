@@ -1,0 +1,61 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import * as accessKeys from '../../services/access-keys.js';
+import { findConfiguration } from '../../services/access-key-configurations.js';
+import { callerOf, type Context } from '../context.js';
+import {
+  AccessKey,
+  AccessKeyConnection,
+  CreateAccessKeyInput,
+  CreatedAccessKey,
+  UpdateAccessKeyInput,
+} from '../types/access-key.type.js';
+import { AccessKeyConfiguration } from '../types/access-key-configuration.type.js';
+import { PageArgs, type Page } from '../types/connection.type.js';
+
+@Authorized()
+@Resolver(() => AccessKey)
+export class AccessKeyResolver {
+  @Query(() => AccessKeyConnection, { description: 'Active (unrevoked) access keys, newest first.' })
+  async accessKeys(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<AccessKey>> {
+    const page = await accessKeys.listAccessKeys(ctx.em, callerOf(ctx).accountId, args);
+    return { nodes: page.nodes.map(AccessKey.from), pageInfo: page.pageInfo };
+  }
+
+  @FieldResolver(() => AccessKeyConfiguration, { nullable: true })
+  async configuration(@Root() key: AccessKey, @Ctx() ctx: Context): Promise<AccessKeyConfiguration | null> {
+    if (!key.configurationId) return null;
+    const c = await findConfiguration(ctx.em, callerOf(ctx).accountId, key.configurationId);
+    return c ? AccessKeyConfiguration.from(c) : null;
+  }
+
+  @Mutation(() => CreatedAccessKey, { description: 'Issues an ng-… token for /v1; shown once.' })
+  async createAccessKey(
+    @Arg('input', () => CreateAccessKeyInput) input: CreateAccessKeyInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreatedAccessKey> {
+    const accountId = callerOf(ctx).accountId;
+    const { accessKey, token } = await accessKeys.createAccessKey(ctx.em, accountId, input);
+    ctx.services.events.publish({ kind: 'accessKey', accountId, tokenHash: accessKey.tokenHash });
+    return { accessKey: AccessKey.from(accessKey), token };
+  }
+
+  @Mutation(() => AccessKey, { description: 'Omitted fields stay unchanged; configurationId: null detaches the configuration.' })
+  async updateAccessKey(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateAccessKeyInput) input: UpdateAccessKeyInput,
+    @Ctx() ctx: Context,
+  ): Promise<AccessKey> {
+    const accountId = callerOf(ctx).accountId;
+    const key = await accessKeys.updateAccessKey(ctx.em, accountId, id, input);
+    ctx.services.events.publish({ kind: 'accessKey', accountId, tokenHash: key.tokenHash });
+    return AccessKey.from(key);
+  }
+
+  @Mutation(() => Boolean, { description: 'Revokes the key at once; /v1 rejects it from then on.' })
+  async revokeAccessKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    const accountId = callerOf(ctx).accountId;
+    const key = await accessKeys.revokeAccessKey(ctx.em, accountId, id);
+    ctx.services.events.publish({ kind: 'accessKey', accountId, tokenHash: key.tokenHash });
+    return true;
+  }
+}

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import {
+  AccessKeyConfiguration,
+  type IAccessKeyConfiguration,
+  type ProviderRoutingRule,
+} from '../entities/access-key-configuration.entity.js';
+import { AccessKey } from '../entities/access-key.entity.js';
+import { ProviderKey } from '../entities/provider-key.entity.js';
+import { ConflictError } from '../errors/conflict-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { Page } from '../graphql/types/connection.type.js';
+import { paginate } from './pagination.js';
+import { loadKnownProviders } from './providers.js';
+import { nameSchema, parseInput, uuidSchema } from './validate.js';
+
+export interface ConfigurationInputData {
+  name: string;
+  /** null/omitted: every provider; []: none. */
+  allowedProviders?: string[] | null;
+  /** null/omitted: every model; entries "provider:model" (split on the first ':'). */
+  allowedModels?: string[] | null;
+  /** null/omitted: no routing (default key order for every provider). */
+  routing?: { provider: string; providerKeyIds: string[]; useGatewayCredentials?: boolean | null }[] | null;
+}
+
+const providerRefSchema = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+
+const modelRefSchema = z
+  .string()
+  .trim()
+  .max(321, 'must be at most 321 characters')
+  .refine((s) => {
+    const colon = s.indexOf(':');
+    return colon > 0 && colon < s.length - 1;
+  }, 'must be "provider:model"')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+
+const ConfigurationSchema = z.object({
+  name: nameSchema(),
+  allowedProviders: z.array(providerRefSchema).max(200, 'must list at most 200 providers').nullish(),
+  allowedModels: z.array(modelRefSchema).max(1000, 'must list at most 1000 models').nullish(),
+  routing: z
+    .array(
+      z.object({
+        provider: providerRefSchema,
+        providerKeyIds: z.array(z.string()).max(50, 'must list at most 50 keys'),
+        useGatewayCredentials: z.boolean().nullish(),
+      }),
+    )
+    .max(200, 'must have at most 200 entries')
+    .nullish(),
+});
+
+type ParsedConfiguration = z.infer<typeof ConfigurationSchema>;
+
+interface ValidConfiguration {
+  name: string;
+  allowedProviders: string[] | null;
+  allowedModels: string[] | null;
+  routing: ProviderRoutingRule[];
+}
+
+function splitModelRef(ref: string): { provider: string; model: string } {
+  const colon = ref.indexOf(':');
+  return { provider: ref.slice(0, colon), model: ref.slice(colon + 1) };
+}
+
+/**
+ * Checks every provider, model and provider-key reference against what the account owns. Custom
+ * providers and provider keys are read FOR SHARE, so a concurrent delete or rename waits for this
+ * transaction and then sees the reference. Another account's key id reads as not found.
+ */
+async function checkReferences(em: EntityManager, accountId: string, data: ParsedConfiguration): Promise<ValidConfiguration> {
+  const issues: string[] = [];
+  const allowedProviders = data.allowedProviders ?? null;
+  const allowedModels = data.allowedModels ?? null;
+  const routing = data.routing ?? [];
+
+  const providerIds = [
+    ...(allowedProviders ?? []),
+    ...(allowedModels ?? []).map((m) => splitModelRef(m).provider),
+    ...routing.map((r) => r.provider),
+  ];
+  const known = await loadKnownProviders(em, accountId, providerIds, { lock: true });
+  const unknown = (path: string, id: string) => issues.push(`${path}: unknown provider ${JSON.stringify(id)}`);
+
+  const seenProviders = new Set<string>();
+  allowedProviders?.forEach((id, i) => {
+    if (!known.has(id)) unknown(`allowedProviders.${i}`, id);
+    else if (seenProviders.has(id)) issues.push(`allowedProviders.${i}: duplicate provider ${JSON.stringify(id)}`);
+    seenProviders.add(id);
+  });
+
+  const seenModels = new Set<string>();
+  allowedModels?.forEach((ref, i) => {
+    const { provider, model } = splitModelRef(ref);
+    const p = known.get(provider);
+    if (!p) unknown(`allowedModels.${i}`, provider);
+    else if (p.declaredModels && !p.declaredModels.has(model.toLowerCase())) {
+      issues.push(`allowedModels.${i}: model ${JSON.stringify(model)} is not declared on custom provider ${JSON.stringify(provider)}`);
+    } else if (seenModels.has(ref.toLowerCase())) {
+      issues.push(`allowedModels.${i}: duplicate model ${JSON.stringify(ref)}`);
+    }
+    seenModels.add(ref.toLowerCase());
+  });
+
+  const keyIds = routing.flatMap((r) => r.providerKeyIds).filter((id) => uuidSchema.safeParse(id).success);
+  const keys = keyIds.length
+    ? await em.find(ProviderKey, { accountId, id: { $in: [...new Set(keyIds)] } }, { lockMode: LockMode.PESSIMISTIC_READ })
+    : [];
+  const keyProvider = new Map(keys.map((k) => [k.id, k.provider]));
+
+  const routedProviders = new Set<string>();
+  routing.forEach((rule, i) => {
+    if (!known.has(rule.provider)) unknown(`routing.${i}.provider`, rule.provider);
+    else if (routedProviders.has(rule.provider)) {
+      issues.push(`routing.${i}.provider: provider ${JSON.stringify(rule.provider)} already has a routing entry`);
+    }
+    routedProviders.add(rule.provider);
+    const seenKeys = new Set<string>();
+    rule.providerKeyIds.forEach((id, j) => {
+      const path = `routing.${i}.providerKeyIds.${j}`;
+      const provider = keyProvider.get(id);
+      if (provider === undefined) issues.push(`${path}: provider key ${JSON.stringify(id)} not found`);
+      else if (provider !== rule.provider) {
+        issues.push(`${path}: provider key ${JSON.stringify(id)} is for provider ${JSON.stringify(provider)}, not ${JSON.stringify(rule.provider)}`);
+      } else if (seenKeys.has(id)) issues.push(`${path}: duplicate provider key ${JSON.stringify(id)}`);
+      seenKeys.add(id);
+    });
+  });
+
+  if (issues.length > 0) {
+    const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+    throw new ValidationError(issues.slice(0, 5).join('; ') + more);
+  }
+  return {
+    name: data.name,
+    allowedProviders,
+    allowedModels,
+    routing: routing.map((r) => ({
+      provider: r.provider,
+      providerKeyIds: r.providerKeyIds,
+      useGatewayCredentials: r.useGatewayCredentials ?? true,
+    })),
+  };
+}
+
+function assertId(id: string): void {
+  if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Access key configuration', id);
+}
+
+export async function listConfigurations(
+  em: EntityManager,
+  accountId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<IAccessKeyConfiguration>> {
+  return paginate(em, AccessKeyConfiguration, { accountId }, args);
+}
+
+/** The account's configuration, or null (also for another account's or a malformed id). */
+export async function findConfiguration(em: EntityManager, accountId: string, id: string): Promise<IAccessKeyConfiguration | null> {
+  if (!uuidSchema.safeParse(id).success) return null;
+  // By primary key alone, so repeated lookups in one request hit the identity map.
+  const c = await em.findOne(AccessKeyConfiguration, id);
+  return c && c.accountId === accountId ? c : null;
+}
+
+export async function createConfiguration(
+  em: EntityManager,
+  accountId: string,
+  input: ConfigurationInputData,
+): Promise<IAccessKeyConfiguration> {
+  const parsed = parseInput(ConfigurationSchema, input);
+  return em.transactional(async (tem) => {
+    const data = await checkReferences(tem, accountId, parsed);
+    const configuration = tem.create(AccessKeyConfiguration, { id: randomUUID(), accountId, ...data });
+    await tem.flush();
+    return configuration;
+  });
+}
+
+/** Replaces the whole configuration (omitted lists mean "all" / no routing, as on create). */
+export async function updateConfiguration(
+  em: EntityManager,
+  accountId: string,
+  id: string,
+  input: ConfigurationInputData,
+): Promise<IAccessKeyConfiguration> {
+  assertId(id);
+  const parsed = parseInput(ConfigurationSchema, input);
+  return em.transactional(async (tem) => {
+    const configuration = await tem.findOne(AccessKeyConfiguration, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!configuration) throw new NotFoundError('Access key configuration', id);
+    Object.assign(configuration, await checkReferences(tem, accountId, parsed));
+    await tem.flush();
+    return configuration;
+  });
+}
+
+/** Deletes a configuration; CONFLICT while an active access key uses it (revoked keys are detached). */
+export async function deleteConfiguration(em: EntityManager, accountId: string, id: string): Promise<IAccessKeyConfiguration> {
+  assertId(id);
+  return em.transactional(async (tem) => {
+    // FOR UPDATE: access keys being attached to it (FOR SHARE) commit first and are counted below.
+    const configuration = await tem.findOne(AccessKeyConfiguration, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!configuration) throw new NotFoundError('Access key configuration', id);
+    const inUse = await tem.count(AccessKey, { accountId, configurationId: id, revokedAt: null });
+    if (inUse > 0) {
+      throw new ConflictError(
+        `Configuration ${JSON.stringify(configuration.name)} is used by ${inUse} active access key${inUse === 1 ? '' : 's'}; ` +
+          'assign them another configuration or revoke them first.',
+      );
+    }
+    tem.remove(configuration);
+    await tem.flush();
+    return configuration;
+  });
+}

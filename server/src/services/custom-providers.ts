@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { isBuiltInProviderId } from '../catalog/index.js';
+import { AccessKeyConfiguration, type IAccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
+import { CustomProvider, type ICustomProvider } from '../entities/custom-provider.entity.js';
+import { ProviderKey } from '../entities/provider-key.entity.js';
+import { ConflictError } from '../errors/conflict-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { nameSchema, parseInput, providerIdSchema } from './validate.js';
+
+export const MAX_CUSTOM_PROVIDERS = 100;
+export const MAX_DECLARED_MODELS = 500;
+
+export interface CustomProviderInputData {
+  providerId: string;
+  name: string;
+  baseUrl: string;
+  /** 'openai' | 'anthropic' (the GraphQL enum's internal values). */
+  apiFormat: string;
+  models: string[];
+}
+
+const baseUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(2048, 'must be at most 2048 characters')
+  .transform((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a valid URL' });
+      return z.NEVER;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
+      return z.NEVER;
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain credentials (send keys as provider keys)' });
+      return z.NEVER;
+    }
+    if (url.hash) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain a fragment' });
+      return z.NEVER;
+    }
+    // Stored without trailing slashes: the gateway appends /chat/completions or /messages.
+    const normalized = `${url.origin}${url.pathname.replace(/\/+$/, '')}${url.search}`;
+    if (normalized.length > 2048) {
+      ctx.addIssue({ code: 'custom', message: 'must be at most 2048 characters' });
+      return z.NEVER;
+    }
+    return normalized;
+  });
+
+const modelIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+
+const CustomProviderSchema = z.object({
+  providerId: providerIdSchema,
+  name: nameSchema(),
+  baseUrl: baseUrlSchema,
+  apiFormat: z.enum(['openai', 'anthropic'], 'must be OPENAI or ANTHROPIC'),
+  models: z
+    .array(modelIdSchema)
+    .min(1, 'must declare at least one model')
+    .max(MAX_DECLARED_MODELS, `must declare at most ${MAX_DECLARED_MODELS} models`)
+    .superRefine((models, ctx) => {
+      // Model strings are matched case-insensitively, so `Llama` and `llama` would be ambiguous.
+      const seen = new Set<string>();
+      models.forEach((m, i) => {
+        const key = m.toLowerCase();
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `duplicate model ${JSON.stringify(m)}`, path: [i] });
+        seen.add(key);
+      });
+    }),
+});
+
+function parseCustomProvider(input: CustomProviderInputData): z.infer<typeof CustomProviderSchema> {
+  const data = parseInput(CustomProviderSchema, input);
+  if (isBuiltInProviderId(data.providerId)) {
+    throw new ConflictError(`providerId ${JSON.stringify(data.providerId)} is a built-in provider; choose another id.`);
+  }
+  return data;
+}
+
+function duplicateIdError(providerId: string): ConflictError {
+  return new ConflictError(`A custom provider with id ${JSON.stringify(providerId)} already exists.`);
+}
+
+/** Configurations that mention the provider (allowed providers, allowed models or routing). */
+export function configurationsReferencingProvider(
+  configurations: readonly IAccessKeyConfiguration[],
+  providerId: string,
+): IAccessKeyConfiguration[] {
+  const prefix = `${providerId}:`;
+  return configurations.filter(
+    (c) =>
+      (c.allowedProviders ?? []).includes(providerId) ||
+      (c.allowedModels ?? []).some((m) => m.startsWith(prefix)) ||
+      c.routing.some((r) => r.provider === providerId),
+  );
+}
+
+function describeReferences(keyCount: number, configurations: readonly IAccessKeyConfiguration[]): string {
+  const parts: string[] = [];
+  if (keyCount > 0) parts.push(`${keyCount} provider key${keyCount === 1 ? '' : 's'}`);
+  if (configurations.length > 0) {
+    const names = configurations.slice(0, 5).map((c) => JSON.stringify(c.name));
+    const more = configurations.length > 5 ? `, …` : '';
+    parts.push(`${configurations.length} configuration${configurations.length === 1 ? '' : 's'} (${names.join(', ')}${more})`);
+  }
+  return parts.join(' and ');
+}
+
+/** Finds the account's custom provider by its providerId, locked FOR UPDATE (call inside a transaction). */
+async function lockOwn(em: EntityManager, accountId: string, providerId: string): Promise<ICustomProvider> {
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(providerId)) throw new NotFoundError('Custom provider', providerId);
+  const cp = await em.findOne(CustomProvider, { accountId, providerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!cp) throw new NotFoundError('Custom provider', providerId);
+  return cp;
+}
+
+async function flushOrConflict(em: EntityManager, providerId: string): Promise<void> {
+  try {
+    await em.flush();
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) throw duplicateIdError(providerId);
+    throw err;
+  }
+}
+
+export async function createCustomProvider(
+  em: EntityManager,
+  accountId: string,
+  input: CustomProviderInputData,
+): Promise<ICustomProvider> {
+  const data = parseCustomProvider(input);
+  return em.transactional(async (tem) => {
+    if (await tem.count(CustomProvider, { accountId, providerId: data.providerId })) throw duplicateIdError(data.providerId);
+    if ((await tem.count(CustomProvider, { accountId })) >= MAX_CUSTOM_PROVIDERS) {
+      throw new ValidationError(`An account may declare at most ${MAX_CUSTOM_PROVIDERS} custom providers.`);
+    }
+    const cp = tem.create(CustomProvider, { id: randomUUID(), accountId, ...data });
+    await flushOrConflict(tem, data.providerId);
+    return cp;
+  });
+}
+
+/**
+ * Replaces a custom provider's definition. `providerId` is its current id. Renaming it is allowed
+ * only while no provider key or configuration references it (references are by id), and a
+ * declared model may only be removed while no configuration allows it explicitly.
+ */
+export async function updateCustomProvider(
+  em: EntityManager,
+  accountId: string,
+  providerId: string,
+  input: CustomProviderInputData,
+): Promise<ICustomProvider> {
+  return em.transactional(async (tem) => {
+    const cp = await lockOwn(tem, accountId, providerId);
+    const data = parseCustomProvider(input);
+    const configurations = await tem.find(AccessKeyConfiguration, { accountId });
+
+    if (data.providerId !== cp.providerId) {
+      const keyCount = await tem.count(ProviderKey, { accountId, provider: cp.providerId });
+      const referencing = configurationsReferencingProvider(configurations, cp.providerId);
+      if (keyCount > 0 || referencing.length > 0) {
+        throw new ConflictError(
+          `Custom provider ${JSON.stringify(cp.providerId)} cannot be renamed while ${describeReferences(keyCount, referencing)} ` +
+            'reference it; remove those references first.',
+        );
+      }
+      if (await tem.count(CustomProvider, { accountId, providerId: data.providerId })) throw duplicateIdError(data.providerId);
+    } else {
+      const kept = new Set(data.models.map((m) => m.toLowerCase()));
+      const prefix = `${cp.providerId}:`;
+      for (const c of configurations) {
+        const dropped = (c.allowedModels ?? []).find(
+          (m) => m.startsWith(prefix) && !kept.has(m.slice(prefix.length).toLowerCase()),
+        );
+        if (dropped) {
+          throw new ConflictError(
+            `Model ${JSON.stringify(dropped)} is still allowed by configuration ${JSON.stringify(c.name)}; ` +
+              'remove it there before removing it from the provider.',
+          );
+        }
+      }
+    }
+
+    Object.assign(cp, data);
+    await flushOrConflict(tem, data.providerId);
+    return cp;
+  });
+}
+
+/** Deletes a custom provider; CONFLICT while provider keys or configurations reference it. */
+export async function deleteCustomProvider(em: EntityManager, accountId: string, providerId: string): Promise<ICustomProvider> {
+  return em.transactional(async (tem) => {
+    const cp = await lockOwn(tem, accountId, providerId);
+    const keyCount = await tem.count(ProviderKey, { accountId, provider: cp.providerId });
+    const referencing = configurationsReferencingProvider(await tem.find(AccessKeyConfiguration, { accountId }), cp.providerId);
+    if (keyCount > 0 || referencing.length > 0) {
+      throw new ConflictError(
+        `Custom provider ${JSON.stringify(cp.providerId)} is still referenced by ${describeReferences(keyCount, referencing)}; ` +
+          'delete or change those first.',
+      );
+    }
+    tem.remove(cp);
+    await tem.flush();
+    return cp;
+  });
+}

@@ -1,0 +1,99 @@
+import type { ModelSpec } from '../catalog/types.js';
+import { AppError } from '../errors/app-error.js';
+import { divCeil, parseDecimal } from './credits/money.js';
+
+/**
+ * What a request costs, in integer nano-USD (1e-9 USD).
+ *
+ * - Processing fee: USD 0.05 per million tokens (input + output) = exactly 50 nano-USD per token,
+ *   on every request that reached a provider, whoever's credentials served it.
+ * - With gateway credentials (`keySource: 'gateway'`) the upstream cost at the catalog's prices
+ *   is added: (input × input price + output × output price) / 1e6, rounded UP to a whole nano-USD
+ *   once per request (never per token, never per component). Same tokens → same cost, so a
+ *   streamed request costs exactly what the non-streamed one does.
+ */
+export type PricedKeySource = 'user' | 'gateway' | 'none';
+
+export const FEE_NANO_PER_TOKEN = 50n;
+const TOKENS_PER_MTOK = 1_000_000n;
+/** Output cap assumed for the worst case when neither the request nor the catalog gives one. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 32_768;
+
+export interface Cost {
+  feeNano: bigint;
+  upstreamCostNano: bigint;
+  totalNano: bigint;
+}
+
+export interface CostInput {
+  inputTokens: number;
+  outputTokens: number;
+  model: ModelSpec | undefined;
+  keySource: PricedKeySource;
+}
+
+export interface WorstCaseInput {
+  estimatedInputTokens: number;
+  /** The request's max_tokens / max_completion_tokens / max_output_tokens, if any. */
+  maxOutputTokens: number | null | undefined;
+  model: ModelSpec | undefined;
+  keySource: PricedKeySource;
+}
+
+interface Prices {
+  inputNanoPerMTok: bigint;
+  outputNanoPerMTok: bigint;
+}
+
+const priceCache = new WeakMap<ModelSpec, Prices>();
+
+/** A catalog model's prices as nano-USD per million tokens (exact; cached per spec). */
+export function modelPrices(model: ModelSpec): Prices {
+  let prices = priceCache.get(model);
+  if (!prices) {
+    const input = parseDecimal(model.inputPriceUsdPerMTok);
+    const output = parseDecimal(model.outputPriceUsdPerMTok);
+    if (input === undefined || output === undefined || input < 0n || output < 0n) {
+      throw new AppError('internal_error', 500, `Catalog price of ${model.provider}:${model.id} is not a decimal.`, { expose: false });
+    }
+    prices = { inputNanoPerMTok: input, outputNanoPerMTok: output };
+    priceCache.set(model, prices);
+  }
+  return prices;
+}
+
+function tokens(n: number): bigint {
+  if (!Number.isFinite(n) || n <= 0) return 0n;
+  return BigInt(Math.ceil(n));
+}
+
+function price(inputTokens: bigint, outputTokens: bigint, model: ModelSpec | undefined, keySource: PricedKeySource): Cost {
+  const feeNano = (inputTokens + outputTokens) * FEE_NANO_PER_TOKEN;
+  let upstreamCostNano = 0n;
+  if (keySource === 'gateway') {
+    if (!model) {
+      // Gateway credentials only serve catalog models; pricing one without a price would be free inference.
+      throw new AppError('internal_error', 500, 'Gateway inference needs a catalog model to price.', { expose: false });
+    }
+    const p = modelPrices(model);
+    upstreamCostNano = divCeil(inputTokens * p.inputNanoPerMTok + outputTokens * p.outputNanoPerMTok, TOKENS_PER_MTOK);
+  }
+  return { feeNano, upstreamCostNano, totalNano: feeNano + upstreamCostNano };
+}
+
+/** The settled cost of a request from its (provider-reported or estimated) token counts. */
+export function computeCost(input: CostInput): Cost {
+  return price(tokens(input.inputTokens), tokens(input.outputTokens), input.model, input.keySource);
+}
+
+/**
+ * The most a request can cost: estimated input plus the request's output cap (bounded by the
+ * model's maximum), or the model's maximum, or DEFAULT_MAX_OUTPUT_TOKENS when neither is known.
+ */
+export function worstCaseCost(input: WorstCaseInput): Cost {
+  const requested = input.maxOutputTokens != null && input.maxOutputTokens > 0 ? input.maxOutputTokens : undefined;
+  const modelMax = input.model?.maxOutputTokens;
+  const maxOutput =
+    requested !== undefined && modelMax !== undefined ? Math.min(requested, modelMax) : requested ?? modelMax ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  return price(tokens(input.estimatedInputTokens), tokens(maxOutput), input.model, input.keySource);
+}

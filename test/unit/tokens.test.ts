@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import {
+  collectRequestText,
+  collectText,
+  createCollector,
+  estimateRequestInputTokens,
+  estimateTextTokens,
+} from '../../server/src/gateway/tokens.js';
+
+describe('estimateTextTokens', () => {
+  it('counts o200k_base tokens', () => {
+    expect(estimateTextTokens('')).toBe(0);
+    expect(estimateTextTokens('hello world')).toBe(2);
+    expect(estimateTextTokens('The quick brown fox jumps over the lazy dog.')).toBe(10);
+  });
+
+  it('counts special-token text as text instead of throwing', () => {
+    expect(estimateTextTokens('a <|endoftext|> b')).toBeGreaterThan(3);
+  });
+
+  it('scales a sample for very long text, staying close to the exact count', () => {
+    const sentence = 'The quick brown fox jumps over the lazy dog. ';
+    const long = sentence.repeat(12_000); // 540k characters, over the exact limit
+    const estimate = estimateTextTokens(long);
+    const exact = 10 * 12_000;
+    expect(Math.abs(estimate - exact) / exact).toBeLessThan(0.01);
+  });
+});
+
+describe('collectText', () => {
+  it('takes text from strings and parts, and counts images without tokenizing them', () => {
+    const into = createCollector();
+    collectText(
+      [
+        { type: 'text', text: 'look' },
+        { type: 'image_url', image_url: { url: `data:image/png;base64,${'A'.repeat(100_000)}` } },
+        { type: 'tool_use', id: 't', name: 'f', input: { a: 1 } },
+        { type: 'tool_result', tool_use_id: 't', content: [{ type: 'text', text: 'done' }] },
+      ],
+      into,
+    );
+    expect(into.parts).toEqual(['look', 'f', '{"a":1}', 'done']);
+    expect(into.images).toBe(1);
+  });
+});
+
+describe('collectRequestText', () => {
+  it('reads chat messages, tool calls and tools', () => {
+    const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }];
+    const c = collectRequestText('chat', {
+      messages: [
+        { role: 'system', content: 'sys' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"x":2}' } }] },
+      ],
+      tools,
+    });
+    expect(c.parts).toEqual(['sys', 'f', '{"x":2}', JSON.stringify(tools)]);
+    expect(c.messages).toBe(2);
+  });
+
+  it('reads Anthropic system and Responses instructions and input items', () => {
+    expect(collectRequestText('messages', { system: [{ type: 'text', text: 'S' }], messages: [{ role: 'user', content: 'U' }] }).parts).toEqual([
+      'S',
+      'U',
+    ]);
+    const r = collectRequestText('responses', {
+      instructions: 'I',
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: 'Q' }] },
+        { type: 'function_call', name: 'g', arguments: '{}', call_id: 'c' },
+        { type: 'function_call_output', call_id: 'c', output: 'R' },
+      ],
+    });
+    expect(r.parts).toEqual(['I', 'Q', 'g', '{}', 'R']);
+    expect(r.messages).toBe(3);
+    expect(collectRequestText('responses', { input: 'just text' }).parts).toEqual(['just text']);
+  });
+});
+
+describe('estimateRequestInputTokens', () => {
+  it('adds per-message overhead and reply priming to the text count', () => {
+    const body = { model: 'm', messages: [{ role: 'user', content: 'hello world' }, { role: 'assistant', content: 'hello world' }] };
+    // "hello world\nhello world" = 5 tokens, + 2 × 3 per message + 3 priming
+    expect(estimateRequestInputTokens('chat', body)).toBe(14);
+  });
+
+  it('charges a flat amount per image rather than its base64 size', () => {
+    const body = {
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${'QUJD'.repeat(50_000)}` } }] }],
+    };
+    expect(estimateRequestInputTokens('chat', body)).toBe(765 + 3 + 3);
+  });
+});

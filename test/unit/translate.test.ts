@@ -1,0 +1,461 @@
+import { readFileSync } from 'node:fs';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { SseParser, type SseEvent } from '../../server/src/gateway/sse.js';
+import {
+  streamErrorFrame,
+  toAnthropicErrorBody,
+  toOpenAiErrorBody,
+  translateErrorBody,
+} from '../../server/src/gateway/translate/error-body.js';
+import { anthropicStopToFinishReason, finishReasonToAnthropicStop } from '../../server/src/gateway/translate/finish-reason.js';
+import { chatRequestToMessages, messagesRequestToChat } from '../../server/src/gateway/translate/request.js';
+import { chatResponseToMessages, messagesResponseToChat } from '../../server/src/gateway/translate/response.js';
+import {
+  createChatToMessagesStream,
+  createMessagesToChatStream,
+  type StreamTranslator,
+} from '../../server/src/gateway/translate/stream.js';
+
+const fixture = (path: string): string => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
+
+function events(text: string): SseEvent[] {
+  const parser = new SseParser();
+  return [...parser.push(text), ...parser.flush()];
+}
+
+function translate(translator: StreamTranslator, path: string): string {
+  let out = '';
+  for (const e of events(fixture(path))) out += translator.push(e).join('');
+  return out + translator.end().join('');
+}
+
+/** The official SDKs, fed our bytes through a fake fetch: what real clients will make of them. */
+function sseResponse(body: string): typeof fetch {
+  return (async () => new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } })) as typeof fetch;
+}
+
+describe('chatRequestToMessages', () => {
+  const body = {
+    model: 'claude-sonnet-4',
+    models: ['gpt-4o'],
+    messages: [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'developer', content: [{ type: 'text', text: 'Answer in French.' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is in these images?' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+          { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg', detail: 'high' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: 'Let me look.',
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } },
+          { id: 'call_2', type: 'function', function: { name: 'lookup', arguments: '{"q":"dog"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: 'a cat' },
+      { role: 'tool', tool_call_id: 'call_2', content: [{ type: 'text', text: 'a dog' }] },
+      { role: 'user', content: 'Thanks, summarise.' },
+    ],
+    tools: [
+      {
+        type: 'function',
+        function: { name: 'lookup', description: 'Look things up', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+      },
+    ],
+    tool_choice: 'required',
+    parallel_tool_calls: false,
+    max_completion_tokens: 300,
+    temperature: 1.4,
+    top_p: 0.9,
+    stop: 'END',
+    stream: true,
+    user: 'user-42',
+    presence_penalty: 0.5,
+  };
+
+  it('maps every supported field', () => {
+    expect(chatRequestToMessages(body)).toEqual({
+      model: 'claude-sonnet-4',
+      system: [
+        { type: 'text', text: 'You are terse.' },
+        { type: 'text', text: 'Answer in French.' },
+      ],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in these images?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+            { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Let me look.' },
+            { type: 'tool_use', id: 'call_1', name: 'lookup', input: { q: 'cat' } },
+            { type: 'tool_use', id: 'call_2', name: 'lookup', input: { q: 'dog' } },
+          ],
+        },
+        {
+          // consecutive tool results and the following user text share one user turn
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: 'a cat' },
+            { type: 'tool_result', tool_use_id: 'call_2', content: [{ type: 'text', text: 'a dog' }] },
+            { type: 'text', text: 'Thanks, summarise.' },
+          ],
+        },
+      ],
+      max_tokens: 300,
+      temperature: 1,
+      top_p: 0.9,
+      stop_sequences: ['END'],
+      stream: true,
+      metadata: { user_id: 'user-42' },
+      tools: [{ name: 'lookup', description: 'Look things up', input_schema: { type: 'object', properties: { q: { type: 'string' } } } }],
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+    });
+  });
+
+  it('defaults max_tokens, uses a plain system string, and drops tool_choice without tools', () => {
+    expect(
+      chatRequestToMessages({
+        model: 'm',
+        messages: [
+          { role: 'system', content: 'Be nice.' },
+          { role: 'user', content: 'hi' },
+        ],
+        tool_choice: 'auto',
+        max_tokens: null,
+      }),
+    ).toEqual({ model: 'm', system: 'Be nice.', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4096 });
+  });
+
+  it('maps a named tool choice and tolerates malformed tool arguments', () => {
+    const out = chatRequestToMessages({
+      messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{oops' } }] }],
+      tools: [{ type: 'function', function: { name: 'f' } }],
+      tool_choice: { type: 'function', function: { name: 'f' } },
+    });
+    expect(out.messages).toEqual([{ role: 'assistant', content: [{ type: 'tool_use', id: 'c', name: 'f', input: {} }] }]);
+    expect(out.tools).toEqual([{ name: 'f', input_schema: { type: 'object', properties: {} } }]);
+    expect(out.tool_choice).toEqual({ type: 'tool', name: 'f' });
+  });
+});
+
+describe('messagesRequestToChat', () => {
+  it('maps every supported field', () => {
+    expect(
+      messagesRequestToChat({
+        model: 'gpt-4o',
+        system: [{ type: 'text', text: 'Rule one.' }, { type: 'text', text: 'Rule two.', cache_control: { type: 'ephemeral' } }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Look:' },
+              { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/4AAQ' } },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'thinking', thinking: 'hmm', signature: 'sig' },
+              { type: 'text', text: 'Checking.' },
+              { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+            ],
+          },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: '21°C' }] },
+              { type: 'text', text: 'And tomorrow?' },
+            ],
+          },
+        ],
+        tools: [
+          { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } },
+          { type: 'web_search_20250305', name: 'web_search', max_uses: 3 },
+        ],
+        tool_choice: { type: 'any', disable_parallel_tool_use: true },
+        max_tokens: 1024,
+        temperature: 0.3,
+        top_k: 5,
+        stop_sequences: ['###'],
+        stream: true,
+        metadata: { user_id: 'u-1' },
+      }),
+    ).toEqual({
+      model: 'gpt-4o',
+      messages: [
+        { role: 'system', content: 'Rule one.\nRule two.' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Look:' },
+            { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,/9j/4AAQ' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: 'Checking.',
+          tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        },
+        { role: 'tool', tool_call_id: 'toolu_1', content: '21°C' },
+        { role: 'user', content: 'And tomorrow?' },
+      ],
+      max_tokens: 1024,
+      temperature: 0.3,
+      stop: ['###'],
+      stream: true,
+      stream_options: { include_usage: true },
+      user: 'u-1',
+      tools: [
+        { type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+      ],
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+    });
+  });
+
+  it('can name max_completion_tokens for reasoning models', () => {
+    const out = messagesRequestToChat({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 }, { maxTokensField: 'max_completion_tokens' });
+    expect(out).toEqual({ messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 50 });
+  });
+
+  it('sends a tool-only assistant turn with null content', () => {
+    const out = messagesRequestToChat({
+      messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] }],
+    });
+    expect(out.messages).toEqual([
+      { role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+    ]);
+  });
+});
+
+describe('finish reasons', () => {
+  it('map both ways', () => {
+    expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal', null].map(anthropicStopToFinishReason)).toEqual([
+      'stop',
+      'stop',
+      'length',
+      'tool_calls',
+      'content_filter',
+      null,
+    ]);
+    expect(['stop', 'length', 'tool_calls', 'content_filter', null].map(finishReasonToAnthropicStop)).toEqual([
+      'end_turn',
+      'max_tokens',
+      'tool_use',
+      'refusal',
+      null,
+    ]);
+  });
+});
+
+describe('messagesResponseToChat', () => {
+  it('converts text, tool use, stop reason and usage', () => {
+    const out = messagesResponseToChat(JSON.parse(fixture('messages/completion-tool-use.json')), 'anthropic:claude-sonnet-4', 1_752_000_000_000);
+    expect(out).toEqual({
+      id: 'msg_01Aq9w938a90dw8q',
+      object: 'chat.completion',
+      created: 1_752_000_000,
+      model: 'anthropic:claude-sonnet-4',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: "I'll check the current weather in Paris for you.",
+            tool_calls: [
+              {
+                id: 'toolu_01A09q90qw90lq917835lq9',
+                type: 'function',
+                function: { name: 'get_weather', arguments: '{"location":"Paris, France","unit":"celsius"}' },
+              },
+            ],
+            refusal: null,
+          },
+          logprobs: null,
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage: { prompt_tokens: 1404, completion_tokens: 71, total_tokens: 1475, prompt_tokens_details: { cached_tokens: 1000 } },
+    });
+  });
+});
+
+describe('chatResponseToMessages', () => {
+  it('converts tool calls with parsed input and cached usage', () => {
+    expect(chatResponseToMessages(JSON.parse(fixture('chat/completion-tool-calls.json')), 'gpt-4o')).toEqual({
+      id: 'chatcmpl-BuZ2ToolCallsX9',
+      type: 'message',
+      role: 'assistant',
+      model: 'gpt-4o',
+      content: [{ type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris', unit: 'celsius' } }],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: { input_tokens: 18, output_tokens: 18, cache_read_input_tokens: 64 },
+    });
+  });
+
+  it('converts plain text', () => {
+    const out = chatResponseToMessages(JSON.parse(fixture('chat/completion.json')), 'gpt-4o-mini');
+    expect(out.content).toEqual([{ type: 'text', text: 'The capital of France is Paris.' }]);
+    expect(out.stop_reason).toBe('end_turn');
+    expect(out.usage).toEqual({ input_tokens: 24, output_tokens: 8 });
+  });
+});
+
+describe('createMessagesToChatStream', () => {
+  it('produces chunks the OpenAI SDK assembles into the same answer', async () => {
+    const sse = translate(createMessagesToChatStream('anthropic:claude-sonnet-4', { includeUsage: true }), 'messages/stream-tool-use.sse');
+    expect(sse.endsWith('data: [DONE]\n\n')).toBe(true);
+    const client = new OpenAI({ apiKey: 'test', baseURL: 'http://fake.invalid/v1', fetch: sseResponse(sse), maxRetries: 0 });
+    const stream = client.chat.completions.stream({ model: 'x', messages: [{ role: 'user', content: 'hi' }], stream_options: { include_usage: true } });
+    const completion = await stream.finalChatCompletion();
+    expect(completion.id).toBe('msg_01XFDUDYJgAACzvnptvVoYEL');
+    expect(completion.model).toBe('anthropic:claude-sonnet-4');
+    const choice = completion.choices[0];
+    expect(choice.finish_reason).toBe('tool_calls');
+    expect(choice.message.content).toBe("Okay, let's check the weather for San Francisco, CA:");
+    expect(choice.message.tool_calls).toHaveLength(1);
+    const call = choice.message.tool_calls![0] as { id: string; function: { name: string; arguments: string } };
+    expect(call.id).toBe('toolu_01T1x1fJ34qAmk2tNTrN7Up6');
+    expect(call.function.name).toBe('get_weather');
+    expect(JSON.parse(call.function.arguments)).toEqual({ location: 'San Francisco, CA', unit: 'fahrenheit' });
+    expect(completion.usage).toMatchObject({ prompt_tokens: 572, completion_tokens: 89, total_tokens: 661 });
+  });
+
+  it('sends no usage chunk unless the client asked for one', () => {
+    const frames = events(translate(createMessagesToChatStream('m'), 'messages/stream-tool-use.sse'));
+    expect(frames.at(-1)?.data).toBe('[DONE]');
+    expect(frames.some((f) => f.data.includes('"usage"'))).toBe(false);
+    const last = JSON.parse(frames.at(-2)!.data);
+    expect(last.choices[0]).toEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' });
+  });
+
+  it('ends a failed stream with an error frame and never [DONE]', () => {
+    const translator = createMessagesToChatStream('m');
+    const sse = translate(translator, 'messages/stream-overloaded.sse');
+    const frames = events(sse);
+    expect(frames.at(-1)?.data).toBe(JSON.stringify({ error: { message: 'Overloaded', type: 'overloaded_error', code: 'overloaded_error' } }));
+    expect(sse).not.toContain('[DONE]');
+  });
+
+  it('does not fake a finish for a stream cut off mid-answer', () => {
+    const translator = createMessagesToChatStream('m');
+    const all = events(fixture('messages/stream-tool-use.sse'));
+    for (const e of all.slice(0, 5)) translator.push(e);
+    expect(translator.end()).toEqual([]);
+  });
+});
+
+describe('createChatToMessagesStream', () => {
+  it('produces events the Anthropic SDK assembles into tool_use blocks', async () => {
+    const sse = translate(createChatToMessagesStream('openai:gpt-4o'), 'chat/stream-tool-calls.sse');
+    const names = events(sse).map((e) => e.event);
+    expect(names).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    const client = new Anthropic({ apiKey: 'test', baseURL: 'http://fake.invalid', fetch: sseResponse(sse), maxRetries: 0 });
+    const message = await client.messages.stream({ model: 'x', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    expect(message.model).toBe('openai:gpt-4o');
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toEqual([
+      { type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris' } },
+      { type: 'tool_use', id: 'call_Zr8uV0nYq4Lm2Te', name: 'get_time', input: { tz: 'CET' } },
+    ]);
+    expect(message.usage.output_tokens).toBe(41);
+    expect(message.usage.input_tokens).toBe(20);
+    expect(message.usage.cache_read_input_tokens).toBe(64);
+  });
+
+  it('streams text as one text block ending in end_turn', async () => {
+    const sse = translate(createChatToMessagesStream('gpt-4o-mini'), 'chat/stream-usage.sse');
+    const client = new Anthropic({ apiKey: 'test', baseURL: 'http://fake.invalid', fetch: sseResponse(sse), maxRetries: 0 });
+    const message = await client.messages.stream({ model: 'x', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello! How can I help?' }]);
+    expect(message.stop_reason).toBe('end_turn');
+    expect(message.usage).toMatchObject({ input_tokens: 19, output_tokens: 8 });
+  });
+
+  it('turns an in-band OpenAI error into an Anthropic error event', () => {
+    const translator = createChatToMessagesStream('m');
+    const sse = translate(translator, 'chat/stream-error-frame.sse');
+    const frames = events(sse);
+    expect(frames).toHaveLength(1);
+    expect(frames[0].event).toBe('error');
+    expect(JSON.parse(frames[0].data)).toEqual({
+      type: 'error',
+      error: { type: 'api_error', message: 'The server had an error while processing your request. Sorry about that!' },
+    });
+    expect(sse).not.toContain('message_stop');
+  });
+
+  it('does not fake message_stop when the upstream stops early', () => {
+    const translator = createChatToMessagesStream('m');
+    const all = events(fixture('chat/stream-usage.sse'));
+    for (const e of all.slice(0, 3)) translator.push(e);
+    expect(translator.end()).toEqual([]);
+  });
+});
+
+describe('error bodies', () => {
+  it('build each format', () => {
+    expect(toOpenAiErrorBody('upstream_failed', 'All failed', 'server_error')).toEqual({
+      error: { message: 'All failed', type: 'server_error', code: 'upstream_failed' },
+    });
+    expect(toAnthropicErrorBody('api_error', 'upstream_failed: All failed')).toEqual({
+      type: 'error',
+      error: { type: 'api_error', message: 'upstream_failed: All failed' },
+    });
+  });
+
+  it('translate an upstream 4xx body across formats', () => {
+    expect(JSON.parse(translateErrorBody('openai', 400, fixture('messages/error-credit-balance.json')))).toEqual({
+      error: {
+        message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+        type: 'invalid_request_error',
+        code: 'invalid_request_error',
+      },
+    });
+    expect(JSON.parse(translateErrorBody('anthropic', 400, fixture('chat/error-context-length.json')))).toEqual({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens. Please reduce the length of the messages.",
+      },
+    });
+  });
+
+  it('write terminal stream error frames per surface', () => {
+    expect(events(streamErrorFrame('messages', 'upstream_failed', 'gone', 529))).toEqual([
+      { event: 'error', data: '{"type":"error","error":{"type":"overloaded_error","message":"gone"}}' },
+    ]);
+    expect(events(streamErrorFrame('chat', 'upstream_failed', 'gone'))).toEqual([
+      { data: '{"error":{"message":"gone","type":"server_error","code":"upstream_failed"}}' },
+    ]);
+    expect(events(streamErrorFrame('responses', 'upstream_timeout', 'late'))[0]).toEqual({
+      event: 'error',
+      data: '{"type":"error","code":"upstream_timeout","message":"late","param":null}',
+    });
+  });
+});
