@@ -5,6 +5,7 @@ import { AccessKeyResolver } from './access-key.resolver.js';
 import { AccessKeyConfigurationResolver, ProviderRoutingResolver } from './access-key-configuration.resolver.js';
 import { ProviderKeyResolver } from './provider-key.resolver.js';
 import { ProviderResolver } from './provider.resolver.js';
+import { UsageResolver } from './usage.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -15,4 +16,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProviderRoutingResolver,
   ProviderKeyResolver,
   ProviderResolver,
+  UsageResolver,
 ];

@@ -1,0 +1,188 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { IUsageEvent } from '../../entities/usage-event.entity.js';
+import { formatUsd } from '../../services/credits/money.js';
+import type { UsageBucketRow } from '../../services/usage.js';
+import { connectionType } from './connection.type.js';
+
+export enum UsageGroupBy {
+  DAY = 'DAY',
+  PROVIDER = 'PROVIDER',
+  MODEL = 'MODEL',
+  ACCESS_KEY = 'ACCESS_KEY',
+}
+registerEnumType(UsageGroupBy, { name: 'UsageGroupBy', description: 'DAY buckets are UTC days (YYYY-MM-DD).' });
+
+@ObjectType()
+export class UsageAttempt {
+  @Field(() => String)
+  provider!: string;
+
+  @Field(() => String)
+  model!: string;
+
+  @Field(() => ID, { nullable: true })
+  providerKeyId!: string | null;
+
+  @Field(() => String, { description: '"user", "gateway" or "none" (custom provider without a key).' })
+  keySource!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Upstream HTTP status; null when no response arrived.' })
+  status!: number | null;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+
+  @Field(() => Int)
+  latencyMs!: number;
+}
+
+@ObjectType({ description: 'One /v1 request: metadata and attempts, never bodies.' })
+export class UsageEvent {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'Equals the x-request-id response header.' })
+  requestId!: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => ID)
+  accessKeyId!: string;
+
+  @Field(() => String)
+  endpoint!: string;
+
+  @Field(() => String, { nullable: true })
+  provider!: string | null;
+
+  @Field(() => String, { nullable: true })
+  model!: string | null;
+
+  @Field(() => Int)
+  status!: number;
+
+  @Field(() => Boolean)
+  streamed!: boolean;
+
+  @Field(() => Int)
+  inputTokens!: number;
+
+  @Field(() => Int)
+  outputTokens!: number;
+
+  @Field(() => Boolean)
+  tokensEstimated!: boolean;
+
+  @Field(() => Int)
+  latencyMs!: number;
+
+  @Field(() => String, { nullable: true, description: '"user" or "gateway".' })
+  keySource!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  providerKeyId!: string | null;
+
+  @Field(() => String)
+  feeUsd!: string;
+
+  @Field(() => String)
+  upstreamCostUsd!: string;
+
+  @Field(() => String)
+  totalCostUsd!: string;
+
+  @Field(() => String, { nullable: true })
+  errorCode!: string | null;
+
+  @Field(() => [UsageAttempt])
+  attempts!: UsageAttempt[];
+
+  static from(e: IUsageEvent): UsageEvent {
+    return Object.assign(new UsageEvent(), {
+      id: e.id,
+      requestId: e.requestId,
+      createdAt: e.createdAt,
+      accessKeyId: e.accessKeyId,
+      endpoint: e.endpoint,
+      provider: e.provider ?? null,
+      model: e.model ?? null,
+      status: e.status,
+      streamed: e.streamed,
+      inputTokens: e.inputTokens,
+      outputTokens: e.outputTokens,
+      tokensEstimated: e.tokensEstimated,
+      latencyMs: e.latencyMs,
+      keySource: e.keySource ?? null,
+      providerKeyId: e.providerKeyId ?? null,
+      feeUsd: formatUsd(BigInt(e.feeNano)),
+      upstreamCostUsd: formatUsd(BigInt(e.upstreamCostNano)),
+      totalCostUsd: formatUsd(BigInt(e.totalCostNano)),
+      errorCode: e.errorCode ?? null,
+      attempts: e.attempts.map((a) => Object.assign(new UsageAttempt(), a)),
+    });
+  }
+}
+
+export const UsageEventConnection = connectionType(UsageEvent, 'UsageEvent');
+
+@InputType()
+export class UsageFilter {
+  @Field(() => ID, { nullable: true })
+  accessKeyId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  provider?: string | null;
+
+  @Field(() => String, { nullable: true })
+  model?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  status?: number | null;
+
+  @Field(() => Date, { nullable: true, description: 'Inclusive.' })
+  from?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Exclusive.' })
+  to?: Date | null;
+}
+
+@ArgsType()
+export class UsageSummaryArgs {
+  @Field(() => Date)
+  from!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Exclusive; default now.' })
+  to?: Date | null;
+
+  @Field(() => UsageGroupBy)
+  groupBy!: UsageGroupBy;
+}
+
+@ObjectType()
+export class UsageBucket {
+  @Field(() => String, { description: 'UTC day, provider id, provider:model or access key id.' })
+  key!: string;
+
+  @Field(() => String, { nullable: true, description: 'Human name where one exists (access key name).' })
+  label!: string | null;
+
+  @Field(() => Int)
+  requests!: number;
+
+  @Field(() => Int)
+  errors!: number;
+
+  @Field(() => Int)
+  inputTokens!: number;
+
+  @Field(() => Int)
+  outputTokens!: number;
+
+  @Field(() => String)
+  costUsd!: string;
+
+  static from(r: UsageBucketRow): UsageBucket {
+    return Object.assign(new UsageBucket(), { ...r, costUsd: formatUsd(r.costNano) });
+  }
+}
