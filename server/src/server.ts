@@ -10,6 +10,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { loadOrCreateMasterKey } from './services/master-key.js';
 import { buildServices, type Services } from './services.js';
 import { createApp } from './app.js';
+import { startPgChangeFeed } from './services/pg-change-feed.js';
 
 export interface RunningServer {
   url: string;
@@ -34,7 +35,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.info({ dataDir: config.dataDir }, 'using the embedded database (set DATABASE_URL for PostgreSQL)');
   }
   const orm = await openOrm({ clientUrl, poolMax: embedded ? embedded.maxConnections : 10 });
-  await migrateUp(orm);
+  await migrateUp(orm, config.databaseUrl);
 
   const masterKey = config.secretKey ?? loadOrCreateMasterKey(config.dataDir, logger);
   const services = buildServices({
@@ -51,6 +52,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     applyCharges: async () => undefined,
   });
   const gateway = await createApp(services);
+  // Embedded mode is single-process (one process per data dir), so only PostgreSQL needs the feed.
+  const changeFeed = config.databaseUrl
+    ? await startPgChangeFeed({
+        connectionString: config.databaseUrl,
+        events: services.events,
+        instanceId: config.instanceId,
+        logger,
+        notify: async (channel, payload) => {
+          await orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]);
+        },
+        onResync: () => services.accessContexts.invalidateAll(),
+      })
+    : undefined;
 
   // Koa snapshots its middleware in callback(): create the server first, attach the handler last.
   const httpServer = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 });
@@ -75,6 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await new Promise((r) => setTimeout(r, 50));
       }
       httpServer.closeAllConnections();
+      await changeFeed?.stop();
       await services.stop();
       await gateway.stop();
       await orm.close(true);

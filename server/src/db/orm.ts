@@ -1,5 +1,6 @@
 import { MikroORM, type Options, PostgreSqlDriver, UnderscoreNamingStrategy } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import pg from 'pg';
 import { ALL_ENTITIES } from '../entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -30,6 +31,25 @@ export async function openOrm(settings: OrmSettings): Promise<MikroORM> {
   return MikroORM.init(ormOptions(settings));
 }
 
-export async function migrateUp(orm: MikroORM): Promise<void> {
-  await orm.migrator.up();
+/** Arbitrary constant: the advisory lock that serialises migrations across instances. */
+const MIGRATION_LOCK_ID = 7_358_201_144;
+
+/**
+ * Applies pending migrations. With several instances starting at once on one PostgreSQL, a
+ * session advisory lock (held on a dedicated connection) lets exactly one migrate at a time.
+ */
+export async function migrateUp(orm: MikroORM, lockConnectionString?: string): Promise<void> {
+  if (!lockConnectionString) {
+    await orm.migrator.up();
+    return;
+  }
+  const lock = new pg.Client({ connectionString: lockConnectionString });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await orm.migrator.up();
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+    await lock.end();
+  }
 }

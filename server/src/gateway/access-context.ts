@@ -121,6 +121,13 @@ export class AccessContextCache {
     this.byAccount.delete(accountId);
   }
 
+  /** Drops everything (after missed cross-instance notifications). */
+  invalidateAll(): void {
+    this.generation++;
+    this.entries.clear();
+    this.byAccount.clear();
+  }
+
   private onChange(event: ChangeEvent): void {
     if (event.kind === 'credits') return;
     if (event.kind === 'accessKey' && event.tokenHash) this.entries.delete(event.tokenHash);
