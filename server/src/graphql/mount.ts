@@ -6,6 +6,7 @@ import { koaMiddleware } from '@as-integrations/koa';
 import type { Services } from '../services.js';
 import { authenticateAdmin } from '../services/accounts.js';
 import { createFormatError } from './format-error.js';
+import { queryLimitsRule } from './limits.js';
 import { buildGatewaySchema } from './schema.js';
 import type { Context } from './context.js';
 
@@ -27,6 +28,9 @@ export async function mountGraphql(services: Services): Promise<MountedGraphql> 
     introspection: services.config.graphqlIntrospection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // Batched HTTP requests stay off (Apollo's default): one operation per request.
+    allowBatchedHttpRequests: false,
+    validationRules: [queryLimitsRule()],
     // The SPA bundles GraphiQL (works offline); GET /graphql from a browser is sent there.
     plugins: [ApolloServerPluginLandingPageDisabled()],
   });
