@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderKey } from '../../server/src/entities/provider-key.entity.js';
+import { SecretBox, providerKeyAad } from '../../server/src/services/crypto.js';
+import { reencryptProviderKeys } from '../../server/src/services/key-rotation.js';
+import { gqlOk, signUpAccount } from '../support/graphql.js';
+import { startTestServer, type TestServer } from '../support/test-app.js';
+
+describe('master key rotation', () => {
+  const oldKey = randomBytes(32).toString('base64');
+  const newKey = randomBytes(32).toString('base64');
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ SECRET_KEY: oldKey });
+  });
+  afterAll(async () => server?.stop());
+
+  it('re-encrypts every provider key under the new key, keeping values and ids', async () => {
+    const { token } = await signUpAccount(server.url);
+    const ids: string[] = [];
+    for (const value of ['sk-rotate-one-123456', 'sk-rotate-two-654321']) {
+      const d = await gqlOk<{ createProviderKey: { id: string } }>(
+        server.url,
+        'mutation($k: String!) { createProviderKey(input: { provider: "openai", name: "k", key: $k }) { id } }',
+        { k: value },
+        token,
+      );
+      ids.push(d.createProviderKey.id);
+    }
+    const em = server.services.orm.em.fork();
+    const rotating = new SecretBox([newKey, oldKey]);
+    const first = await reencryptProviderKeys(em, rotating);
+    expect(first).toMatchObject({ total: 2, reencrypted: 2, failed: [] });
+    // Idempotent: nothing left to do.
+    expect((await reencryptProviderKeys(server.services.orm.em.fork(), rotating)).reencrypted).toBe(0);
+
+    const onlyNew = new SecretBox([newKey]);
+    const onlyOld = new SecretBox([oldKey]);
+    const rows = await server.services.orm.em.fork().find(ProviderKey, { id: { $in: ids } }, { orderBy: { createdAt: 'asc' } });
+    expect(rows.map((r) => onlyNew.decrypt(r.encryptedKey, providerKeyAad(r.accountId, r.id)))).toEqual([
+      'sk-rotate-one-123456',
+      'sk-rotate-two-654321',
+    ]);
+    expect(() => onlyOld.decrypt(rows[0].encryptedKey, providerKeyAad(rows[0].accountId, rows[0].id))).toThrow();
+  });
+});
