@@ -1,0 +1,94 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { startTestServer, type TestServer } from '../support/test-app.js';
+import { useBrowser } from './support/browser.js';
+import { pageObjects } from './support/pages.js';
+import { ensureWebBuild } from './support/web-build.js';
+
+/**
+ * The built SPA served by the real server (in-process, own database), with a simulated OpenAI upstream:
+ * everything a user does in the browser, checked through the official OpenAI SDK.
+ */
+describe('admin SPA against the real server', () => {
+  let server: TestServer;
+  let upstream: FakeUpstream;
+
+  beforeAll(async () => {
+    const dist = await ensureWebBuild();
+    upstream = await startFakeUpstream();
+    server = await startTestServer({
+      SERVE_WEB: 'true',
+      WEB_DIST_DIR: dist,
+      PROVIDER_BASE_URL_OPENAI: `http://127.0.0.1:${upstream.port}/openai/v1`,
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await upstream?.close();
+  });
+
+  const session = useBrowser({ baseURL: () => server.url });
+
+  it('signs up, routes provider keys, issues a key the OpenAI SDK can use, shows its usage, and revokes it', async () => {
+    const { page } = session;
+    const po = pageObjects(page);
+
+    await po.auth.signUp({ name: 'Browser Flow', email: `flow-${Date.now()}@example.com`, password: 'password-123' });
+    await po.shell.heading('Quickstart').waitFor();
+
+    // Credits first: every request pays the processing fee.
+    await po.shell.navigateTo('Credits');
+    await po.credits.buy('10');
+    await expect.poll(() => po.credits.balance(), { timeout: 10_000 }).toBe('$10.00');
+
+    await po.shell.navigateTo('Provider keys');
+    await po.providerKeys.add({ provider: 'OpenAI', name: 'oa-1', key: 'sk-flow-openai-1' });
+    await po.providerKeys.add({ provider: 'OpenAI', name: 'oa-2', key: 'sk-flow-openai-2', priority: 5 });
+
+    await po.shell.navigateTo('Configurations');
+    await po.configurations.create({ name: 'flow-config', providers: ['OpenAI'], routing: { provider: 'OpenAI', keys: ['oa-2', 'oa-1'] } });
+    await page.getByRole('region', { name: 'flow-config' }).getByText('oa-2 → oa-1').waitFor();
+
+    await po.shell.navigateTo('Access keys');
+    const token = await po.accessKeys.createKey('flow-key', { configuration: 'flow-config' });
+    expect(token).toMatch(/^ng-/);
+    await po.accessKeys.dismissToken();
+    await po.accessKeys.row('flow-key').waitFor();
+
+    // The routing order chosen in the UI decides which credential reaches the provider.
+    const openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: token, maxRetries: 0 });
+    const completion = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] });
+    expect(completion.choices[0].message.content).toContain('Hello from fake');
+    expect(upstream.requests.at(-1)?.credential).toBe('sk-flow-openai-2');
+
+    await po.shell.navigateTo('Usage');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await po.shell.heading('Usage').waitFor();
+          await page.getByRole('table', { name: 'Usage events' }).locator('tbody tr').first().waitFor();
+          return po.usage.eventsTable().textContent();
+        },
+        { timeout: 20_000, interval: 1_000 },
+      )
+      .toContain('gpt-4o-mini');
+    await po.usage.waitForChart();
+    const attempts = await po.usage.expandFirstEvent();
+    expect(await attempts.textContent()).toContain('openai:gpt-4o-mini');
+
+    // A referenced provider key cannot be deleted; the CONFLICT message is shown in the dialog.
+    await po.shell.navigateTo('Provider keys');
+    const dialog = await po.providerKeys.delete('oa-1');
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('flow-config');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await po.shell.navigateTo('Access keys');
+    await po.accessKeys.revoke('flow-key');
+    await expect.poll(() => po.accessKeys.row('flow-key').count()).toBe(0);
+    await expect(openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] })).rejects.toMatchObject({
+      status: 401,
+    });
+  });
+});

@@ -1,0 +1,274 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSchema, graphqlSync } from 'graphql';
+import { REPO_ROOT } from './browser.js';
+import { gqlError, type MockRequest, type MockResolver } from './mock-graphql.js';
+
+/** Canned admin-API data for the SPA smoke tests, with a little state so mutations show up in lists. */
+export const SESSION_TOKEN = 'session-token-123';
+export const NEW_ACCESS_KEY_TOKEN = 'ng-test-4f9c2b7e1a0d4c8b9e6f3a2d1c0b9a8f';
+
+const day = 86_400_000;
+const iso = (offsetDays: number) => new Date(Date.now() - offsetDays * day).toISOString();
+
+const page = (hasNextPage = false, endCursor: string | null = null) => ({ __typename: 'PageInfo', hasNextPage, endCursor });
+
+let schemaCache: ReturnType<typeof buildSchema> | undefined;
+function loadSchema() {
+  schemaCache ??= buildSchema(readFileSync(join(REPO_ROOT, 'schema.graphql'), 'utf8'));
+  return schemaCache;
+}
+
+export function createFixtures() {
+  const account = {
+    __typename: 'Account',
+    id: 'acc_1',
+    email: 'ada@example.com',
+    name: 'Ada Lovelace',
+    creditBalanceUsd: '42.180000000',
+    settings: { __typename: 'AccountSettings', totalTimeoutMs: 120000, perAttemptTimeoutMs: 30000 },
+  };
+  interface ConfigurationFixture {
+    __typename: 'AccessKeyConfiguration';
+    id: string;
+    name: string;
+    allowedProviders: string[] | null;
+    allowedModels: string[] | null;
+    routing: unknown[];
+  }
+  const configurations: ConfigurationFixture[] = [
+    {
+      __typename: 'AccessKeyConfiguration',
+      id: 'cfg_1',
+      name: 'production',
+      allowedProviders: ['openai', 'anthropic'],
+      allowedModels: null,
+      routing: [
+        {
+          __typename: 'ProviderRouting',
+          provider: 'openai',
+          useGatewayCredentials: true,
+          providerKeys: [{ __typename: 'ProviderKey', id: 'pk_1', name: 'openai-main', provider: 'openai', keyRedacted: 'sk-…9f2a' }],
+        },
+      ],
+    },
+  ];
+  const providerKeys = [
+    { __typename: 'ProviderKey', id: 'pk_1', provider: 'openai', name: 'openai-main', keyRedacted: 'sk-…9f2a', priority: 0, createdAt: iso(20), lastUsedAt: iso(0.1) },
+    { __typename: 'ProviderKey', id: 'pk_2', provider: 'openai', name: 'openai-backup', keyRedacted: 'sk-…11bc', priority: 10, createdAt: iso(12), lastUsedAt: null },
+    { __typename: 'ProviderKey', id: 'pk_3', provider: 'anthropic', name: 'claude-team', keyRedacted: 'sk-ant-…7d1e', priority: 0, createdAt: iso(8), lastUsedAt: iso(1) },
+  ];
+  interface AccessKeyFixture {
+    __typename: 'AccessKey';
+    id: string;
+    name: string;
+    description: string | null;
+    keyRedacted: string;
+    createdAt: string;
+    lastUsedAt: string | null;
+    configuration: { __typename: 'AccessKeyConfiguration'; id: string; name: string } | null;
+  }
+  const accessKeys: AccessKeyFixture[] = [
+    {
+      __typename: 'AccessKey',
+      id: 'ak_1',
+      name: 'backend-prod',
+      description: 'Main API server',
+      keyRedacted: 'ng-…a41f',
+      createdAt: iso(30),
+      lastUsedAt: iso(0.02),
+      configuration: { __typename: 'AccessKeyConfiguration', id: 'cfg_1', name: 'production' },
+    },
+    { __typename: 'AccessKey', id: 'ak_2', name: 'notebook', description: null, keyRedacted: 'ng-…0c3d', createdAt: iso(3), lastUsedAt: null, configuration: null },
+  ];
+  const model = (provider: string, id: string, displayName: string, ctx: number, out: number, inP: string, outP: string) => ({
+    __typename: 'Model',
+    id,
+    provider,
+    displayName,
+    contextWindow: ctx,
+    maxOutputTokens: out,
+    inputPriceUsdPerMTok: inP,
+    outputPriceUsdPerMTok: outP,
+  });
+  const providers = [
+    {
+      __typename: 'Provider',
+      id: 'openai',
+      name: 'OpenAI',
+      builtIn: true,
+      apiFormat: 'OPENAI',
+      baseUrl: 'https://api.openai.com/v1',
+      needsProviderKey: false,
+      gatewayCredentials: true,
+      models: [model('openai', 'gpt-4o-mini', 'GPT-4o mini', 128000, 16384, '0.15', '0.60'), model('openai', 'gpt-4.1', 'GPT-4.1', 1047576, 32768, '2.00', '8.00')],
+    },
+    {
+      __typename: 'Provider',
+      id: 'anthropic',
+      name: 'Anthropic',
+      builtIn: true,
+      apiFormat: 'ANTHROPIC',
+      baseUrl: 'https://api.anthropic.com/v1',
+      needsProviderKey: false,
+      gatewayCredentials: true,
+      models: [model('anthropic', 'claude-sonnet-4-5', 'Claude Sonnet 4.5', 200000, 64000, '3.00', '15.00')],
+    },
+    {
+      __typename: 'Provider',
+      id: 'groq',
+      name: 'Groq',
+      builtIn: true,
+      apiFormat: 'OPENAI',
+      baseUrl: 'https://api.groq.com/openai/v1',
+      needsProviderKey: true,
+      gatewayCredentials: false,
+      models: [model('groq', 'llama-3.1-8b-instant', 'Llama 3.1 8B Instant', 131072, 8192, '0.05', '0.08')],
+    },
+    {
+      __typename: 'Provider',
+      id: 'my-vllm',
+      name: 'My vLLM',
+      builtIn: false,
+      apiFormat: 'OPENAI',
+      baseUrl: 'http://10.0.0.5:8000/v1',
+      needsProviderKey: false,
+      gatewayCredentials: false,
+      models: [model('my-vllm', 'qwen2.5-coder-32b', 'qwen2.5-coder-32b', 32768, 8192, '0', '0')],
+    },
+  ];
+  const bucket = (key: string, requests: number, errors: number, inputTokens: number, outputTokens: number, costUsd: string, label: string | null = null) => ({
+    __typename: 'UsageBucket',
+    key,
+    label,
+    requests,
+    errors,
+    inputTokens,
+    outputTokens,
+    costUsd,
+  });
+  const daily = Array.from({ length: 10 }, (_, i) => {
+    const d = new Date(Date.now() - (9 - i) * day).toISOString().slice(0, 10);
+    const requests = 40 + ((i * 37) % 60);
+    return bucket(d, requests, i % 3 === 0 ? 3 : 1, requests * 900, requests * 310, `${(requests * 0.0021).toFixed(9)}`);
+  });
+  const attempt = (provider: string, model: string, status: number | null, error: string | null, keySource = 'user') => ({
+    __typename: 'UsageAttempt',
+    provider,
+    model,
+    providerKeyId: keySource === 'user' ? 'pk_1' : null,
+    keySource,
+    status,
+    error,
+    latencyMs: 420,
+  });
+  const usageEvents = Array.from({ length: 30 }, (_, i) => ({
+    __typename: 'UsageEvent',
+    id: `ue_${i}`,
+    requestId: `req_${String(1000 + i)}`,
+    createdAt: iso(i * 0.05),
+    accessKeyId: i % 3 === 0 ? 'ak_2' : 'ak_1',
+    endpoint: i % 4 === 0 ? '/v1/messages' : '/v1/chat/completions',
+    provider: i % 4 === 0 ? 'anthropic' : 'openai',
+    model: i % 4 === 0 ? 'claude-sonnet-4-5' : 'gpt-4o-mini',
+    status: i % 7 === 3 ? 502 : 200,
+    streamed: i % 2 === 0,
+    inputTokens: 800 + i * 13,
+    outputTokens: 200 + i * 7,
+    tokensEstimated: i % 5 === 0,
+    latencyMs: 380 + i * 11,
+    keySource: i % 6 === 0 ? 'gateway' : 'user',
+    providerKeyId: 'pk_1',
+    feeUsd: '0.000050000',
+    upstreamCostUsd: i % 6 === 0 ? '0.000420000' : '0',
+    totalCostUsd: i % 6 === 0 ? '0.000470000' : '0.000050000',
+    errorCode: i % 7 === 3 ? 'upstream_failed' : null,
+    attempts:
+      i % 7 === 3
+        ? [attempt('openai', 'gpt-4o-mini', 429, 'rate_limit: Rate limit reached'), attempt('openai', 'gpt-4o-mini', 503, 'transient: upstream unavailable', 'gateway')]
+        : [attempt('openai', 'gpt-4o-mini', 429, 'rate_limit: Rate limit reached'), attempt('anthropic', 'claude-sonnet-4-5', 200, null)],
+  }));
+  const transactions = [
+    { __typename: 'CreditTransaction', id: 'ct_1', kind: 'purchase', amountUsd: '50.000000000', createdAt: iso(40), expiresAt: new Date(Date.now() + 325 * day).toISOString() },
+    { __typename: 'CreditTransaction', id: 'ct_2', kind: 'usage', amountUsd: '-7.820000000', createdAt: iso(1), expiresAt: null },
+  ];
+  const apiKeys = [{ __typename: 'ApiKey', id: 'api_1', name: 'terraform', keyRedacted: 'gw-…77aa', createdAt: iso(60), lastUsedAt: iso(2) }];
+
+  const authed =
+    (resolve: MockResolver): MockResolver =>
+    (variables, request: MockRequest) =>
+      request.authorization === `Bearer ${SESSION_TOKEN}` ? resolve(variables, request) : gqlError('UNAUTHENTICATED', 'Not signed in');
+
+  const authPayload = () => ({ __typename: 'AuthPayload', token: SESSION_TOKEN, account });
+  const paginate = <T>(items: T[], variables: Record<string, unknown>) => {
+    const first = typeof variables.first === 'number' ? variables.first : 25;
+    const start = typeof variables.after === 'string' ? Number(variables.after) : 0;
+    const nodes = items.slice(start, start + first);
+    const end = start + nodes.length;
+    return { nodes, pageInfo: page(end < items.length, end < items.length ? String(end) : null) };
+  };
+
+  const resolvers: Record<string, MockResolver> = {
+    LogIn: (v) => {
+      const input = v.input as { email: string; password: string };
+      return input.password === 'correct-horse' ? { data: { logIn: authPayload() } } : gqlError('UNAUTHENTICATED', 'Invalid email or password');
+    },
+    SignUp: () => ({ data: { signUp: authPayload() } }),
+    // GraphiQL's schema fetch: introspection of the checked-in schema.graphql.
+    IntrospectionQuery: authed((variables, request) => {
+      const result = graphqlSync({ schema: loadSchema(), source: request.query, variableValues: variables });
+      return { data: result.data };
+    }),
+    Overview: authed(() => ({ data: { me: account, accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys } } })),
+    LogOut: authed(() => ({ data: { logOut: true } })),
+    LayoutMe: authed(() => ({ data: { me: account } })),
+    AccessKeysPage: authed(() => ({
+      data: { accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys, pageInfo: page() }, accessKeyConfigurations: { __typename: 'AccessKeyConfigurationConnection', nodes: configurations } },
+    })),
+    CreateAccessKey: authed((v) => {
+      const input = v.input as { name: string; description: string | null; configurationId: string | null };
+      const key: AccessKeyFixture = {
+        __typename: 'AccessKey',
+        id: `ak_${accessKeys.length + 1}`,
+        name: input.name,
+        description: input.description,
+        keyRedacted: `ng-…${NEW_ACCESS_KEY_TOKEN.slice(-4)}`,
+        createdAt: new Date().toISOString(),
+        lastUsedAt: null,
+        configuration: null,
+      };
+      accessKeys.push(key);
+      return { data: { createAccessKey: { __typename: 'CreatedAccessKey', token: NEW_ACCESS_KEY_TOKEN, accessKey: key } } };
+    }),
+    ConfigurationsPage: authed(() => ({
+      data: {
+        accessKeyConfigurations: { __typename: 'AccessKeyConfigurationConnection', nodes: configurations },
+        providers,
+        providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys },
+      },
+    })),
+    CreateAccessKeyConfiguration: authed((v) => {
+      const input = v.input as { name: string; allowedProviders: string[] | null; allowedModels: string[] | null };
+      const created: ConfigurationFixture = { __typename: 'AccessKeyConfiguration', id: `cfg_${configurations.length + 1}`, name: input.name, allowedProviders: input.allowedProviders, allowedModels: input.allowedModels, routing: [] };
+      configurations.push(created);
+      return { data: { createAccessKeyConfiguration: created } };
+    }),
+    ProviderKeysPage: authed(() => ({ data: { providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys, pageInfo: page() }, providers } })),
+    DeleteProviderKey: authed(() => gqlError('CONFLICT', 'Provider key is still used by configuration "production"')),
+    ProvidersPage: authed(() => ({ data: { providers } })),
+    CreditsBalance: authed(() => ({ data: { me: account } })),
+    CreditTransactions: authed((v) => ({ data: { creditTransactions: { __typename: 'CreditTransactionConnection', ...paginate(transactions, v) } } })),
+    SettingsPage: authed(() => ({ data: { me: account, apiKeys: { __typename: 'ApiKeyConnection', nodes: apiKeys } } })),
+    UsageLookups: authed(() => ({ data: { accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys }, providers } })),
+    UsageSummary: authed(() => ({
+      data: {
+        daily,
+        byProvider: [bucket('openai', 420, 9, 380000, 130000, '0.712000000'), bucket('anthropic', 160, 3, 150000, 52000, '0.241000000')],
+        byModel: [bucket('gpt-4o-mini', 420, 9, 380000, 130000, '0.712000000'), bucket('claude-sonnet-4-5', 160, 3, 150000, 52000, '0.241000000')],
+        byAccessKey: [bucket('ak_1', 500, 10, 470000, 160000, '0.880000000', 'backend-prod'), bucket('ak_2', 80, 2, 60000, 22000, '0.073000000', 'notebook')],
+      },
+    })),
+    UsageEvents: authed((v) => ({ data: { usageEvents: { __typename: 'UsageEventConnection', ...paginate(usageEvents, v) } } })),
+  };
+  return { resolvers, state: { account, accessKeys, providerKeys, configurations, providers, usageEvents } };
+}

@@ -1,0 +1,134 @@
+import { useState, type ReactNode } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { graphql } from '../gql';
+import { formatUsd } from '../lib/format';
+import { Link } from '../lib/router';
+import { signOut } from '../lib/session';
+import { Icon, type IconName } from './icons';
+
+export const LayoutMeQuery = graphql(`
+  query LayoutMe {
+    me {
+      id
+      email
+      name
+      creditBalanceUsd
+    }
+  }
+`);
+
+const LogOutMutation = graphql(`
+  mutation LogOut {
+    logOut
+  }
+`);
+
+export interface NavItem {
+  path: string;
+  label: string;
+  icon: IconName;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { path: '/access-keys', label: 'Access keys', icon: 'key' },
+  { path: '/configurations', label: 'Configurations', icon: 'sliders' },
+  { path: '/provider-keys', label: 'Provider keys', icon: 'lock' },
+  { path: '/providers', label: 'Providers & models', icon: 'boxes' },
+  { path: '/usage', label: 'Usage', icon: 'chart' },
+  { path: '/credits', label: 'Credits', icon: 'wallet' },
+  { path: '/quickstart', label: 'Quickstart', icon: 'rocket' },
+  { path: '/playground', label: 'GraphQL playground', icon: 'code' },
+  { path: '/settings', label: 'Settings', icon: 'gear' },
+];
+
+export function AppLayout({ path, children }: { path: string; children: ReactNode }) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [me] = useQuery({ query: LayoutMeQuery });
+  const account = me.data?.me;
+  const [, logOut] = useMutation(LogOutMutation);
+  const onLogOut = async () => {
+    // End the server session if possible; sign out locally regardless.
+    await logOut({}).catch(() => undefined);
+    signOut();
+  };
+  return (
+    <div className={menuOpen ? 'shell menu-open' : 'shell'}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <button type="button" className="btn-icon" aria-label={menuOpen ? 'Close menu' : 'Open menu'} aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpen((v) => !v)}>
+          <Icon name="menu" />
+        </button>
+        <Brand />
+        <span className="topbar-balance">
+          {account ? (
+            <>
+              <span className="visually-hidden">Credit balance </span>
+              {formatUsd(account.creditBalanceUsd)}
+            </>
+          ) : null}
+        </span>
+      </header>
+      <aside className="sidebar" id="sidebar">
+        <div className="sidebar-brand">
+          <Brand />
+        </div>
+        <nav aria-label="Main">
+          <ul className="nav-list">
+            {NAV_ITEMS.map((item) => {
+              const active = path === item.path || path.startsWith(`${item.path}/`);
+              return (
+                <li key={item.path}>
+                  <Link to={item.path} className={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+                    <Icon name={item.icon} />
+                    <span>{item.label}</span>
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div className="sidebar-footer">
+          {account ? (
+            <Link to="/credits" className="balance-chip" onClick={() => setMenuOpen(false)}>
+              <span className="muted small">Credit balance</span>
+              <strong data-testid="sidebar-balance">{formatUsd(account.creditBalanceUsd)}</strong>
+            </Link>
+          ) : null}
+          <div className="account-row">
+            <div className="account-id">
+              <span className="avatar" aria-hidden="true">
+                {(account?.name || account?.email || '?').slice(0, 1).toUpperCase()}
+              </span>
+              <span className="account-email" title={account?.email}>
+                {account?.name || account?.email || (me.fetching ? 'Loading…' : '')}
+              </span>
+            </div>
+            <button type="button" className="btn-icon" onClick={onLogOut} aria-label="Log out" title="Log out">
+              <Icon name="logout" />
+            </button>
+          </div>
+        </div>
+      </aside>
+      <div className="backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+export function Brand() {
+  return (
+    <Link to="/access-keys" className="brand" aria-label="AI Gateway home">
+      <span className="brand-mark" aria-hidden="true">
+        <svg viewBox="0 0 32 32" width="26" height="26">
+          <rect width="32" height="32" rx="8" fill="currentColor" />
+          <path d="M9 16h14M16 9v14" stroke="white" strokeWidth="3" strokeLinecap="round" />
+        </svg>
+      </span>
+      <span className="brand-name">AI Gateway</span>
+    </Link>
+  );
+}

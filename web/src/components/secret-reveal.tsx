@@ -1,0 +1,31 @@
+import { CopyButton } from './copy-button';
+
+interface SecretRevealProps {
+  /** e.g. "access key" */
+  what: string;
+  token: string;
+  onDone: () => void;
+}
+
+/** A freshly created secret, shown exactly once with a copy button and a clear warning. */
+export function SecretReveal({ what, token, onDone }: SecretRevealProps) {
+  return (
+    <section className="secret-reveal" aria-label={`New ${what}`} data-testid="secret-reveal">
+      <div className="alert alert-warning" role="status">
+        <strong>Copy your new {what} now.</strong> This is the only time it is shown; only a hash is stored, so it
+        cannot be recovered later.
+      </div>
+      <div className="secret-row">
+        <code className="secret-value" data-testid="secret-value" aria-label={`${what} value`}>
+          {token}
+        </code>
+        <CopyButton text={token} label="Copy" className="btn btn-primary btn-small" />
+      </div>
+      <div className="actions">
+        <button type="button" className="btn" onClick={onDone}>
+          I have copied it
+        </button>
+      </div>
+    </section>
+  );
+}

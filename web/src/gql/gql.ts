@@ -1,0 +1,226 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query LayoutMe {\n    me {\n      id\n      email\n      name\n      creditBalanceUsd\n    }\n  }\n": typeof types.LayoutMeDocument,
+    "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
+    "\n  query AccessKeysPage {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n        description\n        keyRedacted\n        createdAt\n        lastUsedAt\n        configuration {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AccessKeysPageDocument,
+    "\n  mutation CreateAccessKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": typeof types.CreateAccessKeyDocument,
+    "\n  mutation UpdateAccessKey($id: ID!, $input: UpdateAccessKeyInput!) {\n    updateAccessKey(id: $id, input: $input) {\n      id\n      name\n      description\n      configuration {\n        id\n        name\n      }\n    }\n  }\n": typeof types.UpdateAccessKeyDocument,
+    "\n  mutation RevokeAccessKey($id: ID!) {\n    revokeAccessKey(id: $id)\n  }\n": typeof types.RevokeAccessKeyDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.LogInDocument,
+    "\n  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {\n    createAccessKeyConfiguration(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateAccessKeyConfigurationDocument,
+    "\n  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {\n    updateAccessKeyConfiguration(id: $id, input: $input) {\n      id\n      name\n      allowedProviders\n      allowedModels\n    }\n  }\n": typeof types.UpdateAccessKeyConfigurationDocument,
+    "\n  query ConfigurationsPage {\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n        allowedProviders\n        allowedModels\n        routing {\n          provider\n          useGatewayCredentials\n          providerKeys {\n            id\n            name\n            provider\n            keyRedacted\n          }\n        }\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        displayName\n      }\n    }\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n      }\n    }\n  }\n": typeof types.ConfigurationsPageDocument,
+    "\n  mutation DeleteAccessKeyConfiguration($id: ID!) {\n    deleteAccessKeyConfiguration(id: $id)\n  }\n": typeof types.DeleteAccessKeyConfigurationDocument,
+    "\n  query CreditsBalance {\n    me {\n      id\n      creditBalanceUsd\n    }\n  }\n": typeof types.CreditsBalanceDocument,
+    "\n  query CreditTransactions($first: Int!, $after: String) {\n    creditTransactions(first: $first, after: $after) {\n      nodes {\n        id\n        kind\n        amountUsd\n        createdAt\n        expiresAt\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CreditTransactionsDocument,
+    "\n  mutation PurchaseCredits($amountUsd: String!) {\n    purchaseCredits(amountUsd: $amountUsd) {\n      id\n      amountUsd\n      expiresAt\n      status\n      checkoutUrl\n    }\n  }\n": typeof types.PurchaseCreditsDocument,
+    "\n  query ProviderKeysPage {\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n        createdAt\n        lastUsedAt\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n    }\n  }\n": typeof types.ProviderKeysPageDocument,
+    "\n  mutation CreateProviderKey($input: CreateProviderKeyInput!) {\n    createProviderKey(input: $input) {\n      id\n      provider\n      name\n      keyRedacted\n      priority\n    }\n  }\n": typeof types.CreateProviderKeyDocument,
+    "\n  mutation RotateProviderKey($id: ID!, $key: String!) {\n    rotateProviderKey(id: $id, key: $key) {\n      id\n      keyRedacted\n    }\n  }\n": typeof types.RotateProviderKeyDocument,
+    "\n  mutation UpdateProviderKey($id: ID!, $input: UpdateProviderKeyInput!) {\n    updateProviderKey(id: $id, input: $input) {\n      id\n      name\n      priority\n    }\n  }\n": typeof types.UpdateProviderKeyDocument,
+    "\n  mutation DeleteProviderKey($id: ID!) {\n    deleteProviderKey(id: $id)\n  }\n": typeof types.DeleteProviderKeyDocument,
+    "\n  query ProvidersPage {\n    providers {\n      id\n      name\n      builtIn\n      apiFormat\n      baseUrl\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        provider\n        displayName\n        contextWindow\n        maxOutputTokens\n        inputPriceUsdPerMTok\n        outputPriceUsdPerMTok\n      }\n    }\n  }\n": typeof types.ProvidersPageDocument,
+    "\n  mutation CreateCustomProvider($input: CustomProviderInput!) {\n    createCustomProvider(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateCustomProviderDocument,
+    "\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n": typeof types.UpdateCustomProviderDocument,
+    "\n  mutation DeleteCustomProvider($id: ID!) {\n    deleteCustomProvider(id: $id)\n  }\n": typeof types.DeleteCustomProviderDocument,
+    "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.SettingsPageDocument,
+    "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": typeof types.UpdateAccountSettingsDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query UsageSummary($from: DateTime!, $to: DateTime) {\n    daily: usageSummary(from: $from, to: $to, groupBy: DAY) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n  }\n": typeof types.UsageSummaryDocument,
+    "\n  query UsageEvents($filter: UsageFilter, $first: Int!, $after: String) {\n    usageEvents(filter: $filter, first: $first, after: $after) {\n      nodes {\n        id\n        requestId\n        createdAt\n        accessKeyId\n        endpoint\n        provider\n        model\n        status\n        streamed\n        inputTokens\n        outputTokens\n        tokensEstimated\n        latencyMs\n        keySource\n        providerKeyId\n        feeUsd\n        upstreamCostUsd\n        totalCostUsd\n        errorCode\n        attempts {\n          provider\n          model\n          providerKeyId\n          keySource\n          status\n          error\n          latencyMs\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.UsageEventsDocument,
+    "\n  query UsageLookups {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n    providers {\n      id\n      name\n      models {\n        id\n      }\n    }\n  }\n": typeof types.UsageLookupsDocument,
+};
+const documents: Documents = {
+    "\n  query LayoutMe {\n    me {\n      id\n      email\n      name\n      creditBalanceUsd\n    }\n  }\n": types.LayoutMeDocument,
+    "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
+    "\n  query AccessKeysPage {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n        description\n        keyRedacted\n        createdAt\n        lastUsedAt\n        configuration {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": types.AccessKeysPageDocument,
+    "\n  mutation CreateAccessKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": types.CreateAccessKeyDocument,
+    "\n  mutation UpdateAccessKey($id: ID!, $input: UpdateAccessKeyInput!) {\n    updateAccessKey(id: $id, input: $input) {\n      id\n      name\n      description\n      configuration {\n        id\n        name\n      }\n    }\n  }\n": types.UpdateAccessKeyDocument,
+    "\n  mutation RevokeAccessKey($id: ID!) {\n    revokeAccessKey(id: $id)\n  }\n": types.RevokeAccessKeyDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.LogInDocument,
+    "\n  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {\n    createAccessKeyConfiguration(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateAccessKeyConfigurationDocument,
+    "\n  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {\n    updateAccessKeyConfiguration(id: $id, input: $input) {\n      id\n      name\n      allowedProviders\n      allowedModels\n    }\n  }\n": types.UpdateAccessKeyConfigurationDocument,
+    "\n  query ConfigurationsPage {\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n        allowedProviders\n        allowedModels\n        routing {\n          provider\n          useGatewayCredentials\n          providerKeys {\n            id\n            name\n            provider\n            keyRedacted\n          }\n        }\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        displayName\n      }\n    }\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n      }\n    }\n  }\n": types.ConfigurationsPageDocument,
+    "\n  mutation DeleteAccessKeyConfiguration($id: ID!) {\n    deleteAccessKeyConfiguration(id: $id)\n  }\n": types.DeleteAccessKeyConfigurationDocument,
+    "\n  query CreditsBalance {\n    me {\n      id\n      creditBalanceUsd\n    }\n  }\n": types.CreditsBalanceDocument,
+    "\n  query CreditTransactions($first: Int!, $after: String) {\n    creditTransactions(first: $first, after: $after) {\n      nodes {\n        id\n        kind\n        amountUsd\n        createdAt\n        expiresAt\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CreditTransactionsDocument,
+    "\n  mutation PurchaseCredits($amountUsd: String!) {\n    purchaseCredits(amountUsd: $amountUsd) {\n      id\n      amountUsd\n      expiresAt\n      status\n      checkoutUrl\n    }\n  }\n": types.PurchaseCreditsDocument,
+    "\n  query ProviderKeysPage {\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n        createdAt\n        lastUsedAt\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n    }\n  }\n": types.ProviderKeysPageDocument,
+    "\n  mutation CreateProviderKey($input: CreateProviderKeyInput!) {\n    createProviderKey(input: $input) {\n      id\n      provider\n      name\n      keyRedacted\n      priority\n    }\n  }\n": types.CreateProviderKeyDocument,
+    "\n  mutation RotateProviderKey($id: ID!, $key: String!) {\n    rotateProviderKey(id: $id, key: $key) {\n      id\n      keyRedacted\n    }\n  }\n": types.RotateProviderKeyDocument,
+    "\n  mutation UpdateProviderKey($id: ID!, $input: UpdateProviderKeyInput!) {\n    updateProviderKey(id: $id, input: $input) {\n      id\n      name\n      priority\n    }\n  }\n": types.UpdateProviderKeyDocument,
+    "\n  mutation DeleteProviderKey($id: ID!) {\n    deleteProviderKey(id: $id)\n  }\n": types.DeleteProviderKeyDocument,
+    "\n  query ProvidersPage {\n    providers {\n      id\n      name\n      builtIn\n      apiFormat\n      baseUrl\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        provider\n        displayName\n        contextWindow\n        maxOutputTokens\n        inputPriceUsdPerMTok\n        outputPriceUsdPerMTok\n      }\n    }\n  }\n": types.ProvidersPageDocument,
+    "\n  mutation CreateCustomProvider($input: CustomProviderInput!) {\n    createCustomProvider(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateCustomProviderDocument,
+    "\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n": types.UpdateCustomProviderDocument,
+    "\n  mutation DeleteCustomProvider($id: ID!) {\n    deleteCustomProvider(id: $id)\n  }\n": types.DeleteCustomProviderDocument,
+    "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": types.SettingsPageDocument,
+    "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": types.UpdateAccountSettingsDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query UsageSummary($from: DateTime!, $to: DateTime) {\n    daily: usageSummary(from: $from, to: $to, groupBy: DAY) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n  }\n": types.UsageSummaryDocument,
+    "\n  query UsageEvents($filter: UsageFilter, $first: Int!, $after: String) {\n    usageEvents(filter: $filter, first: $first, after: $after) {\n      nodes {\n        id\n        requestId\n        createdAt\n        accessKeyId\n        endpoint\n        provider\n        model\n        status\n        streamed\n        inputTokens\n        outputTokens\n        tokensEstimated\n        latencyMs\n        keySource\n        providerKeyId\n        feeUsd\n        upstreamCostUsd\n        totalCostUsd\n        errorCode\n        attempts {\n          provider\n          model\n          providerKeyId\n          keySource\n          status\n          error\n          latencyMs\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.UsageEventsDocument,
+    "\n  query UsageLookups {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n    providers {\n      id\n      name\n      models {\n        id\n      }\n    }\n  }\n": types.UsageLookupsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LayoutMe {\n    me {\n      id\n      email\n      name\n      creditBalanceUsd\n    }\n  }\n"): (typeof documents)["\n  query LayoutMe {\n    me {\n      id\n      email\n      name\n      creditBalanceUsd\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogOut {\n    logOut\n  }\n"): (typeof documents)["\n  mutation LogOut {\n    logOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AccessKeysPage {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n        description\n        keyRedacted\n        createdAt\n        lastUsedAt\n        configuration {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query AccessKeysPage {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n        description\n        keyRedacted\n        createdAt\n        lastUsedAt\n        configuration {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAccessKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAccessKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateAccessKey($id: ID!, $input: UpdateAccessKeyInput!) {\n    updateAccessKey(id: $id, input: $input) {\n      id\n      name\n      description\n      configuration {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAccessKey($id: ID!, $input: UpdateAccessKeyInput!) {\n    updateAccessKey(id: $id, input: $input) {\n      id\n      name\n      description\n      configuration {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeAccessKey($id: ID!) {\n    revokeAccessKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeAccessKey($id: ID!) {\n    revokeAccessKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {\n    createAccessKeyConfiguration(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {\n    createAccessKeyConfiguration(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {\n    updateAccessKeyConfiguration(id: $id, input: $input) {\n      id\n      name\n      allowedProviders\n      allowedModels\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {\n    updateAccessKeyConfiguration(id: $id, input: $input) {\n      id\n      name\n      allowedProviders\n      allowedModels\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConfigurationsPage {\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n        allowedProviders\n        allowedModels\n        routing {\n          provider\n          useGatewayCredentials\n          providerKeys {\n            id\n            name\n            provider\n            keyRedacted\n          }\n        }\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        displayName\n      }\n    }\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConfigurationsPage {\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n        allowedProviders\n        allowedModels\n        routing {\n          provider\n          useGatewayCredentials\n          providerKeys {\n            id\n            name\n            provider\n            keyRedacted\n          }\n        }\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        displayName\n      }\n    }\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAccessKeyConfiguration($id: ID!) {\n    deleteAccessKeyConfiguration(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteAccessKeyConfiguration($id: ID!) {\n    deleteAccessKeyConfiguration(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CreditsBalance {\n    me {\n      id\n      creditBalanceUsd\n    }\n  }\n"): (typeof documents)["\n  query CreditsBalance {\n    me {\n      id\n      creditBalanceUsd\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CreditTransactions($first: Int!, $after: String) {\n    creditTransactions(first: $first, after: $after) {\n      nodes {\n        id\n        kind\n        amountUsd\n        createdAt\n        expiresAt\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query CreditTransactions($first: Int!, $after: String) {\n    creditTransactions(first: $first, after: $after) {\n      nodes {\n        id\n        kind\n        amountUsd\n        createdAt\n        expiresAt\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PurchaseCredits($amountUsd: String!) {\n    purchaseCredits(amountUsd: $amountUsd) {\n      id\n      amountUsd\n      expiresAt\n      status\n      checkoutUrl\n    }\n  }\n"): (typeof documents)["\n  mutation PurchaseCredits($amountUsd: String!) {\n    purchaseCredits(amountUsd: $amountUsd) {\n      id\n      amountUsd\n      expiresAt\n      status\n      checkoutUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProviderKeysPage {\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n        createdAt\n        lastUsedAt\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n    }\n  }\n"): (typeof documents)["\n  query ProviderKeysPage {\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n        createdAt\n        lastUsedAt\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateProviderKey($input: CreateProviderKeyInput!) {\n    createProviderKey(input: $input) {\n      id\n      provider\n      name\n      keyRedacted\n      priority\n    }\n  }\n"): (typeof documents)["\n  mutation CreateProviderKey($input: CreateProviderKeyInput!) {\n    createProviderKey(input: $input) {\n      id\n      provider\n      name\n      keyRedacted\n      priority\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateProviderKey($id: ID!, $key: String!) {\n    rotateProviderKey(id: $id, key: $key) {\n      id\n      keyRedacted\n    }\n  }\n"): (typeof documents)["\n  mutation RotateProviderKey($id: ID!, $key: String!) {\n    rotateProviderKey(id: $id, key: $key) {\n      id\n      keyRedacted\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateProviderKey($id: ID!, $input: UpdateProviderKeyInput!) {\n    updateProviderKey(id: $id, input: $input) {\n      id\n      name\n      priority\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateProviderKey($id: ID!, $input: UpdateProviderKeyInput!) {\n    updateProviderKey(id: $id, input: $input) {\n      id\n      name\n      priority\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteProviderKey($id: ID!) {\n    deleteProviderKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteProviderKey($id: ID!) {\n    deleteProviderKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProvidersPage {\n    providers {\n      id\n      name\n      builtIn\n      apiFormat\n      baseUrl\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        provider\n        displayName\n        contextWindow\n        maxOutputTokens\n        inputPriceUsdPerMTok\n        outputPriceUsdPerMTok\n      }\n    }\n  }\n"): (typeof documents)["\n  query ProvidersPage {\n    providers {\n      id\n      name\n      builtIn\n      apiFormat\n      baseUrl\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        provider\n        displayName\n        contextWindow\n        maxOutputTokens\n        inputPriceUsdPerMTok\n        outputPriceUsdPerMTok\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCustomProvider($input: CustomProviderInput!) {\n    createCustomProvider(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCustomProvider($input: CustomProviderInput!) {\n    createCustomProvider(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteCustomProvider($id: ID!) {\n    deleteCustomProvider(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteCustomProvider($id: ID!) {\n    deleteCustomProvider(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageSummary($from: DateTime!, $to: DateTime) {\n    daily: usageSummary(from: $from, to: $to, groupBy: DAY) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n  }\n"): (typeof documents)["\n  query UsageSummary($from: DateTime!, $to: DateTime) {\n    daily: usageSummary(from: $from, to: $to, groupBy: DAY) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY) {\n      key\n      label\n      requests\n      errors\n      inputTokens\n      outputTokens\n      costUsd\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageEvents($filter: UsageFilter, $first: Int!, $after: String) {\n    usageEvents(filter: $filter, first: $first, after: $after) {\n      nodes {\n        id\n        requestId\n        createdAt\n        accessKeyId\n        endpoint\n        provider\n        model\n        status\n        streamed\n        inputTokens\n        outputTokens\n        tokensEstimated\n        latencyMs\n        keySource\n        providerKeyId\n        feeUsd\n        upstreamCostUsd\n        totalCostUsd\n        errorCode\n        attempts {\n          provider\n          model\n          providerKeyId\n          keySource\n          status\n          error\n          latencyMs\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageEvents($filter: UsageFilter, $first: Int!, $after: String) {\n    usageEvents(filter: $filter, first: $first, after: $after) {\n      nodes {\n        id\n        requestId\n        createdAt\n        accessKeyId\n        endpoint\n        provider\n        model\n        status\n        streamed\n        inputTokens\n        outputTokens\n        tokensEstimated\n        latencyMs\n        keySource\n        providerKeyId\n        feeUsd\n        upstreamCostUsd\n        totalCostUsd\n        errorCode\n        attempts {\n          provider\n          model\n          providerKeyId\n          keySource\n          status\n          error\n          latencyMs\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageLookups {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n    providers {\n      id\n      name\n      models {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageLookups {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n    providers {\n      id\n      name\n      models {\n        id\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

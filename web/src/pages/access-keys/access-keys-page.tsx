@@ -1,0 +1,318 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { Card } from '../../components/card';
+import { ConfirmButton } from '../../components/confirm-button';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorMessage } from '../../components/error-message';
+import { Modal } from '../../components/modal';
+import { PageHeader } from '../../components/page-header';
+import { QueryState } from '../../components/query-state';
+import { QuickstartPanel } from '../../components/quickstart-panel';
+import { SecretReveal } from '../../components/secret-reveal';
+import { graphql } from '../../gql';
+import type { AccessKeysPageQuery } from '../../gql/graphql';
+import { formatDateTime, formatRelative } from '../../lib/format';
+import { Link } from '../../lib/router';
+
+const AccessKeysPageQueryDoc = graphql(`
+  query AccessKeysPage {
+    accessKeys(first: 100) {
+      nodes {
+        id
+        name
+        description
+        keyRedacted
+        createdAt
+        lastUsedAt
+        configuration {
+          id
+          name
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+    accessKeyConfigurations(first: 100) {
+      nodes {
+        id
+        name
+      }
+    }
+  }
+`);
+
+const CreateAccessKeyMutation = graphql(`
+  mutation CreateAccessKey($input: CreateAccessKeyInput!) {
+    createAccessKey(input: $input) {
+      token
+      accessKey {
+        id
+        name
+        keyRedacted
+      }
+    }
+  }
+`);
+
+const UpdateAccessKeyMutation = graphql(`
+  mutation UpdateAccessKey($id: ID!, $input: UpdateAccessKeyInput!) {
+    updateAccessKey(id: $id, input: $input) {
+      id
+      name
+      description
+      configuration {
+        id
+        name
+      }
+    }
+  }
+`);
+
+const RevokeAccessKeyMutation = graphql(`
+  mutation RevokeAccessKey($id: ID!) {
+    revokeAccessKey(id: $id)
+  }
+`);
+
+const TYPENAMES = { additionalTypenames: ['AccessKey', 'AccessKeyConfiguration'] };
+
+type AccessKeyRow = AccessKeysPageQuery['accessKeys']['nodes'][number];
+type ConfigurationOption = AccessKeysPageQuery['accessKeyConfigurations']['nodes'][number];
+
+export function AccessKeysPage() {
+  const [result, reexecute] = useQuery({ query: AccessKeysPageQueryDoc, context: TYPENAMES });
+  const [createOpen, setCreateOpen] = useState(false);
+  const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Access keys"
+        description="Keys your applications use to call the gateway's /v1 endpoints."
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => setCreateOpen(true)}>
+            Create access key
+          </button>
+        }
+      />
+      {created ? (
+        <Card title={`Access key “${created.name}” created`}>
+          <SecretReveal what="access key" token={created.token} onDone={() => setCreated(null)} />
+          <h3 className="section-title">Try it</h3>
+          <QuickstartPanel token={created.token} />
+        </Card>
+      ) : null}
+      <QueryState result={result} label="access keys" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(data) =>
+          data.accessKeys.nodes.length === 0 ? (
+            <Card>
+              <EmptyState
+                title="No access keys yet"
+                action={
+                  <button type="button" className="btn btn-primary" onClick={() => setCreateOpen(true)}>
+                    Create your first key
+                  </button>
+                }
+              >
+                Create a key, then use it as the API key of the OpenAI or Anthropic SDK.
+              </EmptyState>
+            </Card>
+          ) : (
+            <Card>
+              <div className="table-wrap">
+                <table className="table" aria-label="Access keys">
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Key</th>
+                      <th scope="col">Configuration</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">Last used</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.accessKeys.nodes.map((key) => (
+                      <AccessKeyRowView key={key.id} accessKey={key} configurations={data.accessKeyConfigurations.nodes} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {data.accessKeys.pageInfo.hasNextPage ? <p className="muted small table-note">Showing the first 100 keys.</p> : null}
+            </Card>
+          )
+        }
+      </QueryState>
+      <CreateAccessKeyDialog
+        open={createOpen}
+        configurations={result.data?.accessKeyConfigurations.nodes ?? []}
+        onClose={() => setCreateOpen(false)}
+        onCreated={(token, name) => {
+          setCreateOpen(false);
+          setCreated({ token, name });
+        }}
+      />
+    </div>
+  );
+}
+
+function AccessKeyRowView({ accessKey, configurations }: { accessKey: AccessKeyRow; configurations: ConfigurationOption[] }) {
+  const [updateState, update] = useMutation(UpdateAccessKeyMutation);
+  const [, revoke] = useMutation(RevokeAccessKeyMutation);
+  const [renameOpen, setRenameOpen] = useState(false);
+
+  const attach = (configurationId: string) => {
+    void update({ id: accessKey.id, input: { configurationId: configurationId || null } }, TYPENAMES);
+  };
+
+  return (
+      <tr>
+        <td>
+          <div className="cell-title">{accessKey.name}</div>
+          {accessKey.description ? <div className="muted small">{accessKey.description}</div> : null}
+        </td>
+        <td>
+          <code className="mono-chip">{accessKey.keyRedacted}</code>
+        </td>
+        <td>
+          <select
+            aria-label={`Configuration for ${accessKey.name}`}
+            value={accessKey.configuration?.id ?? ''}
+            onChange={(e) => attach(e.target.value)}
+            disabled={updateState.fetching}
+            className="select-compact"
+          >
+            <option value="">No restrictions</option>
+            {configurations.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          {updateState.error && !renameOpen ? <ErrorMessage error={updateState.error} /> : null}
+        </td>
+        <td title={formatDateTime(accessKey.createdAt)}>{formatRelative(accessKey.createdAt)}</td>
+        <td title={formatDateTime(accessKey.lastUsedAt)}>{formatRelative(accessKey.lastUsedAt)}</td>
+        <td className="row-actions">
+          <button type="button" className="btn btn-small" onClick={() => setRenameOpen(true)} aria-label={`Rename ${accessKey.name}`}>
+            Rename
+          </button>
+          <ConfirmButton
+            label="Revoke"
+            ariaLabel={`Revoke ${accessKey.name}`}
+            title="Revoke access key?"
+            confirmLabel="Revoke key"
+            onConfirm={async () => (await revoke({ id: accessKey.id }, TYPENAMES)).error}
+          >
+            <p>
+              Requests using <strong>{accessKey.name}</strong> (<code>{accessKey.keyRedacted}</code>) will be rejected with 401 immediately. This
+              cannot be undone.
+            </p>
+          </ConfirmButton>
+          <RenameAccessKeyDialog accessKey={accessKey} open={renameOpen} onClose={() => setRenameOpen(false)} />
+        </td>
+      </tr>
+  );
+}
+
+function RenameAccessKeyDialog({ accessKey, open, onClose }: { accessKey: AccessKeyRow; open: boolean; onClose: () => void }) {
+  const [name, setName] = useState(accessKey.name);
+  const [description, setDescription] = useState(accessKey.description ?? '');
+  const [state, update] = useMutation(UpdateAccessKeyMutation);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await update({ id: accessKey.id, input: { name: name.trim(), description: description.trim() || null } }, TYPENAMES);
+    if (!result.error) onClose();
+  };
+  return (
+    <Modal title="Edit access key" open={open} onClose={onClose}>
+      <form className="form" onSubmit={submit}>
+        <label className="field">
+          <span>Name</span>
+          <input required value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Description</span>
+          <input value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Optional" />
+        </label>
+        <ErrorMessage error={state.error} />
+        <div className="actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={state.fetching}>
+            Save
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+interface CreateDialogProps {
+  open: boolean;
+  configurations: ConfigurationOption[];
+  onClose: () => void;
+  onCreated: (token: string, name: string) => void;
+}
+
+function CreateAccessKeyDialog({ open, configurations, onClose, onCreated }: CreateDialogProps) {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [configurationId, setConfigurationId] = useState('');
+  const [state, create] = useMutation(CreateAccessKeyMutation);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await create(
+      { input: { name: name.trim(), description: description.trim() || null, configurationId: configurationId || null } },
+      TYPENAMES,
+    );
+    if (result.data) {
+      onCreated(result.data.createAccessKey.token, result.data.createAccessKey.accessKey.name);
+      setName('');
+      setDescription('');
+      setConfigurationId('');
+    }
+  };
+  return (
+    <Modal title="Create access key" open={open} onClose={onClose}>
+      <form className="form" onSubmit={submit}>
+        <label className="field">
+          <span>Name</span>
+          <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. production-backend" />
+        </label>
+        <label className="field">
+          <span>Description</span>
+          <input value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Optional" />
+        </label>
+        <label className="field">
+          <span>Configuration</span>
+          <select value={configurationId} onChange={(e) => setConfigurationId(e.target.value)}>
+            <option value="">No restrictions (all providers and models)</option>
+            {configurations.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          <small className="hint">
+            Limits providers, models and routing. Manage them on <Link to="/configurations">Configurations</Link>.
+          </small>
+        </label>
+        <ErrorMessage error={state.error} />
+        <div className="actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={state.fetching}>
+            {state.fetching ? 'Creating…' : 'Create key'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

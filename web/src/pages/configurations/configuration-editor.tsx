@@ -1,0 +1,429 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation } from 'urql';
+import { Card } from '../../components/card';
+import { ErrorMessage } from '../../components/error-message';
+import { graphql } from '../../gql';
+import type { AccessKeyConfigurationInput, ConfigurationsPageQuery } from '../../gql/graphql';
+import { Link } from '../../lib/router';
+
+const CreateConfigurationMutation = graphql(`
+  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {
+    createAccessKeyConfiguration(input: $input) {
+      id
+      name
+    }
+  }
+`);
+
+const UpdateConfigurationMutation = graphql(`
+  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {
+    updateAccessKeyConfiguration(id: $id, input: $input) {
+      id
+      name
+      allowedProviders
+      allowedModels
+    }
+  }
+`);
+
+export const CONFIGURATION_TYPENAMES = { additionalTypenames: ['AccessKeyConfiguration', 'ProviderKey', 'Provider', 'AccessKey'] };
+
+export interface RoutingDraft {
+  provider: string;
+  providerKeyIds: string[];
+  useGatewayCredentials: boolean;
+}
+
+export interface ConfigurationDraft {
+  id?: string;
+  name: string;
+  /** null: all providers (also ones added later); []: none. */
+  allowedProviders: string[] | null;
+  /** null: all models; entries "provider:model". */
+  allowedModels: string[] | null;
+  routing: RoutingDraft[];
+}
+
+type Data = ConfigurationsPageQuery;
+type ConfigurationNode = Data['accessKeyConfigurations']['nodes'][number];
+
+export function emptyDraft(): ConfigurationDraft {
+  return { name: '', allowedProviders: null, allowedModels: null, routing: [] };
+}
+
+export function draftFromConfiguration(c: ConfigurationNode): ConfigurationDraft {
+  return {
+    id: c.id,
+    name: c.name,
+    allowedProviders: c.allowedProviders ? [...c.allowedProviders] : null,
+    allowedModels: c.allowedModels ? [...c.allowedModels] : null,
+    routing: c.routing.map((r) => ({ provider: r.provider, providerKeyIds: r.providerKeys.map((k) => k.id), useGatewayCredentials: r.useGatewayCredentials })),
+  };
+}
+
+export function draftToInput(draft: ConfigurationDraft): AccessKeyConfigurationInput {
+  return {
+    name: draft.name.trim(),
+    allowedProviders: draft.allowedProviders,
+    allowedModels: draft.allowedModels,
+    routing: draft.routing.map((r) => ({ provider: r.provider, providerKeyIds: r.providerKeyIds, useGatewayCredentials: r.useGatewayCredentials })),
+  };
+}
+
+function toggle(list: string[], value: string, on: boolean): string[] {
+  return on ? (list.includes(value) ? list : [...list, value]) : list.filter((v) => v !== value);
+}
+
+function move<T>(list: T[], from: number, to: number): T[] {
+  if (to < 0 || to >= list.length) return list;
+  const next = [...list];
+  const [item] = next.splice(from, 1);
+  next.splice(to, 0, item);
+  return next;
+}
+
+interface EditorProps {
+  initial: ConfigurationDraft;
+  data: Data;
+  onDone: () => void;
+}
+
+export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
+  const [draft, setDraft] = useState<ConfigurationDraft>(initial);
+  const [createState, create] = useMutation(CreateConfigurationMutation);
+  const [updateState, update] = useMutation(UpdateConfigurationMutation);
+  const state = draft.id ? updateState : createState;
+  const patch = (p: Partial<ConfigurationDraft>) => setDraft((d) => ({ ...d, ...p }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = draftToInput(draft);
+    const result = draft.id ? await update({ id: draft.id, input }, CONFIGURATION_TYPENAMES) : await create({ input }, CONFIGURATION_TYPENAMES);
+    if (!result.error) onDone();
+  };
+
+  const modelProviders = data.providers.filter((p) => draft.allowedProviders === null || draft.allowedProviders.includes(p.id));
+
+  return (
+    <form onSubmit={submit} className="editor" aria-label={draft.id ? `Edit configuration ${initial.name}` : 'New configuration'}>
+      <Card title={draft.id ? `Edit “${initial.name}”` : 'New configuration'}>
+        <label className="field">
+          <span>Name</span>
+          <input required value={draft.name} onChange={(e) => patch({ name: e.target.value })} placeholder="e.g. production" />
+        </label>
+      </Card>
+
+      <Card title="Allowed providers">
+        <label className="switch-row">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={draft.allowedProviders === null}
+            onChange={(e) => patch({ allowedProviders: e.target.checked ? null : [] })}
+          />
+          <span>
+            <strong>All providers</strong>
+            <small className="hint">Includes providers added later. Turn off to pick providers; picking none blocks every provider.</small>
+          </span>
+        </label>
+        {draft.allowedProviders === null ? null : (
+          <fieldset className="check-grid">
+            <legend className="visually-hidden">Providers this key may call</legend>
+            {data.providers.map((p) => (
+              <label key={p.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={draft.allowedProviders?.includes(p.id) ?? false}
+                  onChange={(e) => patch({ allowedProviders: toggle(draft.allowedProviders ?? [], p.id, e.target.checked) })}
+                />
+                <span>{p.name}</span>
+                {p.builtIn ? null : <span className="badge badge-accent">custom</span>}
+              </label>
+            ))}
+            {draft.allowedProviders.length === 0 ? (
+              <p className="alert alert-warning" role="status">
+                No provider selected: keys with this configuration cannot call any model.
+              </p>
+            ) : null}
+          </fieldset>
+        )}
+      </Card>
+
+      <Card title="Allowed models">
+        <label className="switch-row">
+          <input type="checkbox" role="switch" checked={draft.allowedModels === null} onChange={(e) => patch({ allowedModels: e.target.checked ? null : [] })} />
+          <span>
+            <strong>All models</strong>
+            <small className="hint">Every model of the allowed providers. Turn off to pick models; picking none blocks every model.</small>
+          </span>
+        </label>
+        {draft.allowedModels === null ? null : (
+          <ModelPicker providers={modelProviders} selected={draft.allowedModels} onChange={(allowedModels) => patch({ allowedModels })} />
+        )}
+      </Card>
+
+      <Card title="Routing">
+        <p className="muted small">
+          For each provider, the provider keys to try in order. Providers without routing use your keys by priority, then gateway credentials. Add keys on{' '}
+          <Link to="/provider-keys">Provider keys</Link>.
+        </p>
+        <RoutingEditor data={data} routing={draft.routing} onChange={(routing) => patch({ routing })} />
+      </Card>
+
+      <div className="sticky-actions">
+        <ErrorMessage error={state.error} />
+        <div className="actions">
+          <button type="button" className="btn" onClick={onDone}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={state.fetching}>
+            {state.fetching ? 'Saving…' : draft.id ? 'Save changes' : 'Create configuration'}
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
+
+function ModelPicker({ providers, selected, onChange }: { providers: Data['providers']; selected: string[]; onChange: (models: string[]) => void }) {
+  const [custom, setCustom] = useState('');
+  const known = new Set(providers.flatMap((p) => p.models.map((m) => `${p.id}:${m.id}`)));
+  const extra = selected.filter((m) => !known.has(m));
+  const addCustom = () => {
+    const value = custom.trim();
+    if (!value.includes(':')) return;
+    onChange(toggle(selected, value, true));
+    setCustom('');
+  };
+  return (
+    <div className="model-picker">
+      {selected.length === 0 ? (
+        <p className="alert alert-warning" role="status">
+          No model selected: keys with this configuration cannot call any model.
+        </p>
+      ) : (
+        <p className="muted small">{selected.length} selected</p>
+      )}
+      {providers.map((p) => (
+        <ModelGroup key={p.id} provider={p} selected={selected} onChange={onChange} initiallyOpen={providers.length <= 3} />
+      ))}
+      <div className="inline-form">
+        <label className="field grow">
+          <span>Other model (provider:model)</span>
+          <input
+            value={custom}
+            onChange={(e) => setCustom(e.target.value)}
+            placeholder="openai:gpt-4.1-nano"
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                addCustom();
+              }
+            }}
+          />
+        </label>
+        <button type="button" className="btn" onClick={addCustom} disabled={!custom.includes(':')}>
+          Add model
+        </button>
+      </div>
+      {extra.length > 0 ? (
+        <ul className="chip-list" aria-label="Other models">
+          {extra.map((m) => (
+            <li key={m} className="chip">
+              <span className="mono small">{m}</span>
+              <button type="button" className="chip-remove" aria-label={`Remove ${m}`} onClick={() => onChange(selected.filter((x) => x !== m))}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function ModelGroup({
+  provider,
+  selected,
+  onChange,
+  initiallyOpen,
+}: {
+  provider: Data['providers'][number];
+  selected: string[];
+  onChange: (models: string[]) => void;
+  initiallyOpen: boolean;
+}) {
+  const ids = provider.models.map((m) => `${provider.id}:${m.id}`);
+  const count = ids.filter((id) => selected.includes(id)).length;
+  // Uncontrolled after the first render so ticking boxes never collapses the group.
+  const [open, setOpen] = useState(() => initiallyOpen || count > 0);
+  return (
+    <details className="model-group" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>
+        <span>{provider.name}</span>
+        <span className="muted small">
+          {count}/{ids.length}
+        </span>
+      </summary>
+      <div className="model-group-actions">
+        <button type="button" className="btn btn-small" onClick={() => onChange([...selected.filter((m) => !ids.includes(m)), ...ids])}>
+          Select all {provider.name}
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => onChange(selected.filter((m) => !ids.includes(m)))}>
+          Clear
+        </button>
+      </div>
+      <fieldset className="check-grid">
+        <legend className="visually-hidden">{provider.name} models</legend>
+        {provider.models.map((m) => {
+          const id = `${provider.id}:${m.id}`;
+          return (
+            <label key={id} className="check">
+              <input type="checkbox" checked={selected.includes(id)} onChange={(e) => onChange(toggle(selected, id, e.target.checked))} />
+              <span className="mono small">{m.id}</span>
+            </label>
+          );
+        })}
+        {provider.models.length === 0 ? <p className="muted small">No catalog models.</p> : null}
+      </fieldset>
+    </details>
+  );
+}
+
+function RoutingEditor({ data, routing, onChange }: { data: Data; routing: RoutingDraft[]; onChange: (routing: RoutingDraft[]) => void }) {
+  const [newProvider, setNewProvider] = useState('');
+  const unrouted = data.providers.filter((p) => !routing.some((r) => r.provider === p.id));
+  const keyById = new Map(data.providerKeys.nodes.map((k) => [k.id, k]));
+  const setEntry = (index: number, entry: RoutingDraft) => onChange(routing.map((r, i) => (i === index ? entry : r)));
+
+  return (
+    <div className="routing-editor">
+      {routing.length === 0 ? <p className="muted">No routing rules.</p> : null}
+      {routing.map((entry, index) => {
+        const provider = data.providers.find((p) => p.id === entry.provider);
+        const name = provider?.name ?? entry.provider;
+        const available = data.providerKeys.nodes.filter((k) => k.provider === entry.provider && !entry.providerKeyIds.includes(k.id));
+        return (
+          <section key={entry.provider} className="routing-entry" aria-label={`Routing for ${name}`}>
+            <header className="routing-header">
+              <h3>{name}</h3>
+              <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => onChange(routing.filter((_, i) => i !== index))} aria-label={`Remove routing for ${name}`}>
+                Remove
+              </button>
+            </header>
+            {entry.providerKeyIds.length === 0 ? (
+              <p className="muted small">No provider keys in this route.</p>
+            ) : (
+              <ol className="ordered-keys">
+                {entry.providerKeyIds.map((id, position) => {
+                  const key = keyById.get(id);
+                  const label = key ? key.name : id;
+                  return (
+                    <li key={id}>
+                      <span className="order-index" aria-hidden="true">
+                        {position + 1}
+                      </span>
+                      <span className="grow">
+                        {label} {key ? <code className="mono-chip">{key.keyRedacted}</code> : <span className="badge badge-danger">missing</span>}
+                      </span>
+                      <span className="order-buttons">
+                        <button
+                          type="button"
+                          className="btn-icon"
+                          aria-label={`Move ${label} up`}
+                          disabled={position === 0}
+                          onClick={() => setEntry(index, { ...entry, providerKeyIds: move(entry.providerKeyIds, position, position - 1) })}
+                        >
+                          ↑
+                        </button>
+                        <button
+                          type="button"
+                          className="btn-icon"
+                          aria-label={`Move ${label} down`}
+                          disabled={position === entry.providerKeyIds.length - 1}
+                          onClick={() => setEntry(index, { ...entry, providerKeyIds: move(entry.providerKeyIds, position, position + 1) })}
+                        >
+                          ↓
+                        </button>
+                        <button
+                          type="button"
+                          className="btn-icon"
+                          aria-label={`Remove ${label} from route`}
+                          onClick={() => setEntry(index, { ...entry, providerKeyIds: entry.providerKeyIds.filter((k) => k !== id) })}
+                        >
+                          ×
+                        </button>
+                      </span>
+                    </li>
+                  );
+                })}
+              </ol>
+            )}
+            <div className="inline-form">
+              <label className="field grow">
+                <span>Add {name} key</span>
+                <select
+                  value=""
+                  onChange={(e) => e.target.value && setEntry(index, { ...entry, providerKeyIds: [...entry.providerKeyIds, e.target.value] })}
+                  disabled={available.length === 0}
+                >
+                  <option value="">{available.length === 0 ? 'No other keys for this provider' : 'Choose a key…'}</option>
+                  {available.map((k) => (
+                    <option key={k.id} value={k.id}>
+                      {k.name} ({k.keyRedacted})
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <label className="switch-row">
+              <input
+                type="checkbox"
+                role="switch"
+                checked={entry.useGatewayCredentials}
+                disabled={!provider?.gatewayCredentials && !entry.useGatewayCredentials}
+                onChange={(e) => setEntry(index, { ...entry, useGatewayCredentials: e.target.checked })}
+              />
+              <span>
+                <strong>Gateway credentials</strong>
+                <small className="hint">
+                  {provider?.gatewayCredentials
+                    ? `After these keys, fall back to the gateway's own ${name} credentials (paid from credits at catalog prices).`
+                    : `This gateway offers no ${name} credentials, so only the keys above are used.`}
+                </small>
+              </span>
+            </label>
+          </section>
+        );
+      })}
+      {unrouted.length > 0 ? (
+        <div className="inline-form">
+          <label className="field grow">
+            <span>Add routing for provider</span>
+            <select value={newProvider} onChange={(e) => setNewProvider(e.target.value)}>
+              <option value="">Choose a provider…</option>
+              {unrouted.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            className="btn"
+            disabled={!newProvider}
+            onClick={() => {
+              const keys = data.providerKeys.nodes.filter((k) => k.provider === newProvider).sort((a, b) => a.priority - b.priority);
+              const gateway = data.providers.find((p) => p.id === newProvider)?.gatewayCredentials ?? false;
+              onChange([...routing, { provider: newProvider, providerKeyIds: keys.map((k) => k.id), useGatewayCredentials: gateway }]);
+              setNewProvider('');
+            }}
+          >
+            Add routing
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { Badge } from '../../components/badge';
+import { Card } from '../../components/card';
+import { ConfirmButton } from '../../components/confirm-button';
+import { EmptyState } from '../../components/empty-state';
+import { PageHeader } from '../../components/page-header';
+import { QueryState } from '../../components/query-state';
+import { graphql } from '../../gql';
+import type { ConfigurationsPageQuery } from '../../gql/graphql';
+import { CONFIGURATION_TYPENAMES, ConfigurationEditor, draftFromConfiguration, emptyDraft, type ConfigurationDraft } from './configuration-editor';
+
+export const ConfigurationsPageQueryDoc = graphql(`
+  query ConfigurationsPage {
+    accessKeyConfigurations(first: 100) {
+      nodes {
+        id
+        name
+        allowedProviders
+        allowedModels
+        routing {
+          provider
+          useGatewayCredentials
+          providerKeys {
+            id
+            name
+            provider
+            keyRedacted
+          }
+        }
+      }
+    }
+    providers {
+      id
+      name
+      builtIn
+      needsProviderKey
+      gatewayCredentials
+      models {
+        id
+        displayName
+      }
+    }
+    providerKeys(first: 100) {
+      nodes {
+        id
+        provider
+        name
+        keyRedacted
+        priority
+      }
+    }
+  }
+`);
+
+const DeleteConfigurationMutation = graphql(`
+  mutation DeleteAccessKeyConfiguration($id: ID!) {
+    deleteAccessKeyConfiguration(id: $id)
+  }
+`);
+
+export type ConfigurationsData = ConfigurationsPageQuery;
+type ConfigurationNode = ConfigurationsPageQuery['accessKeyConfigurations']['nodes'][number];
+
+export function ConfigurationsPage() {
+  const [result, reexecute] = useQuery({ query: ConfigurationsPageQueryDoc, context: CONFIGURATION_TYPENAMES });
+  const [editing, setEditing] = useState<ConfigurationDraft | null>(null);
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Configurations"
+        description="Reusable policies for access keys: which providers and models a key may call, and which provider keys serve them, in order."
+        actions={
+          editing ? null : (
+            <button type="button" className="btn btn-primary" onClick={() => setEditing(emptyDraft())}>
+              New configuration
+            </button>
+          )
+        }
+      />
+      <QueryState result={result} label="configurations" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(data) =>
+          editing ? (
+            <ConfigurationEditor key={editing.id ?? 'new'} initial={editing} data={data} onDone={() => setEditing(null)} />
+          ) : data.accessKeyConfigurations.nodes.length === 0 ? (
+            <Card>
+              <EmptyState
+                title="No configurations"
+                action={
+                  <button type="button" className="btn btn-primary" onClick={() => setEditing(emptyDraft())}>
+                    Create a configuration
+                  </button>
+                }
+              >
+                Keys without a configuration may use every provider and model, with your provider keys in priority order.
+              </EmptyState>
+            </Card>
+          ) : (
+            <div className="card-grid">
+              {data.accessKeyConfigurations.nodes.map((configuration) => (
+                <ConfigurationCard key={configuration.id} configuration={configuration} data={data} onEdit={() => setEditing(draftFromConfiguration(configuration))} />
+              ))}
+            </div>
+          )
+        }
+      </QueryState>
+    </div>
+  );
+}
+
+function ConfigurationCard({ configuration, data, onEdit }: { configuration: ConfigurationNode; data: ConfigurationsData; onEdit: () => void }) {
+  const [, remove] = useMutation(DeleteConfigurationMutation);
+  const providerName = (id: string) => data.providers.find((p) => p.id === id)?.name ?? id;
+  return (
+    <Card
+      title={configuration.name}
+      actions={
+        <>
+          <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit ${configuration.name}`}>
+            Edit
+          </button>
+          <ConfirmButton
+            label="Delete"
+            ariaLabel={`Delete ${configuration.name}`}
+            title="Delete configuration?"
+            onConfirm={async () => (await remove({ id: configuration.id }, CONFIGURATION_TYPENAMES)).error}
+          >
+            <p>
+              Delete <strong>{configuration.name}</strong>? Access keys still using it must be moved to another configuration first.
+            </p>
+          </ConfirmButton>
+        </>
+      }
+    >
+      <dl className="summary-list">
+        <div>
+          <dt>Providers</dt>
+          <dd>
+            {configuration.allowedProviders === null ? (
+              <Badge tone="success">All providers</Badge>
+            ) : configuration.allowedProviders.length === 0 ? (
+              <Badge tone="danger">None</Badge>
+            ) : (
+              configuration.allowedProviders.map((p) => <Badge key={p}>{providerName(p)}</Badge>)
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Models</dt>
+          <dd>
+            {configuration.allowedModels === null ? (
+              <Badge tone="success">All models</Badge>
+            ) : configuration.allowedModels.length === 0 ? (
+              <Badge tone="danger">None</Badge>
+            ) : (
+              <>
+                {configuration.allowedModels.slice(0, 6).map((m) => (
+                  <Badge key={m}>{m}</Badge>
+                ))}
+                {configuration.allowedModels.length > 6 ? <Badge tone="neutral">+{configuration.allowedModels.length - 6} more</Badge> : null}
+              </>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Routing</dt>
+          <dd>
+            {configuration.routing.length === 0 ? (
+              <span className="muted">Default: your keys by priority, then gateway credentials</span>
+            ) : (
+              <ul className="routing-summary">
+                {configuration.routing.map((r) => (
+                  <li key={r.provider}>
+                    <strong>{providerName(r.provider)}</strong>: {r.providerKeys.map((k) => k.name).join(' → ') || 'no keys'}
+                    {r.useGatewayCredentials ? ' → gateway credentials' : ''}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </div>
+      </dl>
+    </Card>
+  );
+}

@@ -1,0 +1,340 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { Badge } from '../../components/badge';
+import { Card } from '../../components/card';
+import { ConfirmButton } from '../../components/confirm-button';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorMessage } from '../../components/error-message';
+import { Modal } from '../../components/modal';
+import { PageHeader } from '../../components/page-header';
+import { QueryState } from '../../components/query-state';
+import { graphql } from '../../gql';
+import type { ProviderKeysPageQuery } from '../../gql/graphql';
+import { formatDateTime, formatRelative } from '../../lib/format';
+
+const ProviderKeysPageQueryDoc = graphql(`
+  query ProviderKeysPage {
+    providerKeys(first: 100) {
+      nodes {
+        id
+        provider
+        name
+        keyRedacted
+        priority
+        createdAt
+        lastUsedAt
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+    providers {
+      id
+      name
+      builtIn
+      needsProviderKey
+    }
+  }
+`);
+
+const CreateProviderKeyMutation = graphql(`
+  mutation CreateProviderKey($input: CreateProviderKeyInput!) {
+    createProviderKey(input: $input) {
+      id
+      provider
+      name
+      keyRedacted
+      priority
+    }
+  }
+`);
+
+const RotateProviderKeyMutation = graphql(`
+  mutation RotateProviderKey($id: ID!, $key: String!) {
+    rotateProviderKey(id: $id, key: $key) {
+      id
+      keyRedacted
+    }
+  }
+`);
+
+const UpdateProviderKeyMutation = graphql(`
+  mutation UpdateProviderKey($id: ID!, $input: UpdateProviderKeyInput!) {
+    updateProviderKey(id: $id, input: $input) {
+      id
+      name
+      priority
+    }
+  }
+`);
+
+const DeleteProviderKeyMutation = graphql(`
+  mutation DeleteProviderKey($id: ID!) {
+    deleteProviderKey(id: $id)
+  }
+`);
+
+const TYPENAMES = { additionalTypenames: ['ProviderKey', 'AccessKeyConfiguration'] };
+
+type Data = ProviderKeysPageQuery;
+type ProviderKeyNode = Data['providerKeys']['nodes'][number];
+
+export function ProviderKeysPage() {
+  const [result, reexecute] = useQuery({ query: ProviderKeysPageQueryDoc, context: TYPENAMES });
+  const [addFor, setAddFor] = useState<string | null>(null);
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Provider keys"
+        description="Your own API keys for upstream providers. Values are encrypted at rest and never shown again after saving."
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => setAddFor('')}>
+            Add provider key
+          </button>
+        }
+      />
+      <QueryState result={result} label="provider keys" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(data) => {
+          const groups = groupByProvider(data);
+          return groups.length === 0 ? (
+            <Card>
+              <EmptyState
+                title="No provider keys yet"
+                action={
+                  <button type="button" className="btn btn-primary" onClick={() => setAddFor('')}>
+                    Add a provider key
+                  </button>
+                }
+              >
+                Add an OpenAI, Anthropic or other provider key to route requests with your own credentials.
+              </EmptyState>
+            </Card>
+          ) : (
+            <div className="stack">
+              {groups.map((group) => (
+                <Card
+                  key={group.providerId}
+                  title={
+                    <>
+                      {group.name} <span className="muted small">{group.keys.length === 1 ? '1 key' : `${group.keys.length} keys`}</span>
+                    </>
+                  }
+                  actions={
+                    <button type="button" className="btn btn-small" onClick={() => setAddFor(group.providerId)} aria-label={`Add ${group.name} key`}>
+                      Add key
+                    </button>
+                  }
+                >
+                  <div className="table-wrap">
+                    <table className="table" aria-label={`${group.name} keys`}>
+                      <thead>
+                        <tr>
+                          <th scope="col">Name</th>
+                          <th scope="col">Key</th>
+                          <th scope="col" className="num">
+                            Priority
+                          </th>
+                          <th scope="col">Created</th>
+                          <th scope="col">Last used</th>
+                          <th scope="col">
+                            <span className="visually-hidden">Actions</span>
+                          </th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {group.keys.map((key) => (
+                          <ProviderKeyRow key={key.id} providerKey={key} />
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                </Card>
+              ))}
+            </div>
+          );
+        }}
+      </QueryState>
+      <AddProviderKeyDialog open={addFor !== null} initialProvider={addFor ?? ''} providers={result.data?.providers ?? []} onClose={() => setAddFor(null)} />
+    </div>
+  );
+}
+
+function groupByProvider(data: Data) {
+  const byProvider = new Map<string, ProviderKeyNode[]>();
+  for (const key of data.providerKeys.nodes) byProvider.set(key.provider, [...(byProvider.get(key.provider) ?? []), key]);
+  return [...byProvider.entries()]
+    .map(([providerId, keys]) => ({
+      providerId,
+      name: data.providers.find((p) => p.id === providerId)?.name ?? providerId,
+      keys: [...keys].sort((a, b) => a.priority - b.priority || a.createdAt.localeCompare(b.createdAt)),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function ProviderKeyRow({ providerKey }: { providerKey: ProviderKeyNode }) {
+  const [, remove] = useMutation(DeleteProviderKeyMutation);
+  const [rotateOpen, setRotateOpen] = useState(false);
+  const [editOpen, setEditOpen] = useState(false);
+  return (
+    <tr>
+      <td className="cell-title">{providerKey.name}</td>
+      <td>
+        <code className="mono-chip">{providerKey.keyRedacted}</code>
+      </td>
+      <td className="num">
+        <Badge>{providerKey.priority}</Badge>
+      </td>
+      <td title={formatDateTime(providerKey.createdAt)}>{formatRelative(providerKey.createdAt)}</td>
+      <td title={formatDateTime(providerKey.lastUsedAt)}>{formatRelative(providerKey.lastUsedAt)}</td>
+      <td className="row-actions">
+        <button type="button" className="btn btn-small" onClick={() => setEditOpen(true)} aria-label={`Edit ${providerKey.name}`}>
+          Edit
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => setRotateOpen(true)} aria-label={`Rotate ${providerKey.name}`}>
+          Rotate
+        </button>
+        <ConfirmButton
+          label="Delete"
+          ariaLabel={`Delete ${providerKey.name}`}
+          title="Delete provider key?"
+          onConfirm={async () => (await remove({ id: providerKey.id }, TYPENAMES)).error}
+        >
+          <p>
+            Delete <strong>{providerKey.name}</strong> (<code>{providerKey.keyRedacted}</code>)? Requests will no longer use it.
+          </p>
+        </ConfirmButton>
+        <RotateDialog providerKey={providerKey} open={rotateOpen} onClose={() => setRotateOpen(false)} />
+        <Modal title={`Edit “${providerKey.name}”`} open={editOpen} onClose={() => setEditOpen(false)}>
+          {editOpen ? <EditProviderKeyForm providerKey={providerKey} onDone={() => setEditOpen(false)} /> : null}
+        </Modal>
+      </td>
+    </tr>
+  );
+}
+
+function EditProviderKeyForm({ providerKey, onDone }: { providerKey: ProviderKeyNode; onDone: () => void }) {
+  const [name, setName] = useState(providerKey.name);
+  const [priority, setPriority] = useState(String(providerKey.priority));
+  const [state, update] = useMutation(UpdateProviderKeyMutation);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await update({ id: providerKey.id, input: { name: name.trim(), priority: Number.parseInt(priority, 10) || 0 } }, TYPENAMES);
+    if (!result.error) onDone();
+  };
+  return (
+    <form className="form" onSubmit={submit}>
+      <label className="field">
+        <span>Name</span>
+        <input required value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>Priority</span>
+        <input type="number" inputMode="numeric" value={priority} onChange={(e) => setPriority(e.target.value)} />
+        <small className="hint">Lower runs first when a configuration does not set an order.</small>
+      </label>
+      <ErrorMessage error={state.error} />
+      <div className="actions">
+        <button type="button" className="btn" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={state.fetching}>
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RotateDialog({ providerKey, open, onClose }: { providerKey: ProviderKeyNode; open: boolean; onClose: () => void }) {
+  const [value, setValue] = useState('');
+  const [state, rotate] = useMutation(RotateProviderKeyMutation);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await rotate({ id: providerKey.id, key: value.trim() }, TYPENAMES);
+    if (!result.error) {
+      setValue('');
+      onClose();
+    }
+  };
+  return (
+    <Modal title={`Rotate “${providerKey.name}”`} open={open} onClose={onClose}>
+      <form className="form" onSubmit={submit}>
+        <p className="muted">The key keeps its id, priority and place in every configuration's routing; only the secret value is replaced.</p>
+        <label className="field">
+          <span>New key value</span>
+          <input type="password" autoComplete="off" required value={value} onChange={(e) => setValue(e.target.value)} />
+        </label>
+        <ErrorMessage error={state.error} />
+        <div className="actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={state.fetching}>
+            Rotate key
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function AddProviderKeyDialog({ open, initialProvider, providers, onClose }: { open: boolean; initialProvider: string; providers: Data['providers']; onClose: () => void }) {
+  return (
+    <Modal title="Add provider key" open={open} onClose={onClose}>
+      {open ? <AddProviderKeyForm key={initialProvider} initialProvider={initialProvider} providers={providers} onClose={onClose} /> : null}
+    </Modal>
+  );
+}
+
+function AddProviderKeyForm({ initialProvider, providers, onClose }: { initialProvider: string; providers: Data['providers']; onClose: () => void }) {
+  const [provider, setProvider] = useState(initialProvider);
+  const [name, setName] = useState('');
+  const [key, setKey] = useState('');
+  const [priority, setPriority] = useState('0');
+  const [state, create] = useMutation(CreateProviderKeyMutation);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await create({ input: { provider, name: name.trim(), key: key.trim(), priority: Number.parseInt(priority, 10) || 0 } }, TYPENAMES);
+    if (!result.error) onClose();
+  };
+  return (
+    <form className="form" onSubmit={submit}>
+      <label className="field">
+        <span>Provider</span>
+        <select required value={provider} onChange={(e) => setProvider(e.target.value)}>
+          <option value="">Choose a provider…</option>
+          {providers.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+              {p.builtIn ? '' : ' (custom)'}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Name</span>
+        <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. team-prod" />
+      </label>
+      <label className="field">
+        <span>API key</span>
+        <input type="password" autoComplete="off" required value={key} onChange={(e) => setKey(e.target.value)} placeholder="sk-…" />
+        <small className="hint">Stored encrypted. It is never displayed again; rotate it to replace the value.</small>
+      </label>
+      <label className="field">
+        <span>Priority</span>
+        <input type="number" inputMode="numeric" value={priority} onChange={(e) => setPriority(e.target.value)} />
+        <small className="hint">Lower runs first when a configuration does not set an order.</small>
+      </label>
+      <ErrorMessage error={state.error} />
+      <div className="actions">
+        <button type="button" className="btn" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={state.fetching}>
+          {state.fetching ? 'Saving…' : 'Save key'}
+        </button>
+      </div>
+    </form>
+  );
+}

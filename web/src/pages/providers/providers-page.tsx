@@ -1,0 +1,315 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { Badge } from '../../components/badge';
+import { Card } from '../../components/card';
+import { ConfirmButton } from '../../components/confirm-button';
+import { ErrorMessage } from '../../components/error-message';
+import { Modal } from '../../components/modal';
+import { PageHeader } from '../../components/page-header';
+import { QueryState } from '../../components/query-state';
+import { graphql } from '../../gql';
+import type { ApiFormat, ProvidersPageQuery } from '../../gql/graphql';
+import { formatCompact, formatUsd } from '../../lib/format';
+
+const ProvidersPageQueryDoc = graphql(`
+  query ProvidersPage {
+    providers {
+      id
+      name
+      builtIn
+      apiFormat
+      baseUrl
+      needsProviderKey
+      gatewayCredentials
+      models {
+        id
+        provider
+        displayName
+        contextWindow
+        maxOutputTokens
+        inputPriceUsdPerMTok
+        outputPriceUsdPerMTok
+      }
+    }
+  }
+`);
+
+const CreateCustomProviderMutation = graphql(`
+  mutation CreateCustomProvider($input: CustomProviderInput!) {
+    createCustomProvider(input: $input) {
+      id
+      name
+    }
+  }
+`);
+
+const UpdateCustomProviderMutation = graphql(`
+  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {
+    updateCustomProvider(id: $id, input: $input) {
+      id
+      name
+      baseUrl
+      apiFormat
+    }
+  }
+`);
+
+const DeleteCustomProviderMutation = graphql(`
+  mutation DeleteCustomProvider($id: ID!) {
+    deleteCustomProvider(id: $id)
+  }
+`);
+
+const TYPENAMES = { additionalTypenames: ['Provider', 'Model'] };
+
+type ProviderNode = ProvidersPageQuery['providers'][number];
+
+export function ProvidersPage() {
+  const [result, reexecute] = useQuery({ query: ProvidersPageQueryDoc, context: TYPENAMES });
+  const [filter, setFilter] = useState('');
+  const [editing, setEditing] = useState<ProviderNode | 'new' | null>(null);
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Providers & models"
+        description="The model catalog with limits and prices (USD per million tokens), and your custom OpenAI- or Anthropic-compatible providers."
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+            Add custom provider
+          </button>
+        }
+      />
+      <QueryState result={result} label="providers" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(data) => {
+          const custom = data.providers.filter((p) => !p.builtIn);
+          const needle = filter.trim().toLowerCase();
+          const visible = data.providers
+            .map((p) => ({
+              provider: p,
+              models: p.models.filter((m) => !needle || `${p.id}:${m.id} ${m.displayName ?? ''} ${p.name}`.toLowerCase().includes(needle)),
+            }))
+            .filter((g) => g.models.length > 0 || (!needle && g.provider.models.length === 0));
+          return (
+            <div className="stack">
+              <Card title="Custom providers">
+                {custom.length === 0 ? (
+                  <p className="muted">No custom providers. Add any OpenAI- or Anthropic-compatible endpoint (vLLM, Ollama, a corporate proxy…).</p>
+                ) : (
+                  <div className="table-wrap">
+                    <table className="table" aria-label="Custom providers">
+                      <thead>
+                        <tr>
+                          <th scope="col">Provider</th>
+                          <th scope="col">Base URL</th>
+                          <th scope="col">Format</th>
+                          <th scope="col" className="num">
+                            Models
+                          </th>
+                          <th scope="col">
+                            <span className="visually-hidden">Actions</span>
+                          </th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {custom.map((p) => (
+                          <CustomProviderRow key={p.id} provider={p} onEdit={() => setEditing(p)} />
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </Card>
+              <Card
+                title="Catalog"
+                actions={
+                  <label className="search">
+                    <span className="visually-hidden">Filter models</span>
+                    <input type="search" placeholder="Filter models…" value={filter} onChange={(e) => setFilter(e.target.value)} />
+                  </label>
+                }
+              >
+                <div className="table-wrap">
+                  <table className="table catalog" aria-label="Model catalog">
+                    <thead>
+                      <tr>
+                        <th scope="col">Model</th>
+                        <th scope="col" className="num">
+                          Context
+                        </th>
+                        <th scope="col" className="num">
+                          Max output
+                        </th>
+                        <th scope="col" className="num">
+                          Input $/MTok
+                        </th>
+                        <th scope="col" className="num">
+                          Output $/MTok
+                        </th>
+                      </tr>
+                    </thead>
+                    {visible.map(({ provider, models }) => (
+                      <tbody key={provider.id}>
+                        <tr className="group-row">
+                          <th scope="rowgroup" colSpan={5}>
+                            <span className="group-title">{provider.name}</span>
+                            <code className="muted small">{provider.id}</code>
+                            <Badge tone="info">{provider.apiFormat === 'ANTHROPIC' ? 'Anthropic format' : 'OpenAI format'}</Badge>
+                            {provider.gatewayCredentials ? (
+                              <Badge tone="success" title="Can run on the gateway's own credentials, paid from credits">
+                                Gateway credentials
+                              </Badge>
+                            ) : null}
+                            {provider.needsProviderKey ? (
+                              <Badge tone="warning" title="Requests need one of your provider keys">
+                                Needs your key
+                              </Badge>
+                            ) : null}
+                            {provider.builtIn ? null : <Badge tone="accent">Custom</Badge>}
+                          </th>
+                        </tr>
+                        {models.length === 0 ? (
+                          <tr>
+                            <td colSpan={5} className="muted">
+                              No models declared.
+                            </td>
+                          </tr>
+                        ) : (
+                          models.map((m) => (
+                            <tr key={m.id}>
+                              <td>
+                                <div className="cell-title">{m.displayName || m.id}</div>
+                                <code className="muted small">
+                                  {provider.id}:{m.id}
+                                </code>
+                              </td>
+                              <td className="num">{formatCompact(m.contextWindow)}</td>
+                              <td className="num">{formatCompact(m.maxOutputTokens)}</td>
+                              <td className="num">{formatUsd(m.inputPriceUsdPerMTok)}</td>
+                              <td className="num">{formatUsd(m.outputPriceUsdPerMTok)}</td>
+                            </tr>
+                          ))
+                        )}
+                      </tbody>
+                    ))}
+                  </table>
+                </div>
+                {visible.length === 0 ? <p className="muted table-note">No model matches “{filter}”.</p> : null}
+              </Card>
+            </div>
+          );
+        }}
+      </QueryState>
+      <Modal title={editing === 'new' ? 'Add custom provider' : `Edit ${editing?.name ?? ''}`} open={editing !== null} onClose={() => setEditing(null)} wide>
+        {editing ? <CustomProviderForm key={editing === 'new' ? 'new' : editing.id} provider={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
+      </Modal>
+    </div>
+  );
+}
+
+function CustomProviderRow({ provider, onEdit }: { provider: ProviderNode; onEdit: () => void }) {
+  const [, remove] = useMutation(DeleteCustomProviderMutation);
+  return (
+    <tr>
+      <td>
+        <div className="cell-title">{provider.name}</div>
+        <code className="muted small">{provider.id}</code>
+      </td>
+      <td className="break">
+        <code className="small">{provider.baseUrl}</code>
+      </td>
+      <td>
+        <Badge tone="info">{provider.apiFormat === 'ANTHROPIC' ? 'Anthropic' : 'OpenAI'}</Badge>
+      </td>
+      <td className="num">{provider.models.length}</td>
+      <td className="row-actions">
+        <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit ${provider.name}`}>
+          Edit
+        </button>
+        <ConfirmButton
+          label="Delete"
+          ariaLabel={`Delete ${provider.name}`}
+          title="Delete custom provider?"
+          onConfirm={async () => (await remove({ id: provider.id }, { additionalTypenames: ['Provider', 'Model', 'ProviderKey', 'AccessKeyConfiguration'] })).error}
+        >
+          <p>
+            Delete <strong>{provider.name}</strong>? Providers still referenced by provider keys or configurations cannot be deleted.
+          </p>
+        </ConfirmButton>
+      </td>
+    </tr>
+  );
+}
+
+function CustomProviderForm({ provider, onDone }: { provider: ProviderNode | null; onDone: () => void }) {
+  const [providerId, setProviderId] = useState(provider?.id ?? '');
+  const [name, setName] = useState(provider?.name ?? '');
+  const [baseUrl, setBaseUrl] = useState(provider?.baseUrl ?? '');
+  const [apiFormat, setApiFormat] = useState<ApiFormat>(provider?.apiFormat ?? 'OPENAI');
+  const [models, setModels] = useState((provider?.models ?? []).map((m) => m.id).join('\n'));
+  const [createState, create] = useMutation(CreateCustomProviderMutation);
+  const [updateState, update] = useMutation(UpdateCustomProviderMutation);
+  const state = provider ? updateState : createState;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = {
+      providerId: providerId.trim(),
+      name: name.trim(),
+      baseUrl: baseUrl.trim(),
+      apiFormat,
+      models: models
+        .split(/[\n,]/)
+        .map((m) => m.trim())
+        .filter(Boolean),
+    };
+    const result = provider ? await update({ id: provider.id, input }, TYPENAMES) : await create({ input }, TYPENAMES);
+    if (!result.error) onDone();
+  };
+
+  return (
+    <form className="form" onSubmit={submit}>
+      <div className="form-grid">
+        <label className="field">
+          <span>Provider id</span>
+          <input required pattern="[a-z0-9][a-z0-9._\-]*" value={providerId} onChange={(e) => setProviderId(e.target.value)} placeholder="my-vllm" />
+          <small className="hint">Lower-case; used in model strings as “id:model”. Must not equal a built-in id.</small>
+        </label>
+        <label className="field">
+          <span>Display name</span>
+          <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="My vLLM cluster" />
+        </label>
+      </div>
+      <label className="field">
+        <span>Base URL</span>
+        <input required type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="https://llm.internal.example.com/v1" />
+        <small className="hint">Include the version path; the gateway appends /chat/completions, /responses or /messages.</small>
+      </label>
+      <fieldset className="radio-row">
+        <legend>API format</legend>
+        <label className="check">
+          <input type="radio" name="apiFormat" value="OPENAI" checked={apiFormat === 'OPENAI'} onChange={() => setApiFormat('OPENAI')} />
+          <span>OpenAI (chat completions)</span>
+        </label>
+        <label className="check">
+          <input type="radio" name="apiFormat" value="ANTHROPIC" checked={apiFormat === 'ANTHROPIC'} onChange={() => setApiFormat('ANTHROPIC')} />
+          <span>Anthropic (messages)</span>
+        </label>
+      </fieldset>
+      <label className="field">
+        <span>Models</span>
+        <textarea rows={5} value={models} onChange={(e) => setModels(e.target.value)} placeholder={'llama-3.1-70b-instruct\nqwen2.5-coder-32b'} />
+        <small className="hint">One model id per line (or comma-separated). Only declared models can be called.</small>
+      </label>
+      <ErrorMessage error={state.error} />
+      <div className="actions">
+        <button type="button" className="btn" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={state.fetching}>
+          {state.fetching ? 'Saving…' : provider ? 'Save provider' : 'Add provider'}
+        </button>
+      </div>
+    </form>
+  );
+}

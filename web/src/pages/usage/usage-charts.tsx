@@ -1,0 +1,258 @@
+import { useState } from 'react';
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useQuery } from 'urql';
+import { Card } from '../../components/card';
+import { EmptyState } from '../../components/empty-state';
+import { QueryState } from '../../components/query-state';
+import { Tabs } from '../../components/tabs';
+import { graphql } from '../../gql';
+import type { UsageSummaryQuery } from '../../gql/graphql';
+import { formatCompact, formatInt, formatUsd, sumUsd, usdToChartNumber } from '../../lib/format';
+
+const UsageSummaryQueryDoc = graphql(`
+  query UsageSummary($from: DateTime!, $to: DateTime) {
+    daily: usageSummary(from: $from, to: $to, groupBy: DAY) {
+      key
+      label
+      requests
+      errors
+      inputTokens
+      outputTokens
+      costUsd
+    }
+    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER) {
+      key
+      label
+      requests
+      errors
+      inputTokens
+      outputTokens
+      costUsd
+    }
+    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL) {
+      key
+      label
+      requests
+      errors
+      inputTokens
+      outputTokens
+      costUsd
+    }
+    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY) {
+      key
+      label
+      requests
+      errors
+      inputTokens
+      outputTokens
+      costUsd
+    }
+  }
+`);
+
+const TYPENAMES = { additionalTypenames: ['UsageEvent', 'UsageBucket'] };
+
+type Bucket = UsageSummaryQuery['daily'][number];
+
+const COLORS = { primary: '#4f46e5', secondary: '#0ea5e9', danger: '#e11d48', success: '#10b981', grid: '#e5e7eb', axis: '#6b7280' };
+
+function formatAxisUsd(value: number): string {
+  if (value === 0) return '$0';
+  return value >= 1 ? `$${value.toFixed(value >= 100 ? 0 : 2)}` : `$${value.toPrecision(2)}`;
+}
+
+function dayKey(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** One point per day of the range (UTC days, as the server groups them), zero-filled. */
+export function fillDays(buckets: Bucket[], fromIso: string, toIso: string | null) {
+  const byDay = new Map(buckets.map((b) => [b.key.slice(0, 10), b]));
+  const start = new Date(`${fromIso.slice(0, 10)}T00:00:00Z`);
+  const end = toIso ? new Date(toIso) : new Date();
+  const points = [];
+  for (let d = start; d < end && points.length < 400; d = new Date(d.getTime() + 86_400_000)) {
+    const key = dayKey(d);
+    const b = byDay.get(key);
+    points.push({
+      day: key,
+      label: new Date(`${key}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' }),
+      ok: b ? b.requests - b.errors : 0,
+      errors: b?.errors ?? 0,
+      inputTokens: b?.inputTokens ?? 0,
+      outputTokens: b?.outputTokens ?? 0,
+      spend: b ? usdToChartNumber(b.costUsd) : 0,
+    });
+  }
+  // Buckets outside the generated range (e.g. time-zone edges) are still shown.
+  for (const b of buckets) if (!points.some((p) => p.day === b.key.slice(0, 10))) points.push({ day: b.key, label: b.key, ok: b.requests - b.errors, errors: b.errors, inputTokens: b.inputTokens, outputTokens: b.outputTokens, spend: usdToChartNumber(b.costUsd) });
+  return points.sort((a, b) => a.day.localeCompare(b.day));
+}
+
+export function UsageCharts({ from, to, accessKeyNames }: { from: string; to: string | null; accessKeyNames: Map<string, string> }) {
+  const [result, reexecute] = useQuery({ query: UsageSummaryQueryDoc, variables: { from, to }, context: TYPENAMES });
+  return (
+    <QueryState result={result} label="usage summary" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
+      {(data) => <ChartsView data={data} from={from} to={to} accessKeyNames={accessKeyNames} />}
+    </QueryState>
+  );
+}
+
+function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuery; from: string; to: string | null; accessKeyNames: Map<string, string> }) {
+  const points = fillDays(data.daily, from, to);
+  const requests = data.daily.reduce((n, b) => n + b.requests, 0);
+  const errors = data.daily.reduce((n, b) => n + b.errors, 0);
+  const tokens = data.daily.reduce((n, b) => n + b.inputTokens + b.outputTokens, 0);
+  const spend = sumUsd(data.daily.map((b) => b.costUsd));
+  const tickStyle = { fontSize: 12, fill: COLORS.axis };
+
+  return (
+    <div className="stack" data-testid="usage-charts">
+      <div className="stat-grid">
+        <Stat label="Requests" value={formatInt(requests)} />
+        <Stat label="Error rate" value={requests ? `${((errors / requests) * 100).toFixed(1)}%` : '—'} tone={errors > 0 ? 'warning' : undefined} />
+        <Stat label="Tokens" value={formatCompact(tokens)} />
+        <Stat label="Spend" value={formatUsd(spend, 2, 4)} />
+      </div>
+      {requests === 0 ? (
+        <Card>
+          <EmptyState title="No requests in this period">Send a request with an access key and it will show up here within seconds.</EmptyState>
+        </Card>
+      ) : (
+        <>
+      <div className="chart-grid">
+        <Card title="Requests">
+          <div className="chart" role="img" aria-label={`Requests per day: ${formatInt(requests)} in total, ${formatInt(errors)} errors`}>
+            <ResponsiveContainer width="100%" height="100%">
+              <BarChart data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
+                <CartesianGrid stroke={COLORS.grid} vertical={false} />
+                <XAxis dataKey="label" tick={tickStyle} tickLine={false} axisLine={false} minTickGap={16} />
+                <YAxis tick={tickStyle} tickLine={false} axisLine={false} allowDecimals={false} width={48} />
+                <Tooltip cursor={{ fill: 'rgba(79,70,229,0.06)' }} />
+                <Legend wrapperStyle={{ fontSize: 12 }} />
+                <Bar dataKey="ok" name="Succeeded" stackId="r" fill={COLORS.primary} radius={[0, 0, 0, 0]} isAnimationActive={false} />
+                <Bar dataKey="errors" name="Errors" stackId="r" fill={COLORS.danger} radius={[3, 3, 0, 0]} isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        </Card>
+        <Card title="Tokens">
+          <div className="chart" role="img" aria-label={`Tokens per day: ${formatInt(tokens)} in total`}>
+            <ResponsiveContainer width="100%" height="100%">
+              <AreaChart data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
+                <CartesianGrid stroke={COLORS.grid} vertical={false} />
+                <XAxis dataKey="label" tick={tickStyle} tickLine={false} axisLine={false} minTickGap={16} />
+                <YAxis tick={tickStyle} tickLine={false} axisLine={false} tickFormatter={(v: number) => formatCompact(v)} width={48} />
+                <Tooltip formatter={(v) => formatInt(Number(v))} />
+                <Legend wrapperStyle={{ fontSize: 12 }} />
+                <Area type="monotone" dataKey="inputTokens" name="Input" stackId="t" stroke={COLORS.primary} fill={COLORS.primary} fillOpacity={0.25} isAnimationActive={false} />
+                <Area type="monotone" dataKey="outputTokens" name="Output" stackId="t" stroke={COLORS.secondary} fill={COLORS.secondary} fillOpacity={0.25} isAnimationActive={false} />
+              </AreaChart>
+            </ResponsiveContainer>
+          </div>
+        </Card>
+        <Card title="Spend">
+          <div className="chart" role="img" aria-label={`Spend per day: ${formatUsd(spend, 2, 4)} in total`}>
+            <ResponsiveContainer width="100%" height="100%">
+              <AreaChart data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
+                <CartesianGrid stroke={COLORS.grid} vertical={false} />
+                <XAxis dataKey="label" tick={tickStyle} tickLine={false} axisLine={false} minTickGap={16} />
+                <YAxis tick={tickStyle} tickLine={false} axisLine={false} tickFormatter={formatAxisUsd} width={60} />
+                <Tooltip formatter={(v) => `$${Number(v).toFixed(4)}`} />
+                <Area type="monotone" dataKey="spend" name="Spend (USD)" stroke={COLORS.success} fill={COLORS.success} fillOpacity={0.2} isAnimationActive={false} />
+              </AreaChart>
+            </ResponsiveContainer>
+          </div>
+        </Card>
+      </div>
+      <Breakdown data={data} accessKeyNames={accessKeyNames} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function Stat({ label, value, tone }: { label: string; value: string; tone?: 'warning' }) {
+  return (
+    <div className={tone ? `stat stat-${tone}` : 'stat'}>
+      <span className="stat-label">{label}</span>
+      <span className="stat-value">{value}</span>
+    </div>
+  );
+}
+
+type BreakdownId = 'PROVIDER' | 'MODEL' | 'ACCESS_KEY';
+
+function Breakdown({ data, accessKeyNames }: { data: UsageSummaryQuery; accessKeyNames: Map<string, string> }) {
+  const [tab, setTab] = useState<BreakdownId>('PROVIDER');
+  const buckets = tab === 'PROVIDER' ? data.byProvider : tab === 'MODEL' ? data.byModel : data.byAccessKey;
+  const label = (bucket: Bucket) => bucket.label || (tab === 'ACCESS_KEY' ? accessKeyNames.get(bucket.key) : undefined) || bucket.key || '(none)';
+  const rows = [...buckets].sort((a, b) => b.requests - a.requests);
+  const chartData = rows.slice(0, 10).map((b) => ({ name: label(b), requests: b.requests, spend: usdToChartNumber(b.costUsd) }));
+  return (
+    <Card title="Breakdown">
+      <Tabs
+        label="Group usage by"
+        tabs={[
+          { id: 'PROVIDER', label: 'By provider' },
+          { id: 'MODEL', label: 'By model' },
+          { id: 'ACCESS_KEY', label: 'By access key' },
+        ]}
+        selected={tab}
+        onSelect={(id) => setTab(id as BreakdownId)}
+      >
+        {rows.length === 0 ? (
+          <p className="muted">No usage in this period.</p>
+        ) : (
+          <div className="breakdown">
+            <div className="chart chart-short" role="img" aria-label="Requests by group, top 10">
+              <ResponsiveContainer width="100%" height="100%">
+                <BarChart data={chartData} layout="vertical" margin={{ top: 4, right: 16, left: 8, bottom: 4 }}>
+                  <CartesianGrid stroke={COLORS.grid} horizontal={false} />
+                  <XAxis type="number" tick={{ fontSize: 12, fill: COLORS.axis }} allowDecimals={false} axisLine={false} tickLine={false} />
+                  <YAxis type="category" dataKey="name" width={130} tick={{ fontSize: 12, fill: COLORS.axis }} axisLine={false} tickLine={false} />
+                  <Tooltip cursor={{ fill: 'rgba(79,70,229,0.06)' }} />
+                  <Bar dataKey="requests" name="Requests" fill={COLORS.primary} radius={[0, 4, 4, 0]} isAnimationActive={false} />
+                </BarChart>
+              </ResponsiveContainer>
+            </div>
+            <div className="table-wrap">
+              <table className="table compact" aria-label="Usage breakdown">
+                <thead>
+                  <tr>
+                    <th scope="col">{tab === 'PROVIDER' ? 'Provider' : tab === 'MODEL' ? 'Model' : 'Access key'}</th>
+                    <th scope="col" className="num">
+                      Requests
+                    </th>
+                    <th scope="col" className="num">
+                      Errors
+                    </th>
+                    <th scope="col" className="num">
+                      Tokens in / out
+                    </th>
+                    <th scope="col" className="num">
+                      Cost
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((b) => (
+                    <tr key={b.key}>
+                      <td className="cell-title">{label(b)}</td>
+                      <td className="num">{formatInt(b.requests)}</td>
+                      <td className="num">{formatInt(b.errors)}</td>
+                      <td className="num">
+                        {formatCompact(b.inputTokens)} / {formatCompact(b.outputTokens)}
+                      </td>
+                      <td className="num">{formatUsd(b.costUsd, 2, 6)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        )}
+      </Tabs>
+    </Card>
+  );
+}

@@ -1,0 +1,251 @@
+import { Fragment, useMemo, useState, type ReactNode } from 'react';
+import { useQuery } from 'urql';
+import { Badge, StatusBadge } from '../../components/badge';
+import { Card } from '../../components/card';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorMessage } from '../../components/error-message';
+import { graphql } from '../../gql';
+import type { UsageEventsQuery } from '../../gql/graphql';
+import { formatDateTime, formatInt, formatUsd } from '../../lib/format';
+import { filterStateToInput, type UsageFilterState } from './usage-filters';
+
+const UsageEventsQueryDoc = graphql(`
+  query UsageEvents($filter: UsageFilter, $first: Int!, $after: String) {
+    usageEvents(filter: $filter, first: $first, after: $after) {
+      nodes {
+        id
+        requestId
+        createdAt
+        accessKeyId
+        endpoint
+        provider
+        model
+        status
+        streamed
+        inputTokens
+        outputTokens
+        tokensEstimated
+        latencyMs
+        keySource
+        providerKeyId
+        feeUsd
+        upstreamCostUsd
+        totalCostUsd
+        errorCode
+        attempts {
+          provider
+          model
+          providerKeyId
+          keySource
+          status
+          error
+          latencyMs
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+const TYPENAMES = { additionalTypenames: ['UsageEvent'] };
+const PAGE_SIZE = 25;
+const COLUMNS = 8;
+
+type UsageEventNode = UsageEventsQuery['usageEvents']['nodes'][number];
+
+export function UsageEventsTable({ filters, accessKeyNames }: { filters: UsageFilterState; accessKeyNames: Map<string, string> }) {
+  const filter = useMemo(() => filterStateToInput(filters), [filters]);
+  const filterKey = JSON.stringify(filter);
+  return (
+    <Card title="Requests">
+      <div className="table-wrap">
+        <table className="table events" aria-label="Usage events">
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="visually-hidden">Details</span>
+              </th>
+              <th scope="col">Time</th>
+              <th scope="col">Access key</th>
+              <th scope="col">Model</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Tokens in / out
+              </th>
+              <th scope="col" className="num">
+                Latency
+              </th>
+              <th scope="col" className="num">
+                Cost
+              </th>
+            </tr>
+          </thead>
+          {/* Re-mount the page list when the filter changes, so pagination restarts. */}
+          <EventPages key={filterKey} filter={filter} accessKeyNames={accessKeyNames} />
+        </table>
+      </div>
+    </Card>
+  );
+}
+
+function EventPages({ filter, accessKeyNames }: { filter: ReturnType<typeof filterStateToInput>; accessKeyNames: Map<string, string> }) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return (
+    <>
+      {cursors.map((after, index) => (
+        <EventPage
+          key={after ?? 'first'}
+          filter={filter}
+          after={after}
+          isLast={index === cursors.length - 1}
+          accessKeyNames={accessKeyNames}
+          onLoadMore={(cursor) => setCursors((c) => [...c, cursor])}
+        />
+      ))}
+    </>
+  );
+}
+
+interface EventPageProps {
+  filter: ReturnType<typeof filterStateToInput>;
+  after: string | null;
+  isLast: boolean;
+  accessKeyNames: Map<string, string>;
+  onLoadMore: (cursor: string) => void;
+}
+
+function EventPage({ filter, after, isLast, accessKeyNames, onLoadMore }: EventPageProps) {
+  const [result, reexecute] = useQuery({ query: UsageEventsQueryDoc, variables: { filter, first: PAGE_SIZE, after }, context: TYPENAMES });
+  const single = (content: ReactNode) => (
+    <tbody>
+      <tr>
+        <td colSpan={COLUMNS}>{content}</td>
+      </tr>
+    </tbody>
+  );
+  if (result.error && !result.data) return single(<ErrorMessage error={result.error} title="Could not load requests" onRetry={() => reexecute({ requestPolicy: 'network-only' })} />);
+  if (!result.data)
+    return single(
+      <span className="loading" role="status">
+        <span className="spinner" aria-hidden="true" /> Loading requests…
+      </span>,
+    );
+  const { nodes, pageInfo } = result.data.usageEvents;
+  if (nodes.length === 0 && after === null) return single(<EmptyState title="No requests match these filters" />);
+  return (
+    <tbody>
+      {nodes.map((event) => (
+        <EventRow key={event.id} event={event} accessKeyName={accessKeyNames.get(event.accessKeyId)} />
+      ))}
+      {isLast && pageInfo.hasNextPage && pageInfo.endCursor ? (
+        <tr>
+          <td colSpan={COLUMNS} className="load-more-cell">
+            <button type="button" className="btn" onClick={() => onLoadMore(pageInfo.endCursor!)} disabled={result.fetching}>
+              Load more
+            </button>
+          </td>
+        </tr>
+      ) : null}
+    </tbody>
+  );
+}
+
+function EventRow({ event, accessKeyName }: { event: UsageEventNode; accessKeyName: string | undefined }) {
+  const [open, setOpen] = useState(false);
+  const detailsId = `event-${event.id}`;
+  return (
+    <Fragment>
+      <tr className={open ? 'expanded' : undefined}>
+        <td>
+          <button
+            type="button"
+            className="btn-icon disclosure"
+            aria-expanded={open}
+            aria-controls={detailsId}
+            aria-label={`${open ? 'Hide' : 'Show'} attempts for request ${event.requestId}`}
+            onClick={() => setOpen((v) => !v)}
+          >
+            <span aria-hidden="true">{open ? '▾' : '▸'}</span>
+          </button>
+        </td>
+        <td className="nowrap">{formatDateTime(event.createdAt)}</td>
+        <td>{accessKeyName ?? <code className="small">{event.accessKeyId}</code>}</td>
+        <td>
+          <div className="cell-title mono small">{event.model ?? '—'}</div>
+          <div className="muted small">
+            {event.provider ?? 'not routed'} · {event.endpoint.replace(/^\/v1\//, '')}
+            {event.streamed ? ' · stream' : ''}
+          </div>
+        </td>
+        <td>
+          <StatusBadge status={event.status} />
+          {event.errorCode ? <div className="muted small mono">{event.errorCode}</div> : null}
+        </td>
+        <td className="num nowrap">
+          {formatInt(event.inputTokens)} / {formatInt(event.outputTokens)}
+          {event.tokensEstimated ? (
+            <span className="estimate" title="Estimated with a tokenizer; the provider reported no usage">
+              {' '}
+              est.
+            </span>
+          ) : null}
+        </td>
+        <td className="num nowrap">{formatInt(event.latencyMs)} ms</td>
+        <td className="num nowrap">{formatUsd(event.totalCostUsd, 2, 6)}</td>
+      </tr>
+      {open ? (
+        <tr className="detail-row" id={detailsId}>
+          <td colSpan={COLUMNS}>
+            <div className="event-detail">
+              <dl className="kv kv-inline">
+                <div>
+                  <dt>Request id</dt>
+                  <dd>
+                    <code>{event.requestId}</code>
+                  </dd>
+                </div>
+                <div>
+                  <dt>Credentials</dt>
+                  <dd>{event.keySource === 'gateway' ? 'Gateway' : event.keySource === 'user' ? 'Your provider key' : '—'}</dd>
+                </div>
+                <div>
+                  <dt>Fee</dt>
+                  <dd>{formatUsd(event.feeUsd, 2, 9)}</dd>
+                </div>
+                <div>
+                  <dt>Upstream cost</dt>
+                  <dd>{formatUsd(event.upstreamCostUsd, 2, 9)}</dd>
+                </div>
+                <div>
+                  <dt>Total</dt>
+                  <dd>{formatUsd(event.totalCostUsd, 2, 9)}</dd>
+                </div>
+              </dl>
+              {event.attempts.length === 0 ? (
+                <p className="muted small">No upstream attempt (rejected by the gateway).</p>
+              ) : (
+                <ol className="attempts" aria-label="Attempts">
+                  {event.attempts.map((a, i) => (
+                    <li key={i} className={a.status !== null && a.status < 300 ? 'attempt ok' : 'attempt failed'}>
+                      <span className="attempt-index">{i + 1}</span>
+                      <span className="mono small">
+                        {a.provider}:{a.model}
+                      </span>
+                      <Badge tone={a.keySource === 'gateway' ? 'accent' : 'neutral'}>{a.keySource === 'gateway' ? 'gateway key' : 'your key'}</Badge>
+                      <StatusBadge status={a.status} />
+                      <span className="muted small">{formatInt(a.latencyMs)} ms</span>
+                      {a.error ? <span className="attempt-error small">{a.error}</span> : null}
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </div>
+          </td>
+        </tr>
+      ) : null}
+    </Fragment>
+  );
+}

@@ -1,0 +1,139 @@
+import { useState, type FormEvent } from 'react';
+import type { CombinedError } from 'urql';
+import { ErrorMessage } from '../../components/error-message';
+import type { UsageFilter, UsageLookupsQuery } from '../../gql/graphql';
+
+export interface UsageFilterState {
+  accessKeyId: string;
+  provider: string;
+  model: string;
+  status: string;
+  /** yyyy-mm-dd in local time */
+  fromDate: string;
+  toDate: string;
+}
+
+function isoDay(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function defaultFilterState(): UsageFilterState {
+  const from = new Date();
+  from.setDate(from.getDate() - 13);
+  return { accessKeyId: '', provider: '', model: '', status: '', fromDate: isoDay(from), toDate: '' };
+}
+
+/** Local calendar days → an ISO [from, to) range; "to" is the start of the day after the chosen end day. */
+export function filterStateToRange(state: UsageFilterState): { from: string; to: string | null } {
+  const from = new Date(`${state.fromDate || isoDay(new Date())}T00:00:00`);
+  let to: Date | null = null;
+  if (state.toDate) {
+    to = new Date(`${state.toDate}T00:00:00`);
+    to.setDate(to.getDate() + 1);
+  }
+  return { from: from.toISOString(), to: to ? to.toISOString() : null };
+}
+
+export function filterStateToInput(state: UsageFilterState): UsageFilter {
+  const range = filterStateToRange(state);
+  const status = Number.parseInt(state.status, 10);
+  return {
+    accessKeyId: state.accessKeyId || null,
+    provider: state.provider || null,
+    model: state.model.trim() || null,
+    status: Number.isFinite(status) ? status : null,
+    from: range.from,
+    to: range.to,
+  };
+}
+
+const STATUS_OPTIONS = [200, 400, 401, 402, 403, 404, 413, 424, 429, 500, 502, 504];
+
+interface UsageFiltersProps {
+  value: UsageFilterState;
+  onChange: (next: UsageFilterState) => void;
+  lookups: UsageLookupsQuery | undefined;
+  lookupsError: CombinedError | undefined;
+}
+
+export function UsageFilters({ value, onChange, lookups, lookupsError }: UsageFiltersProps) {
+  const [draft, setDraft] = useState(value);
+  const set = (patch: Partial<UsageFilterState>) => setDraft((d) => ({ ...d, ...patch }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onChange(draft);
+  };
+  const models = (lookups?.providers ?? []).filter((p) => !draft.provider || p.id === draft.provider).flatMap((p) => p.models.map((m) => m.id));
+  return (
+    <form className="card filters" onSubmit={submit} aria-label="Usage filters">
+      <label className="field">
+        <span>Access key</span>
+        <select value={draft.accessKeyId} onChange={(e) => set({ accessKeyId: e.target.value })}>
+          <option value="">All keys</option>
+          {lookups?.accessKeys.nodes.map((k) => (
+            <option key={k.id} value={k.id}>
+              {k.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Provider</span>
+        <select value={draft.provider} onChange={(e) => set({ provider: e.target.value })}>
+          <option value="">All providers</option>
+          {lookups?.providers.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Model</span>
+        <input list="usage-model-options" value={draft.model} onChange={(e) => set({ model: e.target.value })} placeholder="Any model" />
+        <datalist id="usage-model-options">
+          {[...new Set(models)].map((m) => (
+            <option key={m} value={m} />
+          ))}
+        </datalist>
+      </label>
+      <label className="field">
+        <span>Status</span>
+        <select value={draft.status} onChange={(e) => set({ status: e.target.value })}>
+          <option value="">Any status</option>
+          {STATUS_OPTIONS.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>From</span>
+        <input type="date" required value={draft.fromDate} max={draft.toDate || undefined} onChange={(e) => set({ fromDate: e.target.value })} />
+      </label>
+      <label className="field">
+        <span>To</span>
+        <input type="date" value={draft.toDate} min={draft.fromDate || undefined} onChange={(e) => set({ toDate: e.target.value })} />
+      </label>
+      <div className="filter-actions">
+        <button type="submit" className="btn btn-primary">
+          Apply filters
+        </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => {
+            const reset = defaultFilterState();
+            setDraft(reset);
+            onChange(reset);
+          }}
+        >
+          Reset
+        </button>
+      </div>
+      {lookupsError ? <ErrorMessage error={lookupsError} title="Could not load filter options" /> : null}
+    </form>
+  );
+}
