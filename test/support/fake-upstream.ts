@@ -24,6 +24,8 @@ export interface RecordedRequest {
   credential: string | undefined;
   format: WireFormat | undefined;
   receivedAt: number;
+  /** Set when the connection closed before the response was complete (caller abort, scripted reset). */
+  abortedAt?: number;
 }
 
 export interface ToolCallSpec {
@@ -580,6 +582,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         receivedAt: Date.now(),
       };
       requests.push(recorded);
+      res.once('close', () => {
+        if (!res.writableFinished) recorded.abortedAt = Date.now();
+      });
       if (req.method === 'GET' && url.pathname.endsWith('/models')) {
         sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }] }, {});
         return;

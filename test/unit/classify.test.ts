@@ -88,10 +88,10 @@ describe('classifyNetworkError', () => {
     expect(classifyNetworkError(new DOMException('This operation was aborted', 'AbortError')).failureClass).toBe('transient');
   });
 
-  it('passes the egress guard message through as a caller fault', () => {
+  it('passes the egress guard message through as a connection failure that fails over', () => {
     const failure = classifyNetworkError(codedError('EGRESS_BLOCKED', 'Custom provider address 10.0.0.5 is not allowed.'));
     expect(failure).toEqual({
-      failureClass: 'caller_fault',
+      failureClass: 'transient',
       vendorCode: 'EGRESS_BLOCKED',
       message: 'Custom provider address 10.0.0.5 is not allowed.',
     });

@@ -143,9 +143,10 @@ export function classifyNetworkError(err: unknown): UpstreamFailure {
   for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
     const code = errorField(current, 'code');
     if (code === 'EGRESS_BLOCKED') {
-      // Our egress guard wrote this message for the caller; it holds no secrets.
+      // Our egress guard wrote this message for the caller; it holds no secrets. A refused
+      // connection is about this provider's address, not the request: other candidates may serve it.
       return {
-        failureClass: 'caller_fault',
+        failureClass: 'transient',
         vendorCode: code,
         message: errorField(current, 'message') ?? 'The provider address is not allowed.',
       };

@@ -315,7 +315,11 @@ async function streamAttempt(
     };
   }
   if (!outcome.complete) {
-    a.outcome.errorCode = ctx.res.destroyed && !ctx.res.writableFinished ? 'client_closed' : 'upstream_stream_interrupted';
+    a.outcome.errorCode = ctx.res.destroyed && !ctx.res.writableFinished
+      ? 'client_closed'
+      : outcome.timedOut
+        ? 'upstream_timeout'
+        : 'upstream_stream_interrupted';
   }
   return {
     kind: 'done',

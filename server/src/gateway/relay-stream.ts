@@ -5,6 +5,7 @@ import { SseParser, serializeSse, type SseEvent } from './sse.js';
 import type { StreamTranslator } from './translate/stream.js';
 import { streamErrorFrame } from './translate/error-body.js';
 import type { Surface } from '../catalog/types.js';
+import { UpstreamTimeoutError } from '../errors/timeout-error.js';
 
 export interface StreamRelayOptions {
   body: AsyncIterable<Uint8Array> & { destroy?(err?: Error): void };
@@ -23,7 +24,7 @@ export type StreamOutcome =
   /** Failed before anything reached the client: may fail over. */
   | { kind: 'failed'; failure: UpstreamFailure }
   /** Committed; `complete` says whether the upstream finished its answer. */
-  | { kind: 'relayed'; complete: boolean; error?: string };
+  | { kind: 'relayed'; complete: boolean; error?: string; timedOut?: boolean };
 
 function waitForDrain(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -110,11 +111,14 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
     return { kind: 'relayed', complete: true };
   } catch (err) {
     if (!committed) throw err;
+    // The total timeout also caps a stream already under way: say so rather than blame the connection.
+    const timedOut = err instanceof UpstreamTimeoutError;
     if (!o.res.destroyed) {
-      await write(streamErrorFrame(o.clientSurface, 'upstream_failed', 'The upstream connection failed during the stream.')).catch(
-        () => undefined,
-      );
+      const frame = timedOut
+        ? streamErrorFrame(o.clientSurface, err.code, err.message, err.status)
+        : streamErrorFrame(o.clientSurface, 'upstream_failed', 'The upstream connection failed during the stream.');
+      await write(frame).catch(() => undefined);
     }
-    return { kind: 'relayed', complete: false, error: err instanceof Error ? err.message : 'stream failed' };
+    return { kind: 'relayed', complete: false, error: err instanceof Error ? err.message : 'stream failed', timedOut };
   }
 }
