@@ -33,6 +33,9 @@ export interface Config {
   shutdownGraceMs: number;
   /** Honour X-Forwarded-For (behind a load balancer) for client IPs. */
   trustProxy: boolean;
+  /** Consecutive failures that open a credential's circuit; 0 disables the breaker. */
+  circuitBreakerFailures: number;
+  circuitBreakerOpenMs: number;
 }
 
 const intFrom = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -68,6 +71,8 @@ const EnvSchema = z.object({
   INSTANCE_ID: z.string().optional(),
   SHUTDOWN_GRACE_MS: intFrom(15_000, 0),
   TRUST_PROXY: boolFrom(false),
+  CIRCUIT_BREAKER_FAILURES: intFrom(5, 0, 1000),
+  CIRCUIT_BREAKER_OPEN_MS: intFrom(30_000, 100, 3_600_000),
 });
 
 export class ConfigError extends Error {}
@@ -145,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     instanceId: e.INSTANCE_ID ?? randomUUID(),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
+    circuitBreakerFailures: e.CIRCUIT_BREAKER_FAILURES,
+    circuitBreakerOpenMs: e.CIRCUIT_BREAKER_OPEN_MS,
   };
   return Object.freeze(config);
 }

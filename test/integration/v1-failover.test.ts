@@ -32,7 +32,8 @@ describe('/v1 failover', () => {
   let anthropic: Anthropic;
 
   beforeAll(async () => {
-    f = await startGatewayFixture();
+    // Keys fail on purpose here; the circuit breaker has its own tests.
+    f = await startGatewayFixture({ CIRCUIT_BREAKER_FAILURES: '0' });
     await fundAccount(f.baseUrl, f.account.token);
     keyA = await createProviderKey(f, 'openai', 'sk-openai-A', 0, 'A');
     keyB = await createProviderKey(f, 'openai', 'sk-openai-B', 1, 'B');

@@ -36,7 +36,8 @@ describe('/v1 streaming', () => {
   let anthropic: Anthropic;
 
   beforeAll(async () => {
-    f = await startGatewayFixture();
+    // Keys fail on purpose here; the circuit breaker has its own tests.
+    f = await startGatewayFixture({ CIRCUIT_BREAKER_FAILURES: '0' });
     await fundAccount(f.baseUrl, f.account.token);
     // Two keys per provider: a failed first attempt has somewhere to go.
     await createProviderKey(f, 'openai', 'sk-openai-1', 0);

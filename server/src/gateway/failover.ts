@@ -4,6 +4,7 @@ import { UpstreamFailedError } from '../errors/upstream-error.js';
 import { UpstreamTimeoutError } from '../errors/timeout-error.js';
 import { classifyNetworkError, shouldFailOver } from './classify.js';
 import type { Attempt } from './resolve-model.js';
+import type { CircuitBreakers, RetryBudget } from './circuit-breaker.js';
 
 /** What one attempt ended in, as decided by the caller's `run`. */
 export type AttemptResult<T> =
@@ -31,6 +32,8 @@ export interface FailoverOptions<T> {
   /** Every attempt, in order, for the usage event. */
   log: UsageAttemptRecord[];
   onAttempt?(attempt: Attempt, outcome: string): void;
+  breakers?: CircuitBreakers;
+  budget?: RetryBudget;
 }
 
 /** A per-attempt timeout that a stream cancels once its first byte reached the client. */
@@ -38,29 +41,60 @@ export interface AttemptTimer {
   cancel(): void;
 }
 
+/** The circuit a credential's health is tracked under. */
+export function breakerKey(attempt: Attempt): string {
+  return attempt.credential.providerKeyId ?? `${attempt.credential.keySource}:${attempt.provider}`;
+}
+
+const TOTAL_TIMEOUT = 'total';
+const CLIENT_CLOSED = 'client';
+
 /**
  * Tries attempts in order. Fails over only on classes that shouldFailOver() allows; gives up
  * with upstream_timeout when the total budget is spent, or upstream_failed when every attempt failed.
+ * Credentials whose circuit is open are tried only after every healthy one; attempts after the
+ * first draw on the shared retry budget.
  */
 export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value: T; attempt: Attempt; status: number }> {
   const deadline = Date.now() + o.totalTimeoutMs;
-  const total = new AbortController();
-  const totalTimer = setTimeout(() => total.abort(new UpstreamTimeoutError(o.totalTimeoutMs)), o.totalTimeoutMs);
-  totalTimer.unref?.();
-  const summaries: { provider: string; model: string; error: string }[] = [];
-  try {
-    for (const attempt of o.attempts) {
-      if (o.clientSignal.aborted) throw new ClientClosedError();
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || total.signal.aborted) throw new UpstreamTimeoutError(o.totalTimeoutMs);
+  // One controller per attempt; the client and the total timer abort whichever is current.
+  let current: AbortController | undefined;
+  let stopped: string | undefined;
+  const stop = (why: string) => {
+    stopped ??= why;
+    // The reason is what undici rethrows: a stream already under way reports it to its client.
+    current?.abort(why === TOTAL_TIMEOUT ? new UpstreamTimeoutError(o.totalTimeoutMs) : new ClientClosedError());
+  };
+  const totalTimer = setTimeout(() => stop(TOTAL_TIMEOUT), o.totalTimeoutMs);
+  const onClientAbort = () => stop(CLIENT_CLOSED);
+  if (o.clientSignal.aborted) stopped = CLIENT_CLOSED;
+  else o.clientSignal.addEventListener('abort', onClientAbort, { once: true });
 
-      const perAttempt = new AbortController();
-      const attemptTimer = setTimeout(
-        () => perAttempt.abort(Object.assign(new Error('attempt timed out'), { name: 'TimeoutError', code: 'ATTEMPT_TIMEOUT' })),
-        Math.min(o.perAttemptTimeoutMs, remaining),
-      );
-      attemptTimer.unref?.();
-      const signal = AbortSignal.any([o.clientSignal, total.signal, perAttempt.signal]);
+  const summaries: { provider: string; model: string; error: string }[] = [];
+  const healthy: Attempt[] = [];
+  const deferred: Attempt[] = [];
+  for (const attempt of o.attempts) (o.breakers?.allows(breakerKey(attempt)) === false ? deferred : healthy).push(attempt);
+  o.budget?.onRequest();
+
+  try {
+    let tried = 0;
+    for (const attempt of [...healthy, ...deferred]) {
+      if (stopped === CLIENT_CLOSED) throw new ClientClosedError();
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || stopped === TOTAL_TIMEOUT) throw new UpstreamTimeoutError(o.totalTimeoutMs);
+      if (tried > 0 && o.budget && !o.budget.tryRetry()) {
+        summaries.push({ provider: attempt.provider, model: attempt.model, error: 'not tried: retry budget exhausted' });
+        break;
+      }
+      tried++;
+
+      const controller = new AbortController();
+      current = controller;
+      let attemptExpired = false;
+      const attemptTimer = setTimeout(() => {
+        attemptExpired = true;
+        controller.abort(Object.assign(new Error('attempt timed out'), { name: 'TimeoutError', code: 'ATTEMPT_TIMEOUT' }));
+      }, Math.min(o.perAttemptTimeoutMs, remaining));
       const started = performance.now();
       const record: UsageAttemptRecord = {
         provider: attempt.provider,
@@ -74,21 +108,21 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
       o.log.push(record);
       let result: AttemptResult<T>;
       try {
-        result = await o.run(attempt, signal, { cancel: () => clearTimeout(attemptTimer) });
+        result = await o.run(attempt, controller.signal, { cancel: () => clearTimeout(attemptTimer) });
       } catch (err) {
-        if (o.clientSignal.aborted) {
+        if (stopped === CLIENT_CLOSED) {
           record.error = 'client closed the connection';
           record.latencyMs = Math.round(performance.now() - started);
           throw new ClientClosedError();
         }
-        if (total.signal.aborted) {
+        if (stopped === TOTAL_TIMEOUT) {
           record.error = 'total timeout reached';
           record.latencyMs = Math.round(performance.now() - started);
           throw new UpstreamTimeoutError(o.totalTimeoutMs);
         }
         result = {
           kind: 'failed',
-          failure: perAttempt.signal.aborted
+          failure: attemptExpired
             ? { failureClass: 'transient', message: `attempt timed out after ${o.perAttemptTimeoutMs} ms` }
             : classifyNetworkError(err),
         };
@@ -98,12 +132,14 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
       record.latencyMs = Math.round(performance.now() - started);
       if (result.kind === 'done') {
         record.status = result.status;
+        o.breakers?.success(breakerKey(attempt));
         o.onAttempt?.(attempt, 'ok');
         return { value: result.value, attempt, status: result.status };
       }
       const { failure } = result;
       record.status = failure.status ?? null;
       record.error = failure.message;
+      o.breakers?.failure(breakerKey(attempt), failure.failureClass, failure.retryAfterSeconds);
       o.onAttempt?.(attempt, failure.failureClass);
       summaries.push({
         provider: attempt.provider,
@@ -119,5 +155,6 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
     throw new UpstreamFailedError(summaries);
   } finally {
     clearTimeout(totalTimer);
+    o.clientSignal.removeEventListener('abort', onClientAbort);
   }
 }

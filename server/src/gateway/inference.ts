@@ -20,6 +20,7 @@ import { translateErrorBody } from './translate/error-body.js';
 import type { UpstreamClient, UpstreamResponse } from './upstream.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import type { CreditGate } from './credit-gate.js';
+import type { CircuitBreakers, RetryBudget } from './circuit-breaker.js';
 
 export interface InferenceDeps {
   cache: AccessContextCache;
@@ -32,6 +33,8 @@ export interface InferenceDeps {
   logger: Logger;
   maxRequestBodyBytes: number;
   maxResponseBodyBytes: number;
+  breakers: CircuitBreakers | undefined;
+  retryBudget: RetryBudget;
 }
 
 /** Client headers forwarded upstream (lower-case); credentials and hop-by-hop headers never are. */
@@ -125,6 +128,8 @@ export async function handleInference(ctx: Context, surface: Surface, deps: Infe
       perAttemptTimeoutMs: access.perAttemptTimeoutMs,
       clientSignal: client.signal,
       log,
+      breakers: deps.breakers,
+      budget: deps.retryBudget,
       onAttempt: (a, outcomeLabel) => deps.metrics.upstreamAttempts.inc({ provider: a.provider, outcome: outcomeLabel }),
       run: (attempt, signal, timer) =>
         runAttempt({
