@@ -56,6 +56,12 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
   const write = async (data: Uint8Array | string): Promise<void> => {
     if (!o.res.write(data)) await waitForDrain(o.res);
   };
+  /** One socket write per upstream chunk: frames of one mode are all strings or all raw bytes. */
+  const writeAll = async (parts: (Uint8Array | string)[]): Promise<void> => {
+    if (parts.length === 0) return;
+    if (parts.length === 1) return write(parts[0]);
+    return write(typeof parts[0] === 'string' ? parts.join('') : Buffer.concat(parts as Uint8Array[]));
+  };
 
   /** Observes and converts one batch of events; returns a failure only before the commit. */
   const convert = (events: SseEvent[], out: (Uint8Array | string)[]): UpstreamFailure | undefined => {
@@ -93,7 +99,7 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
         out = pending;
         pending = [];
       }
-      for (const w of out) await write(w);
+      await writeAll(out);
       if (o.res.destroyed) return { kind: 'relayed', complete: done, error: done ? undefined : 'client closed the stream' };
     }
     const out: (Uint8Array | string)[] = [];
@@ -102,7 +108,7 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
     if (!committed) {
       return { kind: 'failed', failure: { failureClass: 'transient', message: 'upstream stream ended before any content' } };
     }
-    for (const w of out) await write(w);
+    await writeAll(out);
     if (!done && !upstreamErrored) {
       await write(streamErrorFrame(o.clientSurface, 'upstream_failed', 'The upstream stream ended before the answer was complete.'));
       return { kind: 'relayed', complete: false, error: 'upstream stream ended early' };

@@ -27,7 +27,8 @@ export interface UpstreamClientOptions {
   /** The gateway's own listen addresses, to refuse loops. */
   selfAddresses?: () => ListenAddress[];
   /** Per-origin keep-alive pool size. */
-  connections?: number;
+  /** Per-origin connection cap; null (default) means no cap, so long streams never queue behind each other. */
+  connections?: number | null;
 }
 
 export interface UpstreamCall {
@@ -60,7 +61,7 @@ export interface UpstreamClient {
 export const UPSTREAM_DEFAULTS = {
   connectTimeoutMs: 10_000,
   maxResponseBytes: 32 * 1024 * 1024,
-  connections: 256,
+  connections: null,
 } as const;
 
 /** A non-streaming body exceeded its cap; `code` is read by `classify.ts` like undici's codes. */
