@@ -5,7 +5,9 @@ import { httpMetrics } from './http/metrics-middleware.js';
 import { healthRouter } from './http/health.js';
 import { staticWeb } from './http/static-web.js';
 import { mountGraphql } from './graphql/mount.js';
-import { gatewayRouter } from './gateway/routes.js';
+import { gatewayRoutes } from './gateway/routes.js';
+import { CircuitBreakers, RetryBudget } from './gateway/circuit-breaker.js';
+import { stripeWebhookRouter } from './http/stripe-webhook.js';
 
 export interface GatewayApp {
   app: Koa;
@@ -29,7 +31,7 @@ export async function createApp(services: Services): Promise<GatewayApp> {
   app.use(requestId());
   app.use(httpMetrics(services.metrics));
   app.use(health.routes());
-  const v1 = gatewayRouter({
+  const v1 = gatewayRoutes({
     cache: services.accessContexts,
     directory: services.providers,
     upstream: services.upstream,
@@ -40,8 +42,21 @@ export async function createApp(services: Services): Promise<GatewayApp> {
     logger: services.logger,
     maxRequestBodyBytes: services.config.maxRequestBodyBytes,
     maxResponseBodyBytes: services.config.maxResponseBodyBytes,
+    // A credential failing N times in a row is skipped for a while (longer if the upstream says Retry-After).
+    breakers:
+      services.config.circuitBreakerFailures > 0
+        ? new CircuitBreakers({
+            failureThreshold: services.config.circuitBreakerFailures,
+            openMs: services.config.circuitBreakerOpenMs,
+            maxOpenMs: 300_000,
+          })
+        : undefined,
+    // Failover may add at most one extra attempt per two requests once the initial allowance is spent.
+    retryBudget: new RetryBudget(0.5, 100),
   });
-  app.use(v1.routes());
+  app.use(v1);
+  // Reads its own raw body (the signature covers the exact bytes), so no body parser before it.
+  app.use(stripeWebhookRouter(services).routes());
   app.use(graphql.router.routes());
   app.use(graphql.router.allowedMethods());
   if (services.config.serveWeb) app.use(staticWeb(services.config.webDistDir));

@@ -8,7 +8,7 @@ import { createMetrics } from './metrics.js';
 import { openOrm, migrateUp } from './db/orm.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { loadOrCreateMasterKey } from './services/master-key.js';
-import { buildServices, type Services } from './services.js';
+import { buildServices, type ServiceInputs, type Services } from './services.js';
 import { createApp } from './app.js';
 import { startPgChangeFeed } from './services/pg-change-feed.js';
 
@@ -23,6 +23,8 @@ export interface RunningServer {
 
 export interface StartOptions {
   logger?: Logger;
+  /** Test hooks for credits: clock, fake payments gateway, timings. */
+  credits?: ServiceInputs['creditOptions'];
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -44,12 +46,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     orm,
     metrics: createMetrics(),
     masterKey,
-    // TEMPORARY until the credits module lands.
-    creditGate: {
-      reserve: async () => ({ settle: () => undefined, release: () => undefined }),
-      cost: () => ({ feeNano: 0n, upstreamCostNano: 0n, totalNano: 0n }),
-    },
-    applyCharges: async () => undefined,
+    creditOptions: options.credits,
   });
   const gateway = await createApp(services);
   // Embedded mode is single-process (one process per data dir), so only PostgreSQL needs the feed.
@@ -85,8 +82,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       httpServer.close();
       httpServer.closeIdleConnections();
       const deadline = Date.now() + config.shutdownGraceMs;
+      // Keep-alive sockets whose response has finished are closed as they go idle, so the wait
+      // ends as soon as the last in-flight request or stream does.
       while (Date.now() < deadline && (await connectionCount(httpServer)) > 0) {
         await new Promise((r) => setTimeout(r, 50));
+        httpServer.closeIdleConnections();
       }
       httpServer.closeAllConnections();
       await changeFeed?.stop();

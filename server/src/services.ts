@@ -9,8 +9,9 @@ import { AccessContextCache } from './gateway/access-context.js';
 import { ProviderDirectory } from './gateway/provider-directory.js';
 import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js';
 import { UsageRecorder, type ChargeApplier } from './gateway/usage-recorder.js';
-import type { CreditGate } from './gateway/credit-gate.js';
+import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
+import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
 
 /** The typed service container, built once per server instance and passed to everything. */
 export interface Services {
@@ -27,6 +28,8 @@ export interface Services {
   upstream: UpstreamClient;
   usage: UsageRecorder;
   creditGate: CreditGate;
+  /** Credit control for /v1 (reserve/settle/applyCharges), purchases, ledger, Stripe webhook. */
+  credits: CreditService;
   /** Filled in once the server listens, so custom providers cannot loop back into it. */
   listenAddresses: ListenAddress[];
   start(): void;
@@ -39,8 +42,10 @@ export interface ServiceInputs {
   orm: MikroORM;
   metrics: Metrics;
   masterKey: string;
-  creditGate: CreditGate;
-  applyCharges: ChargeApplier;
+  /** Defaults to credits.applyCharges. */
+  applyCharges?: ChargeApplier;
+  /** Test hooks: clock, fake payments gateway, timings. */
+  creditOptions?: Pick<CreditServiceOptions, 'now' | 'payments' | 'timings' | 'instanceId'>;
 }
 
 export function buildServices(inputs: ServiceInputs): Services {
@@ -55,7 +60,9 @@ export function buildServices(inputs: ServiceInputs): Services {
     selfAddresses: () => listenAddresses,
   });
   const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
-  const usage = new UsageRecorder({ orm, logger, metrics, applyCharges: inputs.applyCharges });
+  const credits = new CreditService({ orm, config, logger, events, ...inputs.creditOptions });
+  const applyCharges: ChargeApplier = inputs.applyCharges ?? (async (em, charges) => void (await credits.applyCharges(em, charges)));
+  const usage = new UsageRecorder({ orm, logger, metrics, applyCharges });
   return {
     config,
     logger,
@@ -69,13 +76,17 @@ export function buildServices(inputs: ServiceInputs): Services {
     providers: new ProviderDirectory(config),
     upstream,
     usage,
-    creditGate: inputs.creditGate,
+    creditGate: createCreditGate(credits),
+    credits,
     listenAddresses,
     start() {
       usage.start();
+      credits.start();
     },
     async stop() {
       await usage.stop();
+      // After the usage flush: every settled charge is written, so all grants can go back.
+      await credits.stop();
       accessContexts.close();
       await upstream.close();
     },

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, gqlOk, signUpAccount } from '../support/graphql.js';
 import { createAccessKey, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
+import { fundAccount } from '../support/v1-client.js';
 
 interface EventsData {
   usageEvents: {
@@ -36,6 +37,7 @@ describe('usage GraphQL', () => {
 
   beforeAll(async () => {
     f = await startGatewayFixture();
+    await fundAccount(f.baseUrl, f.account.token);
     await createProviderKey(f, 'openai', 'sk-usage-test');
     keyA = await createAccessKey(f, null, 'app-a');
     keyB = await createAccessKey(f, null, 'app-b');

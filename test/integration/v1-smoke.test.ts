@@ -1,12 +1,14 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessKey, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
+import { fundAccount } from '../support/v1-client.js';
 
 describe('v1 smoke', () => {
   let f: GatewayFixture;
   let client: OpenAI;
   beforeAll(async () => {
     f = await startGatewayFixture();
+    await fundAccount(f.baseUrl, f.account.token);
     await createProviderKey(f, 'openai', 'sk-test-openai-1');
     const key = await createAccessKey(f);
     client = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: key.token, maxRetries: 0 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
-import { startServer, type RunningServer } from '../../server/src/server.js';
+import { startServer, type RunningServer, type StartOptions } from '../../server/src/server.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 export interface TestServer extends RunningServer {
@@ -13,7 +13,10 @@ export interface TestServer extends RunningServer {
 }
 
 /** The real server in-process on an ephemeral port with its own database. */
-export async function startTestServer(env: Record<string, string | undefined> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string | undefined> = {},
+  options: Omit<StartOptions, 'logger'> = {},
+): Promise<TestServer> {
   const db = await createTestDatabase();
   const config = loadConfig({
     PORT: '0',
@@ -32,7 +35,7 @@ export async function startTestServer(env: Record<string, string | undefined> = 
       cb();
     },
   });
-  const server = await startServer(config, { logger: createLogger(config.logLevel, sink) });
+  const server = await startServer(config, { ...options, logger: createLogger(config.logLevel, sink) });
   return {
     ...server,
     db,

@@ -6,6 +6,10 @@ import { AccessKey } from './access-key.entity.js';
 import { ProviderKey } from './provider-key.entity.js';
 import { CustomProvider } from './custom-provider.entity.js';
 import { UsageEvent } from './usage-event.entity.js';
+import { CreditPurchase } from './credit-purchase.entity.js';
+import { CreditLot } from './credit-lot.entity.js';
+import { CreditTransaction } from './credit-transaction.entity.js';
+import { CreditGrant } from './credit-grant.entity.js';
 
 export * from './account.entity.js';
 export * from './session.entity.js';
@@ -15,6 +19,10 @@ export * from './access-key.entity.js';
 export * from './provider-key.entity.js';
 export * from './custom-provider.entity.js';
 export * from './usage-event.entity.js';
+export * from './credit-purchase.entity.js';
+export * from './credit-lot.entity.js';
+export * from './credit-transaction.entity.js';
+export * from './credit-grant.entity.js';
 
 export const ALL_ENTITIES = [
   Account,
@@ -25,4 +33,8 @@ export const ALL_ENTITIES = [
   ProviderKey,
   CustomProvider,
   UsageEvent,
+  CreditPurchase,
+  CreditLot,
+  CreditTransaction,
+  CreditGrant,
 ];

@@ -112,7 +112,7 @@ export async function handleInference(ctx: Context, surface: Surface, deps: Infe
     body = parseInferenceBody(await readRawBody(ctx.req, deps.maxRequestBodyBytes));
     outcome.streamed = body.stream;
     resolution = resolveAttempts(surface, body.model, body.fallbacks, access, deps.directory);
-    reservation = await deps.credits.reserve(access.accountId, resolution.attempts, body);
+    reservation = await deps.credits.reserve(access.accountId, surface, resolution.attempts, body);
 
     const forwardHeaders: Record<string, string> = {};
     for (const name of FORWARDED_HEADERS) {

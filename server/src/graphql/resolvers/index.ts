@@ -6,6 +6,7 @@ import { AccessKeyConfigurationResolver, ProviderRoutingResolver } from './acces
 import { ProviderKeyResolver } from './provider-key.resolver.js';
 import { ProviderResolver } from './provider.resolver.js';
 import { UsageResolver } from './usage.resolver.js';
+import { AccountCreditsResolver, CreditResolver } from './credit.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -17,4 +18,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProviderKeyResolver,
   ProviderResolver,
   UsageResolver,
+  CreditResolver,
+  AccountCreditsResolver,
 ];

@@ -1,0 +1,50 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { formatUsd } from '../../services/credits/money.js';
+import { getAccount } from '../../services/accounts.js';
+import { callerOf, type Context } from '../context.js';
+import { Account } from '../types/account.type.js';
+import { PageArgs, type Page } from '../types/connection.type.js';
+import {
+  CreditPurchase,
+  CreditPurchaseConnection,
+  CreditTransaction,
+  CreditTransactionConnection,
+} from '../types/credit.type.js';
+
+@Authorized()
+@Resolver(() => CreditTransaction)
+export class CreditResolver {
+  @Query(() => CreditTransactionConnection, { description: 'Purchases, daily usage and expiries, newest first.' })
+  async creditTransactions(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<CreditTransaction>> {
+    const page = await ctx.services.credits.listTransactions(ctx.em, callerOf(ctx).accountId, args);
+    return { nodes: page.nodes.map(CreditTransaction.from), pageInfo: page.pageInfo };
+  }
+
+  @Query(() => CreditPurchaseConnection, { description: 'Credit purchases, newest first.' })
+  async creditPurchases(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<CreditPurchase>> {
+    const page = await ctx.services.credits.listPurchases(ctx.em, callerOf(ctx).accountId, args);
+    return { nodes: page.nodes.map(CreditPurchase.from), pageInfo: page.pageInfo };
+  }
+
+  @Mutation(() => CreditPurchase, {
+    description:
+      'Buys credit: amountUsd is a decimal string, at least "5.00", at most "10000.00", whole cents. With PAYMENTS=manual the ' +
+      'credit is granted at once (status "completed"); with PAYMENTS=stripe the purchase is "pending" with a checkoutUrl, ' +
+      'and the credit arrives when Stripe confirms the payment.',
+  })
+  async purchaseCredits(@Arg('amountUsd', () => String) amountUsd: string, @Ctx() ctx: Context): Promise<CreditPurchase> {
+    const accountId = callerOf(ctx).accountId;
+    const email = ctx.services.config.payments === 'stripe' ? (await getAccount(ctx.em, accountId)).email : undefined;
+    return CreditPurchase.from(await ctx.services.credits.purchase(ctx.em, accountId, amountUsd, email));
+  }
+}
+
+@Resolver(() => Account)
+export class AccountCreditsResolver {
+  @FieldResolver(() => String, {
+    description: 'Unexpired credit in US dollars (exact decimal string, e.g. "4.99999125"). Charges appear within a second or so.',
+  })
+  async creditBalanceUsd(@Root() account: Account, @Ctx() ctx: Context): Promise<string> {
+    return formatUsd(await ctx.services.credits.balanceNano(ctx.em, account.id));
+  }
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { findModel } from '../../server/src/catalog/lookup.js';
+import type { ModelSpec } from '../../server/src/catalog/types.js';
+import { formatUsd, parseDecimal } from '../../server/src/services/credits/money.js';
+import { DEFAULT_MAX_OUTPUT_TOKENS, computeCost, worstCaseCost } from '../../server/src/services/pricing.js';
+
+const spec = (input: string, output: string, maxOutputTokens = 16_384): ModelSpec => ({
+  id: 'test-model',
+  provider: 'openai',
+  displayName: 'Test',
+  contextWindow: 128_000,
+  maxOutputTokens,
+  modalities: { input: ['text'], output: ['text'] },
+  inputPriceUsdPerMTok: input,
+  outputPriceUsdPerMTok: output,
+});
+
+describe('computeCost', () => {
+  it('charges only the fee (USD 0.05 per million tokens) for requests on the account’s own key', () => {
+    const model = findModel('openai', 'gpt-4o');
+    const cost = computeCost({ inputTokens: 1_000_000, outputTokens: 0, model, keySource: 'user' });
+    expect(cost).toEqual({ feeNano: 50_000_000n, upstreamCostNano: 0n, totalNano: 50_000_000n });
+    expect(formatUsd(cost.totalNano)).toBe('0.05');
+    // 50 nano-USD per token, input and output alike.
+    expect(computeCost({ inputTokens: 7, outputTokens: 3, model, keySource: 'user' }).totalNano).toBe(500n);
+    expect(computeCost({ inputTokens: 7, outputTokens: 3, model: undefined, keySource: 'none' }).totalNano).toBe(500n);
+  });
+
+  it('adds the upstream cost at catalog prices for gateway credentials', () => {
+    const model = findModel('openai', 'gpt-4o'); // $2.50 in, $10.00 out per MTok
+    const cost = computeCost({ inputTokens: 1_000, outputTokens: 500, model, keySource: 'gateway' });
+    expect(cost.feeNano).toBe(75_000n); // 1500 × 50
+    expect(cost.upstreamCostNano).toBe(2_500_000n + 5_000_000n); // $0.0025 + $0.005
+    expect(cost.totalNano).toBe(7_575_000n);
+    expect(formatUsd(cost.totalNano)).toBe('0.007575');
+  });
+
+  it('rounds the upstream cost up to a whole nano-USD once per request', () => {
+    // $0.0375 per MTok = 37.5 nano per token; $0.0001 per MTok = 0.1 nano per token.
+    const model = spec('0.0375', '0.0001');
+    expect(computeCost({ inputTokens: 1, outputTokens: 0, model, keySource: 'gateway' }).upstreamCostNano).toBe(38n);
+    expect(computeCost({ inputTokens: 2, outputTokens: 0, model, keySource: 'gateway' }).upstreamCostNano).toBe(75n);
+    expect(computeCost({ inputTokens: 0, outputTokens: 11, model, keySource: 'gateway' }).upstreamCostNano).toBe(2n);
+    expect(computeCost({ inputTokens: 0, outputTokens: 10, model, keySource: 'gateway' }).upstreamCostNano).toBe(1n);
+    // Rounded once on the sum, not per component: 37.5 + 0.5 = 38 exactly (per component it would be 38 + 1).
+    expect(computeCost({ inputTokens: 1, outputTokens: 5, model, keySource: 'gateway' }).upstreamCostNano).toBe(38n);
+    expect(computeCost({ inputTokens: 0, outputTokens: 0, model, keySource: 'gateway' }).totalNano).toBe(0n);
+  });
+
+  it('is deterministic and additive in tokens up to rounding', () => {
+    const model = spec('3.00', '15.00');
+    const a = computeCost({ inputTokens: 123_456, outputTokens: 7_891, model, keySource: 'gateway' });
+    const b = computeCost({ inputTokens: 123_456, outputTokens: 7_891, model, keySource: 'gateway' });
+    expect(a).toEqual(b);
+    expect(a.upstreamCostNano).toBe(123_456n * 3_000n + 7_891n * 15_000n);
+  });
+
+  it('treats negative or fractional token counts safely', () => {
+    const model = spec('1.00', '1.00');
+    expect(computeCost({ inputTokens: -5, outputTokens: Number.NaN, model, keySource: 'gateway' }).totalNano).toBe(0n);
+    expect(computeCost({ inputTokens: 1.2, outputTokens: 0, model, keySource: 'user' }).feeNano).toBe(100n);
+  });
+
+  it('refuses to price gateway inference without a catalog model', () => {
+    expect(() => computeCost({ inputTokens: 1, outputTokens: 1, model: undefined, keySource: 'gateway' })).toThrow();
+  });
+});
+
+describe('worstCaseCost', () => {
+  it('uses the request’s output cap, bounded by the model maximum', () => {
+    const model = spec('2.00', '8.00', 1_000);
+    const capped = worstCaseCost({ estimatedInputTokens: 100, maxOutputTokens: 500, model, keySource: 'gateway' });
+    expect(capped).toEqual(computeCost({ inputTokens: 100, outputTokens: 500, model, keySource: 'gateway' }));
+    const bounded = worstCaseCost({ estimatedInputTokens: 100, maxOutputTokens: 50_000, model, keySource: 'gateway' });
+    expect(bounded).toEqual(computeCost({ inputTokens: 100, outputTokens: 1_000, model, keySource: 'gateway' }));
+  });
+
+  it('falls back to the model maximum, then to a default cap', () => {
+    const model = spec('2.00', '8.00', 1_000);
+    expect(worstCaseCost({ estimatedInputTokens: 10, maxOutputTokens: undefined, model, keySource: 'user' }).feeNano).toBe(1_010n * 50n);
+    expect(worstCaseCost({ estimatedInputTokens: 10, maxOutputTokens: null, model: undefined, keySource: 'user' }).feeNano).toBe(
+      BigInt(10 + DEFAULT_MAX_OUTPUT_TOKENS) * 50n,
+    );
+  });
+
+  it('is never below the cost of any outcome within the caps', () => {
+    const model = spec('1.25', '10.00', 4_000);
+    const worst = worstCaseCost({ estimatedInputTokens: 2_000, maxOutputTokens: 4_000, model, keySource: 'gateway' });
+    for (const out of [0, 1, 999, 4_000]) {
+      expect(computeCost({ inputTokens: 2_000, outputTokens: out, model, keySource: 'gateway' }).totalNano).toBeLessThanOrEqual(worst.totalNano);
+    }
+  });
+});
+
+describe('money', () => {
+  it('formats nano-USD with 2 to 9 decimals and parses exactly', () => {
+    expect(formatUsd(5_000_000_000n)).toBe('5.00');
+    expect(formatUsd(1_500_000_000n)).toBe('1.50');
+    expect(formatUsd(1n)).toBe('0.000000001');
+    expect(formatUsd(-1_250_000n)).toBe('-0.00125');
+    expect(formatUsd(0n)).toBe('0.00');
+    expect(parseDecimal('0.075')).toBe(75_000_000n);
+    expect(parseDecimal('12')).toBe(12_000_000_000n);
+    expect(parseDecimal('1.0000000001')).toBeUndefined();
+    expect(parseDecimal('1e3')).toBeUndefined();
+    expect(parseDecimal('-2.5')).toBe(-2_500_000_000n);
+  });
+
+  it('prices every catalog model without error', async () => {
+    const { listBuiltInModels } = await import('../../server/src/catalog/lookup.js');
+    for (const model of listBuiltInModels()) {
+      expect(computeCost({ inputTokens: 1_000, outputTokens: 1_000, model, keySource: 'gateway' }).totalNano).toBeGreaterThan(0n);
+    }
+  });
+});
