@@ -46,8 +46,18 @@ function buildRequest(input: BuildRequestInput): BuiltRequest {
   };
 }
 
+/** Frames kept unparsed for a late token estimate, up to this many characters; past it, text is collected as it comes. */
+const DEFERRED_TEXT_LIMIT = 256 * 1024;
+
+/**
+ * Most frames are plain content deltas. They are recognised by substring and kept raw: their text
+ * is only needed for an estimate when the stream never reports usage, which is then parsed once
+ * at the end. Frames that may carry usage or an error are always parsed.
+ */
 class ChatStreamObserver implements StreamObserver {
   private text = '';
+  private deferred: string[] = [];
+  private deferredChars = 0;
   private tokens: TokenUsage | undefined;
 
   constructor(private readonly hideUsageChunk: boolean) {}
@@ -55,6 +65,16 @@ class ChatStreamObserver implements StreamObserver {
   observe(event: SseEvent): StreamObservation {
     const data = event.data;
     if (data === '[DONE]') return DONE;
+    if (
+      this.deferredChars < DEFERRED_TEXT_LIMIT &&
+      data.includes('"choices":[{') &&
+      !data.includes('"error"') &&
+      !data.includes('"usage":{')
+    ) {
+      this.deferred.push(data);
+      this.deferredChars += data.length;
+      return CONTENT;
+    }
     const frame = parseFrame(data);
     if (frame === undefined) return data.trim() === '' ? QUIET : CONTENT;
     if (isRecord(frame.error)) {
@@ -64,12 +84,16 @@ class ChatStreamObserver implements StreamObserver {
     if (usage !== undefined) this.tokens = usage;
     const choices = frame.choices;
     if (Array.isArray(choices) && choices.length > 0) {
-      for (const choice of choices) if (isRecord(choice) && isRecord(choice.delta)) this.collect(choice.delta);
+      this.collectChoices(choices);
       return CONTENT;
     }
     if (usage !== undefined) return this.hideUsageChunk ? DROPPED : CONTENT;
     // e.g. Azure's leading prompt_filter_results chunk: harmless, but not output.
     return QUIET;
+  }
+
+  private collectChoices(choices: unknown[]): void {
+    for (const choice of choices) if (isRecord(choice) && isRecord(choice.delta)) this.collect(choice.delta);
   }
 
   private collect(delta: Record<string, unknown>): void {
@@ -91,6 +115,17 @@ class ChatStreamObserver implements StreamObserver {
   }
 
   outputText(): string {
+    if (this.deferred.length > 0) {
+      // Deferred frames came before any text collected eagerly (eager collection starts at the limit).
+      const eager = this.text;
+      this.text = '';
+      for (const data of this.deferred) {
+        const frame = parseFrame(data);
+        if (frame && Array.isArray(frame.choices)) this.collectChoices(frame.choices);
+      }
+      this.text += eager;
+      this.deferred = [];
+    }
     return this.text;
   }
 }
