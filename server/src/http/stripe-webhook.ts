@@ -47,7 +47,7 @@ export function stripeWebhookRouter(services: Services): Router {
     }
     let event;
     try {
-      event = services.credits.verifyStripeWebhook(raw, ctx.get('stripe-signature'));
+      event = await services.credits.verifyStripeWebhook(raw, ctx.get('stripe-signature'));
     } catch (err) {
       services.logger.warn({ err: (err as Error).message }, 'Stripe webhook with an invalid signature');
       ctx.status = 400;

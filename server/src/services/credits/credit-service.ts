@@ -139,7 +139,7 @@ export class CreditService implements CreditControl {
   }
 
   /** Verifies a Stripe webhook (throws when the signature does not verify). */
-  verifyStripeWebhook(rawBody: Buffer, signature: string): StripeEvent {
+  async verifyStripeWebhook(rawBody: Buffer, signature: string): Promise<StripeEvent> {
     const secret = this.options.config.stripeWebhookSecret;
     if (!secret) throw new Error('STRIPE_WEBHOOK_SECRET is not set');
     return verifyStripeWebhook(rawBody, signature, secret);

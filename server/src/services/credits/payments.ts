@@ -1,4 +1,9 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+
+/** The stripe SDK costs ~20 MB of memory: it is loaded only when Stripe payments are used. */
+async function loadStripe(): Promise<typeof Stripe> {
+  return (await import('stripe')).default;
+}
 
 /** What the credit service needs from a payment provider: a hosted checkout page for an amount. */
 export interface CheckoutRequest {
@@ -22,15 +27,14 @@ export interface PaymentsGateway {
 }
 
 export class StripePaymentsGateway implements PaymentsGateway {
-  private readonly stripe: Stripe;
+  private stripe: Promise<Stripe> | undefined;
 
-  constructor(secretKey: string) {
-    this.stripe = new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000 });
-  }
+  constructor(private readonly secretKey: string) {}
 
   async createCheckoutSession(request: CheckoutRequest): Promise<CheckoutSession> {
     const metadata = { purchaseId: request.purchaseId, accountId: request.accountId };
-    const session = await this.stripe.checkout.sessions.create(
+    this.stripe ??= loadStripe().then((S) => new S(this.secretKey, { maxNetworkRetries: 2, timeout: 20_000 }));
+    const session = await (await this.stripe).checkout.sessions.create(
       {
         mode: 'payment',
         line_items: [
@@ -61,6 +65,6 @@ export type StripeCheckoutSession = Stripe.Checkout.Session;
  * Verifies a webhook's `Stripe-Signature` against the endpoint secret (HMAC over the raw body,
  * 5-minute tolerance) with the stripe library, and parses the event. Throws when it does not verify.
  */
-export function verifyStripeWebhook(rawBody: Buffer, signature: string, secret: string): StripeEvent {
-  return Stripe.webhooks.constructEvent(rawBody, signature, secret);
+export async function verifyStripeWebhook(rawBody: Buffer, signature: string, secret: string): Promise<StripeEvent> {
+  return (await loadStripe()).webhooks.constructEvent(rawBody, signature, secret);
 }
