@@ -1,4 +1,5 @@
-import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
+import { createRequire } from 'node:module';
+import type { Tiktoken, TiktokenEncoding } from 'tiktoken';
 import type { Surface } from '../catalog/types.js';
 
 /**
@@ -11,9 +12,14 @@ const DEFAULT_ENCODING: TiktokenEncoding = 'o200k_base';
 // Loading a rank table costs ~100 ms and a few MB, so each encoder is built once and never freed.
 const encoders = new Map<TiktokenEncoding, Tiktoken>();
 
+// The WASM module alone is ~20 MB: it is required on first use, which many deployments never
+// reach (providers report usage), rather than at import.
+const requireTiktoken = createRequire(import.meta.url);
+
 function encoderFor(encoding: TiktokenEncoding): Tiktoken {
   let encoder = encoders.get(encoding);
   if (encoder === undefined) {
+    const { get_encoding } = requireTiktoken('tiktoken') as typeof import('tiktoken');
     encoder = get_encoding(encoding);
     encoders.set(encoding, encoder);
   }
