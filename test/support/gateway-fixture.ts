@@ -1,5 +1,6 @@
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 import { gqlOk, signUpAccount } from './graphql.js';
+import type { StartOptions } from '../../server/src/server.js';
 import { startTestServer, type TestServer } from './test-app.js';
 
 export interface GatewayFixture {
@@ -13,15 +14,19 @@ export interface GatewayFixture {
 
 /**
  * A running gateway whose built-in providers all point at the simulated upstream
- * (PROVIDER_BASE_URL_<ID>), with one signed-up account.
+ * (PROVIDER_BASE_URL_<ID>), with one signed-up account. `options` are the server's test hooks
+ * (e.g. `{ credits: { now } }` for a controlled credit clock).
  */
-export async function startGatewayFixture(env: Record<string, string | undefined> = {}): Promise<GatewayFixture> {
+export async function startGatewayFixture(
+  env: Record<string, string | undefined> = {},
+  options: Omit<StartOptions, 'logger'> = {},
+): Promise<GatewayFixture> {
   const upstream = await startFakeUpstream();
   const overrides: Record<string, string> = {};
   for (const id of ['openai', 'anthropic', 'google', 'groq', 'deepseek', 'openrouter', 'hyperbolic', 'inceptionlabs', 'inference-net']) {
     overrides[`PROVIDER_BASE_URL_${id.toUpperCase().replace(/[.-]/g, '_')}`] = `http://127.0.0.1:${upstream.port}/${id}/v1`;
   }
-  const server = await startTestServer({ ...overrides, ...env });
+  const server = await startTestServer({ ...overrides, ...env }, options);
   const account = await signUpAccount(server.url);
   return {
     server,

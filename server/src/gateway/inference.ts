@@ -72,6 +72,8 @@ interface Outcome {
   usage: TokenUsage | undefined;
   estimated: boolean;
   streamed: boolean;
+  /** The last attempt whose request went to a provider (charged for its prompt if the client leaves before an answer). */
+  sent: Attempt | undefined;
 }
 
 function setGatewayHeaders(ctx: Context, log: UsageAttemptRecord[], resolution: Resolution | undefined, attempt: Attempt | undefined): void {
@@ -79,9 +81,23 @@ function setGatewayHeaders(ctx: Context, log: UsageAttemptRecord[], resolution: 
   if (res.headersSent) return;
   const last = attempt ?? resolution?.attempts[0];
   res.setHeader('x-gateway-attempts', String(log.length));
-  res.setHeader('x-gateway-provider', last?.provider ?? '');
-  res.setHeader('x-gateway-model', last?.model ?? '');
-  res.setHeader('x-gateway-rejected-models', (resolution?.rejectedModels ?? []).map(encodeURIComponent).join(','));
+  res.setHeader('x-gateway-provider', headerSafe(last?.provider ?? ''));
+  res.setHeader('x-gateway-model', headerSafe(last?.model ?? ''));
+  res.setHeader('x-gateway-rejected-models', (resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','));
+}
+
+/** Lone surrogates (valid in JSON strings) become U+FFFD so encodeURIComponent cannot throw. */
+function wellFormed(s: string): string {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
+/**
+ * Client-chosen names (pass-through models) may hold CR/LF, NUL or non-Latin-1 characters, which
+ * setHeader refuses (a 500) and which must never split a header: percent-encode everything but
+ * visible ASCII, leaving ordinary model ids unchanged.
+ */
+function headerSafe(value: string): string {
+  return /^[\x21-\x7e]*$/.test(value) ? value : wellFormed(value).replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
 }
 
 /**
@@ -96,7 +112,7 @@ export async function handleInference(ctx: Context, surface: Surface, deps: Infe
   let resolution: Resolution | undefined;
   let access: AccessContext | undefined;
   let body: InferenceBody | undefined;
-  const outcome: Outcome = { status: 500, errorCode: null, attempt: undefined, usage: undefined, estimated: false, streamed: false };
+  const outcome: Outcome = { status: 500, errorCode: null, attempt: undefined, usage: undefined, estimated: false, streamed: false, sent: undefined };
   let reservation: { settle(costNano: bigint): void; release(): void } | undefined;
 
   const client = new AbortController();
@@ -154,6 +170,12 @@ export async function handleInference(ctx: Context, surface: Surface, deps: Infe
     if (err instanceof ClientClosedError || client.signal.aborted) {
       outcome.status = 499;
       outcome.errorCode = 'client_closed';
+      if (outcome.sent && !outcome.usage && body) {
+        // The provider already had the request: it processed (and bills) at least the prompt.
+        outcome.attempt = outcome.sent;
+        outcome.estimated = true;
+        outcome.usage = { inputTokens: estimateRequestInputTokens(surface, body.json), outputTokens: 0 };
+      }
       if (!ctx.res.headersSent) ctx.respond = false;
       return;
     }
@@ -202,6 +224,7 @@ async function runAttempt(a: AttemptInput): Promise<AttemptResult<() => void>> {
     stream: a.body.stream,
     forwardHeaders: a.forwardHeaders,
   });
+  a.outcome.sent = attempt;
   const res = await deps.upstream.send({
     url: built.url,
     headers: built.headers,
@@ -310,8 +333,18 @@ async function streamAttempt(
     return { kind: 'failed', failure: outcome.failure };
   }
   const reported = observer.usage();
-  if (reported) {
+  if (reported && outcome.complete) {
     a.outcome.usage = reported;
+  } else if (reported) {
+    // Cut short (client gone, upstream broke off): counts sent early in the stream (Anthropic's
+    // message_start says output_tokens: 1) predate the text already relayed, so never charge less
+    // than that text.
+    const relayed = estimateTextTokens(observer.outputText());
+    a.outcome.estimated = relayed > reported.outputTokens || reported.inputTokens === 0;
+    a.outcome.usage = {
+      inputTokens: reported.inputTokens > 0 ? reported.inputTokens : estimateRequestInputTokens(a.surface, a.body.json),
+      outputTokens: Math.max(reported.outputTokens, relayed),
+    };
   } else {
     a.outcome.estimated = true;
     a.outcome.usage = {
