@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Card } from './card';
 
 export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
   return (
@@ -13,5 +14,25 @@ export function EmptyState({ title, children, action }: { title: string; childre
       {children ? <p className="muted">{children}</p> : null}
       {action}
     </div>
+  );
+}
+
+/** An empty list in its own card, optionally with the primary button that fills it. */
+export function EmptyCard({ title, actionLabel, onAction, children }: { title: string; actionLabel?: string; onAction?: () => void; children?: ReactNode }) {
+  return (
+    <Card>
+      <EmptyState
+        title={title}
+        action={
+          actionLabel && onAction ? (
+            <button type="button" className="btn btn-primary" onClick={onAction}>
+              {actionLabel}
+            </button>
+          ) : undefined
+        }
+      >
+        {children}
+      </EmptyState>
+    </Card>
   );
 }

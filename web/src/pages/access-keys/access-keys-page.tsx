@@ -1,17 +1,17 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Card } from '../../components/card';
 import { ConfirmButton } from '../../components/confirm-button';
-import { EmptyState } from '../../components/empty-state';
+import { ACTIONS_COLUMN, DataTable, RelativeTimeCell, RowButton } from '../../components/data-table';
+import { EmptyCard } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
-import { Modal } from '../../components/modal';
+import { Field, FormDialog } from '../../components/form';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { QuickstartPanel } from '../../components/quickstart-panel';
 import { SecretReveal } from '../../components/secret-reveal';
 import { graphql } from '../../gql';
 import type { AccessKeysPageQuery } from '../../gql/graphql';
-import { formatDateTime, formatRelative } from '../../lib/format';
 import { Link } from '../../lib/router';
 
 const AccessKeysPageQueryDoc = graphql(`
@@ -107,41 +107,18 @@ export function AccessKeysPage() {
       <QueryState result={result} label="access keys" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
         {(data) =>
           data.accessKeys.nodes.length === 0 ? (
-            <Card>
-              <EmptyState
-                title="No access keys yet"
-                action={
-                  <button type="button" className="btn btn-primary" onClick={() => setCreateOpen(true)}>
-                    Create your first key
-                  </button>
-                }
-              >
-                Create a key, then use it as the API key of the OpenAI or Anthropic SDK.
-              </EmptyState>
-            </Card>
+            <EmptyCard title="No access keys yet" actionLabel="Create your first key" onAction={() => setCreateOpen(true)}>
+              Create a key, then use it as the API key of the OpenAI or Anthropic SDK.
+            </EmptyCard>
           ) : (
             <Card>
-              <div className="table-wrap">
-                <table className="table" aria-label="Access keys">
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Key</th>
-                      <th scope="col">Configuration</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.accessKeys.nodes.map((key) => (
-                      <AccessKeyRowView key={key.id} accessKey={key} configurations={data.accessKeyConfigurations.nodes} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable label="Access keys" columns={['Name', 'Key', 'Configuration', 'Created', 'Last used', ACTIONS_COLUMN]}>
+                <tbody>
+                  {data.accessKeys.nodes.map((key) => (
+                    <AccessKeyRowView key={key.id} accessKey={key} configurations={data.accessKeyConfigurations.nodes} />
+                  ))}
+                </tbody>
+              </DataTable>
               {data.accessKeys.pageInfo.hasNextPage ? <p className="muted small table-note">Showing the first 100 keys.</p> : null}
             </Card>
           )
@@ -170,52 +147,58 @@ function AccessKeyRowView({ accessKey, configurations }: { accessKey: AccessKeyR
   };
 
   return (
-      <tr>
-        <td>
-          <div className="cell-title">{accessKey.name}</div>
-          {accessKey.description ? <div className="muted small">{accessKey.description}</div> : null}
-        </td>
-        <td>
-          <code className="mono-chip">{accessKey.keyRedacted}</code>
-        </td>
-        <td>
-          <select
-            aria-label={`Configuration for ${accessKey.name}`}
-            value={accessKey.configuration?.id ?? ''}
-            onChange={(e) => attach(e.target.value)}
-            disabled={updateState.fetching}
-            className="select-compact"
-          >
-            <option value="">No restrictions</option>
-            {configurations.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-          {updateState.error && !renameOpen ? <ErrorMessage error={updateState.error} /> : null}
-        </td>
-        <td title={formatDateTime(accessKey.createdAt)}>{formatRelative(accessKey.createdAt)}</td>
-        <td title={formatDateTime(accessKey.lastUsedAt)}>{formatRelative(accessKey.lastUsedAt)}</td>
-        <td className="row-actions">
-          <button type="button" className="btn btn-small" onClick={() => setRenameOpen(true)} aria-label={`Rename ${accessKey.name}`}>
-            Rename
-          </button>
-          <ConfirmButton
-            label="Revoke"
-            ariaLabel={`Revoke ${accessKey.name}`}
-            title="Revoke access key?"
-            confirmLabel="Revoke key"
-            onConfirm={async () => (await revoke({ id: accessKey.id }, TYPENAMES)).error}
-          >
-            <p>
-              Requests using <strong>{accessKey.name}</strong> (<code>{accessKey.keyRedacted}</code>) will be rejected with 401 immediately. This
-              cannot be undone.
-            </p>
-          </ConfirmButton>
-          <RenameAccessKeyDialog accessKey={accessKey} open={renameOpen} onClose={() => setRenameOpen(false)} />
-        </td>
-      </tr>
+    <tr>
+      <td>
+        <div className="cell-title">{accessKey.name}</div>
+        {accessKey.description ? <div className="muted small">{accessKey.description}</div> : null}
+      </td>
+      <td>
+        <code className="mono-chip">{accessKey.keyRedacted}</code>
+      </td>
+      <td>
+        <select
+          aria-label={`Configuration for ${accessKey.name}`}
+          value={accessKey.configuration?.id ?? ''}
+          onChange={(e) => attach(e.target.value)}
+          disabled={updateState.fetching}
+          className="select-compact"
+        >
+          <option value="">No restrictions</option>
+          <ConfigurationOptions configurations={configurations} />
+        </select>
+        {updateState.error && !renameOpen ? <ErrorMessage error={updateState.error} /> : null}
+      </td>
+      <RelativeTimeCell value={accessKey.createdAt} />
+      <RelativeTimeCell value={accessKey.lastUsedAt} />
+      <td className="row-actions">
+        <RowButton label="Rename" subject={accessKey.name} onClick={() => setRenameOpen(true)} />
+        <ConfirmButton
+          label="Revoke"
+          ariaLabel={`Revoke ${accessKey.name}`}
+          title="Revoke access key?"
+          confirmLabel="Revoke key"
+          onConfirm={async () => (await revoke({ id: accessKey.id }, TYPENAMES)).error}
+        >
+          <p>
+            Requests using <strong>{accessKey.name}</strong> (<code>{accessKey.keyRedacted}</code>) will be rejected with 401 immediately. This
+            cannot be undone.
+          </p>
+        </ConfirmButton>
+        <RenameAccessKeyDialog accessKey={accessKey} open={renameOpen} onClose={() => setRenameOpen(false)} />
+      </td>
+    </tr>
+  );
+}
+
+function ConfigurationOptions({ configurations }: { configurations: ConfigurationOption[] }) {
+  return (
+    <>
+      {configurations.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name}
+        </option>
+      ))}
+    </>
   );
 }
 
@@ -223,33 +206,27 @@ function RenameAccessKeyDialog({ accessKey, open, onClose }: { accessKey: Access
   const [name, setName] = useState(accessKey.name);
   const [description, setDescription] = useState(accessKey.description ?? '');
   const [state, update] = useMutation(UpdateAccessKeyMutation);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const result = await update({ id: accessKey.id, input: { name: name.trim(), description: description.trim() || null } }, TYPENAMES);
     if (!result.error) onClose();
   };
   return (
-    <Modal title="Edit access key" open={open} onClose={onClose}>
-      <form className="form" onSubmit={submit}>
-        <label className="field">
-          <span>Name</span>
-          <input required value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>Description</span>
-          <input value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Optional" />
-        </label>
-        <ErrorMessage error={state.error} />
-        <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={state.fetching}>
-            Save
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog title="Edit access key" open={open} onClose={onClose} onSubmit={submit} state={state} submitLabel="Save">
+      <NameAndDescriptionFields name={name} onName={setName} description={description} onDescription={setDescription} />
+    </FormDialog>
+  );
+}
+
+function NameAndDescriptionFields(props: { name: string; onName: (name: string) => void; description: string; onDescription: (description: string) => void; namePlaceholder?: string }) {
+  return (
+    <>
+      <Field label="Name">
+        <input required value={props.name} onChange={(e) => props.onName(e.target.value)} placeholder={props.namePlaceholder} />
+      </Field>
+      <Field label="Description">
+        <input value={props.description} onChange={(e) => props.onDescription(e.target.value)} placeholder="Optional" />
+      </Field>
+    </>
   );
 }
 
@@ -265,8 +242,7 @@ function CreateAccessKeyDialog({ open, configurations, onClose, onCreated }: Cre
   const [description, setDescription] = useState('');
   const [configurationId, setConfigurationId] = useState('');
   const [state, create] = useMutation(CreateAccessKeyMutation);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const result = await create(
       { input: { name: name.trim(), description: description.trim() || null, configurationId: configurationId || null } },
       TYPENAMES,
@@ -279,40 +255,21 @@ function CreateAccessKeyDialog({ open, configurations, onClose, onCreated }: Cre
     }
   };
   return (
-    <Modal title="Create access key" open={open} onClose={onClose}>
-      <form className="form" onSubmit={submit}>
-        <label className="field">
-          <span>Name</span>
-          <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. production-backend" />
-        </label>
-        <label className="field">
-          <span>Description</span>
-          <input value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Optional" />
-        </label>
-        <label className="field">
-          <span>Configuration</span>
-          <select value={configurationId} onChange={(e) => setConfigurationId(e.target.value)}>
-            <option value="">No restrictions (all providers and models)</option>
-            {configurations.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-          <small className="hint">
+    <FormDialog title="Create access key" open={open} onClose={onClose} onSubmit={submit} state={state} submitLabel="Create key" busyLabel="Creating…">
+      <NameAndDescriptionFields name={name} onName={setName} description={description} onDescription={setDescription} namePlaceholder="e.g. production-backend" />
+      <Field
+        label="Configuration"
+        hint={
+          <>
             Limits providers, models and routing. Manage them on <Link to="/configurations">Configurations</Link>.
-          </small>
-        </label>
-        <ErrorMessage error={state.error} />
-        <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={state.fetching}>
-            {state.fetching ? 'Creating…' : 'Create key'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+          </>
+        }
+      >
+        <select value={configurationId} onChange={(e) => setConfigurationId(e.target.value)}>
+          <option value="">No restrictions (all providers and models)</option>
+          <ConfigurationOptions configurations={configurations} />
+        </select>
+      </Field>
+    </FormDialog>
   );
 }

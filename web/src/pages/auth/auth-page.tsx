@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { Brand } from '../../components/app-layout';
 import { ErrorMessage } from '../../components/error-message';
+import { Field } from '../../components/form';
 import { graphql } from '../../gql';
 import { Link, navigate } from '../../lib/router';
 import { signIn } from '../../lib/session';
@@ -70,17 +71,14 @@ export function AuthPage({ mode }: { mode: 'signUp' | 'logIn' }) {
         </p>
         <form onSubmit={submit} className="form" aria-label={isSignUp ? 'Sign up' : 'Log in'}>
           {isSignUp ? (
-            <label className="field">
-              <span>Name</span>
+            <Field label="Name">
               <input type="text" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Ada Lovelace" />
-            </label>
+            </Field>
           ) : null}
-          <label className="field">
-            <span>Email</span>
+          <Field label="Email">
             <input type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} placeholder="you@example.com" />
-          </label>
-          <label className="field">
-            <span>Password</span>
+          </Field>
+          <Field label="Password">
             <input
               type="password"
               name="password"
@@ -91,7 +89,7 @@ export function AuthPage({ mode }: { mode: 'signUp' | 'logIn' }) {
               onChange={(e) => setPassword(e.target.value)}
             />
             {isSignUp ? <small className="hint">At least 8 characters.</small> : null}
-          </label>
+          </Field>
           <ErrorMessage error={state.error} />
           <button type="submit" className="btn btn-primary btn-block" disabled={state.fetching}>
             {state.fetching ? 'Please wait…' : isSignUp ? 'Sign up' : 'Log in'}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { Card } from '../../components/card';
-import { ErrorMessage } from '../../components/error-message';
+import { Field, FormActions } from '../../components/form';
 import { graphql } from '../../gql';
 import type { AccessKeyConfigurationInput, ConfigurationsPageQuery } from '../../gql/graphql';
 import { Link } from '../../lib/router';
@@ -107,10 +107,9 @@ export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
   return (
     <form onSubmit={submit} className="editor" aria-label={draft.id ? `Edit configuration ${initial.name}` : 'New configuration'}>
       <Card title={draft.id ? `Edit “${initial.name}”` : 'New configuration'}>
-        <label className="field">
-          <span>Name</span>
+        <Field label="Name">
           <input required value={draft.name} onChange={(e) => patch({ name: e.target.value })} placeholder="e.g. production" />
-        </label>
+        </Field>
       </Card>
 
       <Card title="Allowed providers">
@@ -171,15 +170,7 @@ export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
       </Card>
 
       <div className="sticky-actions">
-        <ErrorMessage error={state.error} />
-        <div className="actions">
-          <button type="button" className="btn" onClick={onDone}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={state.fetching}>
-            {state.fetching ? 'Saving…' : draft.id ? 'Save changes' : 'Create configuration'}
-          </button>
-        </div>
+        <FormActions state={state} submitLabel={draft.id ? 'Save changes' : 'Create configuration'} busyLabel="Saving…" onCancel={onDone} />
       </div>
     </form>
   );
@@ -208,8 +199,7 @@ function ModelPicker({ providers, selected, onChange }: { providers: Data['provi
         <ModelGroup key={p.id} provider={p} selected={selected} onChange={onChange} initiallyOpen={providers.length <= 3} />
       ))}
       <div className="inline-form">
-        <label className="field grow">
-          <span>Other model (provider:model)</span>
+        <Field label="Other model (provider:model)" className="grow">
           <input
             value={custom}
             onChange={(e) => setCustom(e.target.value)}
@@ -221,7 +211,7 @@ function ModelPicker({ providers, selected, onChange }: { providers: Data['provi
               }
             }}
           />
-        </label>
+        </Field>
         <button type="button" className="btn" onClick={addCustom} disabled={!custom.includes(':')}>
           Add model
         </button>
@@ -398,8 +388,7 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
       })}
       {unrouted.length > 0 ? (
         <div className="inline-form">
-          <label className="field grow">
-            <span>Add routing for provider</span>
+          <Field label="Add routing for provider" className="grow">
             <select value={newProvider} onChange={(e) => setNewProvider(e.target.value)}>
               <option value="">Choose a provider…</option>
               {unrouted.map((p) => (
@@ -408,7 +397,7 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
           <button
             type="button"
             className="btn"

@@ -3,7 +3,8 @@ import { useMutation, useQuery } from 'urql';
 import { Badge } from '../../components/badge';
 import { Card } from '../../components/card';
 import { ConfirmButton } from '../../components/confirm-button';
-import { EmptyState } from '../../components/empty-state';
+import { RowButton } from '../../components/data-table';
+import { EmptyCard } from '../../components/empty-state';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
@@ -84,18 +85,9 @@ export function ConfigurationsPage() {
           editing ? (
             <ConfigurationEditor key={editing.id ?? 'new'} initial={editing} data={data} onDone={() => setEditing(null)} />
           ) : data.accessKeyConfigurations.nodes.length === 0 ? (
-            <Card>
-              <EmptyState
-                title="No configurations"
-                action={
-                  <button type="button" className="btn btn-primary" onClick={() => setEditing(emptyDraft())}>
-                    Create a configuration
-                  </button>
-                }
-              >
-                Keys without a configuration may use every provider and model, with your provider keys in priority order.
-              </EmptyState>
-            </Card>
+            <EmptyCard title="No configurations" actionLabel="Create a configuration" onAction={() => setEditing(emptyDraft())}>
+              Keys without a configuration may use every provider and model, with your provider keys in priority order.
+            </EmptyCard>
           ) : (
             <div className="card-grid">
               {data.accessKeyConfigurations.nodes.map((configuration) => (
@@ -117,9 +109,7 @@ function ConfigurationCard({ configuration, data, onEdit }: { configuration: Con
       title={configuration.name}
       actions={
         <>
-          <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit ${configuration.name}`}>
-            Edit
-          </button>
+          <RowButton label="Edit" subject={configuration.name} onClick={onEdit} />
           <ConfirmButton
             label="Delete"
             ariaLabel={`Delete ${configuration.name}`}

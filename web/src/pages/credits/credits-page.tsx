@@ -1,7 +1,8 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Badge, type BadgeTone } from '../../components/badge';
 import { Card } from '../../components/card';
+import { CursorPages, type CursorPage, DataTable, LoadMoreRow, numeric, SingleCellBody } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
 import { PageHeader } from '../../components/page-header';
@@ -147,44 +148,39 @@ function PurchaseCard() {
   );
 }
 
+const COLUMNS = 4;
+
 function TransactionsTable() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   return (
-    <div className="table-wrap">
-      <table className="table" aria-label="Credit transactions">
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Kind</th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-            <th scope="col">Expires</th>
-          </tr>
-        </thead>
-        {cursors.map((after, index) => (
-          <TransactionsPage key={after ?? 'first'} after={after} isLast={index === cursors.length - 1} onLoadMore={(cursor) => setCursors((c) => [...c, cursor])} />
-        ))}
-      </table>
-    </div>
+    <DataTable label="Credit transactions" columns={['Date', 'Kind', numeric('Amount'), 'Expires']}>
+      <CursorPages>{(page) => <TransactionsPage {...page} />}</CursorPages>
+    </DataTable>
   );
 }
 
 const KIND_TONES: Record<string, BadgeTone> = { purchase: 'success', grant: 'success', usage: 'neutral', charge: 'neutral', refund: 'info', expiry: 'warning', expired: 'warning' };
 
-function TransactionsPage({ after, isLast, onLoadMore }: { after: string | null; isLast: boolean; onLoadMore: (cursor: string) => void }) {
+function TransactionsPage({ after, isLast, onLoadMore }: CursorPage) {
   const [result, reexecute] = useQuery({ query: CreditTransactionsQuery, variables: { first: PAGE_SIZE, after }, context: TYPENAMES });
-  const rows = (content: ReactNode) => (
-    <tbody>
-      <tr>
-        <td colSpan={4}>{content}</td>
-      </tr>
-    </tbody>
-  );
-  if (result.error && !result.data) return rows(<ErrorMessage error={result.error} title="Could not load transactions" onRetry={() => reexecute({ requestPolicy: 'network-only' })} />);
-  if (!result.data) return rows(<span className="muted">Loading transactions…</span>);
+  if (result.error && !result.data)
+    return (
+      <SingleCellBody colSpan={COLUMNS}>
+        <ErrorMessage error={result.error} title="Could not load transactions" onRetry={() => reexecute({ requestPolicy: 'network-only' })} />
+      </SingleCellBody>
+    );
+  if (!result.data)
+    return (
+      <SingleCellBody colSpan={COLUMNS}>
+        <span className="muted">Loading transactions…</span>
+      </SingleCellBody>
+    );
   const { nodes, pageInfo } = result.data.creditTransactions;
-  if (nodes.length === 0 && after === null) return rows(<EmptyState title="No transactions yet">Buy credits to get started.</EmptyState>);
+  if (nodes.length === 0 && after === null)
+    return (
+      <SingleCellBody colSpan={COLUMNS}>
+        <EmptyState title="No transactions yet">Buy credits to get started.</EmptyState>
+      </SingleCellBody>
+    );
   const now = Date.now();
   return (
     <tbody>
@@ -204,15 +200,7 @@ function TransactionsPage({ after, isLast, onLoadMore }: { after: string | null;
           </tr>
         );
       })}
-      {isLast && pageInfo.hasNextPage && pageInfo.endCursor ? (
-        <tr>
-          <td colSpan={4} className="load-more-cell">
-            <button type="button" className="btn" onClick={() => onLoadMore(pageInfo.endCursor!)}>
-              Load more
-            </button>
-          </td>
-        </tr>
-      ) : null}
+      {isLast && pageInfo.hasNextPage && pageInfo.endCursor ? <LoadMoreRow colSpan={COLUMNS} onLoadMore={() => onLoadMore(pageInfo.endCursor!)} /> : null}
     </tbody>
   );
 }

@@ -1,16 +1,16 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Badge } from '../../components/badge';
 import { Card } from '../../components/card';
 import { ConfirmButton } from '../../components/confirm-button';
-import { EmptyState } from '../../components/empty-state';
-import { ErrorMessage } from '../../components/error-message';
+import { ACTIONS_COLUMN, DataTable, numeric, RelativeTimeCell, RowButton } from '../../components/data-table';
+import { EmptyCard } from '../../components/empty-state';
+import { ActionForm, Field, FormDialog } from '../../components/form';
 import { Modal } from '../../components/modal';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
 import type { ProviderKeysPageQuery } from '../../gql/graphql';
-import { formatDateTime, formatRelative } from '../../lib/format';
 
 const ProviderKeysPageQueryDoc = graphql(`
   query ProviderKeysPage {
@@ -98,18 +98,9 @@ export function ProviderKeysPage() {
         {(data) => {
           const groups = groupByProvider(data);
           return groups.length === 0 ? (
-            <Card>
-              <EmptyState
-                title="No provider keys yet"
-                action={
-                  <button type="button" className="btn btn-primary" onClick={() => setAddFor('')}>
-                    Add a provider key
-                  </button>
-                }
-              >
-                Add an OpenAI, Anthropic or other provider key to route requests with your own credentials.
-              </EmptyState>
-            </Card>
+            <EmptyCard title="No provider keys yet" actionLabel="Add a provider key" onAction={() => setAddFor('')}>
+              Add an OpenAI, Anthropic or other provider key to route requests with your own credentials.
+            </EmptyCard>
           ) : (
             <div className="stack">
               {groups.map((group) => (
@@ -126,29 +117,13 @@ export function ProviderKeysPage() {
                     </button>
                   }
                 >
-                  <div className="table-wrap">
-                    <table className="table" aria-label={`${group.name} keys`}>
-                      <thead>
-                        <tr>
-                          <th scope="col">Name</th>
-                          <th scope="col">Key</th>
-                          <th scope="col" className="num">
-                            Priority
-                          </th>
-                          <th scope="col">Created</th>
-                          <th scope="col">Last used</th>
-                          <th scope="col">
-                            <span className="visually-hidden">Actions</span>
-                          </th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {group.keys.map((key) => (
-                          <ProviderKeyRow key={key.id} providerKey={key} />
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <DataTable label={`${group.name} keys`} columns={['Name', 'Key', numeric('Priority'), 'Created', 'Last used', ACTIONS_COLUMN]}>
+                    <tbody>
+                      {group.keys.map((key) => (
+                        <ProviderKeyRow key={key.id} providerKey={key} />
+                      ))}
+                    </tbody>
+                  </DataTable>
                 </Card>
               ))}
             </div>
@@ -185,15 +160,11 @@ function ProviderKeyRow({ providerKey }: { providerKey: ProviderKeyNode }) {
       <td className="num">
         <Badge>{providerKey.priority}</Badge>
       </td>
-      <td title={formatDateTime(providerKey.createdAt)}>{formatRelative(providerKey.createdAt)}</td>
-      <td title={formatDateTime(providerKey.lastUsedAt)}>{formatRelative(providerKey.lastUsedAt)}</td>
+      <RelativeTimeCell value={providerKey.createdAt} />
+      <RelativeTimeCell value={providerKey.lastUsedAt} />
       <td className="row-actions">
-        <button type="button" className="btn btn-small" onClick={() => setEditOpen(true)} aria-label={`Edit ${providerKey.name}`}>
-          Edit
-        </button>
-        <button type="button" className="btn btn-small" onClick={() => setRotateOpen(true)} aria-label={`Rotate ${providerKey.name}`}>
-          Rotate
-        </button>
+        <RowButton label="Edit" subject={providerKey.name} onClick={() => setEditOpen(true)} />
+        <RowButton label="Rotate" subject={providerKey.name} onClick={() => setRotateOpen(true)} />
         <ConfirmButton
           label="Delete"
           ariaLabel={`Delete ${providerKey.name}`}
@@ -213,44 +184,36 @@ function ProviderKeyRow({ providerKey }: { providerKey: ProviderKeyNode }) {
   );
 }
 
+function PriorityField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  return (
+    <Field label="Priority" hint="Lower runs first when a configuration does not set an order.">
+      <input type="number" inputMode="numeric" value={value} onChange={(e) => onChange(e.target.value)} />
+    </Field>
+  );
+}
+
 function EditProviderKeyForm({ providerKey, onDone }: { providerKey: ProviderKeyNode; onDone: () => void }) {
   const [name, setName] = useState(providerKey.name);
   const [priority, setPriority] = useState(String(providerKey.priority));
   const [state, update] = useMutation(UpdateProviderKeyMutation);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const result = await update({ id: providerKey.id, input: { name: name.trim(), priority: Number.parseInt(priority, 10) || 0 } }, TYPENAMES);
     if (!result.error) onDone();
   };
   return (
-    <form className="form" onSubmit={submit}>
-      <label className="field">
-        <span>Name</span>
+    <ActionForm onSubmit={submit} state={state} submitLabel="Save" onCancel={onDone}>
+      <Field label="Name">
         <input required value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>Priority</span>
-        <input type="number" inputMode="numeric" value={priority} onChange={(e) => setPriority(e.target.value)} />
-        <small className="hint">Lower runs first when a configuration does not set an order.</small>
-      </label>
-      <ErrorMessage error={state.error} />
-      <div className="actions">
-        <button type="button" className="btn" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={state.fetching}>
-          Save
-        </button>
-      </div>
-    </form>
+      </Field>
+      <PriorityField value={priority} onChange={setPriority} />
+    </ActionForm>
   );
 }
 
 function RotateDialog({ providerKey, open, onClose }: { providerKey: ProviderKeyNode; open: boolean; onClose: () => void }) {
   const [value, setValue] = useState('');
   const [state, rotate] = useMutation(RotateProviderKeyMutation);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const result = await rotate({ id: providerKey.id, key: value.trim() }, TYPENAMES);
     if (!result.error) {
       setValue('');
@@ -258,24 +221,12 @@ function RotateDialog({ providerKey, open, onClose }: { providerKey: ProviderKey
     }
   };
   return (
-    <Modal title={`Rotate “${providerKey.name}”`} open={open} onClose={onClose}>
-      <form className="form" onSubmit={submit}>
-        <p className="muted">The key keeps its id, priority and place in every configuration's routing; only the secret value is replaced.</p>
-        <label className="field">
-          <span>New key value</span>
-          <input type="password" autoComplete="off" required value={value} onChange={(e) => setValue(e.target.value)} />
-        </label>
-        <ErrorMessage error={state.error} />
-        <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={state.fetching}>
-            Rotate key
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog title={`Rotate “${providerKey.name}”`} open={open} onClose={onClose} onSubmit={submit} state={state} submitLabel="Rotate key">
+      <p className="muted">The key keeps its id, priority and place in every configuration's routing; only the secret value is replaced.</p>
+      <Field label="New key value">
+        <input type="password" autoComplete="off" required value={value} onChange={(e) => setValue(e.target.value)} />
+      </Field>
+    </FormDialog>
   );
 }
 
@@ -293,15 +244,13 @@ function AddProviderKeyForm({ initialProvider, providers, onClose }: { initialPr
   const [key, setKey] = useState('');
   const [priority, setPriority] = useState('0');
   const [state, create] = useMutation(CreateProviderKeyMutation);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const result = await create({ input: { provider, name: name.trim(), key: key.trim(), priority: Number.parseInt(priority, 10) || 0 } }, TYPENAMES);
     if (!result.error) onClose();
   };
   return (
-    <form className="form" onSubmit={submit}>
-      <label className="field">
-        <span>Provider</span>
+    <ActionForm onSubmit={submit} state={state} submitLabel="Save key" busyLabel="Saving…" onCancel={onClose}>
+      <Field label="Provider">
         <select required value={provider} onChange={(e) => setProvider(e.target.value)}>
           <option value="">Choose a provider…</option>
           {providers.map((p) => (
@@ -311,30 +260,14 @@ function AddProviderKeyForm({ initialProvider, providers, onClose }: { initialPr
             </option>
           ))}
         </select>
-      </label>
-      <label className="field">
-        <span>Name</span>
+      </Field>
+      <Field label="Name">
         <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. team-prod" />
-      </label>
-      <label className="field">
-        <span>API key</span>
+      </Field>
+      <Field label="API key" hint="Stored encrypted. It is never displayed again; rotate it to replace the value.">
         <input type="password" autoComplete="off" required value={key} onChange={(e) => setKey(e.target.value)} placeholder="sk-…" />
-        <small className="hint">Stored encrypted. It is never displayed again; rotate it to replace the value.</small>
-      </label>
-      <label className="field">
-        <span>Priority</span>
-        <input type="number" inputMode="numeric" value={priority} onChange={(e) => setPriority(e.target.value)} />
-        <small className="hint">Lower runs first when a configuration does not set an order.</small>
-      </label>
-      <ErrorMessage error={state.error} />
-      <div className="actions">
-        <button type="button" className="btn" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={state.fetching}>
-          {state.fetching ? 'Saving…' : 'Save key'}
-        </button>
-      </div>
-    </form>
+      </Field>
+      <PriorityField value={priority} onChange={setPriority} />
+    </ActionForm>
   );
 }

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Badge } from '../../components/badge';
 import { Card } from '../../components/card';
 import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorMessage } from '../../components/error-message';
+import { ACTIONS_COLUMN, DataTable, numeric, RowButton } from '../../components/data-table';
+import { ActionForm, Field } from '../../components/form';
 import { Modal } from '../../components/modal';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
@@ -96,28 +97,13 @@ export function ProvidersPage() {
                 {custom.length === 0 ? (
                   <p className="muted">No custom providers. Add any OpenAI- or Anthropic-compatible endpoint (vLLM, Ollama, a corporate proxy…).</p>
                 ) : (
-                  <div className="table-wrap">
-                    <table className="table" aria-label="Custom providers">
-                      <thead>
-                        <tr>
-                          <th scope="col">Provider</th>
-                          <th scope="col">Base URL</th>
-                          <th scope="col">Format</th>
-                          <th scope="col" className="num">
-                            Models
-                          </th>
-                          <th scope="col">
-                            <span className="visually-hidden">Actions</span>
-                          </th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {custom.map((p) => (
-                          <CustomProviderRow key={p.id} provider={p} onEdit={() => setEditing(p)} />
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <DataTable label="Custom providers" columns={['Provider', 'Base URL', 'Format', numeric('Models'), ACTIONS_COLUMN]}>
+                    <tbody>
+                      {custom.map((p) => (
+                        <CustomProviderRow key={p.id} provider={p} onEdit={() => setEditing(p)} />
+                      ))}
+                    </tbody>
+                  </DataTable>
                 )}
               </Card>
               <Card
@@ -129,25 +115,11 @@ export function ProvidersPage() {
                   </label>
                 }
               >
-                <div className="table-wrap">
-                  <table className="table catalog" aria-label="Model catalog">
-                    <thead>
-                      <tr>
-                        <th scope="col">Model</th>
-                        <th scope="col" className="num">
-                          Context
-                        </th>
-                        <th scope="col" className="num">
-                          Max output
-                        </th>
-                        <th scope="col" className="num">
-                          Input $/MTok
-                        </th>
-                        <th scope="col" className="num">
-                          Output $/MTok
-                        </th>
-                      </tr>
-                    </thead>
+                <DataTable
+                  label="Model catalog"
+                  className="catalog"
+                  columns={['Model', numeric('Context'), numeric('Max output'), numeric('Input $/MTok'), numeric('Output $/MTok')]}
+                >
                     {visible.map(({ provider, models }) => (
                       <tbody key={provider.id}>
                         <tr className="group-row">
@@ -192,8 +164,7 @@ export function ProvidersPage() {
                         )}
                       </tbody>
                     ))}
-                  </table>
-                </div>
+                </DataTable>
                 {visible.length === 0 ? <p className="muted table-note">No model matches “{filter}”.</p> : null}
               </Card>
             </div>
@@ -223,9 +194,7 @@ function CustomProviderRow({ provider, onEdit }: { provider: ProviderNode; onEdi
       </td>
       <td className="num">{provider.models.length}</td>
       <td className="row-actions">
-        <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit ${provider.name}`}>
-          Edit
-        </button>
+        <RowButton label="Edit" subject={provider.name} onClick={onEdit} />
         <ConfirmButton
           label="Delete"
           ariaLabel={`Delete ${provider.name}`}
@@ -251,8 +220,7 @@ function CustomProviderForm({ provider, onDone }: { provider: ProviderNode | nul
   const [updateState, update] = useMutation(UpdateCustomProviderMutation);
   const state = provider ? updateState : createState;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const input = {
       providerId: providerId.trim(),
       name: name.trim(),
@@ -268,23 +236,18 @@ function CustomProviderForm({ provider, onDone }: { provider: ProviderNode | nul
   };
 
   return (
-    <form className="form" onSubmit={submit}>
+    <ActionForm onSubmit={submit} state={state} submitLabel={provider ? 'Save provider' : 'Add provider'} busyLabel="Saving…" onCancel={onDone}>
       <div className="form-grid">
-        <label className="field">
-          <span>Provider id</span>
+        <Field label="Provider id" hint="Lower-case; used in model strings as “id:model”. Must not equal a built-in id.">
           <input required pattern="[a-z0-9][a-z0-9._\-]*" value={providerId} onChange={(e) => setProviderId(e.target.value)} placeholder="my-vllm" />
-          <small className="hint">Lower-case; used in model strings as “id:model”. Must not equal a built-in id.</small>
-        </label>
-        <label className="field">
-          <span>Display name</span>
+        </Field>
+        <Field label="Display name">
           <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="My vLLM cluster" />
-        </label>
+        </Field>
       </div>
-      <label className="field">
-        <span>Base URL</span>
+      <Field label="Base URL" hint="Include the version path; the gateway appends /chat/completions, /responses or /messages.">
         <input required type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="https://llm.internal.example.com/v1" />
-        <small className="hint">Include the version path; the gateway appends /chat/completions, /responses or /messages.</small>
-      </label>
+      </Field>
       <fieldset className="radio-row">
         <legend>API format</legend>
         <label className="check">
@@ -296,20 +259,9 @@ function CustomProviderForm({ provider, onDone }: { provider: ProviderNode | nul
           <span>Anthropic (messages)</span>
         </label>
       </fieldset>
-      <label className="field">
-        <span>Models</span>
+      <Field label="Models" hint="One model id per line (or comma-separated). Only declared models can be called.">
         <textarea rows={5} value={models} onChange={(e) => setModels(e.target.value)} placeholder={'llama-3.1-70b-instruct\nqwen2.5-coder-32b'} />
-        <small className="hint">One model id per line (or comma-separated). Only declared models can be called.</small>
-      </label>
-      <ErrorMessage error={state.error} />
-      <div className="actions">
-        <button type="button" className="btn" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={state.fetching}>
-          {state.fetching ? 'Saving…' : provider ? 'Save provider' : 'Add provider'}
-        </button>
-      </div>
-    </form>
+      </Field>
+    </ActionForm>
   );
 }

@@ -1,16 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Card } from '../../components/card';
 import { ConfirmButton } from '../../components/confirm-button';
+import { ACTIONS_COLUMN, DataTable, RelativeTimeCell } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
-import { ErrorMessage } from '../../components/error-message';
-import { Modal } from '../../components/modal';
+import { ActionForm, Field, FormDialog } from '../../components/form';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { SecretReveal } from '../../components/secret-reveal';
 import { graphql } from '../../gql';
 import type { SettingsPageQuery } from '../../gql/graphql';
-import { formatDateTime, formatRelative } from '../../lib/format';
 
 const SettingsPageQueryDoc = graphql(`
   query SettingsPage {
@@ -102,39 +101,23 @@ function TimeoutsCard({ settings }: { settings: SettingsPageQuery['me']['setting
   const [perAttempt, setPerAttempt] = useState(String(settings.perAttemptTimeoutMs));
   const [saved, setSaved] = useState(false);
   const [state, update] = useMutation(UpdateAccountSettingsMutation);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     setSaved(false);
     const result = await update({ input: { totalTimeoutMs: Number.parseInt(total, 10), perAttemptTimeoutMs: Number.parseInt(perAttempt, 10) } }, TYPENAMES);
     if (!result.error) setSaved(true);
   };
   return (
     <Card title="Request timeouts">
-      <form className="form" onSubmit={submit}>
+      <ActionForm onSubmit={submit} state={state} notice={saved ? 'Timeouts saved.' : null} submitLabel="Save timeouts" busyLabel="Saving…">
         <div className="form-grid">
-          <label className="field">
-            <span>Per-attempt timeout (ms)</span>
+          <Field label="Per-attempt timeout (ms)" hint="Caps each upstream attempt; a timed-out attempt fails over to the next candidate.">
             <input type="number" min={1} step={1} required value={perAttempt} onChange={(e) => setPerAttempt(e.target.value)} />
-            <small className="hint">Caps each upstream attempt; a timed-out attempt fails over to the next candidate.</small>
-          </label>
-          <label className="field">
-            <span>Total timeout (ms)</span>
+          </Field>
+          <Field label="Total timeout (ms)" hint="Caps the whole request, all attempts included (504 upstream_timeout).">
             <input type="number" min={1} step={1} required value={total} onChange={(e) => setTotal(e.target.value)} />
-            <small className="hint">Caps the whole request, all attempts included (504 upstream_timeout).</small>
-          </label>
+          </Field>
         </div>
-        <ErrorMessage error={state.error} />
-        {saved ? (
-          <div className="alert alert-success" role="status">
-            Timeouts saved.
-          </div>
-        ) : null}
-        <div className="actions">
-          <button type="submit" className="btn btn-primary" disabled={state.fetching}>
-            {state.fetching ? 'Saving…' : 'Save timeouts'}
-          </button>
-        </div>
-      </form>
+      </ActionForm>
     </Card>
   );
 }
@@ -146,8 +129,7 @@ function ApiKeysCard({ apiKeys }: { apiKeys: SettingsPageQuery['apiKeys']['nodes
   const [createState, create] = useMutation(CreateApiKeyMutation);
   const [, revoke] = useMutation(RevokeApiKeyMutation);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const result = await create({ input: { name: name.trim() } }, TYPENAMES);
     if (result.data) {
       setCreated(result.data.createApiKey.token);
@@ -173,63 +155,38 @@ function ApiKeysCard({ apiKeys }: { apiKeys: SettingsPageQuery['apiKeys']['nodes
       {apiKeys.length === 0 ? (
         <EmptyState title="No API keys">Create one to automate this admin API.</EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table" aria-label="API keys">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+        <DataTable label="API keys" columns={['Name', 'Key', 'Created', 'Last used', ACTIONS_COLUMN]}>
+          <tbody>
+            {apiKeys.map((k) => (
+              <tr key={k.id}>
+                <td className="cell-title">{k.name}</td>
+                <td>
+                  <code className="mono-chip">{k.keyRedacted}</code>
+                </td>
+                <RelativeTimeCell value={k.createdAt} />
+                <RelativeTimeCell value={k.lastUsedAt} />
+                <td className="row-actions">
+                  <ConfirmButton
+                    label="Revoke"
+                    ariaLabel={`Revoke ${k.name}`}
+                    title="Revoke API key?"
+                    onConfirm={async () => (await revoke({ id: k.id }, TYPENAMES)).error}
+                  >
+                    <p>
+                      Automation using <strong>{k.name}</strong> will stop working immediately.
+                    </p>
+                  </ConfirmButton>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {apiKeys.map((k) => (
-                <tr key={k.id}>
-                  <td className="cell-title">{k.name}</td>
-                  <td>
-                    <code className="mono-chip">{k.keyRedacted}</code>
-                  </td>
-                  <td title={formatDateTime(k.createdAt)}>{formatRelative(k.createdAt)}</td>
-                  <td title={formatDateTime(k.lastUsedAt)}>{formatRelative(k.lastUsedAt)}</td>
-                  <td className="row-actions">
-                    <ConfirmButton
-                      label="Revoke"
-                      ariaLabel={`Revoke ${k.name}`}
-                      title="Revoke API key?"
-                      onConfirm={async () => (await revoke({ id: k.id }, TYPENAMES)).error}
-                    >
-                      <p>
-                        Automation using <strong>{k.name}</strong> will stop working immediately.
-                      </p>
-                    </ConfirmButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </DataTable>
       )}
-      <Modal title="Create API key" open={createOpen} onClose={() => setCreateOpen(false)}>
-        <form className="form" onSubmit={submit}>
-          <label className="field">
-            <span>Name</span>
-            <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. terraform" />
-          </label>
-          <ErrorMessage error={createState.error} />
-          <div className="actions">
-            <button type="button" className="btn" onClick={() => setCreateOpen(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={createState.fetching}>
-              Create
-            </button>
-          </div>
-        </form>
-      </Modal>
+      <FormDialog title="Create API key" open={createOpen} onClose={() => setCreateOpen(false)} onSubmit={submit} state={createState} submitLabel="Create">
+        <Field label="Name">
+          <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. terraform" />
+        </Field>
+      </FormDialog>
     </Card>
   );
 }

@@ -2,57 +2,47 @@ import { useState } from 'react';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useQuery } from 'urql';
 import { Card } from '../../components/card';
-import { EmptyState } from '../../components/empty-state';
+import { DataTable, numeric } from '../../components/data-table';
+import { EmptyCard } from '../../components/empty-state';
 import { QueryState } from '../../components/query-state';
 import { Tabs } from '../../components/tabs';
 import { graphql } from '../../gql';
-import type { UsageSummaryQuery } from '../../gql/graphql';
+import type { UsageBucketFieldsFragment, UsageSummaryQuery } from '../../gql/graphql';
 import { formatCompact, formatInt, formatUsd, sumUsd, usdToChartNumber } from '../../lib/format';
+
+// One selection for every grouping (the generated query document includes the fragment).
+graphql(`
+  fragment UsageBucketFields on UsageBucket {
+    key
+    label
+    requests
+    errors
+    inputTokens
+    outputTokens
+    costUsd
+  }
+`);
 
 const UsageSummaryQueryDoc = graphql(`
   query UsageSummary($from: DateTime!, $to: DateTime) {
     daily: usageSummary(from: $from, to: $to, groupBy: DAY) {
-      key
-      label
-      requests
-      errors
-      inputTokens
-      outputTokens
-      costUsd
+      ...UsageBucketFields
     }
     byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER) {
-      key
-      label
-      requests
-      errors
-      inputTokens
-      outputTokens
-      costUsd
+      ...UsageBucketFields
     }
     byModel: usageSummary(from: $from, to: $to, groupBy: MODEL) {
-      key
-      label
-      requests
-      errors
-      inputTokens
-      outputTokens
-      costUsd
+      ...UsageBucketFields
     }
     byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY) {
-      key
-      label
-      requests
-      errors
-      inputTokens
-      outputTokens
-      costUsd
+      ...UsageBucketFields
     }
   }
 `);
 
 const TYPENAMES = { additionalTypenames: ['UsageEvent', 'UsageBucket'] };
 
-type Bucket = UsageSummaryQuery['daily'][number];
+type Bucket = UsageBucketFieldsFragment;
 
 const COLORS = { primary: '#4f46e5', secondary: '#0ea5e9', danger: '#e11d48', success: '#10b981', grid: '#e5e7eb', axis: '#6b7280' };
 
@@ -115,9 +105,7 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
         <Stat label="Spend" value={formatUsd(spend, 2, 4)} />
       </div>
       {requests === 0 ? (
-        <Card>
-          <EmptyState title="No requests in this period">Send a request with an access key and it will show up here within seconds.</EmptyState>
-        </Card>
+        <EmptyCard title="No requests in this period">Send a request with an access key and it will show up here within seconds.</EmptyCard>
       ) : (
         <>
       <div className="chart-grid">
@@ -216,40 +204,25 @@ function Breakdown({ data, accessKeyNames }: { data: UsageSummaryQuery; accessKe
                 </BarChart>
               </ResponsiveContainer>
             </div>
-            <div className="table-wrap">
-              <table className="table compact" aria-label="Usage breakdown">
-                <thead>
-                  <tr>
-                    <th scope="col">{tab === 'PROVIDER' ? 'Provider' : tab === 'MODEL' ? 'Model' : 'Access key'}</th>
-                    <th scope="col" className="num">
-                      Requests
-                    </th>
-                    <th scope="col" className="num">
-                      Errors
-                    </th>
-                    <th scope="col" className="num">
-                      Tokens in / out
-                    </th>
-                    <th scope="col" className="num">
-                      Cost
-                    </th>
+            <DataTable
+              label="Usage breakdown"
+              className="compact"
+              columns={[tab === 'PROVIDER' ? 'Provider' : tab === 'MODEL' ? 'Model' : 'Access key', numeric('Requests'), numeric('Errors'), numeric('Tokens in / out'), numeric('Cost')]}
+            >
+              <tbody>
+                {rows.map((b) => (
+                  <tr key={b.key}>
+                    <td className="cell-title">{label(b)}</td>
+                    <td className="num">{formatInt(b.requests)}</td>
+                    <td className="num">{formatInt(b.errors)}</td>
+                    <td className="num">
+                      {formatCompact(b.inputTokens)} / {formatCompact(b.outputTokens)}
+                    </td>
+                    <td className="num">{formatUsd(b.costUsd, 2, 6)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {rows.map((b) => (
-                    <tr key={b.key}>
-                      <td className="cell-title">{label(b)}</td>
-                      <td className="num">{formatInt(b.requests)}</td>
-                      <td className="num">{formatInt(b.errors)}</td>
-                      <td className="num">
-                        {formatCompact(b.inputTokens)} / {formatCompact(b.outputTokens)}
-                      </td>
-                      <td className="num">{formatUsd(b.costUsd, 2, 6)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </DataTable>
           </div>
         )}
       </Tabs>

@@ -1,7 +1,8 @@
-import { Fragment, useMemo, useState, type ReactNode } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { Badge, StatusBadge } from '../../components/badge';
 import { Card } from '../../components/card';
+import { CursorPages, DataTable, LoadMoreRow, numeric, SingleCellBody, type CursorPage } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
 import { graphql } from '../../gql';
@@ -61,94 +62,52 @@ export function UsageEventsTable({ filters, accessKeyNames }: { filters: UsageFi
   const filterKey = JSON.stringify(filter);
   return (
     <Card title="Requests">
-      <div className="table-wrap">
-        <table className="table events" aria-label="Usage events">
-          <thead>
-            <tr>
-              <th scope="col">
-                <span className="visually-hidden">Details</span>
-              </th>
-              <th scope="col">Time</th>
-              <th scope="col">Access key</th>
-              <th scope="col">Model</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Tokens in / out
-              </th>
-              <th scope="col" className="num">
-                Latency
-              </th>
-              <th scope="col" className="num">
-                Cost
-              </th>
-            </tr>
-          </thead>
-          {/* Re-mount the page list when the filter changes, so pagination restarts. */}
-          <EventPages key={filterKey} filter={filter} accessKeyNames={accessKeyNames} />
-        </table>
-      </div>
+      <DataTable
+        label="Usage events"
+        className="events"
+        columns={[{ label: 'Details', hidden: true }, 'Time', 'Access key', 'Model', 'Status', numeric('Tokens in / out'), numeric('Latency'), numeric('Cost')]}
+      >
+        {/* Re-mount the page list when the filter changes, so pagination restarts. */}
+        <CursorPages key={filterKey}>{(page) => <EventPage {...page} filter={filter} accessKeyNames={accessKeyNames} />}</CursorPages>
+      </DataTable>
     </Card>
   );
 }
 
-function EventPages({ filter, accessKeyNames }: { filter: ReturnType<typeof filterStateToInput>; accessKeyNames: Map<string, string> }) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  return (
-    <>
-      {cursors.map((after, index) => (
-        <EventPage
-          key={after ?? 'first'}
-          filter={filter}
-          after={after}
-          isLast={index === cursors.length - 1}
-          accessKeyNames={accessKeyNames}
-          onLoadMore={(cursor) => setCursors((c) => [...c, cursor])}
-        />
-      ))}
-    </>
-  );
-}
-
-interface EventPageProps {
+interface EventPageProps extends CursorPage {
   filter: ReturnType<typeof filterStateToInput>;
-  after: string | null;
-  isLast: boolean;
   accessKeyNames: Map<string, string>;
-  onLoadMore: (cursor: string) => void;
 }
 
 function EventPage({ filter, after, isLast, accessKeyNames, onLoadMore }: EventPageProps) {
   const [result, reexecute] = useQuery({ query: UsageEventsQueryDoc, variables: { filter, first: PAGE_SIZE, after }, context: TYPENAMES });
-  const single = (content: ReactNode) => (
-    <tbody>
-      <tr>
-        <td colSpan={COLUMNS}>{content}</td>
-      </tr>
-    </tbody>
-  );
-  if (result.error && !result.data) return single(<ErrorMessage error={result.error} title="Could not load requests" onRetry={() => reexecute({ requestPolicy: 'network-only' })} />);
+  if (result.error && !result.data)
+    return (
+      <SingleCellBody colSpan={COLUMNS}>
+        <ErrorMessage error={result.error} title="Could not load requests" onRetry={() => reexecute({ requestPolicy: 'network-only' })} />
+      </SingleCellBody>
+    );
   if (!result.data)
-    return single(
-      <span className="loading" role="status">
-        <span className="spinner" aria-hidden="true" /> Loading requests…
-      </span>,
+    return (
+      <SingleCellBody colSpan={COLUMNS}>
+        <span className="loading" role="status">
+          <span className="spinner" aria-hidden="true" /> Loading requests…
+        </span>
+      </SingleCellBody>
     );
   const { nodes, pageInfo } = result.data.usageEvents;
-  if (nodes.length === 0 && after === null) return single(<EmptyState title="No requests match these filters" />);
+  if (nodes.length === 0 && after === null)
+    return (
+      <SingleCellBody colSpan={COLUMNS}>
+        <EmptyState title="No requests match these filters" />
+      </SingleCellBody>
+    );
   return (
     <tbody>
       {nodes.map((event) => (
         <EventRow key={event.id} event={event} accessKeyName={accessKeyNames.get(event.accessKeyId)} />
       ))}
-      {isLast && pageInfo.hasNextPage && pageInfo.endCursor ? (
-        <tr>
-          <td colSpan={COLUMNS} className="load-more-cell">
-            <button type="button" className="btn" onClick={() => onLoadMore(pageInfo.endCursor!)} disabled={result.fetching}>
-              Load more
-            </button>
-          </td>
-        </tr>
-      ) : null}
+      {isLast && pageInfo.hasNextPage && pageInfo.endCursor ? <LoadMoreRow colSpan={COLUMNS} onLoadMore={() => onLoadMore(pageInfo.endCursor!)} disabled={result.fetching} /> : null}
     </tbody>
   );
 }

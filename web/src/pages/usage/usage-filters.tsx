@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { CombinedError } from 'urql';
 import { ErrorMessage } from '../../components/error-message';
+import { Field } from '../../components/form';
 import type { UsageFilter, UsageLookupsQuery } from '../../gql/graphql';
 
 export interface UsageFilterState {
@@ -67,8 +68,7 @@ export function UsageFilters({ value, onChange, lookups, lookupsError }: UsageFi
   const models = (lookups?.providers ?? []).filter((p) => !draft.provider || p.id === draft.provider).flatMap((p) => p.models.map((m) => m.id));
   return (
     <form className="card filters" onSubmit={submit} aria-label="Usage filters">
-      <label className="field">
-        <span>Access key</span>
+      <Field label="Access key">
         <select value={draft.accessKeyId} onChange={(e) => set({ accessKeyId: e.target.value })}>
           <option value="">All keys</option>
           {lookups?.accessKeys.nodes.map((k) => (
@@ -77,9 +77,8 @@ export function UsageFilters({ value, onChange, lookups, lookupsError }: UsageFi
             </option>
           ))}
         </select>
-      </label>
-      <label className="field">
-        <span>Provider</span>
+      </Field>
+      <Field label="Provider">
         <select value={draft.provider} onChange={(e) => set({ provider: e.target.value })}>
           <option value="">All providers</option>
           {lookups?.providers.map((p) => (
@@ -88,18 +87,16 @@ export function UsageFilters({ value, onChange, lookups, lookupsError }: UsageFi
             </option>
           ))}
         </select>
-      </label>
-      <label className="field">
-        <span>Model</span>
+      </Field>
+      <Field label="Model">
         <input list="usage-model-options" value={draft.model} onChange={(e) => set({ model: e.target.value })} placeholder="Any model" />
         <datalist id="usage-model-options">
           {[...new Set(models)].map((m) => (
             <option key={m} value={m} />
           ))}
         </datalist>
-      </label>
-      <label className="field">
-        <span>Status</span>
+      </Field>
+      <Field label="Status">
         <select value={draft.status} onChange={(e) => set({ status: e.target.value })}>
           <option value="">Any status</option>
           {STATUS_OPTIONS.map((s) => (
@@ -108,15 +105,13 @@ export function UsageFilters({ value, onChange, lookups, lookupsError }: UsageFi
             </option>
           ))}
         </select>
-      </label>
-      <label className="field">
-        <span>From</span>
+      </Field>
+      <Field label="From">
         <input type="date" required value={draft.fromDate} max={draft.toDate || undefined} onChange={(e) => set({ fromDate: e.target.value })} />
-      </label>
-      <label className="field">
-        <span>To</span>
+      </Field>
+      <Field label="To">
         <input type="date" value={draft.toDate} min={draft.fromDate || undefined} onChange={(e) => set({ toDate: e.target.value })} />
-      </label>
+      </Field>
       <div className="filter-actions">
         <button type="submit" className="btn btn-primary">
           Apply filters

@@ -1,0 +1,104 @@
+import { Fragment, useState, type ReactNode } from 'react';
+import { formatDateTime, formatRelative } from '../lib/format';
+
+export interface Column {
+  label: string;
+  /** Right-aligned numbers. */
+  numeric?: boolean;
+  /** Announced to screen readers only. */
+  hidden?: boolean;
+}
+
+/** The unlabelled column of per-row buttons. */
+export const ACTIONS_COLUMN: Column = { label: 'Actions', hidden: true };
+
+export function numeric(label: string): Column {
+  return { label, numeric: true };
+}
+
+interface DataTableProps {
+  /** The table's accessible name. */
+  label: string;
+  columns: (string | Column)[];
+  /** Classes added to `table`. */
+  className?: string;
+  /** The table's `tbody` element(s). */
+  children: ReactNode;
+}
+
+/** A scrollable table with a header row of column headers; the caller renders the body. */
+export function DataTable({ label, columns, className, children }: DataTableProps) {
+  return (
+    <div className="table-wrap">
+      <table className={className ? `table ${className}` : 'table'} aria-label={label}>
+        <thead>
+          <tr>
+            {columns.map((column) => {
+              const { label: text, numeric: isNumeric, hidden } = typeof column === 'string' ? { label: column } : column;
+              return (
+                <th key={text} scope="col" className={isNumeric ? 'num' : undefined}>
+                  {hidden ? <span className="visually-hidden">{text}</span> : text}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        {children}
+      </table>
+    </div>
+  );
+}
+
+/** A cell with a relative time ("3 hours ago"), the full date and time as its tooltip. */
+export function RelativeTimeCell({ value }: { value: string | null | undefined }) {
+  return <td title={formatDateTime(value)}>{formatRelative(value)}</td>;
+}
+
+/** A small row button whose accessible name says which row it acts on, e.g. "Edit production". */
+export function RowButton({ label, subject, onClick }: { label: string; subject: string; onClick: () => void }) {
+  return (
+    <button type="button" className="btn btn-small" onClick={onClick} aria-label={`${label} ${subject}`}>
+      {label}
+    </button>
+  );
+}
+
+/** A body of one full-width cell: a page of rows that is loading, failed or empty. */
+export function SingleCellBody({ colSpan, children }: { colSpan: number; children: ReactNode }) {
+  return (
+    <tbody>
+      <tr>
+        <td colSpan={colSpan}>{children}</td>
+      </tr>
+    </tbody>
+  );
+}
+
+/** The row after the last loaded page, when the connection has more. */
+export function LoadMoreRow({ colSpan, onLoadMore, disabled }: { colSpan: number; onLoadMore: () => void; disabled?: boolean }) {
+  return (
+    <tr>
+      <td colSpan={colSpan} className="load-more-cell">
+        <button type="button" className="btn" onClick={onLoadMore} disabled={disabled}>
+          Load more
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+export interface CursorPage {
+  /** The cursor this page starts after; null for the first page. */
+  after: string | null;
+  /** Only the last page offers "Load more". */
+  isLast: boolean;
+  /** Appends the page that starts after `cursor`. */
+  onLoadMore: (cursor: string) => void;
+}
+
+/** Cursor pagination by appending: renders one page per loaded cursor, first page first. */
+export function CursorPages({ children }: { children: (page: CursorPage) => ReactNode }) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const onLoadMore = (cursor: string) => setCursors((c) => [...c, cursor]);
+  return <>{cursors.map((after, index) => <Fragment key={after ?? 'first'}>{children({ after, isLast: index === cursors.length - 1, onLoadMore })}</Fragment>)}</>;
+}

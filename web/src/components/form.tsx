@@ -1,0 +1,95 @@
+import type { ReactNode } from 'react';
+import type { CombinedError } from 'urql';
+import { ErrorMessage } from './error-message';
+import { Modal } from './modal';
+
+/** A labelled form control: the visible label, the control, and an optional hint below it. */
+export function Field({ label, hint, className, children }: { label: ReactNode; hint?: ReactNode; className?: string; children: ReactNode }) {
+  return (
+    <label className={className ? `field ${className}` : 'field'}>
+      <span>{label}</span>
+      {children}
+      {hint ? <small className="hint">{hint}</small> : null}
+    </label>
+  );
+}
+
+/** The state of the action a form submits: a urql mutation result, or anything shaped like one. */
+export interface SubmitState {
+  fetching: boolean;
+  error?: CombinedError | Error | string | null;
+}
+
+export interface FormActionsProps {
+  state: SubmitState;
+  submitLabel: ReactNode;
+  /** Shown on the submit button while the action runs; the submit label when omitted. */
+  busyLabel?: ReactNode;
+  /** A success message, announced as a status between the error and the buttons. */
+  notice?: ReactNode;
+  /** Renders a Cancel button when given. */
+  onCancel?: () => void;
+}
+
+/** The foot of a form: the submit action's error, an optional success notice, then Cancel and submit. */
+export function FormActions({ state, submitLabel, busyLabel, notice, onCancel }: FormActionsProps) {
+  return (
+    <>
+      <ErrorMessage error={state.error} />
+      {notice ? (
+        <div className="alert alert-success" role="status">
+          {notice}
+        </div>
+      ) : null}
+      <div className="actions">
+        {onCancel ? (
+          <button type="button" className="btn" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
+        <button type="submit" className="btn btn-primary" disabled={state.fetching}>
+          {state.fetching && busyLabel ? busyLabel : submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}
+
+export interface ActionFormProps extends FormActionsProps {
+  /** Runs on submit; the browser's own submission is prevented. */
+  onSubmit: () => Promise<unknown> | void;
+  children: ReactNode;
+}
+
+/** A `.form` whose fields are followed by {@link FormActions}. */
+export function ActionForm({ onSubmit, children, ...actions }: ActionFormProps) {
+  return (
+    <form
+      className="form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void onSubmit();
+      }}
+    >
+      {children}
+      <FormActions {...actions} />
+    </form>
+  );
+}
+
+export interface FormDialogProps extends Omit<ActionFormProps, 'onCancel'> {
+  title: string;
+  open: boolean;
+  /** Closes the dialog; also what Cancel does. */
+  onClose: () => void;
+  wide?: boolean;
+}
+
+/** A modal dialog holding an {@link ActionForm} whose Cancel closes the dialog. */
+export function FormDialog({ title, open, onClose, wide, ...form }: FormDialogProps) {
+  return (
+    <Modal title={title} open={open} onClose={onClose} wide={wide}>
+      <ActionForm {...form} onCancel={onClose} />
+    </Modal>
+  );
+}
