@@ -61,6 +61,8 @@ export interface FakeUpstream {
 export interface FakeUpstreamOptions {
   port?: number;
   defaultText?: string;
+  /** Consulted after the per-matcher queues and before the global one: random fault injection (soak). */
+  chaos?: (req: RecordedRequest) => FaultStep | undefined;
 }
 
 type OkStep = Extract<FaultStep, { kind: 'ok' }>;
@@ -419,7 +421,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     for (const entry of matcherQueues) {
       if (entry.steps.length > 0 && entry.match(recorded)) return entry.steps.shift() as FaultStep;
     }
-    return globalQueue.shift() ?? { kind: 'ok' };
+    return options.chaos?.(recorded) ?? globalQueue.shift() ?? { kind: 'ok' };
   };
 
   const makeTurn = (format: WireFormat, body: Record<string, unknown>, step: OkStep): Turn => {

@@ -273,6 +273,10 @@ async function runAttempt(a: AttemptInput): Promise<AttemptResult<() => void>> {
   } catch {
     return { kind: 'failed', failure: { failureClass: 'transient', status: res.status, message: 'upstream returned malformed JSON' } };
   }
+  if (isErrorBody(json)) {
+    // Some OpenAI-compatible vendors answer 200 with an error body: a failure, never a success.
+    return { kind: 'failed', failure: { failureClass: 'transient', status: res.status, message: 'upstream returned an error body with status 200' } };
+  }
   a.outcome.usage = plan.upstream.readUsage(json);
   if (!a.outcome.usage) {
     a.outcome.estimated = true;
@@ -366,6 +370,14 @@ async function streamAttempt(
       if (!ctx.res.writableEnded) ctx.res.end();
     },
   };
+}
+
+/** `{"error": {...}}` (OpenAI style) or `{"type": "error", ...}` (Anthropic) with no answer in it. */
+function isErrorBody(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  const j = json as Record<string, unknown>;
+  if (j.type === 'error') return true;
+  return typeof j.error === 'object' && j.error !== null && !('choices' in j) && !('content' in j) && !('output' in j);
 }
 
 /** Text generated in a non-streaming answer of any format (for estimates when usage is missing). */

@@ -15,6 +15,29 @@ export interface InferenceBody {
 }
 
 const MAX_FALLBACKS = 16;
+/** Deeper bodies are refused: re-serialising them for the upstream would overflow the stack. */
+const MAX_JSON_DEPTH = 1000;
+
+/** True when arrays/objects nest deeper than `max` (strings skipped); a body this short cannot. */
+function nestsDeeperThan(raw: Buffer, max: number): boolean {
+  if (raw.length <= 2 * max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
 
 /** Reads the body with a hard cap (413 past it) without buffering more than the cap. */
 export async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -36,6 +59,9 @@ function positiveInt(v: unknown): number | undefined {
 
 /** The fields the gateway itself reads; everything else is forwarded untouched. */
 export function parseInferenceBody(raw: Buffer): InferenceBody {
+  if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
+    throw new ValidationError(`Request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
