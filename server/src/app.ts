@@ -51,8 +51,8 @@ export async function createApp(services: Services): Promise<GatewayApp> {
             maxOpenMs: 300_000,
           })
         : undefined,
-    // Failover may add at most one extra attempt per two requests once the initial allowance is spent.
-    retryBudget: new RetryBudget(0.5, 100),
+    // Failover may add at most one extra attempt per two requests once a burst allowance is spent.
+    retryBudget: new RetryBudget(0.5, 1000),
   });
   app.use(v1);
   // Reads its own raw body (the signature covers the exact bytes), so no body parser before it.

@@ -43,6 +43,7 @@ describe.skipIf(!hasPostgres)('two gateway instances on one database', () => {
     };
     [a, b] = await Promise.all([spawnServer({ ...env, INSTANCE_ID: 'a' }), spawnServer({ ...env, INSTANCE_ID: 'b' })]);
     session = (await signUpAccount(a.url)).token;
+    await gqlOk(a.url, 'mutation { purchaseCredits(amountUsd: "50.00") { id } }', {}, session);
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);

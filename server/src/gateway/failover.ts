@@ -91,10 +91,14 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
       const controller = new AbortController();
       current = controller;
       let attemptExpired = false;
-      const attemptTimer = setTimeout(() => {
-        attemptExpired = true;
-        controller.abort(Object.assign(new Error('attempt timed out'), { name: 'TimeoutError', code: 'ATTEMPT_TIMEOUT' }));
-      }, Math.min(o.perAttemptTimeoutMs, remaining));
+      // When the total budget ends first, only the total timer runs: that is a 504, not a failover.
+      const attemptTimer =
+        o.perAttemptTimeoutMs < remaining
+          ? setTimeout(() => {
+              attemptExpired = true;
+              controller.abort(Object.assign(new Error('attempt timed out'), { name: 'TimeoutError', code: 'ATTEMPT_TIMEOUT' }));
+            }, o.perAttemptTimeoutMs)
+          : undefined;
       const started = performance.now();
       const record: UsageAttemptRecord = {
         provider: attempt.provider,
