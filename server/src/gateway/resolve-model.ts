@@ -168,6 +168,8 @@ export function resolveAttempts(
     if (isPrimary && credentials.length === 0 && t.target.builtIn && !t.spec && t.target.gatewaySecret) {
       primaryPassThroughWithoutKey = true;
     }
+    // A fallback nothing can serve (no provider key routed, no gateway credentials) is skipped visibly.
+    if (!isPrimary && credentials.length === 0) rejectedModels.push(input);
     for (const credential of credentials) {
       const key = `${t.provider}\u0000${t.model}\u0000${credential.providerKeyId ?? credential.keySource}`;
       if (seen.has(key)) continue;

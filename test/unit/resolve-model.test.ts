@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessContext, CustomProviderInfo } from '../../server/src/gateway/access-context.js';
+import { ProviderDirectory } from '../../server/src/gateway/provider-directory.js';
+import { resolveAttempts } from '../../server/src/gateway/resolve-model.js';
+import { AppError } from '../../server/src/errors/app-error.js';
+
+const directory = new ProviderDirectory({
+  providerBaseUrlOverrides: {},
+  managedKeys: { MANAGED_OPENAI_API_KEY: 'sk-managed-openai', MANAGED_ANTHROPIC_API_KEY: undefined },
+});
+
+function context(over: Partial<AccessContext> = {}): AccessContext {
+  const providerKeys = new Map([
+    ['openai', [{ id: 'oa-1', secret: 'sk-oa-1' }, { id: 'oa-2', secret: 'sk-oa-2' }]],
+    ['anthropic', [{ id: 'an-1', secret: 'sk-an-1' }]],
+  ]);
+  const byId = new Map<string, { id: string; secret: string; provider: string }>();
+  for (const [provider, keys] of providerKeys) for (const k of keys) byId.set(k.id, { ...k, provider });
+  const local: CustomProviderInfo = {
+    providerId: 'local',
+    name: 'Local',
+    baseUrl: 'http://10.0.0.5:8000/v1',
+    apiFormat: 'openai',
+    models: new Map([['tiny-llm', 'Tiny-LLM']]),
+  };
+  return {
+    accessKeyId: 'ak',
+    accountId: 'acc',
+    totalTimeoutMs: 1000,
+    perAttemptTimeoutMs: 500,
+    allowedProviders: null,
+    allowedModels: null,
+    routing: new Map(),
+    providerKeys,
+    providerKeysById: byId,
+    customProviders: new Map([['local', local]]),
+    ...over,
+  };
+}
+
+const codeOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err.code;
+    throw err;
+  }
+  throw new Error('expected an error');
+};
+
+describe('resolveAttempts', () => {
+  it('expands a catalog id into own keys by priority, then gateway credentials', () => {
+    const r = resolveAttempts('chat', 'GPT-4o-mini', [], context(), directory);
+    expect(r.attempts.map((a) => [a.provider, a.model, a.credential.keySource, a.credential.providerKeyId])).toEqual([
+      ['openai', 'gpt-4o-mini', 'user', 'oa-1'],
+      ['openai', 'gpt-4o-mini', 'user', 'oa-2'],
+      ['openai', 'gpt-4o-mini', 'gateway', null],
+    ]);
+  });
+
+  it('follows the configuration routing order and can turn gateway credentials off', () => {
+    const routing = new Map([['openai', { providerKeyIds: ['oa-2', 'an-1', 'oa-1'], useGatewayCredentials: false }]]);
+    const r = resolveAttempts('chat', 'gpt-4o', [], context({ routing }), directory);
+    // A key routed under the wrong provider is ignored.
+    expect(r.attempts.map((a) => a.credential.providerKeyId)).toEqual(['oa-2', 'oa-1']);
+  });
+
+  it('never repeats a model+credential pair and mixes formats in fallbacks', () => {
+    const r = resolveAttempts('chat', 'gpt-4o', ['openai:gpt-4o', 'claude-haiku-4-5', 'gpt-4o'], context(), directory);
+    expect(r.attempts.map((a) => `${a.provider}:${a.model}:${a.credential.providerKeyId ?? a.credential.keySource}`)).toEqual([
+      'openai:gpt-4o:oa-1',
+      'openai:gpt-4o:oa-2',
+      'openai:gpt-4o:gateway',
+      'anthropic:claude-haiku-4-5:an-1',
+    ]);
+  });
+
+  it('passes uncatalogued models through only with the account\'s own key', () => {
+    const r = resolveAttempts('chat', 'openai:gpt-future', [], context(), directory);
+    expect(r.attempts.every((a) => a.credential.keySource === 'user' && a.spec === undefined)).toBe(true);
+    const noKeys = context({ providerKeys: new Map(), providerKeysById: new Map() });
+    expect(codeOf(() => resolveAttempts('chat', 'openai:gpt-future', [], noKeys, directory))).toBe('model_unknown');
+  });
+
+  it('resolves declared custom models case-insensitively and refuses undeclared ones', () => {
+    const r = resolveAttempts('chat', 'local:tiny-llm', [], context(), directory);
+    expect(r.attempts).toHaveLength(1);
+    expect(r.attempts[0]).toMatchObject({ provider: 'local', model: 'Tiny-LLM', credential: { keySource: 'none' } });
+    expect(r.attempts[0].target.egress).toBe('guarded');
+    expect(codeOf(() => resolveAttempts('chat', 'local:other', [], context(), directory))).toBe('model_unknown');
+  });
+
+  it('suggests the closest catalog id for unknown models', () => {
+    try {
+      resolveAttempts('chat', 'gpt-4p', [], context(), directory);
+      throw new Error('expected model_unknown');
+    } catch (err) {
+      expect((err as AppError).code).toBe('model_unknown');
+      expect((err as AppError).message).toContain('gpt-4o');
+    }
+  });
+
+  it('refuses a primary the policy forbids and skips such fallbacks', () => {
+    const ctx = context({ allowedProviders: new Set(['openai']) });
+    expect(codeOf(() => resolveAttempts('chat', 'claude-haiku-4-5', [], ctx, directory))).toBe('provider_not_allowed');
+    const r = resolveAttempts('chat', 'gpt-4o', ['claude-haiku-4-5'], ctx, directory);
+    expect(r.rejectedModels).toEqual(['claude-haiku-4-5']);
+    const models = context({ allowedModels: new Set(['openai:gpt-4o']) });
+    expect(codeOf(() => resolveAttempts('chat', 'gpt-4o-mini', [], models, directory))).toBe('model_not_allowed');
+  });
+
+  it('names fallbacks nothing can serve, and answers 424 when even the primary has no credential', () => {
+    const onlyOpenAi = context({
+      providerKeys: new Map([['openai', [{ id: 'oa-1', secret: 'k' }]]]),
+      providerKeysById: new Map([['oa-1', { id: 'oa-1', secret: 'k', provider: 'openai' }]]),
+    });
+    const r = resolveAttempts('chat', 'gpt-4o', ['deepseek-chat'], onlyOpenAi, directory);
+    expect(r.rejectedModels).toEqual(['deepseek-chat']);
+    expect(codeOf(() => resolveAttempts('chat', 'deepseek-chat', [], onlyOpenAi, directory))).toBe('provider_credentials_missing');
+  });
+
+  it('serves the Responses API only from providers that have it', () => {
+    expect(codeOf(() => resolveAttempts('responses', 'claude-haiku-4-5', [], context(), directory))).toBe('invalid_request');
+    const r = resolveAttempts('responses', 'gpt-4o', ['claude-haiku-4-5'], context(), directory);
+    expect(r.rejectedModels).toEqual(['claude-haiku-4-5']);
+  });
+});
