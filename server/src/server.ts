@@ -37,7 +37,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.info({ dataDir: config.dataDir }, 'using the embedded database (set DATABASE_URL for PostgreSQL)');
   }
   const orm = await openOrm({ clientUrl, poolMax: embedded ? embedded.maxConnections : 10 });
-  await migrateUp(orm, config.databaseUrl);
+  await migrateUp(orm, config.databaseUrl, (message) => logger.info(message));
 
   const masterKey = config.secretKey ?? loadOrCreateMasterKey(config.dataDir, logger);
   const services = buildServices({

@@ -38,16 +38,23 @@ const MIGRATION_LOCK_ID = 7_358_201_144;
  * Applies pending migrations. With several instances starting at once on one PostgreSQL, a
  * session advisory lock (held on a dedicated connection) lets exactly one migrate at a time.
  */
-export async function migrateUp(orm: MikroORM, lockConnectionString?: string): Promise<void> {
-  if (!lockConnectionString) {
+export async function migrateUp(orm: MikroORM, lockConnectionString?: string, log?: (message: string) => void): Promise<void> {
+  const apply = async () => {
+    const pending = await orm.migrator.getPending();
+    if (pending.length === 0) return;
+    log?.(`applying ${pending.length} migration(s): ${pending.map((m) => m.name).join(', ')}`);
     await orm.migrator.up();
+    log?.('migrations applied');
+  };
+  if (!lockConnectionString) {
+    await apply();
     return;
   }
   const lock = new pg.Client({ connectionString: lockConnectionString });
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
-    await orm.migrator.up();
+    await apply();
   } finally {
     await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
     await lock.end();
