@@ -38,6 +38,19 @@ function waitForDrain(res: ServerResponse): Promise<void> {
   });
 }
 
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Offset just past the last blank line (LF LF, CRLF CRLF or CR CR) in `buf`, or 0 when none. */
+export function lastEventEnd(buf: Buffer): number {
+  for (let i = buf.length - 1; i > 0; i--) {
+    const c = buf[i];
+    if (c === LF && (buf[i - 1] === LF || (i >= 3 && buf[i - 1] === CR && buf[i - 2] === LF && buf[i - 3] === CR))) return i + 1;
+    if (c === CR && buf[i - 1] === CR) return i + 1;
+  }
+  return 0;
+}
+
 /**
  * Relays an upstream SSE body. Until the first meaningful event nothing is written, so an error
  * (HTTP 200 whose first frame is an error, a reset) can still fail over. After that, bytes pass
@@ -63,9 +76,16 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
     return write(typeof parts[0] === 'string' ? parts.join('') : Buffer.concat(parts as Uint8Array[]));
   };
 
-  /** Observes and converts one batch of events; returns a failure only before the commit. */
-  const convert = (events: SseEvent[], out: (Uint8Array | string)[]): UpstreamFailure | undefined => {
-    for (const ev of events) {
+  /**
+   * Observes and converts one batch of events into `out`; returns a failure only before the
+   * commit. In splice mode (`raw` given) the raw bytes pass unless an event is dropped, in which
+   * case only the kept events are re-serialised.
+   */
+  const convert = (events: SseEvent[], out: (Uint8Array | string)[], raw?: Uint8Array): UpstreamFailure | undefined => {
+    const splice = o.rewrite && !o.translator;
+    let kept: SseEvent[] | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i];
       const obs = o.observer.observe(ev);
       if (obs.error) {
         if (!committed) return obs.error;
@@ -75,17 +95,38 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
       if (obs.done) done = true;
       if (o.translator) {
         for (const frame of o.translator.push(ev)) out.push(frame);
-      } else if (o.rewrite && !obs.drop) {
-        out.push(serializeSse(ev));
+      } else if (splice && obs.drop && !kept) {
+        kept = events.slice(0, i);
+      } else if (kept) {
+        if (!obs.drop) kept.push(ev);
       }
     }
+    if (splice) {
+      if (kept) for (const ev of kept) out.push(serializeSse(ev));
+      else if (raw && raw.length > 0) out.push(raw);
+    }
     return undefined;
+  };
+
+  /** Splice mode: raw bytes are cut at the last complete event; the incomplete rest waits for more. */
+  let carry: Buffer = Buffer.alloc(0);
+  const takeComplete = (chunk: Uint8Array, final: boolean): Buffer => {
+    const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const end = final ? buf.length : lastEventEnd(buf);
+    carry = buf.subarray(end);
+    return buf.subarray(0, end);
   };
 
   try {
     for await (const chunk of o.body) {
       let out: (Uint8Array | string)[] = [];
-      const failure = convert(parser.push(chunk), out);
+      let failure: UpstreamFailure | undefined;
+      if (o.rewrite && !o.translator) {
+        const complete = takeComplete(chunk, false);
+        failure = complete.length > 0 ? convert(parser.push(complete), out, complete) : undefined;
+      } else {
+        failure = convert(parser.push(chunk), out);
+      }
       if (failure) {
         o.body.destroy?.();
         return { kind: 'failed', failure };
@@ -103,7 +144,12 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
       if (o.res.destroyed) return { kind: 'relayed', complete: done, error: done ? undefined : 'client closed the stream' };
     }
     const out: (Uint8Array | string)[] = [];
-    convert(parser.flush(), out);
+    if (o.rewrite && !o.translator && carry.length > 0) {
+      const rest = takeComplete(new Uint8Array(0), true);
+      convert([...parser.push(rest), ...parser.flush()], out, rest);
+    } else {
+      convert(parser.flush(), out);
+    }
     if (o.translator) for (const frame of o.translator.end()) out.push(frame);
     if (!committed) {
       return { kind: 'failed', failure: { failureClass: 'transient', message: 'upstream stream ended before any content' } };
