@@ -64,6 +64,14 @@ describe('/v1 streaming', () => {
       expect(f.upstream.requests.map((r) => r.credential)).toEqual(['sk-openai-1', 'sk-openai-2']);
     });
 
+    it('Anthropic overloaded_error right after message_start still fails over (SDK sees one clean message)', async () => {
+      f.upstream.script({ kind: 'errorFrame', afterStart: true });
+      const stream = anthropic.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 32, messages: user('hi') });
+      const message = await stream.finalMessage();
+      expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: 'Hello from fake claude-haiku-4-5' })]);
+      expect(f.upstream.requests.map((r) => r.credential)).toEqual(['sk-ant-1', 'sk-ant-2']);
+    });
+
     it.each(Object.keys(STREAM_BODIES) as Route[])('%s: a 200 whose first frame is an error fails over', async (route) => {
       f.upstream.script({ kind: 'errorFrame' });
       const res = await postV1(f, route, STREAM_BODIES[route], { token });

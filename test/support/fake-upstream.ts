@@ -41,7 +41,8 @@ export type FaultStep =
   | { kind: 'reset' }
   | { kind: 'disconnectMidStream'; afterChunks: number }
   | { kind: 'malformedJson' }
-  | { kind: 'errorFrame' }
+  /** A 200 stream that fails in-band; `afterStart` first sends Anthropic's message_start and a ping. */
+  | { kind: 'errorFrame'; afterStart?: boolean }
   | { kind: 'trickle'; chunkDelayMs: number; chunks: number };
 
 export interface FakeUpstream {
@@ -551,6 +552,16 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       case 'errorFrame': {
         if (stream) {
           startSse(res, recorded);
+          if (step.afterStart && format === 'messages') {
+            const start = {
+              type: 'message_start',
+              message: { id: 'msg_fake_err', type: 'message', role: 'assistant', model: 'fake', content: [], stop_reason: null, usage: { input_tokens: 5, output_tokens: 1 } },
+            };
+            res.write(serializeFrame({ event: 'message_start', data: JSON.stringify(start) }));
+            res.write(serializeFrame({ event: 'ping', data: '{"type":"ping"}' }));
+            // Separately from the error, as a real upstream would: the gateway sees the start first.
+            await new Promise((r) => setTimeout(r, 30));
+          }
           res.end(serializeFrame(errorFrame(format)));
           return;
         }

@@ -48,8 +48,12 @@ class MessagesStreamObserver implements StreamObserver {
       case 'message_start': {
         const message = frame.message;
         if (isRecord(message) && isRecord(message.usage)) this.record(message.usage);
-        return CONTENT;
+        // Not yet an answer: Anthropic may still follow it with overloaded_error, and until the
+        // first content the request can fail over (the frame is held, then forwarded).
+        return QUIET;
       }
+      case 'content_block_start':
+        return QUIET;
       case 'message_delta':
         // Counts here are cumulative for the message, so they replace what message_start said.
         if (isRecord(frame.usage)) this.record(frame.usage);
