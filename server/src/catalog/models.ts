@@ -20,16 +20,16 @@ const DOCUMENTS: Modalities = { input: ['text', 'image', 'pdf'], output: ['text'
 const MULTIMODAL: Modalities = { input: ['text', 'image', 'audio', 'video', 'pdf'], output: ['text'] };
 
 const openai: ModelSpec[] = [
-  { id: 'gpt-5', provider: 'openai', displayName: 'GPT-5', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00' },
-  { id: 'gpt-5-mini', provider: 'openai', displayName: 'GPT-5 mini', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.25', outputPriceUsdPerMTok: '2.00' },
-  { id: 'gpt-5-nano', provider: 'openai', displayName: 'GPT-5 nano', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.05', outputPriceUsdPerMTok: '0.40' },
+  { id: 'gpt-5', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00' },
+  { id: 'gpt-5-mini', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5 mini', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.25', outputPriceUsdPerMTok: '2.00' },
+  { id: 'gpt-5-nano', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5 nano', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.05', outputPriceUsdPerMTok: '0.40' },
   { id: 'gpt-4.1', provider: 'openai', displayName: 'GPT-4.1', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '8.00' },
   { id: 'gpt-4.1-mini', provider: 'openai', displayName: 'GPT-4.1 mini', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.40', outputPriceUsdPerMTok: '1.60' },
   { id: 'gpt-4.1-nano', provider: 'openai', displayName: 'GPT-4.1 nano', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.10', outputPriceUsdPerMTok: '0.40' },
   { id: 'gpt-4o', provider: 'openai', displayName: 'GPT-4o', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '10.00' },
   { id: 'gpt-4o-mini', provider: 'openai', displayName: 'GPT-4o mini', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.15', outputPriceUsdPerMTok: '0.60' },
-  { id: 'o3', provider: 'openai', displayName: 'o3', contextWindow: 200_000, maxOutputTokens: 100_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '8.00' },
-  { id: 'o4-mini', provider: 'openai', displayName: 'o4-mini', contextWindow: 200_000, maxOutputTokens: 100_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.10', outputPriceUsdPerMTok: '4.40' },
+  { id: 'o3', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'o3', contextWindow: 200_000, maxOutputTokens: 100_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '8.00' },
+  { id: 'o4-mini', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'o4-mini', contextWindow: 200_000, maxOutputTokens: 100_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.10', outputPriceUsdPerMTok: '4.40' },
 ];
 
 const anthropic: ModelSpec[] = [

@@ -36,6 +36,11 @@ export interface ModelSpec {
   contextWindow: number;
   maxOutputTokens: number;
   modalities: { input: Modality[]; output: Modality[] };
+  /**
+   * The output-limit parameter the model takes on chat completions when it is not `max_tokens`
+   * (OpenAI's reasoning models refuse `max_tokens`); used when translating a messages request.
+   */
+  maxTokensParam?: 'max_completion_tokens';
   /** USD per million tokens, exact decimal strings. */
   inputPriceUsdPerMTok: string;
   outputPriceUsdPerMTok: string;

@@ -1,4 +1,4 @@
-import type { ApiFormat, Surface } from '../catalog/types.js';
+import type { ApiFormat, ModelSpec, Surface } from '../catalog/types.js';
 import { adapterFor } from './adapters/index.js';
 import type { WireAdapter } from './adapters/adapter.js';
 import { chatRequestToMessages, messagesRequestToChat } from './translate/request.js';
@@ -15,7 +15,7 @@ type Json = Record<string, unknown>;
 export interface InferencePlan {
   upstream: WireAdapter;
   translated: boolean;
-  request(body: Json): Json;
+  request(body: Json, spec: ModelSpec | undefined): Json;
   response(json: unknown, model: string): Json;
   stream(model: string, options: { includeUsage: boolean; inputTokens?: number }): StreamTranslator | undefined;
 }
@@ -49,7 +49,7 @@ const CHAT_VIA_MESSAGES: InferencePlan = {
 const MESSAGES_VIA_CHAT: InferencePlan = {
   upstream: adapterFor('chat'),
   translated: true,
-  request: (body) => messagesRequestToChat(body),
+  request: (body, spec) => messagesRequestToChat(body, { maxTokensField: spec?.maxTokensParam }),
   response: chatResponseToMessages,
   stream: (model, o) => createChatToMessagesStream(model, { inputTokens: o.inputTokens }),
 };

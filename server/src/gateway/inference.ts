@@ -220,7 +220,7 @@ async function runAttempt(a: AttemptInput): Promise<AttemptResult<() => void>> {
     endpoint: attempt.target.endpoint,
     model: attempt.model,
     credential: attempt.credential.secret,
-    body: plan.request(a.body.json),
+    body: plan.request(a.body.json, attempt.spec),
     stream: a.body.stream,
     forwardHeaders: a.forwardHeaders,
   });
