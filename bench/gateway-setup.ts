@@ -2,26 +2,7 @@
  * Account set-up through the public GraphQL API, as an operator's script would do it:
  * signUp → createProviderKey(openai) → purchaseCredits → createAccessKey.
  */
-
-interface GraphqlResponse<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-async function gql<T>(baseUrl: string, query: string, variables: Record<string, unknown>, token?: string): Promise<GraphqlResponse<T>> {
-  const res = await fetch(`${baseUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as GraphqlResponse<T>;
-}
-
-async function gqlOk<T>(baseUrl: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const r = await gql<T>(baseUrl, query, variables, token);
-  if (r.errors?.length || !r.data) throw new Error(`GraphQL error: ${JSON.stringify(r.errors)}`);
-  return r.data;
-}
+import { gql, gqlOk } from '../test/support/graphql.js';
 
 export interface GatewaySetup {
   accessToken: string;

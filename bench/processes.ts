@@ -1,6 +1,6 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../test/support/spawn-server.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { procStats, type ChildMessage, type StatsMessage } from './child-ipc.js';
@@ -101,17 +101,6 @@ export async function forkHelper(name: string, script: string, args: string[]): 
       await waitExit(child, 'SIGTERM', 3_000);
     },
   };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface GatewayProcessOptions {

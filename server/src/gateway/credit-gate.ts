@@ -4,11 +4,9 @@ import type { TokenUsage } from './adapters/adapter.js';
 import type { InferenceBody } from './request-body.js';
 import type { Attempt, KeySource } from './resolve-model.js';
 import { estimateRequestInputTokens } from './tokens.js';
+import type { Reservation } from '../services/credits/credit-control.js';
 
-export interface Reservation {
-  settle(costNano: bigint): void;
-  release(): void;
-}
+export type { Reservation };
 
 /** What /v1 needs from credits: a pre-flight reservation for the worst case, and the price of what happened. */
 export interface CreditGate {

@@ -19,7 +19,8 @@ import { estimateRequestInputTokens, estimateTextTokens } from './tokens.js';
 import { translateErrorBody } from './translate/error-body.js';
 import type { UpstreamClient, UpstreamResponse } from './upstream.js';
 import type { UsageRecorder } from './usage-recorder.js';
-import type { CreditGate } from './credit-gate.js';
+import type { CreditGate, Reservation } from './credit-gate.js';
+import { bearerToken } from '../http/bearer-token.js';
 import type { CircuitBreakers, RetryBudget } from './circuit-breaker.js';
 
 export interface InferenceDeps {
@@ -48,10 +49,7 @@ const ENDPOINTS: Record<Surface, string> = {
 
 export function extractAccessToken(ctx: Context): string | undefined {
   const auth = ctx.get('authorization');
-  if (auth) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return m ? m[1] : undefined;
-  }
+  if (auth) return bearerToken(auth);
   const apiKey = ctx.get('x-api-key');
   return apiKey ? apiKey.trim() : undefined;
 }
@@ -113,7 +111,7 @@ export async function handleInference(ctx: Context, surface: Surface, deps: Infe
   let access: AccessContext | undefined;
   let body: InferenceBody | undefined;
   const outcome: Outcome = { status: 500, errorCode: null, attempt: undefined, usage: undefined, estimated: false, streamed: false, sent: undefined };
-  let reservation: { settle(costNano: bigint): void; release(): void } | undefined;
+  let reservation: Reservation | undefined;
 
   const client = new AbortController();
   const onClose = () => {
@@ -413,7 +411,7 @@ function finish(
   log: UsageAttemptRecord[],
   started: number,
   requestId: string,
-  reservation: { settle(costNano: bigint): void; release(): void } | undefined,
+  reservation: Reservation | undefined,
 ): void {
   const attempt = outcome.attempt;
   const last = log[log.length - 1];

@@ -9,11 +9,7 @@ import { createFormatError } from './format-error.js';
 import { queryLimitsRule } from './limits.js';
 import { buildGatewaySchema } from './schema.js';
 import type { Context } from './context.js';
-
-function bearerToken(header: string): string | undefined {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return m?.[1];
-}
+import { bearerToken } from '../http/bearer-token.js';
 
 export interface MountedGraphql {
   router: Router;
