@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { openOrm, migrateUp } from './db/orm.js';
+import { createSqlPool } from './db/pool.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { loadOrCreateMasterKey } from './services/master-key.js';
 import { buildServices, type ServiceInputs, type Services } from './services.js';
@@ -36,7 +37,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clientUrl = embedded.clientUrl;
     logger.info({ dataDir: config.dataDir }, 'using the embedded database (set DATABASE_URL for PostgreSQL)');
   }
-  const orm = await openOrm({ clientUrl, poolMax: embedded ? embedded.maxConnections : 10 });
+  // Embedded: the socket server's connections are split between the ORM and the plain pool.
+  const orm = await openOrm({ clientUrl, poolMax: embedded ? embedded.maxConnections - 2 : 10 });
+  const sql = createSqlPool(clientUrl, embedded ? 2 : 10);
   await migrateUp(orm, config.databaseUrl, (message) => logger.info(message));
 
   const masterKey = config.secretKey ?? loadOrCreateMasterKey(config.dataDir, logger);
@@ -44,6 +47,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     config,
     logger,
     orm,
+    sql,
     metrics: createMetrics(),
     masterKey,
     creditOptions: options.credits,
@@ -93,6 +97,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await services.stop();
       await gateway.stop();
       await orm.close(true);
+      await sql.end();
       await embedded?.stop();
     })());
 

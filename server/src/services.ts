@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { SqlPool } from './db/pool.js';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Metrics } from './metrics.js';
@@ -18,6 +19,8 @@ export interface Services {
   config: Config;
   logger: Logger;
   orm: MikroORM;
+  /** Plain pg pool for the data plane's writes (see db/pool.ts). */
+  sql: SqlPool;
   metrics: Metrics;
   secretBox: SecretBox;
   events: LocalChangeEvents;
@@ -40,6 +43,7 @@ export interface ServiceInputs {
   config: Config;
   logger: Logger;
   orm: MikroORM;
+  sql: SqlPool;
   metrics: Metrics;
   masterKey: string;
   /** Defaults to credits.applyCharges. */
@@ -49,7 +53,7 @@ export interface ServiceInputs {
 }
 
 export function buildServices(inputs: ServiceInputs): Services {
-  const { config, logger, orm, metrics } = inputs;
+  const { config, logger, orm, sql, metrics } = inputs;
   const secretBox = new SecretBox([inputs.masterKey, ...config.previousSecretKeys]);
   const events = new LocalChangeEvents();
   const listenAddresses: ListenAddress[] = [];
@@ -67,6 +71,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     config,
     logger,
     orm,
+    sql,
     metrics,
     secretBox,
     events,

@@ -11,7 +11,7 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedDatabase(dataDir: string, maxConnections = 4): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(dataDir: string, maxConnections = 6): Promise<EmbeddedDatabase> {
   const dir = join(dataDir, 'pg');
   // PGlite.create only creates the last path segment.
   mkdirSync(dir, { recursive: true });
