@@ -10,7 +10,7 @@ import type { RateLimiter } from '../services/rate-limiter.js';
 import type { AccessContext, AccessContextCache } from './access-context.js';
 import type { TokenUsage } from './adapters/adapter.js';
 import { ClientClosedError, runWithFailover, type AttemptResult } from './failover.js';
-import { planFor, type InferencePlan } from './inference-plan.js';
+import { planFor, type InferencePlan } from './formats/index.js';
 import type { ProviderDirectory } from './provider-directory.js';
 import { relayStream } from './relay-stream.js';
 import { parseInferenceBody, readRawBody, type InferenceBody } from './request-body.js';
@@ -72,11 +72,15 @@ interface Outcome {
   streamed: boolean;
   /** The last attempt whose request went to a provider (charged for its prompt if the client leaves before an answer). */
   sent: Attempt | undefined;
+  /** Client fields the serving provider could not take, named in x-gateway-removed-params. */
+  removedParams: string[];
 }
 
-function setGatewayHeaders(ctx: Context, log: UsageAttemptRecord[], resolution: Resolution | undefined, attempt: Attempt | undefined): void {
+function setGatewayHeaders(ctx: Context, log: UsageAttemptRecord[], resolution: Resolution | undefined, attempt: Attempt | undefined, removedParams: string[] = []): void {
   const res = ctx.res;
   if (res.headersSent) return;
+  if (removedParams.length > 0) res.setHeader('x-gateway-removed-params', removedParams.map((p) => encodeURIComponent(wellFormed(p))).join(','));
+  else res.removeHeader('x-gateway-removed-params');
   const last = attempt ?? resolution?.attempts[0];
   res.setHeader('x-gateway-attempts', String(log.length));
   res.setHeader('x-gateway-provider', headerSafe(last?.provider ?? ''));
@@ -110,7 +114,7 @@ export async function handleInference(ctx: Context, surface: Surface, deps: Infe
   let resolution: Resolution | undefined;
   let access: AccessContext | undefined;
   let body: InferenceBody | undefined;
-  const outcome: Outcome = { status: 500, errorCode: null, attempt: undefined, usage: undefined, estimated: false, streamed: false, sent: undefined };
+  const outcome: Outcome = { status: 500, errorCode: null, attempt: undefined, usage: undefined, estimated: false, streamed: false, sent: undefined, removedParams: [] };
   let reservation: Reservation | undefined;
 
   const client = new AbortController();
@@ -184,7 +188,7 @@ export async function handleInference(ctx: Context, surface: Surface, deps: Infe
     throw appError;
   } finally {
     ctx.res.off('close', onClose);
-    setGatewayHeaders(ctx, log, resolution, outcome.attempt);
+    setGatewayHeaders(ctx, log, resolution, outcome.attempt, outcome.removedParams);
     if (access) finish(surface, deps, access, body, outcome, log, started, requestId, reservation);
   }
 }
@@ -213,15 +217,17 @@ function discard(res: UpstreamResponse): void {
 
 async function runAttempt(a: AttemptInput): Promise<AttemptResult<() => void>> {
   const { attempt, deps, surface } = a;
-  const plan = planFor(surface, attempt.target.endpoint.apiFormat);
+  const plan = planFor(surface, { apiFormat: attempt.target.endpoint.apiFormat, surfaces: attempt.target.surfaces });
+  const request = plan.request(a.body.json, attempt.spec);
   const built = plan.upstream.buildRequest({
     endpoint: attempt.target.endpoint,
     model: attempt.model,
     credential: attempt.credential.secret,
-    body: plan.request(a.body.json, attempt.spec),
+    body: request.body,
     stream: a.body.stream,
     forwardHeaders: a.forwardHeaders,
   });
+  a.outcome.removedParams = [...request.removed, ...built.removedParams];
   a.outcome.sent = attempt;
   const res = await deps.upstream.send({
     url: built.url,
@@ -301,11 +307,14 @@ async function streamAttempt(
   injectedStreamUsage: boolean,
 ): Promise<AttemptResult<() => void>> {
   const { ctx } = a;
-  const observer = plan.upstream.observeStream({ hideUsageChunk: injectedStreamUsage && !a.body.clientWantsStreamUsage });
   const translator = plan.stream(a.body.model, {
     includeUsage: a.body.clientWantsStreamUsage,
-    inputTokens: undefined,
+    // Announced in message_start, where Anthropic clients read the prompt size before any answer.
+    inputTokens: plan.translated && a.surface === 'messages' ? estimateRequestInputTokens(a.surface, a.body.json) : undefined,
   });
+  const observer = translator ? undefined : plan.upstream.observeStream({ hideUsageChunk: injectedStreamUsage && !a.body.clientWantsStreamUsage });
+  /** Usage and generated text, from whichever stage parsed the events. */
+  const tracker = translator ?? observer;
   const outcome = await relayStream({
     body: res.body,
     observer,
@@ -317,7 +326,7 @@ async function streamAttempt(
       a.timer.cancel();
       a.outcome.attempt = a.attempt;
       ctx.respond = false;
-      setGatewayHeaders(ctx, a.log, a.resolution, a.attempt);
+      setGatewayHeaders(ctx, a.log, a.resolution, a.attempt, a.outcome.removedParams);
       ctx.res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
@@ -334,14 +343,14 @@ async function streamAttempt(
     discard(res);
     return { kind: 'failed', failure: outcome.failure };
   }
-  const reported = observer.usage();
+  const reported = tracker?.usage();
   if (reported && outcome.complete) {
     a.outcome.usage = reported;
   } else if (reported) {
     // Cut short (client gone, upstream broke off): counts sent early in the stream (Anthropic's
     // message_start says output_tokens: 1) predate the text already relayed, so never charge less
     // than that text.
-    const relayed = estimateTextTokens(observer.outputText());
+    const relayed = estimateTextTokens(tracker?.outputText() ?? '');
     a.outcome.estimated = relayed > reported.outputTokens || reported.inputTokens === 0;
     a.outcome.usage = {
       inputTokens: reported.inputTokens > 0 ? reported.inputTokens : estimateRequestInputTokens(a.surface, a.body.json),
@@ -351,7 +360,7 @@ async function streamAttempt(
     a.outcome.estimated = true;
     a.outcome.usage = {
       inputTokens: estimateRequestInputTokens(a.surface, a.body.json),
-      outputTokens: estimateTextTokens(observer.outputText()),
+      outputTokens: estimateTextTokens(tracker?.outputText() ?? ''),
     };
   }
   if (!outcome.complete) {

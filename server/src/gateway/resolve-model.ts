@@ -3,7 +3,6 @@ import type { ModelSpec, Surface } from '../catalog/types.js';
 import { CredentialsMissingError } from '../errors/credits-error.js';
 import { ModelUnknownError } from '../errors/not-found-error.js';
 import { PermissionError } from '../errors/permission-error.js';
-import { ValidationError } from '../errors/validation-error.js';
 import type { AccessContext } from './access-context.js';
 import type { ProviderDirectory, ResolvedProvider } from './provider-directory.js';
 
@@ -92,13 +91,6 @@ function checkPolicy(t: ModelTarget, ctx: AccessContext): void {
   }
 }
 
-function checkSurface(t: ModelTarget, surface: Surface): void {
-  // chat and messages translate across formats; the Responses API has no translation.
-  if (surface === 'responses' && !t.target.surfaces.includes('responses')) {
-    throw new ValidationError(`Provider ${JSON.stringify(t.provider)} does not serve the Responses API; use /v1/chat/completions.`);
-  }
-}
-
 /** The credentials to try for one model, in order. */
 function credentialsFor(t: ModelTarget, ctx: AccessContext): Credential[] {
   const rule = ctx.routing.get(t.provider);
@@ -130,7 +122,8 @@ function credentialsFor(t: ModelTarget, ctx: AccessContext): Credential[] {
  * problems are errors; a fallback the key may not use is skipped and reported.
  */
 export function resolveAttempts(
-  surface: Surface,
+  // Every surface reaches every provider now (formats/ translates); kept for the callers' signature.
+  _surface: Surface,
   model: string,
   fallbacks: readonly string[],
   ctx: AccessContext,
@@ -152,7 +145,6 @@ export function resolveAttempts(
       if (isPrimary) primaryProvider = t.provider;
       try {
         checkPolicy(t, ctx);
-        checkSurface(t, surface);
       } catch (err) {
         throw new Rejection(err as Error);
       }
