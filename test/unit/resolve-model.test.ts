@@ -34,6 +34,7 @@ function context(over: Partial<AccessContext> = {}): AccessContext {
     providerKeys,
     providerKeysById: byId,
     customProviders: new Map([['local', local]]),
+    firewallPolicies: [],
     ...over,
   };
 }

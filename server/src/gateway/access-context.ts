@@ -8,6 +8,8 @@ import { CustomProvider } from '../entities/custom-provider.entity.js';
 import type { ApiFormat } from '../catalog/types.js';
 import { TOKEN_PREFIX, hashToken, providerKeyAad, type SecretBox } from '../services/crypto.js';
 import type { ChangeEvent, ChangeEvents } from '../services/change-events.js';
+import { getFirewallPoliciesByIds } from '../services/firewall-policies.js';
+import { compilePolicy, type CompiledPolicy } from './policies/compile.js';
 
 export interface ProviderKeySecret {
   id: string;
@@ -44,6 +46,8 @@ export interface AccessContext {
   providerKeys: ReadonlyMap<string, readonly ProviderKeySecret[]>;
   providerKeysById: ReadonlyMap<string, ProviderKeySecret & { provider: string }>;
   customProviders: ReadonlyMap<string, CustomProviderInfo>;
+  /** The configuration's firewall policies, compiled, in order (empty: the feature costs nothing). */
+  firewallPolicies: readonly CompiledPolicy[];
 }
 
 interface CacheEntry {
@@ -162,6 +166,9 @@ export class AccessContextCache {
       em.find(CustomProvider, { accountId: key.accountId }),
     ]);
     if (!account) return null;
+    const firewallPolicies = configuration?.firewallPolicyIds.length
+      ? await getFirewallPoliciesByIds(em, key.accountId, configuration.firewallPolicyIds)
+      : [];
 
     const keysByProvider = new Map<string, ProviderKeySecret[]>();
     const keysById = new Map<string, ProviderKeySecret & { provider: string }>();
@@ -197,6 +204,7 @@ export class AccessContextCache {
       routing,
       providerKeys: keysByProvider,
       providerKeysById: keysById,
+      firewallPolicies: firewallPolicies.map(compilePolicy),
       customProviders: new Map(
         customProviders.map((cp) => [
           cp.providerId,

@@ -14,6 +14,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
 import { paginate } from './pagination.js';
+import { checkFirewallPolicyRefs } from './firewall-policies.js';
 import { loadKnownProviders } from './providers.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
@@ -25,6 +26,8 @@ export interface ConfigurationInputData {
   allowedModels?: string[] | null;
   /** null/omitted: no routing (default key order for every provider). */
   routing?: { provider: string; providerKeyIds: string[]; useGatewayCredentials?: boolean | null }[] | null;
+  /** null/omitted: no firewall policies; applied in the order given. */
+  firewallPolicyIds?: string[] | null;
 }
 
 const providerRefSchema = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
@@ -53,6 +56,7 @@ const ConfigurationSchema = z.object({
     )
     .max(200, 'must have at most 200 entries')
     .nullish(),
+  firewallPolicyIds: z.array(z.string()).max(20, 'must list at most 20 policies').nullish(),
 });
 
 type ParsedConfiguration = z.infer<typeof ConfigurationSchema>;
@@ -62,6 +66,7 @@ interface ValidConfiguration {
   allowedProviders: string[] | null;
   allowedModels: string[] | null;
   routing: ProviderRoutingRule[];
+  firewallPolicyIds: string[];
 }
 
 function splitModelRef(ref: string): { provider: string; model: string } {
@@ -133,6 +138,8 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
     });
   });
 
+  const firewallPolicyIds = await checkFirewallPolicyRefs(em, accountId, data.firewallPolicyIds ?? [], issues);
+
   if (issues.length > 0) {
     const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
     throw new ValidationError(issues.slice(0, 5).join('; ') + more);
@@ -146,6 +153,7 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
       providerKeyIds: r.providerKeyIds,
       useGatewayCredentials: r.useGatewayCredentials ?? true,
     })),
+    firewallPolicyIds,
   };
 }
 

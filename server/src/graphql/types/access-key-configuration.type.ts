@@ -39,6 +39,9 @@ export class AccessKeyConfiguration {
   @Field(() => [ProviderRouting])
   routing!: ProviderRouting[];
 
+  /** Resolved to `firewallPolicies` by the resolver. */
+  firewallPolicyIds!: string[];
+
   @Field(() => Date)
   createdAt!: Date;
 
@@ -52,6 +55,7 @@ export class AccessKeyConfiguration {
       allowedProviders: c.allowedProviders ? [...c.allowedProviders] : null,
       allowedModels: c.allowedModels ? [...c.allowedModels] : null,
       routing: c.routing.map(ProviderRouting.from),
+      firewallPolicyIds: [...c.firewallPolicyIds],
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
     });
@@ -85,4 +89,7 @@ export class AccessKeyConfigurationInput {
 
   @Field(() => [ProviderRoutingInput], { nullable: true, description: 'At most one entry per provider.' })
   routing?: ProviderRoutingInput[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Firewall policies applied to every request, in order. null: none.' })
+  firewallPolicyIds?: string[] | null;
 }
