@@ -4,8 +4,8 @@ import { evaluateRequest } from '../../gateway/policies/evaluate.js';
 import * as policies from '../../services/firewall-policies.js';
 import { callerOf, type Context } from '../context.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
+import { FirewallDecision } from '../types/firewall-decision.type.js';
 import {
-  FirewallDecision,
   FirewallPolicy,
   FirewallPolicyConnection,
   FirewallPolicyInput,
@@ -33,7 +33,7 @@ export class FirewallPolicyResolver {
       blocked: verdict.block !== undefined,
       reason: verdict.block ? `${verdict.block.rule}: ${verdict.block.reason}` : null,
       redactedText: body.messages[0]!.content,
-      decisions: verdict.decisions.map(FirewallDecision.from),
+      decisions: verdict.decisions.map((d) => Object.assign(new FirewallDecision(), d)),
     });
   }
 

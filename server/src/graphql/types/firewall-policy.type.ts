@@ -1,7 +1,10 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import type { IFirewallPolicy } from '../../entities/firewall-policy.entity.js';
-import type { FirewallDecision as DecisionData, FirewallRuleData } from '../../gateway/policies/types.js';
+import type { FirewallRuleData } from '../../gateway/policies/types.js';
 import { connectionType } from './connection.type.js';
+import { FirewallDecision, FirewallRuleKind } from './firewall-decision.type.js';
+
+export { FirewallRuleKind };
 
 // The enums' values are the stored strings, so rows map to GraphQL without conversion.
 export enum FirewallMode {
@@ -11,12 +14,6 @@ export enum FirewallMode {
 export enum FirewallOnError {
   BLOCK = 'BLOCK',
   CONTINUE = 'CONTINUE',
-}
-export enum FirewallRuleKind {
-  DENY_PATTERN = 'DENY_PATTERN',
-  REDACT_PII = 'REDACT_PII',
-  DENY_TOOLS = 'DENY_TOOLS',
-  ALLOW_TOOLS = 'ALLOW_TOOLS',
 }
 export enum PiiType {
   EMAIL = 'EMAIL',
@@ -29,7 +26,6 @@ export enum PiiType {
 
 registerEnumType(FirewallMode, { name: 'FirewallMode', description: 'ENFORCE blocks and redacts; DRY_RUN serves the request and records `flagged`.' });
 registerEnumType(FirewallOnError, { name: 'FirewallOnError', description: 'What a policy that cannot be applied does: BLOCK the request or CONTINUE without it.' });
-registerEnumType(FirewallRuleKind, { name: 'FirewallRuleKind' });
 registerEnumType(PiiType, { name: 'PiiType' });
 
 @ObjectType()
@@ -129,25 +125,6 @@ export class FirewallPolicyInput {
 
   @Field(() => [FirewallRuleInput])
   rules!: FirewallRuleInput[];
-}
-
-@ObjectType({ description: 'One policy decision on a request: counts only, never the matched text.' })
-export class FirewallDecision {
-  @Field(() => ID)
-  policyId!: string;
-
-  @Field(() => FirewallRuleKind)
-  rule!: FirewallRuleKind;
-
-  @Field(() => String, { description: '"blocked" | "redacted" | "flagged"' })
-  action!: string;
-
-  @Field(() => Int)
-  count!: number;
-
-  static from(d: DecisionData): FirewallDecision {
-    return Object.assign(new FirewallDecision(), { policyId: d.policyId, rule: d.rule as FirewallRuleKind, action: d.action, count: d.count });
-  }
 }
 
 @ObjectType({ description: 'What a policy would do to a sample text sent as a user message (nothing is sent upstream or stored).' })
