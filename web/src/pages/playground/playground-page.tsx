@@ -4,6 +4,7 @@ import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import { useMemo } from 'react';
 import { useSessionToken } from '../../lib/session';
+import { useTheme } from '../../lib/theme';
 
 const DEFAULT_QUERY = `# The admin API of this gateway. Ctrl/Cmd+Enter runs the operation;
 # the Docs button on the left shows the whole schema.
@@ -30,6 +31,7 @@ query Overview {
  */
 export function PlaygroundPage() {
   const token = useSessionToken();
+  const theme = useTheme();
   const fetcher = useMemo(
     () => createGraphiQLFetcher({ url: `${window.location.origin}/graphql`, headers: token ? { Authorization: `Bearer ${token}` } : {} }),
     [token],
@@ -38,7 +40,7 @@ export function PlaygroundPage() {
     <div className="playground">
       <h1 className="visually-hidden">GraphQL playground</h1>
       <p className="playground-note muted small">Requests run as you: your session is sent automatically and never shown here.</p>
-      <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} shouldPersistHeaders={false} />
+      <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} shouldPersistHeaders={false} forcedTheme={theme === 'system' ? undefined : theme} />
     </div>
   );
 }
