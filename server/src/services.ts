@@ -13,6 +13,7 @@ import { UsageRecorder, type ChargeApplier } from './gateway/usage-recorder.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
+import { createResponseCache, type ResponseCache } from './gateway/cache/index.js';
 
 /** The typed service container, built once per server instance and passed to everything. */
 export interface Services {
@@ -33,6 +34,8 @@ export interface Services {
   creditGate: CreditGate;
   /** Credit control for /v1 (reserve/settle/applyCharges), purchases, ledger, Stripe webhook. */
   credits: CreditService;
+  /** Opt-in response cache (Redis when REDIS_URL is set, else in process). */
+  responseCache: ResponseCache;
   /** Filled in once the server listens, so custom providers cannot loop back into it. */
   listenAddresses: ListenAddress[];
   start(): void;
@@ -67,6 +70,7 @@ export function buildServices(inputs: ServiceInputs): Services {
   const credits = new CreditService({ orm, config, logger, events, ...inputs.creditOptions });
   const applyCharges: ChargeApplier = inputs.applyCharges ?? (async (em, charges) => void (await credits.applyCharges(em, charges)));
   const usage = new UsageRecorder({ orm, logger, metrics, applyCharges });
+  const responseCache = createResponseCache(config, secretBox, logger);
   return {
     config,
     logger,
@@ -83,6 +87,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     usage,
     creditGate: createCreditGate(credits),
     credits,
+    responseCache,
     listenAddresses,
     start() {
       usage.start();
@@ -94,6 +99,7 @@ export function buildServices(inputs: ServiceInputs): Services {
       await credits.stop();
       accessContexts.close();
       await upstream.close();
+      await responseCache.close();
     },
   };
 }

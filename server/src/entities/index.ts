@@ -10,6 +10,7 @@ import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
+import { VirtualModel } from './virtual-model.entity.js';
 
 export * from './account.entity.js';
 export * from './session.entity.js';
@@ -23,6 +24,7 @@ export * from './credit-purchase.entity.js';
 export * from './credit-lot.entity.js';
 export * from './credit-transaction.entity.js';
 export * from './credit-grant.entity.js';
+export * from './virtual-model.entity.js';
 
 export const ALL_ENTITIES = [
   Account,
@@ -37,4 +39,5 @@ export const ALL_ENTITIES = [
   CreditLot,
   CreditTransaction,
   CreditGrant,
+  VirtualModel,
 ];
