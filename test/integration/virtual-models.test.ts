@@ -122,6 +122,14 @@ describe('virtual models', () => {
       expect(response.headers.get('x-gateway-provider')).toBe('anthropic');
       const ev = await usageEventFor(f, response.headers.get('x-request-id'));
       expect(ev).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-5', status: 200 });
+      expect(JSON.parse(ev.raw)).toMatchObject({ virtual_model: 'smart', cache_hit: false });
+      const listed = await gqlOk<{ usageEvents: { nodes: { requestId: string; virtualModel: string | null }[] } }>(
+        f.baseUrl,
+        'query { usageEvents(first: 100) { nodes { requestId virtualModel } } }',
+        {},
+        f.account.token,
+      );
+      expect(listed.usageEvents.nodes.find((n) => n.requestId === ev.requestId)?.virtualModel).toBe('smart');
     });
 
     it('falls back through the targets in order', async () => {
