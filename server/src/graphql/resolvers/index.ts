@@ -8,6 +8,7 @@ import { ProviderResolver } from './provider.resolver.js';
 import { UsageResolver } from './usage.resolver.js';
 import { AccountCreditsResolver, CreditResolver } from './credit.resolver.js';
 import { FirewallPolicyResolver } from './firewall-policy.resolver.js';
+import { VirtualModelResolver } from './virtual-model.resolver.js';
 import { ConnectionCheckResolver } from './connection-check.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -23,5 +24,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CreditResolver,
   AccountCreditsResolver,
   FirewallPolicyResolver,
+  VirtualModelResolver,
   ConnectionCheckResolver,
 ];
