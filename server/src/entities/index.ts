@@ -12,6 +12,7 @@ import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
+import { VirtualModel } from './virtual-model.entity.js';
 
 export * from './account.entity.js';
 export * from './session.entity.js';
@@ -27,6 +28,7 @@ export * from './credit-purchase.entity.js';
 export * from './credit-lot.entity.js';
 export * from './credit-transaction.entity.js';
 export * from './credit-grant.entity.js';
+export * from './virtual-model.entity.js';
 
 export const ALL_ENTITIES = [
   Account,
@@ -43,4 +45,5 @@ export const ALL_ENTITIES = [
   CreditLot,
   CreditTransaction,
   CreditGrant,
+  VirtualModel,
 ];
