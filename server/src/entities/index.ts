@@ -6,10 +6,14 @@ import { AccessKey } from './access-key.entity.js';
 import { ProviderKey } from './provider-key.entity.js';
 import { CustomProvider } from './custom-provider.entity.js';
 import { UsageEvent } from './usage-event.entity.js';
+import { UsageRollup } from './usage-rollup.entity.js';
+import { UsageDeadLetter } from './usage-dead-letter.entity.js';
 import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
+import { FirewallPolicy } from './firewall-policy.entity.js';
+import { VirtualModel } from './virtual-model.entity.js';
 
 export * from './account.entity.js';
 export * from './session.entity.js';
@@ -19,10 +23,14 @@ export * from './access-key.entity.js';
 export * from './provider-key.entity.js';
 export * from './custom-provider.entity.js';
 export * from './usage-event.entity.js';
+export * from './usage-rollup.entity.js';
+export * from './usage-dead-letter.entity.js';
 export * from './credit-purchase.entity.js';
 export * from './credit-lot.entity.js';
 export * from './credit-transaction.entity.js';
 export * from './credit-grant.entity.js';
+export * from './firewall-policy.entity.js';
+export * from './virtual-model.entity.js';
 
 export const ALL_ENTITIES = [
   Account,
@@ -33,8 +41,12 @@ export const ALL_ENTITIES = [
   ProviderKey,
   CustomProvider,
   UsageEvent,
+  UsageRollup,
+  UsageDeadLetter,
   CreditPurchase,
   CreditLot,
   CreditTransaction,
   CreditGrant,
+  FirewallPolicy,
+  VirtualModel,
 ];

@@ -5,6 +5,7 @@ import { formatUsd } from '../lib/format';
 import { Link } from '../lib/router';
 import { signOut } from '../lib/session';
 import { Icon, type IconName } from './icons';
+import { ThemeSelect } from './theme-select';
 
 export const LayoutMeQuery = graphql(`
   query LayoutMe {
@@ -32,6 +33,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { path: '/access-keys', label: 'Access keys', icon: 'key' },
   { path: '/configurations', label: 'Configurations', icon: 'sliders' },
+  { path: '/firewall', label: 'Firewall', icon: 'shield' },
   { path: '/provider-keys', label: 'Provider keys', icon: 'lock' },
   { path: '/providers', label: 'Providers & models', icon: 'boxes' },
   { path: '/usage', label: 'Usage', icon: 'chart' },
@@ -90,6 +92,9 @@ export function AppLayout({ path, children }: { path: string; children: ReactNod
           </ul>
         </nav>
         <div className="sidebar-footer">
+          <div className="sidebar-theme">
+            <ThemeSelect />
+          </div>
           {account ? (
             <Link to="/credits" className="balance-chip" onClick={() => setMenuOpen(false)}>
               <span className="muted small">Credit balance</span>

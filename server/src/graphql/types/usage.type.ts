@@ -1,16 +1,21 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { IUsageEvent } from '../../entities/usage-event.entity.js';
 import { formatUsd } from '../../services/credits/money.js';
-import type { UsageBucketRow } from '../../services/usage.js';
+import type { UsageBucketRow } from '../../services/usage/usage-queries.js';
 import { connectionType } from './connection.type.js';
+import { FirewallDecision } from './firewall-decision.type.js';
 
 export enum UsageGroupBy {
+  HOUR = 'HOUR',
   DAY = 'DAY',
   PROVIDER = 'PROVIDER',
   MODEL = 'MODEL',
   ACCESS_KEY = 'ACCESS_KEY',
 }
-registerEnumType(UsageGroupBy, { name: 'UsageGroupBy', description: 'DAY buckets are UTC days (YYYY-MM-DD).' });
+registerEnumType(UsageGroupBy, {
+  name: 'UsageGroupBy',
+  description: 'DAY buckets are UTC days (YYYY-MM-DD); HOUR buckets UTC hours (YYYY-MM-DDTHH:00:00Z), for ranges of at most 7 days.',
+});
 
 @ObjectType()
 export class UsageAttempt {
@@ -92,11 +97,26 @@ export class UsageEvent {
   @Field(() => String)
   totalCostUsd!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Upstream cost at catalog prices, whoever\'s credentials served the request; null for unpriced models.',
+  })
+  providerCostUsd!: string | null;
+
+  @Field(() => Boolean, { description: 'Answered from the response cache.' })
+  cacheHit!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The virtual model the request named, if any.' })
+  virtualModel!: string | null;
+
   @Field(() => String, { nullable: true })
   errorCode!: string | null;
 
   @Field(() => [UsageAttempt])
   attempts!: UsageAttempt[];
+
+  @Field(() => [FirewallDecision])
+  firewall!: FirewallDecision[];
 
   static from(e: IUsageEvent): UsageEvent {
     return Object.assign(new UsageEvent(), {
@@ -118,8 +138,12 @@ export class UsageEvent {
       feeUsd: formatUsd(BigInt(e.feeNano)),
       upstreamCostUsd: formatUsd(BigInt(e.upstreamCostNano)),
       totalCostUsd: formatUsd(BigInt(e.totalCostNano)),
+      providerCostUsd: e.providerCostNano === null || e.providerCostNano === undefined ? null : formatUsd(BigInt(e.providerCostNano)),
+      cacheHit: e.cacheHit,
+      virtualModel: e.virtualModel ?? null,
       errorCode: e.errorCode ?? null,
       attempts: e.attempts.map((a) => Object.assign(new UsageAttempt(), a)),
+      firewall: (e.firewall ?? []).map((d) => Object.assign(new FirewallDecision(), d)),
     });
   }
 }
@@ -145,6 +169,12 @@ export class UsageFilter {
 
   @Field(() => Date, { nullable: true, description: 'Exclusive.' })
   to?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The x-request-id of one request.' })
+  requestId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only requests answered with status 400 or above.' })
+  errorsOnly?: boolean | null;
 }
 
 @ArgsType()
@@ -157,6 +187,9 @@ export class UsageSummaryArgs {
 
   @Field(() => UsageGroupBy)
   groupBy!: UsageGroupBy;
+
+  @Field(() => UsageFilter, { nullable: true, description: 'Narrows the summary like the usage event list.' })
+  filter?: UsageFilter | null;
 }
 
 @ObjectType()
@@ -179,10 +212,13 @@ export class UsageBucket {
   @Field(() => Int)
   outputTokens!: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What credits paid: the processing fee, plus the upstream cost with gateway credentials.' })
   costUsd!: string;
 
+  @Field(() => String, { description: 'Processing fee plus upstream cost at catalog prices, whoever\'s credentials served it (what budgets count).' })
+  spendUsd!: string;
+
   static from(r: UsageBucketRow): UsageBucket {
-    return Object.assign(new UsageBucket(), { ...r, costUsd: formatUsd(r.costNano) });
+    return Object.assign(new UsageBucket(), { ...r, costUsd: formatUsd(r.costNano), spendUsd: formatUsd(r.spendNano) });
   }
 }
