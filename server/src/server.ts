@@ -67,9 +67,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       })
     : undefined;
 
-  // Koa snapshots its middleware in callback(): create the server first, attach the handler last.
   const httpServer = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 });
-  httpServer.on('request', gateway.app.callback());
+  httpServer.on('request', gateway.handle);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
