@@ -9,7 +9,8 @@ import { LocalChangeEvents } from './services/change-events.js';
 import { AccessContextCache } from './gateway/access-context.js';
 import { ProviderDirectory } from './gateway/provider-directory.js';
 import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js';
-import { UsageRecorder, type ChargeApplier } from './gateway/usage-recorder.js';
+import { UsageWriter } from './services/usage/usage-writer.js';
+import { ormUsageDb, type OrmChargeApplier } from './services/usage/usage-db.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
@@ -29,7 +30,7 @@ export interface Services {
   accessContexts: AccessContextCache;
   providers: ProviderDirectory;
   upstream: UpstreamClient;
-  usage: UsageRecorder;
+  usage: UsageWriter;
   creditGate: CreditGate;
   /** Credit control for /v1 (reserve/settle/applyCharges), purchases, ledger, Stripe webhook. */
   credits: CreditService;
@@ -47,7 +48,7 @@ export interface ServiceInputs {
   metrics: Metrics;
   masterKey: string;
   /** Defaults to credits.applyCharges. */
-  applyCharges?: ChargeApplier;
+  applyCharges?: OrmChargeApplier;
   /** Test hooks: clock, fake payments gateway, timings. */
   creditOptions?: Pick<CreditServiceOptions, 'now' | 'payments' | 'timings' | 'instanceId'>;
 }
@@ -65,8 +66,9 @@ export function buildServices(inputs: ServiceInputs): Services {
   });
   const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
   const credits = new CreditService({ orm, config, logger, events, ...inputs.creditOptions });
-  const applyCharges: ChargeApplier = inputs.applyCharges ?? (async (em, charges) => void (await credits.applyCharges(em, charges)));
-  const usage = new UsageRecorder({ orm, logger, metrics, applyCharges });
+  const applyCharges: OrmChargeApplier = inputs.applyCharges ?? ((em, charges) => credits.applyCharges(em, charges));
+  // Credits still apply charges through the ORM, so the usage batch shares its transaction.
+  const usage = new UsageWriter({ db: ormUsageDb(orm, applyCharges), logger, metrics });
   return {
     config,
     logger,

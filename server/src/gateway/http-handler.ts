@@ -14,12 +14,12 @@ type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: strin
 const inference =
   (surface: Surface, deps: PipelineDeps): RouteHandler =>
   (req, res, requestId, path) =>
-    runInference(createRequestState(req, res, surface, requestId), deps, path);
+    runInference(createRequestState(req, res, surface, path, requestId), deps);
 
 function listModels(deps: PipelineDeps): RouteHandler {
-  return async (req, res, requestId) => {
+  return async (req, res, requestId, path) => {
     const access = await authenticateHeaders(req.headers, deps.cache);
-    writeJson(res, requestId, { object: 'list', data: listModelsFor(access, deps.directory) });
+    writeJson(res, requestId, path, { object: 'list', data: listModelsFor(access, deps.directory) });
   };
 }
 

@@ -8,6 +8,7 @@ import {
   toAnthropicErrorBody,
   toOpenAiErrorBody,
 } from '../translate/error-body.js';
+import { shouldRetryHeader } from '../formats/client-headers.js';
 import type { Reply, RequestState } from './state.js';
 
 /**
@@ -21,16 +22,24 @@ export function errorFormatFor(path: string): 'anthropic' | 'openai' {
   return path === '/v1/messages' || path.startsWith('/v1/messages/') ? 'anthropic' : 'openai';
 }
 
-/** The contract's x-gateway-* headers; without an inference state (models list, unknown route) their empty defaults. */
-function responseHeaders(requestId: string, state: RequestState | undefined): OutgoingHttpHeaders {
+/**
+ * The headers every /v1 response carries: the request id (also as `request-id` in Anthropic's
+ * format, which its SDKs and Claude Code report), `x-should-retry: false` where a retry cannot
+ * help, and the contract's x-gateway-* headers (empty defaults without an inference state).
+ */
+function responseHeaders(requestId: string, path: string, status: number, state: RequestState | undefined): OutgoingHttpHeaders {
   const last = state?.attempt ?? state?.resolution?.attempts[0];
-  return {
+  const headers: OutgoingHttpHeaders = {
     'x-request-id': requestId,
     'x-gateway-attempts': String(state?.log.length ?? 0),
     'x-gateway-provider': headerSafe(last?.provider ?? ''),
     'x-gateway-model': headerSafe(last?.model ?? ''),
     'x-gateway-rejected-models': (state?.resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','),
   };
+  if (errorFormatFor(path) === 'anthropic') headers['request-id'] = requestId;
+  const retry = shouldRetryHeader(status);
+  if (retry !== undefined) headers['x-should-retry'] = retry;
+  return headers;
 }
 
 /** Lone surrogates (valid in JSON strings) become U+FFFD so encodeURIComponent cannot throw. */
@@ -61,19 +70,19 @@ function writeComplete(res: ServerResponse, status: number, headers: OutgoingHtt
 
 /** A complete answer (or an upstream refusal returned as is). */
 export function writeReply(state: RequestState, reply: Reply): void {
-  const headers = responseHeaders(state.requestId, state);
+  const headers = responseHeaders(state.requestId, state.path, reply.status, state);
   if (reply.errorCode) headers['x-gateway-error-code'] = reply.errorCode;
   writeComplete(state.res, reply.status, headers, reply.contentType, reply.body);
 }
 
 /** A JSON answer outside the inference pipeline (the models list). */
-export function writeJson(res: ServerResponse, requestId: string, value: unknown): void {
-  writeComplete(res, 200, responseHeaders(requestId, undefined), 'application/json', JSON.stringify(value));
+export function writeJson(res: ServerResponse, requestId: string, path: string, value: unknown): void {
+  writeComplete(res, 200, responseHeaders(requestId, path, 200, undefined), 'application/json', JSON.stringify(value));
 }
 
 /** Status and headers of a relayed stream, written when its first meaningful event arrives. */
 export function openStream(state: RequestState): void {
-  const headers = responseHeaders(state.requestId, state);
+  const headers = responseHeaders(state.requestId, state.path, 200, state);
   headers['content-type'] = 'text/event-stream; charset=utf-8';
   headers['cache-control'] = 'no-cache';
   headers.connection = 'keep-alive';
@@ -96,7 +105,7 @@ export function writeError(res: ServerResponse, requestId: string, path: string,
     return;
   }
   const message = e.expose ? e.message : `Request failed (request ${requestId}).`;
-  const headers = responseHeaders(requestId, state);
+  const headers = responseHeaders(requestId, path, e.status, state);
   headers['x-gateway-error-code'] = e.code;
   for (const [k, v] of Object.entries(e.headers)) headers[k.toLowerCase()] = v;
   const body =

@@ -33,7 +33,7 @@ export const INFERENCE_STEPS: readonly PipelineStep[] = [
  * Runs one inference request through the steps, then settles and writes the answer. Warm
  * requests touch no database: the access context is cached and credit comes from an in-memory grant.
  */
-export async function runInference(state: RequestState, deps: PipelineDeps, path: string): Promise<void> {
+export async function runInference(state: RequestState, deps: PipelineDeps): Promise<void> {
   const { res } = state;
   const onClose = () => {
     if (!res.writableFinished) state.client.abort(new ClientClosedError());
@@ -58,7 +58,7 @@ export async function runInference(state: RequestState, deps: PipelineDeps, path
   }
   // Settled before the answer is written, so the caller's next request sees its credit already spent.
   if (state.access) settle(state, deps);
-  if (failure) writeError(res, state.requestId, path, failure, state);
+  if (failure) writeError(res, state.requestId, state.path, failure, state);
   else if (state.reply) writeReply(state, state.reply);
 }
 

@@ -1,6 +1,6 @@
 import type { Surface } from '../../catalog/types.js';
 import type { KeySource } from '../resolve-model.js';
-import type { UsageRecord } from '../usage-recorder.js';
+import type { UsageRecord } from '../../services/usage/usage-record.js';
 import type { Cost } from '../../services/pricing.js';
 import { accessOf, type PipelineDeps, type RequestState } from './state.js';
 

@@ -12,14 +12,14 @@ import type { ProviderDirectory } from '../provider-directory.js';
 import type { InferenceBody } from '../request-body.js';
 import type { Attempt, Resolution } from '../resolve-model.js';
 import type { UpstreamClient } from '../upstream.js';
-import type { UsageRecorder } from '../usage-recorder.js';
+import type { UsageWriter } from '../../services/usage/usage-writer.js';
 
 /** What the /v1 pipeline needs from the service container, passed in once at startup. */
 export interface PipelineDeps {
   cache: AccessContextCache;
   directory: ProviderDirectory;
   upstream: UpstreamClient;
-  usage: UsageRecorder;
+  usage: UsageWriter;
   credits: CreditGate;
   accessKeyLimiter: RateLimiter;
   metrics: Metrics;
@@ -49,6 +49,8 @@ export interface RequestState {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly surface: Surface;
+  /** The request path (no query), which picks the error format. */
+  readonly path: string;
   readonly requestId: string;
   /** performance.now() at arrival, for the usage event's latency. */
   readonly started: number;
@@ -81,11 +83,12 @@ export interface RequestState {
   streamed: boolean;
 }
 
-export function createRequestState(req: IncomingMessage, res: ServerResponse, surface: Surface, requestId: string): RequestState {
+export function createRequestState(req: IncomingMessage, res: ServerResponse, surface: Surface, path: string, requestId: string): RequestState {
   return {
     req,
     res,
     surface,
+    path,
     requestId,
     started: performance.now(),
     client: new AbortController(),
