@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Metrics } from './metrics.js';
 import { SecretBox } from './services/crypto.js';
 import { RateLimiter } from './services/rate-limiter.js';
+import { LoginThrottle } from './services/login-throttle.js';
 import { LocalChangeEvents } from './services/change-events.js';
 import { AccessContextCache } from './gateway/access-context.js';
 import { ProviderDirectory } from './gateway/provider-directory.js';
@@ -26,6 +27,7 @@ export interface Services {
   secretBox: SecretBox;
   events: LocalChangeEvents;
   authRateLimiter: RateLimiter;
+  loginThrottle: LoginThrottle;
   accessKeyLimiter: RateLimiter;
   accessContexts: AccessContextCache;
   providers: ProviderDirectory;
@@ -78,6 +80,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     secretBox,
     events,
     authRateLimiter: new RateLimiter(config.authRateLimitPerMinute, 60_000, 'sign-up/log-in attempts from this address'),
+    loginThrottle: new LoginThrottle(config.loginFailuresPerEmail, 15 * 60),
     accessKeyLimiter: new RateLimiter(config.accessKeyRateLimitPerMinute, 60_000, 'requests for this access key'),
     accessContexts,
     providers: new ProviderDirectory(config),
