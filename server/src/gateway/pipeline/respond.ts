@@ -36,6 +36,7 @@ function responseHeaders(requestId: string, path: string, status: number, state:
     'x-gateway-model': headerSafe(last?.model ?? ''),
     'x-gateway-rejected-models': (state?.resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','),
   };
+  if (last?.virtualModel) headers['x-gateway-virtual-model'] = headerSafe(last.virtualModel);
   if (errorFormatFor(path) === 'anthropic') headers['request-id'] = requestId;
   const retry = shouldRetryHeader(status);
   if (retry !== undefined) headers['x-should-retry'] = retry;

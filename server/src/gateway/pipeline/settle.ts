@@ -53,6 +53,7 @@ function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
     totalCostNano: cost.totalNano,
     errorCode: state.errorCode,
     attempts: state.log,
+    virtualModel: (attempt ?? state.sent)?.virtualModel ?? null,
     createdAt: new Date(),
   };
 }
