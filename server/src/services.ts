@@ -64,7 +64,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     selfAddresses: () => listenAddresses,
   });
   const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
-  const credits = new CreditService({ orm, config, logger, events, ...inputs.creditOptions });
+  const credits = new CreditService({ orm, sql, config, logger, events, ...inputs.creditOptions });
   const applyCharges: ChargeApplier = inputs.applyCharges ?? (async (em, charges) => void (await credits.applyCharges(em, charges)));
   const usage = new UsageRecorder({ orm, logger, metrics, applyCharges });
   return {

@@ -10,6 +10,7 @@ import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
+import { AccessKeySpend, BudgetGrant } from './budget.entity.js';
 
 export * from './account.entity.js';
 export * from './session.entity.js';
@@ -23,6 +24,7 @@ export * from './credit-purchase.entity.js';
 export * from './credit-lot.entity.js';
 export * from './credit-transaction.entity.js';
 export * from './credit-grant.entity.js';
+export * from './budget.entity.js';
 
 export const ALL_ENTITIES = [
   Account,
@@ -37,4 +39,6 @@ export const ALL_ENTITIES = [
   CreditLot,
   CreditTransaction,
   CreditGrant,
+  AccessKeySpend,
+  BudgetGrant,
 ];

@@ -3,6 +3,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { UsageAttemptRecord } from '../entities/usage-event.entity.js';
 import type { Metrics } from '../metrics.js';
+import type { Charge } from '../services/credits/credit-service.js';
 
 export interface UsageRecord {
   requestId: string;
@@ -21,16 +22,12 @@ export interface UsageRecord {
   providerKeyId: string | null;
   feeNano: bigint;
   upstreamCostNano: bigint;
+  /** Provider cost at catalog prices whoever's credentials served it; null when unpriced. Spend = fee + this. */
+  providerCostNano: bigint | null;
   totalCostNano: bigint;
   errorCode: string | null;
   attempts: UsageAttemptRecord[];
   createdAt: Date;
-}
-
-export interface Charge {
-  accountId: string;
-  requestId: string;
-  amountNano: bigint;
 }
 
 /** Applies charges inside the transaction that inserts their usage events. */
@@ -180,8 +177,9 @@ export class UsageRecorder {
       const fresh = new Set(inserted.map((r) => r.request_id));
       const charges: Charge[] = [];
       for (const e of batch) {
-        if (fresh.has(e.requestId) && e.totalCostNano > 0n) {
-          charges.push({ accountId: e.accountId, requestId: e.requestId, amountNano: e.totalCostNano });
+        const spendNano = e.feeNano + (e.providerCostNano ?? 0n);
+        if (fresh.has(e.requestId) && (e.totalCostNano > 0n || spendNano > 0n)) {
+          charges.push({ accountId: e.accountId, requestId: e.requestId, amountNano: e.totalCostNano, accessKeyId: e.accessKeyId, spendNano, at: e.createdAt });
         }
       }
       if (charges.length > 0) await this.deps.applyCharges(tx, charges);
