@@ -5,11 +5,13 @@ import type { Config } from './config.js';
 import type { Metrics } from './metrics.js';
 import { SecretBox } from './services/crypto.js';
 import { RateLimiter } from './services/rate-limiter.js';
+import { LoginThrottle } from './services/login-throttle.js';
 import { LocalChangeEvents } from './services/change-events.js';
 import { AccessContextCache } from './gateway/access-context.js';
 import { ProviderDirectory } from './gateway/provider-directory.js';
 import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js';
-import { UsageRecorder, type ChargeApplier } from './gateway/usage-recorder.js';
+import { UsageWriter } from './services/usage/usage-writer.js';
+import { pgUsageDb, type SqlChargeApplier } from './services/usage/usage-db.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
@@ -25,11 +27,12 @@ export interface Services {
   secretBox: SecretBox;
   events: LocalChangeEvents;
   authRateLimiter: RateLimiter;
+  loginThrottle: LoginThrottle;
   accessKeyLimiter: RateLimiter;
   accessContexts: AccessContextCache;
   providers: ProviderDirectory;
   upstream: UpstreamClient;
-  usage: UsageRecorder;
+  usage: UsageWriter;
   creditGate: CreditGate;
   /** Credit control for /v1 (reserve/settle/applyCharges), purchases, ledger, Stripe webhook. */
   credits: CreditService;
@@ -47,7 +50,7 @@ export interface ServiceInputs {
   metrics: Metrics;
   masterKey: string;
   /** Defaults to credits.applyCharges. */
-  applyCharges?: ChargeApplier;
+  applyCharges?: SqlChargeApplier;
   /** Test hooks: clock, fake payments gateway, timings. */
   creditOptions?: Pick<CreditServiceOptions, 'now' | 'payments' | 'timings' | 'instanceId'>;
 }
@@ -65,8 +68,9 @@ export function buildServices(inputs: ServiceInputs): Services {
   });
   const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
   const credits = new CreditService({ orm, sql, config, logger, events, ...inputs.creditOptions });
-  const applyCharges: ChargeApplier = inputs.applyCharges ?? (async (em, charges) => void (await credits.applyCharges(em, charges)));
-  const usage = new UsageRecorder({ orm, logger, metrics, applyCharges });
+  const applyCharges: SqlChargeApplier = inputs.applyCharges ?? ((client, charges) => credits.applyCharges(client, charges));
+  // Usage events, rollups and their charges (credits, key spend) in one transaction on services.sql.
+  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges), logger, metrics });
   return {
     config,
     logger,
@@ -76,6 +80,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     secretBox,
     events,
     authRateLimiter: new RateLimiter(config.authRateLimitPerMinute, 60_000, 'sign-up/log-in attempts from this address'),
+    loginThrottle: new LoginThrottle(config.loginFailuresPerEmail, 15 * 60),
     accessKeyLimiter: new RateLimiter(config.accessKeyRateLimitPerMinute, 60_000, 'requests for this access key'),
     accessContexts,
     providers: new ProviderDirectory(config),

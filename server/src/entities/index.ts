@@ -6,6 +6,8 @@ import { AccessKey } from './access-key.entity.js';
 import { ProviderKey } from './provider-key.entity.js';
 import { CustomProvider } from './custom-provider.entity.js';
 import { UsageEvent } from './usage-event.entity.js';
+import { UsageRollup } from './usage-rollup.entity.js';
+import { UsageDeadLetter } from './usage-dead-letter.entity.js';
 import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
@@ -20,6 +22,8 @@ export * from './access-key.entity.js';
 export * from './provider-key.entity.js';
 export * from './custom-provider.entity.js';
 export * from './usage-event.entity.js';
+export * from './usage-rollup.entity.js';
+export * from './usage-dead-letter.entity.js';
 export * from './credit-purchase.entity.js';
 export * from './credit-lot.entity.js';
 export * from './credit-transaction.entity.js';
@@ -35,6 +39,8 @@ export const ALL_ENTITIES = [
   ProviderKey,
   CustomProvider,
   UsageEvent,
+  UsageRollup,
+  UsageDeadLetter,
   CreditPurchase,
   CreditLot,
   CreditTransaction,

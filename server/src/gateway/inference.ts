@@ -18,7 +18,7 @@ import { resolveAttempts, type Attempt, type Resolution } from './resolve-model.
 import { estimateRequestInputTokens, estimateTextTokens } from './tokens.js';
 import { translateErrorBody } from './translate/error-body.js';
 import type { UpstreamClient, UpstreamResponse } from './upstream.js';
-import type { UsageRecorder } from './usage-recorder.js';
+import type { UsageWriter } from '../services/usage/usage-writer.js';
 import type { CreditGate, SpendReservation } from './credit-gate.js';
 import { bearerToken } from '../http/bearer-token.js';
 import type { CircuitBreakers, RetryBudget } from './circuit-breaker.js';
@@ -27,7 +27,7 @@ export interface InferenceDeps {
   cache: AccessContextCache;
   directory: ProviderDirectory;
   upstream: UpstreamClient;
-  usage: UsageRecorder;
+  usage: UsageWriter;
   credits: CreditGate;
   accessKeyLimiter: RateLimiter;
   metrics: Metrics;

@@ -5,6 +5,7 @@ import { formatUsd } from '../lib/format';
 import { Link } from '../lib/router';
 import { signOut } from '../lib/session';
 import { Icon, type IconName } from './icons';
+import { ThemeSelect } from './theme-select';
 
 export const LayoutMeQuery = graphql(`
   query LayoutMe {
@@ -90,6 +91,9 @@ export function AppLayout({ path, children }: { path: string; children: ReactNod
           </ul>
         </nav>
         <div className="sidebar-footer">
+          <div className="sidebar-theme">
+            <ThemeSelect />
+          </div>
           {account ? (
             <Link to="/credits" className="balance-chip" onClick={() => setMenuOpen(false)}>
               <span className="muted small">Credit balance</span>

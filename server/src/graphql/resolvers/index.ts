@@ -7,6 +7,7 @@ import { ProviderKeyResolver } from './provider-key.resolver.js';
 import { ProviderResolver } from './provider.resolver.js';
 import { UsageResolver } from './usage.resolver.js';
 import { AccountCreditsResolver, CreditResolver } from './credit.resolver.js';
+import { ConnectionCheckResolver } from './connection-check.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -20,4 +21,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   UsageResolver,
   CreditResolver,
   AccountCreditsResolver,
+  ConnectionCheckResolver,
 ];

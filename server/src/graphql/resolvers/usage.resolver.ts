@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import * as usage from '../../services/usage.js';
+import * as usage from '../../services/usage/usage-queries.js';
 import { callerOf, type Context } from '../context.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
 import { UsageBucket, UsageEvent, UsageEventConnection, UsageFilter, UsageSummaryArgs } from '../types/usage.type.js';
