@@ -84,6 +84,7 @@ function setGatewayHeaders(ctx: Context, log: UsageAttemptRecord[], resolution: 
   res.setHeader('x-gateway-provider', headerSafe(last?.provider ?? ''));
   res.setHeader('x-gateway-model', headerSafe(last?.model ?? ''));
   res.setHeader('x-gateway-rejected-models', (resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','));
+  if (last?.virtualModel) res.setHeader('x-gateway-virtual-model', last.virtualModel);
 }
 
 /** Lone surrogates (valid in JSON strings) become U+FFFD so encodeURIComponent cannot throw. */
@@ -444,6 +445,7 @@ function finish(
     totalCostNano: cost.totalNano,
     errorCode: outcome.errorCode,
     attempts: log,
+    virtualModel: (attempt ?? outcome.sent)?.virtualModel ?? null,
     // The admission time: the budget period the request was reserved in is the one its spend counts in.
     createdAt: new Date(admittedAt),
   });

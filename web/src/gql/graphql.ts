@@ -10,6 +10,8 @@ export type AccessKeyConfigurationInput = {
   allowedModels?: Array<string> | null | undefined;
   /** null: all; []: none. Known provider ids. */
   allowedProviders?: Array<string> | null | undefined;
+  /** null: no response cache (the default). */
+  cache?: ResponseCacheInput | null | undefined;
   name: string;
   /** At most one entry per provider. */
   routing?: Array<ProviderRoutingInput> | null | undefined;
@@ -66,9 +68,24 @@ export type ProviderRoutingInput = {
   provider: string;
   /** The account's keys for this provider, in the order to try them. */
   providerKeyIds: Array<string | number>;
+  /** Default ORDERED: keys tried in order. */
+  strategy?: RoutingStrategy | null | undefined;
   /** Default true. */
   useGatewayCredentials?: boolean | null | undefined;
+  /** One per key (default 1 each), 0 to 1000; used by WEIGHTED. */
+  weights?: Array<number> | null | undefined;
 };
+
+export type ResponseCacheInput = {
+  enabled: boolean;
+  /** Seconds an answer is reused; default 300, at most 7 days. */
+  ttlSeconds?: number | null | undefined;
+};
+
+/** ORDERED: tried in order. WEIGHTED: the first is picked by weight (smooth weighted round-robin), the rest follow in order. */
+export type RoutingStrategy =
+  | 'ORDERED'
+  | 'WEIGHTED';
 
 export type SignUpInput = {
   email: string;
