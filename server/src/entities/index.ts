@@ -13,6 +13,7 @@ import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
 import { AccessKeySpend, BudgetGrant } from './budget.entity.js';
+import { FirewallPolicy } from './firewall-policy.entity.js';
 import { VirtualModel } from './virtual-model.entity.js';
 
 export * from './account.entity.js';
@@ -30,6 +31,7 @@ export * from './credit-lot.entity.js';
 export * from './credit-transaction.entity.js';
 export * from './credit-grant.entity.js';
 export * from './budget.entity.js';
+export * from './firewall-policy.entity.js';
 export * from './virtual-model.entity.js';
 
 export const ALL_ENTITIES = [
@@ -49,5 +51,6 @@ export const ALL_ENTITIES = [
   CreditGrant,
   AccessKeySpend,
   BudgetGrant,
+  FirewallPolicy,
   VirtualModel,
 ];
