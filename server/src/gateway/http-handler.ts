@@ -14,7 +14,7 @@ type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: strin
 const inference =
   (surface: Surface, deps: PipelineDeps): RouteHandler =>
   (req, res, requestId, path) =>
-    runInference(createRequestState(req, res, surface, path, requestId), deps);
+    runInference(createRequestState(req, res, surface, path, requestId, deps.now()), deps);
 
 function listModels(deps: PipelineDeps): RouteHandler {
   return async (req, res, requestId, path) => {

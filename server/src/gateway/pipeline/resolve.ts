@@ -10,8 +10,8 @@ export function resolve(state: RequestState, deps: PipelineDeps): void {
 /**
  * Pipeline step: hold credit for the worst case of any candidate before anything is sent (warm:
  * from the instance's in-memory grant). It follows resolve because the price depends on the
- * candidates; balances beside credit (key budgets) join this reservation.
+ * candidates. The key's budget is reserved with it (budget_exceeded before credit is touched).
  */
 export async function reserve(state: RequestState, deps: PipelineDeps): Promise<void> {
-  state.reservation = await deps.credits.reserve(accessOf(state).accountId, state.surface, resolutionOf(state).attempts, bodyOf(state));
+  state.reservation = await deps.credits.reserve(accessOf(state), state.surface, resolutionOf(state).attempts, bodyOf(state), state.admittedAt);
 }

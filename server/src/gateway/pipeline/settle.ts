@@ -17,10 +17,7 @@ const ENDPOINTS: Record<Surface, string> = {
  */
 export function settle(state: RequestState, deps: PipelineDeps): void {
   const cost = deps.credits.cost(state.usage ?? NO_USAGE, state.attempt?.spec, state.attempt?.credential.keySource ?? 'user');
-  if (state.reservation) {
-    if (cost.totalNano > 0n) state.reservation.settle(cost.totalNano);
-    else state.reservation.release();
-  }
+  state.reservation?.settle(cost);
   deps.usage.record(usageRecordOf(state, cost));
 }
 
@@ -50,10 +47,12 @@ function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
     providerKeyId: attempt?.credential.providerKeyId ?? last?.providerKeyId ?? null,
     feeNano: cost.feeNano,
     upstreamCostNano: cost.upstreamCostNano,
+    providerCostNano: cost.providerCostNano,
     totalCostNano: cost.totalNano,
     errorCode: state.errorCode,
     attempts: state.log,
     virtualModel: (attempt ?? state.sent)?.virtualModel ?? null,
-    createdAt: new Date(),
+    // The admission time: the budget period the request was reserved in is the one its spend counts in.
+    createdAt: new Date(state.admittedAt),
   };
 }

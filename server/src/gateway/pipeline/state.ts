@@ -7,7 +7,7 @@ import type { RateLimiter } from '../../services/rate-limiter.js';
 import type { AccessContext, AccessContextCache } from '../access-context.js';
 import type { TokenUsage } from '../adapters/adapter.js';
 import type { CircuitBreakers, RetryBudget } from '../circuit-breaker.js';
-import type { CreditGate, Reservation } from '../credit-gate.js';
+import type { CreditGate, SpendReservation } from '../credit-gate.js';
 import type { ProviderDirectory } from '../provider-directory.js';
 import type { InferenceBody } from '../request-body.js';
 import type { Attempt, Resolution } from '../resolve-model.js';
@@ -28,6 +28,8 @@ export interface PipelineDeps {
   maxResponseBodyBytes: number;
   breakers: CircuitBreakers | undefined;
   retryBudget: RetryBudget;
+  /** epoch ms; the credits' clock, so budget periods and usage times follow a test's controlled clock. */
+  now: () => number;
 }
 
 /** A complete, not streamed answer: written in one go by respond.ts. */
@@ -54,6 +56,8 @@ export interface RequestState {
   readonly requestId: string;
   /** performance.now() at arrival, for the usage event's latency. */
   readonly started: number;
+  /** epoch ms at arrival (deps.now): the budget period the request is reserved in, and its usage time. */
+  readonly admittedAt: number;
   /** The one abort signal of this request: fires when the client goes away. */
   readonly client: AbortController;
 
@@ -63,8 +67,8 @@ export interface RequestState {
   body?: InferenceBody;
   /** Filled by resolve: candidates in order, plus models a configuration refused. */
   resolution?: Resolution;
-  /** Filled by reserve; settled or released by settle. */
-  reservation?: Reservation;
+  /** Filled by reserve (credit and the key's budget); settled by settle. */
+  reservation?: SpendReservation;
 
   /** Every upstream attempt, in order (the usage event's attempt list, the attempts header). */
   readonly log: UsageAttemptRecord[];
@@ -83,7 +87,14 @@ export interface RequestState {
   streamed: boolean;
 }
 
-export function createRequestState(req: IncomingMessage, res: ServerResponse, surface: Surface, path: string, requestId: string): RequestState {
+export function createRequestState(
+  req: IncomingMessage,
+  res: ServerResponse,
+  surface: Surface,
+  path: string,
+  requestId: string,
+  admittedAt: number,
+): RequestState {
   return {
     req,
     res,
@@ -91,6 +102,7 @@ export function createRequestState(req: IncomingMessage, res: ServerResponse, su
     path,
     requestId,
     started: performance.now(),
+    admittedAt,
     client: new AbortController(),
     log: [],
     status: 500,
