@@ -19,7 +19,8 @@ describe('Firewall page', () => {
     const { page } = session;
     const { token } = await signUpAccount(server.url, 'Firewall');
     await page.goto('/');
-    await page.evaluate((t) => window.localStorage.setItem('ai-gateway.session-token', t), token);
+    // Signed in as the SPA stores its session (this file has no DOM types, hence the structural type).
+    await page.evaluate((t) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('ai-gateway.session-token', t), token);
     await page.goto('/firewall');
     await page.getByRole('heading', { level: 1, name: 'Firewall' }).waitFor();
 
