@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUsd } from '../../server/src/services/credits/money.js';
-import { ormUsageDb } from '../../server/src/services/usage/usage-db.js';
+import { pgUsageDb } from '../../server/src/services/usage/usage-db.js';
 import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
 import { UsageWriter } from '../../server/src/services/usage/usage-writer.js';
 import { createAccessKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
@@ -93,7 +93,7 @@ describe('usage summaries from rollups', () => {
     }
     // Concurrent ingestion: two writers (as two instances would) share rollup keys, flushing in small interleaved batches.
     const other = new UsageWriter({
-      db: ormUsageDb(f.server.services.orm, (em, charges) => f.server.services.credits.applyCharges(em, charges)),
+      db: pgUsageDb(f.server.services.sql, (client, charges) => f.server.services.credits.applyCharges(client, charges)),
       logger: f.server.services.logger,
       metrics: f.server.services.metrics,
       partitions: f.server.services.usagePartitions,
