@@ -13,6 +13,7 @@ import { ProvidersPage } from './pages/providers/providers-page';
 import { QuickstartPage } from './pages/quickstart/quickstart-page';
 import { SettingsPage } from './pages/settings/settings-page';
 import { UsagePage } from './pages/usage/usage-page';
+import { VirtualModelsPage } from './pages/virtual-models/virtual-models-page';
 import { createUrqlClient } from './urql-client';
 
 // GraphiQL (and Monaco) are big: only loaded when the playground is opened.
@@ -21,6 +22,7 @@ const PlaygroundPage = lazy(() => import('./pages/playground/playground-page').t
 const ROUTES: Record<string, () => ReactNode> = {
   '/access-keys': () => <AccessKeysPage />,
   '/configurations': () => <ConfigurationsPage />,
+  '/virtual-models': () => <VirtualModelsPage />,
   '/provider-keys': () => <ProviderKeysPage />,
   '/providers': () => <ProvidersPage />,
   '/usage': () => <UsagePage />,
@@ -39,6 +41,7 @@ const TITLES: Record<string, string> = {
   '/signup': 'Sign up',
   '/access-keys': 'Access keys',
   '/configurations': 'Configurations',
+  '/virtual-models': 'Virtual models',
   '/provider-keys': 'Provider keys',
   '/providers': 'Providers & models',
   '/usage': 'Usage',
