@@ -121,6 +121,7 @@ describe('admin SPA (mocked GraphQL)', () => {
       allowedModels: null,
       routing: [{ provider: 'openai', providerKeyIds: ['pk_2', 'pk_1'], useGatewayCredentials: true, strategy: 'ORDERED', weights: [1, 1] }],
       cache: null,
+      firewallPolicyIds: [],
     });
     await page.getByRole('region', { name: 'restricted' }).waitFor();
   });

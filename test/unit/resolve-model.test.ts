@@ -35,6 +35,7 @@ function context(over: Partial<AccessContext> = {}): AccessContext {
     providerKeys,
     providerKeysById: byId,
     customProviders: new Map([['local', local]]),
+    firewallPolicies: [],
     virtualModels: new Map(),
     responseCache: null,
     ...over,

@@ -12,6 +12,7 @@ import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
+import { FirewallPolicy } from './firewall-policy.entity.js';
 import { VirtualModel } from './virtual-model.entity.js';
 
 export * from './account.entity.js';
@@ -28,6 +29,7 @@ export * from './credit-purchase.entity.js';
 export * from './credit-lot.entity.js';
 export * from './credit-transaction.entity.js';
 export * from './credit-grant.entity.js';
+export * from './firewall-policy.entity.js';
 export * from './virtual-model.entity.js';
 
 export const ALL_ENTITIES = [
@@ -45,5 +47,6 @@ export const ALL_ENTITIES = [
   CreditLot,
   CreditTransaction,
   CreditGrant,
+  FirewallPolicy,
   VirtualModel,
 ];

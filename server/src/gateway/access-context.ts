@@ -8,6 +8,8 @@ import { CustomProvider } from '../entities/custom-provider.entity.js';
 import type { ApiFormat } from '../catalog/types.js';
 import { TOKEN_PREFIX, hashToken, providerKeyAad, type SecretBox } from '../services/crypto.js';
 import type { ChangeEvent, ChangeEvents } from '../services/change-events.js';
+import { getFirewallPoliciesByIds } from '../services/firewall-policies.js';
+import { compilePolicy, type CompiledPolicy } from './policies/compile.js';
 import type { ResponseCacheSettings } from '../entities/access-key-configuration.entity.js';
 import type { RoutingStrategy, VirtualModelTarget } from '../entities/virtual-model.entity.js';
 import { loadVirtualModels } from '../services/virtual-models.js';
@@ -58,6 +60,8 @@ export interface AccessContext {
   providerKeys: ReadonlyMap<string, readonly ProviderKeySecret[]>;
   providerKeysById: ReadonlyMap<string, ProviderKeySecret & { provider: string }>;
   customProviders: ReadonlyMap<string, CustomProviderInfo>;
+  /** The configuration's firewall policies, compiled, in order (empty: the feature costs nothing). */
+  firewallPolicies: readonly CompiledPolicy[];
   /** The account's virtual models by (lower-case) name. */
   virtualModels: ReadonlyMap<string, VirtualModelInfo>;
   /** The configuration's response cache; null when off. */
@@ -181,6 +185,9 @@ export class AccessContextCache {
       loadVirtualModels(em, key.accountId),
     ]);
     if (!account) return null;
+    const firewallPolicies = configuration?.firewallPolicyIds.length
+      ? await getFirewallPoliciesByIds(em, key.accountId, configuration.firewallPolicyIds)
+      : [];
 
     const keysByProvider = new Map<string, ProviderKeySecret[]>();
     const keysById = new Map<string, ProviderKeySecret & { provider: string }>();
@@ -220,6 +227,7 @@ export class AccessContextCache {
       routing,
       providerKeys: keysByProvider,
       providerKeysById: keysById,
+      firewallPolicies: firewallPolicies.map(compilePolicy),
       customProviders: new Map(
         customProviders.map((cp) => [
           cp.providerId,

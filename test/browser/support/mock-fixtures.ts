@@ -36,6 +36,7 @@ export function createFixtures() {
     allowedModels: string[] | null;
     routing: unknown[];
     cache: { __typename: 'ResponseCache'; enabled: boolean; ttlSeconds: number };
+    firewallPolicies: { __typename: 'FirewallPolicy'; id: string; name: string }[];
   }
   const configurations: ConfigurationFixture[] = [
     {
@@ -56,6 +57,7 @@ export function createFixtures() {
         },
       ],
       cache: { __typename: 'ResponseCache', enabled: false, ttlSeconds: 300 },
+      firewallPolicies: [],
     },
   ];
   const providerKeys = [
@@ -269,6 +271,7 @@ export function createFixtures() {
     ConfigurationsPage: authed(() => ({
       data: {
         accessKeyConfigurations: { __typename: 'AccessKeyConfigurationConnection', nodes: configurations },
+        firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: [] },
         providers,
         providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys },
       },
@@ -283,6 +286,7 @@ export function createFixtures() {
         allowedModels: input.allowedModels,
         routing: [],
         cache: { __typename: 'ResponseCache', enabled: input.cache?.enabled ?? false, ttlSeconds: input.cache?.ttlSeconds ?? 300 },
+        firewallPolicies: [],
       };
       configurations.push(created);
       return { data: { createAccessKeyConfiguration: created } };

@@ -61,13 +61,22 @@ export interface ConfigurationDraft {
   allowedModels: string[] | null;
   routing: RoutingDraft[];
   cache: CacheDraft;
+  /** Attached firewall policies, applied in this order. */
+  firewallPolicyIds: string[];
 }
 
 type Data = ConfigurationsPageQuery;
 type ConfigurationNode = Data['accessKeyConfigurations']['nodes'][number];
 
 export function emptyDraft(): ConfigurationDraft {
-  return { name: '', allowedProviders: null, allowedModels: null, routing: [], cache: { enabled: false, ttlSeconds: DEFAULT_TTL_SECONDS } };
+  return {
+    name: '',
+    allowedProviders: null,
+    allowedModels: null,
+    routing: [],
+    cache: { enabled: false, ttlSeconds: DEFAULT_TTL_SECONDS },
+    firewallPolicyIds: [],
+  };
 }
 
 export function draftFromConfiguration(c: ConfigurationNode): ConfigurationDraft {
@@ -85,6 +94,7 @@ export function draftFromConfiguration(c: ConfigurationNode): ConfigurationDraft
       weights: r.providerKeys.map((k) => r.weights[r.providerKeyIds.indexOf(k.id)] ?? 1),
     })),
     cache: { enabled: c.cache.enabled, ttlSeconds: c.cache.ttlSeconds },
+    firewallPolicyIds: c.firewallPolicies.map((p) => p.id),
   };
 }
 
@@ -101,6 +111,8 @@ export function draftToInput(draft: ConfigurationDraft): AccessKeyConfigurationI
       weights: r.weights,
     })),
     cache: draft.cache.enabled ? { enabled: true, ttlSeconds: draft.cache.ttlSeconds } : null,
+    // Sent every time: an update replaces the whole configuration, so omitting it would detach them.
+    firewallPolicyIds: draft.firewallPolicyIds,
   };
 }
 
@@ -145,6 +157,8 @@ export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
           <input required value={draft.name} onChange={(e) => patch({ name: e.target.value })} placeholder="e.g. production" />
         </Field>
       </Card>
+
+      <FirewallPoliciesCard data={data} selected={draft.firewallPolicyIds} onChange={(firewallPolicyIds) => patch({ firewallPolicyIds })} />
 
       <Card title="Allowed providers">
         <label className="switch-row">
@@ -511,5 +525,29 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** Which firewall policies apply to keys using this configuration (in the order they were ticked). */
+function FirewallPoliciesCard({ data, selected, onChange }: { data: Data; selected: string[]; onChange: (ids: string[]) => void }) {
+  const policies = data.firewallPolicies.nodes;
+  return (
+    <Card title="Firewall policies">
+      {policies.length === 0 ? (
+        <p className="muted">
+          No firewall policies yet. <Link to="/firewall">Create one</Link> to block patterns or tools, or to redact personal data before it reaches a provider.
+        </p>
+      ) : (
+        <fieldset className="check-grid">
+          <legend className="visually-hidden">Firewall policies applied to every request</legend>
+          {policies.map((p) => (
+            <label key={p.id} className="check">
+              <input type="checkbox" checked={selected.includes(p.id)} onChange={(e) => onChange(toggle(selected, p.id, e.target.checked))} />
+              {p.name} <small className="hint">{p.mode === 'ENFORCE' ? 'enforce' : 'dry run'}</small>
+            </label>
+          ))}
+        </fieldset>
+      )}
+    </Card>
   );
 }
