@@ -27,7 +27,9 @@ export function windowEstimate(counts: WindowCounts, at: number): number {
 
 /**
  * Milliseconds until a request of `points` fits under `limit`, given the counts before it (0 when
- * it fits now; Infinity when it never can: more points than the limit).
+ * it fits now; Infinity when it never can: more points than the limit). At most one window: by
+ * then everything counted now has left a true sliding window, even where the two-counter
+ * estimate would still weigh some of it.
  */
 export function waitMs(before: WindowCounts, points: number, limit: number, at: number): number {
   if (points > limit) return Infinity;
@@ -38,10 +40,10 @@ export function waitMs(before: WindowCounts, points: number, limit: number, at: 
   const room = limit - before.current - points;
   if (room >= 0 && before.previous > 0) {
     const fNeeded = 1 - room / before.previous;
-    if (fNeeded < 1) return Math.max(1, Math.ceil(minuteStart + fNeeded * WINDOW_MS - at));
+    if (fNeeded < 1) return Math.min(WINDOW_MS, Math.max(1, Math.ceil(minuteStart + fNeeded * WINDOW_MS - at)));
   }
   // Next minute: current becomes previous; current × (1 − f') + points ≤ limit.
   const next = minuteStart + WINDOW_MS;
   const fNext = before.current > 0 ? Math.max(0, 1 - (limit - points) / before.current) : 0;
-  return Math.max(1, Math.ceil(next + fNext * WINDOW_MS - at));
+  return Math.min(WINDOW_MS, Math.max(1, Math.ceil(next + fNext * WINDOW_MS - at)));
 }
