@@ -54,6 +54,7 @@ function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
     errorCode: state.errorCode,
     attempts: state.log,
     virtualModel: (attempt ?? state.sent)?.virtualModel ?? null,
+    firewall: state.firewall?.decisions ?? [],
     // The admission time: the budget period the request was reserved in is the one its spend counts in.
     createdAt: new Date(state.admittedAt),
   };

@@ -12,6 +12,8 @@ import type { ProviderDirectory } from '../provider-directory.js';
 import type { InferenceBody } from '../request-body.js';
 import type { Attempt, Resolution } from '../resolve-model.js';
 import type { UpstreamClient } from '../upstream.js';
+import type { AnswerGuard } from '../policies/answer-guard.js';
+import type { RequestVerdict } from '../policies/evaluate.js';
 import type { UsageWriter } from '../../services/usage/usage-writer.js';
 
 /** What the /v1 pipeline needs from the service container, passed in once at startup. */
@@ -66,6 +68,10 @@ export interface RequestState {
   access?: AccessContext;
   /** Filled by the body step. */
   body?: InferenceBody;
+  /** Filled by the policies step when the key's configuration has firewall policies. */
+  firewall?: RequestVerdict;
+  /** Set when the policies look at the answer (tool rules, restoring redacted values). */
+  answerGuard?: AnswerGuard;
   /** Filled by resolve: candidates in order, plus models a configuration refused. */
   resolution?: Resolution;
   /** Filled by reserve (credit and the key's budget); settled by settle. */
