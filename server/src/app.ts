@@ -44,7 +44,7 @@ export async function createApp(services: Services): Promise<GatewayApp> {
     upstream: services.upstream,
     usage: services.usage,
     credits: services.creditGate,
-    accessKeyLimiter: services.accessKeyLimiter,
+    rateLimits: services.keyRateLimits,
     metrics: services.metrics,
     logger: services.logger,
     maxRequestBodyBytes: services.config.maxRequestBodyBytes,
