@@ -21,10 +21,11 @@ export type PipelineStep = (state: RequestState, deps: PipelineDeps) => void | P
  */
 export const INFERENCE_STEPS: readonly PipelineStep[] = [
   authenticate,
-  checkLimits,
   readBody,
   applyPolicies,
   resolve,
+  // Token caps and per-key rates: after resolve (a chat cap's field depends on the candidate), before reserve.
+  checkLimits,
   reserve,
   // cache (#18) goes here: a hit sets state.reply.
   runAttempts,

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Surface } from '../../catalog/types.js';
 import type { UsageAttemptRecord } from '../../entities/usage-event.entity.js';
 import type { Metrics } from '../../metrics.js';
-import type { RateLimiter } from '../../services/rate-limiter.js';
+import type { KeyRateLimits, RateTicket } from '../../services/rate-limits/key-rate-limits.js';
 import type { AccessContext, AccessContextCache } from '../access-context.js';
 import type { TokenUsage } from '../adapters/adapter.js';
 import type { CircuitBreakers, RetryBudget } from '../circuit-breaker.js';
@@ -23,7 +23,8 @@ export interface PipelineDeps {
   upstream: UpstreamClient;
   usage: UsageWriter;
   credits: CreditGate;
-  accessKeyLimiter: RateLimiter;
+  /** Per-key requestsPerMinute / tokensPerMinute, shared by every instance. */
+  rateLimits: KeyRateLimits;
   metrics: Metrics;
   logger: Logger;
   maxRequestBodyBytes: number;
@@ -75,6 +76,8 @@ export interface RequestState {
   resolution?: Resolution;
   /** Filled by reserve (credit and the key's budget); settled by settle. */
   reservation?: SpendReservation;
+  /** Filled by checkLimits for a key with tokensPerMinute; corrected by settle. */
+  rateTicket?: RateTicket;
 
   /** Every upstream attempt, in order (the usage event's attempt list, the attempts header). */
   readonly log: UsageAttemptRecord[];
