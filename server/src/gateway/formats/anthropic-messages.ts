@@ -1,4 +1,4 @@
-import type { FailureClass } from '../../errors/failure-class.js';
+import { FAILURE_POLICY } from '../../errors/failure-class.js';
 import { failureFromErrorFrame, parseFrame } from '../adapters/common.js';
 import {
   completeUsage,
@@ -409,15 +409,6 @@ class MessagesDecoder implements StreamDecoder {
   }
 }
 
-const ERROR_TYPE: Readonly<Record<FailureClass, string>> = {
-  credential: 'authentication_error',
-  rate_limit: 'rate_limit_error',
-  quota: 'billing_error',
-  model_access: 'not_found_error',
-  caller_fault: 'invalid_request_error',
-  transient: 'api_error',
-  unknown: 'api_error',
-};
 
 /** Anthropic content blocks are strictly sequential: one open block at a time. */
 class MessagesEncoder implements StreamEncoder {
@@ -514,7 +505,7 @@ class MessagesEncoder implements StreamEncoder {
         break;
       case 'error':
         this.finished = true;
-        out.push(sseFrame('error', { type: 'error', error: { type: ERROR_TYPE[part.failure.failureClass], message: part.failure.message } }));
+        out.push(sseFrame('error', { type: 'error', error: { type: FAILURE_POLICY[part.failure.failureClass].anthropicErrorType, message: part.failure.message } }));
         break;
     }
     return out;
