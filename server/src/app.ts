@@ -61,7 +61,7 @@ export async function createApp(services: Services): Promise<GatewayApp> {
   app.use(stripeWebhookRouter(services).routes());
   app.use(graphql.router.routes());
   app.use(graphql.router.allowedMethods());
-  if (services.config.serveWeb) app.use(staticWeb(services.config.webDistDir));
+  if (services.config.serveWeb) app.use(staticWeb(services.config.webDistDir, services.config.publicUrl));
 
   return { app, stop: () => graphql.stop() };
 }

@@ -5,7 +5,7 @@ import type { UsageAttemptRecord } from '../entities/usage-event.entity.js';
 import { AppError } from '../errors/app-error.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { InternalError } from '../errors/internal-error.js';
-import type { Metrics } from '../metrics.js';
+import { providerLabel, type Metrics } from '../metrics.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { AccessContext, AccessContextCache } from './access-context.js';
 import type { TokenUsage } from './adapters/adapter.js';
@@ -144,7 +144,7 @@ export async function handleInference(ctx: Context, surface: Surface, deps: Infe
       log,
       breakers: deps.breakers,
       budget: deps.retryBudget,
-      onAttempt: (a, outcomeLabel) => deps.metrics.upstreamAttempts.inc({ provider: a.provider, outcome: outcomeLabel }),
+      onAttempt: (a, outcomeLabel) => deps.metrics.upstreamAttempts.inc({ provider: providerLabel(a.provider), outcome: outcomeLabel }),
       run: (attempt, signal, timer) =>
         runAttempt({
           ctx,
