@@ -46,6 +46,14 @@ export interface Config {
   /** Consecutive failures that open a credential's circuit; 0 disables the breaker. */
   circuitBreakerFailures: number;
   circuitBreakerOpenMs: number;
+  /** Redis shared by every instance (response cache); undefined: in-process only. */
+  redisUrl: string | undefined;
+  /** Prefix for every Redis key this instance writes. */
+  redisKeyPrefix: string;
+  /** Bound of the in-process response cache (without Redis). */
+  responseCacheMaxBytes: number;
+  /** Answers larger than this are never cached. */
+  responseCacheMaxEntryBytes: number;
 }
 
 const intFrom = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -89,6 +97,10 @@ const EnvSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: intFrom(65_000, 100, 600_000),
   CIRCUIT_BREAKER_FAILURES: intFrom(5, 0, 1000),
   CIRCUIT_BREAKER_OPEN_MS: intFrom(30_000, 100, 3_600_000),
+  REDIS_URL: z.string().url().optional(),
+  REDIS_KEY_PREFIX: z.string().max(100).default('gw:'),
+  RESPONSE_CACHE_MAX_BYTES: intFrom(64 * 1024 * 1024, 0),
+  RESPONSE_CACHE_MAX_ENTRY_BYTES: intFrom(2 * 1024 * 1024, 1024),
 });
 
 export class ConfigError extends Error {}
@@ -179,6 +191,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpKeepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     circuitBreakerFailures: e.CIRCUIT_BREAKER_FAILURES,
     circuitBreakerOpenMs: e.CIRCUIT_BREAKER_OPEN_MS,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    responseCacheMaxBytes: e.RESPONSE_CACHE_MAX_BYTES,
+    responseCacheMaxEntryBytes: e.RESPONSE_CACHE_MAX_ENTRY_BYTES,
   };
   return Object.freeze(config);
 }

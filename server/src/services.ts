@@ -15,6 +15,7 @@ import { ormUsageDb, type OrmChargeApplier } from './services/usage/usage-db.js'
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
+import { createResponseCache, type ResponseCache } from './gateway/cache/index.js';
 
 /** The typed service container, built once per server instance and passed to everything. */
 export interface Services {
@@ -36,6 +37,8 @@ export interface Services {
   creditGate: CreditGate;
   /** Credit control for /v1 (reserve/settle/applyCharges), purchases, ledger, Stripe webhook. */
   credits: CreditService;
+  /** Opt-in response cache (Redis when REDIS_URL is set, else in process). */
+  responseCache: ResponseCache;
   /** Filled in once the server listens, so custom providers cannot loop back into it. */
   listenAddresses: ListenAddress[];
   start(): void;
@@ -71,6 +74,7 @@ export function buildServices(inputs: ServiceInputs): Services {
   const applyCharges: OrmChargeApplier = inputs.applyCharges ?? ((em, charges) => credits.applyCharges(em, charges));
   // Credits still apply charges through the ORM, so the usage batch shares its transaction.
   const usage = new UsageWriter({ db: ormUsageDb(orm, applyCharges), logger, metrics });
+  const responseCache = createResponseCache(config, secretBox, logger);
   return {
     config,
     logger,
@@ -88,6 +92,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     usage,
     creditGate: createCreditGate(credits),
     credits,
+    responseCache,
     listenAddresses,
     start() {
       usage.start();
@@ -99,6 +104,7 @@ export function buildServices(inputs: ServiceInputs): Services {
       await credits.stop();
       accessContexts.close();
       await upstream.close();
+      await responseCache.close();
     },
   };
 }

@@ -82,6 +82,7 @@ function setGatewayHeaders(ctx: Context, log: UsageAttemptRecord[], resolution: 
   res.setHeader('x-gateway-provider', headerSafe(last?.provider ?? ''));
   res.setHeader('x-gateway-model', headerSafe(last?.model ?? ''));
   res.setHeader('x-gateway-rejected-models', (resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','));
+  if (last?.virtualModel) res.setHeader('x-gateway-virtual-model', last.virtualModel);
 }
 
 /** Lone surrogates (valid in JSON strings) become U+FFFD so encodeURIComponent cannot throw. */
@@ -442,6 +443,7 @@ function finish(
     totalCostNano: cost.totalNano,
     errorCode: outcome.errorCode,
     attempts: log,
+    virtualModel: (attempt ?? outcome.sent)?.virtualModel ?? null,
     createdAt: new Date(),
   });
 }
