@@ -11,7 +11,7 @@ import { AccessContextCache } from './gateway/access-context.js';
 import { ProviderDirectory } from './gateway/provider-directory.js';
 import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js';
 import { UsageWriter } from './services/usage/usage-writer.js';
-import { ormUsageDb, type OrmChargeApplier } from './services/usage/usage-db.js';
+import { pgUsageDb, type SqlChargeApplier } from './services/usage/usage-db.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
@@ -53,7 +53,7 @@ export interface ServiceInputs {
   metrics: Metrics;
   masterKey: string;
   /** Defaults to credits.applyCharges. */
-  applyCharges?: OrmChargeApplier;
+  applyCharges?: SqlChargeApplier;
   /** Test hooks: clock, fake payments gateway, timings. */
   creditOptions?: Pick<CreditServiceOptions, 'now' | 'payments' | 'timings' | 'instanceId'>;
 }
@@ -70,10 +70,10 @@ export function buildServices(inputs: ServiceInputs): Services {
     selfAddresses: () => listenAddresses,
   });
   const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
-  const credits = new CreditService({ orm, config, logger, events, ...inputs.creditOptions });
-  const applyCharges: OrmChargeApplier = inputs.applyCharges ?? ((em, charges) => credits.applyCharges(em, charges));
-  // Credits still apply charges through the ORM, so the usage batch shares its transaction.
-  const usage = new UsageWriter({ db: ormUsageDb(orm, applyCharges), logger, metrics });
+  const credits = new CreditService({ orm, sql, config, logger, events, ...inputs.creditOptions });
+  const applyCharges: SqlChargeApplier = inputs.applyCharges ?? ((client, charges) => credits.applyCharges(client, charges));
+  // Usage events, rollups and their charges (credits, key spend) in one transaction on services.sql.
+  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges), logger, metrics });
   const responseCache = createResponseCache(config, secretBox, logger);
   return {
     config,

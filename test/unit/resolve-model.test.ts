@@ -27,6 +27,12 @@ function context(over: Partial<AccessContext> = {}): AccessContext {
   return {
     accessKeyId: 'ak',
     accountId: 'acc',
+    budgetPeriod: null,
+    requestsPerMinute: null,
+    tokensPerMinute: null,
+    expiresAt: null,
+    maxInputTokens: null,
+    maxOutputTokens: null,
     totalTimeoutMs: 1000,
     perAttemptTimeoutMs: 500,
     allowedProviders: null,

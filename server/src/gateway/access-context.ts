@@ -8,6 +8,7 @@ import { CustomProvider } from '../entities/custom-provider.entity.js';
 import type { ApiFormat } from '../catalog/types.js';
 import { TOKEN_PREFIX, hashToken, providerKeyAad, type SecretBox } from '../services/crypto.js';
 import type { ChangeEvent, ChangeEvents } from '../services/change-events.js';
+import { isBudgetPeriod, type BudgetPeriod } from '../services/credits/budget-period.js';
 import { getFirewallPoliciesByIds } from '../services/firewall-policies.js';
 import { compilePolicy, type CompiledPolicy } from './policies/compile.js';
 import type { ResponseCacheSettings } from '../entities/access-key-configuration.entity.js';
@@ -48,6 +49,15 @@ export interface VirtualModelInfo {
 export interface AccessContext {
   accessKeyId: string;
   accountId: string;
+  /** The key's budget period; null: no budget. */
+  budgetPeriod: BudgetPeriod | null;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+  /** epoch ms; null: never expires. */
+  expiresAt: number | null;
+  /** The account's token caps; null: none. */
+  maxInputTokens: number | null;
+  maxOutputTokens: number | null;
   totalTimeoutMs: number;
   perAttemptTimeoutMs: number;
   /** null: all providers allowed. */
@@ -218,6 +228,12 @@ export class AccessContextCache {
     return {
       accessKeyId: key.id,
       accountId: key.accountId,
+      budgetPeriod: key.budgetNano !== null && isBudgetPeriod(key.budgetPeriod) ? key.budgetPeriod : null,
+      requestsPerMinute: key.requestsPerMinute ?? null,
+      tokensPerMinute: key.tokensPerMinute ?? null,
+      expiresAt: key.expiresAt ? key.expiresAt.getTime() : null,
+      maxInputTokens: account.maxInputTokens ?? null,
+      maxOutputTokens: account.maxOutputTokens ?? null,
       totalTimeoutMs: account.totalTimeoutMs,
       perAttemptTimeoutMs: account.perAttemptTimeoutMs,
       allowedProviders: configuration?.allowedProviders ? new Set(configuration.allowedProviders) : null,

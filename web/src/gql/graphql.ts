@@ -154,10 +154,14 @@ export type UpdateProviderKeyInput = {
 
 export type UsageFilter = {
   accessKeyId?: string | number | null | undefined;
+  /** Only requests answered with status 400 or above. */
+  errorsOnly?: boolean | null | undefined;
   /** Inclusive. */
   from?: string | null | undefined;
   model?: string | null | undefined;
   provider?: string | null | undefined;
+  /** The x-request-id of one request. */
+  requestId?: string | null | undefined;
   status?: number | null | undefined;
   /** Exclusive. */
   to?: string | null | undefined;
