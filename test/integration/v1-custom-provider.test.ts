@@ -77,6 +77,32 @@ describe('/v1 custom providers (CUSTOM_PROVIDER_ALLOW_PRIVATE=127.0.0.0/8)', () 
     expect(f.upstream.requests[1].path).toBe('/anth/v1/messages');
   });
 
+  it('re-emits an upstream HTML error echoing the credential as the caller\'s JSON, key redacted (audit MEDIUM-1)', async () => {
+    // The custom upstream answers 400 text/html echoing the Authorization header it received.
+    const page = '<html><script>alert(document.cookie)</script>Authorization: Bearer sk-keyed-1; also Bearer sk-proj-ECHO400TOPSECRETPROVIDERKEYVALUE</html>';
+    const routes = [
+      ['/v1/chat/completions', { model: 'keyed:keyed-model', messages: user('hi') }],
+      ['/v1/responses', { model: 'keyed:keyed-model', input: 'hi' }],
+      ['/v1/messages', { model: 'keyed:keyed-model', max_tokens: 16, messages: user('hi') }],
+    ] as const;
+    for (const [route, body] of routes) {
+      f.upstream.reset();
+      f.upstream.script({ kind: 'status', status: 400, body: page, headers: { 'content-type': 'text/html' } });
+      const res = await postV1(f, route, body, { token });
+      expect(f.upstream.requests[0]?.credential, route).toBe('sk-keyed-1');
+      expect(res.status, route).toBe(400);
+      expect(res.headers.get('content-type'), route).toMatch(/^application\/json/);
+      expect(res.text, route).not.toMatch(/sk-keyed-1|ECHO400TOPSECRET|<script>|<html>/);
+      const json = res.json as { error: { message: string } };
+      expect(json.error.message, route).toBe('Upstream returned HTTP 400.');
+    }
+    // A JSON error message keeps its text, with the exact credential of that attempt redacted.
+    f.upstream.reset();
+    f.upstream.script({ kind: 'status', status: 400, body: { error: { message: 'Key sk-keyed-1 is not valid for keyed-model', code: 'bad_key' } } });
+    const res = await postV1(f, '/v1/chat/completions', { model: 'keyed:keyed-model', messages: user('hi') }, { token });
+    expect(res.json).toEqual({ error: { message: 'Key [redacted] is not valid for keyed-model', type: 'invalid_request_error', code: 'bad_key' } });
+  });
+
   it('labels custom providers "custom" in /metrics and asks for METRICS_TOKEN (audit LOW)', async () => {
     await openai.chat.completions.create({ model: 'local:my-llama', messages: user('hi') });
     expect((await fetch(`${f.baseUrl}/metrics`)).status).toBe(401);
