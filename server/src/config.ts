@@ -46,6 +46,8 @@ export interface Config {
   /** Consecutive failures that open a credential's circuit; 0 disables the breaker. */
   circuitBreakerFailures: number;
   circuitBreakerOpenMs: number;
+  /** Raw usage events older than this many days are dropped (whole daily partitions); rollups stay. */
+  usageRetentionDays: number;
   /** Redis shared by every instance (response cache); undefined: in-process only. */
   redisUrl: string | undefined;
   /** Prefix for every Redis key this instance writes. */
@@ -97,6 +99,7 @@ const EnvSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: intFrom(65_000, 100, 600_000),
   CIRCUIT_BREAKER_FAILURES: intFrom(5, 0, 1000),
   CIRCUIT_BREAKER_OPEN_MS: intFrom(30_000, 100, 3_600_000),
+  USAGE_RETENTION_DAYS: intFrom(90, 1, 3650),
   REDIS_URL: z.string().url().optional(),
   REDIS_KEY_PREFIX: z.string().max(100).default('gw:'),
   RESPONSE_CACHE_MAX_BYTES: intFrom(64 * 1024 * 1024, 0),
@@ -191,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpKeepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     circuitBreakerFailures: e.CIRCUIT_BREAKER_FAILURES,
     circuitBreakerOpenMs: e.CIRCUIT_BREAKER_OPEN_MS,
+    usageRetentionDays: e.USAGE_RETENTION_DAYS,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     responseCacheMaxBytes: e.RESPONSE_CACHE_MAX_BYTES,

@@ -12,6 +12,7 @@ import { ProviderDirectory } from './gateway/provider-directory.js';
 import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js';
 import { UsageWriter } from './services/usage/usage-writer.js';
 import { pgUsageDb, type SqlChargeApplier } from './services/usage/usage-db.js';
+import { UsagePartitions } from './services/usage/partitions.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
@@ -34,6 +35,8 @@ export interface Services {
   providers: ProviderDirectory;
   upstream: UpstreamClient;
   usage: UsageWriter;
+  /** Daily partitions of the raw usage events and their retention. */
+  usagePartitions: UsagePartitions;
   creditGate: CreditGate;
   /** Credit control for /v1 (reserve/settle/applyCharges), purchases, ledger, Stripe webhook. */
   credits: CreditService;
@@ -73,7 +76,8 @@ export function buildServices(inputs: ServiceInputs): Services {
   const credits = new CreditService({ orm, sql, config, logger, events, ...inputs.creditOptions });
   const applyCharges: SqlChargeApplier = inputs.applyCharges ?? ((client, charges) => credits.applyCharges(client, charges));
   // Usage events, rollups and their charges (credits, key spend) in one transaction on services.sql.
-  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges), logger, metrics });
+  const usagePartitions = new UsagePartitions({ sql, logger, retentionDays: config.usageRetentionDays });
+  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges), logger, metrics, partitions: usagePartitions });
   const responseCache = createResponseCache(config, secretBox, logger);
   return {
     config,
@@ -90,16 +94,19 @@ export function buildServices(inputs: ServiceInputs): Services {
     providers: new ProviderDirectory(config),
     upstream,
     usage,
+    usagePartitions,
     creditGate: createCreditGate(credits),
     credits,
     responseCache,
     listenAddresses,
     start() {
+      usagePartitions.start();
       usage.start();
       credits.start();
     },
     async stop() {
       await usage.stop();
+      await usagePartitions.stop();
       // After the usage flush: every settled charge is written, so all grants can go back.
       await credits.stop();
       accessContexts.close();
