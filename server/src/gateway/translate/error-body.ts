@@ -85,8 +85,23 @@ export function translateErrorBody(to: ApiFormat, status: number, body: string, 
   // Redacted again after parsing: JSON escapes (\u0073k-…) decode to the key itself.
   const message = cleanText(redactCredential(vendor.message ?? `Upstream returned HTTP ${status}.`, credential));
   if (to === 'anthropic') return JSON.stringify(toAnthropicErrorBody(anthropicErrorTypeForStatus(status), message));
-  const code = [vendor.code, vendor.type].find((c) => c !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(c)) ?? null;
-  return JSON.stringify(toOpenAiErrorBody(code, message, openAiErrorTypeForStatus(status)));
+  const code = [vendor.code, vendor.type].find(isCodeLike) ?? null;
+  const { error } = toOpenAiErrorBody(code, message, openAiErrorTypeForStatus(status));
+  // OpenAI's errors name the offending parameter; SDKs expose it (`err.param`).
+  const param = paramOf(body);
+  return JSON.stringify({ error: { message: error.message, type: error.type, ...(param ? { param } : {}), code: error.code } });
+}
+
+const isCodeLike = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_.[\]-]{1,64}$/.test(v);
+
+/** `error.param` of an OpenAI-style body, when it is a plain parameter name. */
+function paramOf(body: string): string | undefined {
+  try {
+    const param = (JSON.parse(body) as { error?: { param?: unknown } } | null)?.error?.param;
+    return isCodeLike(param) ? param : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
