@@ -1,4 +1,7 @@
 import { Account } from './account.entity.js';
+import { Member } from './member.entity.js';
+import { Invitation } from './invitation.entity.js';
+import { AuditEvent } from './audit-event.entity.js';
 import { Session } from './session.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { AccessKeyConfiguration } from './access-key-configuration.entity.js';
@@ -12,6 +15,9 @@ import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
 
 export * from './account.entity.js';
+export * from './member.entity.js';
+export * from './invitation.entity.js';
+export * from './audit-event.entity.js';
 export * from './session.entity.js';
 export * from './api-key.entity.js';
 export * from './access-key-configuration.entity.js';
@@ -26,6 +32,9 @@ export * from './credit-grant.entity.js';
 
 export const ALL_ENTITIES = [
   Account,
+  Member,
+  Invitation,
+  AuditEvent,
   Session,
   ApiKey,
   AccessKeyConfiguration,

@@ -7,6 +7,9 @@ import { ProviderKeyResolver } from './provider-key.resolver.js';
 import { ProviderResolver } from './provider.resolver.js';
 import { UsageResolver } from './usage.resolver.js';
 import { AccountCreditsResolver, CreditResolver } from './credit.resolver.js';
+import { MemberResolver } from './member.resolver.js';
+import { SessionResolver } from './session.resolver.js';
+import { AuditResolver } from './audit.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -20,4 +23,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   UsageResolver,
   CreditResolver,
   AccountCreditsResolver,
+  MemberResolver,
+  SessionResolver,
+  AuditResolver,
 ];

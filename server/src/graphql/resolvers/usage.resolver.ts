@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import * as usage from '../../services/usage.js';
+import { Rule } from '../auth-checker.js';
 import { callerOf, type Context } from '../context.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
 import { UsageBucket, UsageEvent, UsageEventConnection, UsageFilter, UsageSummaryArgs } from '../types/usage.type.js';
@@ -7,6 +8,7 @@ import { UsageBucket, UsageEvent, UsageEventConnection, UsageFilter, UsageSummar
 @Authorized()
 @Resolver(() => UsageEvent)
 export class UsageResolver {
+  @Authorized(Rule.VIEWER)
   @Query(() => UsageEventConnection, { description: 'Usage events, newest first.' })
   async usageEvents(
     @Arg('filter', () => UsageFilter, { nullable: true }) filter: UsageFilter | null,
@@ -17,6 +19,7 @@ export class UsageResolver {
     return { nodes: page.nodes.map(UsageEvent.from), pageInfo: page.pageInfo };
   }
 
+  @Authorized(Rule.VIEWER)
   @Query(() => [UsageBucket], { description: 'Requests, errors, tokens and cost grouped by day, provider, model or access key.' })
   async usageSummary(@Args(() => UsageSummaryArgs) args: UsageSummaryArgs, @Ctx() ctx: Context): Promise<UsageBucket[]> {
     const rows = await usage.summarizeUsage(ctx.em, callerOf(ctx).accountId, args.from, args.to, args.groupBy);

@@ -11,6 +11,7 @@ import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
 import type { ApiFormat, ProvidersPageQuery } from '../../gql/graphql';
 import { formatCompact, formatUsd } from '../../lib/format';
+import { RequireRole } from '../../lib/role';
 
 const ProvidersPageQueryDoc = graphql(`
   query ProvidersPage {
@@ -76,9 +77,11 @@ export function ProvidersPage() {
         title="Providers & models"
         description="The model catalog with limits and prices (USD per million tokens), and your custom OpenAI- or Anthropic-compatible providers."
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-            Add custom provider
-          </button>
+          <RequireRole min="ADMIN">
+            <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+              Add custom provider
+            </button>
+          </RequireRole>
         }
       />
       <QueryState result={result} label="providers" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
@@ -194,17 +197,19 @@ function CustomProviderRow({ provider, onEdit }: { provider: ProviderNode; onEdi
       </td>
       <td className="num">{provider.models.length}</td>
       <td className="row-actions">
-        <RowButton label="Edit" subject={provider.name} onClick={onEdit} />
-        <ConfirmButton
-          label="Delete"
-          ariaLabel={`Delete ${provider.name}`}
-          title="Delete custom provider?"
-          onConfirm={async () => (await remove({ id: provider.id }, { additionalTypenames: ['Provider', 'Model', 'ProviderKey', 'AccessKeyConfiguration'] })).error}
-        >
-          <p>
-            Delete <strong>{provider.name}</strong>? Providers still referenced by provider keys or configurations cannot be deleted.
-          </p>
-        </ConfirmButton>
+        <RequireRole min="ADMIN">
+        <RowButton label="Edit" subject={provider.name}   onClick={onEdit} />
+          <ConfirmButton
+            label="Delete"
+            ariaLabel={`Delete ${provider.name}`}
+            title="Delete custom provider?"
+            onConfirm={async () => (await remove({ id: provider.id }, { additionalTypenames: ['Provider', 'Model', 'ProviderKey', 'AccessKeyConfiguration'] })).error}
+          >
+            <p>
+              Delete <strong>{provider.name}</strong>? Providers still referenced by provider keys or configurations cannot be deleted.
+            </p>
+          </ConfirmButton>
+        </RequireRole>
       </td>
     </tr>
   );
