@@ -16,7 +16,9 @@ export interface GatewayApp {
 
 /** Mounts /v1, /graphql, health and the SPA on one Koa app. Never listens. */
 export async function createApp(services: Services): Promise<GatewayApp> {
-  const app = new Koa({ proxy: services.config.trustProxy });
+  // Behind N trusted proxies the client is the N-th address from the right of X-Forwarded-For;
+  // anything left of it was written by the client itself.
+  const app = new Koa({ proxy: services.config.trustProxy, maxIpsCount: services.config.trustProxyHops });
   app.silent = true;
   app.on('error', (err: Error) => {
     const code = (err as NodeJS.ErrnoException).code;

@@ -9,6 +9,9 @@ export interface Metrics {
   openStreams: Gauge;
   usageEventsWritten: Counter;
   usageEventsDropped: Counter;
+  usageDeadLetters: Counter;
+  usageWriterPending: Gauge;
+  usageWriterLag: Gauge;
 }
 
 export function createMetrics(): Metrics {
@@ -44,6 +47,21 @@ export function createMetrics(): Metrics {
     usageEventsDropped: new Counter({
       name: 'gateway_usage_events_failed_total',
       help: 'Usage event batch writes that failed and were retried',
+      registers: [registry],
+    }),
+    usageDeadLetters: new Counter({
+      name: 'gateway_usage_dead_letters_total',
+      help: 'Usage events the database refused on their own, parked in usage_dead_letter (the rest of their batch landed)',
+      registers: [registry],
+    }),
+    usageWriterPending: new Gauge({
+      name: 'gateway_usage_writer_pending',
+      help: 'Usage events queued in this instance, not yet written',
+      registers: [registry],
+    }),
+    usageWriterLag: new Gauge({
+      name: 'gateway_usage_writer_lag_seconds',
+      help: 'Age of the oldest usage event not yet written (0 when the queue is empty)',
       registers: [registry],
     }),
   };

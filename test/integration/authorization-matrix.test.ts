@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewaySchema } from '../../server/src/graphql/schema.js';
-import { ADMIN_OPERATIONS, type Rule } from '../support/admin-operations.js';
+import { ADMIN_OPERATIONS, OPERATIONS_ENV, type Rule } from '../support/admin-operations.js';
 import { dbFingerprint } from '../support/db-fingerprint.js';
 import { gql } from '../support/graphql.js';
 import { addMember, createOrganization, ROLE_NAMES, type Organization, type RoleName } from '../support/organization.js';
@@ -21,7 +21,7 @@ describe('authorization: every operation of the schema × every role', async () 
   let org: Organization;
 
   beforeAll(async () => {
-    server = await startTestServer({ AUTH_RATE_LIMIT_PER_MINUTE: '100000' });
+    server = await startTestServer(OPERATIONS_ENV);
     org = await createOrganization(server.url);
   });
   afterAll(async () => server?.stop());

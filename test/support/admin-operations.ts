@@ -19,8 +19,8 @@ export interface Invocation {
 
 export interface OperationSpec {
   rule: Rule;
-  /** The audit action of a successful call (mutations). */
-  audit?: string;
+  /** The audit action of a successful call; null for a mutation that changes no state (e.g. a connection test). */
+  audit?: string | null;
   invoke(org: Organization, role: RoleName): Promise<Invocation>;
 }
 
@@ -63,7 +63,7 @@ const createProviderKey = async (org: Organization) =>
 const customProviderInput = (providerId: string) => ({
   providerId,
   name: providerId,
-  baseUrl: 'https://llm.example.com/v1',
+  baseUrl: 'http://127.0.0.1:9/v1',
   apiFormat: 'OPENAI',
   models: ['m1'],
 });
@@ -82,6 +82,13 @@ async function sessionIdOf(org: Organization, token: string): Promise<string> {
   return current.id;
 }
 
+const createVirtualModel = async (org: Organization) =>
+  (
+    await ownerDo<{ createVirtualModel: { id: string } }>(org, 'mutation($input: VirtualModelInput!) { createVirtualModel(input: $input) { id } }', {
+      input: { name: unique('vm'), targets: [{ model: 'gpt-4o-mini' }] },
+    })
+  ).createVirtualModel.id;
+
 export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
   // ---- queries
   me: { rule: 'VIEWER', invoke: q('{ me { id email creditBalanceUsd } }') },
@@ -99,6 +106,7 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
   members: { rule: 'DEVELOPER', invoke: q('{ members { nodes { id role } } }') },
   invitations: { rule: 'DEVELOPER', invoke: q('{ invitations { nodes { id role } } }') },
   auditEvents: { rule: 'ADMIN', invoke: q('{ auditEvents { nodes { id action } } }') },
+  virtualModels: { rule: 'DEVELOPER', invoke: q('{ virtualModels { nodes { id targets { model } } } }') },
 
   // ---- sign-in, sessions
   signUp: {
@@ -291,4 +299,42 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
     audit: 'customProvider.delete',
     invoke: async (org) => ({ query: 'mutation($id: ID!) { deleteCustomProvider(id: $id) }', variables: { id: await createCustomProvider(org) } }),
   },
+
+  // ---- virtual models
+  createVirtualModel: {
+    rule: 'ADMIN',
+    audit: 'virtualModel.create',
+    invoke: async () => ({
+      query: 'mutation($input: VirtualModelInput!) { createVirtualModel(input: $input) { id } }',
+      variables: { input: { name: unique('vm'), targets: [{ model: 'gpt-4o-mini' }, { model: 'claude-sonnet-4-5' }] } },
+    }),
+  },
+  updateVirtualModel: {
+    rule: 'ADMIN',
+    audit: 'virtualModel.update',
+    invoke: async (org) => ({
+      query: 'mutation($id: ID!, $input: VirtualModelInput!) { updateVirtualModel(id: $id, input: $input) { id } }',
+      variables: { id: await createVirtualModel(org), input: { name: unique('vm'), strategy: 'WEIGHTED', targets: [{ model: 'gpt-4o-mini', weight: 3 }] } },
+    }),
+  },
+  deleteVirtualModel: {
+    rule: 'ADMIN',
+    audit: 'virtualModel.delete',
+    invoke: async (org) => ({ query: 'mutation($id: ID!) { deleteVirtualModel(id: $id) }', variables: { id: await createVirtualModel(org) } }),
+  },
+
+  // ---- connection tests: outbound calls, no state change (the test servers point providers at a closed local port)
+  testProviderKey: {
+    rule: 'ADMIN',
+    audit: null,
+    invoke: async (org) => ({ query: 'mutation($id: ID!) { testProviderKey(id: $id) { ok message } }', variables: { id: await createProviderKey(org) } }),
+  },
+  testCustomProvider: {
+    rule: 'ADMIN',
+    audit: null,
+    invoke: async (org) => ({ query: 'mutation($id: String!) { testCustomProvider(providerId: $id) { ok message } }', variables: { id: await createCustomProvider(org) } }),
+  },
 };
+
+/** Environment for servers the operations above run against: no call leaves the machine. */
+export const OPERATIONS_ENV = { AUTH_RATE_LIMIT_PER_MINUTE: '100000', PROVIDER_BASE_URL_OPENAI: 'http://127.0.0.1:9/v1' };

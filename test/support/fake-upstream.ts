@@ -34,7 +34,16 @@ export interface ToolCallSpec {
 }
 
 export type FaultStep =
-  | { kind: 'ok'; text?: string; usage?: boolean; chunks?: number; chunkDelayMs?: number; toolCall?: ToolCallSpec }
+  | {
+      kind: 'ok';
+      text?: string;
+      usage?: boolean;
+      chunks?: number;
+      chunkDelayMs?: number;
+      toolCall?: ToolCallSpec;
+      /** A stream stays open this long after its final event (real upstreams close a little later). */
+      tailDelayMs?: number;
+    }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'delay'; ms: number; then?: FaultStep }
   | { kind: 'hang' }
@@ -497,6 +506,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         if (stream) {
           startSse(res, recorded);
           await writePieces(res, streamFrames(turn, ok.chunks).map(serializeFrame), delayMs);
+          if (ok.tailDelayMs) await sleep(ok.tailDelayMs);
           if (!gone(res)) res.end();
           return;
         }

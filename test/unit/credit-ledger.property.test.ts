@@ -456,6 +456,15 @@ describe('planFifoDeduction', () => {
 });
 
 describe('planGrant', () => {
+  it('accepts obligations exactly equal to what the account has (mutant M11)', () => {
+    expect(planGrant({ balanceNano: 1000n, othersHeldNano: 0n, currentGrantNano: 0n, obligationsNano: 1000n })).toMatchObject({
+      accepted: true,
+      grantNano: 1000n,
+    });
+    expect(planGrant({ balanceNano: 1000n, othersHeldNano: 400n, currentGrantNano: 0n, obligationsNano: 600n }).accepted).toBe(true);
+    expect(planGrant({ balanceNano: 1000n, othersHeldNano: 400n, currentGrantNano: 0n, obligationsNano: 601n }).accepted).toBe(false);
+  });
+
   it('covers the obligations when they fit, never exceeds what the account has, and keeps headroom small', () => {
     const n = fc.bigInt({ min: 0n, max: 10n ** 12n });
     fc.assert(

@@ -9,10 +9,13 @@ import { AccessKey } from './access-key.entity.js';
 import { ProviderKey } from './provider-key.entity.js';
 import { CustomProvider } from './custom-provider.entity.js';
 import { UsageEvent } from './usage-event.entity.js';
+import { UsageRollup } from './usage-rollup.entity.js';
+import { UsageDeadLetter } from './usage-dead-letter.entity.js';
 import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
+import { VirtualModel } from './virtual-model.entity.js';
 
 export * from './account.entity.js';
 export * from './member.entity.js';
@@ -25,10 +28,13 @@ export * from './access-key.entity.js';
 export * from './provider-key.entity.js';
 export * from './custom-provider.entity.js';
 export * from './usage-event.entity.js';
+export * from './usage-rollup.entity.js';
+export * from './usage-dead-letter.entity.js';
 export * from './credit-purchase.entity.js';
 export * from './credit-lot.entity.js';
 export * from './credit-transaction.entity.js';
 export * from './credit-grant.entity.js';
+export * from './virtual-model.entity.js';
 
 export const ALL_ENTITIES = [
   Account,
@@ -42,8 +48,11 @@ export const ALL_ENTITIES = [
   ProviderKey,
   CustomProvider,
   UsageEvent,
+  UsageRollup,
+  UsageDeadLetter,
   CreditPurchase,
   CreditLot,
   CreditTransaction,
   CreditGrant,
+  VirtualModel,
 ];

@@ -10,6 +10,14 @@ export interface UsageAttemptRecord {
   latencyMs: number;
 }
 
+/** A firewall decision as a usage event records it: counts only, never the matched text. */
+export interface UsageFirewallDecision {
+  policyId: string;
+  rule: 'DENY_PATTERN' | 'REDACT_PII' | 'DENY_TOOLS' | 'ALLOW_TOOLS';
+  action: 'blocked' | 'redacted' | 'flagged';
+  count: number;
+}
+
 /**
  * One per /v1 request: metadata and each attempt, never bodies. Written in batches off the
  * request path, so account and access key are plain ids (the key may be revoked meanwhile).
@@ -36,6 +44,11 @@ export const UsageEvent = defineEntity({
     feeNano: p.bigint('string').default('0'),
     upstreamCostNano: p.bigint('string').default('0'),
     totalCostNano: p.bigint('string').default('0'),
+    /** Upstream cost at catalog prices whoever's key served it; null when the model is unpriced. */
+    providerCostNano: p.bigint('string').nullable(),
+    cacheHit: p.boolean().default(false),
+    virtualModel: p.string().length(128).nullable(),
+    firewall: p.json<UsageFirewallDecision[]>().default('[]'),
     errorCode: p.string().length(64).nullable(),
     attempts: p.json<UsageAttemptRecord[]>(),
     createdAt: p.datetime(),

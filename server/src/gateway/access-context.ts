@@ -8,6 +8,10 @@ import { CustomProvider } from '../entities/custom-provider.entity.js';
 import type { ApiFormat } from '../catalog/types.js';
 import { TOKEN_PREFIX, hashToken, providerKeyAad, type SecretBox } from '../services/crypto.js';
 import type { ChangeEvent, ChangeEvents } from '../services/change-events.js';
+import type { ResponseCacheSettings } from '../entities/access-key-configuration.entity.js';
+import type { RoutingStrategy, VirtualModelTarget } from '../entities/virtual-model.entity.js';
+import { loadVirtualModels } from '../services/virtual-models.js';
+import { SmoothWeightedPicker } from './weighted-pick.js';
 
 export interface ProviderKeySecret {
   id: string;
@@ -26,6 +30,16 @@ export interface CustomProviderInfo {
 export interface RoutingRule {
   providerKeyIds: string[];
   useGatewayCredentials: boolean;
+  /** WEIGHTED routing: picks the first key (index into providerKeyIds); absent for ORDERED. */
+  picker?: SmoothWeightedPicker;
+}
+
+export interface VirtualModelInfo {
+  name: string;
+  strategy: RoutingStrategy;
+  targets: readonly VirtualModelTarget[];
+  /** WEIGHTED: picks the first target (index into targets); absent for ORDERED. */
+  picker?: SmoothWeightedPicker;
 }
 
 /** Everything a /v1 request needs to know about its caller, held in memory while warm. */
@@ -44,6 +58,10 @@ export interface AccessContext {
   providerKeys: ReadonlyMap<string, readonly ProviderKeySecret[]>;
   providerKeysById: ReadonlyMap<string, ProviderKeySecret & { provider: string }>;
   customProviders: ReadonlyMap<string, CustomProviderInfo>;
+  /** The account's virtual models by (lower-case) name. */
+  virtualModels: ReadonlyMap<string, VirtualModelInfo>;
+  /** The configuration's response cache; null when off. */
+  responseCache: ResponseCacheSettings | null;
 }
 
 interface CacheEntry {
@@ -155,11 +173,12 @@ export class AccessContextCache {
     const em = this.deps.em();
     const key = await em.findOne(AccessKey, { tokenHash, revokedAt: null });
     if (!key) return null;
-    const [account, configuration, providerKeys, customProviders] = await Promise.all([
+    const [account, configuration, providerKeys, customProviders, virtualModels] = await Promise.all([
       em.findOne(Account, { id: key.accountId }),
       key.configurationId ? em.findOne(AccessKeyConfiguration, { id: key.configurationId, accountId: key.accountId }) : null,
       em.find(ProviderKey, { accountId: key.accountId }, { orderBy: { priority: 'asc', createdAt: 'asc', id: 'asc' } }),
       em.find(CustomProvider, { accountId: key.accountId }),
+      loadVirtualModels(em, key.accountId),
     ]);
     if (!account) return null;
 
@@ -182,7 +201,11 @@ export class AccessContextCache {
 
     const routing = new Map<string, RoutingRule>();
     for (const rule of configuration?.routing ?? []) {
-      routing.set(rule.provider, { providerKeyIds: rule.providerKeyIds, useGatewayCredentials: rule.useGatewayCredentials });
+      routing.set(rule.provider, {
+        providerKeyIds: rule.providerKeyIds,
+        useGatewayCredentials: rule.useGatewayCredentials,
+        picker: rule.strategy === 'WEIGHTED' && rule.weights ? new SmoothWeightedPicker(rule.weights) : undefined,
+      });
     }
 
     return {
@@ -209,6 +232,18 @@ export class AccessContextCache {
           },
         ]),
       ),
+      virtualModels: new Map(
+        virtualModels.map((vm) => [
+          vm.name,
+          {
+            name: vm.name,
+            strategy: vm.strategy,
+            targets: vm.targets,
+            picker: vm.strategy === 'WEIGHTED' ? new SmoothWeightedPicker(vm.targets.map((t) => t.weight)) : undefined,
+          },
+        ]),
+      ),
+      responseCache: configuration?.cache?.enabled ? configuration.cache : null,
     };
   }
 }

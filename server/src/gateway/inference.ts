@@ -18,7 +18,7 @@ import { resolveAttempts, type Attempt, type Resolution } from './resolve-model.
 import { estimateRequestInputTokens, estimateTextTokens } from './tokens.js';
 import { translateErrorBody } from './translate/error-body.js';
 import type { UpstreamClient, UpstreamResponse } from './upstream.js';
-import type { UsageRecorder } from './usage-recorder.js';
+import type { UsageWriter } from '../services/usage/usage-writer.js';
 import type { CreditGate, Reservation } from './credit-gate.js';
 import { bearerToken } from '../http/bearer-token.js';
 import type { CircuitBreakers, RetryBudget } from './circuit-breaker.js';
@@ -27,7 +27,7 @@ export interface InferenceDeps {
   cache: AccessContextCache;
   directory: ProviderDirectory;
   upstream: UpstreamClient;
-  usage: UsageRecorder;
+  usage: UsageWriter;
   credits: CreditGate;
   accessKeyLimiter: RateLimiter;
   metrics: Metrics;
@@ -82,6 +82,7 @@ function setGatewayHeaders(ctx: Context, log: UsageAttemptRecord[], resolution: 
   res.setHeader('x-gateway-provider', headerSafe(last?.provider ?? ''));
   res.setHeader('x-gateway-model', headerSafe(last?.model ?? ''));
   res.setHeader('x-gateway-rejected-models', (resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','));
+  if (last?.virtualModel) res.setHeader('x-gateway-virtual-model', last.virtualModel);
 }
 
 /** Lone surrogates (valid in JSON strings) become U+FFFD so encodeURIComponent cannot throw. */
@@ -442,6 +443,7 @@ function finish(
     totalCostNano: cost.totalNano,
     errorCode: outcome.errorCode,
     attempts: log,
+    virtualModel: (attempt ?? outcome.sent)?.virtualModel ?? null,
     createdAt: new Date(),
   });
 }

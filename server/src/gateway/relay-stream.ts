@@ -142,6 +142,9 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
       }
       await writeAll(out);
       if (o.res.destroyed) return { kind: 'relayed', complete: done, error: done ? undefined : 'client closed the stream' };
+      // The final event is in: the answer is complete whatever happens to either connection now,
+      // and clients such as openai 7 close as soon as they read it.
+      if (done) break;
     }
     const out: (Uint8Array | string)[] = [];
     if (o.rewrite && !o.translator && carry.length > 0) {
@@ -163,6 +166,7 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
     return { kind: 'relayed', complete: true };
   } catch (err) {
     if (!committed) throw err;
+    if (done) return { kind: 'relayed', complete: true };
     // The total timeout also caps a stream already under way: say so rather than blame the connection.
     const timedOut = err instanceof UpstreamTimeoutError;
     if (!o.res.destroyed) {

@@ -1,7 +1,8 @@
 import type { Middleware } from 'koa';
 import type { Surface } from '../catalog/types.js';
 import { AppError } from '../errors/app-error.js';
-import { gatewayErrors } from './error-middleware.js';
+import { errorFormatFor, gatewayErrors } from './error-middleware.js';
+import { shouldRetryHeader } from './formats/client-headers.js';
 import { authenticateAccess, handleInference, type InferenceDeps } from './inference.js';
 import { listModelsFor } from './list-models.js';
 
@@ -38,11 +39,16 @@ export function gatewayRoutes(deps: InferenceDeps): Middleware {
   };
   return async (ctx, next) => {
     if (ctx.path !== '/v1' && !ctx.path.startsWith('/v1/')) return next();
+    // Anthropic's SDKs and Claude Code report `request-id` in errors and logs. Set before anything
+    // is written, so streamed answers (writeHead) carry it too.
+    if (errorFormatFor(ctx.path) === 'anthropic') ctx.res.setHeader('request-id', String(ctx.state.requestId));
     try {
       await errors(ctx, () => handle(ctx, next));
     } finally {
       // Headers the contract promises on every /v1 response, errors included.
       if (!ctx.res.headersSent) {
+        const retry = shouldRetryHeader(ctx.status);
+        if (retry !== undefined) ctx.res.setHeader('x-should-retry', retry);
         for (const name of GATEWAY_HEADERS) if (!ctx.res.hasHeader(name)) ctx.res.setHeader(name, name === 'x-gateway-attempts' ? '0' : '');
       }
     }

@@ -33,8 +33,11 @@ export interface UpstreamClientOptions {
 
 export interface UpstreamCall {
   url: string;
+  /** POST (inference) unless given; GET for listings such as `…/models`. */
+  method?: 'GET' | 'POST';
   headers: Record<string, string>;
-  body: string;
+  /** Omitted for GET. */
+  body?: string;
   /** 'trusted': catalog providers and PROVIDER_BASE_URL_* overrides; 'guarded': custom providers. */
   egress: 'trusted' | 'guarded';
   /** Aborted on client disconnect / attempt timeout. */
@@ -205,7 +208,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const res = await agent.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
-        method: 'POST',
+        method: call.method ?? 'POST',
         headers: call.headers,
         body: call.body,
         signal: call.signal,

@@ -15,7 +15,26 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves the built SPA; unknown paths fall back to index.html so client-side routes reload. */
+/** Precompressed siblings written at build time (web/vite.config.ts), best first. */
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
+/** The precompressed copy of `file` the client accepts, if the build wrote one. */
+function precompressed(ctx: Parameters<Middleware>[0], file: string): { path: string; encoding: string } | undefined {
+  const accepted = ctx.acceptsEncodings(...ENCODINGS.map((e) => e.name), 'identity');
+  const choice = ENCODINGS.find((e) => e.name === accepted);
+  if (!choice) return undefined;
+  const path = file + choice.suffix;
+  return existsSync(path) ? { path, encoding: choice.name } : undefined;
+}
+
+/**
+ * Serves the built SPA; unknown paths fall back to index.html so client-side routes reload. Files are sent
+ * as their brotli or gzip copy when the client accepts it (nothing is compressed per request), and hashed
+ * assets are cached for a year.
+ */
 export function staticWeb(root: string): Middleware {
   const index = join(root, 'index.html');
   return async (ctx, next) => {
@@ -37,6 +56,11 @@ export function staticWeb(root: string): Middleware {
     ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
     ctx.set('cache-control', file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
     ctx.set('x-content-type-options', 'nosniff');
-    ctx.body = createReadStream(file);
+    ctx.vary('accept-encoding');
+    const encoded = precompressed(ctx, file);
+    if (encoded) ctx.set('content-encoding', encoded.encoding);
+    const sent = encoded?.path ?? file;
+    ctx.length = statSync(sent).size;
+    ctx.body = createReadStream(sent);
   };
 }

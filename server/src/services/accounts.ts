@@ -16,6 +16,8 @@ import { mutate, type MutationScope } from './mutation.js';
 import { lowerRole } from './roles.js';
 import { startSession, type ClientInfo } from './sessions.js';
 import { nameSchema, parseInput } from './validate.js';
+import { passwordSchema } from './password-policy.js';
+import type { LoginThrottle } from './login-throttle.js';
 
 export const emailSchema = z
   .string()
@@ -23,10 +25,6 @@ export const emailSchema = z
   .toLowerCase()
   .max(254, 'must be at most 254 characters')
   .email('is not a valid email address');
-export const passwordSchema = z
-  .string()
-  .min(8, 'must be at least 8 characters')
-  .max(200, 'must be at most 200 characters');
 
 const SignUpSchema = z.object({ email: emailSchema, password: passwordSchema, name: nameSchema().nullish() });
 const SettingsSchema = z
@@ -87,12 +85,22 @@ export async function signUp(
   });
 }
 
-export async function logIn(em: EntityManager, input: { email: string; password: string }, client: ClientInfo): Promise<AuthResult> {
+export async function logIn(
+  em: EntityManager,
+  throttle: LoginThrottle,
+  input: { email: string; password: string },
+  client: ClientInfo,
+): Promise<AuthResult> {
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
+  await throttle.assertAllowed(email);
   const member = await em.findOne(Member, { email });
   // Always run scrypt so response time does not reveal whether the email exists.
   const ok = await verifyPassword(String(input.password ?? ''), member?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!member || !ok) throw new AuthenticationError('Email or password is incorrect.');
+  if (!member || !ok) {
+    await throttle.recordFailure(email);
+    throw new AuthenticationError('Email or password is incorrect.');
+  }
+  await throttle.recordSuccess(email);
   return em.transactional(async (tem) => {
     const token = startSession(tem, member, client);
     recordAudit(tem, memberActor(member, client.ip), { action: 'session.logIn', targetType: 'member', targetId: member.id });

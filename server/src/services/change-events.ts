@@ -8,6 +8,7 @@ export type ChangeEvent =
   | { kind: 'configuration'; accountId: string }
   | { kind: 'providerKey'; accountId: string }
   | { kind: 'customProvider'; accountId: string }
+  | { kind: 'virtualModel'; accountId: string }
   | { kind: 'credits'; accountId: string };
 
 export type ChangeListener = (event: ChangeEvent) => void;

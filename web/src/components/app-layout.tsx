@@ -7,6 +7,7 @@ import { useRole } from '../lib/role';
 import { signOut } from '../lib/session';
 import type { Role } from '../gql/graphql';
 import { Icon, type IconName } from './icons';
+import { ThemeSelect } from './theme-select';
 
 export const LayoutMeQuery = graphql(`
   query LayoutMe {
@@ -97,6 +98,9 @@ export function AppLayout({ path, children }: { path: string; children: ReactNod
           </ul>
         </nav>
         <div className="sidebar-footer">
+          <div className="sidebar-theme">
+            <ThemeSelect />
+          </div>
           {account ? (
             <Link to="/credits" className="balance-chip" onClick={() => setMenuOpen(false)}>
               <span className="muted small">Credit balance</span>

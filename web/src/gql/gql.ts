@@ -42,10 +42,12 @@ type Documents = {
     "\n  mutation CreateProviderKey($input: CreateProviderKeyInput!) {\n    createProviderKey(input: $input) {\n      id\n      provider\n      name\n      keyRedacted\n      priority\n    }\n  }\n": typeof types.CreateProviderKeyDocument,
     "\n  mutation RotateProviderKey($id: ID!, $key: String!) {\n    rotateProviderKey(id: $id, key: $key) {\n      id\n      keyRedacted\n    }\n  }\n": typeof types.RotateProviderKeyDocument,
     "\n  mutation UpdateProviderKey($id: ID!, $input: UpdateProviderKeyInput!) {\n    updateProviderKey(id: $id, input: $input) {\n      id\n      name\n      priority\n    }\n  }\n": typeof types.UpdateProviderKeyDocument,
+    "\n  mutation TestProviderKey($id: ID!) {\n    testProviderKey(id: $id) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n": typeof types.TestProviderKeyDocument,
     "\n  mutation DeleteProviderKey($id: ID!) {\n    deleteProviderKey(id: $id)\n  }\n": typeof types.DeleteProviderKeyDocument,
     "\n  query ProvidersPage {\n    providers {\n      id\n      name\n      builtIn\n      apiFormat\n      baseUrl\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        provider\n        displayName\n        contextWindow\n        maxOutputTokens\n        inputPriceUsdPerMTok\n        outputPriceUsdPerMTok\n      }\n    }\n  }\n": typeof types.ProvidersPageDocument,
     "\n  mutation CreateCustomProvider($input: CustomProviderInput!) {\n    createCustomProvider(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateCustomProviderDocument,
     "\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n": typeof types.UpdateCustomProviderDocument,
+    "\n  mutation TestCustomProvider($providerId: String!) {\n    testCustomProvider(providerId: $providerId) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n": typeof types.TestCustomProviderDocument,
     "\n  mutation DeleteCustomProvider($id: ID!) {\n    deleteCustomProvider(id: $id)\n  }\n": typeof types.DeleteCustomProviderDocument,
     "\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
@@ -89,10 +91,12 @@ const documents: Documents = {
     "\n  mutation CreateProviderKey($input: CreateProviderKeyInput!) {\n    createProviderKey(input: $input) {\n      id\n      provider\n      name\n      keyRedacted\n      priority\n    }\n  }\n": types.CreateProviderKeyDocument,
     "\n  mutation RotateProviderKey($id: ID!, $key: String!) {\n    rotateProviderKey(id: $id, key: $key) {\n      id\n      keyRedacted\n    }\n  }\n": types.RotateProviderKeyDocument,
     "\n  mutation UpdateProviderKey($id: ID!, $input: UpdateProviderKeyInput!) {\n    updateProviderKey(id: $id, input: $input) {\n      id\n      name\n      priority\n    }\n  }\n": types.UpdateProviderKeyDocument,
+    "\n  mutation TestProviderKey($id: ID!) {\n    testProviderKey(id: $id) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n": types.TestProviderKeyDocument,
     "\n  mutation DeleteProviderKey($id: ID!) {\n    deleteProviderKey(id: $id)\n  }\n": types.DeleteProviderKeyDocument,
     "\n  query ProvidersPage {\n    providers {\n      id\n      name\n      builtIn\n      apiFormat\n      baseUrl\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        provider\n        displayName\n        contextWindow\n        maxOutputTokens\n        inputPriceUsdPerMTok\n        outputPriceUsdPerMTok\n      }\n    }\n  }\n": types.ProvidersPageDocument,
     "\n  mutation CreateCustomProvider($input: CustomProviderInput!) {\n    createCustomProvider(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateCustomProviderDocument,
     "\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n": types.UpdateCustomProviderDocument,
+    "\n  mutation TestCustomProvider($providerId: String!) {\n    testCustomProvider(providerId: $providerId) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n": types.TestCustomProviderDocument,
     "\n  mutation DeleteCustomProvider($id: ID!) {\n    deleteCustomProvider(id: $id)\n  }\n": types.DeleteCustomProviderDocument,
     "\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
@@ -237,6 +241,10 @@ export function graphql(source: "\n  mutation UpdateProviderKey($id: ID!, $input
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation TestProviderKey($id: ID!) {\n    testProviderKey(id: $id) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n"): (typeof documents)["\n  mutation TestProviderKey($id: ID!) {\n    testProviderKey(id: $id) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation DeleteProviderKey($id: ID!) {\n    deleteProviderKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteProviderKey($id: ID!) {\n    deleteProviderKey(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -250,6 +258,10 @@ export function graphql(source: "\n  mutation CreateCustomProvider($input: Custo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestCustomProvider($providerId: String!) {\n    testCustomProvider(providerId: $providerId) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n"): (typeof documents)["\n  mutation TestCustomProvider($providerId: String!) {\n    testCustomProvider(providerId: $providerId) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

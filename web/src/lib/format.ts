@@ -1,16 +1,37 @@
 /** Display helpers. Money arrives as exact decimal strings and is formatted as strings, never via floats. */
 
-export function formatUsd(amount: string | null | undefined, minDecimals = 2, maxDecimals = 6): string {
-  if (amount === null || amount === undefined || amount === '') return '—';
+const NANO_DIGITS = 9;
+const NANO = 10n ** BigInt(NANO_DIGITS);
+
+/** A decimal USD string as integer nano-dollars (the server's internal precision), or null when not a decimal. */
+export function parseUsdNano(amount: string): bigint | null {
   const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(amount.trim());
-  if (!match) return amount;
-  const [, sign, intRaw, fracRaw = ''] = match;
-  const intPart = (intRaw || '0').replace(/^0+(?=\d)/, '');
-  let frac = fracRaw.slice(0, maxDecimals).replace(/0+$/, '');
-  if (frac.length < minDecimals) frac = frac.padEnd(minDecimals, '0');
-  const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const isZero = /^0*$/.test(intPart + frac);
-  return `${sign && !isZero ? '-' : ''}$${grouped}${frac ? `.${frac}` : ''}`;
+  if (!match || (match[2] === '' && !match[3])) return null;
+  const [, sign, whole, frac = ''] = match;
+  const nano = BigInt(whole || '0') * NANO + BigInt(frac.slice(0, NANO_DIGITS).padEnd(NANO_DIGITS, '0') || '0');
+  return sign ? -nano : nano;
+}
+
+/**
+ * The one money format of the UI, so the same amount reads the same on every page: at least 2 decimals,
+ * up to 6 (rounded half away from zero), and all 9 for amounts under a millionth of a dollar, so a
+ * non-zero amount never reads "$0.00". Exact strings in, strings out: never through floats.
+ */
+export function formatUsd(amount: string | null | undefined): string {
+  if (amount === null || amount === undefined || amount === '') return '—';
+  const nano = parseUsdNano(amount);
+  if (nano === null) return amount;
+  const negative = nano < 0n;
+  const abs = negative ? -nano : nano;
+  const micro = 1000n; // nano per micro-dollar
+  const digits = abs !== 0n && abs < micro ? NANO_DIGITS : 6;
+  const unit = 10n ** BigInt(NANO_DIGITS - digits);
+  const rounded = (abs + unit / 2n) / unit; // half away from zero (on the absolute value)
+  const scale = 10n ** BigInt(digits);
+  const whole = (rounded / scale).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  let frac = (rounded % scale).toString().padStart(digits, '0').replace(/0+$/, '');
+  if (frac.length < 2) frac = frac.padEnd(2, '0');
+  return `${negative && abs !== 0n ? '-' : ''}$${whole}.${frac}`;
 }
 
 /** Decimal USD string → integer cents, or null when not a valid amount with at most 2 decimals. */
@@ -33,8 +54,9 @@ export function usdToChartNumber(amount: string): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+// Every timestamp names its time zone (the browser's), because charts and budgets use UTC days.
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZoneName: 'short' });
 
 export function formatDateTime(iso: string | null | undefined, fallback = 'Never'): string {
   if (!iso) return fallback;
@@ -93,17 +115,8 @@ export function errorCode(error: { graphQLErrors?: { extensions?: Record<string,
 
 /** Exact sum of decimal USD strings (9 decimal places), returned as a decimal string. */
 export function sumUsd(amounts: string[]): string {
-  const SCALE = 9;
-  let total = 0n;
-  for (const amount of amounts) {
-    const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(amount.trim());
-    if (!match) continue;
-    const [, sign, whole, frac = ''] = match;
-    const nano = BigInt(whole || '0') * 10n ** BigInt(SCALE) + BigInt(frac.slice(0, SCALE).padEnd(SCALE, '0') || '0');
-    total += sign ? -nano : nano;
-  }
+  const total = amounts.reduce((sum, amount) => sum + (parseUsdNano(amount) ?? 0n), 0n);
   const negative = total < 0n;
   const abs = negative ? -total : total;
-  const base = 10n ** BigInt(SCALE);
-  return `${negative ? '-' : ''}${abs / base}.${(abs % base).toString().padStart(SCALE, '0')}`;
+  return `${negative ? '-' : ''}${abs / NANO}.${(abs % NANO).toString().padStart(NANO_DIGITS, '0')}`;
 }

@@ -1,11 +1,15 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125161107 } from './Migration20261125161107.js';
 import { Migration20261125162059 } from './Migration20261125162059.js';
+import { Migration20261127112721 } from './Migration20261127112721.js';
 import { Migration20261127112816 } from './Migration20261127112816.js';
+import { Migration20261127113012 } from './Migration20261127113012.js';
 
 /** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125161107', class: Migration20261125161107 },
   { name: 'Migration20261125162059', class: Migration20261125162059 },
+  { name: 'Migration20261127112721', class: Migration20261127112721 },
   { name: 'Migration20261127112816', class: Migration20261127112816 },
+  { name: 'Migration20261127113012', class: Migration20261127113012 },
 ];

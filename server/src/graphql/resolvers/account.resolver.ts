@@ -39,7 +39,7 @@ export class AccountResolver {
   @Mutation(() => AuthPayload, { description: 'Signs a member in with email and password. Rate limited per client IP.' })
   async logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: Context): Promise<AuthPayload> {
     ctx.services.authRateLimiter.consume(ctx.clientIp);
-    const { token, account } = await accounts.logIn(ctx.em, input, clientOf(ctx));
+    const { token, account } = await accounts.logIn(ctx.em, ctx.services.loginThrottle, input, clientOf(ctx));
     return { token, account: Account.from(account) };
   }
 

@@ -10,6 +10,8 @@ import { AccountCreditsResolver, CreditResolver } from './credit.resolver.js';
 import { MemberResolver } from './member.resolver.js';
 import { SessionResolver } from './session.resolver.js';
 import { AuditResolver } from './audit.resolver.js';
+import { VirtualModelResolver } from './virtual-model.resolver.js';
+import { ConnectionCheckResolver } from './connection-check.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -26,4 +28,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MemberResolver,
   SessionResolver,
   AuditResolver,
+  VirtualModelResolver,
+  ConnectionCheckResolver,
 ];

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import * as usage from '../../services/usage.js';
+import * as usage from '../../services/usage/usage-queries.js';
 import { Rule } from '../auth-checker.js';
 import { callerOf, type Context } from '../context.js';
 import { PageArgs, type Page } from '../types/connection.type.js';

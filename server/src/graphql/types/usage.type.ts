@@ -1,8 +1,9 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { IUsageEvent } from '../../entities/usage-event.entity.js';
 import { formatUsd } from '../../services/credits/money.js';
-import type { UsageBucketRow } from '../../services/usage.js';
+import type { UsageBucketRow } from '../../services/usage/usage-queries.js';
 import { connectionType } from './connection.type.js';
+import { FirewallDecision } from './firewall-decision.type.js';
 
 export enum UsageGroupBy {
   DAY = 'DAY',
@@ -92,11 +93,26 @@ export class UsageEvent {
   @Field(() => String)
   totalCostUsd!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Upstream cost at catalog prices, whoever\'s credentials served the request; null for unpriced models.',
+  })
+  providerCostUsd!: string | null;
+
+  @Field(() => Boolean, { description: 'Answered from the response cache.' })
+  cacheHit!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The virtual model the request named, if any.' })
+  virtualModel!: string | null;
+
   @Field(() => String, { nullable: true })
   errorCode!: string | null;
 
   @Field(() => [UsageAttempt])
   attempts!: UsageAttempt[];
+
+  @Field(() => [FirewallDecision])
+  firewall!: FirewallDecision[];
 
   static from(e: IUsageEvent): UsageEvent {
     return Object.assign(new UsageEvent(), {
@@ -118,8 +134,12 @@ export class UsageEvent {
       feeUsd: formatUsd(BigInt(e.feeNano)),
       upstreamCostUsd: formatUsd(BigInt(e.upstreamCostNano)),
       totalCostUsd: formatUsd(BigInt(e.totalCostNano)),
+      providerCostUsd: e.providerCostNano === null || e.providerCostNano === undefined ? null : formatUsd(BigInt(e.providerCostNano)),
+      cacheHit: e.cacheHit,
+      virtualModel: e.virtualModel ?? null,
       errorCode: e.errorCode ?? null,
       attempts: e.attempts.map((a) => Object.assign(new UsageAttempt(), a)),
+      firewall: (e.firewall ?? []).map((d) => Object.assign(new FirewallDecision(), d)),
     });
   }
 }

@@ -77,6 +77,9 @@ const KNOWN_ACTIONS = [
   'session.revoke',
   'session.revokeAll',
   'settings.update',
+  'virtualModel.create',
+  'virtualModel.update',
+  'virtualModel.delete',
 ];
 
 interface FilterState {

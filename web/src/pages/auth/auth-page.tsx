@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { Brand } from '../../components/app-layout';
 import { ErrorMessage } from '../../components/error-message';
+import { ThemeSelect } from '../../components/theme-select';
 import { Field } from '../../components/form';
 import { graphql } from '../../gql';
 import { Link, navigate } from '../../lib/router';
@@ -60,7 +61,7 @@ export function AuthPage({ mode }: { mode: 'signUp' | 'logIn' }) {
   };
 
   return (
-    <div className="auth-screen">
+    <main className="auth-screen">
       <div className="auth-card">
         <div className="auth-brand">
           <Brand />
@@ -106,7 +107,10 @@ export function AuthPage({ mode }: { mode: 'signUp' | 'logIn' }) {
             </>
           )}
         </p>
+        <div className="auth-theme">
+          <ThemeSelect />
+        </div>
       </div>
-    </div>
+    </main>
   );
 }

@@ -196,7 +196,7 @@ function TransactionsPage({ after, isLast, onLoadMore }: CursorPage) {
             <td>
               <Badge tone={KIND_TONES[t.kind.toLowerCase()] ?? 'neutral'}>{t.kind}</Badge>
             </td>
-            <td className={negative ? 'num negative' : 'num positive'}>{formatUsd(t.amountUsd, 2, 9)}</td>
+            <td className={negative ? 'num negative' : 'num positive'}>{formatUsd(t.amountUsd)}</td>
             <td>
               {t.expiresAt ? formatDate(t.expiresAt) : '—'} {expired ? <Badge tone="warning">expired</Badge> : null}
             </td>

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { Badge } from '../../components/badge';
 import { Card } from '../../components/card';
 import { ConfirmButton } from '../../components/confirm-button';
+import { ConnectionTest } from '../../components/connection-test';
 import { ACTIONS_COLUMN, DataTable, numeric, RelativeTimeCell, RowButton } from '../../components/data-table';
 import { EmptyCard } from '../../components/empty-state';
 import { ActionForm, Field, FormDialog } from '../../components/form';
@@ -65,6 +66,17 @@ const UpdateProviderKeyMutation = graphql(`
       id
       name
       priority
+    }
+  }
+`);
+
+const TestProviderKeyMutation = graphql(`
+  mutation TestProviderKey($id: ID!) {
+    testProviderKey(id: $id) {
+      ok
+      status
+      latencyMs
+      message
     }
   }
 `);
@@ -155,6 +167,7 @@ function groupByProvider(data: Data) {
 
 function ProviderKeyRow({ providerKey }: { providerKey: ProviderKeyNode }) {
   const [, remove] = useMutation(DeleteProviderKeyMutation);
+  const [, test] = useMutation(TestProviderKeyMutation);
   const [rotateOpen, setRotateOpen] = useState(false);
   const [editOpen, setEditOpen] = useState(false);
   return (
@@ -170,7 +183,11 @@ function ProviderKeyRow({ providerKey }: { providerKey: ProviderKeyNode }) {
       <RelativeTimeCell value={providerKey.lastUsedAt} />
       <td className="row-actions">
         <RequireRole min="ADMIN">
-        <RowButton label="Edit" subject={providerKey.name}   onClick={() => setEditOpen(true)} />
+          <ConnectionTest subject={providerKey.name} run={async () => {
+            const result = await test({ id: providerKey.id });
+            return { data: result.data?.testProviderKey, error: result.error };
+          }} />
+          <RowButton label="Edit" subject={providerKey.name} onClick={() => setEditOpen(true)} />
           <RowButton label="Rotate" subject={providerKey.name} onClick={() => setRotateOpen(true)} />
           <ConfirmButton
             label="Delete"

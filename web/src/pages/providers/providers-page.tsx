@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { Badge } from '../../components/badge';
 import { Card } from '../../components/card';
 import { ConfirmButton } from '../../components/confirm-button';
+import { ConnectionTest } from '../../components/connection-test';
 import { ACTIONS_COLUMN, DataTable, numeric, RowButton } from '../../components/data-table';
 import { ActionForm, Field } from '../../components/form';
 import { Modal } from '../../components/modal';
@@ -10,6 +11,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
 import type { ApiFormat, ProvidersPageQuery } from '../../gql/graphql';
+import { privateAddressKind } from '../../lib/address';
 import { formatCompact, formatUsd } from '../../lib/format';
 import { RequireRole } from '../../lib/role';
 
@@ -52,6 +54,17 @@ const UpdateCustomProviderMutation = graphql(`
       name
       baseUrl
       apiFormat
+    }
+  }
+`);
+
+const TestCustomProviderMutation = graphql(`
+  mutation TestCustomProvider($providerId: String!) {
+    testCustomProvider(providerId: $providerId) {
+      ok
+      status
+      latencyMs
+      message
     }
   }
 `);
@@ -183,6 +196,7 @@ export function ProvidersPage() {
 
 function CustomProviderRow({ provider, onEdit }: { provider: ProviderNode; onEdit: () => void }) {
   const [, remove] = useMutation(DeleteCustomProviderMutation);
+  const [, test] = useMutation(TestCustomProviderMutation);
   return (
     <tr>
       <td>
@@ -198,7 +212,11 @@ function CustomProviderRow({ provider, onEdit }: { provider: ProviderNode; onEdi
       <td className="num">{provider.models.length}</td>
       <td className="row-actions">
         <RequireRole min="ADMIN">
-        <RowButton label="Edit" subject={provider.name}   onClick={onEdit} />
+          <ConnectionTest subject={provider.name} run={async () => {
+            const result = await test({ providerId: provider.id });
+            return { data: result.data?.testCustomProvider, error: result.error };
+          }} />
+          <RowButton label="Edit" subject={provider.name} onClick={onEdit} />
           <ConfirmButton
             label="Delete"
             ariaLabel={`Delete ${provider.name}`}
@@ -253,6 +271,7 @@ function CustomProviderForm({ provider, onDone }: { provider: ProviderNode | nul
       <Field label="Base URL" hint="Include the version path; the gateway appends /chat/completions, /responses or /messages.">
         <input required type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="https://llm.internal.example.com/v1" />
       </Field>
+      <PrivateAddressWarning baseUrl={baseUrl} />
       <fieldset className="radio-row">
         <legend>API format</legend>
         <label className="check">
@@ -268,5 +287,21 @@ function CustomProviderForm({ provider, onDone }: { provider: ProviderNode | nul
         <textarea rows={5} value={models} onChange={(e) => setModels(e.target.value)} placeholder={'llama-3.1-70b-instruct\nqwen2.5-coder-32b'} />
       </Field>
     </ActionForm>
+  );
+}
+
+/**
+ * Warns before saving an address the egress guard refuses by default. Only literal addresses and
+ * localhost can be judged here; a host name that resolves to a private address is caught by "Test".
+ */
+function PrivateAddressWarning({ baseUrl }: { baseUrl: string }) {
+  const kind = privateAddressKind(baseUrl);
+  if (!kind) return null;
+  return (
+    <p className="alert alert-warning" role="status">
+      <strong>This is a {kind} address.</strong> The gateway refuses to connect to loopback and private addresses unless the operator allows them
+      with the <code>CUSTOM_PROVIDER_ALLOW_PRIVATE</code> setting (a comma list of CIDRs such as <code>127.0.0.1/32</code>, then a restart). Save
+      and press Test to see whether this gateway allows it.
+    </p>
   );
 }

@@ -44,7 +44,8 @@ const TYPENAMES = { additionalTypenames: ['UsageEvent', 'UsageBucket'] };
 
 type Bucket = UsageBucketFieldsFragment;
 
-const COLORS = { primary: '#4f46e5', secondary: '#0ea5e9', danger: '#e11d48', success: '#10b981', grid: '#e5e7eb', axis: '#6b7280' };
+// Series colours read well on both themes; grid, axis and tooltip colours come from the theme's CSS (usage.css).
+const COLORS = { primary: '#6366f1', secondary: '#0ea5e9', danger: '#e11d48', success: '#10b981' };
 
 function formatAxisUsd(value: number): string {
   if (value === 0) return '$0';
@@ -72,10 +73,11 @@ export function fillDays(buckets: Bucket[], fromIso: string, toIso: string | nul
       inputTokens: b?.inputTokens ?? 0,
       outputTokens: b?.outputTokens ?? 0,
       spend: b ? usdToChartNumber(b.costUsd) : 0,
+      spendUsd: b?.costUsd ?? '0',
     });
   }
   // Buckets outside the generated range (e.g. time-zone edges) are still shown.
-  for (const b of buckets) if (!points.some((p) => p.day === b.key.slice(0, 10))) points.push({ day: b.key, label: b.key, ok: b.requests - b.errors, errors: b.errors, inputTokens: b.inputTokens, outputTokens: b.outputTokens, spend: usdToChartNumber(b.costUsd) });
+  for (const b of buckets) if (!points.some((p) => p.day === b.key.slice(0, 10))) points.push({ day: b.key, label: b.key, ok: b.requests - b.errors, errors: b.errors, inputTokens: b.inputTokens, outputTokens: b.outputTokens, spend: usdToChartNumber(b.costUsd), spendUsd: b.costUsd });
   return points.sort((a, b) => a.day.localeCompare(b.day));
 }
 
@@ -94,7 +96,7 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
   const errors = data.daily.reduce((n, b) => n + b.errors, 0);
   const tokens = data.daily.reduce((n, b) => n + b.inputTokens + b.outputTokens, 0);
   const spend = sumUsd(data.daily.map((b) => b.costUsd));
-  const tickStyle = { fontSize: 12, fill: COLORS.axis };
+  const tickStyle = { fontSize: 12 };
 
   return (
     <div className="stack" data-testid="usage-charts">
@@ -102,18 +104,18 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
         <Stat label="Requests" value={formatInt(requests)} />
         <Stat label="Error rate" value={requests ? `${((errors / requests) * 100).toFixed(1)}%` : '—'} tone={errors > 0 ? 'warning' : undefined} />
         <Stat label="Tokens" value={formatCompact(tokens)} />
-        <Stat label="Spend" value={formatUsd(spend, 2, 4)} />
+        <Stat label="Spend" value={formatUsd(spend)} />
       </div>
       {requests === 0 ? (
         <EmptyCard title="No requests in this period">Send a request with an access key and it will show up here within seconds.</EmptyCard>
       ) : (
         <>
       <div className="chart-grid">
-        <Card title="Requests">
-          <div className="chart" role="img" aria-label={`Requests per day: ${formatInt(requests)} in total, ${formatInt(errors)} errors`}>
+        <Card title="Requests per day (UTC)">
+          <div className="chart" role="img" aria-label={`Requests per UTC day: ${formatInt(requests)} in total, ${formatInt(errors)} errors`}>
             <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
-                <CartesianGrid stroke={COLORS.grid} vertical={false} />
+              <BarChart accessibilityLayer={false} data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
+                <CartesianGrid vertical={false} />
                 <XAxis dataKey="label" tick={tickStyle} tickLine={false} axisLine={false} minTickGap={16} />
                 <YAxis tick={tickStyle} tickLine={false} axisLine={false} allowDecimals={false} width={48} />
                 <Tooltip cursor={{ fill: 'rgba(79,70,229,0.06)' }} />
@@ -124,11 +126,11 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
             </ResponsiveContainer>
           </div>
         </Card>
-        <Card title="Tokens">
-          <div className="chart" role="img" aria-label={`Tokens per day: ${formatInt(tokens)} in total`}>
+        <Card title="Tokens per day (UTC)">
+          <div className="chart" role="img" aria-label={`Tokens per UTC day: ${formatInt(tokens)} in total`}>
             <ResponsiveContainer width="100%" height="100%">
-              <AreaChart data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
-                <CartesianGrid stroke={COLORS.grid} vertical={false} />
+              <AreaChart accessibilityLayer={false} data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
+                <CartesianGrid vertical={false} />
                 <XAxis dataKey="label" tick={tickStyle} tickLine={false} axisLine={false} minTickGap={16} />
                 <YAxis tick={tickStyle} tickLine={false} axisLine={false} tickFormatter={(v: number) => formatCompact(v)} width={48} />
                 <Tooltip formatter={(v) => formatInt(Number(v))} />
@@ -139,14 +141,14 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
             </ResponsiveContainer>
           </div>
         </Card>
-        <Card title="Spend">
-          <div className="chart" role="img" aria-label={`Spend per day: ${formatUsd(spend, 2, 4)} in total`}>
+        <Card title="Spend per day (UTC)">
+          <div className="chart" role="img" aria-label={`Spend per UTC day: ${formatUsd(spend)} in total`}>
             <ResponsiveContainer width="100%" height="100%">
-              <AreaChart data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
-                <CartesianGrid stroke={COLORS.grid} vertical={false} />
+              <AreaChart accessibilityLayer={false} data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
+                <CartesianGrid vertical={false} />
                 <XAxis dataKey="label" tick={tickStyle} tickLine={false} axisLine={false} minTickGap={16} />
                 <YAxis tick={tickStyle} tickLine={false} axisLine={false} tickFormatter={formatAxisUsd} width={60} />
-                <Tooltip formatter={(v) => `$${Number(v).toFixed(4)}`} />
+                <Tooltip formatter={(_value, _name, item) => formatUsd((item.payload as { spendUsd: string }).spendUsd)} />
                 <Area type="monotone" dataKey="spend" name="Spend (USD)" stroke={COLORS.success} fill={COLORS.success} fillOpacity={0.2} isAnimationActive={false} />
               </AreaChart>
             </ResponsiveContainer>
@@ -195,10 +197,10 @@ function Breakdown({ data, accessKeyNames }: { data: UsageSummaryQuery; accessKe
           <div className="breakdown">
             <div className="chart chart-short" role="img" aria-label="Requests by group, top 10">
               <ResponsiveContainer width="100%" height="100%">
-                <BarChart data={chartData} layout="vertical" margin={{ top: 4, right: 16, left: 8, bottom: 4 }}>
-                  <CartesianGrid stroke={COLORS.grid} horizontal={false} />
-                  <XAxis type="number" tick={{ fontSize: 12, fill: COLORS.axis }} allowDecimals={false} axisLine={false} tickLine={false} />
-                  <YAxis type="category" dataKey="name" width={130} tick={{ fontSize: 12, fill: COLORS.axis }} axisLine={false} tickLine={false} />
+                <BarChart accessibilityLayer={false} data={chartData} layout="vertical" margin={{ top: 4, right: 16, left: 8, bottom: 4 }}>
+                  <CartesianGrid horizontal={false} />
+                  <XAxis type="number" tick={{ fontSize: 12 }} allowDecimals={false} axisLine={false} tickLine={false} />
+                  <YAxis type="category" dataKey="name" width={130} tick={{ fontSize: 12 }} axisLine={false} tickLine={false} />
                   <Tooltip cursor={{ fill: 'rgba(79,70,229,0.06)' }} />
                   <Bar dataKey="requests" name="Requests" fill={COLORS.primary} radius={[0, 4, 4, 0]} isAnimationActive={false} />
                 </BarChart>
@@ -218,7 +220,7 @@ function Breakdown({ data, accessKeyNames }: { data: UsageSummaryQuery; accessKe
                     <td className="num">
                       {formatCompact(b.inputTokens)} / {formatCompact(b.outputTokens)}
                     </td>
-                    <td className="num">{formatUsd(b.costUsd, 2, 6)}</td>
+                    <td className="num">{formatUsd(b.costUsd)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -153,7 +153,7 @@ function EventRow({ event, accessKeyName }: { event: UsageEventNode; accessKeyNa
           ) : null}
         </td>
         <td className="num nowrap">{formatInt(event.latencyMs)} ms</td>
-        <td className="num nowrap">{formatUsd(event.totalCostUsd, 2, 6)}</td>
+        <td className="num nowrap">{formatUsd(event.totalCostUsd)}</td>
       </tr>
       {open ? (
         <tr className="detail-row" id={detailsId}>
@@ -172,15 +172,15 @@ function EventRow({ event, accessKeyName }: { event: UsageEventNode; accessKeyNa
                 </div>
                 <div>
                   <dt>Fee</dt>
-                  <dd>{formatUsd(event.feeUsd, 2, 9)}</dd>
+                  <dd>{formatUsd(event.feeUsd)}</dd>
                 </div>
                 <div>
                   <dt>Upstream cost</dt>
-                  <dd>{formatUsd(event.upstreamCostUsd, 2, 9)}</dd>
+                  <dd>{formatUsd(event.upstreamCostUsd)}</dd>
                 </div>
                 <div>
                   <dt>Total</dt>
-                  <dd>{formatUsd(event.totalCostUsd, 2, 9)}</dd>
+                  <dd>{formatUsd(event.totalCostUsd)}</dd>
                 </div>
               </dl>
               {event.attempts.length === 0 ? (

@@ -1,8 +1,8 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { UsageEvent, type IUsageEvent } from '../entities/usage-event.entity.js';
-import { ValidationError } from '../errors/validation-error.js';
-import type { Page } from '../graphql/types/connection.type.js';
-import { paginate } from './pagination.js';
+import { UsageEvent, type IUsageEvent } from '../../entities/usage-event.entity.js';
+import { ValidationError } from '../../errors/validation-error.js';
+import type { Page } from '../../graphql/types/connection.type.js';
+import { paginate } from '../pagination.js';
 
 export interface UsageFilterInput {
   accessKeyId?: string | null;

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import type { UsageTx } from './usage-db.js';
+import { chargeOf, storableText, type UsageRecord } from './usage-record.js';
+
+/**
+ * A usage record the database refused on its own (the rest of its batch landed): kept whole in
+ * `usage_dead_letter` for an operator, with its charge. The payload is bytes, so nothing in it can
+ * be refused a second time; the request id is unique there, so re-parking a record is a no-op and
+ * its charge is applied at most once (`chargeApplied` says whether it was).
+ */
+export async function parkDeadLetter(tx: UsageTx, record: UsageRecord, error: unknown, applyCharge: boolean): Promise<boolean> {
+  const payload = Buffer.from(JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)), 'utf8');
+  const charge = chargeOf(record);
+  const rows = await tx.query<{ id: string }>(
+    `insert into "usage_dead_letter" ("id", "request_id", "account_id", "created_at", "charge_nano", "charge_applied", "error", "payload", "parked_at")
+     values ($1, $2, $3, $4, $5, $6, $7, $8, now())
+     on conflict ("request_id") do nothing returning "id"`,
+    [
+      randomUUID(),
+      storableText(String(record.requestId), 200),
+      storableText(String(record.accountId), 200),
+      record.createdAt instanceof Date && !Number.isNaN(record.createdAt.getTime()) ? record.createdAt : null,
+      typeof charge.amountNano === 'bigint' ? charge.amountNano.toString() : '0',
+      applyCharge,
+      describe(error),
+      payload,
+    ],
+  );
+  if (rows.length === 0) return false;
+  if (applyCharge && charge.amountNano > 0n) await tx.applyCharges([charge]);
+  return true;
+}
+
+/** The database's message and SQLSTATE: enough to fix the cause, never a row value (pg does not echo parameters). */
+function describe(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown };
+  const text = `${typeof e.code === 'string' ? `${e.code}: ` : ''}${typeof e.message === 'string' ? e.message : String(error)}`;
+  return storableText(text, 1000);
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { UsageTx } from './usage-db.js';
+import { chargeOf, hourOf, spendNano, storableJson, storableText, type UsageRecord } from './usage-record.js';
+
+/** usage_event columns and how a record fills them (text cut to the column widths). */
+const EVENT_COLUMNS: readonly [string, (r: UsageRecord) => unknown][] = [
+  ['id', () => randomUUID()],
+  ['request_id', (r) => r.requestId],
+  ['account_id', (r) => r.accountId],
+  ['access_key_id', (r) => r.accessKeyId],
+  ['endpoint', (r) => storableText(r.endpoint, 64)],
+  ['provider', (r) => storableText(r.provider, 64)],
+  ['model', (r) => storableText(r.model, 256)],
+  ['status', (r) => r.status],
+  ['streamed', (r) => r.streamed],
+  ['input_tokens', (r) => r.inputTokens],
+  ['output_tokens', (r) => r.outputTokens],
+  ['tokens_estimated', (r) => r.tokensEstimated],
+  ['latency_ms', (r) => r.latencyMs],
+  ['key_source', (r) => storableText(r.keySource, 16)],
+  ['provider_key_id', (r) => r.providerKeyId],
+  ['fee_nano', (r) => r.feeNano.toString()],
+  ['upstream_cost_nano', (r) => r.upstreamCostNano.toString()],
+  ['total_cost_nano', (r) => r.totalCostNano.toString()],
+  ['provider_cost_nano', (r) => (r.providerCostNano === null || r.providerCostNano === undefined ? null : r.providerCostNano.toString())],
+  ['cache_hit', (r) => r.cacheHit ?? false],
+  ['virtual_model', (r) => storableText(r.virtualModel ?? null, 128)],
+  ['firewall', (r) => storableJson(r.firewall ?? [])],
+  ['error_code', (r) => storableText(r.errorCode, 64)],
+  ['attempts', (r) => storableJson(r.attempts)],
+  ['created_at', (r) => r.createdAt],
+];
+
+/** `($1, $2, …), ($n+1, …)` for `rows` rows of `width` parameters. */
+export function valuesList(rows: number, width: number, casts: readonly string[] = []): string {
+  const out: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const row: string[] = [];
+    for (let j = 0; j < width; j++) row.push(`$${i * width + j + 1}${casts[j] ?? ''}`);
+    out.push(`(${row.join(', ')})`);
+  }
+  return out.join(', ');
+}
+
+/**
+ * One batch in the caller's transaction: inserts the events (a request id already stored is
+ * skipped, so a retried batch writes nothing twice), adds the fresh ones to the hourly rollups,
+ * applies their charges and touches the keys' last use.
+ */
+export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]): Promise<number> {
+  const params: unknown[] = [];
+  for (const r of batch) for (const [, value] of EVENT_COLUMNS) params.push(value(r));
+  const inserted = await tx.query<{ request_id: string }>(
+    `insert into "usage_event" (${EVENT_COLUMNS.map(([c]) => `"${c}"`).join(', ')}) values ${valuesList(batch.length, EVENT_COLUMNS.length)}
+     on conflict ("request_id") do nothing returning "request_id"`,
+    params,
+  );
+  const freshIds = new Set(inserted.map((row) => row.request_id));
+  const fresh = batch.filter((r) => freshIds.has(r.requestId));
+  if (fresh.length === 0) return 0;
+  await upsertRollups(tx, fresh);
+  const charges = fresh.filter((r) => r.totalCostNano > 0n).map(chargeOf);
+  if (charges.length > 0) await tx.applyCharges(charges);
+  await touchLastUsed(tx, fresh);
+  return fresh.length;
+}
+
+interface RollupRow {
+  accountId: string;
+  hour: Date;
+  accessKeyId: string;
+  provider: string;
+  model: string;
+  status: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  feeNano: bigint;
+  providerCostNano: bigint;
+  spendNano: bigint;
+  costNano: bigint;
+  cacheHits: number;
+}
+
+/** Sums the events per rollup key (one upsert row per key: PostgreSQL refuses a key twice in one statement). */
+export function rollupRows(records: readonly UsageRecord[]): RollupRow[] {
+  const rows = new Map<string, RollupRow>();
+  for (const r of records) {
+    const hour = hourOf(r.createdAt);
+    const provider = storableText(r.provider ?? '', 64);
+    const model = storableText(r.model ?? '', 256);
+    const key = `${r.accountId}|${hour.getTime()}|${r.accessKeyId}|${provider}|${model}|${r.status}`;
+    let row = rows.get(key);
+    if (!row) {
+      row = { accountId: r.accountId, hour, accessKeyId: r.accessKeyId, provider, model, status: r.status, requests: 0, inputTokens: 0,
+        outputTokens: 0, feeNano: 0n, providerCostNano: 0n, spendNano: 0n, costNano: 0n, cacheHits: 0 };
+      rows.set(key, row);
+    }
+    row.requests += 1;
+    row.inputTokens += r.inputTokens;
+    row.outputTokens += r.outputTokens;
+    row.feeNano += r.feeNano;
+    row.providerCostNano += r.providerCostNano ?? 0n;
+    row.spendNano += spendNano(r);
+    row.costNano += r.totalCostNano;
+    if (r.cacheHit) row.cacheHits += 1;
+  }
+  // A fixed order, so two writers upserting overlapping keys lock them in the same order.
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+const ROLLUP_SUMS = ['requests', 'input_tokens', 'output_tokens', 'fee_nano', 'provider_cost_nano', 'spend_nano', 'cost_nano', 'cache_hits'];
+
+async function upsertRollups(tx: UsageTx, records: readonly UsageRecord[]): Promise<void> {
+  const rows = rollupRows(records);
+  const params = rows.flatMap((r) => [
+    r.accountId, r.hour, r.accessKeyId, r.provider, r.model, r.status, r.requests, r.inputTokens, r.outputTokens,
+    r.feeNano.toString(), r.providerCostNano.toString(), r.spendNano.toString(), r.costNano.toString(), r.cacheHits,
+  ]);
+  await tx.query(
+    `insert into "usage_rollup" ("account_id", "hour", "access_key_id", "provider", "model", "status", ${ROLLUP_SUMS.map((c) => `"${c}"`).join(', ')})
+     values ${valuesList(rows.length, 14)}
+     on conflict ("account_id", "hour", "access_key_id", "provider", "model", "status") do update set
+     ${ROLLUP_SUMS.map((c) => `"${c}" = "usage_rollup"."${c}" + excluded."${c}"`).join(', ')}`,
+    params,
+  );
+}
+
+/** last_used_at for access and provider keys, one statement each per batch. */
+async function touchLastUsed(tx: UsageTx, batch: readonly UsageRecord[]): Promise<void> {
+  const accessKeys = new Map<string, Date>();
+  const providerKeys = new Map<string, Date>();
+  for (const e of batch) {
+    accessKeys.set(e.accessKeyId, e.createdAt);
+    if (e.providerKeyId) providerKeys.set(e.providerKeyId, e.createdAt);
+  }
+  for (const [table, map] of [
+    ['access_key', accessKeys],
+    ['provider_key', providerKeys],
+  ] as const) {
+    if (map.size === 0) continue;
+    await tx.query(
+      `update "${table}" t set "last_used_at" = v.at from (values ${valuesList(map.size, 2, ['::uuid', '::timestamptz'])}) as v(id, at)
+       where t."id" = v.id and (t."last_used_at" is null or t."last_used_at" < v.at)`,
+      [...map].flat(),
+    );
+  }
+}

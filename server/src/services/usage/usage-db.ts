@@ -1,0 +1,53 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { inTransaction, type SqlClient, type SqlPool } from '../../db/pool.js';
+import type { Charge } from '../credits/credit-control.js';
+
+/** One transaction of the usage writer: `$n`-parameterised SQL plus the credits' charge hook. */
+export interface UsageTx {
+  query<R = Record<string, unknown>>(text: string, values: readonly unknown[]): Promise<R[]>;
+  /** Deducts the charges from credits inside this transaction. */
+  applyCharges(charges: Charge[]): Promise<void>;
+}
+
+export interface UsageDb {
+  transaction<T>(work: (tx: UsageTx) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers: tells a poison row apart from an outage. */
+  probe(): Promise<void>;
+}
+
+/** Charges applied on the writer's own pg client (credits on `services.sql`). */
+export type SqlChargeApplier = (client: SqlClient, charges: Charge[]) => Promise<unknown>;
+/** Charges applied through MikroORM (credits still on the ORM). */
+export type OrmChargeApplier = (em: EntityManager, charges: Charge[]) => Promise<unknown>;
+
+/** The production path: plain pg on `services.sql`. */
+export function pgUsageDb(pool: SqlPool, applyCharges: SqlChargeApplier): UsageDb {
+  return {
+    transaction: (work) =>
+      inTransaction(pool, (client) =>
+        work({
+          query: async <R>(text: string, values: readonly unknown[]) => (await client.query(text, values as unknown[])).rows as R[],
+          applyCharges: async (charges) => void (await applyCharges(client, charges)),
+        }),
+      ),
+    probe: async () => void (await pool.query('select 1')),
+  };
+}
+
+/**
+ * The same writer on a MikroORM transaction, for a credits implementation that applies charges
+ * through an EntityManager: both must share one transaction, so the events go through the ORM's
+ * connection too. `$n` placeholders become the ORM's `?` (the writer's SQL uses each once, in order).
+ */
+export function ormUsageDb(orm: MikroORM, applyCharges: OrmChargeApplier): UsageDb {
+  return {
+    transaction: (work) =>
+      orm.em.fork().transactional((em) =>
+        work({
+          query: <R>(text: string, values: readonly unknown[]) => em.execute<R[]>(text.replace(/\$\d+/g, '?'), [...values]),
+          applyCharges: async (charges) => void (await applyCharges(em, charges)),
+        }),
+      ),
+    probe: async () => void (await orm.em.fork().execute('select 1')),
+  };
+}

@@ -1,0 +1,65 @@
+import type { UsageAttemptRecord, UsageFirewallDecision } from '../../entities/usage-event.entity.js';
+import type { Charge } from '../credits/credit-control.js';
+
+/** What the data plane hands the usage writer for one /v1 request. */
+export interface UsageRecord {
+  requestId: string;
+  accountId: string;
+  accessKeyId: string;
+  endpoint: string;
+  provider: string | null;
+  model: string | null;
+  status: number;
+  streamed: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  tokensEstimated: boolean;
+  latencyMs: number;
+  keySource: string | null;
+  providerKeyId: string | null;
+  /** What credits pay (contract): the processing fee, plus the upstream cost with gateway credentials. */
+  feeNano: bigint;
+  upstreamCostNano: bigint;
+  totalCostNano: bigint;
+  /** Upstream cost at catalog prices whoever's key served it; null when the model is unpriced. */
+  providerCostNano?: bigint | null;
+  cacheHit?: boolean;
+  /** The virtual model name the client asked for, when one resolved the request. */
+  virtualModel?: string | null;
+  firewall?: UsageFirewallDecision[];
+  errorCode: string | null;
+  attempts: UsageAttemptRecord[];
+  createdAt: Date;
+}
+
+/** Spend (budgets, summaries) = fee + provider cost at catalog prices; the fee alone when unpriced. */
+export function spendNano(r: UsageRecord): bigint {
+  return r.feeNano + (r.providerCostNano ?? 0n);
+}
+
+export function chargeOf(r: UsageRecord): Charge {
+  return { accountId: r.accountId, requestId: r.requestId, amountNano: r.totalCostNano };
+}
+
+/** UTC hour the event belongs to (rollup key). */
+export function hourOf(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000 (the whole statement fails), so it is replaced; text
+ * longer than its column is cut. Client-chosen text is refused at the /v1 edge; this is the
+ * writer's own guard so such a value can never poison a batch.
+ */
+export function storableText(s: string, max: number): string;
+export function storableText(s: string | null, max: number): string | null;
+export function storableText(s: string | null, max: number): string | null {
+  if (s === null) return null;
+  const clean = s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+  return clean.length > max ? clean.slice(0, max) : clean;
+}
+
+/** JSON for a jsonb column, with U+0000 in any string replaced. */
+export function storableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? storableText(v, Number.MAX_SAFE_INTEGER) : v));
+}

@@ -1,0 +1,167 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Metrics } from '../../metrics.js';
+import { parkDeadLetter } from './dead-letter.js';
+import { writeUsageBatch } from './usage-batch.js';
+import type { UsageDb } from './usage-db.js';
+import type { UsageRecord } from './usage-record.js';
+
+export interface UsageWriterOptions {
+  db: UsageDb;
+  logger: Logger;
+  metrics: Metrics;
+  /** Events per transaction (default 200: a few ms of work, far below PostgreSQL's parameter limit). */
+  batchSize?: number;
+  intervalMs?: number;
+  /** Runs before each batch transaction, e.g. to make sure the events' partitions exist. */
+  beforeBatch?: (batch: readonly UsageRecord[]) => Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * Usage events leave the request path through this queue and are written in batches, each in one
+ * transaction with its rollups and charges. A batch the database refuses is split until the
+ * refused record is alone; that one is parked as a dead letter (with its charge) and the rest
+ * land, so one bad row never stops anyone's usage or billing. While the database is unreachable
+ * nothing is split or parked: the queue waits and retries.
+ */
+export class UsageWriter {
+  private queue: UsageRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private failures = 0;
+  private readonly batchSize: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: UsageWriterOptions) {
+    this.batchSize = options.batchSize ?? 200;
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.updateLag();
+      void this.flush().catch(() => undefined);
+    }, this.options.intervalMs ?? 200);
+    this.timer.unref();
+  }
+
+  record(event: UsageRecord): void {
+    this.queue.push(event);
+    if (this.queue.length >= this.batchSize) void this.flush().catch(() => undefined);
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Writes everything queued so far. Rejects (keeping the queue) while the database is unreachable. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.queue.length === 0) return;
+    this.flushing = this.drain().finally(() => {
+      this.flushing = undefined;
+      this.updateLag();
+    });
+    return this.flushing;
+  }
+
+  /** Flushes until empty; retries a failing database a few times before giving up (logged). */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (let i = 0; i < 20 && this.queue.length > 0; i++) {
+      try {
+        await this.flush();
+      } catch {
+        await new Promise((r) => setTimeout(r, 100 * (i + 1)));
+      }
+    }
+    if (this.queue.length > 0) {
+      this.options.logger.error({ lost: this.queue.length }, 'usage events could not be written before shutdown');
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, this.batchSize);
+      try {
+        await this.options.beforeBatch?.(batch);
+        await this.writeIsolating(batch);
+      } catch (err) {
+        this.failures++;
+        this.options.metrics.usageEventsDropped.inc();
+        if (this.failures === 1 || this.failures % 50 === 0) {
+          this.options.logger.error({ err, pending: this.queue.length }, 'writing usage events failed; will retry');
+        }
+        throw err;
+      }
+      this.queue.splice(0, batch.length);
+      this.failures = 0;
+      this.options.metrics.usageEventsWritten.inc(batch.length);
+      // Bounded slices: other work (the /v1 requests) runs between two batches.
+      await yieldToEventLoop();
+    }
+  }
+
+  /**
+   * Writes `batch`, splitting it in halves while the database refuses it but still answers, down
+   * to the one record it refuses. Every write is idempotent (request ids), so halves written
+   * before an outage are not written twice when the whole batch is retried.
+   */
+  private async writeIsolating(batch: UsageRecord[]): Promise<void> {
+    try {
+      await this.options.db.transaction((tx) => writeUsageBatch(tx, batch));
+      return;
+    } catch (err) {
+      if (!isRowRefusal(err)) throw err;
+      // Rejects when the database is down: then nothing is split or parked.
+      await this.options.db.probe();
+      if (batch.length > 1) {
+        const mid = Math.ceil(batch.length / 2);
+        await this.writeIsolating(batch.slice(0, mid));
+        await this.writeIsolating(batch.slice(mid));
+        return;
+      }
+      await this.park(batch[0], err);
+    }
+  }
+
+  private async park(record: UsageRecord, error: unknown): Promise<void> {
+    let parked: boolean;
+    try {
+      parked = await this.options.db.transaction((tx) => parkDeadLetter(tx, record, error, true));
+    } catch (chargeErr) {
+      if (!isRowRefusal(chargeErr)) throw chargeErr;
+      // The charge itself is refused (e.g. an account id that is not one): park without it.
+      parked = await this.options.db.transaction((tx) => parkDeadLetter(tx, record, error, false));
+    }
+    if (parked) {
+      this.options.metrics.usageDeadLetters.inc();
+      this.options.logger.error({ err: error, requestId: String(record.requestId) }, 'usage event refused by the database; parked as a dead letter');
+    }
+  }
+
+  private updateLag(): void {
+    const oldest = this.queue[0]?.createdAt;
+    this.options.metrics.usageWriterPending.set(this.queue.length);
+    this.options.metrics.usageWriterLag.set(oldest instanceof Date ? Math.max(0, (this.now() - oldest.getTime()) / 1000) : 0);
+  }
+}
+
+/** SQLSTATE classes that say "try again later", not "this row is bad". */
+const TRANSIENT_SQLSTATE = /^(08[0-9A-OQ-Z]|40|53|55P03|57|58)/;
+
+/**
+ * Whether the database refused the statement because of what it holds (bad value, constraint,
+ * a protocol error from a NUL byte, or a record the writer could not even encode), as opposed to
+ * an outage, a deadlock or a lost connection.
+ */
+function isRowRefusal(err: unknown): boolean {
+  const e = err as { code?: unknown; sqlState?: unknown; cause?: unknown } | undefined;
+  const code = typeof e?.sqlState === 'string' ? e.sqlState : typeof e?.code === 'string' ? e.code : undefined;
+  if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) return !TRANSIENT_SQLSTATE.test(code);
+  // Socket errors (ECONNRESET, ECONNREFUSED, …) and "Connection terminated" are outages.
+  if (code !== undefined || /connection|terminat|timeout/i.test(String((err as Error)?.message))) return false;
+  if (e?.cause && e.cause !== err) return isRowRefusal(e.cause);
+  return err instanceof TypeError || err instanceof RangeError;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { createMetrics } from '../../server/src/metrics.js';
+import type { UsageDb, UsageTx } from '../../server/src/services/usage/usage-db.js';
+import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
+import { UsageWriter } from '../../server/src/services/usage/usage-writer.js';
+
+/** A database that refuses any statement carrying a record with `bad` in its model; `down` fails everything. */
+function fakeDb() {
+  const events: string[] = [];
+  const parked: string[] = [];
+  const state = { down: false };
+  const db: UsageDb = {
+    async transaction(work) {
+      if (state.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      const pending: string[] = [];
+      const tx: UsageTx = {
+        async query<R>(text: string, values: readonly unknown[]): Promise<R[]> {
+          if (text.includes('"usage_dead_letter"')) {
+            parked.push(String(values[1]));
+            return [{ id: 'x' }] as R[];
+          }
+          if (!text.includes('insert into "usage_event"')) return [];
+          if (values.some((v) => typeof v === 'string' && v.startsWith('bad'))) {
+            throw Object.assign(new Error('value out of range'), { code: '22003' });
+          }
+          const ids = values.filter((v): v is string => typeof v === 'string' && /^r\d+$/.test(v));
+          pending.push(...ids);
+          return ids.map((request_id) => ({ request_id })) as R[];
+        },
+        async applyCharges() {},
+      };
+      const result = await work(tx);
+      events.push(...pending);
+      return result;
+    },
+    async probe() {
+      if (state.down) throw new Error('down');
+    },
+  };
+  return { db, events, parked, state };
+}
+
+const rec = (id: string, model = 'm'): UsageRecord => ({
+  requestId: id, accountId: 'a', accessKeyId: 'k', endpoint: '/v1/chat/completions', provider: 'openai', model, status: 200,
+  streamed: false, inputTokens: 1, outputTokens: 1, tokensEstimated: false, latencyMs: 1, keySource: 'user', providerKeyId: null,
+  feeNano: 0n, upstreamCostNano: 0n, totalCostNano: 0n, errorCode: null, attempts: [], createdAt: new Date(),
+});
+
+describe('UsageWriter', () => {
+  it('splits a refused batch down to the refused record and parks only that one', async () => {
+    const f = fakeDb();
+    const writer = new UsageWriter({ db: f.db, logger: pino({ level: 'silent' }), metrics: createMetrics(), batchSize: 16 });
+    const ids = Array.from({ length: 40 }, (_, i) => `r${i}`);
+    ids.forEach((id, i) => writer.record(rec(id, i === 7 || i === 33 ? 'bad' : 'm')));
+    await writer.flush();
+    expect(f.parked.sort()).toEqual(['r33', 'r7']);
+    expect(f.events.sort()).toEqual(ids.filter((id) => id !== 'r7' && id !== 'r33').sort());
+    expect(writer.pending).toBe(0);
+  });
+
+  it('parks nothing and keeps the queue while the database is unreachable', async () => {
+    const f = fakeDb();
+    const writer = new UsageWriter({ db: f.db, logger: pino({ level: 'silent' }), metrics: createMetrics() });
+    f.state.down = true;
+    writer.record(rec('r1'));
+    writer.record(rec('r2', 'bad'));
+    await expect(writer.flush()).rejects.toThrow(/ECONNREFUSED/);
+    expect(writer.pending).toBe(2);
+    expect(f.parked).toEqual([]);
+    f.state.down = false;
+    await writer.flush();
+    expect(f.events).toEqual(['r1']);
+    expect(f.parked).toEqual(['r2']);
+  });
+});
