@@ -11,9 +11,10 @@ import { AccessContextCache } from './gateway/access-context.js';
 import { ProviderDirectory } from './gateway/provider-directory.js';
 import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js';
 import { UsageWriter } from './services/usage/usage-writer.js';
-import { ormUsageDb, type OrmChargeApplier } from './services/usage/usage-db.js';
+import { pgUsageDb, type SqlChargeApplier } from './services/usage/usage-db.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
+import { createMailer, type Mailer } from './services/mailer.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
 import { createResponseCache, type ResponseCache } from './gateway/cache/index.js';
 
@@ -39,6 +40,8 @@ export interface Services {
   credits: CreditService;
   /** Opt-in response cache (Redis when REDIS_URL is set, else in process). */
   responseCache: ResponseCache;
+  /** Invitation e-mails when SMTP_URL is set. */
+  mailer: Mailer | null;
   /** Filled in once the server listens, so custom providers cannot loop back into it. */
   listenAddresses: ListenAddress[];
   start(): void;
@@ -53,7 +56,7 @@ export interface ServiceInputs {
   metrics: Metrics;
   masterKey: string;
   /** Defaults to credits.applyCharges. */
-  applyCharges?: OrmChargeApplier;
+  applyCharges?: SqlChargeApplier;
   /** Test hooks: clock, fake payments gateway, timings. */
   creditOptions?: Pick<CreditServiceOptions, 'now' | 'payments' | 'timings' | 'instanceId'>;
 }
@@ -70,10 +73,10 @@ export function buildServices(inputs: ServiceInputs): Services {
     selfAddresses: () => listenAddresses,
   });
   const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
-  const credits = new CreditService({ orm, config, logger, events, ...inputs.creditOptions });
-  const applyCharges: OrmChargeApplier = inputs.applyCharges ?? ((em, charges) => credits.applyCharges(em, charges));
-  // Credits still apply charges through the ORM, so the usage batch shares its transaction.
-  const usage = new UsageWriter({ db: ormUsageDb(orm, applyCharges), logger, metrics });
+  const credits = new CreditService({ orm, sql, config, logger, events, ...inputs.creditOptions });
+  const applyCharges: SqlChargeApplier = inputs.applyCharges ?? ((client, charges) => credits.applyCharges(client, charges));
+  // Usage events, rollups and their charges (credits, key spend) in one transaction on services.sql.
+  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges), logger, metrics });
   const responseCache = createResponseCache(config, secretBox, logger);
   return {
     config,
@@ -93,6 +96,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     creditGate: createCreditGate(credits),
     credits,
     responseCache,
+    mailer: createMailer(config, logger),
     listenAddresses,
     start() {
       usage.start();

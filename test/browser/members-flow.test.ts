@@ -10,6 +10,7 @@ describe('members and roles in the browser', () => {
   let server: TestServer;
   let owner: { token: string; email: string };
 
+  // Setup hashes several passwords (scrypt): give it room on a loaded machine.
   beforeAll(async () => {
     const dist = await ensureWebBuild();
     server = await startTestServer({ SERVE_WEB: 'true', WEB_DIST_DIR: dist, AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
@@ -17,7 +18,7 @@ describe('members and roles in the browser', () => {
     // Something to look at (and not be allowed to change).
     await gqlOk(server.url, 'mutation { createAccessKey(input: { name: "shared-key" }) { token } }', {}, owner.token);
     await gqlOk(server.url, 'mutation { createProviderKey(input: { provider: "openai", name: "team-openai", key: "sk-browser-team-1" }) { id } }', {}, owner.token);
-  });
+  }, 120_000);
   afterAll(async () => server?.stop());
 
   const session = useBrowser({ baseURL: () => server.url });

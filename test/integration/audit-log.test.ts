@@ -35,10 +35,11 @@ describe('audit log', async () => {
   const rows = (where = 'true', params: unknown[] = []) =>
     server.services.orm.em.fork().execute<AuditRow[]>(`select * from audit_event where ${where} order by created_at, id`, params);
 
+  // Setup hashes several passwords (scrypt): give it room on a loaded machine.
   beforeAll(async () => {
     server = await startTestServer(OPERATIONS_ENV);
     org = await createOrganization(server.url);
-  });
+  }, 120_000);
   afterAll(async () => server?.stop());
 
   it.each(mutations)('%s writes exactly one audit event (none if it changes nothing), with its action, actor and no secret', async (op) => {

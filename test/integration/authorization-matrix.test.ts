@@ -20,10 +20,11 @@ describe('authorization: every operation of the schema × every role', async () 
   let server: TestServer;
   let org: Organization;
 
+  // Setup hashes several passwords (scrypt): give it room on a loaded machine.
   beforeAll(async () => {
     server = await startTestServer(OPERATIONS_ENV);
     org = await createOrganization(server.url);
-  });
+  }, 120_000);
   afterAll(async () => server?.stop());
 
   it('knows the rule of every operation in the schema (add new operations to test/support/admin-operations.ts)', () => {

@@ -18,11 +18,12 @@ describe('organizations: members, invitations, roles, sessions', () => {
   const sql = <T>(query: string, params: unknown[] = []) => server.services.orm.em.fork().execute<T[]>(query, params);
   const code = async (query: string, variables: Record<string, unknown>, token?: string) => (await gql(url, query, variables, token)).errors?.[0]?.extensions?.code;
 
+  // Setup hashes several passwords (scrypt): give it room on a loaded machine.
   beforeAll(async () => {
     server = await startTestServer({ AUTH_RATE_LIMIT_PER_MINUTE: '100000' });
     url = server.url;
     org = await createOrganization(url);
-  });
+  }, 120_000);
   afterAll(async () => server?.stop());
 
   it('signUp makes the first member OWNER; me is the organization, viewer the member', async () => {

@@ -20,6 +20,7 @@ describe('migration to organizations: existing accounts keep everything', () => 
   const sessionToken = `ngsess-${randomBytes(32).toString('base64url')}`;
   const apiKeyToken = `ngadm-${randomBytes(32).toString('base64url')}`;
 
+  // Setup hashes several passwords (scrypt): give it room on a loaded machine.
   beforeAll(async () => {
     db = await createTestDatabase();
     // An account as it was before: its own email and password, a session and an API key.
@@ -66,7 +67,7 @@ describe('migration to organizations: existing accounts keep everything', () => 
       ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl, SECRET_KEY: randomBytes(32).toString('base64') } : {}),
     });
     server = await startServer(config, { logger: createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() })) });
-  });
+  }, 120_000);
   afterAll(async () => {
     await server?.close();
     await db?.drop();

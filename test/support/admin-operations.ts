@@ -82,6 +82,15 @@ async function sessionIdOf(org: Organization, token: string): Promise<string> {
   return current.id;
 }
 
+const firewallPolicyInput = () => ({ name: unique('fw'), mode: 'ENFORCE', onError: 'BLOCK', rules: [{ kind: 'REDACT_PII', piiTypes: ['EMAIL'] }] });
+
+const createFirewallPolicy = async (org: Organization) =>
+  (
+    await ownerDo<{ createFirewallPolicy: { id: string } }>(org, 'mutation($input: FirewallPolicyInput!) { createFirewallPolicy(input: $input) { id } }', {
+      input: firewallPolicyInput(),
+    })
+  ).createFirewallPolicy.id;
+
 const createVirtualModel = async (org: Organization) =>
   (
     await ownerDo<{ createVirtualModel: { id: string } }>(org, 'mutation($input: VirtualModelInput!) { createVirtualModel(input: $input) { id } }', {
@@ -100,13 +109,22 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
   creditTransactions: { rule: 'VIEWER', invoke: q('{ creditTransactions { nodes { id } } }') },
   creditPurchases: { rule: 'VIEWER', invoke: q('{ creditPurchases { nodes { id } } }') },
   usageEvents: { rule: 'VIEWER', invoke: q('{ usageEvents { nodes { id } } }') },
+  usageRequest: { rule: 'VIEWER', invoke: q('{ usageRequest(requestId: "req_unknown") { id } }') },
+  firewallPolicies: { rule: 'VIEWER', invoke: q('{ firewallPolicies { nodes { id name } } }') },
+  testFirewallPolicy: {
+    rule: 'VIEWER',
+    invoke: async () => ({
+      query: 'query($input: FirewallPolicyInput!) { testFirewallPolicy(input: $input, text: "mail me at a@example.com") { blocked redactedText } }',
+      variables: { input: firewallPolicyInput() },
+    }),
+  },
   usageSummary: { rule: 'VIEWER', invoke: q('{ usageSummary(from: "2026-01-01T00:00:00Z", groupBy: DAY) { key } }') },
   sessions: { rule: 'VIEWER', invoke: q('{ sessions { nodes { id current } } }') },
   apiKeys: { rule: 'DEVELOPER', invoke: q('{ apiKeys { nodes { id role } } }') },
   members: { rule: 'DEVELOPER', invoke: q('{ members { nodes { id role } } }') },
   invitations: { rule: 'DEVELOPER', invoke: q('{ invitations { nodes { id role } } }') },
   auditEvents: { rule: 'ADMIN', invoke: q('{ auditEvents { nodes { id action } } }') },
-  virtualModels: { rule: 'DEVELOPER', invoke: q('{ virtualModels { nodes { id targets { model } } } }') },
+  virtualModels: { rule: 'VIEWER', invoke: q('{ virtualModels { nodes { id targets { model } } } }') },
 
   // ---- sign-in, sessions
   signUp: {
@@ -321,6 +339,26 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
     rule: 'ADMIN',
     audit: 'virtualModel.delete',
     invoke: async (org) => ({ query: 'mutation($id: ID!) { deleteVirtualModel(id: $id) }', variables: { id: await createVirtualModel(org) } }),
+  },
+
+  // ---- firewall policies
+  createFirewallPolicy: {
+    rule: 'ADMIN',
+    audit: 'firewallPolicy.create',
+    invoke: async () => ({ query: 'mutation($input: FirewallPolicyInput!) { createFirewallPolicy(input: $input) { id } }', variables: { input: firewallPolicyInput() } }),
+  },
+  updateFirewallPolicy: {
+    rule: 'ADMIN',
+    audit: 'firewallPolicy.update',
+    invoke: async (org) => ({
+      query: 'mutation($id: ID!, $input: FirewallPolicyInput!) { updateFirewallPolicy(id: $id, input: $input) { id } }',
+      variables: { id: await createFirewallPolicy(org), input: { ...firewallPolicyInput(), mode: 'DRY_RUN' } },
+    }),
+  },
+  deleteFirewallPolicy: {
+    rule: 'ADMIN',
+    audit: 'firewallPolicy.delete',
+    invoke: async (org) => ({ query: 'mutation($id: ID!) { deleteFirewallPolicy(id: $id) }', variables: { id: await createFirewallPolicy(org) } }),
   },
 
   // ---- connection tests: outbound calls, no state change (the test servers point providers at a closed local port)

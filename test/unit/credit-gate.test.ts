@@ -23,9 +23,14 @@ const body: InferenceBody = {
 describe('credit gate pre-flight', () => {
   it('reserves for the most expensive candidate, not the first or the cheapest (mutant M09)', async () => {
     const reserved: bigint[] = [];
+    const budgeted: bigint[] = [];
     const gate = createCreditGate({
       reserve: async (_accountId, worstCaseNano) => {
         reserved.push(worstCaseNano);
+        return { settle: () => undefined, release: () => undefined };
+      },
+      reserveBudget: async (_keyId, _period, worstCaseNano) => {
+        budgeted.push(worstCaseNano);
         return { settle: () => undefined, release: () => undefined };
       },
     });
@@ -35,12 +40,17 @@ describe('credit gate pre-flight', () => {
       attempt('anthropic', 'claude-opus-4-1', 'gateway'),
       attempt('openai', 'gpt-4o-mini', 'gateway'),
     ];
-    await gate.reserve('acc', 'chat', attempts, body);
+    await gate.reserve({ accountId: 'acc', accessKeyId: 'key', budgetPeriod: 'DAY' }, 'chat', attempts, body, 0);
     const costs = attempts.map(
       (a) => worstCaseCost({ estimatedInputTokens: 100, maxOutputTokens: 1000, model: a.spec, keySource: a.credential.keySource }).totalNano,
     );
     expect(costs[1]).toBeGreaterThan(costs[0]);
     expect(costs[1]).toBeGreaterThan(costs[2]);
     expect(reserved).toEqual([costs[1]]);
+    // The budget counts spend (catalog cost on any key): the most expensive candidate's, here the same one.
+    const spends = attempts.map(
+      (a) => worstCaseCost({ estimatedInputTokens: 100, maxOutputTokens: 1000, model: a.spec, keySource: a.credential.keySource }).spendNano,
+    );
+    expect(budgeted).toEqual([spends[1]]);
   });
 });

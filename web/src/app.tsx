@@ -11,6 +11,7 @@ import { ConfigurationsPage } from './pages/configurations/configurations-page';
 import { CreditsPage } from './pages/credits/credits-page';
 import { AcceptInvitationPage } from './pages/members/accept-invitation-page';
 import { MembersPage } from './pages/members/members-page';
+import { FirewallPage } from './pages/firewall/firewall-page';
 import { ProviderKeysPage } from './pages/provider-keys/provider-keys-page';
 import { ProvidersPage } from './pages/providers/providers-page';
 import { QuickstartPage } from './pages/quickstart/quickstart-page';
@@ -24,6 +25,7 @@ const PlaygroundPage = lazy(() => import('./pages/playground/playground-page').t
 const ROUTES: Record<string, () => ReactNode> = {
   '/access-keys': () => <AccessKeysPage />,
   '/configurations': () => <ConfigurationsPage />,
+  '/firewall': () => <FirewallPage />,
   '/provider-keys': () => <ProviderKeysPage />,
   '/providers': () => <ProvidersPage />,
   '/usage': () => <UsagePage />,
@@ -44,6 +46,7 @@ const TITLES: Record<string, string> = {
   '/signup': 'Sign up',
   '/access-keys': 'Access keys',
   '/configurations': 'Configurations',
+  '/firewall': 'Firewall',
   '/provider-keys': 'Provider keys',
   '/providers': 'Providers & models',
   '/usage': 'Usage',

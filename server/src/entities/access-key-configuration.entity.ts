@@ -30,6 +30,8 @@ export const AccessKeyConfiguration = defineEntity({
     /** null: every model; entries are "provider:model". */
     allowedModels: p.json<string[]>().nullable(),
     routing: p.json<ProviderRoutingRule[]>(),
+    /** Firewall policies applied to every request of keys using this configuration, in order. */
+    firewallPolicyIds: p.json<string[]>().default('[]'),
     /** null: caching off. */
     cache: p.json<ResponseCacheSettings>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),

@@ -15,6 +15,8 @@ import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
+import { AccessKeySpend, BudgetGrant } from './budget.entity.js';
+import { FirewallPolicy } from './firewall-policy.entity.js';
 import { VirtualModel } from './virtual-model.entity.js';
 
 export * from './account.entity.js';
@@ -34,6 +36,8 @@ export * from './credit-purchase.entity.js';
 export * from './credit-lot.entity.js';
 export * from './credit-transaction.entity.js';
 export * from './credit-grant.entity.js';
+export * from './budget.entity.js';
+export * from './firewall-policy.entity.js';
 export * from './virtual-model.entity.js';
 
 export const ALL_ENTITIES = [
@@ -54,5 +58,8 @@ export const ALL_ENTITIES = [
   CreditLot,
   CreditTransaction,
   CreditGrant,
+  AccessKeySpend,
+  BudgetGrant,
+  FirewallPolicy,
   VirtualModel,
 ];

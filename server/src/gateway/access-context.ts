@@ -8,6 +8,9 @@ import { CustomProvider } from '../entities/custom-provider.entity.js';
 import type { ApiFormat } from '../catalog/types.js';
 import { TOKEN_PREFIX, hashToken, providerKeyAad, type SecretBox } from '../services/crypto.js';
 import type { ChangeEvent, ChangeEvents } from '../services/change-events.js';
+import { isBudgetPeriod, type BudgetPeriod } from '../services/credits/budget-period.js';
+import { getFirewallPoliciesByIds } from '../services/firewall-policies.js';
+import { compilePolicy, type CompiledPolicy } from './policies/compile.js';
 import type { ResponseCacheSettings } from '../entities/access-key-configuration.entity.js';
 import type { RoutingStrategy, VirtualModelTarget } from '../entities/virtual-model.entity.js';
 import { loadVirtualModels } from '../services/virtual-models.js';
@@ -46,6 +49,15 @@ export interface VirtualModelInfo {
 export interface AccessContext {
   accessKeyId: string;
   accountId: string;
+  /** The key's budget period; null: no budget. */
+  budgetPeriod: BudgetPeriod | null;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+  /** epoch ms; null: never expires. */
+  expiresAt: number | null;
+  /** The account's token caps; null: none. */
+  maxInputTokens: number | null;
+  maxOutputTokens: number | null;
   totalTimeoutMs: number;
   perAttemptTimeoutMs: number;
   /** null: all providers allowed. */
@@ -58,6 +70,8 @@ export interface AccessContext {
   providerKeys: ReadonlyMap<string, readonly ProviderKeySecret[]>;
   providerKeysById: ReadonlyMap<string, ProviderKeySecret & { provider: string }>;
   customProviders: ReadonlyMap<string, CustomProviderInfo>;
+  /** The configuration's firewall policies, compiled, in order (empty: the feature costs nothing). */
+  firewallPolicies: readonly CompiledPolicy[];
   /** The account's virtual models by (lower-case) name. */
   virtualModels: ReadonlyMap<string, VirtualModelInfo>;
   /** The configuration's response cache; null when off. */
@@ -181,6 +195,9 @@ export class AccessContextCache {
       loadVirtualModels(em, key.accountId),
     ]);
     if (!account) return null;
+    const firewallPolicies = configuration?.firewallPolicyIds.length
+      ? await getFirewallPoliciesByIds(em, key.accountId, configuration.firewallPolicyIds)
+      : [];
 
     const keysByProvider = new Map<string, ProviderKeySecret[]>();
     const keysById = new Map<string, ProviderKeySecret & { provider: string }>();
@@ -211,6 +228,12 @@ export class AccessContextCache {
     return {
       accessKeyId: key.id,
       accountId: key.accountId,
+      budgetPeriod: key.budgetNano !== null && isBudgetPeriod(key.budgetPeriod) ? key.budgetPeriod : null,
+      requestsPerMinute: key.requestsPerMinute ?? null,
+      tokensPerMinute: key.tokensPerMinute ?? null,
+      expiresAt: key.expiresAt ? key.expiresAt.getTime() : null,
+      maxInputTokens: account.maxInputTokens ?? null,
+      maxOutputTokens: account.maxOutputTokens ?? null,
       totalTimeoutMs: account.totalTimeoutMs,
       perAttemptTimeoutMs: account.perAttemptTimeoutMs,
       allowedProviders: configuration?.allowedProviders ? new Set(configuration.allowedProviders) : null,
@@ -220,6 +243,7 @@ export class AccessContextCache {
       routing,
       providerKeys: keysByProvider,
       providerKeysById: keysById,
+      firewallPolicies: firewallPolicies.map(compilePolicy),
       customProviders: new Map(
         customProviders.map((cp) => [
           cp.providerId,

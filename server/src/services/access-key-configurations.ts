@@ -17,6 +17,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
 import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
+import { checkFirewallPolicyRefs } from './firewall-policies.js';
 import { loadKnownProviders } from './providers.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
@@ -27,6 +28,8 @@ export interface ConfigurationInputData {
   /** null/omitted: every model; entries "provider:model" (split on the first ':'). */
   allowedModels?: string[] | null;
   /** null/omitted: no routing (default key order for every provider). */
+  /** null/omitted: no firewall policies; applied in the order given. */
+  firewallPolicyIds?: string[] | null;
   routing?:
     | {
         provider: string;
@@ -76,6 +79,7 @@ const ConfigurationSchema = z.object({
     )
     .max(200, 'must have at most 200 entries')
     .nullish(),
+  firewallPolicyIds: z.array(z.string()).max(20, 'must list at most 20 policies').nullish(),
   cache: z
     .object({
       enabled: z.boolean(),
@@ -96,6 +100,7 @@ interface ValidConfiguration {
   allowedProviders: string[] | null;
   allowedModels: string[] | null;
   routing: ProviderRoutingRule[];
+  firewallPolicyIds: string[];
   cache: ResponseCacheSettings | null;
 }
 
@@ -173,6 +178,8 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
     }
   });
 
+  const firewallPolicyIds = await checkFirewallPolicyRefs(em, accountId, data.firewallPolicyIds ?? [], issues);
+
   if (issues.length > 0) {
     const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
     throw new ValidationError(issues.slice(0, 5).join('; ') + more);
@@ -188,6 +195,7 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
       strategy: r.strategy ?? 'ORDERED',
       weights: r.weights ?? r.providerKeyIds.map(() => 1),
     })),
+    firewallPolicyIds,
     cache: data.cache ? { enabled: data.cache.enabled, ttlSeconds: data.cache.ttlSeconds ?? DEFAULT_CACHE_TTL_SECONDS } : null,
   };
 }

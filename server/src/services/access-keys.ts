@@ -80,7 +80,7 @@ export async function createAccessKey(
 function changed(action: string, key: IAccessKey): ChangeRecord {
   return {
     audit: { action, targetType: 'accessKey', targetId: key.id },
-    events: [{ kind: 'accessKey', accountId: key.accountId, tokenHash: key.tokenHash }],
+    events: [{ kind: 'accessKey', accountId: key.accountId, tokenHash: key.tokenHash, accessKeyId: key.id }],
   };
 }
 

@@ -4,7 +4,7 @@
  */
 export type ChangeEvent =
   | { kind: 'account'; accountId: string }
-  | { kind: 'accessKey'; accountId: string; tokenHash?: string }
+  | { kind: 'accessKey'; accountId: string; tokenHash?: string; accessKeyId?: string }
   | { kind: 'configuration'; accountId: string }
   | { kind: 'providerKey'; accountId: string }
   | { kind: 'customProvider'; accountId: string }

@@ -13,6 +13,7 @@ import { passwordSchema } from './password-policy.js';
 import { recordAudit } from './audit.js';
 import type { Caller } from './caller.js';
 import { TOKEN_PREFIX, generateToken, hashPassword, hashToken } from './crypto.js';
+import type { Mailer } from './mailer.js';
 import { assertMayManage } from './members.js';
 import { mutate, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
@@ -44,15 +45,23 @@ export async function listInvitations(
  * hash is stored; it expires after 7 days. An earlier pending invitation for the same email is
  * replaced. Only an OWNER may invite an OWNER.
  */
+/** How an invitation reaches the invitee besides the copied link: optional e-mail. */
+export interface InvitationDelivery {
+  mailer: Mailer | null;
+  /** Base URL of the accept link in the e-mail (PUBLIC_URL, else the listen address). */
+  baseUrl: string;
+}
+
 export async function inviteMember(
   scope: MutationScope,
   caller: Caller,
   input: { email: string; role: string },
-): Promise<{ invitation: IInvitation; token: string }> {
+  delivery: InvitationDelivery = { mailer: null, baseUrl: '' },
+): Promise<{ invitation: IInvitation; token: string; emailSent: boolean }> {
   const data = parseInput(InviteSchema, input);
   const role = data.role as IInvitation['role'];
   assertMayManage(caller, role);
-  return mutate(
+  const created = await mutate(
     scope,
     async (em) => {
       if (await em.count(Member, { email: data.email })) {
@@ -76,6 +85,25 @@ export async function inviteMember(
     },
     ({ invitation }) => ({ audit: { action: 'member.invite', targetType: 'invitation', targetId: invitation.id } }),
   );
+  // After the commit: a slow or failing SMTP server never loses the invitation (the link is shown anyway).
+  let emailSent = false;
+  if (delivery.mailer) {
+    const account = await getAccount(scope.em, caller.accountId);
+    emailSent = await delivery.mailer.sendInvitation({
+      to: created.invitation.email,
+      organization: account.name ?? account.email,
+      invitedBy: caller.name,
+      role: created.invitation.role,
+      link: acceptLink(delivery.baseUrl, created.token),
+      expiresAt: created.invitation.expiresAt,
+    });
+  }
+  return { ...created, emailSent };
+}
+
+/** The page an invitee opens (the SPA's accept-invitation route). */
+export function acceptLink(baseUrl: string, token: string): string {
+  return `${baseUrl}/accept-invitation?token=${encodeURIComponent(token)}`;
 }
 
 export async function revokeInvitation(scope: MutationScope, id: string): Promise<boolean> {

@@ -4,6 +4,8 @@ import { Migration20261125162059 } from './Migration20261125162059.js';
 import { Migration20261127112721 } from './Migration20261127112721.js';
 import { Migration20261127112816 } from './Migration20261127112816.js';
 import { Migration20261127113012 } from './Migration20261127113012.js';
+import { Migration20261127113047 } from './Migration20261127113047.js';
+import { Migration20261127114500 } from './Migration20261127114500.js';
 
 /** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +14,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127112721', class: Migration20261127112721 },
   { name: 'Migration20261127112816', class: Migration20261127112816 },
   { name: 'Migration20261127113012', class: Migration20261127113012 },
+  { name: 'Migration20261127113047', class: Migration20261127113047 },
+  { name: 'Migration20261127114500', class: Migration20261127114500 },
 ];

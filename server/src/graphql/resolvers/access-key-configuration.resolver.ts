@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import * as configurations from '../../services/access-key-configurations.js';
+import { getFirewallPoliciesByIds } from '../../services/firewall-policies.js';
 import { getProviderKeysByIds } from '../../services/provider-keys.js';
 import { Rule } from '../auth-checker.js';
 import { callerOf, scopeOf, type Context } from '../context.js';
@@ -10,6 +11,7 @@ import {
   ProviderRouting,
 } from '../types/access-key-configuration.type.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
+import { FirewallPolicy } from '../types/firewall-policy.type.js';
 import { ProviderKey } from '../types/provider-key.type.js';
 
 @Authorized()
@@ -42,6 +44,12 @@ export class AccessKeyConfigurationResolver {
     @Ctx() ctx: Context,
   ): Promise<AccessKeyConfiguration> {
     return AccessKeyConfiguration.from(await configurations.updateConfiguration(scopeOf(ctx), id, input));
+  }
+
+  @FieldResolver(() => [FirewallPolicy], { description: 'Applied to every request of keys using this configuration, in order.' })
+  async firewallPolicies(@Root() configuration: AccessKeyConfiguration, @Ctx() ctx: Context): Promise<FirewallPolicy[]> {
+    const rows = await getFirewallPoliciesByIds(ctx.em, callerOf(ctx).accountId, configuration.firewallPolicyIds);
+    return rows.map(FirewallPolicy.from);
   }
 
   @Authorized(Rule.ADMIN)

@@ -10,6 +10,7 @@ import { AccountCreditsResolver, CreditResolver } from './credit.resolver.js';
 import { MemberResolver } from './member.resolver.js';
 import { SessionResolver } from './session.resolver.js';
 import { AuditResolver } from './audit.resolver.js';
+import { FirewallPolicyResolver } from './firewall-policy.resolver.js';
 import { VirtualModelResolver } from './virtual-model.resolver.js';
 import { ConnectionCheckResolver } from './connection-check.resolver.js';
 
@@ -28,6 +29,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MemberResolver,
   SessionResolver,
   AuditResolver,
+  FirewallPolicyResolver,
   VirtualModelResolver,
   ConnectionCheckResolver,
 ];

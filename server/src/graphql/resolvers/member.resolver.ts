@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { publicBaseUrl } from '../../config.js';
 import * as invitations from '../../services/invitations.js';
 import * as members from '../../services/members.js';
 import type { Role as RoleName } from '../../services/roles.js';
@@ -38,8 +39,9 @@ export class MemberResolver {
   @Authorized(Rule.ADMIN)
   @Mutation(() => CreatedInvitation, { description: 'Invites an email with a role; the token is shown once and expires in 7 days. Only an OWNER invites an OWNER.' })
   async inviteMember(@Arg('input', () => InviteMemberInput) input: InviteMemberInput, @Ctx() ctx: Context): Promise<CreatedInvitation> {
-    const { invitation, token } = await invitations.inviteMember(scopeOf(ctx), callerOf(ctx), input);
-    return { invitation: Invitation.from(invitation), token };
+    const delivery = { mailer: ctx.services.mailer, baseUrl: publicBaseUrl(ctx.services.config) };
+    const { invitation, token, emailSent } = await invitations.inviteMember(scopeOf(ctx), callerOf(ctx), input, delivery);
+    return { invitation: Invitation.from(invitation), token, emailSent };
   }
 
   @Authorized(Rule.ADMIN)

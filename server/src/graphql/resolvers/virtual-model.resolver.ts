@@ -8,7 +8,7 @@ import { VirtualModel, VirtualModelConnection, VirtualModelInput } from '../type
 @Authorized()
 @Resolver(() => VirtualModel)
 export class VirtualModelResolver {
-  @Authorized(Rule.DEVELOPER)
+  @Authorized(Rule.VIEWER)
   @Query(() => VirtualModelConnection, { description: 'Virtual models, newest first.' })
   async virtualModels(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<VirtualModel>> {
     const page = await virtualModels.listVirtualModels(ctx.em, callerOf(ctx).accountId, args);

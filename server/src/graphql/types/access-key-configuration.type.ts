@@ -78,6 +78,8 @@ export class AccessKeyConfiguration {
   @Field(() => [ProviderRouting])
   routing!: ProviderRouting[];
 
+  /** Resolved to `firewallPolicies` by the resolver. */
+  firewallPolicyIds!: string[];
   @Field(() => ResponseCache)
   cache!: ResponseCache;
 
@@ -94,6 +96,7 @@ export class AccessKeyConfiguration {
       allowedProviders: c.allowedProviders ? [...c.allowedProviders] : null,
       allowedModels: c.allowedModels ? [...c.allowedModels] : null,
       routing: c.routing.map(ProviderRouting.from),
+      firewallPolicyIds: [...c.firewallPolicyIds],
       cache: ResponseCache.from(c.cache),
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
@@ -135,6 +138,8 @@ export class AccessKeyConfigurationInput {
   @Field(() => [ProviderRoutingInput], { nullable: true, description: 'At most one entry per provider.' })
   routing?: ProviderRoutingInput[] | null;
 
+  @Field(() => [ID], { nullable: true, description: 'Firewall policies applied to every request, in order. null: none.' })
+  firewallPolicyIds?: string[] | null;
   @Field(() => ResponseCacheInput, { nullable: true, description: 'null: no response cache (the default).' })
   cache?: ResponseCacheInput | null;
 }

@@ -70,6 +70,9 @@ export class CreatedInvitation {
 
   @Field(() => String, { description: 'Shown once: the invitee opens <gateway>/accept-invitation?token=<token>.' })
   token!: string;
+
+  @Field(() => Boolean, { description: 'Whether the link was also e-mailed (only when SMTP_URL is configured).' })
+  emailSent!: boolean;
 }
 
 @InputType()

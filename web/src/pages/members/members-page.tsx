@@ -11,7 +11,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { SecretReveal } from '../../components/secret-reveal';
 import { graphql } from '../../gql';
-import type { MembersPageQuery, Role } from '../../gql/graphql';
+import type { InviteMemberMutation, MembersPageQuery, Role } from '../../gql/graphql';
 import { formatDateTime } from '../../lib/format';
 import { useRole } from '../../lib/role';
 
@@ -43,6 +43,7 @@ const InviteMemberMutation = graphql(`
   mutation InviteMember($input: InviteMemberInput!) {
     inviteMember(input: $input) {
       token
+      emailSent
       invitation {
         id
         email
@@ -91,7 +92,7 @@ export function MembersPage() {
   const [result, reexecute] = useQuery({ query: MembersPageQueryDoc, context: TYPENAMES });
   const { can, role } = useRole();
   const [inviteOpen, setInviteOpen] = useState(false);
-  const [link, setLink] = useState<string | null>(null);
+  const [invited, setInvited] = useState<{ link: string; email: string; emailSent: boolean } | null>(null);
   return (
     <div className="page">
       <PageHeader
@@ -105,7 +106,16 @@ export function MembersPage() {
           ) : null
         }
       />
-      {link ? <SecretReveal what="invitation link" token={link} onDone={() => setLink(null)} /> : null}
+      {invited ? (
+        <>
+          {invited.emailSent ? (
+            <div className="alert alert-success" role="status">
+              We also e-mailed the link to {invited.email}.
+            </div>
+          ) : null}
+          <SecretReveal what="invitation link" token={invited.link} onDone={() => setInvited(null)} />
+        </>
+      ) : null}
       <QueryState result={result} label="members" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
         {(data) => (
           <div className="stack">
@@ -115,20 +125,26 @@ export function MembersPage() {
         )}
       </QueryState>
       {inviteOpen ? (
-        <InviteDialog isOwner={role === 'OWNER'} onClose={() => setInviteOpen(false)} onInvited={(token) => setLink(invitationLink(token))} />
+        <InviteDialog
+          isOwner={role === 'OWNER'}
+          onClose={() => setInviteOpen(false)}
+          onInvited={(created) => setInvited({ link: invitationLink(created.token), email: created.invitation.email, emailSent: created.emailSent })}
+        />
       ) : null}
     </div>
   );
 }
 
-function InviteDialog({ isOwner, onClose, onInvited }: { isOwner: boolean; onClose: () => void; onInvited: (token: string) => void }) {
+type CreatedInvitation = InviteMemberMutation['inviteMember'];
+
+function InviteDialog({ isOwner, onClose, onInvited }: { isOwner: boolean; onClose: () => void; onInvited: (created: CreatedInvitation) => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('DEVELOPER');
   const [state, invite] = useMutation(InviteMemberMutation);
   const submit = async () => {
     const result = await invite({ input: { email: email.trim(), role } }, TYPENAMES);
     if (result.data) {
-      onInvited(result.data.inviteMember.token);
+      onInvited(result.data.inviteMember);
       onClose();
     }
   };
