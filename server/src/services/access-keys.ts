@@ -10,6 +10,7 @@ import type { Page } from '../graphql/types/connection.type.js';
 import { TOKEN_PREFIX, generateToken, hashToken, redactSecret } from './crypto.js';
 import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
+import { applyKeyLimits, type KeyLimitsInput } from './key-limits.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
 /** Free text; empty means none. Line breaks and tabs are fine, other control characters are not. */
@@ -56,7 +57,7 @@ export async function listAccessKeys(
 /** Issues an `ng-…` token (256 random bits); only its SHA-256 is stored and the token is returned once. */
 export async function createAccessKey(
   scope: MutationScope,
-  input: { name: string; description?: string | null; configurationId?: string | null },
+  input: { name: string; description?: string | null; configurationId?: string | null; limits?: KeyLimitsInput | null },
 ): Promise<{ accessKey: IAccessKey; token: string }> {
   const data = parseInput(CreateSchema, input);
   const accountId = scope.actor.accountId;
@@ -72,6 +73,7 @@ export async function createAccessKey(
       keyRedacted: redactSecret(token),
       configurationId,
     });
+    applyKeyLimits(accessKey, input.limits);
     return { accessKey, token };
   }, ({ accessKey }) => changed('accessKey.create', accessKey));
 }
@@ -92,7 +94,7 @@ function changed(action: string, key: IAccessKey): ChangeRecord {
 export async function updateAccessKey(
   scope: MutationScope,
   id: string,
-  input: { name?: string | null; description?: string | null; configurationId?: string | null },
+  input: { name?: string | null; description?: string | null; configurationId?: string | null; limits?: KeyLimitsInput | null },
 ): Promise<IAccessKey> {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Access key', id);
   const data = parseInput(UpdateSchema, input);
@@ -105,6 +107,7 @@ export async function updateAccessKey(
     if (data.configurationId !== undefined) {
       key.configurationId = data.configurationId === null ? null : await lockConfiguration(tem, accountId, data.configurationId);
     }
+    applyKeyLimits(key, input.limits);
     return key;
   }, (key) => changed('accessKey.update', key));
 }
