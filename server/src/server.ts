@@ -11,6 +11,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { loadOrCreateMasterKey } from './services/master-key.js';
 import { buildServices, type ServiceInputs, type Services } from './services.js';
 import { createApp } from './app.js';
+import { startTracing } from './telemetry/tracing.js';
 import { startPgChangeFeed } from './services/pg-change-feed.js';
 
 export interface RunningServer {
@@ -43,7 +44,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await migrateUp(orm, config.databaseUrl, (message) => logger.info(message));
 
   const masterKey = config.secretKey ?? loadOrCreateMasterKey(config.dataDir, logger);
+  const tracing = config.otelEndpoint
+    ? await startTracing({ endpoint: config.otelEndpoint, serviceName: config.otelServiceName, logger })
+    : undefined;
   const services = buildServices({
+    tracing,
     config,
     logger,
     orm,
