@@ -16,6 +16,7 @@ import { UsagePartitions } from './services/usage/partitions.js';
 import type { RequestTracer } from './telemetry/tracing.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
+import { createMailer, type Mailer } from './services/mailer.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
 import { createKeyRateLimits, type KeyRateLimits } from './services/rate-limits/key-rate-limits.js';
 import { createResponseCache, type ResponseCache } from './gateway/cache/index.js';
@@ -47,6 +48,8 @@ export interface Services {
   credits: CreditService;
   /** Opt-in response cache (Redis when REDIS_URL is set, else in process). */
   responseCache: ResponseCache;
+  /** Invitation e-mails when SMTP_URL is set. */
+  mailer: Mailer | null;
   /** Filled in once the server listens, so custom providers cannot loop back into it. */
   listenAddresses: ListenAddress[];
   start(): void;
@@ -113,6 +116,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     credits,
     keyRateLimits,
     responseCache,
+    mailer: createMailer(config, logger),
     listenAddresses,
     start() {
       usagePartitions.start();
