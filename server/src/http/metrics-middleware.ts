@@ -6,6 +6,7 @@ const V1_ROUTES = new Set(['/v1/chat/completions', '/v1/responses', '/v1/message
 
 /** Route label from a fixed set, so arbitrary paths cannot blow up label cardinality. */
 function routeLabel(path: string): string {
+  if (path.startsWith('/v1/models/')) return '/v1/models/{id}';
   if (path.startsWith('/v1/')) return V1_ROUTES.has(path) ? path : '/v1/other';
   if (path === '/graphql' || path === '/healthz' || path === '/readyz' || path === '/metrics') return path;
   return '/web';
