@@ -20,6 +20,9 @@ export interface Config {
   stripeSecretKey: string | undefined;
   stripeWebhookSecret: string | undefined;
   publicUrl: string | undefined;
+  /** SMTP server for invitation e-mails (smtp:// or smtps:// URL with credentials); unset: no e-mail, links are copied by hand. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
   authRateLimitPerMinute: number;
   /** Failed log-ins for one email within 15 minutes before that email is locked out for the rest of the window. */
   loginFailuresPerEmail: number;
@@ -47,6 +50,9 @@ export interface Config {
   circuitBreakerOpenMs: number;
   /** Raw usage events older than this many days are dropped (whole daily partitions); rollups stay. */
   usageRetentionDays: number;
+  /** OTLP/HTTP collector base URL; set: one span per /v1 request with a child per attempt. */
+  otelEndpoint: string | undefined;
+  otelServiceName: string;
   /** Redis shared by every instance (response cache); undefined: in-process only. */
   redisUrl: string | undefined;
   /** Prefix for every Redis key this instance writes. */
@@ -78,6 +84,8 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   PUBLIC_URL: z.string().url().optional(),
+  SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
   LOGIN_FAILURES_PER_EMAIL: intFrom(10, 1),
   MAX_REQUEST_BODY_BYTES: intFrom(20 * 1024 * 1024, 1024),
@@ -98,6 +106,8 @@ const EnvSchema = z.object({
   CIRCUIT_BREAKER_FAILURES: intFrom(5, 0, 1000),
   CIRCUIT_BREAKER_OPEN_MS: intFrom(30_000, 100, 3_600_000),
   USAGE_RETENTION_DAYS: intFrom(90, 1, 3650),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('ai-gateway'),
   REDIS_URL: z.string().url().optional(),
   REDIS_KEY_PREFIX: z.string().max(100).default('gw:'),
   RESPONSE_CACHE_MAX_BYTES: intFrom(64 * 1024 * 1024, 0),
@@ -172,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripeSecretKey: e.STRIPE_SECRET_KEY,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     publicUrl: e.PUBLIC_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? 'AI Gateway <no-reply@localhost>',
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     loginFailuresPerEmail: e.LOGIN_FAILURES_PER_EMAIL,
     maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
@@ -192,10 +204,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     circuitBreakerFailures: e.CIRCUIT_BREAKER_FAILURES,
     circuitBreakerOpenMs: e.CIRCUIT_BREAKER_OPEN_MS,
     usageRetentionDays: e.USAGE_RETENTION_DAYS,
+    otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otelServiceName: e.OTEL_SERVICE_NAME,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     responseCacheMaxBytes: e.RESPONSE_CACHE_MAX_BYTES,
     responseCacheMaxEntryBytes: e.RESPONSE_CACHE_MAX_ENTRY_BYTES,
   };
   return Object.freeze(config);
+}
+
+/** The base URL for links the gateway sends out (checkout returns, invitation e-mails): PUBLIC_URL, else the listen address. */
+export function publicBaseUrl(config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
 }
