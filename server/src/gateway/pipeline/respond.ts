@@ -37,6 +37,15 @@ function responseHeaders(requestId: string, path: string, status: number, state:
     'x-gateway-rejected-models': (state?.resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','),
   };
   if (last?.virtualModel) headers['x-gateway-virtual-model'] = headerSafe(last.virtualModel);
+  const cache = state?.cache;
+  if (cache) {
+    headers['x-gateway-cache'] = cache.status;
+    // A hit names what served the stored answer.
+    if (cache.answer) {
+      headers['x-gateway-provider'] = headerSafe(cache.answer.provider);
+      headers['x-gateway-model'] = headerSafe(cache.answer.model);
+    }
+  }
   if (errorFormatFor(path) === 'anthropic') headers['request-id'] = requestId;
   const retry = shouldRetryHeader(status);
   if (retry !== undefined) headers['x-should-retry'] = retry;

@@ -13,6 +13,8 @@ import type { InferenceBody } from '../request-body.js';
 import type { Attempt, Resolution } from '../resolve-model.js';
 import type { UpstreamClient } from '../upstream.js';
 import type { UsageWriter } from '../../services/usage/usage-writer.js';
+import type { ResponseCache } from '../cache/index.js';
+import type { CacheState } from './cache.js';
 
 /** What the /v1 pipeline needs from the service container, passed in once at startup. */
 export interface PipelineDeps {
@@ -28,6 +30,8 @@ export interface PipelineDeps {
   maxResponseBodyBytes: number;
   breakers: CircuitBreakers | undefined;
   retryBudget: RetryBudget;
+  /** Opt-in response cache (per configuration). */
+  responseCache: ResponseCache;
   /** epoch ms; the credits' clock, so budget periods and usage times follow a test's controlled clock. */
   now: () => number;
 }
@@ -78,6 +82,8 @@ export interface RequestState {
   attempt?: Attempt;
   /** A complete answer waiting to be written; unset for a relayed stream. */
   reply?: Reply;
+  /** Filled by the cache step when the key's configuration caches answers. */
+  cache?: CacheState;
 
   // The outcome the usage event is built from (settle.ts).
   status: number;

@@ -27,6 +27,7 @@ export async function streamAttempt(
   const { res } = state;
   const hideUsage = injectedStreamUsage && !body.clientWantsStreamUsage;
   const observer = plan.upstream.observeStream({ hideUsageChunk: hideUsage });
+  const capture = state.cache?.capture;
   const relayed = await relayStream({
     body: upstream.body,
     observer,
@@ -34,6 +35,7 @@ export async function streamAttempt(
     rewrite: hideUsage,
     res,
     clientSurface: state.surface,
+    onWrite: capture ? (data) => capture.append(data) : undefined,
     commit: () => {
       timer.cancel();
       state.attempt = attempt;
