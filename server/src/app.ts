@@ -9,6 +9,7 @@ import { mountGraphql } from './graphql/mount.js';
 import { createV1Handler, isV1Path, pathOf } from './gateway/http-handler.js';
 import { CircuitBreakers, RetryBudget } from './gateway/circuit-breaker.js';
 import { stripeWebhookRouter } from './http/stripe-webhook.js';
+import { usageExportRouter } from './http/usage-export.js';
 
 export interface GatewayApp {
   /** The admin surface: /graphql, health, metrics, Stripe webhook, the SPA. */
@@ -44,7 +45,7 @@ export async function createApp(services: Services): Promise<GatewayApp> {
     upstream: services.upstream,
     usage: services.usage,
     credits: services.creditGate,
-    accessKeyLimiter: services.accessKeyLimiter,
+    rateLimits: services.keyRateLimits,
     metrics: services.metrics,
     logger: services.logger,
     maxRequestBodyBytes: services.config.maxRequestBodyBytes,
@@ -65,6 +66,7 @@ export async function createApp(services: Services): Promise<GatewayApp> {
   }, metrics);
   // Reads its own raw body (the signature covers the exact bytes), so no body parser before it.
   app.use(stripeWebhookRouter(services).routes());
+  app.use(usageExportRouter(services).routes());
   app.use(graphql.router.routes());
   app.use(graphql.router.allowedMethods());
   if (services.config.serveWeb) app.use(staticWeb(services.config.webDistDir));

@@ -23,7 +23,6 @@ export interface Config {
   authRateLimitPerMinute: number;
   /** Failed log-ins for one email within 15 minutes before that email is locked out for the rest of the window. */
   loginFailuresPerEmail: number;
-  accessKeyRateLimitPerMinute: number;
   maxRequestBodyBytes: number;
   maxResponseBodyBytes: number;
   logLevel: string;
@@ -79,7 +78,6 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
   LOGIN_FAILURES_PER_EMAIL: intFrom(10, 1),
-  ACCESS_KEY_RATE_LIMIT_PER_MINUTE: intFrom(6000, 1),
   MAX_REQUEST_BODY_BYTES: intFrom(20 * 1024 * 1024, 1024),
   MAX_RESPONSE_BODY_BYTES: intFrom(64 * 1024 * 1024, 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -173,7 +171,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     loginFailuresPerEmail: e.LOGIN_FAILURES_PER_EMAIL,
-    accessKeyRateLimitPerMinute: e.ACCESS_KEY_RATE_LIMIT_PER_MINUTE,
     maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     maxResponseBodyBytes: e.MAX_RESPONSE_BODY_BYTES,
     logLevel: e.LOG_LEVEL,

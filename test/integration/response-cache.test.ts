@@ -239,4 +239,24 @@ describe('response cache (in-process store)', () => {
     expect(after.headers.get('x-gateway-cache')).toBeNull();
     expect(f.upstream.requests).toHaveLength(2);
   });
+
+  it('is bypassed when a firewall policy redacts the request and restores the answer', async () => {
+    const policy = await gqlOk<{ createFirewallPolicy: { id: string } }>(
+      f.baseUrl,
+      `mutation { createFirewallPolicy(input: { name: "pii", mode: ENFORCE, onError: BLOCK,
+        rules: [{ kind: REDACT_PII, piiTypes: [EMAIL], restoreInResponse: true }] }) { id } }`,
+      {},
+      f.account.token,
+    );
+    const key = (
+      await createAccessKey(f, await createConfiguration(f, { name: 'pii cached', cache: cached, firewallPolicyIds: [policy.createFirewallPolicy.id] }), 'pii')
+    ).token;
+    // Both redact to the same placeholder body: sharing an entry would hand one the other's restored answer.
+    for (const email of ['ada@example.com', 'grace@example.com']) {
+      const res = await postV1(f, '/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `mail ${email}` }] }, { token: key });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-gateway-cache')).toBe('bypass');
+    }
+    expect(f.upstream.requests).toHaveLength(2);
+  });
 });

@@ -18,7 +18,7 @@ const inference =
 
 function listModels(deps: PipelineDeps): RouteHandler {
   return async (req, res, requestId, path) => {
-    const access = await authenticateHeaders(req.headers, deps.cache);
+    const access = await authenticateHeaders(req.headers, deps.cache, deps.now());
     writeJson(res, requestId, path, { object: 'list', data: listModelsFor(access, deps.directory) });
   };
 }

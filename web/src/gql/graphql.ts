@@ -19,7 +19,20 @@ export type AccessKeyConfigurationInput = {
   routing?: Array<ProviderRoutingInput> | null | undefined;
 };
 
+/** Omitted fields stay unchanged; null clears a limit. A budget without a period is per MONTH. */
+export type AccessKeyLimitsInput = {
+  budgetPeriod?: BudgetPeriod | null | undefined;
+  budgetUsd?: string | null | undefined;
+  expiresAt?: string | null | undefined;
+  requestsPerMinute?: number | null | undefined;
+  tokensPerMinute?: number | null | undefined;
+};
+
 export type AccountSettingsInput = {
+  /** Omitted: unchanged; null: no cap. */
+  maxInputTokens?: number | null | undefined;
+  /** Omitted: unchanged; null: no cap. */
+  maxOutputTokens?: number | null | undefined;
   perAttemptTimeoutMs?: number | null | undefined;
   totalTimeoutMs?: number | null | undefined;
 };
@@ -29,10 +42,18 @@ export type ApiFormat =
   | 'ANTHROPIC'
   | 'OPENAI';
 
+/** UTC calendar day, ISO week (from Monday), calendar month; TOTAL never resets. */
+export type BudgetPeriod =
+  | 'DAY'
+  | 'MONTH'
+  | 'TOTAL'
+  | 'WEEK';
+
 export type CreateAccessKeyInput = {
   /** null: no configuration (every provider and model, default routing). */
   configurationId?: string | number | null | undefined;
   description?: string | null | undefined;
+  limits?: AccessKeyLimitsInput | null | undefined;
   name: string;
 };
 
@@ -141,6 +162,8 @@ export type UpdateAccessKeyInput = {
   configurationId?: string | number | null | undefined;
   /** Omitted: unchanged; null or "": cleared. */
   description?: string | null | undefined;
+  /** Omitted: unchanged; inside it, null clears a limit. */
+  limits?: AccessKeyLimitsInput | null | undefined;
   /** Omitted or null: unchanged. */
   name?: string | null | undefined;
 };

@@ -1,5 +1,6 @@
 import { runWithFailover } from '../failover.js';
 import { forwardedHeaders, runAttempt } from './attempt.js';
+import { guardReply } from './policies.js';
 import { accessOf, resolutionOf, type PipelineDeps, type RequestState } from './state.js';
 
 /**
@@ -27,4 +28,5 @@ export async function runAttempts(state: RequestState, deps: PipelineDeps): Prom
   state.usage = answer.usage;
   state.estimated = answer.estimated;
   state.errorCode = answer.errorCode;
+  guardReply(state);
 }

@@ -13,16 +13,19 @@ export function extractAccessToken(headers: IncomingHttpHeaders): string | undef
   return value ? value.trim() : undefined;
 }
 
-/** The caller's access context (cached; warm lookups touch no database), or a 401. */
-export async function authenticateHeaders(headers: IncomingHttpHeaders, cache: AccessContextCache): Promise<AccessContext> {
+/** The caller's access context (cached; warm lookups touch no database), or a 401 (also once the key expired at `now`). */
+export async function authenticateHeaders(headers: IncomingHttpHeaders, cache: AccessContextCache, now: number): Promise<AccessContext> {
   const token = extractAccessToken(headers);
   if (!token) throw new AuthenticationError('Missing access key: send Authorization: Bearer <key> or x-api-key: <key>.');
   const access = await cache.lookup(token);
   if (!access) throw new AuthenticationError('Invalid or revoked access key.');
+  if (access.expiresAt !== null && access.expiresAt <= now) {
+    throw new AuthenticationError(`This access key expired at ${new Date(access.expiresAt).toISOString()}.`);
+  }
   return access;
 }
 
 /** Pipeline step 1: who is calling. */
 export async function authenticate(state: RequestState, deps: PipelineDeps): Promise<void> {
-  state.access = await authenticateHeaders(state.req.headers, deps.cache);
+  state.access = await authenticateHeaders(state.req.headers, deps.cache, state.admittedAt);
 }

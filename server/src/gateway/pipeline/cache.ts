@@ -33,6 +33,12 @@ export async function lookupCache(state: RequestState, deps: PipelineDeps): Prom
     cacheControl: Array.isArray(cacheControl) ? cacheControl.join(',') : cacheControl,
   });
   if (!plan) return;
+  if (state.answerGuard || state.firewall?.decisions.some((d) => d.action === 'redacted')) {
+    // The firewall rewrote the request or watches the answer: a stored answer could carry another
+    // request's restored values, or skip tool rules changed since. Such requests never use the cache.
+    state.cache = { plan: { ...plan, store: false }, status: 'bypass' };
+    return;
+  }
   const answer = await deps.responseCache.lookup(plan);
   if (answer && answer.streamed === body.stream) {
     state.cache = { plan, status: 'hit', answer };

@@ -4,6 +4,7 @@ import { authenticate } from './authenticate.js';
 import { runAttempts } from './attempts.js';
 import { readBody } from './body.js';
 import { checkLimits } from './limits.js';
+import { applyPolicies } from './policies.js';
 import { reserve, resolve } from './resolve.js';
 import { toAppError, writeError, writeReply } from './respond.js';
 import { settle } from './settle.js';
@@ -21,10 +22,11 @@ export type PipelineStep = (state: RequestState, deps: PipelineDeps) => void | P
  */
 export const INFERENCE_STEPS: readonly PipelineStep[] = [
   authenticate,
-  checkLimits,
   readBody,
-  // policies (firewall, #19) go here: the body is known, nothing is resolved or reserved yet.
+  applyPolicies,
   resolve,
+  // Token caps and per-key rates: after resolve (a chat cap's field depends on the candidate), before reserve.
+  checkLimits,
   reserve,
   lookupCache,
   runAttempts,

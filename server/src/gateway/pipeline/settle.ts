@@ -18,6 +18,8 @@ const ENDPOINTS: Record<Surface, string> = {
 export function settle(state: RequestState, deps: PipelineDeps): void {
   const cost = deps.credits.cost(state.usage ?? NO_USAGE, state.attempt?.spec, state.attempt?.credential.keySource ?? 'user');
   state.reservation?.settle(cost);
+  const usage = state.usage ?? NO_USAGE;
+  state.rateTicket?.settle(usage.inputTokens + usage.outputTokens);
   deps.usage.record(usageRecordOf(state, cost));
 }
 
@@ -54,6 +56,7 @@ function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
     virtualModel: (attempt ?? state.sent ?? state.resolution?.attempts[0])?.virtualModel ?? null,
     // A hit has no attempt: it is priced as the processing fee alone (no provider, no key).
     cacheHit: state.cache?.status === 'hit',
+    firewall: state.firewall?.decisions ?? [],
     // The admission time: the budget period the request was reserved in is the one its spend counts in.
     createdAt: new Date(state.admittedAt),
   };

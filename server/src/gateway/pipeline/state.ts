@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Surface } from '../../catalog/types.js';
 import type { UsageAttemptRecord } from '../../entities/usage-event.entity.js';
 import type { Metrics } from '../../metrics.js';
-import type { RateLimiter } from '../../services/rate-limiter.js';
+import type { KeyRateLimits, RateTicket } from '../../services/rate-limits/key-rate-limits.js';
 import type { AccessContext, AccessContextCache } from '../access-context.js';
 import type { TokenUsage } from '../adapters/adapter.js';
 import type { CircuitBreakers, RetryBudget } from '../circuit-breaker.js';
@@ -12,6 +12,8 @@ import type { ProviderDirectory } from '../provider-directory.js';
 import type { InferenceBody } from '../request-body.js';
 import type { Attempt, Resolution } from '../resolve-model.js';
 import type { UpstreamClient } from '../upstream.js';
+import type { AnswerGuard } from '../policies/answer-guard.js';
+import type { RequestVerdict } from '../policies/evaluate.js';
 import type { UsageWriter } from '../../services/usage/usage-writer.js';
 import type { ResponseCache } from '../cache/index.js';
 import type { CacheState } from './cache.js';
@@ -23,7 +25,8 @@ export interface PipelineDeps {
   upstream: UpstreamClient;
   usage: UsageWriter;
   credits: CreditGate;
-  accessKeyLimiter: RateLimiter;
+  /** Per-key requestsPerMinute / tokensPerMinute, shared by every instance. */
+  rateLimits: KeyRateLimits;
   metrics: Metrics;
   logger: Logger;
   maxRequestBodyBytes: number;
@@ -69,10 +72,16 @@ export interface RequestState {
   access?: AccessContext;
   /** Filled by the body step. */
   body?: InferenceBody;
+  /** Filled by the policies step when the key's configuration has firewall policies. */
+  firewall?: RequestVerdict;
+  /** Set when the policies look at the answer (tool rules, restoring redacted values). */
+  answerGuard?: AnswerGuard;
   /** Filled by resolve: candidates in order, plus models a configuration refused. */
   resolution?: Resolution;
   /** Filled by reserve (credit and the key's budget); settled by settle. */
   reservation?: SpendReservation;
+  /** Filled by checkLimits for a key with tokensPerMinute; corrected by settle. */
+  rateTicket?: RateTicket;
 
   /** Every upstream attempt, in order (the usage event's attempt list, the attempts header). */
   readonly log: UsageAttemptRecord[];

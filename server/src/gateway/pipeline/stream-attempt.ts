@@ -1,5 +1,6 @@
 import type { AttemptResult, AttemptTimer } from '../failover.js';
 import type { InferencePlan } from '../inference-plan.js';
+import { FirewallStreamFilter } from '../policies/stream-guard.js';
 import { relayStream } from '../relay-stream.js';
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens, estimateTextTokens } from '../tokens.js';
@@ -36,6 +37,7 @@ export async function streamAttempt(
     res,
     clientSurface: state.surface,
     onWrite: capture ? (data) => capture.append(data) : undefined,
+    outputFilter: state.answerGuard ? new FirewallStreamFilter(state.surface, state.answerGuard) : undefined,
     commit: () => {
       timer.cancel();
       state.attempt = attempt;
@@ -69,7 +71,9 @@ export async function streamAttempt(
       outputTokens: estimateTextTokens(observer.outputText()),
     };
   }
-  if (!relayed.complete) {
+  if (relayed.blockedByPolicy) {
+    answer.errorCode = 'policy_violation';
+  } else if (!relayed.complete) {
     answer.errorCode =
       res.destroyed && !res.writableFinished ? 'client_closed' : relayed.timedOut ? 'upstream_timeout' : 'upstream_stream_interrupted';
   }

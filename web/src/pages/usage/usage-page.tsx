@@ -4,6 +4,7 @@ import { PageHeader } from '../../components/page-header';
 import { graphql } from '../../gql';
 import { Loading } from '../../components/query-state';
 import { UsageEventsTable } from './usage-events-table';
+import { UsageExportButton } from './usage-export-button';
 import { UsageFilters, defaultFilterState, filterStateToRange, type UsageFilterState } from './usage-filters';
 
 // recharts is most of the bundle weight: load it with the usage page only.
@@ -37,7 +38,11 @@ export function UsagePage() {
 
   return (
     <div className="page">
-      <PageHeader title="Usage" description="Requests, tokens and spend across your access keys. Bodies are never stored; each request keeps its metadata and attempt trace." />
+      <PageHeader
+        title="Usage"
+        description="Requests, tokens and spend across your access keys. Bodies are never stored; each request keeps its metadata and attempt trace."
+        actions={<UsageExportButton filters={filters} />}
+      />
       <UsageFilters value={filters} onChange={setFilters} lookups={lookups.data} lookupsError={lookups.error} />
       <Suspense fallback={<Loading label="charts" />}>
         <UsageCharts from={range.from} to={range.to} accessKeyNames={accessKeyNames} />
