@@ -42,6 +42,12 @@ const UsageEventsQueryDoc = graphql(`
           error
           latencyMs
         }
+        firewall {
+          policyId
+          rule
+          action
+          count
+        }
       }
       pageInfo {
         hasNextPage
@@ -201,6 +207,18 @@ function EventRow({ event, accessKeyName }: { event: UsageEventNode; accessKeyNa
                   ))}
                 </ol>
               )}
+              {event.firewall.length > 0 ? (
+                <ul className="firewall-decisions" aria-label="Firewall decisions">
+                  {event.firewall.map((d, i) => (
+                    <li key={i}>
+                      <Badge tone={d.action === 'blocked' ? 'danger' : d.action === 'redacted' ? 'accent' : 'warning'}>{d.action}</Badge>{' '}
+                      <span className="small">
+                        {d.rule} × {d.count}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </div>
           </td>
         </tr>
