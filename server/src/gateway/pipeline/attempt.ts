@@ -75,10 +75,13 @@ export async function runAttempt(
   if (res.status < 200 || res.status >= 300) {
     const text = (await deps.upstream.readBody(res, 256 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
     const failure = plan.upstream.parseError(res.status, res.headers, text);
-    // Returned as is when it does not fail over: the request itself was refused upstream.
-    const reply: Reply = plan.translated
-      ? { status: res.status, contentType: 'application/json', body: translateErrorBody(state.surface === 'messages' ? 'anthropic' : 'openai', res.status, text) }
-      : { status: res.status, contentType: String(res.headers['content-type'] ?? 'application/json'), body: text };
+    // Returned when it does not fail over (the request itself was refused upstream): its status,
+    // and its message re-emitted in the caller's format, never the upstream's bytes or content-type.
+    const reply: Reply = {
+      status: res.status,
+      contentType: 'application/json',
+      body: translateErrorBody(state.surface === 'messages' ? 'anthropic' : 'openai', res.status, text, attempt.credential.secret),
+    };
     return { kind: 'failed', failure, value: { reply, estimated: false, errorCode: 'upstream_client_error' } };
   }
 
