@@ -46,6 +46,8 @@ function responseHeaders(requestId: string, path: string, status: number, state:
       headers['x-gateway-model'] = headerSafe(cache.answer.model);
     }
   }
+  const removed = state?.removedParams;
+  if (removed !== undefined && removed.length > 0) headers['x-gateway-removed-params'] = removed.map((p) => encodeURIComponent(wellFormed(p))).join(',');
   if (errorFormatFor(path) === 'anthropic') headers['request-id'] = requestId;
   const retry = shouldRetryHeader(status);
   if (retry !== undefined) headers['x-should-retry'] = retry;

@@ -93,6 +93,8 @@ export interface RequestState {
   reply?: Reply;
   /** Filled by the cache step when the key's configuration caches answers. */
   cache?: CacheState;
+  /** Client fields the serving provider could not take (formats/), named in x-gateway-removed-params. */
+  removedParams?: string[];
 
   // The outcome the usage event is built from (settle.ts).
   status: number;
