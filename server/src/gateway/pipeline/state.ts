@@ -17,6 +17,7 @@ import type { RequestVerdict } from '../policies/evaluate.js';
 import type { UsageWriter } from '../../services/usage/usage-writer.js';
 import type { ResponseCache } from '../cache/index.js';
 import type { CacheState } from './cache.js';
+import type { RequestTracer } from '../../telemetry/tracing.js';
 
 /** What the /v1 pipeline needs from the service container, passed in once at startup. */
 export interface PipelineDeps {
@@ -24,6 +25,8 @@ export interface PipelineDeps {
   directory: ProviderDirectory;
   upstream: UpstreamClient;
   usage: UsageWriter;
+  /** Set only when OpenTelemetry is configured. */
+  tracing?: RequestTracer;
   credits: CreditGate;
   /** Per-key requestsPerMinute / tokensPerMinute, shared by every instance. */
   rateLimits: KeyRateLimits;
