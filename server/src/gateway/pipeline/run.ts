@@ -8,6 +8,7 @@ import { applyPolicies } from './policies.js';
 import { reserve, resolve } from './resolve.js';
 import { toAppError, writeError, writeReply } from './respond.js';
 import { settle } from './settle.js';
+import { logRequest } from './request-log.js';
 import type { PipelineDeps, RequestState } from './state.js';
 
 /** One step of the /v1 pipeline: reads and fills the request state, or throws an AppError. */
@@ -60,6 +61,7 @@ export async function runInference(state: RequestState, deps: PipelineDeps): Pro
   }
   // Settled before the answer is written, so the caller's next request sees its credit already spent.
   if (state.access) settle(state, deps);
+  logRequest(state, deps);
   if (failure) writeError(res, state.requestId, state.path, failure, state);
   else if (state.reply) writeReply(state, state.reply);
 }
