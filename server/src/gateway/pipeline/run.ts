@@ -8,6 +8,7 @@ import { applyPolicies } from './policies.js';
 import { reserve, resolve } from './resolve.js';
 import { toAppError, writeError, writeReply } from './respond.js';
 import { settle } from './settle.js';
+import { logRequest } from './request-log.js';
 import { lookupCache, storeAnswer } from './cache.js';
 import type { PipelineDeps, RequestState } from './state.js';
 
@@ -62,6 +63,7 @@ export async function runInference(state: RequestState, deps: PipelineDeps): Pro
   if (!failure) storeAnswer(state, deps);
   // Settled before the answer is written, so the caller's next request sees its credit already spent.
   if (state.access) settle(state, deps);
+  logRequest(state, deps);
   if (failure) writeError(res, state.requestId, state.path, failure, state);
   else if (state.reply) writeReply(state, state.reply);
 }
