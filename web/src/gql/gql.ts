@@ -16,6 +16,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query LayoutMe {\n    me {\n      id\n      email\n      name\n      creditBalanceUsd\n    }\n  }\n": typeof types.LayoutMeDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
+    "\n  query SetupState {\n    me {\n      id\n      creditBalanceUsd\n    }\n    gatewayPricing {\n      processingFeeUsdPerMTok\n      minimumPurchaseUsd\n    }\n    providers {\n      id\n      name\n      gatewayCredentials\n    }\n    providerKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    accessKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    usageEvents(first: 1) {\n      nodes {\n        id\n      }\n    }\n  }\n": typeof types.SetupStateDocument,
     "\n  query AccessKeysPage {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n        description\n        keyRedacted\n        createdAt\n        lastUsedAt\n        configuration {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AccessKeysPageDocument,
     "\n  mutation CreateAccessKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": typeof types.CreateAccessKeyDocument,
     "\n  mutation UpdateAccessKey($id: ID!, $input: UpdateAccessKeyInput!) {\n    updateAccessKey(id: $id, input: $input) {\n      id\n      name\n      description\n      configuration {\n        id\n        name\n      }\n    }\n  }\n": typeof types.UpdateAccessKeyDocument,
@@ -52,6 +53,7 @@ type Documents = {
 const documents: Documents = {
     "\n  query LayoutMe {\n    me {\n      id\n      email\n      name\n      creditBalanceUsd\n    }\n  }\n": types.LayoutMeDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
+    "\n  query SetupState {\n    me {\n      id\n      creditBalanceUsd\n    }\n    gatewayPricing {\n      processingFeeUsdPerMTok\n      minimumPurchaseUsd\n    }\n    providers {\n      id\n      name\n      gatewayCredentials\n    }\n    providerKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    accessKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    usageEvents(first: 1) {\n      nodes {\n        id\n      }\n    }\n  }\n": types.SetupStateDocument,
     "\n  query AccessKeysPage {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n        description\n        keyRedacted\n        createdAt\n        lastUsedAt\n        configuration {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": types.AccessKeysPageDocument,
     "\n  mutation CreateAccessKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": types.CreateAccessKeyDocument,
     "\n  mutation UpdateAccessKey($id: ID!, $input: UpdateAccessKeyInput!) {\n    updateAccessKey(id: $id, input: $input) {\n      id\n      name\n      description\n      configuration {\n        id\n        name\n      }\n    }\n  }\n": types.UpdateAccessKeyDocument,
@@ -108,6 +110,10 @@ export function graphql(source: "\n  query LayoutMe {\n    me {\n      id\n     
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation LogOut {\n    logOut\n  }\n"): (typeof documents)["\n  mutation LogOut {\n    logOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SetupState {\n    me {\n      id\n      creditBalanceUsd\n    }\n    gatewayPricing {\n      processingFeeUsdPerMTok\n      minimumPurchaseUsd\n    }\n    providers {\n      id\n      name\n      gatewayCredentials\n    }\n    providerKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    accessKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    usageEvents(first: 1) {\n      nodes {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  query SetupState {\n    me {\n      id\n      creditBalanceUsd\n    }\n    gatewayPricing {\n      processingFeeUsdPerMTok\n      minimumPurchaseUsd\n    }\n    providers {\n      id\n      name\n      gatewayCredentials\n    }\n    providerKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    accessKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    usageEvents(first: 1) {\n      nodes {\n        id\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

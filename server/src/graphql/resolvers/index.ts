@@ -8,6 +8,7 @@ import { ProviderResolver } from './provider.resolver.js';
 import { UsageResolver } from './usage.resolver.js';
 import { AccountCreditsResolver, CreditResolver } from './credit.resolver.js';
 import { ConnectionCheckResolver } from './connection-check.resolver.js';
+import { GatewayPricingResolver } from './gateway-pricing.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -22,4 +23,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CreditResolver,
   AccountCreditsResolver,
   ConnectionCheckResolver,
+  GatewayPricingResolver,
 ];

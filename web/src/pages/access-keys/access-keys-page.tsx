@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { QuickstartPanel } from '../../components/quickstart-panel';
 import { SecretReveal } from '../../components/secret-reveal';
+import { SetupChecklist } from '../../components/setup-checklist';
 import { graphql } from '../../gql';
 import type { AccessKeysPageQuery } from '../../gql/graphql';
 import { Link } from '../../lib/router';
@@ -97,6 +98,7 @@ export function AccessKeysPage() {
           </button>
         }
       />
+      <SetupChecklist hideWhenDone />
       {created ? (
         <Card title={`Access key “${created.name}” created`}>
           <SecretReveal what="access key" token={created.token} onDone={() => setCreated(null)} />
