@@ -13,9 +13,25 @@ function subscribe(onChange: () => void): () => void {
 }
 
 const readPath = () => window.location.pathname;
+const readSearch = () => window.location.search;
 
 export function usePath(): string {
   return useSyncExternalStore(subscribe, readPath, () => '/');
+}
+
+/** The query string (with `?`, or ''); re-renders on navigation, back and forward. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, readSearch, () => '');
+}
+
+/** Replaces the query string of the current page, e.g. to keep filter state shareable and reloadable. */
+export function setSearch(params: URLSearchParams, options: { replace?: boolean } = {}): void {
+  const query = params.toString();
+  const to = `${window.location.pathname}${query ? `?${query}` : ''}`;
+  if (to === window.location.pathname + window.location.search) return;
+  if (options.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  window.dispatchEvent(new Event(NAVIGATE_EVENT));
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

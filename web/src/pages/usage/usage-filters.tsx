@@ -25,6 +25,33 @@ export function defaultFilterState(): UsageFilterState {
   return { accessKeyId: '', provider: '', model: '', status: '', fromDate: isoDay(from), toDate: '' };
 }
 
+/** Filter state ↔ the page's query string, so a filtered view survives reloads and can be shared. */
+const URL_PARAMS = { accessKeyId: 'key', provider: 'provider', model: 'model', status: 'status', fromDate: 'from', toDate: 'to' } as const satisfies Record<
+  keyof UsageFilterState,
+  string
+>;
+
+export function filterStateFromSearch(search: string): UsageFilterState {
+  const params = new URLSearchParams(search);
+  const state = defaultFilterState();
+  for (const [field, param] of Object.entries(URL_PARAMS) as [keyof UsageFilterState, string][]) {
+    const value = params.get(param);
+    if (value !== null) state[field] = value;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(state.fromDate)) state.fromDate = defaultFilterState().fromDate;
+  if (state.toDate && !/^\d{4}-\d{2}-\d{2}$/.test(state.toDate)) state.toDate = '';
+  return state;
+}
+
+export function filterStateToSearch(state: UsageFilterState): URLSearchParams {
+  const params = new URLSearchParams();
+  const defaults = defaultFilterState();
+  for (const [field, param] of Object.entries(URL_PARAMS) as [keyof UsageFilterState, string][]) {
+    if (state[field] && state[field] !== defaults[field]) params.set(param, state[field]);
+  }
+  return params;
+}
+
 /** Local calendar days → an ISO [from, to) range; "to" is the start of the day after the chosen end day. */
 export function filterStateToRange(state: UsageFilterState): { from: string; to: string | null } {
   const from = new Date(`${state.fromDate || isoDay(new Date())}T00:00:00`);
