@@ -5,7 +5,7 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { ACTIONS_COLUMN, DataTable, RelativeTimeCell, RowButton } from '../../components/data-table';
 import { EmptyCard } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
-import { Field, FormDialog } from '../../components/form';
+import { DuplicateNameHint, Field, FormDialog } from '../../components/form';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { QuickstartPanel } from '../../components/quickstart-panel';
@@ -129,6 +129,7 @@ export function AccessKeysPage() {
       <CreateAccessKeyDialog
         open={createOpen}
         configurations={result.data?.accessKeyConfigurations.nodes ?? []}
+        existingNames={result.data?.accessKeys.nodes.map((k) => k.name) ?? []}
         onClose={() => setCreateOpen(false)}
         onCreated={(token, name) => {
           setCreateOpen(false);
@@ -219,10 +220,17 @@ function RenameAccessKeyDialog({ accessKey, open, onClose }: { accessKey: Access
   );
 }
 
-function NameAndDescriptionFields(props: { name: string; onName: (name: string) => void; description: string; onDescription: (description: string) => void; namePlaceholder?: string }) {
+function NameAndDescriptionFields(props: {
+  name: string;
+  onName: (name: string) => void;
+  description: string;
+  onDescription: (description: string) => void;
+  namePlaceholder?: string;
+  duplicate?: boolean;
+}) {
   return (
     <>
-      <Field label="Name">
+      <Field label="Name" hint={props.duplicate ? <DuplicateNameHint what="access key" name={props.name} /> : undefined}>
         <input required value={props.name} onChange={(e) => props.onName(e.target.value)} placeholder={props.namePlaceholder} />
       </Field>
       <Field label="Description">
@@ -235,11 +243,12 @@ function NameAndDescriptionFields(props: { name: string; onName: (name: string) 
 interface CreateDialogProps {
   open: boolean;
   configurations: ConfigurationOption[];
+  existingNames: string[];
   onClose: () => void;
   onCreated: (token: string, name: string) => void;
 }
 
-function CreateAccessKeyDialog({ open, configurations, onClose, onCreated }: CreateDialogProps) {
+function CreateAccessKeyDialog({ open, configurations, existingNames, onClose, onCreated }: CreateDialogProps) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [configurationId, setConfigurationId] = useState('');
@@ -258,7 +267,14 @@ function CreateAccessKeyDialog({ open, configurations, onClose, onCreated }: Cre
   };
   return (
     <FormDialog title="Create access key" open={open} onClose={onClose} onSubmit={submit} state={state} submitLabel="Create key" busyLabel="Creating…">
-      <NameAndDescriptionFields name={name} onName={setName} description={description} onDescription={setDescription} namePlaceholder="e.g. production-backend" />
+      <NameAndDescriptionFields
+        name={name}
+        onName={setName}
+        description={description}
+        onDescription={setDescription}
+        namePlaceholder="e.g. production-backend"
+        duplicate={existingNames.some((n) => n.trim().toLowerCase() === name.trim().toLowerCase())}
+      />
       <Field
         label="Configuration"
         hint={

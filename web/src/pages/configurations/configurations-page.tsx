@@ -40,6 +40,8 @@ export const ConfigurationsPageQueryDoc = graphql(`
       models {
         id
         displayName
+        inputPriceUsdPerMTok
+        outputPriceUsdPerMTok
       }
     }
     providerKeys(first: 100) {
