@@ -16,6 +16,7 @@ import { UsagePage } from './pages/usage/usage-page';
 import { createUrqlClient } from './urql-client';
 
 // GraphiQL (and Monaco) are big: only loaded when the playground is opened.
+const ChatPage = lazy(() => import('./pages/chat/chat-page').then((m) => ({ default: m.ChatPage })));
 const PlaygroundPage = lazy(() => import('./pages/playground/playground-page').then((m) => ({ default: m.PlaygroundPage })));
 
 const ROUTES: Record<string, () => ReactNode> = {
@@ -27,6 +28,11 @@ const ROUTES: Record<string, () => ReactNode> = {
   '/credits': () => <CreditsPage />,
   '/quickstart': () => <QuickstartPage />,
   '/settings': () => <SettingsPage />,
+  '/chat': () => (
+    <Suspense fallback={<Loading label="chat playground" />}>
+      <ChatPage />
+    </Suspense>
+  ),
   '/playground': () => (
     <Suspense fallback={<Loading label="GraphQL playground" />}>
       <PlaygroundPage />
@@ -45,6 +51,7 @@ const TITLES: Record<string, string> = {
   '/credits': 'Credits',
   '/quickstart': 'Quickstart',
   '/settings': 'Settings',
+  '/chat': 'Chat playground',
   '/playground': 'GraphQL playground',
 };
 

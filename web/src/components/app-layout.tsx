@@ -38,6 +38,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/usage', label: 'Usage', icon: 'chart' },
   { path: '/credits', label: 'Credits', icon: 'wallet' },
   { path: '/quickstart', label: 'Quickstart', icon: 'rocket' },
+  { path: '/chat', label: 'Chat playground', icon: 'chat' },
   { path: '/playground', label: 'GraphQL playground', icon: 'code' },
   { path: '/settings', label: 'Settings', icon: 'gear' },
 ];

@@ -23,6 +23,8 @@ type Documents = {
     "\n  mutation RevokeAccessKey($id: ID!) {\n    revokeAccessKey(id: $id)\n  }\n": typeof types.RevokeAccessKeyDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.LogInDocument,
+    "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreatePlaygroundKeyDocument,
+    "\n  query ChatUsage {\n    usageEvents(first: 25) {\n      nodes {\n        id\n        requestId\n        totalCostUsd\n      }\n    }\n  }\n": typeof types.ChatUsageDocument,
     "\n  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {\n    createAccessKeyConfiguration(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateAccessKeyConfigurationDocument,
     "\n  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {\n    updateAccessKeyConfiguration(id: $id, input: $input) {\n      id\n      name\n      allowedProviders\n      allowedModels\n    }\n  }\n": typeof types.UpdateAccessKeyConfigurationDocument,
     "\n  query ConfigurationsPage {\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n        allowedProviders\n        allowedModels\n        routing {\n          provider\n          useGatewayCredentials\n          providerKeys {\n            id\n            name\n            provider\n            keyRedacted\n          }\n        }\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        displayName\n        inputPriceUsdPerMTok\n        outputPriceUsdPerMTok\n      }\n    }\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n      }\n    }\n  }\n": typeof types.ConfigurationsPageDocument,
@@ -60,6 +62,8 @@ const documents: Documents = {
     "\n  mutation RevokeAccessKey($id: ID!) {\n    revokeAccessKey(id: $id)\n  }\n": types.RevokeAccessKeyDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.LogInDocument,
+    "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n": types.CreatePlaygroundKeyDocument,
+    "\n  query ChatUsage {\n    usageEvents(first: 25) {\n      nodes {\n        id\n        requestId\n        totalCostUsd\n      }\n    }\n  }\n": types.ChatUsageDocument,
     "\n  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {\n    createAccessKeyConfiguration(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateAccessKeyConfigurationDocument,
     "\n  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {\n    updateAccessKeyConfiguration(id: $id, input: $input) {\n      id\n      name\n      allowedProviders\n      allowedModels\n    }\n  }\n": types.UpdateAccessKeyConfigurationDocument,
     "\n  query ConfigurationsPage {\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n        allowedProviders\n        allowedModels\n        routing {\n          provider\n          useGatewayCredentials\n          providerKeys {\n            id\n            name\n            provider\n            keyRedacted\n          }\n        }\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n      gatewayCredentials\n      models {\n        id\n        displayName\n        inputPriceUsdPerMTok\n        outputPriceUsdPerMTok\n      }\n    }\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n      }\n    }\n  }\n": types.ConfigurationsPageDocument,
@@ -138,6 +142,14 @@ export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ChatUsage {\n    usageEvents(first: 25) {\n      nodes {\n        id\n        requestId\n        totalCostUsd\n      }\n    }\n  }\n"): (typeof documents)["\n  query ChatUsage {\n    usageEvents(first: 25) {\n      nodes {\n        id\n        requestId\n        totalCostUsd\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
