@@ -16,7 +16,9 @@ export interface GatewayApp {
 
 /** Mounts /v1, /graphql, health and the SPA on one Koa app. Never listens. */
 export async function createApp(services: Services): Promise<GatewayApp> {
-  const app = new Koa({ proxy: services.config.trustProxy });
+  // Behind N trusted proxies the client is the N-th address from the right of X-Forwarded-For;
+  // anything left of it was written by the client itself.
+  const app = new Koa({ proxy: services.config.trustProxy, maxIpsCount: services.config.trustProxyHops });
   app.silent = true;
   app.on('error', (err: Error) => {
     const code = (err as NodeJS.ErrnoException).code;
@@ -53,6 +55,7 @@ export async function createApp(services: Services): Promise<GatewayApp> {
         : undefined,
     // Failover may add at most one extra attempt per two requests once a burst allowance is spent.
     retryBudget: new RetryBudget(0.5, 1000),
+    now: services.credits.now,
   });
   app.use(v1);
   // Reads its own raw body (the signature covers the exact bytes), so no body parser before it.

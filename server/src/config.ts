@@ -21,6 +21,8 @@ export interface Config {
   stripeWebhookSecret: string | undefined;
   publicUrl: string | undefined;
   authRateLimitPerMinute: number;
+  /** Failed log-ins for one email within 15 minutes before that email is locked out for the rest of the window. */
+  loginFailuresPerEmail: number;
   accessKeyRateLimitPerMinute: number;
   maxRequestBodyBytes: number;
   maxResponseBodyBytes: number;
@@ -33,9 +35,23 @@ export interface Config {
   shutdownGraceMs: number;
   /** Honour X-Forwarded-For (behind a load balancer) for client IPs. */
   trustProxy: boolean;
+  /** Proxies in front of the gateway that append to X-Forwarded-For (the client is the address before them). */
+  trustProxyHops: number;
+  /** Slow-client limits: time to receive a request's headers, its whole body, and idle keep-alive time. */
+  httpHeadersTimeoutMs: number;
+  httpRequestTimeoutMs: number;
+  httpKeepAliveTimeoutMs: number;
   /** Consecutive failures that open a credential's circuit; 0 disables the breaker. */
   circuitBreakerFailures: number;
   circuitBreakerOpenMs: number;
+  /** Redis shared by every instance (response cache); undefined: in-process only. */
+  redisUrl: string | undefined;
+  /** Prefix for every Redis key this instance writes. */
+  redisKeyPrefix: string;
+  /** Bound of the in-process response cache (without Redis). */
+  responseCacheMaxBytes: number;
+  /** Answers larger than this are never cached. */
+  responseCacheMaxEntryBytes: number;
 }
 
 const intFrom = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -60,6 +76,7 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   PUBLIC_URL: z.string().url().optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
+  LOGIN_FAILURES_PER_EMAIL: intFrom(10, 1),
   ACCESS_KEY_RATE_LIMIT_PER_MINUTE: intFrom(6000, 1),
   MAX_REQUEST_BODY_BYTES: intFrom(20 * 1024 * 1024, 1024),
   MAX_RESPONSE_BODY_BYTES: intFrom(64 * 1024 * 1024, 1024),
@@ -71,8 +88,16 @@ const EnvSchema = z.object({
   INSTANCE_ID: z.string().optional(),
   SHUTDOWN_GRACE_MS: intFrom(15_000, 0),
   TRUST_PROXY: boolFrom(false),
+  TRUST_PROXY_HOPS: intFrom(1, 1, 10),
+  HTTP_HEADERS_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
+  HTTP_REQUEST_TIMEOUT_MS: intFrom(120_000, 100, 3_600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: intFrom(65_000, 100, 600_000),
   CIRCUIT_BREAKER_FAILURES: intFrom(5, 0, 1000),
   CIRCUIT_BREAKER_OPEN_MS: intFrom(30_000, 100, 3_600_000),
+  REDIS_URL: z.string().url().optional(),
+  REDIS_KEY_PREFIX: z.string().max(100).default('gw:'),
+  RESPONSE_CACHE_MAX_BYTES: intFrom(64 * 1024 * 1024, 0),
+  RESPONSE_CACHE_MAX_ENTRY_BYTES: intFrom(2 * 1024 * 1024, 1024),
 });
 
 export class ConfigError extends Error {}
@@ -122,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.PAYMENTS === 'stripe' && (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET)) {
     throw new ConfigError('PAYMENTS=stripe requires STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.');
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS.');
+  }
   const production = e.NODE_ENV === 'production';
   const config: Config = {
     port: e.PORT,
@@ -141,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     publicUrl: e.PUBLIC_URL,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    loginFailuresPerEmail: e.LOGIN_FAILURES_PER_EMAIL,
     accessKeyRateLimitPerMinute: e.ACCESS_KEY_RATE_LIMIT_PER_MINUTE,
     maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     maxResponseBodyBytes: e.MAX_RESPONSE_BODY_BYTES,
@@ -152,8 +181,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     instanceId: e.INSTANCE_ID ?? randomUUID(),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+    httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    httpKeepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     circuitBreakerFailures: e.CIRCUIT_BREAKER_FAILURES,
     circuitBreakerOpenMs: e.CIRCUIT_BREAKER_OPEN_MS,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    responseCacheMaxBytes: e.RESPONSE_CACHE_MAX_BYTES,
+    responseCacheMaxEntryBytes: e.RESPONSE_CACHE_MAX_ENTRY_BYTES,
   };
   return Object.freeze(config);
 }

@@ -68,7 +68,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     : undefined;
 
   // Koa snapshots its middleware in callback(): create the server first, attach the handler last.
-  const httpServer = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 });
+  const httpServer = createServer({
+    // A client gets this long for its headers and for its whole request (body included); the
+    // answer, e.g. a long stream, is not limited by either. Idle keep-alive sockets close after
+    // keepAliveTimeout. Without these, half-open connections pile up until file descriptors run out.
+    headersTimeout: config.httpHeadersTimeoutMs,
+    requestTimeout: config.httpRequestTimeoutMs,
+    keepAliveTimeout: config.httpKeepAliveTimeoutMs,
+    // Node checks the two timeouts only this often (default 30 s), which would stretch them.
+    connectionsCheckingInterval: Math.min(1000, config.httpHeadersTimeoutMs),
+  });
   httpServer.on('request', gateway.app.callback());
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -5,15 +5,17 @@ import type { Config } from './config.js';
 import type { Metrics } from './metrics.js';
 import { SecretBox } from './services/crypto.js';
 import { RateLimiter } from './services/rate-limiter.js';
+import { LoginThrottle } from './services/login-throttle.js';
 import { LocalChangeEvents } from './services/change-events.js';
 import { AccessContextCache } from './gateway/access-context.js';
 import { ProviderDirectory } from './gateway/provider-directory.js';
 import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js';
 import { UsageWriter } from './services/usage/usage-writer.js';
-import { ormUsageDb, type OrmChargeApplier } from './services/usage/usage-db.js';
+import { pgUsageDb, type SqlChargeApplier } from './services/usage/usage-db.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
+import { createResponseCache, type ResponseCache } from './gateway/cache/index.js';
 
 /** The typed service container, built once per server instance and passed to everything. */
 export interface Services {
@@ -26,6 +28,7 @@ export interface Services {
   secretBox: SecretBox;
   events: LocalChangeEvents;
   authRateLimiter: RateLimiter;
+  loginThrottle: LoginThrottle;
   accessKeyLimiter: RateLimiter;
   accessContexts: AccessContextCache;
   providers: ProviderDirectory;
@@ -34,6 +37,8 @@ export interface Services {
   creditGate: CreditGate;
   /** Credit control for /v1 (reserve/settle/applyCharges), purchases, ledger, Stripe webhook. */
   credits: CreditService;
+  /** Opt-in response cache (Redis when REDIS_URL is set, else in process). */
+  responseCache: ResponseCache;
   /** Filled in once the server listens, so custom providers cannot loop back into it. */
   listenAddresses: ListenAddress[];
   start(): void;
@@ -48,7 +53,7 @@ export interface ServiceInputs {
   metrics: Metrics;
   masterKey: string;
   /** Defaults to credits.applyCharges. */
-  applyCharges?: OrmChargeApplier;
+  applyCharges?: SqlChargeApplier;
   /** Test hooks: clock, fake payments gateway, timings. */
   creditOptions?: Pick<CreditServiceOptions, 'now' | 'payments' | 'timings' | 'instanceId'>;
 }
@@ -65,10 +70,11 @@ export function buildServices(inputs: ServiceInputs): Services {
     selfAddresses: () => listenAddresses,
   });
   const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
-  const credits = new CreditService({ orm, config, logger, events, ...inputs.creditOptions });
-  const applyCharges: OrmChargeApplier = inputs.applyCharges ?? ((em, charges) => credits.applyCharges(em, charges));
-  // Credits still apply charges through the ORM, so the usage batch shares its transaction.
-  const usage = new UsageWriter({ db: ormUsageDb(orm, applyCharges), logger, metrics });
+  const credits = new CreditService({ orm, sql, config, logger, events, ...inputs.creditOptions });
+  const applyCharges: SqlChargeApplier = inputs.applyCharges ?? ((client, charges) => credits.applyCharges(client, charges));
+  // Usage events, rollups and their charges (credits, key spend) in one transaction on services.sql.
+  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges), logger, metrics });
+  const responseCache = createResponseCache(config, secretBox, logger);
   return {
     config,
     logger,
@@ -78,6 +84,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     secretBox,
     events,
     authRateLimiter: new RateLimiter(config.authRateLimitPerMinute, 60_000, 'sign-up/log-in attempts from this address'),
+    loginThrottle: new LoginThrottle(config.loginFailuresPerEmail, 15 * 60),
     accessKeyLimiter: new RateLimiter(config.accessKeyRateLimitPerMinute, 60_000, 'requests for this access key'),
     accessContexts,
     providers: new ProviderDirectory(config),
@@ -85,6 +92,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     usage,
     creditGate: createCreditGate(credits),
     credits,
+    responseCache,
     listenAddresses,
     start() {
       usage.start();
@@ -96,6 +104,7 @@ export function buildServices(inputs: ServiceInputs): Services {
       await credits.stop();
       accessContexts.close();
       await upstream.close();
+      await responseCache.close();
     },
   };
 }

@@ -4,14 +4,29 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageEvent } from '../../server/src/entities/usage-event.entity.js';
 import { InsufficientCreditsError } from '../../server/src/errors/credits-error.js';
-import { LocalCreditControl, type Charge, type CreditControl } from '../../server/src/services/credits/credit-control.js';
-import { SqlCreditStore, type AppliedCharge } from '../../server/src/services/credits/credit-store.js';
+import type { BalanceControl, Reservation } from '../../server/src/services/credits/balance-control.js';
+import type { AppliedCharge, ChargeTx } from '../../server/src/services/credits/balance-store.js';
+import { creditCharges, creditControl, type Charge } from '../../server/src/services/credits/credit-service.js';
+import { SqlCreditStore } from '../../server/src/services/credits/credit-store.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
 import { gqlOk, signUpAccount } from '../support/graphql.js';
 
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WORST = 50_000_000n; // $0.05: a $5.00 balance covers 100 worst cases
+
+/** One instance's credit control as the writer and the requests use it. */
+interface CreditControl {
+  reserve(accountId: string, worstCaseNano: bigint): Promise<Reservation>;
+  applyCharges(tx: ChargeTx, charges: readonly Charge[]): Promise<AppliedCharge[]>;
+}
+
+const onInstance = (control: BalanceControl): CreditControl & { stop(): Promise<void>; tick(): Promise<void> } => ({
+  reserve: (accountId, worst) => control.reserve(accountId, worst),
+  applyCharges: (tx, charges) => control.applyCharges(tx, creditCharges(charges, Date.now())),
+  stop: () => control.stop(),
+  tick: () => control.tick(),
+});
 
 /** Stand-in for the usage batch writer: inserts usage events and applies their charges in one transaction. */
 class BatchWriter {
@@ -182,7 +197,7 @@ describe('credits under concurrency', () => {
 
   it('300 requests against a balance covering ~100: never negative, every charge has its usage event, books exact', async () => {
     const accountId = await fundedAccount('5.00');
-    const control = server.services.credits;
+    const control = onInstance(server.services.credits.control);
     const writer = new BatchWriter(server, control);
     const run = fire([control], [writer], accountId, 300);
     const samples = await watch(accountId, run);
@@ -202,8 +217,8 @@ describe('credits under concurrency', () => {
 
   it('two instances on one database never spend the same credit', async () => {
     const accountId = await fundedAccount('5.00');
-    const store = new SqlCreditStore(server.services.orm);
-    const controls = ['gw-a', 'gw-b'].map((id) => new LocalCreditControl({ store, instanceId: id, logger }));
+    const store = new SqlCreditStore(server.services.sql);
+    const controls = ['gw-a', 'gw-b'].map((id) => onInstance(creditControl({ store, instanceId: id, logger })));
     const writers = controls.map((c) => new BatchWriter(server, c));
     const run = fire(controls, writers, accountId, 300);
     const samples = await watch(accountId, run);
@@ -227,8 +242,9 @@ describe('credits under concurrency', () => {
   it('keeps a crashed instance’s grant from others until its lease ends, and returns idle grants', async () => {
     const accountId = await fundedAccount('5.00');
     let clock = Date.now();
-    const store = new SqlCreditStore(server.services.orm);
-    const make = (id: string) => new LocalCreditControl({ store, instanceId: id, logger, now: () => clock, timings: { leaseMs: 30_000, idleReturnMs: 20_000 } });
+    const store = new SqlCreditStore(server.services.sql);
+    const make = (id: string) =>
+      onInstance(creditControl({ store, instanceId: id, logger, now: () => clock, timings: { leaseMs: 30_000, idleReturnMs: 20_000 } }));
     const crashed = make('gw-crashed');
     const alive = make('gw-alive');
     const held = await crashed.reserve(accountId, 4_000_000_000n); // never settled: the process died

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InsufficientCreditsError } from '../../server/src/errors/credits-error.js';
-import type { Charge } from '../../server/src/services/credits/credit-control.js';
+import type { Charge } from '../../server/src/services/credits/credit-service.js';
 import { parseDecimal } from '../../server/src/services/credits/money.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
 import { gql, gqlOk, signUpAccount } from '../support/graphql.js';

@@ -101,7 +101,7 @@ describe('GraphQL access keys', () => {
       const renamed = (await gqlOk<{ updateAccessKey: Key }>(url, UPDATE, { id: accessKey.id, input: { name: 'renamed' } }, token))
         .updateAccessKey;
       expect(renamed).toMatchObject({ name: 'renamed', description: 'desc', configurationId: configId });
-      expect(events).toEqual([{ kind: 'accessKey', accountId, tokenHash: hashToken(secret) }]);
+      expect(events).toEqual([{ kind: 'accessKey', accountId, tokenHash: hashToken(secret), accessKeyId: accessKey.id }]);
 
       const cleared = (
         await gqlOk<{ updateAccessKey: Key }>(url, UPDATE, { id: accessKey.id, input: { description: null, name: null } }, token)
@@ -143,7 +143,7 @@ describe('GraphQL access keys', () => {
       const { token: secret, accessKey } = await create({ name: 'to revoke' });
       events.length = 0;
       expect(await gqlOk(url, REVOKE, { id: accessKey.id }, token)).toEqual({ revokeAccessKey: true });
-      expect(events).toEqual([{ kind: 'accessKey', accountId, tokenHash: hashToken(secret) }]);
+      expect(events).toEqual([{ kind: 'accessKey', accountId, tokenHash: hashToken(secret), accessKeyId: accessKey.id }]);
       const listed = await gqlOk<Listed>(url, LIST, { first: 100 }, token);
       expect(listed.accessKeys.nodes.map((k) => k.id)).not.toContain(accessKey.id);
       expect((await gqlErr(url, REVOKE, { id: accessKey.id }, token)).code).toBe('NOT_FOUND');

@@ -43,6 +43,10 @@ describe('GraphQL accounts: signUp, logIn, logOut, me, updateAccountSettings', (
     it.each([
       ['an invalid email', { email: 'not-an-email', password: 'correct horse battery' }, /email/],
       ['a short password', { email: 'short@example.com', password: 'short' }, /password: must be at least 8/],
+      ['a common password (audit LOW)', { email: 'common@example.com', password: 'password' }, /password: is too common/],
+      ['a digit run', { email: 'digits@example.com', password: '12345678' }, /password: is too common/],
+      ['eight spaces', { email: 'spaces@example.com', password: '        ' }, /password: is too common/],
+      ['a keyboard walk', { email: 'walk@example.com', password: 'qwertyuiop' }, /password: is too common/],
       ['an over-long name', { email: 'long@example.com', password: 'correct horse battery', name: 'x'.repeat(201) }, /name/],
       ['an empty name', { email: 'empty@example.com', password: 'correct horse battery', name: '   ' }, /name: must not be empty/],
     ])('rejects %s with BAD_USER_INPUT', async (_label, input, message) => {

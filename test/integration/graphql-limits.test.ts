@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, signUpAccount } from '../support/graphql.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
@@ -26,13 +27,13 @@ describe('GraphQL request hardening', () => {
     const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: me { id }`).join(' ');
     const r = await gql(server.url, `{ ${aliases} }`, {}, token);
     expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(r.errors?.[0].message).toMatch(/Query too complex: 40 aliases exceed 30/);
+    expect(r.errors?.[0].message).toMatch(/Query too complex: \d+ aliases exceed 30/);
   });
 
   it('rejects queries past the depth limit', async () => {
-    let selection = 'name';
-    for (let i = 0; i < 14; i++) selection = `ofType { ${selection} }`;
-    const r = await gql(server.url, `{ __schema { types { fields { type { ${selection} } } } } }`, {}, token);
+    let lists = 'name';
+    for (let i = 0; i < 7; i++) lists = `fields { type { ${lists} } }`;
+    const r = await gql(server.url, `{ __schema { types { ${lists} } } }`, {}, token);
     expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(r.errors?.[0].message).toMatch(/Query too complex: depth \d+ exceeds 12/);
   });
@@ -53,17 +54,106 @@ describe('GraphQL request hardening', () => {
     expect(r.errors?.[0].message).toMatch(/introspection/i);
   });
 
-  it('rate limits logIn attempts per client address', async () => {
-    const limited = await startTestServer({ AUTH_RATE_LIMIT_PER_MINUTE: '3' });
-    try {
-      const attempt = () =>
-        gql(limited.url, 'mutation { logIn(input: { email: "x@example.com", password: "wrong-password" }) { token } }');
-      const codes: (string | undefined)[] = [];
-      for (let i = 0; i < 5; i++) codes.push((await attempt()).errors?.[0].extensions?.code);
-      expect(codes.slice(0, 3)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED']);
-      expect(codes.slice(3)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
-    } finally {
-      await limited.stop();
+  /** The audit's HIGH-2 document: fragment i spreads fragment i+1 twice, so naive expansion doubles per level. */
+  const doublingFragments = (n: number) => {
+    const defs = Array.from({ length: n }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ... on Query { ...F${i + 1} } }`);
+    return `query { ...F0 } ${defs.join(' ')} fragment F${n} on Query { __typename }`;
+  };
+
+  it('refuses the exponential fragment document (audit HIGH-2) in milliseconds while /healthz keeps answering', async () => {
+    for (const n of [27, 60]) {
+      const started = performance.now();
+      const [r, health] = await Promise.all([gql(server.url, doublingFragments(n)), fetch(`${server.url}/healthz`)]);
+      const elapsed = performance.now() - started;
+      expect(r.errors?.[0].message).toMatch(/Query too complex: more than 1500 fields/);
+      expect(health.status).toBe(200);
+      // Naive expansion took 30 s at n = 27 and would never end at 60.
+      expect(elapsed).toBeLessThan(1000);
     }
+  });
+
+  it('refuses a directive flood (audit LOW) by the token limit before validating it', async () => {
+    const flood = `{ __typename ${'@include(if: true) '.repeat(50_000)}}`;
+    const started = performance.now();
+    const r = await gql(server.url, flood);
+    expect(r.errors?.[0].message).toMatch(/Document contains more th\w+ 3000 tokens/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses more directives than the cap even within the token limit', async () => {
+    const r = await gql(server.url, `{ ${'__typename @skip(if: false) '.repeat(60)}}`);
+    expect(r.errors?.[0].message).toMatch(/Query too complex: more than 50 directives/);
+  });
+
+  it("answers GraphiQL's standard introspection query, but exempting only ofType chains from depth", async () => {
+    const standard = getIntrospectionQuery({ inputValueDeprecation: true, schemaDescription: true });
+    const ok = await gql<{ __schema: { types: unknown[] } }>(server.url, standard);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data?.__schema.types.length).toBeGreaterThan(10);
+    // Only ofType chains (single objects) are exempt; nested lists stay limited (previous test).
+    let chain = 'name';
+    for (let i = 0; i < 14; i++) chain = `ofType { ${chain} }`;
+    const r = await gql(server.url, `{ __schema { types { fields { type { ${chain} } } } } }`);
+    expect(r.errors).toBeUndefined();
+  });
+
+  it('gives no "Did you mean" suggestions when introspection is off (audit LOW)', async () => {
+    const dev = await gql(server.url, '{ accessKey { id } }', {}, token);
+    expect(dev.errors?.[0].message).toMatch(/Did you mean/);
+    const r = await gql(prod.url, '{ accessKey { id } }', {}, token);
+    expect(r.errors?.[0].message).toMatch(/Cannot query field/);
+    expect(r.errors?.[0].message).not.toMatch(/Did you mean/);
+  });
+
+  describe('behind a trusted proxy (TRUST_PROXY=true, TRUST_PROXY_HOPS=2)', () => {
+    let proxied: TestServer;
+    beforeAll(async () => {
+      proxied = await startTestServer({
+        TRUST_PROXY: 'true',
+        TRUST_PROXY_HOPS: '2',
+        AUTH_RATE_LIMIT_PER_MINUTE: '3',
+        LOGIN_FAILURES_PER_EMAIL: '3',
+      });
+    });
+    afterAll(async () => proxied?.stop());
+
+    /** POSTs as if forwarded by two proxies: X-Forwarded-For "<whatever the client wrote>, <client>, <first proxy>". */
+    const post = async (query: string, variables: Record<string, unknown>, forwardedFor: string) => {
+      const res = await fetch(`${proxied.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { errors?: { extensions: { code: string } }[] };
+      return body.errors?.[0].extensions.code ?? 'OK';
+    };
+    const LOG_IN = 'mutation($e: String!, $p: String!) { logIn(input: { email: $e, password: $p }) { token } }';
+    const SIGN_UP = 'mutation($e: String!) { signUp(input: { email: $e, password: "correct horse battery" }) { token } }';
+
+    it('rate limits logIn attempts per client address', async () => {
+      const codes: string[] = [];
+      for (let i = 0; i < 5; i++) codes.push(await post(LOG_IN, { e: 'x@example.com', p: 'wrong-password' }, '192.0.2.1, 10.0.0.1'));
+      expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED', 'RATE_LIMITED']);
+    });
+
+    it('takes the right-most untrusted address, so rotating the left-most does not evade the limit (audit MEDIUM-3)', async () => {
+      const codes: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        codes.push(await post(LOG_IN, { e: `p${i}@example.com`, p: 'wrong-password' }, `198.51.100.${i}, 203.0.113.9, 10.0.0.1`));
+      }
+      expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED', 'RATE_LIMITED']);
+      // Another client behind the same proxies has its own allowance.
+      expect(await post(LOG_IN, { e: 'q@example.com', p: 'wrong-password' }, '203.0.113.10, 10.0.0.1')).toBe('UNAUTHENTICATED');
+    });
+
+    it('locks out an email after repeated failed log-ins from any address, even with the right password, without affecting others', async () => {
+      expect(await post(SIGN_UP, { e: 'victim@example.com' }, '192.0.2.20, 10.0.0.1')).toBe('OK');
+      expect(await post(SIGN_UP, { e: 'bystander@example.com' }, '192.0.2.20, 10.0.0.1')).toBe('OK');
+      const codes: string[] = [];
+      for (let i = 0; i < 3; i++) codes.push(await post(LOG_IN, { e: 'victim@example.com', p: `guess number ${i}` }, `198.51.10${i}.1, 10.0.0.1`));
+      expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED']);
+      expect(await post(LOG_IN, { e: 'VICTIM@example.com', p: 'correct horse battery' }, '192.0.2.30, 10.0.0.1')).toBe('RATE_LIMITED');
+      expect(await post(LOG_IN, { e: 'bystander@example.com', p: 'correct horse battery' }, '192.0.2.31, 10.0.0.1')).toBe('OK');
+    });
   });
 });

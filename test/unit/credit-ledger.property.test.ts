@@ -9,14 +9,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { InsufficientCreditsError } from '../../server/src/errors/credits-error.js';
-import { LocalCreditControl, type Charge } from '../../server/src/services/credits/credit-control.js';
 import type {
-  AccountCharge,
   AppliedCharge,
-  CreditStore,
+  BalanceStore,
+  ChargeTx,
   GrantSnapshot,
   GrantWrite,
-} from '../../server/src/services/credits/credit-store.js';
+  OwnerCharge,
+} from '../../server/src/services/credits/balance-store.js';
+import { creditCharges, creditControl, type Charge } from '../../server/src/services/credits/credit-service.js';
 import { planFifoDeduction, planGrant, spendableLots } from '../../server/src/services/credits/ledger-math.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -41,7 +42,7 @@ class MemTx {
   }
 }
 
-class MemoryCreditStore implements CreditStore {
+class MemoryCreditStore implements BalanceStore {
   readonly lots: MemLot[] = [];
   readonly grants = new Map<string, { accountId: string; instanceId: string; amountNano: bigint; leaseExpiresAt: number }>();
   purchasedNano = 0n;
@@ -135,7 +136,7 @@ class MemoryCreditStore implements CreditStore {
         othersHeldNano: othersHeld,
         ownGrantNano: own?.amountNano ?? 0n,
         ownLeaseExpiresAt: own?.leaseExpiresAt ?? 0,
-        nextLotExpiryAt: lots.length ? Math.min(...lots.map((l) => l.expiresAt)) : null,
+        leaseCapAt: lots.length ? Math.min(...lots.map((l) => l.expiresAt)) : null,
       };
       const written = decide(snapshot);
       await this.yieldPoint(); // the write and the commit are further round trips
@@ -180,10 +181,13 @@ class MemoryCreditStore implements CreditStore {
     for (const [key, g] of this.grants) if (g.instanceId === instanceId) this.grants.delete(key);
   }
 
-  async applyCharges(em: EntityManager, instanceId: string, charges: AccountCharge[], now: number): Promise<AppliedCharge[]> {
+  async applyCharges(em: ChargeTx, instanceId: string, ownerCharges: OwnerCharge[], now: number): Promise<AppliedCharge[]> {
     const tx = em as unknown as MemTx;
     const results: AppliedCharge[] = [];
-    for (const charge of [...charges].sort((a, b) => a.accountId.localeCompare(b.accountId))) {
+    const sums = new Map<string, bigint>();
+    for (const c of ownerCharges) sums.set(c.ownerId, (sums.get(c.ownerId) ?? 0n) + c.amountNano);
+    const charges = [...sums].map(([accountId, amountNano]) => ({ accountId, amountNano }));
+    for (const charge of charges.sort((a, b) => a.accountId.localeCompare(b.accountId))) {
       await this.yieldPoint();
       tx.releases.push(await this.lock(charge.accountId)); // held until commit or rollback, like a row lock
       this.sweep(charge.accountId, now);
@@ -203,7 +207,7 @@ class MemoryCreditStore implements CreditStore {
         const g = this.grants.get(`${charge.accountId}|${instanceId}`);
         if (g) g.amountNano -= charge.amountNano;
       });
-      results.push({ accountId: charge.accountId, requestedNano: charge.amountNano, appliedNano: plan.appliedNano, shortfallNano: plan.shortfallNano });
+      results.push({ scopeId: charge.accountId, requestedNano: charge.amountNano, appliedNano: plan.appliedNano, shortfallNano: plan.shortfallNano });
     }
     return results;
   }
@@ -219,16 +223,12 @@ class MemoryCreditStore implements CreditStore {
     for (const r of tx.releases) r();
   }
 
-  afterCommit(em: EntityManager, fn: () => void): void {
+  afterCommit(em: ChargeTx, fn: () => void): void {
     (em as unknown as MemTx).onCommit.push(fn);
   }
 
-  inTransaction<T>(em: EntityManager, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+  inTransaction<T>(em: ChargeTx, fn: (tx: ChargeTx) => Promise<T>): Promise<T> {
     return fn(em);
-  }
-
-  async balance(_em: EntityManager, accountId: string, now: number): Promise<bigint> {
-    return this.unexpired(accountId, now);
   }
 
   async sweepExpired(now: number): Promise<number> {
@@ -274,7 +274,7 @@ const opArb = (chaos: boolean): fc.Arbitrary<{ op: Op; progress: number }> =>
   });
 
 interface Instance {
-  control: LocalCreditControl;
+  control: ReturnType<typeof creditControl>;
   queue: Charge[];
   flushing: Promise<void>;
 }
@@ -283,7 +283,7 @@ async function runLedger(s: fc.Scheduler, steps: { op: Op; progress: number }[],
   let clock = Date.parse('2026-03-01T00:00:00Z');
   const store = new MemoryCreditStore(() => s.schedule(Promise.resolve()), () => clock, !chaos);
   const instances: Instance[] = ['i-1', 'i-2'].map((id) => ({
-    control: new LocalCreditControl({
+    control: creditControl({
       store,
       instanceId: id,
       logger,
@@ -324,7 +324,7 @@ async function runLedger(s: fc.Scheduler, steps: { op: Op; progress: number }[],
       const batch = inst.queue.splice(0);
       if (batch.length === 0) return;
       const tx = new MemTx();
-      await inst.control.applyCharges(tx as unknown as EntityManager, batch);
+      await inst.control.applyCharges(tx as unknown as EntityManager, creditCharges(batch, clock));
       await s.schedule(Promise.resolve());
       if (commit) store.commit(tx);
       else {
@@ -370,7 +370,7 @@ async function runLedger(s: fc.Scheduler, steps: { op: Op; progress: number }[],
         flows.push(
           store
             .purchase(ACCOUNTS[op.account], BigInt(op.cents) * 10_000_000n)
-            .then(() => instances.forEach((i) => i.control.creditsChanged(ACCOUNTS[op.account]))),
+            .then(() => instances.forEach((i) => i.control.balanceChanged(ACCOUNTS[op.account]))),
         );
         break;
       case 'request':
@@ -456,6 +456,15 @@ describe('planFifoDeduction', () => {
 });
 
 describe('planGrant', () => {
+  it('accepts obligations exactly equal to what the account has (mutant M11)', () => {
+    expect(planGrant({ balanceNano: 1000n, othersHeldNano: 0n, currentGrantNano: 0n, obligationsNano: 1000n })).toMatchObject({
+      accepted: true,
+      grantNano: 1000n,
+    });
+    expect(planGrant({ balanceNano: 1000n, othersHeldNano: 400n, currentGrantNano: 0n, obligationsNano: 600n }).accepted).toBe(true);
+    expect(planGrant({ balanceNano: 1000n, othersHeldNano: 400n, currentGrantNano: 0n, obligationsNano: 601n }).accepted).toBe(false);
+  });
+
   it('covers the obligations when they fit, never exceeds what the account has, and keeps headroom small', () => {
     const n = fc.bigInt({ min: 0n, max: 10n ** 12n });
     fc.assert(
@@ -480,7 +489,7 @@ describe('LocalCreditControl on one account from two instances', () => {
     let clock = Date.parse('2026-03-01T00:00:00Z');
     const store = new MemoryCreditStore(() => Promise.resolve(), () => clock, true);
     const make = (id: string) =>
-      new LocalCreditControl({ store, instanceId: id, logger, now: () => clock, timings: { leaseMs: 30_000, leaseMarginMs: 5_000, idleReturnMs: 20_000 } });
+      creditControl({ store, instanceId: id, logger, now: () => clock, timings: { leaseMs: 30_000, leaseMarginMs: 5_000, idleReturnMs: 20_000 } });
     return { store, a: make('i-a'), b: make('i-b'), advance: (ms: number) => (clock += ms) };
   };
 

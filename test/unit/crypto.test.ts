@@ -57,6 +57,16 @@ describe('tokens', () => {
     expect(hashToken(t)).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('hash the whole token: known answer, and a change in the last character changes the hash (mutant M21)', () => {
+    // sha256("ng-AAAAbbbbCCCCddddEEEEffffGGGGhhhhIIIIjjjjKKK"), computed independently with sha256sum.
+    expect(hashToken('ng-AAAAbbbbCCCCddddEEEEffffGGGGhhhhIIIIjjjjKKK')).toBe(
+      '1b10f00b3d7b5f203819dfa4e48bb8beba802b36c1a8993a93658f71a020cd69',
+    );
+    expect(hashToken('ng-AAAAbbbbCCCCddddEEEEffffGGGGhhhhIIIIjjjjKKL')).toBe(
+      'beddfd8b3f8eb0ac6016d312ab34f62cc5f5e3e61c28080b331acc261f715dd7',
+    );
+  });
+
   it('redact to a recognisable but useless form', () => {
     const r = redactSecret('sk-proj-abcdefghijklmnopqrstuvwxyz1234');
     expect(r.endsWith('1234')).toBe(true);

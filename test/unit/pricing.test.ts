@@ -19,7 +19,7 @@ describe('computeCost', () => {
   it('charges only the fee (USD 0.05 per million tokens) for requests on the account’s own key', () => {
     const model = findModel('openai', 'gpt-4o');
     const cost = computeCost({ inputTokens: 1_000_000, outputTokens: 0, model, keySource: 'user' });
-    expect(cost).toEqual({ feeNano: 50_000_000n, upstreamCostNano: 0n, totalNano: 50_000_000n });
+    expect(cost).toEqual({ feeNano: 50_000_000n, upstreamCostNano: 0n, totalNano: 50_000_000n, providerCostNano: 2_500_000_000n, spendNano: 2_550_000_000n });
     expect(formatUsd(cost.totalNano)).toBe('0.05');
     // 50 nano-USD per token, input and output alike.
     expect(computeCost({ inputTokens: 7, outputTokens: 3, model, keySource: 'user' }).totalNano).toBe(500n);
@@ -111,5 +111,18 @@ describe('money', () => {
     for (const model of listBuiltInModels()) {
       expect(computeCost({ inputTokens: 1_000, outputTokens: 1_000, model, keySource: 'gateway' }).totalNano).toBeGreaterThan(0n);
     }
+  });
+});
+
+describe('spend (fee + provider cost at catalog prices)', () => {
+  it('counts the catalog cost whoever’s key served it, and only the fee for unpriced models', () => {
+    const model = findModel('openai', 'gpt-4o');
+    const own = computeCost({ inputTokens: 1_000, outputTokens: 100, model, keySource: 'user' });
+    const gateway = computeCost({ inputTokens: 1_000, outputTokens: 100, model, keySource: 'gateway' });
+    expect(own.spendNano).toBe(gateway.spendNano);
+    expect(own.providerCostNano).toBe(gateway.upstreamCostNano);
+    expect(own.totalNano).toBe(own.feeNano);
+    const unpriced = computeCost({ inputTokens: 1_000, outputTokens: 100, model: undefined, keySource: 'user' });
+    expect(unpriced).toMatchObject({ providerCostNano: null, spendNano: 55_000n, totalNano: 55_000n });
   });
 });

@@ -3,6 +3,7 @@ import type { AccessContext, CustomProviderInfo } from '../../server/src/gateway
 import { ProviderDirectory } from '../../server/src/gateway/provider-directory.js';
 import { resolveAttempts } from '../../server/src/gateway/resolve-model.js';
 import { AppError } from '../../server/src/errors/app-error.js';
+import { SmoothWeightedPicker } from '../../server/src/gateway/weighted-pick.js';
 
 const directory = new ProviderDirectory({
   providerBaseUrlOverrides: {},
@@ -26,6 +27,12 @@ function context(over: Partial<AccessContext> = {}): AccessContext {
   return {
     accessKeyId: 'ak',
     accountId: 'acc',
+    budgetPeriod: null,
+    requestsPerMinute: null,
+    tokensPerMinute: null,
+    expiresAt: null,
+    maxInputTokens: null,
+    maxOutputTokens: null,
     totalTimeoutMs: 1000,
     perAttemptTimeoutMs: 500,
     allowedProviders: null,
@@ -34,6 +41,9 @@ function context(over: Partial<AccessContext> = {}): AccessContext {
     providerKeys,
     providerKeysById: byId,
     customProviders: new Map([['local', local]]),
+    firewallPolicies: [],
+    virtualModels: new Map(),
+    responseCache: null,
     ...over,
   };
 }
@@ -123,5 +133,87 @@ describe('resolveAttempts', () => {
     expect(codeOf(() => resolveAttempts('responses', 'claude-haiku-4-5', [], context(), directory))).toBe('invalid_request');
     const r = resolveAttempts('responses', 'gpt-4o', ['claude-haiku-4-5'], context(), directory);
     expect(r.rejectedModels).toEqual(['claude-haiku-4-5']);
+  });
+
+  describe('virtual models', () => {
+    const vm = (strategy: 'ORDERED' | 'WEIGHTED', targets: { model: string; weight: number }[]) =>
+      new Map([
+        [
+          'fast',
+          {
+            name: 'fast',
+            strategy,
+            targets,
+            picker: strategy === 'WEIGHTED' ? new SmoothWeightedPicker(targets.map((t) => t.weight)) : undefined,
+          },
+        ],
+      ]);
+
+    it('expands an ORDERED virtual model into its targets, in order, naming it on every attempt', () => {
+      const ctx = context({ virtualModels: vm('ORDERED', [{ model: 'anthropic:claude-sonnet-4-5', weight: 1 }, { model: 'gpt-4o', weight: 1 }]) });
+      const r = resolveAttempts('chat', 'FAST', [], ctx, directory);
+      expect(r.attempts.map((a) => [a.provider, a.credential.providerKeyId, a.virtualModel])).toEqual([
+        ['anthropic', 'an-1', 'fast'],
+        ['openai', 'oa-1', 'fast'],
+        ['openai', 'oa-2', 'fast'],
+        ['openai', null, 'fast'],
+      ]);
+    });
+
+    it('expands a virtual model given in `models` after the primary model', () => {
+      const ctx = context({ virtualModels: vm('ORDERED', [{ model: 'anthropic:claude-sonnet-4-5', weight: 1 }]) });
+      const r = resolveAttempts('chat', 'gpt-4o', ['fast'], ctx, directory);
+      expect(r.attempts.at(-1)).toMatchObject({ provider: 'anthropic', virtualModel: 'fast' });
+      expect(r.attempts[0].virtualModel).toBeNull();
+    });
+
+    it('skips targets the key may not use and names them, even when the virtual model is the primary model', () => {
+      const ctx = context({
+        allowedProviders: new Set(['openai']),
+        virtualModels: vm('ORDERED', [{ model: 'anthropic:claude-sonnet-4-5', weight: 1 }, { model: 'gpt-4o', weight: 1 }]),
+      });
+      const r = resolveAttempts('chat', 'fast', [], ctx, directory);
+      expect(r.rejectedModels).toEqual(['anthropic:claude-sonnet-4-5']);
+      expect(new Set(r.attempts.map((a) => a.provider))).toEqual(new Set(['openai']));
+    });
+
+    it('fails with the first target\'s problem when no target is allowed', () => {
+      const ctx = context({
+        allowedProviders: new Set(['google']),
+        virtualModels: vm('ORDERED', [{ model: 'anthropic:claude-sonnet-4-5', weight: 1 }]),
+      });
+      expect(codeOf(() => resolveAttempts('chat', 'fast', [], ctx, directory))).toBe('provider_not_allowed');
+    });
+
+    it('WEIGHTED picks the first target by weight, then the others in order', () => {
+      const ctx = context({
+        virtualModels: vm('WEIGHTED', [
+          { model: 'anthropic:claude-sonnet-4-5', weight: 1 },
+          { model: 'gpt-4o', weight: 3 },
+        ]),
+      });
+      const firsts = Array.from({ length: 8 }, () => resolveAttempts('chat', 'fast', [], ctx, directory).attempts[0].provider);
+      expect(firsts.filter((p) => p === 'openai')).toHaveLength(6);
+      const r = resolveAttempts('chat', 'fast', [], ctx, directory);
+      // Every target is still tried: the picked one first, the rest after it.
+      expect(new Set(r.attempts.map((a) => a.provider))).toEqual(new Set(['openai', 'anthropic']));
+    });
+  });
+
+  it('WEIGHTED routing picks the first provider key by weight, then the others in order, then gateway credentials', () => {
+    const ctx = context({
+      routing: new Map([
+        ['openai', { providerKeyIds: ['oa-1', 'oa-2'], useGatewayCredentials: true, picker: new SmoothWeightedPicker([1, 1]) }],
+      ]),
+    });
+    const orders = Array.from({ length: 4 }, () =>
+      resolveAttempts('chat', 'gpt-4o', [], ctx, directory).attempts.map((a) => a.credential.providerKeyId),
+    );
+    expect(orders).toEqual([
+      ['oa-1', 'oa-2', null],
+      ['oa-2', 'oa-1', null],
+      ['oa-1', 'oa-2', null],
+      ['oa-2', 'oa-1', null],
+    ]);
   });
 });

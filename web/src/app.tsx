@@ -8,6 +8,7 @@ import { AccessKeysPage } from './pages/access-keys/access-keys-page';
 import { AuthPage } from './pages/auth/auth-page';
 import { ConfigurationsPage } from './pages/configurations/configurations-page';
 import { CreditsPage } from './pages/credits/credits-page';
+import { FirewallPage } from './pages/firewall/firewall-page';
 import { ProviderKeysPage } from './pages/provider-keys/provider-keys-page';
 import { ProvidersPage } from './pages/providers/providers-page';
 import { QuickstartPage } from './pages/quickstart/quickstart-page';
@@ -22,6 +23,7 @@ const PlaygroundPage = lazy(() => import('./pages/playground/playground-page').t
 const ROUTES: Record<string, () => ReactNode> = {
   '/access-keys': () => <AccessKeysPage />,
   '/configurations': () => <ConfigurationsPage />,
+  '/firewall': () => <FirewallPage />,
   '/provider-keys': () => <ProviderKeysPage />,
   '/providers': () => <ProvidersPage />,
   '/usage': () => <UsagePage />,
@@ -45,6 +47,7 @@ const TITLES: Record<string, string> = {
   '/signup': 'Sign up',
   '/access-keys': 'Access keys',
   '/configurations': 'Configurations',
+  '/firewall': 'Firewall',
   '/provider-keys': 'Provider keys',
   '/providers': 'Providers & models',
   '/usage': 'Usage',

@@ -16,18 +16,48 @@ export function createSqlPool(clientUrl: string, max: number): SqlPool {
   return pool;
 }
 
-/** Runs `work` in one transaction on a pooled client: commit on success, rollback on throw. */
+/** Callbacks waiting for the commit of the transaction a client is in (see afterCommit). */
+const commitHooks = new WeakMap<SqlClient, (() => void)[]>();
+
+/**
+ * Runs `work` in one transaction on a pooled client: commit on success, rollback on throw.
+ * Callbacks registered with afterCommit(client, …) run after the commit, never after a rollback.
+ */
 export async function inTransaction<T>(pool: SqlPool, work: (client: SqlClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  const hooks: (() => void)[] = [];
+  commitHooks.set(client, hooks);
   try {
     await client.query('begin');
     const result = await work(client);
     await client.query('commit');
+    commitHooks.delete(client);
+    for (const hook of hooks) hook();
     return result;
   } catch (err) {
+    commitHooks.delete(client);
     await client.query('rollback').catch(() => undefined);
     throw err;
   } finally {
     client.release();
   }
+}
+
+/**
+ * Runs `fn` once the transaction `client` is in (opened by inTransaction) commits. In-memory state
+ * that mirrors a write (e.g. a credit grant shrinking by a charge) must follow only a committed write.
+ */
+export function afterCommit(client: SqlClient, fn: () => void): void {
+  const hooks = commitHooks.get(client);
+  if (!hooks) throw new Error('afterCommit needs a client inside inTransaction (db/pool.ts)');
+  hooks.push(fn);
+}
+
+/** Parameterised SQL (`$1`, `$2`, …) returning rows: the one shape the data-plane stores need. */
+export interface Sql {
+  query<R>(text: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+export function sqlOf(client: SqlPool | SqlClient): Sql {
+  return { query: async <R>(text: string, params?: readonly unknown[]) => (await client.query(text, params as unknown[])).rows as R[] };
 }

@@ -1,11 +1,22 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { Account } from './account.entity.js';
+import type { RoutingStrategy } from './virtual-model.entity.js';
 
 export interface ProviderRoutingRule {
   provider: string;
   /** Ordered: tried first to last. */
   providerKeyIds: string[];
   useGatewayCredentials: boolean;
+  /** Absent in rows written before weighted routing: ORDERED. */
+  strategy?: RoutingStrategy;
+  /** Parallel to providerKeyIds; used by WEIGHTED to pick the first key. */
+  weights?: number[];
+}
+
+/** Opt-in response cache for keys using the configuration. */
+export interface ResponseCacheSettings {
+  enabled: boolean;
+  ttlSeconds: number;
 }
 
 export const AccessKeyConfiguration = defineEntity({
@@ -19,6 +30,10 @@ export const AccessKeyConfiguration = defineEntity({
     /** null: every model; entries are "provider:model". */
     allowedModels: p.json<string[]>().nullable(),
     routing: p.json<ProviderRoutingRule[]>(),
+    /** Firewall policies applied to every request of keys using this configuration, in order. */
+    firewallPolicyIds: p.json<string[]>().default('[]'),
+    /** null: caching off. */
+    cache: p.json<ResponseCacheSettings>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

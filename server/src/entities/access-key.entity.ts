@@ -16,6 +16,13 @@ export const AccessKey = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     lastUsedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),
+    /** Spend limit per budgetPeriod in nano-USD; null: no budget. */
+    budgetNano: p.bigint('string').nullable(),
+    /** DAY | WEEK | MONTH | TOTAL (budget-period.ts). */
+    budgetPeriod: p.string().length(8).nullable(),
+    requestsPerMinute: p.integer().nullable(),
+    tokensPerMinute: p.integer().nullable(),
+    expiresAt: p.datetime().nullable(),
   },
 });
 export type IAccessKey = InferEntity<typeof AccessKey>;

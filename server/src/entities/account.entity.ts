@@ -11,6 +11,10 @@ export const Account = defineEntity({
     passwordHash: p.string().length(300),
     totalTimeoutMs: p.integer().default(120_000),
     perAttemptTimeoutMs: p.integer().default(60_000),
+    /** Estimated input tokens above this are refused (413); null: no cap. */
+    maxInputTokens: p.integer().nullable(),
+    /** Output tokens a request may ask for; requests asking for more or not saying are sent with it. */
+    maxOutputTokens: p.integer().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -12,6 +12,9 @@ import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
+import { AccessKeySpend, BudgetGrant } from './budget.entity.js';
+import { FirewallPolicy } from './firewall-policy.entity.js';
+import { VirtualModel } from './virtual-model.entity.js';
 
 export * from './account.entity.js';
 export * from './session.entity.js';
@@ -27,6 +30,9 @@ export * from './credit-purchase.entity.js';
 export * from './credit-lot.entity.js';
 export * from './credit-transaction.entity.js';
 export * from './credit-grant.entity.js';
+export * from './budget.entity.js';
+export * from './firewall-policy.entity.js';
+export * from './virtual-model.entity.js';
 
 export const ALL_ENTITIES = [
   Account,
@@ -43,4 +49,8 @@ export const ALL_ENTITIES = [
   CreditLot,
   CreditTransaction,
   CreditGrant,
+  AccessKeySpend,
+  BudgetGrant,
+  FirewallPolicy,
+  VirtualModel,
 ];

@@ -17,3 +17,10 @@ export class CredentialsMissingError extends AppError {
     );
   }
 }
+
+/** The access key's budget for the current period cannot cover the request; nothing was sent upstream. */
+export class BudgetExceededError extends AppError {
+  constructor(message = "Budget exceeded: this access key's budget for the period is spent.") {
+    super('budget_exceeded', 402, message);
+  }
+}

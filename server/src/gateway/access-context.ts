@@ -8,6 +8,13 @@ import { CustomProvider } from '../entities/custom-provider.entity.js';
 import type { ApiFormat } from '../catalog/types.js';
 import { TOKEN_PREFIX, hashToken, providerKeyAad, type SecretBox } from '../services/crypto.js';
 import type { ChangeEvent, ChangeEvents } from '../services/change-events.js';
+import { isBudgetPeriod, type BudgetPeriod } from '../services/credits/budget-period.js';
+import { getFirewallPoliciesByIds } from '../services/firewall-policies.js';
+import { compilePolicy, type CompiledPolicy } from './policies/compile.js';
+import type { ResponseCacheSettings } from '../entities/access-key-configuration.entity.js';
+import type { RoutingStrategy, VirtualModelTarget } from '../entities/virtual-model.entity.js';
+import { loadVirtualModels } from '../services/virtual-models.js';
+import { SmoothWeightedPicker } from './weighted-pick.js';
 
 export interface ProviderKeySecret {
   id: string;
@@ -26,12 +33,31 @@ export interface CustomProviderInfo {
 export interface RoutingRule {
   providerKeyIds: string[];
   useGatewayCredentials: boolean;
+  /** WEIGHTED routing: picks the first key (index into providerKeyIds); absent for ORDERED. */
+  picker?: SmoothWeightedPicker;
+}
+
+export interface VirtualModelInfo {
+  name: string;
+  strategy: RoutingStrategy;
+  targets: readonly VirtualModelTarget[];
+  /** WEIGHTED: picks the first target (index into targets); absent for ORDERED. */
+  picker?: SmoothWeightedPicker;
 }
 
 /** Everything a /v1 request needs to know about its caller, held in memory while warm. */
 export interface AccessContext {
   accessKeyId: string;
   accountId: string;
+  /** The key's budget period; null: no budget. */
+  budgetPeriod: BudgetPeriod | null;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+  /** epoch ms; null: never expires. */
+  expiresAt: number | null;
+  /** The account's token caps; null: none. */
+  maxInputTokens: number | null;
+  maxOutputTokens: number | null;
   totalTimeoutMs: number;
   perAttemptTimeoutMs: number;
   /** null: all providers allowed. */
@@ -44,6 +70,12 @@ export interface AccessContext {
   providerKeys: ReadonlyMap<string, readonly ProviderKeySecret[]>;
   providerKeysById: ReadonlyMap<string, ProviderKeySecret & { provider: string }>;
   customProviders: ReadonlyMap<string, CustomProviderInfo>;
+  /** The configuration's firewall policies, compiled, in order (empty: the feature costs nothing). */
+  firewallPolicies: readonly CompiledPolicy[];
+  /** The account's virtual models by (lower-case) name. */
+  virtualModels: ReadonlyMap<string, VirtualModelInfo>;
+  /** The configuration's response cache; null when off. */
+  responseCache: ResponseCacheSettings | null;
 }
 
 interface CacheEntry {
@@ -155,13 +187,17 @@ export class AccessContextCache {
     const em = this.deps.em();
     const key = await em.findOne(AccessKey, { tokenHash, revokedAt: null });
     if (!key) return null;
-    const [account, configuration, providerKeys, customProviders] = await Promise.all([
+    const [account, configuration, providerKeys, customProviders, virtualModels] = await Promise.all([
       em.findOne(Account, { id: key.accountId }),
       key.configurationId ? em.findOne(AccessKeyConfiguration, { id: key.configurationId, accountId: key.accountId }) : null,
       em.find(ProviderKey, { accountId: key.accountId }, { orderBy: { priority: 'asc', createdAt: 'asc', id: 'asc' } }),
       em.find(CustomProvider, { accountId: key.accountId }),
+      loadVirtualModels(em, key.accountId),
     ]);
     if (!account) return null;
+    const firewallPolicies = configuration?.firewallPolicyIds.length
+      ? await getFirewallPoliciesByIds(em, key.accountId, configuration.firewallPolicyIds)
+      : [];
 
     const keysByProvider = new Map<string, ProviderKeySecret[]>();
     const keysById = new Map<string, ProviderKeySecret & { provider: string }>();
@@ -182,12 +218,22 @@ export class AccessContextCache {
 
     const routing = new Map<string, RoutingRule>();
     for (const rule of configuration?.routing ?? []) {
-      routing.set(rule.provider, { providerKeyIds: rule.providerKeyIds, useGatewayCredentials: rule.useGatewayCredentials });
+      routing.set(rule.provider, {
+        providerKeyIds: rule.providerKeyIds,
+        useGatewayCredentials: rule.useGatewayCredentials,
+        picker: rule.strategy === 'WEIGHTED' && rule.weights ? new SmoothWeightedPicker(rule.weights) : undefined,
+      });
     }
 
     return {
       accessKeyId: key.id,
       accountId: key.accountId,
+      budgetPeriod: key.budgetNano !== null && isBudgetPeriod(key.budgetPeriod) ? key.budgetPeriod : null,
+      requestsPerMinute: key.requestsPerMinute ?? null,
+      tokensPerMinute: key.tokensPerMinute ?? null,
+      expiresAt: key.expiresAt ? key.expiresAt.getTime() : null,
+      maxInputTokens: account.maxInputTokens ?? null,
+      maxOutputTokens: account.maxOutputTokens ?? null,
       totalTimeoutMs: account.totalTimeoutMs,
       perAttemptTimeoutMs: account.perAttemptTimeoutMs,
       allowedProviders: configuration?.allowedProviders ? new Set(configuration.allowedProviders) : null,
@@ -197,6 +243,7 @@ export class AccessContextCache {
       routing,
       providerKeys: keysByProvider,
       providerKeysById: keysById,
+      firewallPolicies: firewallPolicies.map(compilePolicy),
       customProviders: new Map(
         customProviders.map((cp) => [
           cp.providerId,
@@ -209,6 +256,18 @@ export class AccessContextCache {
           },
         ]),
       ),
+      virtualModels: new Map(
+        virtualModels.map((vm) => [
+          vm.name,
+          {
+            name: vm.name,
+            strategy: vm.strategy,
+            targets: vm.targets,
+            picker: vm.strategy === 'WEIGHTED' ? new SmoothWeightedPicker(vm.targets.map((t) => t.weight)) : undefined,
+          },
+        ]),
+      ),
+      responseCache: configuration?.cache?.enabled ? configuration.cache : null,
     };
   }
 }

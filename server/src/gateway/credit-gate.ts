@@ -4,18 +4,36 @@ import type { TokenUsage } from './adapters/adapter.js';
 import type { InferenceBody } from './request-body.js';
 import type { Attempt, KeySource } from './resolve-model.js';
 import { estimateRequestInputTokens } from './tokens.js';
-import type { Reservation } from '../services/credits/credit-control.js';
+import type { Reservation } from '../services/credits/balance-control.js';
+import type { BudgetPeriod } from '../services/credits/budget-period.js';
 
 export type { Reservation };
 
-/** What /v1 needs from credits: a pre-flight reservation for the worst case, and the price of what happened. */
+/** A request's hold on credit and on its key's budget; settled with the request's cost. */
+export interface SpendReservation {
+  /** Credits take `cost.totalNano`, the budget `cost.spendNano`. Once; later calls are no-ops. */
+  settle(cost: Cost): void;
+  /** Nothing to charge (never reached a provider). */
+  release(): void;
+}
+
+/** Who pays: the account's credit and, when the key has one, its budget. */
+export interface Payer {
+  accountId: string;
+  accessKeyId: string;
+  budgetPeriod: BudgetPeriod | null;
+}
+
+/** What /v1 needs from credits and budgets: a pre-flight reservation for the worst case, and the price of what happened. */
 export interface CreditGate {
-  reserve(accountId: string, surface: Surface, attempts: readonly Attempt[], body: InferenceBody): Promise<Reservation>;
+  /** `at`: the request's admission time (its budget period). Throws budget_exceeded / insufficient_credits. */
+  reserve(payer: Payer, surface: Surface, attempts: readonly Attempt[], body: InferenceBody, at: number): Promise<SpendReservation>;
   cost(usage: TokenUsage, spec: ModelSpec | undefined, keySource: KeySource): Cost;
 }
 
 export interface CreditReserver {
   reserve(accountId: string, worstCaseNano: bigint): Promise<Reservation>;
+  reserveBudget(accessKeyId: string, period: BudgetPeriod, worstCaseNano: bigint, at: number): Promise<Reservation>;
 }
 
 /** Below this size a byte count bounds the prompt's tokens cheaply; above it, images and files dominate. */
@@ -32,19 +50,34 @@ export function estimateInputForReservation(surface: Surface, body: InferenceBod
 
 export function createCreditGate(credits: CreditReserver): CreditGate {
   return {
-    reserve(accountId, surface, attempts, body) {
+    async reserve(payer, surface, attempts, body, at) {
       const estimatedInputTokens = estimateInputForReservation(surface, body);
-      let worst = 0n;
+      let worstCredit = 0n;
+      let worstSpend = 0n;
       for (const a of attempts) {
-        const c = worstCaseCost({
-          estimatedInputTokens,
-          maxOutputTokens: body.maxOutputTokens,
-          model: a.spec,
-          keySource: a.credential.keySource,
-        }).totalNano;
-        if (c > worst) worst = c;
+        const c = worstCaseCost({ estimatedInputTokens, maxOutputTokens: body.maxOutputTokens, model: a.spec, keySource: a.credential.keySource });
+        if (c.totalNano > worstCredit) worstCredit = c.totalNano;
+        if (c.spendNano > worstSpend) worstSpend = c.spendNano;
       }
-      return credits.reserve(accountId, worst);
+      // Budget first: a key over its budget is refused without touching the account's credit.
+      const budget = payer.budgetPeriod ? await credits.reserveBudget(payer.accessKeyId, payer.budgetPeriod, worstSpend, at) : undefined;
+      let credit: Reservation;
+      try {
+        credit = await credits.reserve(payer.accountId, worstCredit);
+      } catch (err) {
+        budget?.release();
+        throw err;
+      }
+      return {
+        settle(cost) {
+          credit.settle(cost.totalNano);
+          budget?.settle(cost.spendNano);
+        },
+        release() {
+          credit.release();
+          budget?.release();
+        },
+      };
     },
     cost(usage, spec, keySource) {
       return computeCost({ inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, model: spec, keySource });

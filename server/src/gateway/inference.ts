@@ -19,7 +19,7 @@ import { estimateRequestInputTokens, estimateTextTokens } from './tokens.js';
 import { translateErrorBody } from './translate/error-body.js';
 import type { UpstreamClient, UpstreamResponse } from './upstream.js';
 import type { UsageWriter } from '../services/usage/usage-writer.js';
-import type { CreditGate, Reservation } from './credit-gate.js';
+import type { CreditGate, SpendReservation } from './credit-gate.js';
 import { bearerToken } from '../http/bearer-token.js';
 import type { CircuitBreakers, RetryBudget } from './circuit-breaker.js';
 
@@ -36,6 +36,8 @@ export interface InferenceDeps {
   maxResponseBodyBytes: number;
   breakers: CircuitBreakers | undefined;
   retryBudget: RetryBudget;
+  /** epoch ms; the credits' clock, so budget periods and usage times follow a test's controlled clock. */
+  now: () => number;
 }
 
 /** Client headers forwarded upstream (lower-case); credentials and hop-by-hop headers never are. */
@@ -82,6 +84,7 @@ function setGatewayHeaders(ctx: Context, log: UsageAttemptRecord[], resolution: 
   res.setHeader('x-gateway-provider', headerSafe(last?.provider ?? ''));
   res.setHeader('x-gateway-model', headerSafe(last?.model ?? ''));
   res.setHeader('x-gateway-rejected-models', (resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','));
+  if (last?.virtualModel) res.setHeader('x-gateway-virtual-model', last.virtualModel);
 }
 
 /** Lone surrogates (valid in JSON strings) become U+FFFD so encodeURIComponent cannot throw. */
@@ -105,13 +108,14 @@ function headerSafe(value: string): string {
  */
 export async function handleInference(ctx: Context, surface: Surface, deps: InferenceDeps): Promise<void> {
   const started = performance.now();
+  const admittedAt = deps.now();
   const requestId = String(ctx.state.requestId);
   const log: UsageAttemptRecord[] = [];
   let resolution: Resolution | undefined;
   let access: AccessContext | undefined;
   let body: InferenceBody | undefined;
   const outcome: Outcome = { status: 500, errorCode: null, attempt: undefined, usage: undefined, estimated: false, streamed: false, sent: undefined };
-  let reservation: Reservation | undefined;
+  let reservation: SpendReservation | undefined;
 
   const client = new AbortController();
   const onClose = () => {
@@ -126,7 +130,7 @@ export async function handleInference(ctx: Context, surface: Surface, deps: Infe
     body = parseInferenceBody(await readRawBody(ctx.req, deps.maxRequestBodyBytes));
     outcome.streamed = body.stream;
     resolution = resolveAttempts(surface, body.model, body.fallbacks, access, deps.directory);
-    reservation = await deps.credits.reserve(access.accountId, surface, resolution.attempts, body);
+    reservation = await deps.credits.reserve(access, surface, resolution.attempts, body, admittedAt);
 
     const forwardHeaders: Record<string, string> = {};
     for (const name of FORWARDED_HEADERS) {
@@ -185,7 +189,7 @@ export async function handleInference(ctx: Context, surface: Surface, deps: Infe
   } finally {
     ctx.res.off('close', onClose);
     setGatewayHeaders(ctx, log, resolution, outcome.attempt);
-    if (access) finish(surface, deps, access, body, outcome, log, started, requestId, reservation);
+    if (access) finish(surface, deps, access, body, outcome, log, started, admittedAt, requestId, reservation);
   }
 }
 
@@ -410,18 +414,16 @@ function finish(
   outcome: Outcome,
   log: UsageAttemptRecord[],
   started: number,
+  admittedAt: number,
   requestId: string,
-  reservation: Reservation | undefined,
+  reservation: SpendReservation | undefined,
 ): void {
   const attempt = outcome.attempt;
   const last = log[log.length - 1];
   const usage = outcome.usage ?? { inputTokens: 0, outputTokens: 0 };
   const keySource = attempt?.credential.keySource ?? (last?.keySource as 'user' | 'gateway' | 'none' | undefined) ?? null;
   const cost = deps.credits.cost(usage, attempt?.spec, attempt?.credential.keySource ?? 'user');
-  if (reservation) {
-    if (cost.totalNano > 0n) reservation.settle(cost.totalNano);
-    else reservation.release();
-  }
+  reservation?.settle(cost);
   deps.usage.record({
     requestId,
     accountId: access.accountId,
@@ -439,9 +441,12 @@ function finish(
     providerKeyId: attempt?.credential.providerKeyId ?? last?.providerKeyId ?? null,
     feeNano: cost.feeNano,
     upstreamCostNano: cost.upstreamCostNano,
+    providerCostNano: cost.providerCostNano,
     totalCostNano: cost.totalNano,
     errorCode: outcome.errorCode,
     attempts: log,
-    createdAt: new Date(),
+    virtualModel: (attempt ?? outcome.sent)?.virtualModel ?? null,
+    // The admission time: the budget period the request was reserved in is the one its spend counts in.
+    createdAt: new Date(admittedAt),
   });
 }

@@ -6,6 +6,7 @@ import { PermissionError } from '../errors/permission-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AccessContext } from './access-context.js';
 import type { ProviderDirectory, ResolvedProvider } from './provider-directory.js';
+import { pickFirst } from './weighted-pick.js';
 
 export type KeySource = 'user' | 'gateway' | 'none';
 
@@ -24,6 +25,8 @@ export interface Attempt {
   spec: ModelSpec | undefined;
   target: ResolvedProvider;
   credential: Credential;
+  /** The virtual model this attempt was expanded from, if any. */
+  virtualModel: string | null;
 }
 
 export interface Resolution {
@@ -99,12 +102,12 @@ function checkSurface(t: ModelTarget, surface: Surface): void {
   }
 }
 
-/** The credentials to try for one model, in order. */
+/** The credentials to try for one model, in order (WEIGHTED routing picks the first key by weight). */
 function credentialsFor(t: ModelTarget, ctx: AccessContext): Credential[] {
   const rule = ctx.routing.get(t.provider);
   const out: Credential[] = [];
   if (rule) {
-    for (const id of rule.providerKeyIds) {
+    for (const id of pickFirst(rule.providerKeyIds, rule.picker)) {
       const key = ctx.providerKeysById.get(id);
       if (key && key.provider === t.provider) out.push({ keySource: 'user', providerKeyId: key.id, secret: key.secret });
     }
@@ -125,9 +128,23 @@ function credentialsFor(t: ModelTarget, ctx: AccessContext): Credential[] {
   return out;
 }
 
+/** One model string to resolve, after virtual models are expanded into their targets. */
+interface Candidate {
+  input: string;
+  virtualModel: string | null;
+}
+
+/** A virtual model's targets in the order to try them: WEIGHTED picks the first by weight. */
+function expand(input: string, ctx: AccessContext): Candidate[] {
+  const vm = input.includes(':') ? undefined : ctx.virtualModels.get(input.toLowerCase());
+  if (!vm) return [{ input, virtualModel: null }];
+  return pickFirst(vm.targets, vm.picker).map((t) => ({ input: t.model, virtualModel: vm.name }));
+}
+
 /**
- * `[model, ...models]` → ordered attempts, applying the key's policy. The primary model's
- * problems are errors; a fallback the key may not use is skipped and reported.
+ * `[model, ...models]` → ordered attempts, applying the key's policy. Virtual models expand into
+ * their targets. The primary model's problems are errors; a fallback or virtual-model target the
+ * key may not use is skipped and reported (if nothing is left, the first such problem is the error).
  */
 export function resolveAttempts(
   surface: Surface,
@@ -141,40 +158,52 @@ export function resolveAttempts(
   const seen = new Set<string>();
   let primaryProvider = '';
   let primaryPassThroughWithoutKey = false;
+  let firstRejection: Error | undefined;
 
   const strings = [model, ...fallbacks];
   for (let i = 0; i < strings.length; i++) {
-    const input = strings[i];
-    const isPrimary = i === 0;
-    let t: ModelTarget;
-    try {
-      t = resolveTarget(input, ctx, directory);
-      if (isPrimary) primaryProvider = t.provider;
+    const group = expand(strings[i], ctx);
+    for (let j = 0; j < group.length; j++) {
+      const { input, virtualModel } = group[j];
+      // A virtual model's targets are all optional: skipped, never fatal on their own.
+      const isPrimary = i === 0 && j === 0 && !virtualModel;
+      let t: ModelTarget;
       try {
-        checkPolicy(t, ctx);
-        checkSurface(t, surface);
+        try {
+          t = resolveTarget(input, ctx, directory);
+        } catch (err) {
+          if (virtualModel && err instanceof ModelUnknownError) throw new Rejection(err);
+          throw err;
+        }
+        if (isPrimary) primaryProvider = t.provider;
+        try {
+          checkPolicy(t, ctx);
+          checkSurface(t, surface);
+        } catch (err) {
+          throw new Rejection(err as Error);
+        }
+        if (i === 0) primaryProvider ||= t.provider;
       } catch (err) {
-        throw new Rejection(err as Error);
+        if (err instanceof Rejection) {
+          if (isPrimary) throw err.error;
+          firstRejection ??= err.error;
+          rejectedModels.push(input);
+          continue;
+        }
+        throw err;
       }
-    } catch (err) {
-      if (err instanceof Rejection) {
-        if (isPrimary) throw err.error;
-        rejectedModels.push(input);
-        continue;
+      const credentials = credentialsFor(t, ctx);
+      if (i === 0 && t.provider === primaryProvider && credentials.length === 0 && t.target.builtIn && !t.spec && t.target.gatewaySecret) {
+        primaryPassThroughWithoutKey = true;
       }
-      throw err;
-    }
-    const credentials = credentialsFor(t, ctx);
-    if (isPrimary && credentials.length === 0 && t.target.builtIn && !t.spec && t.target.gatewaySecret) {
-      primaryPassThroughWithoutKey = true;
-    }
-    // A fallback nothing can serve (no provider key routed, no gateway credentials) is skipped visibly.
-    if (!isPrimary && credentials.length === 0) rejectedModels.push(input);
-    for (const credential of credentials) {
-      const key = `${t.provider}\u0000${t.model}\u0000${credential.providerKeyId ?? credential.keySource}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      attempts.push({ provider: t.provider, model: t.model, spec: t.spec, target: t.target, credential });
+      // A fallback nothing can serve (no provider key routed, no gateway credentials) is skipped visibly.
+      if (!isPrimary && credentials.length === 0) rejectedModels.push(input);
+      for (const credential of credentials) {
+        const key = `${t.provider}\u0000${t.model}\u0000${credential.providerKeyId ?? credential.keySource}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        attempts.push({ provider: t.provider, model: t.model, spec: t.spec, target: t.target, credential, virtualModel });
+      }
     }
   }
   if (attempts.length === 0) {
@@ -185,6 +214,7 @@ export function resolveAttempts(
         `Model ${JSON.stringify(model)} is not in the catalog; uncatalogued models need your own ${primaryProvider} provider key.`,
       );
     }
+    if (!primaryProvider && firstRejection) throw firstRejection;
     throw new CredentialsMissingError(primaryProvider);
   }
   return { attempts, rejectedModels };

@@ -6,7 +6,7 @@ import { koaMiddleware } from '@as-integrations/koa';
 import type { Services } from '../services.js';
 import { authenticateAdmin } from '../services/accounts.js';
 import { createFormatError } from './format-error.js';
-import { queryLimitsRule } from './limits.js';
+import { DEFAULT_QUERY_LIMITS, queryLimitsRule } from './limits.js';
 import { buildGatewaySchema } from './schema.js';
 import type { Context } from './context.js';
 import { bearerToken } from '../http/bearer-token.js';
@@ -22,6 +22,9 @@ export async function mountGraphql(services: Services): Promise<MountedGraphql> 
     schema,
     formatError: createFormatError(services.logger),
     introspection: services.config.graphqlIntrospection,
+    // "Did you mean …" would reveal the schema that disabled introspection hides.
+    hideSchemaDetailsFromClientErrors: !services.config.graphqlIntrospection,
+    parseOptions: { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens },
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     // Batched HTTP requests stay off (Apollo's default): one operation per request.

@@ -6,7 +6,9 @@ import {
   AccessKeyConfiguration,
   type IAccessKeyConfiguration,
   type ProviderRoutingRule,
+  type ResponseCacheSettings,
 } from '../entities/access-key-configuration.entity.js';
+import type { RoutingStrategy } from '../entities/virtual-model.entity.js';
 import { AccessKey } from '../entities/access-key.entity.js';
 import { ProviderKey } from '../entities/provider-key.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
@@ -14,6 +16,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
 import { paginate } from './pagination.js';
+import { checkFirewallPolicyRefs } from './firewall-policies.js';
 import { loadKnownProviders } from './providers.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
@@ -24,8 +27,25 @@ export interface ConfigurationInputData {
   /** null/omitted: every model; entries "provider:model" (split on the first ':'). */
   allowedModels?: string[] | null;
   /** null/omitted: no routing (default key order for every provider). */
-  routing?: { provider: string; providerKeyIds: string[]; useGatewayCredentials?: boolean | null }[] | null;
+  /** null/omitted: no firewall policies; applied in the order given. */
+  firewallPolicyIds?: string[] | null;
+  routing?:
+    | {
+        provider: string;
+        providerKeyIds: string[];
+        useGatewayCredentials?: boolean | null;
+        strategy?: RoutingStrategy | null;
+        /** Parallel to providerKeyIds (default 1 each); WEIGHTED picks the first key by weight. */
+        weights?: number[] | null;
+      }[]
+    | null;
+  /** null/omitted: no response cache. */
+  cache?: { enabled: boolean; ttlSeconds?: number | null } | null;
 }
+
+export const DEFAULT_CACHE_TTL_SECONDS = 300;
+export const MAX_CACHE_TTL_SECONDS = 7 * 24 * 3600;
+const MAX_ROUTING_WEIGHT = 1000;
 
 const providerRefSchema = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 
@@ -49,9 +69,26 @@ const ConfigurationSchema = z.object({
         provider: providerRefSchema,
         providerKeyIds: z.array(z.string()).max(50, 'must list at most 50 keys'),
         useGatewayCredentials: z.boolean().nullish(),
+        strategy: z.enum(['ORDERED', 'WEIGHTED']).nullish(),
+        weights: z
+          .array(z.number().int('must be an integer').min(0, 'must be at least 0').max(MAX_ROUTING_WEIGHT, `must be at most ${MAX_ROUTING_WEIGHT}`))
+          .max(50, 'must list at most 50 weights')
+          .nullish(),
       }),
     )
     .max(200, 'must have at most 200 entries')
+    .nullish(),
+  firewallPolicyIds: z.array(z.string()).max(20, 'must list at most 20 policies').nullish(),
+  cache: z
+    .object({
+      enabled: z.boolean(),
+      ttlSeconds: z
+        .number()
+        .int('must be an integer')
+        .min(1, 'must be at least 1')
+        .max(MAX_CACHE_TTL_SECONDS, `must be at most ${MAX_CACHE_TTL_SECONDS} (7 days)`)
+        .nullish(),
+    })
     .nullish(),
 });
 
@@ -62,6 +99,8 @@ interface ValidConfiguration {
   allowedProviders: string[] | null;
   allowedModels: string[] | null;
   routing: ProviderRoutingRule[];
+  firewallPolicyIds: string[];
+  cache: ResponseCacheSettings | null;
 }
 
 function splitModelRef(ref: string): { provider: string; model: string } {
@@ -131,7 +170,14 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
       } else if (seenKeys.has(id)) issues.push(`${path}: duplicate provider key ${JSON.stringify(id)}`);
       seenKeys.add(id);
     });
+    if (rule.weights && rule.weights.length !== rule.providerKeyIds.length) {
+      issues.push(`routing.${i}.weights: must list one weight per provider key (${rule.providerKeyIds.length})`);
+    } else if (rule.strategy === 'WEIGHTED' && rule.providerKeyIds.length > 0 && rule.weights && !rule.weights.some((w) => w > 0)) {
+      issues.push(`routing.${i}.weights: WEIGHTED needs at least one weight above 0`);
+    }
   });
+
+  const firewallPolicyIds = await checkFirewallPolicyRefs(em, accountId, data.firewallPolicyIds ?? [], issues);
 
   if (issues.length > 0) {
     const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
@@ -145,7 +191,11 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
       provider: r.provider,
       providerKeyIds: r.providerKeyIds,
       useGatewayCredentials: r.useGatewayCredentials ?? true,
+      strategy: r.strategy ?? 'ORDERED',
+      weights: r.weights ?? r.providerKeyIds.map(() => 1),
     })),
+    firewallPolicyIds,
+    cache: data.cache ? { enabled: data.cache.enabled, ttlSeconds: data.cache.ttlSeconds ?? DEFAULT_CACHE_TTL_SECONDS } : null,
   };
 }
 

@@ -18,6 +18,8 @@ import {
   verifyPassword,
 } from './crypto.js';
 import { nameSchema, parseInput } from './validate.js';
+import { passwordSchema } from './password-policy.js';
+import type { LoginThrottle } from './login-throttle.js';
 
 const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -27,10 +29,6 @@ const emailSchema = z
   .toLowerCase()
   .max(254, 'must be at most 254 characters')
   .email('is not a valid email address');
-const passwordSchema = z
-  .string()
-  .min(8, 'must be at least 8 characters')
-  .max(200, 'must be at most 200 characters');
 
 const SignUpSchema = z.object({ email: emailSchema, password: passwordSchema, name: nameSchema().nullish() });
 const SettingsSchema = z
@@ -82,12 +80,21 @@ export async function signUp(
   return { token: await startSession(em, account.id), account };
 }
 
-export async function logIn(em: EntityManager, input: { email: string; password: string }): Promise<AuthResult> {
+export async function logIn(
+  em: EntityManager,
+  throttle: LoginThrottle,
+  input: { email: string; password: string },
+): Promise<AuthResult> {
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
+  await throttle.assertAllowed(email);
   const account = await em.findOne(Account, { email });
   // Always run scrypt so response time does not reveal whether the email exists.
   const ok = await verifyPassword(String(input.password ?? ''), account?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!account || !ok) throw new AuthenticationError('Email or password is incorrect.');
+  if (!account || !ok) {
+    await throttle.recordFailure(email);
+    throw new AuthenticationError('Email or password is incorrect.');
+  }
+  await throttle.recordSuccess(email);
   return { token: await startSession(em, account.id), account };
 }
 

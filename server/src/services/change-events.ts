@@ -4,10 +4,11 @@
  */
 export type ChangeEvent =
   | { kind: 'account'; accountId: string }
-  | { kind: 'accessKey'; accountId: string; tokenHash?: string }
+  | { kind: 'accessKey'; accountId: string; tokenHash?: string; accessKeyId?: string }
   | { kind: 'configuration'; accountId: string }
   | { kind: 'providerKey'; accountId: string }
   | { kind: 'customProvider'; accountId: string }
+  | { kind: 'virtualModel'; accountId: string }
   | { kind: 'credits'; accountId: string };
 
 export type ChangeListener = (event: ChangeEvent) => void;

@@ -7,8 +7,8 @@ import { divCeil, parseDecimal } from './credits/money.js';
  *
  * - Processing fee: USD 0.05 per million tokens (input + output) = exactly 50 nano-USD per token,
  *   on every request that reached a provider, whoever's credentials served it.
- * - With gateway credentials (`keySource: 'gateway'`) the upstream cost at the catalog's prices
- *   is added: (input × input price + output × output price) / 1e6, rounded UP to a whole nano-USD
+ * - Provider cost at the catalog's prices (any credentials; spend = fee + provider cost, what key
+ *   budgets count). With gateway credentials (`keySource: 'gateway'`) credits pay it too: (input × input price + output × output price) / 1e6, rounded UP to a whole nano-USD
  *   once per request (never per token, never per component). Same tokens → same cost, so a
  *   streamed request costs exactly what the non-streamed one does.
  */
@@ -21,8 +21,14 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 32_768;
 
 export interface Cost {
   feeNano: bigint;
+  /** What credits pay for the provider: the catalog cost with gateway credentials, else 0. */
   upstreamCostNano: bigint;
+  /** What credits pay: fee + upstreamCost. */
   totalNano: bigint;
+  /** The provider cost at catalog prices whoever's credentials served it; null for unpriced models. */
+  providerCostNano: bigint | null;
+  /** What budgets count: fee + providerCost (the fee alone when unpriced). */
+  spendNano: bigint;
 }
 
 export interface CostInput {
@@ -69,16 +75,17 @@ function tokens(n: number): bigint {
 
 function price(inputTokens: bigint, outputTokens: bigint, model: ModelSpec | undefined, keySource: PricedKeySource): Cost {
   const feeNano = (inputTokens + outputTokens) * FEE_NANO_PER_TOKEN;
-  let upstreamCostNano = 0n;
-  if (keySource === 'gateway') {
-    if (!model) {
-      // Gateway credentials only serve catalog models; pricing one without a price would be free inference.
-      throw new AppError('internal_error', 500, 'Gateway inference needs a catalog model to price.', { expose: false });
-    }
-    const p = modelPrices(model);
-    upstreamCostNano = divCeil(inputTokens * p.inputNanoPerMTok + outputTokens * p.outputNanoPerMTok, TOKENS_PER_MTOK);
+  if (keySource === 'gateway' && !model) {
+    // Gateway credentials only serve catalog models; pricing one without a price would be free inference.
+    throw new AppError('internal_error', 500, 'Gateway inference needs a catalog model to price.', { expose: false });
   }
-  return { feeNano, upstreamCostNano, totalNano: feeNano + upstreamCostNano };
+  let providerCostNano: bigint | null = null;
+  if (model) {
+    const p = modelPrices(model);
+    providerCostNano = divCeil(inputTokens * p.inputNanoPerMTok + outputTokens * p.outputNanoPerMTok, TOKENS_PER_MTOK);
+  }
+  const upstreamCostNano = keySource === 'gateway' ? (providerCostNano ?? 0n) : 0n;
+  return { feeNano, upstreamCostNano, totalNano: feeNano + upstreamCostNano, providerCostNano, spendNano: feeNano + (providerCostNano ?? 0n) };
 }
 
 /** The settled cost of a request from its (provider-reported or estimated) token counts. */

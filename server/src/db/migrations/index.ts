@@ -1,11 +1,17 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125161107 } from './Migration20261125161107.js';
 import { Migration20261125162059 } from './Migration20261125162059.js';
+import { Migration20261127112721 } from './Migration20261127112721.js';
 import { Migration20261127113012 } from './Migration20261127113012.js';
+import { Migration20261127113047 } from './Migration20261127113047.js';
+import { Migration20261127114500 } from './Migration20261127114500.js';
 
 /** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125161107', class: Migration20261125161107 },
   { name: 'Migration20261125162059', class: Migration20261125162059 },
+  { name: 'Migration20261127112721', class: Migration20261127112721 },
   { name: 'Migration20261127113012', class: Migration20261127113012 },
+  { name: 'Migration20261127113047', class: Migration20261127113047 },
+  { name: 'Migration20261127114500', class: Migration20261127114500 },
 ];

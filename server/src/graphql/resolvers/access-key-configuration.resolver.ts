@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import * as configurations from '../../services/access-key-configurations.js';
+import { getFirewallPoliciesByIds } from '../../services/firewall-policies.js';
 import { getProviderKeysByIds } from '../../services/provider-keys.js';
 import { callerOf, type Context } from '../context.js';
 import {
@@ -9,6 +10,7 @@ import {
   ProviderRouting,
 } from '../types/access-key-configuration.type.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
+import { FirewallPolicy } from '../types/firewall-policy.type.js';
 import { ProviderKey } from '../types/provider-key.type.js';
 
 @Authorized()
@@ -44,6 +46,12 @@ export class AccessKeyConfigurationResolver {
     const c = await configurations.updateConfiguration(ctx.em, accountId, id, input);
     ctx.services.events.publish({ kind: 'configuration', accountId });
     return AccessKeyConfiguration.from(c);
+  }
+
+  @FieldResolver(() => [FirewallPolicy], { description: 'Applied to every request of keys using this configuration, in order.' })
+  async firewallPolicies(@Root() configuration: AccessKeyConfiguration, @Ctx() ctx: Context): Promise<FirewallPolicy[]> {
+    const rows = await getFirewallPoliciesByIds(ctx.em, callerOf(ctx).accountId, configuration.firewallPolicyIds);
+    return rows.map(FirewallPolicy.from);
   }
 
   @Mutation(() => Boolean, { description: 'CONFLICT while an active access key uses it.' })

@@ -47,7 +47,7 @@ export class AccessKeyResolver {
   ): Promise<AccessKey> {
     const accountId = callerOf(ctx).accountId;
     const key = await accessKeys.updateAccessKey(ctx.em, accountId, id, input);
-    ctx.services.events.publish({ kind: 'accessKey', accountId, tokenHash: key.tokenHash });
+    ctx.services.events.publish({ kind: 'accessKey', accountId, tokenHash: key.tokenHash, accessKeyId: key.id });
     return AccessKey.from(key);
   }
 
@@ -55,7 +55,7 @@ export class AccessKeyResolver {
   async revokeAccessKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const accountId = callerOf(ctx).accountId;
     const key = await accessKeys.revokeAccessKey(ctx.em, accountId, id);
-    ctx.services.events.publish({ kind: 'accessKey', accountId, tokenHash: key.tokenHash });
+    ctx.services.events.publish({ kind: 'accessKey', accountId, tokenHash: key.tokenHash, accessKeyId: key.id });
     return true;
   }
 }

@@ -21,7 +21,7 @@ export class AccountResolver {
   @Mutation(() => AuthPayload, { description: 'Signs in with email and password. Rate limited per client IP.' })
   async logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: Context): Promise<AuthPayload> {
     ctx.services.authRateLimiter.consume(ctx.clientIp);
-    const { token, account } = await accounts.logIn(ctx.em, input);
+    const { token, account } = await accounts.logIn(ctx.em, ctx.services.loginThrottle, input);
     return { token, account: Account.from(account) };
   }
 

@@ -7,6 +7,8 @@ import { ProviderKeyResolver } from './provider-key.resolver.js';
 import { ProviderResolver } from './provider.resolver.js';
 import { UsageResolver } from './usage.resolver.js';
 import { AccountCreditsResolver, CreditResolver } from './credit.resolver.js';
+import { FirewallPolicyResolver } from './firewall-policy.resolver.js';
+import { VirtualModelResolver } from './virtual-model.resolver.js';
 import { ConnectionCheckResolver } from './connection-check.resolver.js';
 import { GatewayPricingResolver } from './gateway-pricing.resolver.js';
 
@@ -22,6 +24,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   UsageResolver,
   CreditResolver,
   AccountCreditsResolver,
+  FirewallPolicyResolver,
+  VirtualModelResolver,
   ConnectionCheckResolver,
   GatewayPricingResolver,
 ];

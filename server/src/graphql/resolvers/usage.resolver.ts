@@ -17,9 +17,17 @@ export class UsageResolver {
     return { nodes: page.nodes.map(UsageEvent.from), pageInfo: page.pageInfo };
   }
 
-  @Query(() => [UsageBucket], { description: 'Requests, errors, tokens and cost grouped by day, provider, model or access key.' })
+  @Query(() => [UsageBucket], {
+    description: 'Requests, errors, tokens, cost and spend grouped by hour, day, provider, model or access key (from hourly rollups; the range widens to whole UTC hours).',
+  })
   async usageSummary(@Args(() => UsageSummaryArgs) args: UsageSummaryArgs, @Ctx() ctx: Context): Promise<UsageBucket[]> {
-    const rows = await usage.summarizeUsage(ctx.em, callerOf(ctx).accountId, args.from, args.to, args.groupBy);
+    const rows = await usage.summarizeUsage(ctx.em, callerOf(ctx).accountId, args, args.groupBy, args.filter);
     return rows.map(UsageBucket.from);
+  }
+
+  @Query(() => UsageEvent, { nullable: true, description: 'One request with every attempt, by its x-request-id; null when unknown.' })
+  async usageRequest(@Arg('requestId', () => String) requestId: string, @Ctx() ctx: Context): Promise<UsageEvent | null> {
+    const event = await usage.findUsageRequest(ctx.em, callerOf(ctx).accountId, requestId);
+    return event ? UsageEvent.from(event) : null;
   }
 }

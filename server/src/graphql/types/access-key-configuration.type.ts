@@ -1,6 +1,37 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import type { IAccessKeyConfiguration, ProviderRoutingRule } from '../../entities/access-key-configuration.entity.js';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type {
+  IAccessKeyConfiguration,
+  ProviderRoutingRule,
+  ResponseCacheSettings,
+} from '../../entities/access-key-configuration.entity.js';
+import { DEFAULT_CACHE_TTL_SECONDS } from '../../services/access-key-configurations.js';
 import { connectionType } from './connection.type.js';
+import { RoutingStrategy } from './virtual-model.type.js';
+
+@ObjectType({ description: 'Opt-in response cache: identical requests within the TTL are answered from the cache.' })
+export class ResponseCache {
+  @Field(() => Boolean)
+  enabled!: boolean;
+
+  @Field(() => Int)
+  ttlSeconds!: number;
+
+  static from(c: ResponseCacheSettings | null | undefined): ResponseCache {
+    return Object.assign(new ResponseCache(), {
+      enabled: c?.enabled ?? false,
+      ttlSeconds: c?.ttlSeconds ?? DEFAULT_CACHE_TTL_SECONDS,
+    });
+  }
+}
+
+@InputType()
+export class ResponseCacheInput {
+  @Field(() => Boolean)
+  enabled!: boolean;
+
+  @Field(() => Int, { nullable: true, description: `Seconds an answer is reused; default ${DEFAULT_CACHE_TTL_SECONDS}, at most 7 days.` })
+  ttlSeconds?: number | null;
+}
 
 @ObjectType({ description: 'How one provider is called: which of the account\'s keys, in order, and whether gateway credentials follow.' })
 export class ProviderRouting {
@@ -13,11 +44,19 @@ export class ProviderRouting {
   @Field(() => Boolean, { description: 'Whether gateway credentials are tried after the keys (where the provider offers them).' })
   useGatewayCredentials!: boolean;
 
+  @Field(() => RoutingStrategy)
+  strategy!: RoutingStrategy;
+
+  @Field(() => [Int], { description: 'One per routed key; WEIGHTED picks the first key by these weights.' })
+  weights!: number[];
+
   static from(r: ProviderRoutingRule): ProviderRouting {
     return Object.assign(new ProviderRouting(), {
       provider: r.provider,
       providerKeyIds: [...r.providerKeyIds],
       useGatewayCredentials: r.useGatewayCredentials,
+      strategy: (r.strategy ?? 'ORDERED') as RoutingStrategy,
+      weights: r.weights ? [...r.weights] : r.providerKeyIds.map(() => 1),
     });
   }
 }
@@ -39,6 +78,11 @@ export class AccessKeyConfiguration {
   @Field(() => [ProviderRouting])
   routing!: ProviderRouting[];
 
+  /** Resolved to `firewallPolicies` by the resolver. */
+  firewallPolicyIds!: string[];
+  @Field(() => ResponseCache)
+  cache!: ResponseCache;
+
   @Field(() => Date)
   createdAt!: Date;
 
@@ -52,6 +96,8 @@ export class AccessKeyConfiguration {
       allowedProviders: c.allowedProviders ? [...c.allowedProviders] : null,
       allowedModels: c.allowedModels ? [...c.allowedModels] : null,
       routing: c.routing.map(ProviderRouting.from),
+      firewallPolicyIds: [...c.firewallPolicyIds],
+      cache: ResponseCache.from(c.cache),
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
     });
@@ -70,6 +116,12 @@ export class ProviderRoutingInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Default true.' })
   useGatewayCredentials?: boolean | null;
+
+  @Field(() => RoutingStrategy, { nullable: true, description: 'Default ORDERED: keys tried in order.' })
+  strategy?: RoutingStrategy | null;
+
+  @Field(() => [Int], { nullable: true, description: 'One per key (default 1 each), 0 to 1000; used by WEIGHTED.' })
+  weights?: number[] | null;
 }
 
 @InputType({ description: 'The whole configuration: an update replaces every field (omitted lists mean "all" / no routing).' })
@@ -85,4 +137,9 @@ export class AccessKeyConfigurationInput {
 
   @Field(() => [ProviderRoutingInput], { nullable: true, description: 'At most one entry per provider.' })
   routing?: ProviderRoutingInput[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Firewall policies applied to every request, in order. null: none.' })
+  firewallPolicyIds?: string[] | null;
+  @Field(() => ResponseCacheInput, { nullable: true, description: 'null: no response cache (the default).' })
+  cache?: ResponseCacheInput | null;
 }

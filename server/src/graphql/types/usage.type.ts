@@ -6,12 +6,16 @@ import { connectionType } from './connection.type.js';
 import { FirewallDecision } from './firewall-decision.type.js';
 
 export enum UsageGroupBy {
+  HOUR = 'HOUR',
   DAY = 'DAY',
   PROVIDER = 'PROVIDER',
   MODEL = 'MODEL',
   ACCESS_KEY = 'ACCESS_KEY',
 }
-registerEnumType(UsageGroupBy, { name: 'UsageGroupBy', description: 'DAY buckets are UTC days (YYYY-MM-DD).' });
+registerEnumType(UsageGroupBy, {
+  name: 'UsageGroupBy',
+  description: 'DAY buckets are UTC days (YYYY-MM-DD); HOUR buckets UTC hours (YYYY-MM-DDTHH:00:00Z), for ranges of at most 7 days.',
+});
 
 @ObjectType()
 export class UsageAttempt {
@@ -165,6 +169,12 @@ export class UsageFilter {
 
   @Field(() => Date, { nullable: true, description: 'Exclusive.' })
   to?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The x-request-id of one request.' })
+  requestId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only requests answered with status 400 or above.' })
+  errorsOnly?: boolean | null;
 }
 
 @ArgsType()
@@ -177,6 +187,9 @@ export class UsageSummaryArgs {
 
   @Field(() => UsageGroupBy)
   groupBy!: UsageGroupBy;
+
+  @Field(() => UsageFilter, { nullable: true, description: 'Narrows the summary like the usage event list.' })
+  filter?: UsageFilter | null;
 }
 
 @ObjectType()
@@ -199,10 +212,13 @@ export class UsageBucket {
   @Field(() => Int)
   outputTokens!: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What credits paid: the processing fee, plus the upstream cost with gateway credentials.' })
   costUsd!: string;
 
+  @Field(() => String, { description: 'Processing fee plus upstream cost at catalog prices, whoever\'s credentials served it (what budgets count).' })
+  spendUsd!: string;
+
   static from(r: UsageBucketRow): UsageBucket {
-    return Object.assign(new UsageBucket(), { ...r, costUsd: formatUsd(r.costNano) });
+    return Object.assign(new UsageBucket(), { ...r, costUsd: formatUsd(r.costNano), spendUsd: formatUsd(r.spendNano) });
   }
 }

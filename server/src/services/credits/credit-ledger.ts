@@ -10,7 +10,7 @@ import { CreditTransaction, type ICreditTransaction } from '../../entities/credi
 import { ValidationError } from '../../errors/validation-error.js';
 import type { Page } from '../../graphql/types/connection.type.js';
 import { paginate } from '../pagination.js';
-import { LOT_LIFETIME_MS, lockAccount, sweepExpiredLots } from './credit-sql.js';
+import { LOT_LIFETIME_MS, lockAccount, sqlOfEm, sweepExpiredLots } from './credit-sql.js';
 import { NANO_PER_CENT, NANO_PER_USD, formatUsd, parseDecimal } from './money.js';
 
 export const MIN_PURCHASE_NANO = 5n * NANO_PER_USD;
@@ -73,7 +73,7 @@ async function grantPurchase(tx: EntityManager, purchase: ICreditPurchase, now: 
 /** PAYMENTS=manual: the credit is granted at once. */
 export async function createManualPurchase(em: EntityManager, accountId: string, amountNano: bigint, now: Date): Promise<ICreditPurchase> {
   return em.transactional(async (tx) => {
-    await lockAccount(tx, accountId);
+    await lockAccount(sqlOfEm(tx), accountId);
     const purchase = tx.create(CreditPurchase, {
       id: randomUUID(),
       accountId,
@@ -143,7 +143,7 @@ export async function completePaidSession(
     return { outcome: 'amount-mismatch', purchase: found };
   }
   return em.transactional(async (tx) => {
-    await lockAccount(tx, found.accountId);
+    await lockAccount(sqlOfEm(tx), found.accountId);
     // Re-read under the lock: a concurrent delivery of the same event may have granted it.
     const purchase = await tx.findOneOrFail(CreditPurchase, { id: found.id }, { refresh: true });
     if (purchase.externalId === null) purchase.externalId = session.id;
@@ -165,7 +165,7 @@ export async function sweepAccount(em: EntityManager, accountId: string, now: Da
   );
   if (due[0]?.n === '0') return;
   await em.transactional(async (tx) => {
-    if (await lockAccount(tx, accountId)) await sweepExpiredLots(tx, accountId, now);
+    if (await lockAccount(sqlOfEm(tx), accountId)) await sweepExpiredLots(sqlOfEm(tx), accountId, now);
   });
 }
 

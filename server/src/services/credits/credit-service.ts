@@ -1,19 +1,19 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import type { SqlPool } from '../../db/pool.js';
+import { BudgetExceededError, InsufficientCreditsError } from '../../errors/credits-error.js';
 import type { ICreditPurchase } from '../../entities/credit-purchase.entity.js';
 import type { ICreditTransaction } from '../../entities/credit-transaction.entity.js';
 import { AppError } from '../../errors/app-error.js';
 import type { Page } from '../../graphql/types/connection.type.js';
 import type { ChangeEvents } from '../change-events.js';
-import {
-  LocalCreditControl,
-  type Charge,
-  type Clock,
-  type CreditControl,
-  type CreditControlTimings,
-  type Reservation,
-} from './credit-control.js';
+import { BalanceControl, type BalanceControlOptions, type BalanceControlTimings, type Clock, type Reservation } from './balance-control.js';
+import type { AppliedCharge, BalanceStore, ChargeTx, OwnerCharge } from './balance-store.js';
+import { budgetScopeId, periodBounds, type BudgetPeriod } from './budget-period.js';
+import { SqlBudgetStore, spentBetween } from './budget-store.js';
+import { sqlOfEm, unexpiredBalance } from './credit-sql.js';
+import { formatUsd } from './money.js';
 import {
   attachCheckoutSession,
   completePaidSession,
@@ -26,11 +26,31 @@ import {
   parsePurchaseAmount,
   toCents,
 } from './credit-ledger.js';
-import { SqlCreditStore, type AppliedCharge, type CreditStore } from './credit-store.js';
+import { SqlCreditStore } from './credit-store.js';
 import { StripePaymentsGateway, verifyStripeWebhook, type PaymentsGateway, type StripeEvent } from './payments.js';
+
+/** One served request's charge, as the usage writer applies it with its usage event. */
+export interface Charge {
+  accountId: string;
+  requestId: string;
+  /** What credits pay: the fee, plus the provider cost when gateway credentials served it. */
+  amountNano: bigint;
+  /** The access key whose spend and budget the request counts against. */
+  accessKeyId?: string;
+  /** Spend: fee + provider cost at catalog prices, whoever's credentials served it. */
+  spendNano?: bigint;
+  /** When the request was admitted (picks the budget period); default: now. */
+  at?: Date;
+}
+
+export interface AppliedCharges {
+  credits: AppliedCharge[];
+  budgets: AppliedCharge[];
+}
 
 export interface CreditServiceOptions {
   orm: MikroORM;
+  sql: SqlPool;
   config: Config;
   logger: Logger;
   events: ChangeEvents;
@@ -40,16 +60,37 @@ export interface CreditServiceOptions {
   payments?: PaymentsGateway;
   /** Defaults to config.instanceId. */
   instanceId?: string;
-  timings?: Partial<CreditControlTimings>;
-  store?: CreditStore;
+  timings?: Partial<BalanceControlTimings>;
+  store?: BalanceStore;
+  budgetStore?: BalanceStore;
+}
+
+/** The balance machine over account credit (scope id = account id). */
+export function creditControl(options: Omit<BalanceControlOptions, 'refusal' | 'what'>): BalanceControl {
+  return new BalanceControl({
+    ...options,
+    what: 'credit',
+    refusal: (worst, free) =>
+      new InsufficientCreditsError(
+        `Insufficient credits: this request may cost up to $${formatUsd(worst)} and $${formatUsd(free)} is available. Purchase credits to continue.`,
+      ),
+  });
+}
+
+/** Credit charges of requests, as the credit scopes take them. */
+export function creditCharges(charges: readonly Charge[], fallbackAt: number): OwnerCharge[] {
+  return charges.map((c) => ({ ownerId: c.accountId, amountNano: c.amountNano, at: c.at?.getTime() ?? fallbackAt }));
 }
 
 /**
- * Credits: the /v1 hot path (CreditControl: reserve → settle → applyCharges) plus purchases and
- * the ledger for the admin API and the Stripe webhook.
+ * Credits and key budgets: the /v1 hot path (two BalanceControls: reserve → settle →
+ * applyCharges) plus purchases and the ledger for the admin API and the Stripe webhook.
  */
-export class CreditService implements CreditControl {
-  readonly control: LocalCreditControl;
+export class CreditService {
+  /** Credit scopes: one per account. */
+  readonly control: BalanceControl;
+  /** Budget scopes: one per access key and budget period. */
+  readonly budgets: BalanceControl;
   readonly now: Clock;
   private readonly payments: PaymentsGateway | undefined;
   private readonly unsubscribe: () => void;
@@ -57,42 +98,77 @@ export class CreditService implements CreditControl {
   constructor(private readonly options: CreditServiceOptions) {
     const { config } = options;
     this.now = options.now ?? Date.now;
-    this.control = new LocalCreditControl({
-      store: options.store ?? new SqlCreditStore(options.orm),
-      instanceId: options.instanceId ?? config.instanceId,
-      logger: options.logger,
-      now: this.now,
-      timings: options.timings,
+    const common = { instanceId: options.instanceId ?? config.instanceId, logger: options.logger, now: this.now, timings: options.timings };
+    this.control = creditControl({ ...common, store: options.store ?? new SqlCreditStore(options.sql) });
+    this.budgets = new BalanceControl({
+      ...common,
+      store: options.budgetStore ?? new SqlBudgetStore(options.sql),
+      what: 'budget',
+      refusal: (worst, free) =>
+        new BudgetExceededError(
+          `Budget exceeded: this request may cost up to $${formatUsd(worst)} and $${formatUsd(free)} of this access key's budget is left for the period.`,
+        ),
     });
     this.payments =
       options.payments ??
       (config.payments === 'stripe' && config.stripeSecretKey ? new StripePaymentsGateway(config.stripeSecretKey) : undefined);
     this.unsubscribe = options.events.subscribe((event) => {
-      if (event.kind === 'credits') this.control.creditsChanged(event.accountId);
+      if (event.kind === 'credits') this.control.balanceChanged(event.accountId);
+      // A changed budget: refusals remembered for the key's scopes no longer hold.
+      if (event.kind === 'accessKey' && event.accessKeyId) this.budgets.balanceChanged(`${event.accessKeyId}:`);
     });
   }
 
-  // ---- hot path (see CreditControl) -------------------------------------------------------
+  // ---- hot path (see BalanceControl) ------------------------------------------------------
 
+  /** Credit for a request's worst case; InsufficientCreditsError when the account cannot cover it. */
   reserve(accountId: string, worstCaseNano: bigint): Promise<Reservation> {
     return this.control.reserve(accountId, worstCaseNano);
   }
 
-  applyCharges(em: EntityManager, charges: readonly Charge[]): Promise<AppliedCharge[]> {
-    return this.control.applyCharges(em, charges);
+  /** Budget of `accessKeyId` for the period `at` falls in; BudgetExceededError when it cannot cover the worst case. */
+  reserveBudget(accessKeyId: string, period: BudgetPeriod, worstCaseNano: bigint, at: number): Promise<Reservation> {
+    return this.budgets.reserve(budgetScopeId(accessKeyId, period, at), worstCaseNano);
+  }
+
+  /**
+   * Inside the caller's transaction — a pg client in db/pool.ts's inTransaction (the usage
+   * writer's batch) or an EntityManager — applies credit charges per account and spend per access
+   * key (its budget period by `at`). Accounts are locked before keys, each in id order.
+   * In-memory grants follow when that transaction commits.
+   */
+  async applyCharges(tx: ChargeTx, charges: readonly Charge[]): Promise<AppliedCharges> {
+    const fallback = this.now();
+    for (const c of charges) {
+      if (c.amountNano < 0n || (c.spendNano ?? 0n) < 0n) throw new RangeError(`negative charge for request ${c.requestId}`);
+    }
+    const credits = await this.control.applyCharges(tx, creditCharges(charges, fallback));
+    const budgets = await this.budgets.applyCharges(
+      tx,
+      charges.flatMap((c) => (c.accessKeyId && c.spendNano ? [{ ownerId: c.accessKeyId, amountNano: c.spendNano, at: c.at?.getTime() ?? fallback }] : [])),
+    );
+    return { credits, budgets };
   }
 
   balanceNano(em: EntityManager, accountId: string): Promise<bigint> {
-    return this.control.balanceNano(em, accountId);
+    return unexpiredBalance(sqlOfEm(em), accountId, new Date(this.now()));
+  }
+
+  /** Spend of the key in its current budget period (TOTAL without a budget) and when that period ends. */
+  async keySpend(em: EntityManager, accessKeyId: string, period: BudgetPeriod | null): Promise<{ spentNano: bigint; resetsAt: Date | null }> {
+    const bounds = periodBounds(period ?? 'TOTAL', this.now());
+    const spentNano = await spentBetween(sqlOfEm(em), accessKeyId, bounds.start, bounds.end);
+    return { spentNano, resetsAt: bounds.end === null ? null : new Date(bounds.end) };
   }
 
   start(): void {
     this.control.start();
+    this.budgets.start();
   }
 
   async stop(): Promise<void> {
     this.unsubscribe();
-    await this.control.stop();
+    await Promise.all([this.control.stop(), this.budgets.stop()]);
   }
 
   // ---- purchases and ledger -----------------------------------------------------------------

@@ -1,10 +1,25 @@
 /**
- * Hand-written SQL shared by the credit store and the ledger. Every statement runs on the EntityManager
- * it is given (inside a transaction: the transaction's own EM, never another connection).
- * Parameters use `?`; nano-USD goes in and out as integer strings.
+ * Hand-written SQL shared by the credit store (plain pg, db/pool.ts) and the ledger (MikroORM).
+ * Every statement runs on the connection it is given (inside a transaction: that transaction's,
+ * never another connection). Parameters use `$n`; nano-USD goes in and out as integer strings.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../../db/pool.js';
 import type { LotRemaining } from './ledger-math.js';
+
+/** The same SQL on a MikroORM EntityManager (its transaction's connection), whose driver wants `?`. */
+export function sqlOfEm(em: EntityManager): Sql {
+  return {
+    query: <R>(text: string, params: readonly unknown[] = []) => {
+      const ordered: unknown[] = [];
+      const converted = text.replace(/\$(\d+)/g, (_, n: string) => {
+        ordered.push(params[Number(n) - 1]);
+        return '?';
+      });
+      return em.execute<R[]>(converted, ordered);
+    },
+  };
+}
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Credit expires this long after its purchase completes. */
@@ -25,8 +40,8 @@ export function toMs(v: unknown): number {
  * Serialises every credit movement of one account: `FOR NO KEY UPDATE` on its account row
  * (does not block inserts referencing the account). Returns false when the account is gone.
  */
-export async function lockAccount(tx: EntityManager, accountId: string): Promise<boolean> {
-  const rows = await tx.execute<{ id: string }[]>('select "id" from "account" where "id" = ? for no key update', [accountId]);
+export async function lockAccount(tx: Sql, accountId: string): Promise<boolean> {
+  const rows = await tx.query<{ id: string }>('select "id" from "account" where "id" = $1 for no key update', [accountId]);
   return rows.length > 0;
 }
 
@@ -34,19 +49,19 @@ export async function lockAccount(tx: EntityManager, accountId: string): Promise
  * Turns what is left of the account's lots that expired by `now` into `expiry` transactions
  * (dated when the lot expired). Call with the account locked. Returns how many lots expired.
  */
-export async function sweepExpiredLots(tx: EntityManager, accountId: string, now: Date): Promise<number> {
-  const rows = await tx.execute<{ id: string }[]>(
+export async function sweepExpiredLots(tx: Sql, accountId: string, now: Date): Promise<number> {
+  const rows = await tx.query<{ id: string }>(
     `with expired as (
        update "credit_lot" set "expired_nano" = "remaining_nano", "remaining_nano" = 0
-       where "account_id" = ? and "expires_at" <= ? and "remaining_nano" > 0
+       where "account_id" = $1 and "expires_at" <= $2 and "remaining_nano" > 0
        returning "id", "account_id", "expired_nano", "expires_at"
      )
      insert into "credit_transaction"
        ("id", "account_id", "kind", "amount_nano", "usage_day", "request_count", "purchase_id", "lot_id", "created_at", "updated_at", "expires_at")
-     select gen_random_uuid(), e."account_id", 'expiry', -e."expired_nano", null, 0, null, e."id", e."expires_at", ?, e."expires_at"
+     select gen_random_uuid(), e."account_id", 'expiry', -e."expired_nano", null, 0, null, e."id", e."expires_at", $2, e."expires_at"
      from expired e
      returning "id"`,
-    [accountId, now, now],
+    [accountId, now],
   );
   return rows.length;
 }
@@ -55,10 +70,10 @@ export async function sweepExpiredLots(tx: EntityManager, accountId: string, now
  * The account's lots still holding credit, expired ones swept first (so call with the account
  * locked). Ordered for spending: earliest expiry first.
  */
-export async function loadSpendableLots(tx: EntityManager, accountId: string, now: Date): Promise<LotRemaining[]> {
-  const rows = await tx.execute<{ id: string; remaining_nano: string; expires_at: Date | string }[]>(
+export async function loadSpendableLots(tx: Sql, accountId: string, now: Date): Promise<LotRemaining[]> {
+  const rows = await tx.query<{ id: string; remaining_nano: string; expires_at: Date | string }>(
     `select "id", "remaining_nano"::text as "remaining_nano", "expires_at" from "credit_lot"
-     where "account_id" = ? and "remaining_nano" > 0 order by "expires_at", "id"`,
+     where "account_id" = $1 and "remaining_nano" > 0 order by "expires_at", "id"`,
     [accountId],
   );
   const lots = rows.map((r) => ({ id: r.id, remainingNano: BigInt(r.remaining_nano), expiresAt: toMs(r.expires_at) }));
@@ -68,10 +83,10 @@ export async function loadSpendableLots(tx: EntityManager, accountId: string, no
 }
 
 /** Unexpired credit of the account (what it can still spend, grants included). */
-export async function unexpiredBalance(em: EntityManager, accountId: string, now: Date): Promise<bigint> {
-  const rows = await em.execute<{ balance: string }[]>(
+export async function unexpiredBalance(sql: Sql, accountId: string, now: Date): Promise<bigint> {
+  const rows = await sql.query<{ balance: string }>(
     `select coalesce(sum("remaining_nano"), 0)::text as "balance" from "credit_lot"
-     where "account_id" = ? and "expires_at" > ? and "remaining_nano" > 0`,
+     where "account_id" = $1 and "expires_at" > $2 and "remaining_nano" > 0`,
     [accountId, now],
   );
   return BigInt(rows[0]?.balance ?? '0');

@@ -1,124 +1,80 @@
 import { randomUUID } from 'node:crypto';
-import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { inTransaction, sqlOf, type SqlPool } from '../../db/pool.js';
+import {
+  chargeTxAfterCommit,
+  chargeTxInTransaction,
+  sqlOfTx,
+  type AppliedCharge,
+  type BalanceStore,
+  type ChargeTx,
+  type GrantSnapshot,
+  type GrantWrite,
+  type OwnerCharge,
+} from './balance-store.js';
 import { planFifoDeduction } from './ledger-math.js';
-import { DAY_MS, loadSpendableLots, lockAccount, sweepExpiredLots, toMs, unexpiredBalance, utcDay } from './credit-sql.js';
+import { DAY_MS, loadSpendableLots, lockAccount, sweepExpiredLots, toMs, utcDay } from './credit-sql.js';
 
-/** What an instance sees of an account's credit while holding its lock. */
-export interface GrantSnapshot {
-  /** Unexpired credit (grants included). */
-  balanceNano: bigint;
-  /** Live grants (lease not over) of the other instances; negative rows count as 0. */
-  othersHeldNano: bigint;
-  /** This instance's grant row, 0 when there is none. */
-  ownGrantNano: bigint;
-  /** Lease end of this instance's row (epoch ms), 0 when there is none. */
-  ownLeaseExpiresAt: number;
-  /** Earliest expiry among lots still holding credit (epoch ms): grants may not outlive it. */
-  nextLotExpiryAt: number | null;
+interface GrantRow {
+  instance_id: string;
+  amount_nano: string;
+  lease_expires_at: Date | string;
 }
 
-export interface GrantWrite {
-  grantNano: bigint;
-  leaseExpiresAt: number;
-}
-
-/** Charges of one account, summed (FIFO makes summing before deducting exact). */
-export interface AccountCharge {
-  accountId: string;
-  amountNano: bigint;
-  requests: number;
-}
-
-export interface AppliedCharge {
-  accountId: string;
-  requestedNano: bigint;
-  appliedNano: bigint;
-  /** Not covered by unexpired credit (should stay 0: reservations cover the worst case). */
-  shortfallNano: bigint;
+/** Live grants of the other instances, and this instance's row. */
+export function grantSnapshotParts(
+  rows: readonly GrantRow[],
+  instanceId: string,
+  now: number,
+): Pick<GrantSnapshot, 'othersHeldNano' | 'ownGrantNano' | 'ownLeaseExpiresAt'> {
+  let othersHeldNano = 0n;
+  let ownGrantNano = 0n;
+  let ownLeaseExpiresAt = 0;
+  for (const g of rows) {
+    const amount = BigInt(g.amount_nano);
+    const lease = toMs(g.lease_expires_at);
+    if (g.instance_id === instanceId) {
+      ownGrantNano = amount;
+      ownLeaseExpiresAt = lease;
+    } else if (lease > now && amount > 0n) {
+      othersHeldNano += amount;
+    }
+  }
+  return { othersHeldNano, ownGrantNano, ownLeaseExpiresAt };
 }
 
 /**
- * Persistence behind CreditControl. The SQL implementation serialises per account with a row lock;
- * the property test drives CreditControl against an in-memory one.
+ * Credit as a balance scope (scope id = account id), on the plain pg pool: the balance is the
+ * account's unexpired lots, serialised by a row lock on the account; charges deduct from the lots
+ * FIFO by expiry and add to the day's usage transaction.
  */
-export interface CreditStore {
-  /**
-   * Under the account's lock: reads a snapshot, asks `decide` (synchronous) for this instance's new
-   * grant, writes it. Resolves after commit.
-   */
+export class SqlCreditStore implements BalanceStore {
+  constructor(private readonly pool: SqlPool) {}
+
   takeGrant(
-    accountId: string,
-    instanceId: string,
-    now: number,
-    decide: (snapshot: GrantSnapshot) => GrantWrite | null,
-  ): Promise<{ snapshot: GrantSnapshot; written: GrantWrite | null }>;
-  /** Lowers this instance's grant by `byNano` (returning credit never needs the account lock). */
-  reduceGrant(accountId: string, instanceId: string, byNano: bigint): Promise<void>;
-  deleteGrant(accountId: string, instanceId: string): Promise<void>;
-  /**
-   * Extends this instance's leases that are still live after `stillLiveAt` to `until` (bounded by
-   * the account's next lot expiry). Returns the new lease end per account.
-   */
-  renewLeases(instanceId: string, now: number, stillLiveAt: number, until: number): Promise<Map<string, number>>;
-  /** Drops every grant of the instance (shutdown). */
-  releaseInstance(instanceId: string): Promise<void>;
-  /**
-   * Inside `em`'s transaction: deducts the charges from the lots (FIFO by expiry, never below
-   * zero), adds them to the day's usage transaction and lowers this instance's grants.
-   */
-  applyCharges(em: EntityManager, instanceId: string, charges: AccountCharge[], now: number): Promise<AppliedCharge[]>;
-  /** Runs `fn` after `em`'s transaction commits (at once when `em` is not in a transaction). */
-  afterCommit(em: EntityManager, fn: () => void): void;
-  /** `fn` inside a transaction: `em`'s own when it has one, else a new one. */
-  inTransaction<T>(em: EntityManager, fn: (tx: EntityManager) => Promise<T>): Promise<T>;
-  balance(em: EntityManager, accountId: string, now: number): Promise<bigint>;
-  /** Records expiries for lots that ran out by `now`; forgets grants dead for a day. */
-  sweepExpired(now: number, maxAccounts: number): Promise<number>;
-}
-
-export class SqlCreditStore implements CreditStore {
-  constructor(private readonly orm: MikroORM) {}
-
-  async takeGrant(
     accountId: string,
     instanceId: string,
     now: number,
     decide: (snapshot: GrantSnapshot) => GrantWrite | null,
   ): Promise<{ snapshot: GrantSnapshot; written: GrantWrite | null }> {
     const at = new Date(now);
-    return this.orm.em.fork().transactional(async (tx) => {
+    return inTransaction(this.pool, async (client) => {
+      const tx = sqlOf(client);
       const exists = await lockAccount(tx, accountId);
       const lots = exists ? await loadSpendableLots(tx, accountId, at) : [];
-      const grants = await tx.execute<{ instance_id: string; amount_nano: string; lease_expires_at: Date | string }[]>(
-        `select "instance_id", "amount_nano"::text as "amount_nano", "lease_expires_at" from "credit_grant" where "account_id" = ?`,
+      const grants = await tx.query<GrantRow>(
+        `select "instance_id", "amount_nano"::text as "amount_nano", "lease_expires_at" from "credit_grant" where "account_id" = $1`,
         [accountId],
       );
-      let othersHeld = 0n;
-      let ownGrant = 0n;
-      let ownLease = 0;
-      for (const g of grants) {
-        const amount = BigInt(g.amount_nano);
-        const lease = toMs(g.lease_expires_at);
-        if (g.instance_id === instanceId) {
-          ownGrant = amount;
-          ownLease = lease;
-        } else if (lease > now && amount > 0n) {
-          othersHeld += amount;
-        }
-      }
       const snapshot: GrantSnapshot = {
         balanceNano: lots.reduce((s, l) => s + l.remainingNano, 0n),
-        othersHeldNano: othersHeld,
-        ownGrantNano: ownGrant,
-        ownLeaseExpiresAt: ownLease,
-        nextLotExpiryAt: lots.length ? Math.min(...lots.map((l) => l.expiresAt)) : null,
+        ...grantSnapshotParts(grants, instanceId, now),
+        leaseCapAt: lots.length ? Math.min(...lots.map((l) => l.expiresAt)) : null,
       };
       const written = exists ? decide(snapshot) : null;
       if (written) {
-        await tx.execute(
+        await tx.query(
           `insert into "credit_grant" ("id", "account_id", "instance_id", "amount_nano", "lease_expires_at", "updated_at")
-           values (?, ?, ?, ?, ?, ?)
+           values ($1, $2, $3, $4, $5, $6)
            on conflict ("account_id", "instance_id") do update set
              "amount_nano" = excluded."amount_nano", "lease_expires_at" = excluded."lease_expires_at", "updated_at" = excluded."updated_at"`,
           [randomUUID(), accountId, instanceId, written.grantNano.toString(), new Date(written.leaseExpiresAt), at],
@@ -129,121 +85,109 @@ export class SqlCreditStore implements CreditStore {
   }
 
   async reduceGrant(accountId: string, instanceId: string, byNano: bigint): Promise<void> {
-    await this.orm.em.fork().execute(
-      `update "credit_grant" set "amount_nano" = "amount_nano" - ?::bigint where "account_id" = ? and "instance_id" = ?`,
+    await this.pool.query(
+      `update "credit_grant" set "amount_nano" = "amount_nano" - $1::bigint where "account_id" = $2 and "instance_id" = $3`,
       [byNano.toString(), accountId, instanceId],
     );
   }
 
   async deleteGrant(accountId: string, instanceId: string): Promise<void> {
-    await this.orm.em.fork().execute(`delete from "credit_grant" where "account_id" = ? and "instance_id" = ?`, [accountId, instanceId]);
+    await this.pool.query(`delete from "credit_grant" where "account_id" = $1 and "instance_id" = $2`, [accountId, instanceId]);
   }
 
   async renewLeases(instanceId: string, now: number, stillLiveAt: number, until: number): Promise<Map<string, number>> {
-    const rows = await this.orm.em.fork().execute<{ account_id: string; lease_expires_at: Date | string }[]>(
+    const { rows } = await this.pool.query<{ account_id: string; lease_expires_at: Date | string }>(
       `update "credit_grant" g set
-         "lease_expires_at" = least(?::timestamptz, coalesce((
+         "lease_expires_at" = least($1::timestamptz, coalesce((
            select min(l."expires_at") from "credit_lot" l
-           where l."account_id" = g."account_id" and l."remaining_nano" > 0 and l."expires_at" > ?), ?::timestamptz)),
-         "updated_at" = ?
-       where g."instance_id" = ? and g."lease_expires_at" > ?
+           where l."account_id" = g."account_id" and l."remaining_nano" > 0 and l."expires_at" > $2), $1::timestamptz)),
+         "updated_at" = $2
+       where g."instance_id" = $3 and g."lease_expires_at" > $4
        returning g."account_id", g."lease_expires_at"`,
-      [new Date(until), new Date(now), new Date(until), new Date(now), instanceId, new Date(stillLiveAt)],
+      [new Date(until), new Date(now), instanceId, new Date(stillLiveAt)],
     );
     return new Map(rows.map((r) => [r.account_id, toMs(r.lease_expires_at)]));
   }
 
   async releaseInstance(instanceId: string): Promise<void> {
-    await this.orm.em.fork().execute(`delete from "credit_grant" where "instance_id" = ?`, [instanceId]);
+    await this.pool.query(`delete from "credit_grant" where "instance_id" = $1`, [instanceId]);
   }
 
-  async applyCharges(em: EntityManager, instanceId: string, charges: AccountCharge[], now: number): Promise<AppliedCharge[]> {
+  /**
+   * Deducts the charges from the lots (FIFO by expiry, never below zero), adds them to the day's
+   * usage transaction and lowers this instance's grants. Summing an account's charges before
+   * deducting is exact under FIFO.
+   */
+  async applyCharges(ctx: ChargeTx, instanceId: string, charges: OwnerCharge[], now: number): Promise<AppliedCharge[]> {
+    const tx = sqlOfTx(ctx);
     const at = new Date(now);
     const day = utcDay(at);
+    const byAccount = new Map<string, { amountNano: bigint; requests: number }>();
+    for (const c of charges) {
+      const sum = byAccount.get(c.ownerId) ?? { amountNano: 0n, requests: 0 };
+      sum.amountNano += c.amountNano;
+      sum.requests += 1;
+      byAccount.set(c.ownerId, sum);
+    }
     const results: AppliedCharge[] = [];
     // Locks in account-id order, so two batches touching the same accounts cannot deadlock.
-    const ordered = [...charges].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
-    for (const charge of ordered) {
-      if (!(await lockAccount(em, charge.accountId))) {
-        results.push({ accountId: charge.accountId, requestedNano: charge.amountNano, appliedNano: 0n, shortfallNano: charge.amountNano });
+    for (const accountId of [...byAccount.keys()].sort()) {
+      const charge = byAccount.get(accountId)!;
+      if (!(await lockAccount(tx, accountId))) {
+        results.push({ scopeId: accountId, requestedNano: charge.amountNano, appliedNano: 0n, shortfallNano: charge.amountNano });
         continue;
       }
-      const lots = await loadSpendableLots(em, charge.accountId, at);
+      const lots = await loadSpendableLots(tx, accountId, at);
       const plan = planFifoDeduction(lots, charge.amountNano, now);
       if (plan.deductions.length > 0) {
-        const values = plan.deductions.map(() => '(?::uuid, ?::bigint)').join(', ');
-        await em.execute(
+        const values = plan.deductions.map((_, i) => `($${2 * i + 1}::uuid, $${2 * i + 2}::bigint)`).join(', ');
+        await tx.query(
           `update "credit_lot" as l set "remaining_nano" = l."remaining_nano" - v.d
            from (values ${values}) as v(id, d) where l."id" = v.id`,
           plan.deductions.flatMap((d) => [d.id, d.amountNano.toString()]),
         );
-        await em.execute(
+        await tx.query(
           `insert into "credit_transaction"
              ("id", "account_id", "kind", "amount_nano", "usage_day", "request_count", "created_at", "updated_at")
-           values (?, ?, 'usage', ?::bigint, ?, ?, ?, ?)
+           values ($1, $2, 'usage', $3::bigint, $4, $5, $6, $6)
            on conflict ("account_id", "usage_day") do update set
              "amount_nano" = "credit_transaction"."amount_nano" + excluded."amount_nano",
              "request_count" = "credit_transaction"."request_count" + excluded."request_count",
              "updated_at" = excluded."updated_at"`,
-          [randomUUID(), charge.accountId, (-plan.appliedNano).toString(), day, charge.requests, at, at],
+          [randomUUID(), accountId, (-plan.appliedNano).toString(), day, charge.requests, at],
         );
       }
-      await em.execute(
-        `update "credit_grant" set "amount_nano" = "amount_nano" - ?::bigint, "updated_at" = ? where "account_id" = ? and "instance_id" = ?`,
-        [charge.amountNano.toString(), at, charge.accountId, instanceId],
+      await tx.query(
+        `update "credit_grant" set "amount_nano" = "amount_nano" - $1::bigint, "updated_at" = $2 where "account_id" = $3 and "instance_id" = $4`,
+        [charge.amountNano.toString(), at, accountId, instanceId],
       );
-      results.push({
-        accountId: charge.accountId,
-        requestedNano: charge.amountNano,
-        appliedNano: plan.appliedNano,
-        shortfallNano: plan.shortfallNano,
-      });
+      results.push({ scopeId: accountId, requestedNano: charge.amountNano, appliedNano: plan.appliedNano, shortfallNano: plan.shortfallNano });
     }
     return results;
   }
 
-  afterCommit(em: EntityManager, fn: () => void): void {
-    const ctx = em.getTransactionContext();
-    if (!ctx) {
-      fn();
-      return;
-    }
-    let done = false;
-    // The transactional fork has its own (cloned) event manager, so this subscriber lives and dies with it.
-    const subscriber: EventSubscriber = {
-      afterTransactionCommit: (args: TransactionEventArgs) => {
-        if (done || args.transaction !== ctx) return;
-        done = true;
-        fn();
-      },
-      afterTransactionRollback: (args: TransactionEventArgs) => {
-        if (args.transaction === ctx) done = true;
-      },
-    };
-    em.getEventManager().registerSubscriber(subscriber);
+  afterCommit(tx: ChargeTx, fn: () => void): void {
+    chargeTxAfterCommit(tx, fn);
   }
 
-  async inTransaction<T>(em: EntityManager, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
-    if (em.isInTransaction()) return fn(em);
-    return em.transactional((tx) => fn(tx));
-  }
-
-  balance(em: EntityManager, accountId: string, now: number): Promise<bigint> {
-    return unexpiredBalance(em, accountId, new Date(now));
+  inTransaction<T>(tx: ChargeTx, fn: (tx: ChargeTx) => Promise<T>): Promise<T> {
+    return chargeTxInTransaction(tx, fn);
   }
 
   async sweepExpired(now: number, maxAccounts: number): Promise<number> {
     const at = new Date(now);
-    const em = this.orm.em.fork();
-    const due = await em.execute<{ account_id: string }[]>(
-      `select distinct "account_id" from "credit_lot" where "remaining_nano" > 0 and "expires_at" <= ? limit ?`,
+    const { rows: due } = await this.pool.query<{ account_id: string }>(
+      `select distinct "account_id" from "credit_lot" where "remaining_nano" > 0 and "expires_at" <= $1 limit $2`,
       [at, maxAccounts],
     );
     let swept = 0;
     for (const { account_id } of due) {
-      swept += await em.fork().transactional(async (tx) => ((await lockAccount(tx, account_id)) ? sweepExpiredLots(tx, account_id, at) : 0));
+      swept += await inTransaction(this.pool, async (client) => {
+        const tx = sqlOf(client);
+        return (await lockAccount(tx, account_id)) ? sweepExpiredLots(tx, account_id, at) : 0;
+      });
     }
-    await em.execute(`delete from "credit_grant" where "lease_expires_at" < ?`, [new Date(now - DAY_MS)]);
+    await this.pool.query(`delete from "credit_grant" where "lease_expires_at" < $1`, [new Date(now - DAY_MS)]);
     return swept;
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UsageTx } from './usage-db.js';
-import { chargeOf, storableText, type UsageRecord } from './usage-record.js';
+import { chargeOf, isCharged, storableText, type UsageRecord } from './usage-record.js';
 
 /**
  * A usage record the database refused on its own (the rest of its batch landed): kept whole in
@@ -27,7 +27,7 @@ export async function parkDeadLetter(tx: UsageTx, record: UsageRecord, error: un
     ],
   );
   if (rows.length === 0) return false;
-  if (applyCharge && charge.amountNano > 0n) await tx.applyCharges([charge]);
+  if (applyCharge && isCharged(record)) await tx.applyCharges([charge]);
   return true;
 }
 

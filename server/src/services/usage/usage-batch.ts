@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UsageTx } from './usage-db.js';
-import { chargeOf, hourOf, spendNano, storableJson, storableText, type UsageRecord } from './usage-record.js';
+import { chargeOf, hourOf, isCharged, spendNano, storableJson, storableText, type UsageRecord } from './usage-record.js';
 
 /** usage_event columns and how a record fills them (text cut to the column widths). */
 const EVENT_COLUMNS: readonly [string, (r: UsageRecord) => unknown][] = [
@@ -59,7 +59,7 @@ export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]
   const fresh = batch.filter((r) => freshIds.has(r.requestId));
   if (fresh.length === 0) return 0;
   await upsertRollups(tx, fresh);
-  const charges = fresh.filter((r) => r.totalCostNano > 0n).map(chargeOf);
+  const charges = fresh.filter(isCharged).map(chargeOf);
   if (charges.length > 0) await tx.applyCharges(charges);
   await touchLastUsed(tx, fresh);
   return fresh.length;

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { inTransaction, type SqlClient, type SqlPool } from '../../db/pool.js';
-import type { Charge } from '../credits/credit-control.js';
+import type { Charge } from '../credits/credit-service.js';
 
 /** One transaction of the usage writer: `$n`-parameterised SQL plus the credits' charge hook. */
 export interface UsageTx {

@@ -11,9 +11,11 @@ export interface UsageFilterInput {
   status?: number | null;
   from?: Date | null;
   to?: Date | null;
+  requestId?: string | null;
+  errorsOnly?: boolean | null;
 }
 
-export type UsageGroupBy = 'DAY' | 'PROVIDER' | 'MODEL' | 'ACCESS_KEY';
+export type UsageGroupBy = 'HOUR' | 'DAY' | 'PROVIDER' | 'MODEL' | 'ACCESS_KEY';
 
 export interface UsageBucketRow {
   key: string;
@@ -22,11 +24,24 @@ export interface UsageBucketRow {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  /** What credits paid. */
   costNano: bigint;
+  /** Fee + provider cost at catalog prices (budgets count this). */
+  spendNano: bigint;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_SUMMARY_DAYS = 400;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+export const MAX_SUMMARY_DAYS = 400;
+export const MAX_HOURLY_SUMMARY_DAYS = 7;
+
+const EMPTY_PAGE = { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
+
+/** An access-key filter that cannot match (another account's id or garbage) matches nothing, without a query. */
+function impossibleKey(filter: UsageFilterInput | null | undefined): boolean {
+  return !!filter?.accessKeyId && !UUID.test(filter.accessKeyId);
+}
 
 export async function listUsageEvents(
   em: EntityManager,
@@ -34,15 +49,16 @@ export async function listUsageEvents(
   filter: UsageFilterInput | null | undefined,
   args: { first?: number | null; after?: string | null },
 ): Promise<Page<IUsageEvent>> {
+  if (impossibleKey(filter)) return EMPTY_PAGE;
   const where: Record<string, unknown> = { accountId };
-  if (filter?.accessKeyId) {
-    // Another account's key id, or garbage, simply matches nothing.
-    if (!UUID.test(filter.accessKeyId)) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
-    where.accessKeyId = filter.accessKeyId;
-  }
+  if (filter?.accessKeyId) where.accessKeyId = filter.accessKeyId;
   if (filter?.provider) where.provider = filter.provider;
   if (filter?.model) where.model = filter.model;
-  if (filter?.status !== null && filter?.status !== undefined) where.status = filter.status;
+  if (filter?.requestId) where.requestId = filter.requestId;
+  const status: Record<string, number> = {};
+  if (filter?.status !== null && filter?.status !== undefined) status.$eq = filter.status;
+  if (filter?.errorsOnly) status.$gte = 400;
+  if (Object.keys(status).length > 0) where.status = status;
   if (filter?.from || filter?.to) {
     where.createdAt = {
       ...(filter.from ? { $gte: filter.from } : {}),
@@ -52,43 +68,80 @@ export async function listUsageEvents(
   return paginate(em, UsageEvent, where as FilterQuery<IUsageEvent>, args);
 }
 
+/** One request's event with every attempt; null when unknown or another account's. */
+export async function findUsageRequest(em: EntityManager, accountId: string, requestId: string): Promise<IUsageEvent | null> {
+  return em.findOne(UsageEvent, { accountId, requestId });
+}
+
+/** Bucket keys over rollup-shaped rows `r` (hour is a UTC hour; '' provider/model means none). */
 const GROUP_KEYS: Record<UsageGroupBy, string> = {
-  DAY: `to_char(date_trunc('day', e.created_at at time zone 'UTC'), 'YYYY-MM-DD')`,
-  PROVIDER: `coalesce(e.provider, '(none)')`,
-  MODEL: `coalesce(e.provider || ':' || e.model, e.model, '(none)')`,
-  ACCESS_KEY: `e.access_key_id::text`,
+  HOUR: `to_char(r.hour at time zone 'UTC', 'YYYY-MM-DD"T"HH24":00:00Z"')`,
+  DAY: `to_char(r.hour at time zone 'UTC', 'YYYY-MM-DD')`,
+  PROVIDER: `coalesce(nullif(r.provider, ''), '(none)')`,
+  MODEL: `case when r.model = '' then '(none)' when r.provider = '' then r.model else r.provider || ':' || r.model end`,
+  ACCESS_KEY: `r.access_key_id::text`,
 };
 
-/** Aggregates usage in PostgreSQL; DAY buckets are UTC days, ordered by day, others by requests. */
+/** The hourly rollups: what summaries read (exact, and kept after the raw events are dropped). */
+const ROLLUP_SOURCE = `select account_id, hour, access_key_id, provider, model, status, requests, input_tokens, output_tokens, cost_nano, spend_nano
+  from usage_rollup`;
+/** One request's raw event shaped like a rollup row (a requestId filter names a single event). */
+const REQUEST_SOURCE = `select account_id, date_trunc('hour', created_at, 'UTC') as hour, access_key_id, coalesce(provider, '') as provider,
+    coalesce(model, '') as model, status, 1 as requests, input_tokens, output_tokens, total_cost_nano as cost_nano,
+    fee_nano + coalesce(provider_cost_nano, 0) as spend_nano
+  from usage_event where account_id = ? and request_id = ?`;
+
+/**
+ * Aggregates usage from the hourly rollups. The range is widened to whole UTC hours (from rounded
+ * down, to rounded up). DAY and HOUR buckets are ordered by time, the others by requests.
+ */
 export async function summarizeUsage(
   em: EntityManager,
   accountId: string,
-  from: Date,
-  to: Date | null | undefined,
+  range: { from: Date; to?: Date | null },
   groupBy: UsageGroupBy,
+  filter?: UsageFilterInput | null,
 ): Promise<UsageBucketRow[]> {
-  const end = to ?? new Date();
-  if (Number.isNaN(from.getTime()) || Number.isNaN(end.getTime()) || end <= from) {
-    throw new ValidationError('`to` must be after `from`.');
+  const start = Math.max(range.from.getTime(), filter?.from?.getTime() ?? -Infinity);
+  const end = Math.min(range.to?.getTime() ?? Date.now(), filter?.to?.getTime() ?? Infinity);
+  if (Number.isNaN(start) || Number.isNaN(end) || !(end > start)) throw new ValidationError('`to` must be after `from`.');
+  if (end - start > MAX_SUMMARY_DAYS * DAY_MS) throw new ValidationError(`A summary may span at most ${MAX_SUMMARY_DAYS} days.`);
+  if (groupBy === 'HOUR' && end - start > MAX_HOURLY_SUMMARY_DAYS * DAY_MS) {
+    throw new ValidationError(`HOUR buckets cover at most ${MAX_HOURLY_SUMMARY_DAYS} days; use DAY for longer ranges.`);
   }
-  if (end.getTime() - from.getTime() > MAX_SUMMARY_DAYS * 86_400_000) {
-    throw new ValidationError(`A summary may span at most ${MAX_SUMMARY_DAYS} days.`);
-  }
-  const key = GROUP_KEYS[groupBy];
-  const label = groupBy === 'ACCESS_KEY' ? 'max(k.name)' : 'null';
-  const join = groupBy === 'ACCESS_KEY' ? 'left join access_key k on k.id = e.access_key_id' : '';
-  const order = groupBy === 'DAY' ? 'key asc' : 'requests desc, key asc';
-  const rows = (await em.getConnection().execute(
-    `select ${key} as key, ${label} as label, count(*)::int as requests,
-            count(*) filter (where e.status >= 400)::int as errors,
-            coalesce(sum(e.input_tokens), 0)::bigint as input_tokens,
-            coalesce(sum(e.output_tokens), 0)::bigint as output_tokens,
-            coalesce(sum(e.total_cost_nano), 0)::text as cost_nano
-       from usage_event e ${join}
-      where e.account_id = ? and e.created_at >= ? and e.created_at < ?
-      group by 1 order by ${order} limit 1000`,
-    [accountId, from, end],
-  )) as { key: string; label: string | null; requests: number; errors: number; input_tokens: string; output_tokens: string; cost_nano: string }[];
+  if (impossibleKey(filter)) return [];
+  // Parameters in the order their `?` appear in the statement.
+  const params: unknown[] = filter?.requestId ? [accountId, filter.requestId] : [];
+  const source = filter?.requestId ? REQUEST_SOURCE : ROLLUP_SOURCE;
+  const where: string[] = [];
+  const add = (clause: string, value: unknown) => {
+    where.push(clause);
+    params.push(value);
+  };
+  add('r.account_id = ?', accountId);
+  add('r.hour >= ?', new Date(Math.floor(start / HOUR_MS) * HOUR_MS));
+  add('r.hour < ?', new Date(Math.ceil(end / HOUR_MS) * HOUR_MS));
+  if (filter?.accessKeyId) add('r.access_key_id = ?', filter.accessKeyId);
+  if (filter?.provider) add('r.provider = ?', filter.provider);
+  if (filter?.model) add('r.model = ?', filter.model);
+  if (filter?.status !== null && filter?.status !== undefined) add('r.status = ?', filter.status);
+  if (filter?.errorsOnly) where.push('r.status >= 400');
+  const byKey = groupBy === 'ACCESS_KEY';
+  const rows = await em.getConnection().execute<
+    { key: string; label: string | null; requests: string; errors: string; input_tokens: string; output_tokens: string; cost_nano: string; spend_nano: string }[]
+  >(
+    `select s.*, ${byKey ? 'k.name' : 'null'} as label from (
+       select ${GROUP_KEYS[groupBy]} as key, sum(r.requests)::text as requests,
+              coalesce(sum(r.requests) filter (where r.status >= 400), 0)::text as errors,
+              sum(r.input_tokens)::text as input_tokens, sum(r.output_tokens)::text as output_tokens,
+              sum(r.cost_nano)::text as cost_nano, sum(r.spend_nano)::text as spend_nano
+         from (${source}) r
+        where ${where.join(' and ')}
+        group by 1) s
+     ${byKey ? 'left join access_key k on k.id::text = s.key' : ''}
+     order by ${groupBy === 'DAY' || groupBy === 'HOUR' ? 's.key asc' : 's.requests::bigint desc, s.key asc'} limit 1000`,
+    params,
+  );
   return rows.map((r) => ({
     key: r.key,
     label: r.label,
@@ -97,5 +150,6 @@ export async function summarizeUsage(
     inputTokens: Number(r.input_tokens),
     outputTokens: Number(r.output_tokens),
     costNano: BigInt(r.cost_nano),
+    spendNano: BigInt(r.spend_nano),
   }));
 }

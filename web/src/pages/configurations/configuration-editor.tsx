@@ -44,13 +44,15 @@ export interface ConfigurationDraft {
   /** null: all models; entries "provider:model". */
   allowedModels: string[] | null;
   routing: RoutingDraft[];
+  /** Attached firewall policies, applied in this order. */
+  firewallPolicyIds: string[];
 }
 
 type Data = ConfigurationsPageQuery;
 type ConfigurationNode = Data['accessKeyConfigurations']['nodes'][number];
 
 export function emptyDraft(): ConfigurationDraft {
-  return { name: '', allowedProviders: null, allowedModels: null, routing: [] };
+  return { name: '', allowedProviders: null, allowedModels: null, routing: [], firewallPolicyIds: [] };
 }
 
 export function draftFromConfiguration(c: ConfigurationNode): ConfigurationDraft {
@@ -60,6 +62,7 @@ export function draftFromConfiguration(c: ConfigurationNode): ConfigurationDraft
     allowedProviders: c.allowedProviders ? [...c.allowedProviders] : null,
     allowedModels: c.allowedModels ? [...c.allowedModels] : null,
     routing: c.routing.map((r) => ({ provider: r.provider, providerKeyIds: r.providerKeys.map((k) => k.id), useGatewayCredentials: r.useGatewayCredentials })),
+    firewallPolicyIds: c.firewallPolicies.map((p) => p.id),
   };
 }
 
@@ -69,6 +72,8 @@ export function draftToInput(draft: ConfigurationDraft): AccessKeyConfigurationI
     allowedProviders: draft.allowedProviders,
     allowedModels: draft.allowedModels,
     routing: draft.routing.map((r) => ({ provider: r.provider, providerKeyIds: r.providerKeyIds, useGatewayCredentials: r.useGatewayCredentials })),
+    // Sent every time: an update replaces the whole configuration, so omitting it would detach them.
+    firewallPolicyIds: draft.firewallPolicyIds,
   };
 }
 
@@ -133,6 +138,8 @@ export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
           <input required value={draft.name} onChange={(e) => patch({ name: e.target.value })} placeholder="e.g. production" />
         </Field>
       </Card>
+
+      <FirewallPoliciesCard data={data} selected={draft.firewallPolicyIds} onChange={(firewallPolicyIds) => patch({ firewallPolicyIds })} />
 
       <Card title="Allowed providers">
         <AllowModeChoice
@@ -471,4 +478,28 @@ export function gatewayCostSummary(provider: Pick<ProviderNode, 'models'>): stri
   const low = formatUsd(prices[0].p);
   const high = formatUsd(prices[prices.length - 1].p);
   return low === high ? `${low} per million input tokens` : `${low} to ${high} per million input tokens (output costs more)`;
+}
+
+/** Which firewall policies apply to keys using this configuration (in the order they were ticked). */
+function FirewallPoliciesCard({ data, selected, onChange }: { data: Data; selected: string[]; onChange: (ids: string[]) => void }) {
+  const policies = data.firewallPolicies.nodes;
+  return (
+    <Card title="Firewall policies">
+      {policies.length === 0 ? (
+        <p className="muted">
+          No firewall policies yet. <Link to="/firewall">Create one</Link> to block patterns or tools, or to redact personal data before it reaches a provider.
+        </p>
+      ) : (
+        <fieldset className="check-grid">
+          <legend className="visually-hidden">Firewall policies applied to every request</legend>
+          {policies.map((p) => (
+            <label key={p.id} className="check">
+              <input type="checkbox" checked={selected.includes(p.id)} onChange={(e) => onChange(toggle(selected, p.id, e.target.checked))} />
+              {p.name} <small className="hint">{p.mode === 'ENFORCE' ? 'enforce' : 'dry run'}</small>
+            </label>
+          ))}
+        </fieldset>
+      )}
+    </Card>
+  );
 }

@@ -29,6 +29,17 @@ export const ConfigurationsPageQueryDoc = graphql(`
             keyRedacted
           }
         }
+        firewallPolicies {
+          id
+          name
+        }
+      }
+    }
+    firewallPolicies(first: 100) {
+      nodes {
+        id
+        name
+        mode
       }
     }
     providers {
@@ -155,6 +166,16 @@ function ConfigurationCard({ configuration, data, onEdit }: { configuration: Con
             )}
           </dd>
         </div>
+        {configuration.firewallPolicies.length ? (
+          <div>
+            <dt>Firewall</dt>
+            <dd>
+              {configuration.firewallPolicies.map((p) => (
+                <Badge key={p.id}>{p.name}</Badge>
+              ))}
+            </dd>
+          </div>
+        ) : null}
         <div>
           <dt>Routing</dt>
           <dd>

@@ -1,18 +1,10 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { InsufficientCreditsError } from '../../errors/credits-error.js';
 import { planGrant } from './ledger-math.js';
 import { formatUsd, maxBig } from './money.js';
-import type { AccountCharge, AppliedCharge, CreditStore, GrantSnapshot, GrantWrite } from './credit-store.js';
+import type { AppliedCharge, BalanceStore, ChargeTx, GrantSnapshot, GrantWrite, OwnerCharge } from './balance-store.js';
 
-/** epoch ms; injectable so tests can move time (expiry, leases). */
+/** epoch ms; injectable so tests can move time (expiry, leases, budget periods). */
 export type Clock = () => number;
-
-export interface Charge {
-  accountId: string;
-  requestId: string;
-  amountNano: bigint;
-}
 
 export interface Reservation {
   /** The request finished: charge `actualNano` (may exceed the reserved worst case), free the rest. Once; later calls are no-ops. */
@@ -22,33 +14,26 @@ export interface Reservation {
 }
 
 /**
- * Telecom-style credit control for /v1.
+ * Telecom-style balance control for /v1, over scopes: an account's credit (CreditStore) or an
+ * access key's budget for one period (BudgetStore) — the same machine, a different store.
  *
- * Each instance holds, per account, a grant carved out of the unexpired balance under a row lock
- * on the account (see planGrant for the size). Reservations are served from it in memory; only a
+ * Each instance holds, per scope, a grant carved out of the scope's balance under a row lock
+ * (see planGrant for the size). Reservations are served from it in memory; only a
  * reservation the grant cannot cover (or an expired lease) waits for PostgreSQL. Settled charges
  * stay "unapplied" in memory until the usage batch writer applies them with their usage events in
  * one transaction; after that commit the grant shrinks by the same amount.
  *
  * Background work (start()): lease renewal, top-ups before the grant runs dry, return of idle
  * grants (timings.idleReturnMs), expiry sweeps. A crashed instance's grants stop counting when
- * their lease (timings.leaseMs) ends. Leases never outlive the account's next lot expiry, so
- * credit that expires is taken back from every instance at that moment.
+ * their lease (timings.leaseMs) ends. Leases never outlive the store's cap (an account's next lot
+ * expiry), so credit that expires is taken back from every instance at that moment.
  *
  * Limits: a reservation is the caller's worst case; a charge above it (a provider reporting more
  * input than estimated) or one landing after the instance lost its lease (stalled > leaseMs, or the
  * database unreachable) may exceed what is left. The balance still never goes below zero: the
  * charge is capped at the unexpired balance and the shortfall logged.
  */
-export interface CreditControl {
-  reserve(accountId: string, worstCaseNano: bigint): Promise<Reservation>;
-  applyCharges(em: EntityManager, charges: readonly Charge[]): Promise<AppliedCharge[]>;
-  balanceNano(em: EntityManager, accountId: string): Promise<bigint>;
-  start(): void;
-  stop(): Promise<void>;
-}
-
-export interface CreditControlTimings {
+export interface BalanceControlTimings {
   /** How long others honour a grant without renewal. */
   leaseMs: number;
   /** A lease is used locally only while it has at least this much left (clock skew between instances). */
@@ -65,7 +50,7 @@ export interface CreditControlTimings {
   sweepEveryMs: number;
 }
 
-export const DEFAULT_TIMINGS: CreditControlTimings = {
+export const DEFAULT_TIMINGS: BalanceControlTimings = {
   leaseMs: 30_000,
   leaseMarginMs: 5_000,
   tickMs: 5_000,
@@ -75,7 +60,7 @@ export const DEFAULT_TIMINGS: CreditControlTimings = {
   sweepEveryMs: 60_000,
 };
 
-class AccountGrant {
+class ScopeGrant {
   /** Mirror of this instance's grant row. */
   granted = 0n;
   /** Open reservations (worst cases), including ones waiting for a grant. */
@@ -96,7 +81,7 @@ class AccountGrant {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
-    readonly accountId: string,
+    readonly scopeId: string,
     now: number,
   ) {
     this.lastActivityAt = now;
@@ -106,7 +91,7 @@ class AccountGrant {
     return this.granted - this.reserved - this.unapplied;
   }
 
-  /** Runs `fn` after every earlier locked task of this account (one database round trip at a time). */
+  /** Runs `fn` after every earlier locked task of this scope (one database round trip at a time). */
   locked<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);
     this.chain = run.catch(() => undefined);
@@ -118,8 +103,8 @@ class LocalReservation implements Reservation {
   private done = false;
 
   constructor(
-    private readonly control: LocalCreditControl,
-    readonly grant: AccountGrant,
+    private readonly control: BalanceControl,
+    readonly grant: ScopeGrant,
     readonly worstCaseNano: bigint,
     readonly createdAt: number,
   ) {}
@@ -137,29 +122,33 @@ class LocalReservation implements Reservation {
   }
 }
 
-export interface CreditControlOptions {
-  store: CreditStore;
+export interface BalanceControlOptions {
+  store: BalanceStore;
   instanceId: string;
   logger: Logger;
+  /** The error for a request the scope cannot cover (402 insufficient_credits, budget_exceeded). */
+  refusal: (worstCaseNano: bigint, freeNano: bigint) => Error;
+  /** For logs: "credit", "budget". */
+  what: string;
   now?: Clock;
-  timings?: Partial<CreditControlTimings>;
-  /** Called with charges the unexpired balance could not cover (should never happen). */
+  timings?: Partial<BalanceControlTimings>;
+  /** Called with charges the balance could not cover (should never happen). */
   onShortfall?: (charge: AppliedCharge) => void;
 }
 
-export class LocalCreditControl implements CreditControl {
+export class BalanceControl {
   readonly instanceId: string;
-  private readonly store: CreditStore;
+  private readonly store: BalanceStore;
   private readonly logger: Logger;
   private readonly now: Clock;
-  private readonly t: CreditControlTimings;
-  private readonly grants = new Map<string, AccountGrant>();
+  private readonly t: BalanceControlTimings;
+  private readonly grants = new Map<string, ScopeGrant>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private lastSweepAt = 0;
   private stopped = false;
 
-  constructor(private readonly options: CreditControlOptions) {
+  constructor(private readonly options: BalanceControlOptions) {
     this.store = options.store;
     this.instanceId = options.instanceId;
     this.logger = options.logger;
@@ -167,14 +156,14 @@ export class LocalCreditControl implements CreditControl {
     this.t = { ...DEFAULT_TIMINGS, ...options.timings };
   }
 
-  async reserve(accountId: string, worstCase: bigint): Promise<Reservation> {
+  async reserve(scopeId: string, worstCase: bigint): Promise<Reservation> {
     // Even a request priced at nothing needs some usable balance (no balance: no upstream call).
     const worstCaseNano = worstCase > 0n ? worstCase : 1n;
     const now = this.now();
-    let grant = this.grants.get(accountId);
+    let grant = this.grants.get(scopeId);
     if (!grant) {
-      grant = new AccountGrant(accountId, now);
-      this.grants.set(accountId, grant);
+      grant = new ScopeGrant(scopeId, now);
+      this.grants.set(scopeId, grant);
     }
     grant.lastActivityAt = now;
     // Warm path: no database.
@@ -201,30 +190,25 @@ export class LocalCreditControl implements CreditControl {
     return this.track(g, worstCaseNano, this.now());
   }
 
-  async applyCharges(em: EntityManager, charges: readonly Charge[]): Promise<AppliedCharge[]> {
-    const byAccount = new Map<string, AccountCharge>();
-    for (const c of charges) {
-      if (c.amountNano < 0n) throw new RangeError(`negative charge for request ${c.requestId}`);
-      if (c.amountNano === 0n) continue;
-      const sum = byAccount.get(c.accountId) ?? { accountId: c.accountId, amountNano: 0n, requests: 0 };
-      sum.amountNano += c.amountNano;
-      sum.requests += 1;
-      byAccount.set(c.accountId, sum);
-    }
-    if (byAccount.size === 0) return [];
-    const grouped = [...byAccount.values()];
+  /**
+   * Inside the caller's transaction (`tx`: a pg client in db/pool.ts's inTransaction, or an
+   * EntityManager): writes the charges; memory follows once that transaction commits.
+   */
+  async applyCharges(tx: ChargeTx, charges: readonly OwnerCharge[]): Promise<AppliedCharge[]> {
+    const positive = charges.filter((c) => {
+      if (c.amountNano < 0n) throw new RangeError(`negative ${this.options.what} charge for ${c.ownerId}`);
+      return c.amountNano > 0n;
+    });
+    if (positive.length === 0) return [];
     const now = this.now();
-    const outer = em.isInTransaction();
-    const applied = await this.store.inTransaction(em, (tx) => this.store.applyCharges(tx, this.instanceId, grouped, now));
+    const applied = await this.store.inTransaction(tx, (inner) => this.store.applyCharges(inner, this.instanceId, positive, now));
     // Memory follows the database only once the caller's transaction has committed.
-    const commit = () => this.charged(grouped);
-    if (outer) this.store.afterCommit(em, commit);
-    else commit();
+    this.store.afterCommit(tx, () => this.charged(applied));
     for (const a of applied) {
       if (a.shortfallNano > 0n) {
         this.logger.error(
-          { accountId: a.accountId, requestedUsd: formatUsd(a.requestedNano), shortfallUsd: formatUsd(a.shortfallNano) },
-          'charge exceeded the unexpired balance; charged what was left',
+          { scope: a.scopeId, requestedUsd: formatUsd(a.requestedNano), shortfallUsd: formatUsd(a.shortfallNano) },
+          `${this.options.what} charge exceeded the balance; charged what was left`,
         );
         this.options.onShortfall?.(a);
       }
@@ -232,14 +216,9 @@ export class LocalCreditControl implements CreditControl {
     return applied;
   }
 
-  balanceNano(em: EntityManager, accountId: string): Promise<bigint> {
-    return this.store.balance(em, accountId, this.now());
-  }
-
-  /** Forget the exhausted-account shortcut (a purchase landed). */
-  creditsChanged(accountId: string): void {
-    const grant = this.grants.get(accountId);
-    if (grant) grant.exhaustedUntil = 0;
+  /** Forget the exhausted-scope shortcut for scopes starting with `prefix` (a purchase landed, a budget changed). */
+  balanceChanged(prefix: string): void {
+    for (const [scopeId, grant] of this.grants) if (scopeId.startsWith(prefix)) grant.exhaustedUntil = 0;
   }
 
   start(): void {
@@ -263,16 +242,16 @@ export class LocalCreditControl implements CreditControl {
   tick(): Promise<void> {
     if (this.ticking) return this.ticking;
     this.ticking = this.backgroundWork()
-      .catch((err: unknown) => this.logger.error({ err }, 'credit control background work failed'))
+      .catch((err: unknown) => this.logger.error({ err }, `${this.options.what} control background work failed`))
       .finally(() => {
         this.ticking = undefined;
       });
     return this.ticking;
   }
 
-  /** For tests and metrics: this instance's view of an account. */
-  inspect(accountId: string): { grantedNano: bigint; reservedNano: bigint; waitingNano: bigint; unappliedNano: bigint } | undefined {
-    const g = this.grants.get(accountId);
+  /** For tests and metrics: this instance's view of a scope. */
+  inspect(scopeId: string): { grantedNano: bigint; reservedNano: bigint; waitingNano: bigint; unappliedNano: bigint } | undefined {
+    const g = this.grants.get(scopeId);
     return g && { grantedNano: g.granted, reservedNano: g.reserved, waitingNano: g.waiting, unappliedNano: g.unapplied };
   }
 
@@ -285,29 +264,29 @@ export class LocalCreditControl implements CreditControl {
     g.lastActivityAt = this.now();
   }
 
-  private track(grant: AccountGrant, worstCaseNano: bigint, now: number): Reservation {
+  private track(grant: ScopeGrant, worstCaseNano: bigint, now: number): Reservation {
     const r = new LocalReservation(this, grant, worstCaseNano, now);
     grant.open.add(r);
     return r;
   }
 
-  private leaseUsable(g: AccountGrant, now: number): boolean {
+  private leaseUsable(g: ScopeGrant, now: number): boolean {
     return now < g.leaseExpiresAt - this.t.leaseMarginMs;
   }
 
   private leaseFor(snapshot: GrantSnapshot, now: number): number {
     const until = now + this.t.leaseMs;
-    return snapshot.nextLotExpiryAt === null ? until : Math.min(until, snapshot.nextLotExpiryAt);
+    return snapshot.leaseCapAt === null ? until : Math.min(until, snapshot.leaseCapAt);
   }
 
-  /** Under the account's local lock: make the grant cover everything reserved, or refuse `worstCaseNano`. */
-  private async cover(g: AccountGrant, worstCaseNano: bigint): Promise<void> {
+  /** Under the scope's local lock: make the grant cover everything reserved, or refuse `worstCaseNano`. */
+  private async cover(g: ScopeGrant, worstCaseNano: bigint): Promise<void> {
     const now = this.now();
     // Covered already if the grant's part not promised to earlier requests fits (an earlier take's headroom).
     if (this.leaseUsable(g, now) && g.granted - (g.reserved - g.waiting) - g.unapplied >= worstCaseNano) return;
     if (now < g.exhaustedUntil && worstCaseNano > g.exhaustedFreeNano) throw this.insufficient(worstCaseNano, g.exhaustedFreeNano);
     let refusedFree: bigint | undefined;
-    const { snapshot, written } = await this.store.takeGrant(g.accountId, this.instanceId, now, (s) => {
+    const { snapshot, written } = await this.store.takeGrant(g.scopeId, this.instanceId, now, (s) => {
       const base = { balanceNano: s.balanceNano, othersHeldNano: s.othersHeldNano, currentGrantNano: s.ownGrantNano };
       // Everything waiting if it fits, else at least this request (the others then try on their own).
       const established = g.reserved - g.waiting + g.unapplied;
@@ -315,7 +294,7 @@ export class LocalCreditControl implements CreditControl {
       if (!plan.accepted) plan = planGrant({ ...base, obligationsNano: established + worstCaseNano });
       if (!plan.accepted) {
         refusedFree = s.balanceNano - s.othersHeldNano - established;
-        // Write only if the row must shrink (an expiry or a lost lease left it above what the account has).
+        // Write only if the row must shrink (an expiry or a lost lease left it above what the scope has).
         return plan.grantNano < s.ownGrantNano ? this.lowerNow(g, plan.grantNano, this.leaseFor(s, now)) : null;
       }
       g.lowWater = plan.headroomNano / 2n;
@@ -330,18 +309,18 @@ export class LocalCreditControl implements CreditControl {
   }
 
   /** A smaller grant takes effect in memory before the write (never spend what is being given back). */
-  private lowerNow(g: AccountGrant, grantNano: bigint, leaseExpiresAt: number): GrantWrite {
+  private lowerNow(g: ScopeGrant, grantNano: bigint, leaseExpiresAt: number): GrantWrite {
     if (grantNano < g.granted) g.granted = grantNano;
     return { grantNano, leaseExpiresAt };
   }
 
-  private synced(g: AccountGrant, snapshot: GrantSnapshot, written: GrantWrite | null): void {
-    // The account was locked: no charge for it committed in between, so the row is exact.
+  private synced(g: ScopeGrant, snapshot: GrantSnapshot, written: GrantWrite | null): void {
+    // The scope was locked: no charge for it committed in between, so the row is exact.
     g.granted = written ? written.grantNano : snapshot.ownGrantNano;
     g.leaseExpiresAt = written ? written.leaseExpiresAt : snapshot.ownLeaseExpiresAt;
   }
 
-  private scheduleTopUp(g: AccountGrant): void {
+  private scheduleTopUp(g: ScopeGrant): void {
     if (g.topUpScheduled || this.stopped) return;
     g.topUpScheduled = true;
     void g
@@ -349,7 +328,7 @@ export class LocalCreditControl implements CreditControl {
         g.topUpScheduled = false;
         if (g.retiring || g.available >= g.lowWater) return;
         const now = this.now();
-        const { snapshot, written } = await this.store.takeGrant(g.accountId, this.instanceId, now, (s) => {
+        const { snapshot, written } = await this.store.takeGrant(g.scopeId, this.instanceId, now, (s) => {
           const plan = planGrant({
             balanceNano: s.balanceNano,
             othersHeldNano: s.othersHeldNano,
@@ -363,24 +342,22 @@ export class LocalCreditControl implements CreditControl {
       })
       .catch((err: unknown) => {
         g.topUpScheduled = false;
-        this.logger.warn({ err, accountId: g.accountId }, 'credit grant top-up failed');
+        this.logger.warn({ err, scope: g.scopeId }, `${this.options.what} grant top-up failed`);
       });
   }
 
   /** After the charges' transaction committed: they are no longer pending, and the grant row shrank by them. */
-  private charged(charges: AccountCharge[]): void {
-    for (const c of charges) {
-      const g = this.grants.get(c.accountId);
+  private charged(applied: readonly AppliedCharge[]): void {
+    for (const c of applied) {
+      const g = c.scopeId === null ? undefined : this.grants.get(c.scopeId);
       if (!g) continue;
-      g.granted -= c.amountNano;
-      g.unapplied = maxBig(0n, g.unapplied - c.amountNano);
+      g.granted -= c.requestedNano;
+      g.unapplied = maxBig(0n, g.unapplied - c.requestedNano);
     }
   }
 
-  private insufficient(worstCaseNano: bigint, freeNano: bigint): InsufficientCreditsError {
-    return new InsufficientCreditsError(
-      `Insufficient credits: this request may cost up to $${formatUsd(worstCaseNano)} and $${formatUsd(freeNano)} is available. Purchase credits to continue.`,
-    );
+  private insufficient(worstCaseNano: bigint, freeNano: bigint): Error {
+    return this.options.refusal(worstCaseNano, freeNano);
   }
 
   private async backgroundWork(): Promise<void> {
@@ -388,22 +365,22 @@ export class LocalCreditControl implements CreditControl {
     // Leases: extend the live ones in one statement.
     if (this.grants.size > 0) {
       const renewed = await this.store.renewLeases(this.instanceId, now, now + this.t.leaseMarginMs, now + this.t.leaseMs);
-      for (const [accountId, lease] of renewed) {
-        const g = this.grants.get(accountId);
+      for (const [scopeId, lease] of renewed) {
+        const g = this.grants.get(scopeId);
         if (g) g.leaseExpiresAt = lease;
       }
     }
     for (const g of [...this.grants.values()]) {
       for (const r of g.open) {
         if (now - r.createdAt > this.t.maxReservationMs) {
-          this.logger.warn({ accountId: g.accountId }, 'credit reservation never settled; releasing it');
+          this.logger.warn({ scope: g.scopeId }, `${this.options.what} reservation never settled; releasing it`);
           r.release();
         }
       }
       if (g.reserved === 0n && !g.topUpScheduled && now - g.lastActivityAt >= this.t.idleReturnMs) {
         if (g.unapplied > 0n && now - g.lastActivityAt >= 10 * this.t.idleReturnMs) {
           // The writer never confirmed these (its transaction failed for good); stop holding credit for them.
-          this.logger.warn({ accountId: g.accountId, unappliedUsd: formatUsd(g.unapplied) }, 'dropping unconfirmed charges');
+          this.logger.warn({ scope: g.scopeId, unappliedUsd: formatUsd(g.unapplied) }, `dropping unconfirmed ${this.options.what} charges`);
           g.unapplied = 0n;
         }
         await this.retire(g);
@@ -416,21 +393,21 @@ export class LocalCreditControl implements CreditControl {
   }
 
   /** Gives an idle grant back: all of it when nothing is pending, else down to the pending charges. */
-  private async retire(g: AccountGrant): Promise<void> {
+  private async retire(g: ScopeGrant): Promise<void> {
     g.retiring = true;
     try {
       await g.locked(async () => {
         if (g.reserved !== 0n) return; // a request arrived meanwhile
         if (g.unapplied === 0n) {
           g.granted = 0n;
-          if (this.grants.get(g.accountId) === g) this.grants.delete(g.accountId);
-          await this.store.deleteGrant(g.accountId, this.instanceId);
+          if (this.grants.get(g.scopeId) === g) this.grants.delete(g.scopeId);
+          await this.store.deleteGrant(g.scopeId, this.instanceId);
           return;
         }
         const surplus = g.granted - g.unapplied;
         if (surplus > 0n) {
           g.granted -= surplus;
-          await this.store.reduceGrant(g.accountId, this.instanceId, surplus);
+          await this.store.reduceGrant(g.scopeId, this.instanceId, surplus);
         }
       });
     } finally {

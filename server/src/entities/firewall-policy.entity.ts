@@ -1,0 +1,19 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { FirewallMode, FirewallOnError, FirewallRuleData } from '../gateway/policies/types.js';
+import { Account } from './account.entity.js';
+
+export const FirewallPolicy = defineEntity({
+  name: 'FirewallPolicy',
+  properties: {
+    id: p.uuid().primary(),
+    accountId: () => p.manyToOne(Account).mapToPk().fieldName('account_id').deleteRule('cascade').index(),
+    name: p.string().length(200),
+    mode: p.string().length(16).$type<FirewallMode>(),
+    onError: p.string().length(16).$type<FirewallOnError>(),
+    /** Ordered rules; patterns are validated (RE2) before they are stored. */
+    rules: p.json<FirewallRuleData[]>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export type IFirewallPolicy = InferEntity<typeof FirewallPolicy>;

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatUsd } from '../../server/src/services/credits/money.js';
+import { ormUsageDb } from '../../server/src/services/usage/usage-db.js';
+import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
+import { UsageWriter } from '../../server/src/services/usage/usage-writer.js';
+import { createAccessKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
+import { gql, gqlOk, signUpAccount } from '../support/graphql.js';
+
+const HOUR = 3_600_000;
+/** Whole hours, so the expected sums need no rounding (summaries widen to whole hours). */
+const NOW = Math.floor(Date.now() / HOUR) * HOUR;
+
+interface Bucket {
+  key: string;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: string;
+  spendUsd: string;
+}
+
+const SUMMARY = `query($from: DateTime!, $to: DateTime, $g: UsageGroupBy!, $filter: UsageFilter) {
+  usageSummary(from: $from, to: $to, groupBy: $g, filter: $filter) { key requests errors inputTokens outputTokens costUsd spendUsd }
+}`;
+
+type Filter = { accessKeyId?: string; provider?: string; model?: string; status?: number; errorsOnly?: boolean; requestId?: string };
+
+/** The oracle: buckets computed in JS from the records themselves. */
+function expected(records: UsageRecord[], g: string, from: number, to: number, f: Filter = {}): Bucket[] {
+  const keyOf = (r: UsageRecord): string => {
+    const iso = new Date(Math.floor(r.createdAt.getTime() / HOUR) * HOUR).toISOString();
+    if (g === 'HOUR') return `${iso.slice(0, 13)}:00:00Z`;
+    if (g === 'DAY') return iso.slice(0, 10);
+    if (g === 'PROVIDER') return r.provider ?? '(none)';
+    if (g === 'MODEL') return r.model === null ? '(none)' : r.provider ? `${r.provider}:${r.model}` : r.model;
+    return r.accessKeyId;
+  };
+  const sums = new Map<string, { b: Bucket; cost: bigint; spend: bigint }>();
+  for (const r of records) {
+    const t = r.createdAt.getTime();
+    if (t < from || t >= to) continue;
+    if ((f.accessKeyId && r.accessKeyId !== f.accessKeyId) || (f.provider && r.provider !== f.provider) || (f.model && r.model !== f.model)) continue;
+    if ((f.status !== undefined && r.status !== f.status) || (f.errorsOnly && r.status < 400) || (f.requestId && r.requestId !== f.requestId)) continue;
+    const key = keyOf(r);
+    const s = sums.get(key) ?? { b: { key, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: '', spendUsd: '' }, cost: 0n, spend: 0n };
+    s.b.requests++;
+    if (r.status >= 400) s.b.errors++;
+    s.b.inputTokens += r.inputTokens;
+    s.b.outputTokens += r.outputTokens;
+    s.cost += r.totalCostNano;
+    s.spend += r.feeNano + (r.providerCostNano ?? 0n);
+    sums.set(key, s);
+  }
+  return [...sums.values()]
+    .map(({ b, cost, spend }) => ({ ...b, costUsd: formatUsd(cost), spendUsd: formatUsd(spend) }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+describe('usage summaries from rollups', () => {
+  let f: GatewayFixture;
+  const keys: string[] = [];
+  const records: UsageRecord[] = [];
+
+  const summary = async (g: string, from: number, to: number, filter?: Filter) => {
+    const data = await gqlOk<{ usageSummary: Bucket[] }>(
+      f.baseUrl,
+      SUMMARY,
+      { from: new Date(from).toISOString(), to: new Date(to).toISOString(), g, filter },
+      f.account.token,
+    );
+    return [...data.usageSummary].sort((a, b) => (a.key < b.key ? -1 : 1));
+  };
+
+  beforeAll(async () => {
+    f = await startGatewayFixture();
+    for (const name of ['a', 'b', 'c']) keys.push((await createAccessKey(f, null, name)).id);
+    const providers: [string | null, string | null][] = [['openai', 'gpt-4o-mini'], ['anthropic', 'claude-sonnet-4-5'], ['openai', 'gpt-4o'], [null, 'typo-model']];
+    const statuses = [200, 200, 200, 429, 502, 404];
+    // Deterministic spread over the last 9 days: several keys, providers, models, statuses, hours.
+    for (let i = 0; i < 900; i++) {
+      const [provider, model] = providers[i % providers.length];
+      const status = provider ? statuses[(i * 7) % statuses.length] : 404;
+      const fee = BigInt(1000 + i);
+      records.push({
+        requestId: randomUUID(), accountId: f.account.accountId, accessKeyId: keys[i % keys.length], endpoint: '/v1/chat/completions',
+        provider, model, status, streamed: i % 2 === 0, inputTokens: 10 + (i % 13), outputTokens: i % 5, tokensEstimated: false,
+        latencyMs: 5, keySource: provider ? 'user' : null, providerKeyId: null, feeNano: fee, upstreamCostNano: 0n, totalCostNano: 0n,
+        providerCostNano: i % 3 === 0 ? null : BigInt(i * 10), cacheHit: i % 11 === 0, errorCode: status >= 400 ? 'x' : null, attempts: [],
+        createdAt: new Date(NOW - ((i * 37) % (9 * 24)) * HOUR - ((i * 13) % 3600) * 1000 - 1),
+      });
+    }
+    // Concurrent ingestion: two writers (as two instances would) share rollup keys, flushing in small interleaved batches.
+    const other = new UsageWriter({
+      db: ormUsageDb(f.server.services.orm, (em, charges) => f.server.services.credits.applyCharges(em, charges)),
+      logger: f.server.services.logger,
+      metrics: f.server.services.metrics,
+      batchSize: 25,
+    });
+    const mine = f.server.services.usage;
+    const flushes: Promise<void>[] = [];
+    records.forEach((r, i) => {
+      (i % 2 ? other : mine).record(r);
+      if (i % 50 === 49) flushes.push(mine.flush(), other.flush());
+    });
+    await Promise.all([...flushes, mine.flush(), other.flush()]);
+  });
+  afterAll(async () => f?.stop());
+
+  it('equals the raw events for every grouping after concurrent ingestion', async () => {
+    const from = NOW - 10 * 24 * HOUR;
+    const to = NOW + HOUR;
+    for (const g of ['DAY', 'PROVIDER', 'MODEL', 'ACCESS_KEY']) {
+      expect(await summary(g, from, to), g).toEqual(expected(records, g, from, to));
+    }
+    const weekAgo = NOW - 7 * 24 * HOUR;
+    expect(await summary('HOUR', weekAgo, NOW)).toEqual(expected(records, 'HOUR', weekAgo, NOW));
+    // And the raw events agree with the same oracle.
+    const [raw] = await f.server.services.orm.em
+      .fork()
+      .execute<{ n: string }[]>('select count(*)::text as n from usage_event where account_id = ?', [f.account.accountId]);
+    expect(Number(raw.n)).toBe(records.length);
+  });
+
+  it('applies every filter', async () => {
+    const from = NOW - 10 * 24 * HOUR;
+    const to = NOW + HOUR;
+    const filters: Filter[] = [
+      { accessKeyId: keys[1] },
+      { provider: 'anthropic' },
+      { model: 'gpt-4o' },
+      { status: 429 },
+      { errorsOnly: true },
+      { errorsOnly: true, accessKeyId: keys[2], provider: 'openai' },
+      { requestId: records[5].requestId },
+    ];
+    for (const filter of filters) {
+      expect(await summary('MODEL', from, to, filter), JSON.stringify(filter)).toEqual(expected(records, 'MODEL', from, to, filter));
+    }
+    // A range narrowed by the filter's own from/to.
+    const narrowed = await gqlOk<{ usageSummary: Bucket[] }>(f.baseUrl, SUMMARY, {
+      from: new Date(from).toISOString(), g: 'DAY', filter: { from: new Date(NOW - 48 * HOUR).toISOString(), to: new Date(NOW - 24 * HOUR).toISOString() },
+    }, f.account.token);
+    expect(narrowed.usageSummary).toEqual(expected(records, 'DAY', NOW - 48 * HOUR, NOW - 24 * HOUR));
+    // Another account's key, or garbage, matches nothing.
+    expect(await summary('DAY', from, to, { accessKeyId: 'not-a-key' })).toEqual([]);
+  });
+
+  it('refuses HOUR buckets beyond 7 days with BAD_USER_INPUT', async () => {
+    const r = await gql(f.baseUrl, SUMMARY, { from: new Date(NOW - 8 * 24 * HOUR).toISOString(), g: 'HOUR' }, f.account.token);
+    expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0].message).toMatch(/7 days/);
+  });
+
+  it('finds one request with its attempts, and filters events by request id and errors', async () => {
+    const target = records.find((r) => r.status === 502)!;
+    const q = `query($id: String!, $filter: UsageFilter) { usageRequest(requestId: $id) { requestId status providerCostUsd cacheHit firewall { rule } }
+      usageEvents(filter: $filter, first: 100) { nodes { requestId status } } }`;
+    const data = await gqlOk<{ usageRequest: { requestId: string; status: number } | null; usageEvents: { nodes: { status: number }[] } }>(
+      f.baseUrl, q, { id: target.requestId, filter: { requestId: target.requestId } }, f.account.token,
+    );
+    expect(data.usageRequest).toMatchObject({ requestId: target.requestId, status: 502, firewall: [] });
+    expect(data.usageEvents.nodes).toEqual([{ requestId: target.requestId, status: 502 }]);
+    const errors = await gqlOk<{ usageEvents: { nodes: { status: number }[] } }>(f.baseUrl, q, { id: 'none', filter: { errorsOnly: true } }, f.account.token);
+    expect(errors.usageEvents.nodes.length).toBe(100);
+    expect(errors.usageEvents.nodes.every((n) => n.status >= 400)).toBe(true);
+    const other = await signUpAccount(f.baseUrl);
+    const foreign = await gqlOk<{ usageRequest: null }>(f.baseUrl, q, { id: target.requestId }, other.token);
+    expect(foreign.usageRequest).toBeNull();
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { findModel } from '../../server/src/catalog/lookup.js';
+import { createCreditGate } from '../../server/src/gateway/credit-gate.js';
+import type { InferenceBody } from '../../server/src/gateway/request-body.js';
+import type { Attempt, KeySource } from '../../server/src/gateway/resolve-model.js';
+import { worstCaseCost } from '../../server/src/services/pricing.js';
+
+function attempt(provider: string, model: string, keySource: KeySource): Attempt {
+  // Only spec and credential.keySource price an attempt; the rest is irrelevant to the gate.
+  return { provider, model, spec: findModel(provider, model), credential: { keySource } } as unknown as Attempt;
+}
+
+const body: InferenceBody = {
+  json: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
+  model: 'gpt-4o-mini',
+  fallbacks: ['anthropic:claude-opus-4-1'],
+  stream: false,
+  bytes: 300,
+  clientWantsStreamUsage: false,
+  maxOutputTokens: 1000,
+};
+
+describe('credit gate pre-flight', () => {
+  it('reserves for the most expensive candidate, not the first or the cheapest (mutant M09)', async () => {
+    const reserved: bigint[] = [];
+    const budgeted: bigint[] = [];
+    const gate = createCreditGate({
+      reserve: async (_accountId, worstCaseNano) => {
+        reserved.push(worstCaseNano);
+        return { settle: () => undefined, release: () => undefined };
+      },
+      reserveBudget: async (_keyId, _period, worstCaseNano) => {
+        budgeted.push(worstCaseNano);
+        return { settle: () => undefined, release: () => undefined };
+      },
+    });
+    // A cheap primary on the account's own key, an expensive fallback on the gateway's key, a cheap last resort.
+    const attempts = [
+      attempt('openai', 'gpt-4o-mini', 'user'),
+      attempt('anthropic', 'claude-opus-4-1', 'gateway'),
+      attempt('openai', 'gpt-4o-mini', 'gateway'),
+    ];
+    await gate.reserve({ accountId: 'acc', accessKeyId: 'key', budgetPeriod: 'DAY' }, 'chat', attempts, body, 0);
+    const costs = attempts.map(
+      (a) => worstCaseCost({ estimatedInputTokens: 100, maxOutputTokens: 1000, model: a.spec, keySource: a.credential.keySource }).totalNano,
+    );
+    expect(costs[1]).toBeGreaterThan(costs[0]);
+    expect(costs[1]).toBeGreaterThan(costs[2]);
+    expect(reserved).toEqual([costs[1]]);
+    // The budget counts spend (catalog cost on any key): the most expensive candidate's, here the same one.
+    const spends = attempts.map(
+      (a) => worstCaseCost({ estimatedInputTokens: 100, maxOutputTokens: 1000, model: a.spec, keySource: a.credential.keySource }).spendNano,
+    );
+    expect(budgeted).toEqual([spends[1]]);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { detectPii, luhnValid } from '../../server/src/gateway/policies/pii/detectors.js';
+import { Redactor } from '../../server/src/gateway/policies/redact.js';
+import { PII_TYPES, type PiiType } from '../../server/src/gateway/policies/types.js';
+
+const found = (text: string, types: readonly PiiType[] = PII_TYPES) =>
+  detectPii(text, types).map((m) => [m.type, text.slice(m.start, m.end)]);
+
+describe('PII detectors', () => {
+  it('finds each type in ordinary prose', () => {
+    expect(found('Write to jane.doe+work@example.co.uk today')).toEqual([['EMAIL', 'jane.doe+work@example.co.uk']]);
+    expect(found('Call +1 415-555-0132 or (415) 555-0199, or +44 20 7946 0958.')).toEqual([
+      ['PHONE', '+1 415-555-0132'],
+      ['PHONE', '(415) 555-0199'],
+      ['PHONE', '+44 20 7946 0958'],
+    ]);
+    expect(found('Card 4111 1111 1111 1111 and 5500-0000-0000-0004 and 378282246310005')).toEqual([
+      ['CREDIT_CARD', '4111 1111 1111 1111'],
+      ['CREDIT_CARD', '5500-0000-0000-0004'],
+      ['CREDIT_CARD', '378282246310005'],
+    ]);
+    expect(found('IBAN DE89 3704 0044 0532 0130 00 or GB82WEST12345698765432')).toEqual([
+      ['IBAN', 'DE89 3704 0044 0532 0130 00'],
+      ['IBAN', 'GB82WEST12345698765432'],
+    ]);
+    expect(found('from 203.0.113.7 and 2001:db8::8a2e:370:7334 and ::1')).toEqual([
+      ['IP_ADDRESS', '203.0.113.7'],
+      ['IP_ADDRESS', '2001:db8::8a2e:370:7334'],
+      ['IP_ADDRESS', '::1'],
+    ]);
+    expect(found('keys sk-proj-abcdefghijklmnopqrstuvwx12 sk-ant-api03-AAAAAAAAAAAAAAAAAAAAAAAA AIzaSyA1234567890abcdefghijklmnopqrstuv')).toEqual([
+      ['API_KEY', 'sk-proj-abcdefghijklmnopqrstuvwx12'],
+      ['API_KEY', 'sk-ant-api03-AAAAAAAAAAAAAAAAAAAAAAAA'],
+      ['API_KEY', 'AIzaSyA1234567890abcdefghijklmnopqrstuv'],
+    ]);
+  });
+
+  it('leaves dates, times, order numbers, version strings and invalid checksums alone', () => {
+    const innocent = [
+      'Shipped on 2024-05-17 at 10:30:45, order 12345678, ref 4155550132.',
+      'Upgrade from v1.2.3.4 to version 2.10.0.1 (build 20240517).',
+      'Order number 4111111111111112 failed Luhn; 1234 5678 9012 3456 too.',
+      'Not an IBAN: DE00 3704 0044 0532 0130 00; not an IP: 999.1.2.3; ratio 16:9:4.',
+      'Invoice INV-2024-000123, SKU 00012345678905, tracking 1Z999AA10123456784.',
+    ];
+    for (const text of innocent) expect(found(text), text).toEqual([]);
+  });
+
+  it('checks the Luhn sum', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+  });
+});
+
+describe('Redactor', () => {
+  it('gives the same value the same typed placeholder and counts every match', () => {
+    const r = new Redactor(['EMAIL', 'PHONE']);
+    expect(r.redact('a@example.com, b@example.com, a@example.com; +1 415-555-0132')).toBe('<EMAIL_1>, <EMAIL_2>, <EMAIL_1>; <PHONE_1>');
+    expect(r.redact('again a@example.com')).toBe('again <EMAIL_1>');
+    expect([...r.placeholders]).toEqual([
+      ['<EMAIL_1>', 'a@example.com'],
+      ['<EMAIL_2>', 'b@example.com'],
+      ['<PHONE_1>', '+1 415-555-0132'],
+    ]);
+    expect(r.total).toBe(5);
+  });
+
+  it('only looks for the configured types', () => {
+    const r = new Redactor(['EMAIL']);
+    expect(r.redact('+1 415-555-0132 a@example.com')).toBe('+1 415-555-0132 <EMAIL_1>');
+  });
+});
