@@ -10,6 +10,17 @@ import { ensureWebBuild } from './support/web-build.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SESSION_KEY = 'ai-gateway.session-token';
+const PAGES: [string, string][] = [
+  ['/access-keys', 'Access keys'],
+  ['/configurations', 'Configurations'],
+  ['/provider-keys', 'Provider keys'],
+  ['/providers', 'Providers & models'],
+  ['/usage', 'Usage'],
+  ['/credits', 'Credits'],
+  ['/quickstart', 'Quickstart'],
+  ['/chat', 'Chat playground'],
+  ['/settings', 'Settings'],
+];
 
 /** Critical and serious axe-core violations on the page as it stands, as "rule: selector" lines. */
 async function axeProblems(page: Page): Promise<string[]> {
@@ -30,11 +41,28 @@ async function axeProblems(page: Page): Promise<string[]> {
 describe('operator UI against the real server', () => {
   let f: GatewayFixture;
   let session: string;
+  let accessKey: { id: string; token: string };
+  let failedOverRequestId: string;
 
   beforeAll(async () => {
     const dist = await ensureWebBuild();
     f = await startGatewayFixture({ SERVE_WEB: 'true', WEB_DIST_DIR: dist, CUSTOM_PROVIDER_ALLOW_PRIVATE: '127.0.0.1/32' });
     session = f.account.token;
+    // Data every page shows: credits, two OpenAI keys and an Anthropic key, an access key, a failed-over request.
+    await fundAccount(f.baseUrl, session, '20.00');
+    await createProviderKey(f, 'openai', 'sk-ui-primary', 0, 'openai-primary');
+    await createProviderKey(f, 'openai', 'sk-ui-backup', 5, 'openai-backup');
+    await createProviderKey(f, 'anthropic', 'sk-ui-anthropic', 0, 'anthropic-team');
+    accessKey = await createAccessKey(f, null, 'ui-app');
+    f.upstream.scriptFor((req) => req.credential === 'sk-ui-primary', { kind: 'status', status: 429 });
+    const res = await fetch(`${f.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessKey.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    failedOverRequestId = res.headers.get('x-request-id')!;
+    await flushUsage(f);
   });
   afterAll(async () => {
     await f?.stop();
@@ -95,6 +123,190 @@ describe('operator UI against the real server', () => {
     const plain = await fetch(index, { headers: { 'accept-encoding': 'identity' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(Number(plain.headers.get('content-length'))).toBe(size);
+  });
+
+  it('streams two models side by side in the chat playground through /v1, with latency, tokens and cost', async () => {
+    const page = await signedIn();
+    f.upstream.scriptFor((req) => req.format === 'chat', { kind: 'ok', chunks: 6, chunkDelayMs: 120 }, { kind: 'ok', chunks: 6, chunkDelayMs: 120 });
+    await open(page, '/chat', 'Chat playground');
+    await page.getByLabel('Or paste an access key token').fill(accessKey.token);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    // The token stays in this tab only and is never shown.
+    expect(await page.evaluate('Object.keys(sessionStorage).length')).toBe(1);
+    expect(await page.content()).not.toContain(accessKey.token);
+    await page.getByRole('combobox', { name: /^Model/ }).selectOption('openai:gpt-4o-mini');
+    await page.getByRole('combobox', { name: /^Compare with/ }).selectOption('anthropic:claude-haiku-4-5');
+    await page.getByLabel('Message').fill('Say hello');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const panes = page.getByTestId('chat-pane');
+    await expect.poll(() => panes.count()).toBe(2);
+    // Streaming: part of an answer is on screen while its request is still running.
+    await expect
+      .poll(async () => {
+        const busy = await panes.first().getAttribute('aria-busy');
+        const text = (await panes.first().getByTestId('chat-answer').textContent()) ?? '';
+        return busy === 'true' && text.length > 0 && !text.endsWith('gpt-4o-mini') ? 'partial' : text;
+      }, { interval: 30 })
+      .toBe('partial');
+    await expect.poll(() => panes.nth(0).getByTestId('chat-answer').textContent()).toBe('Hello from fake gpt-4o-mini');
+    await expect.poll(() => panes.nth(1).getByTestId('chat-answer').textContent()).toBe('Hello from fake claude-haiku-4-5');
+    for (const pane of [panes.nth(0), panes.nth(1)]) {
+      const metrics = pane.getByLabel('Request metrics');
+      await expect.poll(() => metrics.textContent()).toMatch(/Tokens in \/ out\d+ \/ \d+/);
+      expect(await metrics.textContent()).toMatch(/First token\d[\d,]* msTotal\d[\d,]* ms/);
+      await expect.poll(() => pane.getByTestId('chat-cost').textContent(), { timeout: 15_000 }).toMatch(/^\$0\.\d+$/);
+    }
+    // Through the real /v1: the upstream saw the access key's routing (the Anthropic key), and both are usage events.
+    expect(f.upstream.requests.some((r) => r.credential === 'sk-ui-anthropic')).toBe(true);
+    await screenshot(page, 'chat-playground-laptop');
+  });
+
+  it('tests provider keys and warns about a loopback custom provider before saving', async () => {
+    const page = await signedIn();
+    await open(page, '/provider-keys', 'Provider keys');
+    await page.getByRole('button', { name: 'Test anthropic-team' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /anthropic-team/ }).getByRole('status').textContent()).toMatch(/^Connected: the provider accepted the key/);
+
+    await open(page, '/providers', 'Providers & models');
+    await page.getByRole('button', { name: 'Add custom provider' }).click();
+    const dialog = page.getByRole('dialog');
+    // Dialogs focus their first field, not the close button.
+    expect(await page.evaluate('document.activeElement?.getAttribute("placeholder")')).toBe('my-vllm');
+    await dialog.getByLabel('Base URL').fill('http://127.0.0.1:11434/v1');
+    expect(await dialog.getByRole('status').textContent()).toContain('CUSTOM_PROVIDER_ALLOW_PRIVATE');
+    await dialog.getByLabel('Base URL').fill('https://llm.example.com/v1');
+    expect(await dialog.getByText('CUSTOM_PROVIDER_ALLOW_PRIVATE').count()).toBe(0);
+  });
+
+  it('keeps usage filters in the URL and names the provider key of each attempt', async () => {
+    const page = await signedIn();
+    await open(page, '/usage?status=200&provider=openai', 'Usage');
+    expect(await page.getByLabel('Status').inputValue()).toBe('200');
+    await page.getByLabel('Status').selectOption('502');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/status=502/);
+    expect(new URL(page.url()).searchParams.get('provider')).toBe('openai');
+    await page.goBack();
+    await page.waitForURL(/status=200/);
+    await expect.poll(() => page.getByLabel('Status').inputValue()).toBe('200');
+
+    const row = page.getByRole('button', { name: `Show attempts for request ${failedOverRequestId}` });
+    await row.click();
+    const attempts = page.getByRole('list', { name: 'Attempts' });
+    const text = (await attempts.textContent()) ?? '';
+    expect(text).toContain('Your key “openai-primary”');
+    expect(text).toContain('Your key “openai-backup”');
+    // Timestamps state their zone; charts say they are UTC.
+    expect(await page.getByRole('heading', { name: 'Requests per day (UTC)' }).count()).toBe(1);
+  });
+
+  it('makes an empty model allow-list an explicit choice, and states what gateway fallback costs', async () => {
+    const page = await signedIn();
+    await open(page, '/configurations', 'Configurations');
+    await page.getByRole('button', { name: 'New configuration' }).click();
+    const form = page.getByRole('form', { name: 'New configuration' });
+    await form.getByLabel('Name', { exact: true }).fill('locked');
+    await form.getByRole('radio', { name: /Only the models I pick/ }).check();
+    await form.getByRole('button', { name: 'Create configuration' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('Pick at least one model, or choose “Block every model”');
+    await form.getByRole('radio', { name: /Block every model/ }).check();
+    expect(await form.getByRole('status').filter({ hasText: 'Every model is blocked' }).count()).toBe(1);
+
+    await form.getByLabel('Add routing for provider').selectOption({ label: 'Anthropic' });
+    await form.getByRole('button', { name: 'Add routing' }).click();
+    const route = form.getByRole('region', { name: 'Routing for Anthropic' });
+    const gateway = route.getByRole('switch', { name: /Gateway credentials/ });
+    // Own keys exist, so the paid fallback starts off; when offered, its hint states the catalog prices.
+    expect(await gateway.isChecked()).toBe(false);
+    await form.getByRole('button', { name: 'Create configuration' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const saved = await gqlOk<{ accessKeyConfigurations: { nodes: { name: string; allowedModels: string[] | null }[] } }>(
+      f.baseUrl,
+      '{ accessKeyConfigurations(first: 50) { nodes { name allowedModels } } }',
+      {},
+      session,
+    );
+    expect(saved.accessKeyConfigurations.nodes.find((c) => c.name === 'locked')?.allowedModels).toEqual([]);
+  });
+
+  it('asks before leaving a page with a one-time token that was not copied', async () => {
+    const page = await signedIn();
+    await open(page, '/access-keys', 'Access keys');
+    await page.getByRole('button', { name: 'Create access key' }).click();
+    expect(await page.evaluate('document.activeElement?.getAttribute("placeholder")')).toBe('e.g. production-backend');
+    await page.keyboard.type('ui-app');
+    expect(await page.getByRole('dialog').getByText('You already have an access key named “ui-app”').count()).toBe(1);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByTestId('secret-value').waitFor();
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain('cannot be shown again');
+    expect(new URL(page.url()).pathname).toBe('/access-keys');
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.waitForURL('**/usage');
+  });
+
+  it('follows prefers-color-scheme and the theme toggle', async () => {
+    const page = await signedIn(session, { dark: true });
+    await open(page, '/access-keys', 'Access keys');
+    const background = () => page.evaluate('getComputedStyle(document.body).backgroundColor');
+    const dark = await background();
+    await page.getByLabel('Colour theme').selectOption('light');
+    const light = await background();
+    expect(light).not.toBe(dark);
+    expect(light).toBe('rgb(246, 247, 251)');
+    await page.reload();
+    expect(await background()).toBe(light);
+    await page.getByLabel('Colour theme').selectOption('system');
+    expect(await background()).toBe(dark);
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`has no critical or serious axe violations on any page (${scheme}), tables fit at 1280 px, charts hold no tab stops`, async () => {
+      const page = await signedIn(session, { dark: scheme === 'dark' });
+      const problems: string[] = [];
+      for (const [path, heading] of PAGES) {
+        await open(page, path, heading);
+        if (path === '/usage') await page.locator('svg.recharts-surface').first().waitFor();
+        for (const problem of await axeProblems(page)) problems.push(`${path}: ${problem}`);
+        const clipped = await page.evaluate(`[...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth + 1).map((w) => w.getAttribute('aria-label'))`);
+        expect(clipped, `${path}: tables wider than their card at 1280 px`).toEqual([]);
+        if (scheme === 'light') await screenshot(page, `operator-${path.slice(1)}-laptop`);
+      }
+      const focusableInCharts = await page.evaluate(`document.querySelectorAll('.chart [tabindex]:not([tabindex="-1"]), .chart a, .chart button').length`);
+      expect(focusableInCharts).toBe(0);
+      const login = await browser.context.browser()!.newContext({ baseURL: f.baseUrl, colorScheme: scheme });
+      const loginPage = await login.newPage();
+      await loginPage.goto('/login');
+      await loginPage.getByRole('heading', { name: 'Log in' }).waitFor();
+      for (const problem of await axeProblems(loginPage)) problems.push(`/login: ${problem}`);
+      await login.close();
+      expect(problems).toEqual([]);
+      expect(browser.pageErrors).toEqual([]);
+    });
+  }
+
+  it('turns lists into cards with labelled fields at phone width, without horizontal scrolling', async () => {
+    const page = await signedIn();
+    await page.setViewportSize(VIEWPORTS.phone);
+    for (const [path, heading] of PAGES) {
+      await open(page, path, heading);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(overflow, `${path} overflows horizontally`).toBe(0);
+      await screenshot(page, `operator-${path.slice(1)}-phone`);
+    }
+    await open(page, '/usage', 'Usage');
+    const cell = page.getByRole('table', { name: 'Usage events' }).locator('td[data-label="Cost"]').first();
+    await cell.waitFor();
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('td[data-label="Cost"]'), '::before').content`)).toBe('"Cost"');
+    expect(await cell.isVisible()).toBe(true);
   });
 
   it('walks a new account through the checklist: fee up front, $0 warning, ticks from real state', async () => {

@@ -35,6 +35,7 @@ export function createFixtures() {
     allowedProviders: string[] | null;
     allowedModels: string[] | null;
     routing: unknown[];
+    firewallPolicies: unknown[];
   }
   const configurations: ConfigurationFixture[] = [
     {
@@ -43,6 +44,7 @@ export function createFixtures() {
       name: 'production',
       allowedProviders: ['openai', 'anthropic'],
       allowedModels: null,
+      firewallPolicies: [],
       routing: [
         {
           __typename: 'ProviderRouting',
@@ -245,11 +247,12 @@ export function createFixtures() {
         accessKeyConfigurations: { __typename: 'AccessKeyConfigurationConnection', nodes: configurations },
         providers,
         providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys },
+        firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: [] },
       },
     })),
     CreateAccessKeyConfiguration: authed((v) => {
       const input = v.input as { name: string; allowedProviders: string[] | null; allowedModels: string[] | null };
-      const created: ConfigurationFixture = { __typename: 'AccessKeyConfiguration', id: `cfg_${configurations.length + 1}`, name: input.name, allowedProviders: input.allowedProviders, allowedModels: input.allowedModels, routing: [] };
+      const created: ConfigurationFixture = { __typename: 'AccessKeyConfiguration', id: `cfg_${configurations.length + 1}`, name: input.name, allowedProviders: input.allowedProviders, allowedModels: input.allowedModels, routing: [], firewallPolicies: [] };
       configurations.push(created);
       return { data: { createAccessKeyConfiguration: created } };
     }),
@@ -259,7 +262,19 @@ export function createFixtures() {
     CreditsBalance: authed(() => ({ data: { me: account } })),
     CreditTransactions: authed((v) => ({ data: { creditTransactions: { __typename: 'CreditTransactionConnection', ...paginate(transactions, v) } } })),
     SettingsPage: authed(() => ({ data: { me: account, apiKeys: { __typename: 'ApiKeyConnection', nodes: apiKeys } } })),
-    UsageLookups: authed(() => ({ data: { accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys }, providers } })),
+    UsageLookups: authed(() => ({
+      data: { accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys }, providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys }, providers },
+    })),
+    SetupState: authed(() => ({
+      data: {
+        me: account,
+        gatewayPricing: { __typename: 'GatewayPricing', processingFeeUsdPerMTok: '0.05', minimumPurchaseUsd: '5.00' },
+        providers,
+        providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys.slice(0, 1) },
+        accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys.slice(0, 1) },
+        usageEvents: { __typename: 'UsageEventConnection', nodes: usageEvents.slice(0, 1) },
+      },
+    })),
     UsageSummary: authed(() => ({
       data: {
         daily,

@@ -18,7 +18,7 @@ export function Field({ label, hint, className, children }: { label: ReactNode; 
 export function DuplicateNameHint({ what, name }: { what: string; name: string }) {
   return (
     <span className="hint-warning" role="status">
-      You already have a {what} named “{name.trim()}”. Names need not be unique, but a different one avoids mix-ups.
+      You already have {/^[aeiou]/i.test(what) ? 'an' : 'a'} {what} named “{name.trim()}”. Names need not be unique, but a different one avoids mix-ups.
     </span>
   );
 }

@@ -246,7 +246,7 @@ function KeyPicker({ keys, token, onPick, onAdd, onForget }: KeyPickerProps) {
   const addPasted = () => {
     const value = pasted.trim();
     if (!value) return;
-    onAdd({ id: null, name: `Pasted key ${redactToken(value)}`, token: value });
+    onAdd({ id: null, name: 'Pasted key', token: value });
     setPasted('');
   };
   const createNew = async () => {
@@ -263,10 +263,11 @@ function KeyPicker({ keys, token, onPick, onAdd, onForget }: KeyPickerProps) {
       </p>
       <div className="form-grid">
         <Field label="Use key">
-          <select value={token} onChange={(e) => onPick(e.target.value)} disabled={keys.length === 0}>
-            {keys.length === 0 ? <option value="">No key in this tab yet</option> : null}
-            {keys.map((k) => (
-              <option key={k.token} value={k.token}>
+          {/* Options carry positions, not tokens, so the token never sits in the page's markup. */}
+          <select value={String(keys.findIndex((k) => k.token === token))} onChange={(e) => onPick(keys[Number(e.target.value)]?.token ?? '')} disabled={keys.length === 0}>
+            {keys.length === 0 ? <option value="-1">No key in this tab yet</option> : null}
+            {keys.map((k, index) => (
+              <option key={k.token} value={String(index)}>
                 {k.name} ({redactToken(k.token)})
               </option>
             ))}

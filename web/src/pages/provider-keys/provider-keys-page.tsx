@@ -124,7 +124,7 @@ export function ProviderKeysPage() {
                     </>
                   }
                   actions={
-                    <button type="button" className="btn btn-small" onClick={() => setAddFor(group.providerId)} aria-label={`Add ${group.name} key`}>
+                    <button type="button" className="btn btn-small" onClick={() => setAddFor(group.providerId)} aria-label={`Add key for ${group.name}`}>
                       Add key
                     </button>
                   }

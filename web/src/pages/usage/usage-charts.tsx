@@ -47,9 +47,12 @@ type Bucket = UsageBucketFieldsFragment;
 // Series colours read well on both themes; grid, axis and tooltip colours come from the theme's CSS (usage.css).
 const COLORS = { primary: '#6366f1', secondary: '#0ea5e9', danger: '#e11d48', success: '#10b981' };
 
+/** Axis ticks: plain decimals with two significant digits (never "2.6e-7"); exact amounts are in the tooltip. */
 function formatAxisUsd(value: number): string {
   if (value === 0) return '$0';
-  return value >= 1 ? `$${value.toFixed(value >= 100 ? 0 : 2)}` : `$${value.toPrecision(2)}`;
+  if (value >= 1) return `$${value.toFixed(value >= 100 ? 0 : 2)}`;
+  const decimals = Math.min(9, Math.max(2, 1 - Math.floor(Math.log10(value))));
+  return `$${value.toFixed(decimals)}`;
 }
 
 function dayKey(d: Date): string {
@@ -147,7 +150,7 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
               <AreaChart accessibilityLayer={false} data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
                 <CartesianGrid vertical={false} />
                 <XAxis dataKey="label" tick={tickStyle} tickLine={false} axisLine={false} minTickGap={16} />
-                <YAxis tick={tickStyle} tickLine={false} axisLine={false} tickFormatter={formatAxisUsd} width={60} />
+                <YAxis tick={tickStyle} tickLine={false} axisLine={false} tickFormatter={formatAxisUsd} width="auto" />
                 <Tooltip formatter={(_value, _name, item) => formatUsd((item.payload as { spendUsd: string }).spendUsd)} />
                 <Area type="monotone" dataKey="spend" name="Spend (USD)" stroke={COLORS.success} fill={COLORS.success} fillOpacity={0.2} isAnimationActive={false} />
               </AreaChart>

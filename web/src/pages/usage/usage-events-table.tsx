@@ -134,7 +134,7 @@ function EventRow({ event, accessKeyName, providerKeyNames }: { event: UsageEven
             <span aria-hidden="true">{open ? '▾' : '▸'}</span>
           </button>
         </td>
-        <td className="nowrap">{formatDateTime(event.createdAt)}</td>
+        <td>{formatDateTime(event.createdAt)}</td>
         <td>{accessKeyName ?? <code className="small">{event.accessKeyId}</code>}</td>
         <td>
           <div className="cell-title mono small">{event.model ?? '—'}</div>
