@@ -120,6 +120,7 @@ describe('admin SPA (mocked GraphQL)', () => {
       allowedProviders: ['openai'],
       allowedModels: null,
       routing: [{ provider: 'openai', providerKeyIds: ['pk_2', 'pk_1'], useGatewayCredentials: true }],
+      firewallPolicyIds: [],
     });
     await page.getByRole('region', { name: 'restricted' }).waitFor();
   });

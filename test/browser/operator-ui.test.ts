@@ -112,7 +112,7 @@ describe('operator UI against the real server', () => {
     expect(responses.some((r) => /monaco|graphiql|playground-page/i.test(r.url))).toBe(false);
 
     // Brotli preferred whatever order the client lists, gzip without it, identity for clients that accept neither.
-    const index = assets.find((r) => r.url.endsWith('.js'))!.url;
+    const index = assets.filter((r) => r.url.endsWith('.js')).sort((a, b) => b.bytes - a.bytes)[0].url;
     const br = await fetch(index, { headers: { 'accept-encoding': 'gzip, br' } });
     expect(br.headers.get('content-encoding')).toBe('br');
     const size = (await br.arrayBuffer()).byteLength; // fetch decodes; content-length is the wire size
