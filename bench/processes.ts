@@ -127,7 +127,6 @@ export async function spawnGateway(options: GatewayProcessOptions): Promise<Benc
     LOG_LEVEL: 'warn',
     SERVE_WEB: 'false',
     SHUTDOWN_GRACE_MS: '2000',
-    ACCESS_KEY_RATE_LIMIT_PER_MINUTE: '1000000000',
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     PROVIDER_BASE_URL_OPENAI: `${options.upstreamUrl}/v1`,
   };

@@ -1,20 +1,25 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import type { Services } from './services.js';
 import { requestId } from './http/request-id.js';
-import { httpMetrics } from './http/metrics-middleware.js';
+import { HttpMetrics, httpMetrics } from './http/metrics-middleware.js';
 import { healthRouter } from './http/health.js';
 import { staticWeb } from './http/static-web.js';
 import { mountGraphql } from './graphql/mount.js';
-import { gatewayRoutes } from './gateway/routes.js';
+import { createV1Handler, isV1Path, pathOf } from './gateway/http-handler.js';
 import { CircuitBreakers, RetryBudget } from './gateway/circuit-breaker.js';
 import { stripeWebhookRouter } from './http/stripe-webhook.js';
+import { usageExportRouter } from './http/usage-export.js';
 
 export interface GatewayApp {
+  /** The admin surface: /graphql, health, metrics, Stripe webhook, the SPA. */
   app: Koa;
+  /** The node:http `request` listener: /v1 to the data plane, everything else to Koa. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
   stop(): Promise<void>;
 }
 
-/** Mounts /v1, /graphql, health and the SPA on one Koa app. Never listens. */
+/** Builds the /v1 data plane and the Koa admin surface behind one request listener. Never listens. */
 export async function createApp(services: Services): Promise<GatewayApp> {
   // Behind N trusted proxies the client is the N-th address from the right of X-Forwarded-For;
   // anything left of it was written by the client itself.
@@ -30,16 +35,17 @@ export async function createApp(services: Services): Promise<GatewayApp> {
   const graphql = await mountGraphql(services);
   const health = healthRouter(services);
 
+  const metrics = new HttpMetrics(services.metrics);
   app.use(requestId());
-  app.use(httpMetrics(services.metrics));
+  app.use(httpMetrics(metrics));
   app.use(health.routes());
-  const v1 = gatewayRoutes({
+  const v1 = createV1Handler({
     cache: services.accessContexts,
     directory: services.providers,
     upstream: services.upstream,
     usage: services.usage,
     credits: services.creditGate,
-    accessKeyLimiter: services.accessKeyLimiter,
+    rateLimits: services.keyRateLimits,
     metrics: services.metrics,
     logger: services.logger,
     maxRequestBodyBytes: services.config.maxRequestBodyBytes,
@@ -56,13 +62,20 @@ export async function createApp(services: Services): Promise<GatewayApp> {
     // Failover may add at most one extra attempt per two requests once a burst allowance is spent.
     retryBudget: new RetryBudget(0.5, 1000),
     now: services.credits.now,
-  });
-  app.use(v1);
+  }, metrics);
   // Reads its own raw body (the signature covers the exact bytes), so no body parser before it.
   app.use(stripeWebhookRouter(services).routes());
+  app.use(usageExportRouter(services).routes());
   app.use(graphql.router.routes());
   app.use(graphql.router.allowedMethods());
   if (services.config.serveWeb) app.use(staticWeb(services.config.webDistDir));
 
-  return { app, stop: () => graphql.stop() };
+  // Koa snapshots its middleware here, so this comes after every app.use().
+  const admin = app.callback();
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const path = pathOf(req.url);
+    if (isV1Path(path)) v1(req, res, path);
+    else void admin(req, res);
+  };
+  return { app, handle, stop: () => graphql.stop() };
 }

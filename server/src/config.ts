@@ -23,7 +23,6 @@ export interface Config {
   authRateLimitPerMinute: number;
   /** Failed log-ins for one email within 15 minutes before that email is locked out for the rest of the window. */
   loginFailuresPerEmail: number;
-  accessKeyRateLimitPerMinute: number;
   maxRequestBodyBytes: number;
   maxResponseBodyBytes: number;
   logLevel: string;
@@ -44,6 +43,8 @@ export interface Config {
   /** Consecutive failures that open a credential's circuit; 0 disables the breaker. */
   circuitBreakerFailures: number;
   circuitBreakerOpenMs: number;
+  /** Raw usage events older than this many days are dropped (whole daily partitions); rollups stay. */
+  usageRetentionDays: number;
   /** Redis shared by every instance (response cache); undefined: in-process only. */
   redisUrl: string | undefined;
   /** Prefix for every Redis key this instance writes. */
@@ -77,7 +78,6 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
   LOGIN_FAILURES_PER_EMAIL: intFrom(10, 1),
-  ACCESS_KEY_RATE_LIMIT_PER_MINUTE: intFrom(6000, 1),
   MAX_REQUEST_BODY_BYTES: intFrom(20 * 1024 * 1024, 1024),
   MAX_RESPONSE_BODY_BYTES: intFrom(64 * 1024 * 1024, 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -94,6 +94,7 @@ const EnvSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: intFrom(65_000, 100, 600_000),
   CIRCUIT_BREAKER_FAILURES: intFrom(5, 0, 1000),
   CIRCUIT_BREAKER_OPEN_MS: intFrom(30_000, 100, 3_600_000),
+  USAGE_RETENTION_DAYS: intFrom(90, 1, 3650),
   REDIS_URL: z.string().url().optional(),
   REDIS_KEY_PREFIX: z.string().max(100).default('gw:'),
   RESPONSE_CACHE_MAX_BYTES: intFrom(64 * 1024 * 1024, 0),
@@ -170,7 +171,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     loginFailuresPerEmail: e.LOGIN_FAILURES_PER_EMAIL,
-    accessKeyRateLimitPerMinute: e.ACCESS_KEY_RATE_LIMIT_PER_MINUTE,
     maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     maxResponseBodyBytes: e.MAX_RESPONSE_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
@@ -187,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpKeepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     circuitBreakerFailures: e.CIRCUIT_BREAKER_FAILURES,
     circuitBreakerOpenMs: e.CIRCUIT_BREAKER_OPEN_MS,
+    usageRetentionDays: e.USAGE_RETENTION_DAYS,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     responseCacheMaxBytes: e.RESPONSE_CACHE_MAX_BYTES,

@@ -67,7 +67,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       })
     : undefined;
 
-  // Koa snapshots its middleware in callback(): create the server first, attach the handler last.
   const httpServer = createServer({
     // A client gets this long for its headers and for its whole request (body included); the
     // answer, e.g. a long stream, is not limited by either. Idle keep-alive sockets close after
@@ -78,7 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Node checks the two timeouts only this often (default 30 s), which would stretch them.
     connectionsCheckingInterval: Math.min(1000, config.httpHeadersTimeoutMs),
   });
-  httpServer.on('request', gateway.app.callback());
+  httpServer.on('request', gateway.handle);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());

@@ -12,9 +12,11 @@ import { ProviderDirectory } from './gateway/provider-directory.js';
 import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js';
 import { UsageWriter } from './services/usage/usage-writer.js';
 import { pgUsageDb, type SqlChargeApplier } from './services/usage/usage-db.js';
+import { UsagePartitions } from './services/usage/partitions.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
+import { createKeyRateLimits, type KeyRateLimits } from './services/rate-limits/key-rate-limits.js';
 import { createResponseCache, type ResponseCache } from './gateway/cache/index.js';
 
 /** The typed service container, built once per server instance and passed to everything. */
@@ -29,11 +31,14 @@ export interface Services {
   events: LocalChangeEvents;
   authRateLimiter: RateLimiter;
   loginThrottle: LoginThrottle;
-  accessKeyLimiter: RateLimiter;
+  /** Per-key requestsPerMinute / tokensPerMinute (Redis when configured, else PostgreSQL). */
+  keyRateLimits: KeyRateLimits;
   accessContexts: AccessContextCache;
   providers: ProviderDirectory;
   upstream: UpstreamClient;
   usage: UsageWriter;
+  /** Daily partitions of the raw usage events and their retention. */
+  usagePartitions: UsagePartitions;
   creditGate: CreditGate;
   /** Credit control for /v1 (reserve/settle/applyCharges), purchases, ledger, Stripe webhook. */
   credits: CreditService;
@@ -71,9 +76,18 @@ export function buildServices(inputs: ServiceInputs): Services {
   });
   const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
   const credits = new CreditService({ orm, sql, config, logger, events, ...inputs.creditOptions });
+  const keyRateLimits = createKeyRateLimits({
+    redisUrl: config.redisUrl,
+    redisKeyPrefix: config.redisKeyPrefix,
+    sql,
+    logger,
+    instanceId: config.instanceId,
+    now: credits.now,
+  });
   const applyCharges: SqlChargeApplier = inputs.applyCharges ?? ((client, charges) => credits.applyCharges(client, charges));
   // Usage events, rollups and their charges (credits, key spend) in one transaction on services.sql.
-  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges), logger, metrics });
+  const usagePartitions = new UsagePartitions({ sql, logger, retentionDays: config.usageRetentionDays });
+  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges), logger, metrics, partitions: usagePartitions });
   const responseCache = createResponseCache(config, secretBox, logger);
   return {
     config,
@@ -85,24 +99,28 @@ export function buildServices(inputs: ServiceInputs): Services {
     events,
     authRateLimiter: new RateLimiter(config.authRateLimitPerMinute, 60_000, 'sign-up/log-in attempts from this address'),
     loginThrottle: new LoginThrottle(config.loginFailuresPerEmail, 15 * 60),
-    accessKeyLimiter: new RateLimiter(config.accessKeyRateLimitPerMinute, 60_000, 'requests for this access key'),
     accessContexts,
     providers: new ProviderDirectory(config),
     upstream,
     usage,
+    usagePartitions,
     creditGate: createCreditGate(credits),
     credits,
+    keyRateLimits,
     responseCache,
     listenAddresses,
     start() {
+      usagePartitions.start();
       usage.start();
       credits.start();
     },
     async stop() {
       await usage.stop();
+      await usagePartitions.stop();
       // After the usage flush: every settled charge is written, so all grants can go back.
       await credits.stop();
       accessContexts.close();
+      await keyRateLimits.close();
       await upstream.close();
       await responseCache.close();
     },

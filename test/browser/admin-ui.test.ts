@@ -119,7 +119,8 @@ describe('admin SPA (mocked GraphQL)', () => {
       name: 'restricted',
       allowedProviders: ['openai'],
       allowedModels: null,
-      routing: [{ provider: 'openai', providerKeyIds: ['pk_2', 'pk_1'], useGatewayCredentials: true }],
+      routing: [{ provider: 'openai', providerKeyIds: ['pk_2', 'pk_1'], useGatewayCredentials: true, strategy: 'ORDERED', weights: [1, 1] }],
+      cache: null,
       firewallPolicyIds: [],
     });
     await page.getByRole('region', { name: 'restricted' }).waitFor();
@@ -168,7 +169,7 @@ describe('admin SPA (mocked GraphQL)', () => {
       await page.setViewportSize(VIEWPORTS[viewport]);
       await logIn();
       const { shell } = pageObjects(page);
-      for (const label of ['Access keys', 'Configurations', 'Provider keys', 'Providers & models', 'Usage', 'Credits', 'Quickstart', 'Settings']) {
+      for (const label of ['Access keys', 'Configurations', 'Virtual models', 'Provider keys', 'Providers & models', 'Usage', 'Credits', 'Quickstart', 'Settings']) {
         await shell.navigateTo(label);
         await page.getByRole('status').filter({ hasText: 'Loading' }).first().waitFor({ state: 'detached' }).catch(() => undefined);
         if (label === 'Usage') await pageObjects(page).usage.waitForChart();

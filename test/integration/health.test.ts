@@ -28,8 +28,18 @@ describe('health endpoints', () => {
     expect(text).toMatch(/gateway_http_requests_total\{route="\/healthz",method="GET",status="200"\} \d+/);
   });
 
-  it('sets x-request-id on every response', async () => {
-    const res = await fetch(`${server.url}/healthz`);
-    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  it('counts /v1 requests (served outside Koa) by route, method and status', async () => {
+    await fetch(`${server.url}/v1/models`);
+    await fetch(`${server.url}/v1/nope`);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/gateway_http_requests_total\{route="\/v1\/models",method="GET",status="401"\} \d+/);
+    expect(text).toMatch(/gateway_http_requests_total\{route="\/v1\/other",method="GET",status="404"\} \d+/);
+  });
+
+  it('sets x-request-id on every response, /v1 included', async () => {
+    for (const path of ['/healthz', '/v1/models', '/v1', '/v1/chat/completions?x=1']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 });

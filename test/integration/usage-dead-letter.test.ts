@@ -16,6 +16,7 @@ describe('usage writer with a poison row', () => {
   let server: RunningServer;
   let secretKey: string | undefined;
   const tenants: { token: string; accountId: string; accessKeyId: string }[] = [];
+  const written: UsageRecord[] = [];
 
   async function start(): Promise<RunningServer> {
     const config = loadConfig({
@@ -100,6 +101,7 @@ describe('usage writer with a poison row', () => {
     usage.record(poison);
     for (const r of victims.slice(1)) usage.record(r);
     await usage.flush();
+    written.push(...victims);
     expect(usage.pending).toBe(0);
 
     const v = await state(victim);
@@ -128,6 +130,7 @@ describe('usage writer with a poison row', () => {
 
   it('neither loses nor charges twice across a restart, even when the same records arrive again', async () => {
     const [attacker, victim] = tenants;
+    expect(written[0].accountId).toBe(victim.accountId);
     const before = await Promise.all(tenants.map(state));
     await server.close();
     server = await start();
@@ -140,8 +143,7 @@ describe('usage writer with a poison row', () => {
     server.services.usage.record(
       record(attacker, { requestId: parked.requestId, inputTokens: parked.inputTokens, totalCostNano: 2n * FIVE_CENTS, createdAt: new Date(parked.createdAt) }),
     );
-    const victimEvent = before[1].events[0];
-    server.services.usage.record(record(victim, { requestId: victimEvent.requestId }));
+    server.services.usage.record(written[0]);
     await server.services.usage.flush();
     expect(await Promise.all(tenants.map(state))).toEqual(before);
     expect(await sql('select 1 from usage_dead_letter')).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUsd } from '../../server/src/services/credits/money.js';
-import { ormUsageDb } from '../../server/src/services/usage/usage-db.js';
+import { pgUsageDb } from '../../server/src/services/usage/usage-db.js';
 import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
 import { UsageWriter } from '../../server/src/services/usage/usage-writer.js';
 import { createAccessKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
@@ -74,7 +74,7 @@ describe('usage summaries from rollups', () => {
   };
 
   beforeAll(async () => {
-    f = await startGatewayFixture();
+    f = await startGatewayFixture({ USAGE_RETENTION_DAYS: '3' });
     for (const name of ['a', 'b', 'c']) keys.push((await createAccessKey(f, null, name)).id);
     const providers: [string | null, string | null][] = [['openai', 'gpt-4o-mini'], ['anthropic', 'claude-sonnet-4-5'], ['openai', 'gpt-4o'], [null, 'typo-model']];
     const statuses = [200, 200, 200, 429, 502, 404];
@@ -93,9 +93,10 @@ describe('usage summaries from rollups', () => {
     }
     // Concurrent ingestion: two writers (as two instances would) share rollup keys, flushing in small interleaved batches.
     const other = new UsageWriter({
-      db: ormUsageDb(f.server.services.orm, (em, charges) => f.server.services.credits.applyCharges(em, charges)),
+      db: pgUsageDb(f.server.services.sql, (client, charges) => f.server.services.credits.applyCharges(client, charges)),
       logger: f.server.services.logger,
       metrics: f.server.services.metrics,
+      partitions: f.server.services.usagePartitions,
       batchSize: 25,
     });
     const mine = f.server.services.usage;
@@ -168,5 +169,35 @@ describe('usage summaries from rollups', () => {
     const other = await signUpAccount(f.baseUrl);
     const foreign = await gqlOk<{ usageRequest: null }>(f.baseUrl, q, { id: target.requestId }, other.token);
     expect(foreign.usageRequest).toBeNull();
+  });
+
+  it('stays exact after retention drops whole raw partitions (controlled clock)', async () => {
+    const sql = <T>(text: string) => f.server.services.orm.em.fork().execute<T[]>(text, [f.account.accountId]);
+    const partitions = async () =>
+      (await sql<{ name: string }>(`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+        where i.inhparent = 'usage_event'::regclass and ? is not null order by 1`)).map((r) => r.name);
+    // Two days later with 3 days of retention: every partition whose day ended before NOW - 1 day goes.
+    const later = NOW + 2 * 24 * HOUR;
+    await f.server.services.usagePartitions.maintain(later);
+    const horizon = later - 3 * 24 * HOUR;
+    const kept = records.filter((r) => Math.floor(r.createdAt.getTime() / (24 * HOUR) + 1) * 24 * HOUR > horizon);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(records.length);
+    const [raw] = await sql<{ n: string }>('select count(*)::text as n from usage_event where account_id = ?');
+    expect(Number(raw.n)).toBe(kept.length);
+    const names = await partitions();
+    const dayOf = (name: string) => Date.parse(name.replace(/^usage_event_p(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3T00:00:00Z'));
+    expect(names.every((n) => dayOf(n) + 24 * HOUR > horizon)).toBe(true);
+    expect(names).toContain(`usage_event_p${new Date(later + 7 * 24 * HOUR).toISOString().slice(0, 10).replaceAll('-', '')}`);
+    // Summaries still cover every event.
+    const from = NOW - 10 * 24 * HOUR;
+    const to = NOW + HOUR;
+    for (const g of ['DAY', 'MODEL', 'ACCESS_KEY']) expect(await summary(g, from, to), g).toEqual(expected(records, g, from, to));
+    // A late event for a dropped day gets its partition back instead of being refused.
+    const late = { ...records[0], requestId: randomUUID(), createdAt: new Date(NOW - 8 * 24 * HOUR) };
+    f.server.services.usage.record(late);
+    await f.server.services.usage.flush();
+    const [after] = await sql<{ n: string }>('select count(*)::text as n from usage_event where account_id = ?');
+    expect(Number(after.n)).toBe(kept.length + 1);
   });
 });

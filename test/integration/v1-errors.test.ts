@@ -56,12 +56,11 @@ describe('/v1 error codes', () => {
   let openaiOnly: string;
   let onlyGpt4o: string;
 
-  /** A fresh access key per case so the (small) per-key rate limit never interferes. */
+  /** A fresh access key per case. */
   const freshKey = async (configurationId: string | null = null) => (await createAccessKey(f, configurationId)).token;
 
   beforeAll(async () => {
     f = await startGatewayFixture({
-      ACCESS_KEY_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
       MAX_REQUEST_BODY_BYTES: String(MAX_BODY),
     });
     await fundAccount(f.baseUrl, f.account.token);
@@ -154,8 +153,8 @@ describe('/v1 error codes', () => {
       expect(f.upstream.requests).toHaveLength(0);
     });
 
-    it('rate_limited 429 with retry-after', async () => {
-      const token = await freshKey();
+    it('rate_limited 429 with retry-after (the key’s requestsPerMinute)', async () => {
+      const { token } = await createAccessKey(f, null, 'limited', { requestsPerMinute: RATE_LIMIT });
       for (let i = 0; i < RATE_LIMIT; i++) expect((await postV1(f, route, bodyFor(route, { model }), { token })).status).toBe(200);
       const res = await postV1(f, route, bodyFor(route, { model }), { token });
       expectGatewayError(res, route, 'rate_limited', 429);

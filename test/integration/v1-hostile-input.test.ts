@@ -79,7 +79,7 @@ describe('/v1 hostile input', () => {
   };
 
   beforeAll(async () => {
-    f = await startGatewayFixture({ MAX_REQUEST_BODY_BYTES: String(MAX_BODY), ACCESS_KEY_RATE_LIMIT_PER_MINUTE: '100000' });
+    f = await startGatewayFixture({ MAX_REQUEST_BODY_BYTES: String(MAX_BODY) });
     await fundAccount(f.baseUrl, f.account.token);
     await createProviderKey(f, 'openai', CANARY_OPENAI);
     await createProviderKey(f, 'anthropic', CANARY_ANTHROPIC);

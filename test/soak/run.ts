@@ -181,7 +181,6 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakS
       PROVIDER_BASE_URL_ANTHROPIC: base('anthropic'),
       MANAGED_OPENAI_API_KEY: 'sk-soak-managed-openai',
       MANAGED_ANTHROPIC_API_KEY: 'sk-soak-managed-anthropic',
-      ACCESS_KEY_RATE_LIMIT_PER_MINUTE: '100000000',
       SHUTDOWN_GRACE_MS: '10000',
       // A bounded old space makes RSS reflect what is retained: unbounded, V8 grows the heap lazily
       // for minutes (RSS ~+300 MB/min at 1300 req/s) before collecting. A leak then ends in an OOM.

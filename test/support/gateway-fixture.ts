@@ -60,11 +60,12 @@ export async function createAccessKey(
   f: GatewayFixture,
   configurationId: string | null = null,
   name = 'app',
+  limits: Record<string, unknown> | null = null,
 ): Promise<{ id: string; token: string }> {
   const data = await gqlOk<{ createAccessKey: { token: string; accessKey: { id: string } } }>(
     f.baseUrl,
     'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token accessKey { id } } }',
-    { input: { name, description: null, configurationId } },
+    { input: { name, description: null, configurationId, limits } },
     f.account.token,
   );
   return { id: data.createAccessKey.accessKey.id, token: data.createAccessKey.token };

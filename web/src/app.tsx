@@ -14,6 +14,7 @@ import { ProvidersPage } from './pages/providers/providers-page';
 import { QuickstartPage } from './pages/quickstart/quickstart-page';
 import { SettingsPage } from './pages/settings/settings-page';
 import { UsagePage } from './pages/usage/usage-page';
+import { VirtualModelsPage } from './pages/virtual-models/virtual-models-page';
 import { createUrqlClient } from './urql-client';
 
 // GraphiQL (and Monaco) are big: only loaded when the playground is opened.
@@ -23,6 +24,7 @@ const PlaygroundPage = lazy(() => import('./pages/playground/playground-page').t
 const ROUTES: Record<string, () => ReactNode> = {
   '/access-keys': () => <AccessKeysPage />,
   '/configurations': () => <ConfigurationsPage />,
+  '/virtual-models': () => <VirtualModelsPage />,
   '/firewall': () => <FirewallPage />,
   '/provider-keys': () => <ProviderKeysPage />,
   '/providers': () => <ProvidersPage />,
@@ -47,6 +49,7 @@ const TITLES: Record<string, string> = {
   '/signup': 'Sign up',
   '/access-keys': 'Access keys',
   '/configurations': 'Configurations',
+  '/virtual-models': 'Virtual models',
   '/firewall': 'Firewall',
   '/provider-keys': 'Provider keys',
   '/providers': 'Providers & models',

@@ -20,6 +20,9 @@ export function ormOptions(settings: OrmSettings): Options {
     // Migrations are listed explicitly so dist/, tsx and vitest all load the same classes.
     migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: settings.poolMax },
+    // usage_event is partitioned by day (hand-written migrations, services/usage/partitions.ts):
+    // the schema diff must neither recreate it nor drop its partitions.
+    schemaGenerator: { skipTables: [/^usage_event(_p\d{8})?$/] },
     debug: settings.debug ?? false,
     allowGlobalContext: false,
     forceUtcTimezone: true,

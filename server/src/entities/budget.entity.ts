@@ -28,3 +28,16 @@ export const BudgetGrant = defineEntity({
   uniques: [{ properties: ['accessKeyId', 'scope', 'instanceId'] }],
 });
 export type IBudgetGrant = InferEntity<typeof BudgetGrant>;
+
+/** A rate-limit counter on PostgreSQL, in rate-limiter-flexible's layout (services/rate-limits). */
+export const RateLimitCounter = defineEntity({
+  name: 'RateLimitCounter',
+  tableName: 'rate_limit',
+  properties: {
+    key: p.string().length(255).primary(),
+    points: p.integer().default(0),
+    /** epoch ms */
+    expire: p.bigint('number').nullable(),
+  },
+});
+export type IRateLimitCounter = InferEntity<typeof RateLimitCounter>;

@@ -12,7 +12,7 @@ import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
 import { CreditGrant } from './credit-grant.entity.js';
-import { AccessKeySpend, BudgetGrant } from './budget.entity.js';
+import { AccessKeySpend, BudgetGrant, RateLimitCounter } from './budget.entity.js';
 import { FirewallPolicy } from './firewall-policy.entity.js';
 import { VirtualModel } from './virtual-model.entity.js';
 
@@ -51,6 +51,7 @@ export const ALL_ENTITIES = [
   CreditGrant,
   AccessKeySpend,
   BudgetGrant,
+  RateLimitCounter,
   FirewallPolicy,
   VirtualModel,
 ];

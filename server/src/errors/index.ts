@@ -10,3 +10,4 @@ export * from './failure-class.js';
 export * from './upstream-error.js';
 export * from './timeout-error.js';
 export * from './internal-error.js';
+export * from './policy-violation-error.js';

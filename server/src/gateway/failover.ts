@@ -6,14 +6,14 @@ import { classifyNetworkError, shouldFailOver } from './classify.js';
 import type { Attempt } from './resolve-model.js';
 import type { CircuitBreakers, RetryBudget } from './circuit-breaker.js';
 
-/** What one attempt ended in, as decided by the caller's `run`. */
+/** What one attempt ended in, as decided by the caller's `run`: plain data, no callbacks. */
 export type AttemptResult<T> =
   | { kind: 'done'; value: T; status: number }
   /**
-   * A failure that may fail over (or not, per its class). `respond` builds the client response
-   * for a failure that is returned as is (an upstream 4xx caused by the request itself).
+   * A failure that may fail over (or not, per its class). `value` is the answer to return as is
+   * when the failure does not fail over (an upstream 4xx caused by the request itself).
    */
-  | { kind: 'failed'; failure: UpstreamFailure; respond?: () => T };
+  | { kind: 'failed'; failure: UpstreamFailure; value?: T };
 
 export class ClientClosedError extends Error {
   constructor() {
@@ -151,7 +151,7 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
         error: failure.status ? `HTTP ${failure.status}: ${failure.message}` : failure.message,
       });
       if (!shouldFailOver(failure.failureClass)) {
-        if (result.respond) return { value: result.respond(), attempt, status: failure.status ?? 502 };
+        if (result.value !== undefined) return { value: result.value, attempt, status: failure.status ?? 502 };
         // The request itself is at fault: other candidates would refuse it too.
         break;
       }

@@ -6,6 +6,7 @@ import type { StreamTranslator } from './translate/stream.js';
 import { streamErrorFrame } from './translate/error-body.js';
 import type { Surface } from '../catalog/types.js';
 import { UpstreamTimeoutError } from '../errors/timeout-error.js';
+import type { StreamOutputFilter } from './policies/stream-guard.js';
 
 export interface StreamRelayOptions {
   body: AsyncIterable<Uint8Array> & { destroy?(err?: Error): void };
@@ -18,13 +19,15 @@ export interface StreamRelayOptions {
   clientSurface: Surface;
   /** Writes status and headers; called once, when the first meaningful event arrives. */
   commit(): void;
+  /** Rewrites what reaches the client (firewall answer rules); may stop the stream. */
+  outputFilter?: StreamOutputFilter;
 }
 
 export type StreamOutcome =
   /** Failed before anything reached the client: may fail over. */
   | { kind: 'failed'; failure: UpstreamFailure }
   /** Committed; `complete` says whether the upstream finished its answer. */
-  | { kind: 'relayed'; complete: boolean; error?: string; timedOut?: boolean };
+  | { kind: 'relayed'; complete: boolean; error?: string; timedOut?: boolean; blockedByPolicy?: boolean };
 
 function waitForDrain(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -66,14 +69,22 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
   /** The upstream sent its own error frame after the commit; it already reached the client. */
   let upstreamErrored = false;
 
+  /** The output filter ended the stream (a firewall rule blocked what came next). */
+  let blocked = false;
   const write = async (data: Uint8Array | string): Promise<void> => {
     if (!o.res.write(data)) await waitForDrain(o.res);
   };
   /** One socket write per upstream chunk: frames of one mode are all strings or all raw bytes. */
   const writeAll = async (parts: (Uint8Array | string)[]): Promise<void> => {
     if (parts.length === 0) return;
-    if (parts.length === 1) return write(parts[0]);
-    return write(typeof parts[0] === 'string' ? parts.join('') : Buffer.concat(parts as Uint8Array[]));
+    let data = parts.length === 1 ? parts[0] : typeof parts[0] === 'string' ? parts.join('') : Buffer.concat(parts as Uint8Array[]);
+    if (o.outputFilter) {
+      const filtered = o.outputFilter.filter(data);
+      blocked = filtered.stopped;
+      data = filtered.text;
+      if (data.length === 0) return;
+    }
+    return write(data);
   };
 
   /**
@@ -141,6 +152,10 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
         pending = [];
       }
       await writeAll(out);
+      if (blocked) {
+        o.body.destroy?.();
+        return { kind: 'relayed', complete: false, error: 'a firewall policy blocked the answer', blockedByPolicy: true };
+      }
       if (o.res.destroyed) return { kind: 'relayed', complete: done, error: done ? undefined : 'client closed the stream' };
       // The final event is in: the answer is complete whatever happens to either connection now,
       // and clients such as openai 7 close as soon as they read it.
@@ -158,6 +173,9 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
       return { kind: 'failed', failure: { failureClass: 'transient', message: 'upstream stream ended before any content' } };
     }
     await writeAll(out);
+    if (blocked) return { kind: 'relayed', complete: false, error: 'a firewall policy blocked the answer', blockedByPolicy: true };
+    const held = o.outputFilter?.end();
+    if (held) await write(held);
     if (!done && !upstreamErrored) {
       await write(streamErrorFrame(o.clientSurface, 'upstream_failed', 'The upstream stream ended before the answer was complete.'));
       return { kind: 'relayed', complete: false, error: 'upstream stream ended early' };

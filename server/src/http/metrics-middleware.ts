@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import type { Metrics } from '../metrics.js';
 
@@ -10,23 +11,45 @@ function routeLabel(path: string): string {
   return '/web';
 }
 
-export function httpMetrics(metrics: Metrics): Middleware {
+interface Series {
+  count: { inc(): void };
+  duration: { observe(v: number): void };
+}
+
+/** Request count and latency per route, method and status; shared by /v1 (plain node:http) and Koa. */
+export class HttpMetrics {
   // Label objects and their lookups cost more than the counting itself: resolve each series once.
-  const children = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
+  private readonly series = new Map<string, Series>();
+
+  constructor(private readonly metrics: Metrics) {}
+
+  observe(path: string, method: string, status: number, startNs: bigint): void {
+    const route = routeLabel(path);
+    const key = `${route} ${method} ${status}`;
+    let series = this.series.get(key);
+    if (!series) {
+      const labels = { route, method, status: String(status) };
+      series = { count: this.metrics.httpRequests.labels(labels), duration: this.metrics.httpDuration.labels(labels) };
+      this.series.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(Number(process.hrtime.bigint() - startNs) / 1e9);
+  }
+
+  /**
+   * Counts a plain node:http response when it completes (streams finish long after their handler
+   * returns). A response cut before its headers is labelled 499, the client-closed convention.
+   */
+  track(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const start = process.hrtime.bigint();
+    res.once('close', () => this.observe(path, req.method ?? 'GET', res.headersSent ? res.statusCode : 499, start));
+  }
+}
+
+export function httpMetrics(recorder: HttpMetrics): Middleware {
   return async (ctx, next) => {
     const start = process.hrtime.bigint();
-    const done = () => {
-      const route = routeLabel(ctx.path);
-      const key = `${route} ${ctx.method} ${ctx.status}`;
-      let series = children.get(key);
-      if (!series) {
-        const labels = { route, method: ctx.method, status: String(ctx.status) };
-        series = { count: metrics.httpRequests.labels(labels), duration: metrics.httpDuration.labels(labels) };
-        children.set(key, series);
-      }
-      series.count.inc();
-      series.duration.observe(Number(process.hrtime.bigint() - start) / 1e9);
-    };
+    const done = () => recorder.observe(ctx.path, ctx.method, ctx.status, start);
     try {
       await next();
     } finally {

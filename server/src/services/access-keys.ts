@@ -9,6 +9,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
 import { TOKEN_PREFIX, generateToken, hashToken, redactSecret } from './crypto.js';
 import { paginate } from './pagination.js';
+import { applyKeyLimits, type KeyLimitsInput } from './key-limits.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
 /** Free text; empty means none. Line breaks and tabs are fine, other control characters are not. */
@@ -56,7 +57,7 @@ export async function listAccessKeys(
 export async function createAccessKey(
   em: EntityManager,
   accountId: string,
-  input: { name: string; description?: string | null; configurationId?: string | null },
+  input: { name: string; description?: string | null; configurationId?: string | null; limits?: KeyLimitsInput | null },
 ): Promise<{ accessKey: IAccessKey; token: string }> {
   const data = parseInput(CreateSchema, input);
   return em.transactional(async (tem) => {
@@ -71,6 +72,7 @@ export async function createAccessKey(
       keyRedacted: redactSecret(token),
       configurationId,
     });
+    applyKeyLimits(accessKey, input.limits);
     await tem.flush();
     return { accessKey, token };
   });
@@ -85,7 +87,7 @@ export async function updateAccessKey(
   em: EntityManager,
   accountId: string,
   id: string,
-  input: { name?: string | null; description?: string | null; configurationId?: string | null },
+  input: { name?: string | null; description?: string | null; configurationId?: string | null; limits?: KeyLimitsInput | null },
 ): Promise<IAccessKey> {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Access key', id);
   const data = parseInput(UpdateSchema, input);
@@ -97,6 +99,7 @@ export async function updateAccessKey(
     if (data.configurationId !== undefined) {
       key.configurationId = data.configurationId === null ? null : await lockConfiguration(tem, accountId, data.configurationId);
     }
+    applyKeyLimits(key, input.limits);
     await tem.flush();
     return key;
   });

@@ -123,6 +123,9 @@ export async function authenticateAdmin(em: EntityManager, token: string): Promi
   return null;
 }
 
+const tokenCap = z.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000_000, 'must be at most 10000000');
+const TokenCapsSchema = z.object({ maxInputTokens: tokenCap.nullish(), maxOutputTokens: tokenCap.nullish() });
+
 export async function getAccount(em: EntityManager, accountId: string): Promise<IAccount> {
   const account = await em.findOne(Account, { id: accountId });
   if (!account) throw new NotFoundError('Account');
@@ -132,15 +135,20 @@ export async function getAccount(em: EntityManager, accountId: string): Promise<
 export async function updateAccountSettings(
   em: EntityManager,
   accountId: string,
-  input: { totalTimeoutMs?: number | null; perAttemptTimeoutMs?: number | null },
+  input: { totalTimeoutMs?: number | null; perAttemptTimeoutMs?: number | null; maxInputTokens?: number | null; maxOutputTokens?: number | null },
 ): Promise<IAccount> {
-  const data = parseInput(SettingsSchema, input);
+  const { maxInputTokens, maxOutputTokens, ...timeouts } = input;
+  const data = parseInput(SettingsSchema, timeouts);
+  const caps = parseInput(TokenCapsSchema, { maxInputTokens, maxOutputTokens });
   const account = await getAccount(em, accountId);
   const total = data.totalTimeoutMs ?? account.totalTimeoutMs;
   const perAttempt = data.perAttemptTimeoutMs ?? account.perAttemptTimeoutMs;
   parseInput(SettingsSchema, { totalTimeoutMs: total, perAttemptTimeoutMs: perAttempt });
   account.totalTimeoutMs = total;
   account.perAttemptTimeoutMs = perAttempt;
+  // Token caps: null clears, omitted stays.
+  if (caps.maxInputTokens !== undefined) account.maxInputTokens = caps.maxInputTokens;
+  if (caps.maxOutputTokens !== undefined) account.maxOutputTokens = caps.maxOutputTokens;
   await em.flush();
   return account;
 }

@@ -35,7 +35,8 @@ export function createFixtures() {
     allowedProviders: string[] | null;
     allowedModels: string[] | null;
     routing: unknown[];
-    firewallPolicies: unknown[];
+    cache: { __typename: 'ResponseCache'; enabled: boolean; ttlSeconds: number };
+    firewallPolicies: { __typename: 'FirewallPolicy'; id: string; name: string }[];
   }
   const configurations: ConfigurationFixture[] = [
     {
@@ -44,15 +45,19 @@ export function createFixtures() {
       name: 'production',
       allowedProviders: ['openai', 'anthropic'],
       allowedModels: null,
-      firewallPolicies: [],
       routing: [
         {
           __typename: 'ProviderRouting',
           provider: 'openai',
           useGatewayCredentials: true,
+          strategy: 'ORDERED',
+          weights: [1],
+          providerKeyIds: ['pk_1'],
           providerKeys: [{ __typename: 'ProviderKey', id: 'pk_1', name: 'openai-main', provider: 'openai', keyRedacted: 'sk-…9f2a' }],
         },
       ],
+      cache: { __typename: 'ResponseCache', enabled: false, ttlSeconds: 300 },
+      firewallPolicies: [],
     },
   ];
   const providerKeys = [
@@ -210,6 +215,27 @@ export function createFixtures() {
     return { nodes, pageInfo: page(end < items.length, end < items.length ? String(end) : null) };
   };
 
+  interface VirtualModelFixture {
+    __typename: 'VirtualModel';
+    id: string;
+    name: string;
+    description: string | null;
+    strategy: 'ORDERED' | 'WEIGHTED';
+    targets: { __typename: 'VirtualModelTarget'; model: string; weight: number }[];
+  }
+  const target = (model: string, weight = 1) => ({ __typename: 'VirtualModelTarget' as const, model, weight });
+  const virtualModels: VirtualModelFixture[] = [
+    { __typename: 'VirtualModel', id: 'vm_1', name: 'smart', description: 'Claude first, GPT as fallback', strategy: 'ORDERED', targets: [target('anthropic:claude-sonnet-4-5'), target('gpt-4o-mini')] },
+  ];
+  const virtualModelFrom = (id: string, input: { name: string; description?: string | null; strategy?: 'ORDERED' | 'WEIGHTED' | null; targets: { model: string; weight?: number | null }[] }): VirtualModelFixture => ({
+    __typename: 'VirtualModel',
+    id,
+    name: input.name,
+    description: input.description ?? null,
+    strategy: input.strategy ?? 'ORDERED',
+    targets: input.targets.map((t) => target(t.model, t.weight ?? 1)),
+  });
+
   const resolvers: Record<string, MockResolver> = {
     LogIn: (v) => {
       const input = v.input as { email: string; password: string };
@@ -245,16 +271,44 @@ export function createFixtures() {
     ConfigurationsPage: authed(() => ({
       data: {
         accessKeyConfigurations: { __typename: 'AccessKeyConfigurationConnection', nodes: configurations },
+        firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: [] },
         providers,
         providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys },
-        firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: [] },
       },
     })),
     CreateAccessKeyConfiguration: authed((v) => {
-      const input = v.input as { name: string; allowedProviders: string[] | null; allowedModels: string[] | null };
-      const created: ConfigurationFixture = { __typename: 'AccessKeyConfiguration', id: `cfg_${configurations.length + 1}`, name: input.name, allowedProviders: input.allowedProviders, allowedModels: input.allowedModels, routing: [], firewallPolicies: [] };
+      const input = v.input as { name: string; allowedProviders: string[] | null; allowedModels: string[] | null; cache: { enabled: boolean; ttlSeconds: number } | null };
+      const created: ConfigurationFixture = {
+        __typename: 'AccessKeyConfiguration',
+        id: `cfg_${configurations.length + 1}`,
+        name: input.name,
+        allowedProviders: input.allowedProviders,
+        allowedModels: input.allowedModels,
+        routing: [],
+        cache: { __typename: 'ResponseCache', enabled: input.cache?.enabled ?? false, ttlSeconds: input.cache?.ttlSeconds ?? 300 },
+        firewallPolicies: [],
+      };
       configurations.push(created);
       return { data: { createAccessKeyConfiguration: created } };
+    }),
+    VirtualModelsPage: authed(() => ({ data: { virtualModels: { __typename: 'VirtualModelConnection', nodes: virtualModels, pageInfo: page() }, providers } })),
+    CreateVirtualModel: authed((v) => {
+      const input = v.input as Parameters<typeof virtualModelFrom>[1];
+      if (virtualModels.some((vm) => vm.name === input.name)) return gqlError('CONFLICT', `A virtual model named "${input.name}" already exists.`);
+      const created = virtualModelFrom(`vm_${virtualModels.length + 1}`, input);
+      virtualModels.push(created);
+      return { data: { createVirtualModel: created } };
+    }),
+    UpdateVirtualModel: authed((v) => {
+      const index = virtualModels.findIndex((vm) => vm.id === v.id);
+      if (index < 0) return gqlError('NOT_FOUND', 'Virtual model not found.');
+      virtualModels[index] = virtualModelFrom(String(v.id), v.input as Parameters<typeof virtualModelFrom>[1]);
+      return { data: { updateVirtualModel: virtualModels[index] } };
+    }),
+    DeleteVirtualModel: authed((v) => {
+      const index = virtualModels.findIndex((vm) => vm.id === v.id);
+      if (index >= 0) virtualModels.splice(index, 1);
+      return { data: { deleteVirtualModel: index >= 0 } };
     }),
     ProviderKeysPage: authed(() => ({ data: { providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys, pageInfo: page() }, providers } })),
     DeleteProviderKey: authed(() => gqlError('CONFLICT', 'Provider key is still used by configuration "production"')),
@@ -285,5 +339,5 @@ export function createFixtures() {
     })),
     UsageEvents: authed((v) => ({ data: { usageEvents: { __typename: 'UsageEventConnection', ...paginate(usageEvents, v) } } })),
   };
-  return { resolvers, state: { account, accessKeys, providerKeys, configurations, providers, usageEvents } };
+  return { resolvers, state: { account, accessKeys, providerKeys, configurations, providers, usageEvents, virtualModels } };
 }

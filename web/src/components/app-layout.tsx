@@ -33,6 +33,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { path: '/access-keys', label: 'Access keys', icon: 'key' },
   { path: '/configurations', label: 'Configurations', icon: 'sliders' },
+  { path: '/virtual-models', label: 'Virtual models', icon: 'shuffle' },
   { path: '/firewall', label: 'Firewall', icon: 'shield' },
   { path: '/provider-keys', label: 'Provider keys', icon: 'lock' },
   { path: '/providers', label: 'Providers & models', icon: 'boxes' },

@@ -5,6 +5,8 @@ import { Migration20261127112721 } from './Migration20261127112721.js';
 import { Migration20261127113012 } from './Migration20261127113012.js';
 import { Migration20261127113047 } from './Migration20261127113047.js';
 import { Migration20261127114500 } from './Migration20261127114500.js';
+import { Migration20261127120500 } from './Migration20261127120500.js';
+import { Migration20261127121500 } from './Migration20261127121500.js';
 
 /** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +16,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127113012', class: Migration20261127113012 },
   { name: 'Migration20261127113047', class: Migration20261127113047 },
   { name: 'Migration20261127114500', class: Migration20261127114500 },
+  { name: 'Migration20261127120500', class: Migration20261127120500 },
+  { name: 'Migration20261127121500', class: Migration20261127121500 },
 ];

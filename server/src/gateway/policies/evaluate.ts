@@ -41,7 +41,8 @@ function countPatternHits(surface: Surface, body: Record<string, unknown>, rule:
     (text) => {
       scanned += text.length;
       if (scanned > MAX_SCANNED_CHARS) throw new PolicyFailure(`the request's text exceeds ${MAX_SCANNED_CHARS} characters`);
-      if (rule.pattern.matcher(text).find()) hits++;
+      // test() runs RE2's DFA; matcher().find() also tracks positions and is ~4-8x slower.
+      if (rule.pattern.test(text)) hits++;
       return text;
     },
     { toolArguments: true },

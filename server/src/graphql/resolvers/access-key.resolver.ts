@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import * as accessKeys from '../../services/access-keys.js';
+import { formatUsd } from '../../services/credits/money.js';
 import { findConfiguration } from '../../services/access-key-configurations.js';
 import { callerOf, type Context } from '../context.js';
 import {
@@ -19,6 +20,16 @@ export class AccessKeyResolver {
   async accessKeys(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<AccessKey>> {
     const page = await accessKeys.listAccessKeys(ctx.em, callerOf(ctx).accountId, args);
     return { nodes: page.nodes.map(AccessKey.from), pageInfo: page.pageInfo };
+  }
+
+  @FieldResolver(() => String, { description: 'Spend in the current budget period (all time without a budget), USD.' })
+  async spentUsd(@Root() key: AccessKey, @Ctx() ctx: Context): Promise<string> {
+    return formatUsd((await ctx.services.credits.keySpend(ctx.em, key.id, key.limits.budgetPeriod)).spentNano);
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'When the budget period ends (null: no budget, or TOTAL).' })
+  periodResetsAt(@Root() key: AccessKey, @Ctx() ctx: Context): Date | null {
+    return key.limits.budgetPeriod ? ctx.services.credits.periodResetsAt(key.limits.budgetPeriod) : null;
   }
 
   @FieldResolver(() => AccessKeyConfiguration, { nullable: true })

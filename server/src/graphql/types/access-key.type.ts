@@ -1,6 +1,55 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { IAccessKey } from '../../entities/access-key.entity.js';
+import type { BudgetPeriod as Period } from '../../services/credits/budget-period.js';
+import { keyLimitsOf } from '../../services/key-limits.js';
 import { connectionType } from './connection.type.js';
+
+export enum BudgetPeriod {
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  TOTAL = 'TOTAL',
+}
+registerEnumType(BudgetPeriod, {
+  name: 'BudgetPeriod',
+  description: 'UTC calendar day, ISO week (from Monday), calendar month; TOTAL never resets.',
+});
+
+@ObjectType({ description: 'What an access key may do; null: no limit.' })
+export class AccessKeyLimits {
+  @Field(() => String, { nullable: true, description: 'Spend (fee + provider cost at catalog prices) allowed per budgetPeriod, USD.' })
+  budgetUsd!: string | null;
+
+  @Field(() => BudgetPeriod, { nullable: true })
+  budgetPeriod!: BudgetPeriod | null;
+
+  @Field(() => Int, { nullable: true })
+  requestsPerMinute!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Estimated input + requested output tokens, corrected by actual usage.' })
+  tokensPerMinute!: number | null;
+
+  @Field(() => Date, { nullable: true, description: 'After this /v1 answers invalid_api_key (expired).' })
+  expiresAt!: Date | null;
+}
+
+@InputType({ description: 'Omitted fields stay unchanged; null clears a limit. A budget without a period is per MONTH.' })
+export class AccessKeyLimitsInput {
+  @Field(() => String, { nullable: true })
+  budgetUsd?: string | null;
+
+  @Field(() => BudgetPeriod, { nullable: true })
+  budgetPeriod?: Period | null;
+
+  @Field(() => Int, { nullable: true })
+  requestsPerMinute?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  tokensPerMinute?: number | null;
+
+  @Field(() => Date, { nullable: true })
+  expiresAt?: Date | null;
+}
 
 @ObjectType({ description: 'An app\'s key for /v1 (ng-…); the token is shown once at creation.' })
 export class AccessKey {
@@ -25,6 +74,9 @@ export class AccessKey {
   @Field(() => Date, { nullable: true })
   lastUsedAt!: Date | null;
 
+  @Field(() => AccessKeyLimits)
+  limits!: AccessKeyLimits;
+
   static from(k: IAccessKey): AccessKey {
     return Object.assign(new AccessKey(), {
       id: k.id,
@@ -34,6 +86,7 @@ export class AccessKey {
       configurationId: k.configurationId ?? null,
       createdAt: k.createdAt,
       lastUsedAt: k.lastUsedAt ?? null,
+      limits: keyLimitsOf(k),
     });
   }
 }
@@ -59,6 +112,9 @@ export class CreateAccessKeyInput {
 
   @Field(() => ID, { nullable: true, description: 'null: no configuration (every provider and model, default routing).' })
   configurationId?: string | null;
+
+  @Field(() => AccessKeyLimitsInput, { nullable: true })
+  limits?: AccessKeyLimitsInput | null;
 }
 
 @InputType({ description: 'Omitted fields stay unchanged.' })
@@ -71,4 +127,7 @@ export class UpdateAccessKeyInput {
 
   @Field(() => ID, { nullable: true, description: 'Omitted: unchanged; null: detach the configuration.' })
   configurationId?: string | null;
+
+  @Field(() => AccessKeyLimitsInput, { nullable: true, description: 'Omitted: unchanged; inside it, null clears a limit.' })
+  limits?: AccessKeyLimitsInput | null;
 }

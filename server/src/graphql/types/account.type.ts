@@ -8,6 +8,12 @@ export class AccountSettings {
 
   @Field(() => Int, { description: 'Cap on each upstream attempt.' })
   perAttemptTimeoutMs!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Estimated input tokens above this are refused (request_too_large); null: no cap.' })
+  maxInputTokens!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Requests asking for more output tokens, or not saying, are sent with this; null: no cap.' })
+  maxOutputTokens!: number | null;
 }
 
 @ObjectType()
@@ -33,7 +39,12 @@ export class Account {
       email: a.email,
       name: a.name ?? null,
       createdAt: a.createdAt,
-      settings: { totalTimeoutMs: a.totalTimeoutMs, perAttemptTimeoutMs: a.perAttemptTimeoutMs },
+      settings: {
+        totalTimeoutMs: a.totalTimeoutMs,
+        perAttemptTimeoutMs: a.perAttemptTimeoutMs,
+        maxInputTokens: a.maxInputTokens ?? null,
+        maxOutputTokens: a.maxOutputTokens ?? null,
+      },
     });
   }
 }
@@ -75,4 +86,10 @@ export class AccountSettingsInput {
 
   @Field(() => Int, { nullable: true })
   perAttemptTimeoutMs?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Omitted: unchanged; null: no cap.' })
+  maxInputTokens?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Omitted: unchanged; null: no cap.' })
+  maxOutputTokens?: number | null;
 }

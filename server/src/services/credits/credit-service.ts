@@ -161,6 +161,12 @@ export class CreditService {
     return { spentNano, resetsAt: bounds.end === null ? null : new Date(bounds.end) };
   }
 
+  /** End of the budget period that is current now (null for TOTAL). */
+  periodResetsAt(period: BudgetPeriod): Date | null {
+    const { end } = periodBounds(period, this.now());
+    return end === null ? null : new Date(end);
+  }
+
   start(): void {
     this.control.start();
     this.budgets.start();

@@ -43,8 +43,8 @@ export function valuesList(rows: number, width: number, casts: readonly string[]
 }
 
 /**
- * One batch in the caller's transaction: inserts the events (a request id already stored is
- * skipped, so a retried batch writes nothing twice), adds the fresh ones to the hourly rollups,
+ * One batch in the caller's transaction: inserts the events (a record already stored, same
+ * request id and time, is skipped, so a retried batch writes nothing twice), adds the fresh ones to the hourly rollups,
  * applies their charges and touches the keys' last use.
  */
 export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]): Promise<number> {
@@ -52,7 +52,7 @@ export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]
   for (const r of batch) for (const [, value] of EVENT_COLUMNS) params.push(value(r));
   const inserted = await tx.query<{ request_id: string }>(
     `insert into "usage_event" (${EVENT_COLUMNS.map(([c]) => `"${c}"`).join(', ')}) values ${valuesList(batch.length, EVENT_COLUMNS.length)}
-     on conflict ("request_id") do nothing returning "request_id"`,
+     on conflict ("request_id", "created_at") do nothing returning "request_id"`,
     params,
   );
   const freshIds = new Set(inserted.map((row) => row.request_id));

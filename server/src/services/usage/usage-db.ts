@@ -1,4 +1,3 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { inTransaction, type SqlClient, type SqlPool } from '../../db/pool.js';
 import type { Charge } from '../credits/credit-service.js';
 
@@ -17,8 +16,6 @@ export interface UsageDb {
 
 /** Charges applied on the writer's own pg client (credits on `services.sql`). */
 export type SqlChargeApplier = (client: SqlClient, charges: Charge[]) => Promise<unknown>;
-/** Charges applied through MikroORM (credits still on the ORM). */
-export type OrmChargeApplier = (em: EntityManager, charges: Charge[]) => Promise<unknown>;
 
 /** The production path: plain pg on `services.sql`. */
 export function pgUsageDb(pool: SqlPool, applyCharges: SqlChargeApplier): UsageDb {
@@ -31,23 +28,5 @@ export function pgUsageDb(pool: SqlPool, applyCharges: SqlChargeApplier): UsageD
         }),
       ),
     probe: async () => void (await pool.query('select 1')),
-  };
-}
-
-/**
- * The same writer on a MikroORM transaction, for a credits implementation that applies charges
- * through an EntityManager: both must share one transaction, so the events go through the ORM's
- * connection too. `$n` placeholders become the ORM's `?` (the writer's SQL uses each once, in order).
- */
-export function ormUsageDb(orm: MikroORM, applyCharges: OrmChargeApplier): UsageDb {
-  return {
-    transaction: (work) =>
-      orm.em.fork().transactional((em) =>
-        work({
-          query: <R>(text: string, values: readonly unknown[]) => em.execute<R[]>(text.replace(/\$\d+/g, '?'), [...values]),
-          applyCharges: async (charges) => void (await applyCharges(em, charges)),
-        }),
-      ),
-    probe: async () => void (await orm.em.fork().execute('select 1')),
   };
 }

@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics.js';
 import { parkDeadLetter } from './dead-letter.js';
+import { isMissingPartition, type UsagePartitions } from './partitions.js';
 import { writeUsageBatch } from './usage-batch.js';
 import type { UsageDb } from './usage-db.js';
 import type { UsageRecord } from './usage-record.js';
@@ -13,8 +14,8 @@ export interface UsageWriterOptions {
   /** Events per transaction (default 200: a few ms of work, far below PostgreSQL's parameter limit). */
   batchSize?: number;
   intervalMs?: number;
-  /** Runs before each batch transaction, e.g. to make sure the events' partitions exist. */
-  beforeBatch?: (batch: readonly UsageRecord[]) => Promise<void>;
+  /** Daily partitions of usage_event: made sure of before each batch. */
+  partitions?: Pick<UsagePartitions, 'ensureFor' | 'forget'>;
   now?: () => number;
 }
 
@@ -85,7 +86,7 @@ export class UsageWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.batchSize);
       try {
-        await this.options.beforeBatch?.(batch);
+        await this.options.partitions?.ensureFor(batch);
         await this.writeIsolating(batch);
       } catch (err) {
         this.failures++;
@@ -113,6 +114,11 @@ export class UsageWriter {
       await this.options.db.transaction((tx) => writeUsageBatch(tx, batch));
       return;
     } catch (err) {
+      if (isMissingPartition(err)) {
+        // Dropped by another instance's retention run: recreated before the retry.
+        this.options.partitions?.forget();
+        throw err;
+      }
       if (!isRowRefusal(err)) throw err;
       // Rejects when the database is down: then nothing is split or parked.
       await this.options.db.probe();

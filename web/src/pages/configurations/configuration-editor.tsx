@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { Card } from '../../components/card';
 import { Field, FormActions } from '../../components/form';
 import { graphql } from '../../gql';
-import type { AccessKeyConfigurationInput, ConfigurationsPageQuery } from '../../gql/graphql';
+import type { AccessKeyConfigurationInput, ConfigurationsPageQuery, RoutingStrategy } from '../../gql/graphql';
 import { DuplicateNameHint } from '../../components/form';
 import { formatUsd, parseUsdNano } from '../../lib/format';
 import { Link } from '../../lib/router';
@@ -34,6 +34,24 @@ export interface RoutingDraft {
   provider: string;
   providerKeyIds: string[];
   useGatewayCredentials: boolean;
+  strategy: RoutingStrategy;
+  /** Parallel to providerKeyIds. */
+  weights: number[];
+}
+
+export interface CacheDraft {
+  enabled: boolean;
+  ttlSeconds: number;
+}
+
+const DEFAULT_TTL_SECONDS = 300;
+
+/** "5 min", "1 h 30 min", "45 s": a TTL as people read it. */
+export function formatTtl(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return [h ? `${h} h` : '', m ? `${m} min` : '', s ? `${s} s` : ''].filter(Boolean).join(' ') || '0 s';
 }
 
 export interface ConfigurationDraft {
@@ -44,6 +62,7 @@ export interface ConfigurationDraft {
   /** null: all models; entries "provider:model". */
   allowedModels: string[] | null;
   routing: RoutingDraft[];
+  cache: CacheDraft;
   /** Attached firewall policies, applied in this order. */
   firewallPolicyIds: string[];
 }
@@ -52,7 +71,14 @@ type Data = ConfigurationsPageQuery;
 type ConfigurationNode = Data['accessKeyConfigurations']['nodes'][number];
 
 export function emptyDraft(): ConfigurationDraft {
-  return { name: '', allowedProviders: null, allowedModels: null, routing: [], firewallPolicyIds: [] };
+  return {
+    name: '',
+    allowedProviders: null,
+    allowedModels: null,
+    routing: [],
+    cache: { enabled: false, ttlSeconds: DEFAULT_TTL_SECONDS },
+    firewallPolicyIds: [],
+  };
 }
 
 export function draftFromConfiguration(c: ConfigurationNode): ConfigurationDraft {
@@ -61,7 +87,15 @@ export function draftFromConfiguration(c: ConfigurationNode): ConfigurationDraft
     name: c.name,
     allowedProviders: c.allowedProviders ? [...c.allowedProviders] : null,
     allowedModels: c.allowedModels ? [...c.allowedModels] : null,
-    routing: c.routing.map((r) => ({ provider: r.provider, providerKeyIds: r.providerKeys.map((k) => k.id), useGatewayCredentials: r.useGatewayCredentials })),
+    routing: c.routing.map((r) => ({
+      provider: r.provider,
+      providerKeyIds: r.providerKeys.map((k) => k.id),
+      useGatewayCredentials: r.useGatewayCredentials,
+      strategy: r.strategy,
+      // providerKeys drops keys deleted since; keep each remaining key's own weight.
+      weights: r.providerKeys.map((k) => r.weights[r.providerKeyIds.indexOf(k.id)] ?? 1),
+    })),
+    cache: { enabled: c.cache.enabled, ttlSeconds: c.cache.ttlSeconds },
     firewallPolicyIds: c.firewallPolicies.map((p) => p.id),
   };
 }
@@ -71,7 +105,14 @@ export function draftToInput(draft: ConfigurationDraft): AccessKeyConfigurationI
     name: draft.name.trim(),
     allowedProviders: draft.allowedProviders,
     allowedModels: draft.allowedModels,
-    routing: draft.routing.map((r) => ({ provider: r.provider, providerKeyIds: r.providerKeyIds, useGatewayCredentials: r.useGatewayCredentials })),
+    routing: draft.routing.map((r) => ({
+      provider: r.provider,
+      providerKeyIds: r.providerKeyIds,
+      useGatewayCredentials: r.useGatewayCredentials,
+      strategy: r.strategy,
+      weights: r.weights,
+    })),
+    cache: draft.cache.enabled ? { enabled: true, ttlSeconds: draft.cache.ttlSeconds } : null,
     // Sent every time: an update replaces the whole configuration, so omitting it would detach them.
     firewallPolicyIds: draft.firewallPolicyIds,
   };
@@ -190,6 +231,37 @@ export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
           <Link to="/provider-keys">Provider keys</Link>.
         </p>
         <RoutingEditor data={data} routing={draft.routing} onChange={(routing) => patch({ routing })} />
+      </Card>
+
+      <Card title="Response cache">
+        <label className="switch-row">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={draft.cache.enabled}
+            onChange={(e) => patch({ cache: { ...draft.cache, enabled: e.target.checked } })}
+          />
+          <span>
+            <strong>Cache answers</strong>
+            <small className="hint">
+              An identical request (same account, route, body and model) within the TTL is answered from the cache and costs only the processing fee.
+              This stores answers: off by default. Clients can skip it with <code>cache-control: no-cache</code>.
+            </small>
+          </span>
+        </label>
+        {draft.cache.enabled ? (
+          <Field label="Time to live (seconds)" hint={`${formatTtl(draft.cache.ttlSeconds || 0)}; at most 7 days.`}>
+            <input
+              type="number"
+              min={1}
+              max={604800}
+              step={1}
+              required
+              value={draft.cache.ttlSeconds}
+              onChange={(e) => patch({ cache: { ...draft.cache, ttlSeconds: Number(e.target.value) } })}
+            />
+          </Field>
+        ) : null}
       </Card>
 
       <div className="sticky-actions">
@@ -318,6 +390,14 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
                 Remove
               </button>
             </header>
+            {entry.providerKeyIds.length > 1 ? (
+              <Field label="Key selection" hint={entry.strategy === 'WEIGHTED' ? 'The first key is picked by weight, the others follow as fallbacks.' : 'Keys are tried in order.'}>
+                <select value={entry.strategy} onChange={(e) => setEntry(index, { ...entry, strategy: e.target.value as RoutingStrategy })}>
+                  <option value="ORDERED">In order</option>
+                  <option value="WEIGHTED">Spread by weight</option>
+                </select>
+              </Field>
+            ) : null}
             {entry.providerKeyIds.length === 0 ? (
               <p className="muted small">No provider keys in this route.</p>
             ) : (
@@ -333,13 +413,26 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
                       <span className="grow">
                         {label} {key ? <code className="mono-chip">{key.keyRedacted}</code> : <span className="badge badge-danger">missing</span>}
                       </span>
+                      {entry.strategy === 'WEIGHTED' && entry.providerKeyIds.length > 1 ? (
+                        <label className="field weight-field">
+                          <span className="visually-hidden">Weight of {label}</span>
+                          <input
+                            type="number"
+                            min={0}
+                            max={1000}
+                            step={1}
+                            value={entry.weights[position] ?? 1}
+                            onChange={(e) => setEntry(index, { ...entry, weights: entry.weights.map((w, i) => (i === position ? Number(e.target.value) : w)) })}
+                          />
+                        </label>
+                      ) : null}
                       <span className="order-buttons">
                         <button
                           type="button"
                           className="btn-icon"
                           aria-label={`Move ${label} up`}
                           disabled={position === 0}
-                          onClick={() => setEntry(index, { ...entry, providerKeyIds: move(entry.providerKeyIds, position, position - 1) })}
+                          onClick={() => setEntry(index, { ...entry, providerKeyIds: move(entry.providerKeyIds, position, position - 1), weights: move(entry.weights, position, position - 1) })}
                         >
                           ↑
                         </button>
@@ -348,7 +441,7 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
                           className="btn-icon"
                           aria-label={`Move ${label} down`}
                           disabled={position === entry.providerKeyIds.length - 1}
-                          onClick={() => setEntry(index, { ...entry, providerKeyIds: move(entry.providerKeyIds, position, position + 1) })}
+                          onClick={() => setEntry(index, { ...entry, providerKeyIds: move(entry.providerKeyIds, position, position + 1), weights: move(entry.weights, position, position + 1) })}
                         >
                           ↓
                         </button>
@@ -356,7 +449,13 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
                           type="button"
                           className="btn-icon"
                           aria-label={`Remove ${label} from route`}
-                          onClick={() => setEntry(index, { ...entry, providerKeyIds: entry.providerKeyIds.filter((k) => k !== id) })}
+                          onClick={() =>
+                            setEntry(index, {
+                              ...entry,
+                              providerKeyIds: entry.providerKeyIds.filter((k) => k !== id),
+                              weights: entry.weights.filter((_, i) => i !== position),
+                            })
+                          }
                         >
                           ×
                         </button>
@@ -371,7 +470,9 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
                 <span>Add {name} key</span>
                 <select
                   value=""
-                  onChange={(e) => e.target.value && setEntry(index, { ...entry, providerKeyIds: [...entry.providerKeyIds, e.target.value] })}
+                  onChange={(e) =>
+                    e.target.value && setEntry(index, { ...entry, providerKeyIds: [...entry.providerKeyIds, e.target.value], weights: [...entry.weights, 1] })
+                  }
                   disabled={available.length === 0}
                 >
                   <option value="">{available.length === 0 ? 'No other keys for this provider' : 'Choose a key…'}</option>
@@ -425,7 +526,10 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
               const keys = data.providerKeys.nodes.filter((k) => k.provider === newProvider).sort((a, b) => a.priority - b.priority);
               // Paid fallback is opt-in when own keys exist; with none, the gateway's credentials are the only way to serve it.
               const gateway = (data.providers.find((p) => p.id === newProvider)?.gatewayCredentials ?? false) && keys.length === 0;
-              onChange([...routing, { provider: newProvider, providerKeyIds: keys.map((k) => k.id), useGatewayCredentials: gateway }]);
+              onChange([
+                ...routing,
+                { provider: newProvider, providerKeyIds: keys.map((k) => k.id), useGatewayCredentials: gateway, strategy: 'ORDERED', weights: keys.map(() => 1) },
+              ]);
               setNewProvider('');
             }}
           >

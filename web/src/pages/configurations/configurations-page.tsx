@@ -9,7 +9,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
 import type { ConfigurationsPageQuery } from '../../gql/graphql';
-import { CONFIGURATION_TYPENAMES, ConfigurationEditor, draftFromConfiguration, emptyDraft, type ConfigurationDraft } from './configuration-editor';
+import { CONFIGURATION_TYPENAMES, ConfigurationEditor, draftFromConfiguration, emptyDraft, formatTtl, type ConfigurationDraft } from './configuration-editor';
 
 export const ConfigurationsPageQueryDoc = graphql(`
   query ConfigurationsPage {
@@ -22,12 +22,19 @@ export const ConfigurationsPageQueryDoc = graphql(`
         routing {
           provider
           useGatewayCredentials
+          strategy
+          weights
+          providerKeyIds
           providerKeys {
             id
             name
             provider
             keyRedacted
           }
+        }
+        cache {
+          enabled
+          ttlSeconds
         }
         firewallPolicies {
           id
@@ -185,12 +192,25 @@ function ConfigurationCard({ configuration, data, onEdit }: { configuration: Con
               <ul className="routing-summary">
                 {configuration.routing.map((r) => (
                   <li key={r.provider}>
-                    <strong>{providerName(r.provider)}</strong>: {r.providerKeys.map((k) => k.name).join(' → ') || 'no keys'}
+                    <strong>{providerName(r.provider)}</strong>
+                    {r.strategy === 'WEIGHTED' ? ' (weighted)' : ''}:{' '}
+                    {r.providerKeys
+                      .map((k) => {
+                        const weight = r.weights[r.providerKeys.indexOf(k)];
+                        return r.strategy === 'WEIGHTED' ? `${k.name} ×${weight}` : k.name;
+                      })
+                      .join(r.strategy === 'WEIGHTED' ? ', ' : ' → ') || 'no keys'}
                     {r.useGatewayCredentials ? ' → gateway credentials' : ''}
                   </li>
                 ))}
               </ul>
             )}
+          </dd>
+        </div>
+        <div>
+          <dt>Response cache</dt>
+          <dd>
+            {configuration.cache.enabled ? <Badge tone="info">On, {formatTtl(configuration.cache.ttlSeconds)}</Badge> : <span className="muted">Off</span>}
           </dd>
         </div>
       </dl>

@@ -5,6 +5,7 @@ import { graphql } from '../../gql';
 import { Loading } from '../../components/query-state';
 import { UsageEventsTable } from './usage-events-table';
 import { setSearch, useSearch } from '../../lib/router';
+import { UsageExportButton } from './usage-export-button';
 import { UsageFilters, filterStateFromSearch, filterStateToRange, filterStateToSearch } from './usage-filters';
 
 // recharts is most of the bundle weight: load it with the usage page only.
@@ -47,7 +48,11 @@ export function UsagePage() {
 
   return (
     <div className="page">
-      <PageHeader title="Usage" description="Requests, tokens and spend across your access keys. Bodies are never stored; each request keeps its metadata and attempt trace." />
+      <PageHeader
+        title="Usage"
+        description="Requests, tokens and spend across your access keys. Bodies are never stored; each request keeps its metadata and attempt trace."
+        actions={<UsageExportButton filters={filters} />}
+      />
       <UsageFilters key={search} value={filters} onChange={(next) => setSearch(filterStateToSearch(next))} lookups={lookups.data} lookupsError={lookups.error} />
       <Suspense fallback={<Loading label="charts" />}>
         <UsageCharts from={range.from} to={range.to} accessKeyNames={accessKeyNames} />

@@ -14,11 +14,16 @@ type Detector = (text: string) => PiiMatch[];
 
 // Candidate patterns are deliberately simple (no nested quantifiers, so no catastrophic
 // backtracking); each candidate is then confirmed by a checksum or a parser where one exists.
-const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g;
+/** The domain after an '@' (sticky, tried only where an '@' is). */
+const EMAIL_DOMAIN = /[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/y;
+const EMAIL_LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
 const IPV4 = /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)/g;
 const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/g;
+/** Cheap pre-checks: most prose has no run of digits a phone number needs, and no hex-colon pair. */
+const MAYBE_PHONE = /\d[\d\s().+-]{5,}\d/;
+const MAYBE_IPV6 = /[0-9A-Fa-f]:|::/;
 /** Provider and platform key formats (OpenAI, Anthropic, OpenRouter, Google, Groq, AWS, GitHub, Stripe, Slack, this gateway). */
 const API_KEY =
   /\b(?:sk-(?:ant-|proj-|svcacct-|admin-|or-v1-)?[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|gsk_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|xox[abprs]-[A-Za-z0-9-]{10,}|ng-[A-Za-z0-9_-]{20,})/g;
@@ -72,10 +77,27 @@ function isPhoneCandidate(text: string, start: number, end: number): boolean {
   return raw.includes('+') || /[\s().-]/.test(raw.trim());
 }
 
+/**
+ * E-mail addresses, scanning outwards from each '@' rather than running a regex from every
+ * position (a local-part regex re-reads up to 64 characters at each start: ~10x slower on prose).
+ */
+function findEmails(text: string): PiiMatch[] {
+  const out: PiiMatch[] = [];
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > 0 && at - start < 64 && EMAIL_LOCAL_CHAR.test(text.charAt(start - 1))) start--;
+    if (start === at) continue;
+    EMAIL_DOMAIN.lastIndex = at + 1;
+    const domain = EMAIL_DOMAIN.exec(text);
+    if (domain) out.push({ type: 'EMAIL', start, end: at + 1 + domain[0].length });
+  }
+  return out;
+}
+
 const DETECTORS: Record<PiiType, Detector> = {
-  EMAIL: (text) => regexMatches(EMAIL, 'EMAIL', text),
+  EMAIL: findEmails,
   PHONE: (text) =>
-    findPhoneNumbersInText(text, { defaultCountry: 'US' })
+    !MAYBE_PHONE.test(text) ? [] : findPhoneNumbersInText(text, { defaultCountry: 'US' })
       .filter((m) => isPhoneCandidate(text, m.startsAt, m.endsAt))
       .map((m) => ({ type: 'PHONE' as const, start: m.startsAt, end: m.endsAt })),
   CREDIT_CARD: (text) => regexMatches(CARD, 'CREDIT_CARD', text, isCard),
@@ -83,7 +105,7 @@ const DETECTORS: Record<PiiType, Detector> = {
   IP_ADDRESS: (text) => [
     // "v1.2.3.4" and "version 1.2.3.4" are versions, not addresses.
     ...regexMatches(IPV4, 'IP_ADDRESS', text, (v, start) => isIPv4(v) && !/(?:\bv|version\s*)$/i.test(text.slice(Math.max(0, start - 8), start))),
-    ...regexMatches(IPV6, 'IP_ADDRESS', text, (v) => v.includes('::') || v.split(':').length === 8 ? isIPv6(v) : false),
+    ...(MAYBE_IPV6.test(text) ? regexMatches(IPV6, 'IP_ADDRESS', text, (v) => (v.includes('::') || v.split(':').length === 8 ? isIPv6(v) : false)) : []),
   ],
   API_KEY: (text) => regexMatches(API_KEY, 'API_KEY', text),
 };

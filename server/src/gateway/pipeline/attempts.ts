@@ -1,0 +1,32 @@
+import { runWithFailover } from '../failover.js';
+import { forwardedHeaders, runAttempt } from './attempt.js';
+import { guardReply } from './policies.js';
+import { accessOf, resolutionOf, type PipelineDeps, type RequestState } from './state.js';
+
+/**
+ * Pipeline step: try the candidates in order (failover, circuit breakers, retry budget, timeouts)
+ * and keep what the one that answered handed back. A stream is relayed inside its attempt.
+ */
+export async function runAttempts(state: RequestState, deps: PipelineDeps): Promise<void> {
+  const access = accessOf(state);
+  const forwardHeaders = forwardedHeaders(state);
+  const result = await runWithFailover({
+    attempts: resolutionOf(state).attempts,
+    totalTimeoutMs: access.totalTimeoutMs,
+    perAttemptTimeoutMs: access.perAttemptTimeoutMs,
+    clientSignal: state.client.signal,
+    log: state.log,
+    breakers: deps.breakers,
+    budget: deps.retryBudget,
+    onAttempt: (a, outcome) => deps.metrics.upstreamAttempts.inc({ provider: a.provider, outcome }),
+    run: (attempt, signal, timer) => runAttempt(state, deps, attempt, forwardHeaders, signal, timer),
+  });
+  const answer = result.value;
+  state.attempt = result.attempt;
+  state.status = result.status;
+  state.reply = answer.reply;
+  state.usage = answer.usage;
+  state.estimated = answer.estimated;
+  state.errorCode = answer.errorCode;
+  guardReply(state);
+}

@@ -1,0 +1,31 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { AuthenticationError } from '../../errors/authentication-error.js';
+import { bearerToken } from '../../http/bearer-token.js';
+import type { AccessContext, AccessContextCache } from '../access-context.js';
+import type { PipelineDeps, RequestState } from './state.js';
+
+/** `Authorization: Bearer <key>` (OpenAI SDKs) or `x-api-key: <key>` (Anthropic SDKs). */
+export function extractAccessToken(headers: IncomingHttpHeaders): string | undefined {
+  const auth = headers.authorization;
+  if (auth) return bearerToken(auth);
+  const apiKey = headers['x-api-key'];
+  const value = Array.isArray(apiKey) ? apiKey.join(', ') : apiKey;
+  return value ? value.trim() : undefined;
+}
+
+/** The caller's access context (cached; warm lookups touch no database), or a 401 (also once the key expired at `now`). */
+export async function authenticateHeaders(headers: IncomingHttpHeaders, cache: AccessContextCache, now: number): Promise<AccessContext> {
+  const token = extractAccessToken(headers);
+  if (!token) throw new AuthenticationError('Missing access key: send Authorization: Bearer <key> or x-api-key: <key>.');
+  const access = await cache.lookup(token);
+  if (!access) throw new AuthenticationError('Invalid or revoked access key.');
+  if (access.expiresAt !== null && access.expiresAt <= now) {
+    throw new AuthenticationError(`This access key expired at ${new Date(access.expiresAt).toISOString()}.`);
+  }
+  return access;
+}
+
+/** Pipeline step 1: who is calling. */
+export async function authenticate(state: RequestState, deps: PipelineDeps): Promise<void> {
+  state.access = await authenticateHeaders(state.req.headers, deps.cache, state.admittedAt);
+}

@@ -1,0 +1,46 @@
+import { PolicyViolationError } from '../../errors/policy-violation-error.js';
+import { AnswerGuard } from '../policies/answer-guard.js';
+import { evaluateRequest } from '../policies/evaluate.js';
+import type { PolicyBlock } from '../policies/evaluate.js';
+import { accessOf, bodyOf, type PipelineDeps, type RequestState } from './state.js';
+
+/**
+ * Pipeline step: the configuration's firewall policies, on the body as the client sent it and
+ * before anything is resolved, reserved or sent. Deny rules block (ENFORCE) or are recorded
+ * (DRY_RUN); PII is replaced by placeholders in the body the providers will see. A key without
+ * policies pays one length check.
+ */
+export function applyPolicies(state: RequestState, _deps: PipelineDeps): void {
+  const policies = accessOf(state).firewallPolicies;
+  if (policies.length === 0) return;
+  const verdict = evaluateRequest(policies, state.surface, bodyOf(state).json);
+  state.firewall = verdict;
+  if (verdict.block) throw new PolicyViolationError(verdict.block);
+  if (AnswerGuard.needed(verdict)) state.answerGuard = new AnswerGuard(state.surface, verdict);
+}
+
+/**
+ * After the attempts: a complete answer is checked against the tool rules and has its
+ * placeholders put back. (A stream is guarded event by event inside the relay.)
+ */
+export function guardReply(state: RequestState): void {
+  const guard = state.answerGuard;
+  const reply = state.reply;
+  if (!guard || !reply || state.streamed || reply.status < 200 || reply.status >= 300) return;
+  const outcome = writeReplyBody(guard, reply.body);
+  if ('block' in outcome) throw new PolicyViolationError(outcome.block);
+  state.reply = { ...reply, body: outcome.body };
+}
+
+function writeReplyBody(guard: AnswerGuard, body: string | Buffer): { block: PolicyBlock } | { body: string } {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    // Not JSON (a 2xx the attempt accepted always is): nothing to look at.
+    return { body: text };
+  }
+  const out = guard.guardAnswer(answer);
+  return 'block' in out ? out : { body: JSON.stringify(out.answer) };
+}

@@ -1,0 +1,17 @@
+import { resolveAttempts } from '../resolve-model.js';
+import { accessOf, bodyOf, resolutionOf, type PipelineDeps, type RequestState } from './state.js';
+
+/** Pipeline step: the model string, fallbacks and the key's configuration → ordered candidates. */
+export function resolve(state: RequestState, deps: PipelineDeps): void {
+  const body = bodyOf(state);
+  state.resolution = resolveAttempts(state.surface, body.model, body.fallbacks, accessOf(state), deps.directory);
+}
+
+/**
+ * Pipeline step: hold credit for the worst case of any candidate before anything is sent (warm:
+ * from the instance's in-memory grant). It follows resolve because the price depends on the
+ * candidates. The key's budget is reserved with it (budget_exceeded before credit is touched).
+ */
+export async function reserve(state: RequestState, deps: PipelineDeps): Promise<void> {
+  state.reservation = await deps.credits.reserve(accessOf(state), state.surface, resolutionOf(state).attempts, bodyOf(state), state.admittedAt);
+}

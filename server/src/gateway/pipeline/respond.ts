@@ -1,0 +1,117 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { AppError } from '../../errors/app-error.js';
+import { InternalError } from '../../errors/internal-error.js';
+import {
+  anthropicErrorTypeForStatus,
+  openAiErrorTypeForStatus,
+  toAnthropicErrorBody,
+  toOpenAiErrorBody,
+} from '../translate/error-body.js';
+import { shouldRetryHeader } from '../formats/client-headers.js';
+import type { Reply, RequestState } from './state.js';
+
+/**
+ * The /v1 response edge: status and headers are written exactly once, every response carries
+ * x-request-id and the x-gateway-* headers the contract promises, and errors leave in the
+ * caller's format.
+ */
+
+/** /v1/messages speaks Anthropic's error shape; every other /v1 route OpenAI's. */
+export function errorFormatFor(path: string): 'anthropic' | 'openai' {
+  return path === '/v1/messages' || path.startsWith('/v1/messages/') ? 'anthropic' : 'openai';
+}
+
+/**
+ * The headers every /v1 response carries: the request id (also as `request-id` in Anthropic's
+ * format, which its SDKs and Claude Code report), `x-should-retry: false` where a retry cannot
+ * help, and the contract's x-gateway-* headers (empty defaults without an inference state).
+ */
+function responseHeaders(requestId: string, path: string, status: number, state: RequestState | undefined): OutgoingHttpHeaders {
+  const last = state?.attempt ?? state?.resolution?.attempts[0];
+  const headers: OutgoingHttpHeaders = {
+    'x-request-id': requestId,
+    'x-gateway-attempts': String(state?.log.length ?? 0),
+    'x-gateway-provider': headerSafe(last?.provider ?? ''),
+    'x-gateway-model': headerSafe(last?.model ?? ''),
+    'x-gateway-rejected-models': (state?.resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','),
+  };
+  if (last?.virtualModel) headers['x-gateway-virtual-model'] = headerSafe(last.virtualModel);
+  if (errorFormatFor(path) === 'anthropic') headers['request-id'] = requestId;
+  const retry = shouldRetryHeader(status);
+  if (retry !== undefined) headers['x-should-retry'] = retry;
+  return headers;
+}
+
+/** Lone surrogates (valid in JSON strings) become U+FFFD so encodeURIComponent cannot throw. */
+function wellFormed(s: string): string {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
+/**
+ * Client-chosen names (pass-through models) may hold CR/LF, NUL or non-Latin-1 characters, which
+ * setHeader refuses (a 500) and which must never split a header: percent-encode everything but
+ * visible ASCII, leaving ordinary model ids unchanged.
+ */
+function headerSafe(value: string): string {
+  return /^[\x21-\x7e]*$/.test(value) ? value : wellFormed(value).replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+}
+
+/** Text and JSON bodies are UTF-8: say so as the admin surface (Koa) does, unless the type names a charset. */
+function withCharset(type: string): string {
+  return /;\s*charset=/i.test(type) || !/^(text\/|application\/([\w.-]+\+)?json\b)/i.test(type) ? type : `${type}; charset=utf-8`;
+}
+
+function writeComplete(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, contentType: string, body: string | Buffer): void {
+  headers['content-type'] = withCharset(contentType);
+  headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+/** A complete answer (or an upstream refusal returned as is). */
+export function writeReply(state: RequestState, reply: Reply): void {
+  const headers = responseHeaders(state.requestId, state.path, reply.status, state);
+  if (reply.errorCode) headers['x-gateway-error-code'] = reply.errorCode;
+  writeComplete(state.res, reply.status, headers, reply.contentType, reply.body);
+}
+
+/** A JSON answer outside the inference pipeline (the models list). */
+export function writeJson(res: ServerResponse, requestId: string, path: string, value: unknown): void {
+  writeComplete(res, 200, responseHeaders(requestId, path, 200, undefined), 'application/json', JSON.stringify(value));
+}
+
+/** Status and headers of a relayed stream, written when its first meaningful event arrives. */
+export function openStream(state: RequestState): void {
+  const headers = responseHeaders(state.requestId, state.path, 200, state);
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
+  headers.connection = 'keep-alive';
+  headers['x-accel-buffering'] = 'no';
+  state.res.writeHead(200, headers);
+  state.res.flushHeaders();
+}
+
+/** Any error as the AppError the caller is told about; anything unexpected is logged, never sent. */
+export function toAppError(err: unknown, requestId: string, logger: Logger): AppError {
+  if (err instanceof AppError) return err;
+  logger.error({ err, requestId }, 'unexpected /v1 error');
+  return new InternalError(requestId, err);
+}
+
+/** The error in the caller's format; once the answer has started, the connection is cut instead. */
+export function writeError(res: ServerResponse, requestId: string, path: string, e: AppError, state?: RequestState): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const message = e.expose ? e.message : `Request failed (request ${requestId}).`;
+  const headers = responseHeaders(requestId, path, e.status, state);
+  headers['x-gateway-error-code'] = e.code;
+  for (const [k, v] of Object.entries(e.headers)) headers[k.toLowerCase()] = v;
+  const body =
+    errorFormatFor(path) === 'anthropic'
+      ? toAnthropicErrorBody(anthropicErrorTypeForStatus(e.status), `${e.code}: ${message}`)
+      : toOpenAiErrorBody(e.code, message, openAiErrorTypeForStatus(e.status));
+  writeComplete(res, e.status, headers, 'application/json', JSON.stringify(body));
+}

@@ -1,0 +1,61 @@
+import type { Surface } from '../../catalog/types.js';
+import type { KeySource } from '../resolve-model.js';
+import type { UsageRecord } from '../../services/usage/usage-record.js';
+import type { Cost } from '../../services/pricing.js';
+import { accessOf, type PipelineDeps, type RequestState } from './state.js';
+
+const ENDPOINTS: Record<Surface, string> = {
+  chat: '/v1/chat/completions',
+  responses: '/v1/responses',
+  messages: '/v1/messages',
+};
+
+/**
+ * Pipeline step, last: price what happened, settle (or release) the credit reservation and queue
+ * the usage event. The one place a `UsageRecord` is built; runs for every authenticated request,
+ * failed or not.
+ */
+export function settle(state: RequestState, deps: PipelineDeps): void {
+  const cost = deps.credits.cost(state.usage ?? NO_USAGE, state.attempt?.spec, state.attempt?.credential.keySource ?? 'user');
+  state.reservation?.settle(cost);
+  const usage = state.usage ?? NO_USAGE;
+  state.rateTicket?.settle(usage.inputTokens + usage.outputTokens);
+  deps.usage.record(usageRecordOf(state, cost));
+}
+
+const NO_USAGE = { inputTokens: 0, outputTokens: 0 } as const;
+
+function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
+  const access = accessOf(state);
+  const { attempt } = state;
+  // Without an answering attempt (every one failed), the last one tried names provider and key.
+  const last = state.log[state.log.length - 1];
+  const usage = state.usage ?? NO_USAGE;
+  const keySource = attempt?.credential.keySource ?? (last?.keySource as KeySource | undefined) ?? null;
+  return {
+    requestId: state.requestId,
+    accountId: access.accountId,
+    accessKeyId: access.accessKeyId,
+    endpoint: ENDPOINTS[state.surface],
+    provider: attempt?.provider ?? last?.provider ?? null,
+    model: attempt?.model ?? last?.model ?? state.body?.model ?? null,
+    status: state.status,
+    streamed: state.streamed,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    tokensEstimated: state.estimated,
+    latencyMs: Math.round(performance.now() - state.started),
+    keySource: keySource === 'none' ? null : keySource,
+    providerKeyId: attempt?.credential.providerKeyId ?? last?.providerKeyId ?? null,
+    feeNano: cost.feeNano,
+    upstreamCostNano: cost.upstreamCostNano,
+    providerCostNano: cost.providerCostNano,
+    totalCostNano: cost.totalNano,
+    errorCode: state.errorCode,
+    attempts: state.log,
+    virtualModel: (attempt ?? state.sent)?.virtualModel ?? null,
+    firewall: state.firewall?.decisions ?? [],
+    // The admission time: the budget period the request was reserved in is the one its spend counts in.
+    createdAt: new Date(state.admittedAt),
+  };
+}

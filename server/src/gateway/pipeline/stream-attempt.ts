@@ -1,0 +1,80 @@
+import type { AttemptResult, AttemptTimer } from '../failover.js';
+import type { InferencePlan } from '../inference-plan.js';
+import { FirewallStreamFilter } from '../policies/stream-guard.js';
+import { relayStream } from '../relay-stream.js';
+import type { Attempt } from '../resolve-model.js';
+import { estimateRequestInputTokens, estimateTextTokens } from '../tokens.js';
+import type { UpstreamResponse } from '../upstream.js';
+import type { AttemptAnswer } from './attempt.js';
+import { discard } from './attempt.js';
+import { openStream } from './respond.js';
+import { bodyOf, type PipelineDeps, type RequestState } from './state.js';
+
+/**
+ * A 2xx stream: relayed to the client (held until its first meaningful event, so an early
+ * error can still fail over), then its usage reconciled from what the upstream reported and
+ * what was actually relayed.
+ */
+export async function streamAttempt(
+  state: RequestState,
+  deps: PipelineDeps,
+  attempt: Attempt,
+  plan: InferencePlan,
+  upstream: UpstreamResponse,
+  injectedStreamUsage: boolean,
+  timer: AttemptTimer,
+): Promise<AttemptResult<AttemptAnswer>> {
+  const body = bodyOf(state);
+  const { res } = state;
+  const hideUsage = injectedStreamUsage && !body.clientWantsStreamUsage;
+  const observer = plan.upstream.observeStream({ hideUsageChunk: hideUsage });
+  const relayed = await relayStream({
+    body: upstream.body,
+    observer,
+    translator: plan.stream(body.model, { includeUsage: body.clientWantsStreamUsage, inputTokens: undefined }),
+    rewrite: hideUsage,
+    res,
+    clientSurface: state.surface,
+    outputFilter: state.answerGuard ? new FirewallStreamFilter(state.surface, state.answerGuard) : undefined,
+    commit: () => {
+      timer.cancel();
+      state.attempt = attempt;
+      openStream(state);
+      deps.metrics.openStreams.inc();
+      res.once('close', () => deps.metrics.openStreams.dec());
+    },
+  });
+  if (relayed.kind === 'failed') {
+    discard(upstream);
+    return { kind: 'failed', failure: relayed.failure };
+  }
+  const answer: AttemptAnswer = { estimated: false, errorCode: null };
+  const reported = observer.usage();
+  if (reported && relayed.complete) {
+    answer.usage = reported;
+  } else if (reported) {
+    // Cut short (client gone, upstream broke off): counts sent early in the stream (Anthropic's
+    // message_start says output_tokens: 1) predate the text already relayed, so never charge less
+    // than that text.
+    const text = estimateTextTokens(observer.outputText());
+    answer.estimated = text > reported.outputTokens || reported.inputTokens === 0;
+    answer.usage = {
+      inputTokens: reported.inputTokens > 0 ? reported.inputTokens : estimateRequestInputTokens(state.surface, body.json),
+      outputTokens: Math.max(reported.outputTokens, text),
+    };
+  } else {
+    answer.estimated = true;
+    answer.usage = {
+      inputTokens: estimateRequestInputTokens(state.surface, body.json),
+      outputTokens: estimateTextTokens(observer.outputText()),
+    };
+  }
+  if (relayed.blockedByPolicy) {
+    answer.errorCode = 'policy_violation';
+  } else if (!relayed.complete) {
+    answer.errorCode =
+      res.destroyed && !res.writableFinished ? 'client_closed' : relayed.timedOut ? 'upstream_timeout' : 'upstream_stream_interrupted';
+  }
+  if (!res.writableEnded) res.end();
+  return { kind: 'done', status: 200, value: answer };
+}

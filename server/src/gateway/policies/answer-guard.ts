@@ -1,0 +1,126 @@
+import type { Surface } from '../../catalog/types.js';
+import { checkAnswerTool, type PolicyBlock, type RequestVerdict } from './evaluate.js';
+import { restorePlaceholders, StreamingRestorer } from './restore.js';
+import { calledToolNames, streamedToolName } from './tool-names.js';
+
+/** One SSE event of the client's format: its `event:` name and its parsed JSON data. */
+export interface ClientEvent {
+  event: string | undefined;
+  data: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Puts redacted values back into every string of a complete value (answers, final stream events). */
+function restoreDeep(value: unknown, placeholders: ReadonlyMap<string, string>): unknown {
+  if (typeof value === 'string') return restorePlaceholders(value, placeholders);
+  if (Array.isArray(value)) return value.map((v) => restoreDeep(v, placeholders));
+  if (isObject(value)) {
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value)) out[k] = restoreDeep(v, placeholders);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Where a stream's text deltas sit in each client format. Only deltas are streamed piecewise;
+ * every other string in an event is complete and restored whole.
+ */
+interface DeltaAccess {
+  get(data: Json): string | undefined;
+  set(data: Json, text: string): void;
+  /** A delta event carrying `text`, shaped like `template` (the last delta seen). */
+  make(template: ClientEvent, text: string): ClientEvent;
+}
+
+const clone = (data: Json): Json => structuredClone(data);
+
+const DELTAS: Record<Surface, DeltaAccess> = {
+  chat: {
+    get: (d) => {
+      const choice = Array.isArray(d.choices) ? d.choices[0] : undefined;
+      const delta = isObject(choice) ? choice.delta : undefined;
+      return isObject(delta) && typeof delta.content === 'string' ? delta.content : undefined;
+    },
+    set: (d, text) => (((d.choices as Json[])[0].delta as Json).content = text),
+    make: (t, text) => {
+      const d = clone(t.data);
+      (d.choices as Json[])[0] = { index: 0, delta: { content: text }, finish_reason: null };
+      return { event: t.event, data: d };
+    },
+  },
+  messages: {
+    get: (d) => (d.type === 'content_block_delta' && isObject(d.delta) && d.delta.type === 'text_delta' && typeof d.delta.text === 'string' ? d.delta.text : undefined),
+    set: (d, text) => ((d.delta as Json).text = text),
+    make: (t, text) => ({ event: t.event, data: { ...clone(t.data), delta: { type: 'text_delta', text } } }),
+  },
+  responses: {
+    get: (d) => (d.type === 'response.output_text.delta' && typeof d.delta === 'string' ? d.delta : undefined),
+    set: (d, text) => (d.delta = text),
+    make: (t, text) => ({ event: t.event, data: { ...clone(t.data), delta: text } }),
+  },
+};
+
+/**
+ * The firewall's part of an answer, in the client's format: tool calls checked against the
+ * policies' tool rules, and placeholders put back where the policy asked for it. A stream holds
+ * back only a possible placeholder prefix of its text, flushed before the next non-text event.
+ */
+export class AnswerGuard {
+  private readonly restorer: StreamingRestorer | undefined;
+  private readonly delta: DeltaAccess;
+  private lastDelta: ClientEvent | undefined;
+
+  constructor(
+    private readonly surface: Surface,
+    private readonly verdict: RequestVerdict,
+  ) {
+    this.restorer = verdict.restore ? new StreamingRestorer(verdict.restore) : undefined;
+    this.delta = DELTAS[surface];
+  }
+
+  /** Whether answers need looking at at all (no policy, no cost). */
+  static needed(verdict: RequestVerdict | undefined): verdict is RequestVerdict {
+    return verdict !== undefined && (verdict.restore !== undefined || verdict.answerRules.length > 0);
+  }
+
+  /** A complete (non-streaming) answer: blocked, or the answer with values restored. */
+  guardAnswer(answer: unknown): { block: PolicyBlock } | { answer: unknown } {
+    for (const name of calledToolNames(this.surface, answer)) {
+      const block = checkAnswerTool(this.verdict, name);
+      if (block) return { block };
+    }
+    return { answer: this.verdict.restore ? restoreDeep(answer, this.verdict.restore) : answer };
+  }
+
+  /** One stream event: the events to send instead (text held back or flushed), or a block. */
+  guardEvent(ev: ClientEvent): { block: PolicyBlock } | { events: ClientEvent[] } {
+    const tool = streamedToolName(this.surface, ev.data);
+    if (tool !== undefined) {
+      const block = checkAnswerTool(this.verdict, tool);
+      if (block) return { block };
+    }
+    if (!this.restorer) return { events: [ev] };
+    const text = this.delta.get(ev.data);
+    if (text !== undefined) {
+      this.lastDelta = ev;
+      this.delta.set(ev.data, this.restorer.push(text));
+      return { events: [ev] };
+    }
+    const out = this.flushHeld();
+    out.push({ event: ev.event, data: restoreDeep(ev.data, this.verdict.restore!) as Json });
+    return { events: out };
+  }
+
+  /** Text still held when the stream ends without a further event. */
+  end(): ClientEvent[] {
+    return this.flushHeld();
+  }
+
+  private flushHeld(): ClientEvent[] {
+    if (!this.restorer?.holding || !this.lastDelta) return [];
+    return [this.delta.make(this.lastDelta, this.restorer.flush())];
+  }
+}

@@ -1,0 +1,48 @@
+import type { Surface } from '../catalog/types.js';
+import { AppError } from '../errors/app-error.js';
+import type { AccessContext } from './access-context.js';
+import type { InferenceBody } from './request-body.js';
+import type { Attempt } from './resolve-model.js';
+import { estimateRequestInputTokens } from './tokens.js';
+
+/** Estimated input above the account's maxInputTokens (`request_too_large`, 413; nothing goes upstream). */
+export class InputTokensTooLargeError extends AppError {
+  constructor(estimated: number, cap: number) {
+    super(
+      'request_too_large',
+      413,
+      `Request too large: about ${estimated} input tokens, above this account's limit of ${cap} input tokens (maxInputTokens).`,
+    );
+  }
+}
+
+/**
+ * The account's token caps, applied to the client's body before anything goes upstream:
+ * - maxInputTokens: the tokenizer estimate of the prompt above it is refused (only tokenized
+ *   when a cap is set, so uncapped accounts pay nothing for it);
+ * - maxOutputTokens: a request asking for more output, or not saying, is sent with the cap, in
+ *   the field its format uses (chat: the one the client used, else `max_completion_tokens` for
+ *   OpenAI and models that require it, `max_tokens` elsewhere; responses: `max_output_tokens`;
+ *   messages: `max_tokens`).
+ */
+export function applyTokenCaps(access: AccessContext, surface: Surface, body: InferenceBody, attempts: readonly Attempt[]): void {
+  if (access.maxInputTokens !== null) {
+    const estimated = estimateRequestInputTokens(surface, body.json);
+    if (estimated > access.maxInputTokens) throw new InputTokensTooLargeError(estimated, access.maxInputTokens);
+  }
+  const cap = access.maxOutputTokens;
+  if (cap === null || (body.maxOutputTokens !== undefined && body.maxOutputTokens <= cap)) return;
+  const json = body.json;
+  const fields = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'].filter((f) => typeof json[f] === 'number');
+  if (fields.length > 0) {
+    for (const f of fields) json[f] = Math.min(json[f] as number, cap);
+  } else if (surface === 'responses') {
+    json.max_output_tokens = cap;
+  } else if (surface === 'messages') {
+    json.max_tokens = cap;
+  } else {
+    const first = attempts[0];
+    json[first && (first.provider === 'openai' || first.spec?.maxTokensParam === 'max_completion_tokens') ? 'max_completion_tokens' : 'max_tokens'] = cap;
+  }
+  body.maxOutputTokens = cap;
+}

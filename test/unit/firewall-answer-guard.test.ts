@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../../server/src/gateway/policies/compile.js';
+import { AnswerGuard, type ClientEvent } from '../../server/src/gateway/policies/answer-guard.js';
+import { evaluateRequest } from '../../server/src/gateway/policies/evaluate.js';
+
+const redact = compilePolicy({ id: 'p', name: 'pii', mode: 'ENFORCE', onError: 'BLOCK', rules: [{ kind: 'REDACT_PII', piiTypes: ['EMAIL'], restoreInResponse: true }, { kind: 'DENY_TOOLS', tools: ['rm'] }] });
+
+function guardFor(surface: 'chat' | 'messages' | 'responses') {
+  const body = surface === 'responses' ? { input: 'mail jane@example.com' } : { messages: [{ role: 'user', content: 'mail jane@example.com' }] };
+  const verdict = evaluateRequest([redact], surface, body);
+  expect(verdict.restore?.get('<EMAIL_1>')).toBe('jane@example.com');
+  return new AnswerGuard(surface, verdict);
+}
+
+function run(guard: AnswerGuard, events: ClientEvent[]): ClientEvent[] {
+  const out: ClientEvent[] = [];
+  for (const ev of events) {
+    const r = guard.guardEvent(ev);
+    if ('block' in r) throw new Error(`blocked: ${r.block.rule}`);
+    out.push(...r.events);
+  }
+  return [...out, ...guard.end()];
+}
+
+describe('AnswerGuard', () => {
+  it('restores a chat stream whose placeholder is split over three chunks, flushing before the finish chunk', () => {
+    const chunk = (content: string | undefined, finish: string | null = null): ClientEvent => ({
+      event: undefined,
+      data: { id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }] },
+    });
+    const out = run(guardFor('chat'), [chunk('Mail <EM'), chunk('AIL_'), chunk('1> now <'), chunk(undefined, 'stop')]);
+    const text = out.map((e) => ((e.data.choices as { delta: { content?: string } }[])[0]?.delta.content ?? '')).join('');
+    expect(text).toBe('Mail jane@example.com now <');
+    expect((out.at(-1)!.data.choices as { finish_reason: string }[])[0].finish_reason).toBe('stop');
+  });
+
+  it('restores a messages stream and flushes held text before content_block_stop', () => {
+    const delta = (text: string): ClientEvent => ({ event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } } });
+    const out = run(guardFor('messages'), [delta('to <EMAIL'), delta('_1'), { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } }]);
+    expect(out.map((e) => e.event)).toEqual(['content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop']);
+    const text = out.filter((e) => e.event === 'content_block_delta').map((e) => (e.data.delta as { text: string }).text).join('');
+    expect(text).toBe('to <EMAIL_1');
+  });
+
+  it('restores complete strings of final Responses events', () => {
+    const out = run(guardFor('responses'), [
+      { event: 'response.output_text.delta', data: { type: 'response.output_text.delta', delta: 'hi <EMAIL_1>' } },
+      { event: 'response.output_text.done', data: { type: 'response.output_text.done', text: 'hi <EMAIL_1>' } },
+    ]);
+    expect(out.map((e) => e.data.delta ?? e.data.text)).toEqual(['hi jane@example.com', 'hi jane@example.com']);
+  });
+
+  it('blocks a denied tool call in a stream and in a complete answer', () => {
+    const guard = guardFor('messages');
+    const r = guard.guardEvent({ event: 'content_block_start', data: { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 't', name: 'rm', input: {} } } });
+    expect('block' in r && r.block.rule).toBe('DENY_TOOLS');
+    const complete = guardFor('chat').guardAnswer({ choices: [{ message: { content: '<EMAIL_1>', tool_calls: [{ function: { name: 'rm', arguments: '{}' } }] } }] });
+    expect('block' in complete).toBe(true);
+    const fine = guardFor('chat').guardAnswer({ choices: [{ message: { content: 'to <EMAIL_1>' } }] });
+    expect(fine).toEqual({ answer: { choices: [{ message: { content: 'to jane@example.com' } }] } });
+  });
+});
