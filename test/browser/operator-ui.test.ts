@@ -191,6 +191,18 @@ describe('operator UI against the real server', () => {
     await page.waitForURL(/status=200/);
     await expect.poll(() => page.getByLabel('Status').inputValue()).toBe('200');
 
+    // Filters reach the summary too, not only the table: no 502 among these requests.
+    const requestsStat = page.getByTestId('usage-charts').locator('.stat', { hasText: 'Requests' }).locator('.stat-value');
+    expect(Number(await requestsStat.textContent())).toBeGreaterThan(0);
+    await page.getByLabel('Status').selectOption('502');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => requestsStat.textContent()).toBe('0');
+    await page.goBack();
+
+    // Search by request id: one request in the summary and in the table.
+    await open(page, `/usage?request=${failedOverRequestId}`, 'Usage');
+    await expect.poll(() => requestsStat.textContent()).toBe('1');
+    await expect.poll(() => page.getByRole('table', { name: 'Usage events' }).getByRole('button', { name: /^Show attempts/ }).count()).toBe(1);
     const row = page.getByRole('button', { name: `Show attempts for request ${failedOverRequestId}` });
     await row.click();
     const attempts = page.getByRole('list', { name: 'Attempts' });

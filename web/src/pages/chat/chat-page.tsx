@@ -23,13 +23,10 @@ const CreatePlaygroundKeyMutation = graphql(`
 `);
 
 const ChatUsageQuery = graphql(`
-  query ChatUsage {
-    usageEvents(first: 25) {
-      nodes {
-        id
-        requestId
-        totalCostUsd
-      }
+  query ChatUsage($requestId: String!) {
+    usageRequest(requestId: $requestId) {
+      id
+      totalCostUsd
     }
   }
 `);
@@ -86,8 +83,8 @@ export function ChatPage() {
   const lookUpCost = async (requestId: string): Promise<string | null> => {
     // The usage writer flushes in batches; the event (with its exact cost) shows up within seconds.
     for (let attempt = 0; attempt < 20; attempt++) {
-      const result = await client.query(ChatUsageQuery, {}, { requestPolicy: 'network-only' }).toPromise();
-      const event = result.data?.usageEvents.nodes.find((e) => e.requestId === requestId);
+      const result = await client.query(ChatUsageQuery, { requestId }, { requestPolicy: 'network-only' }).toPromise();
+      const event = result.data?.usageRequest;
       if (event) return event.totalCostUsd;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

@@ -7,7 +7,7 @@ import { EmptyCard } from '../../components/empty-state';
 import { QueryState } from '../../components/query-state';
 import { Tabs } from '../../components/tabs';
 import { graphql } from '../../gql';
-import type { UsageBucketFieldsFragment, UsageSummaryQuery } from '../../gql/graphql';
+import type { UsageBucketFieldsFragment, UsageFilter, UsageSummaryQuery } from '../../gql/graphql';
 import { formatCompact, formatInt, formatUsd, sumUsd, usdToChartNumber } from '../../lib/format';
 
 // One selection for every grouping (the generated query document includes the fragment).
@@ -24,17 +24,17 @@ graphql(`
 `);
 
 const UsageSummaryQueryDoc = graphql(`
-  query UsageSummary($from: DateTime!, $to: DateTime) {
-    daily: usageSummary(from: $from, to: $to, groupBy: DAY) {
+  query UsageSummary($from: DateTime!, $to: DateTime, $filter: UsageFilter) {
+    daily: usageSummary(from: $from, to: $to, groupBy: DAY, filter: $filter) {
       ...UsageBucketFields
     }
-    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER) {
+    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER, filter: $filter) {
       ...UsageBucketFields
     }
-    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL) {
+    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL, filter: $filter) {
       ...UsageBucketFields
     }
-    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY) {
+    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY, filter: $filter) {
       ...UsageBucketFields
     }
   }
@@ -84,8 +84,11 @@ export function fillDays(buckets: Bucket[], fromIso: string, toIso: string | nul
   return points.sort((a, b) => a.day.localeCompare(b.day));
 }
 
-export function UsageCharts({ from, to, accessKeyNames }: { from: string; to: string | null; accessKeyNames: Map<string, string> }) {
-  const [result, reexecute] = useQuery({ query: UsageSummaryQueryDoc, variables: { from, to }, context: TYPENAMES });
+/** The summary, charts and breakdown of the filtered requests: the same filter as the table below. */
+export function UsageCharts({ filter, accessKeyNames }: { filter: UsageFilter; accessKeyNames: Map<string, string> }) {
+  const from = filter.from!;
+  const to = filter.to ?? null;
+  const [result, reexecute] = useQuery({ query: UsageSummaryQueryDoc, variables: { from, to, filter }, context: TYPENAMES });
   return (
     <QueryState result={result} label="usage summary" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
       {(data) => <ChartsView data={data} from={from} to={to} accessKeyNames={accessKeyNames} />}

@@ -6,7 +6,7 @@ import { Loading } from '../../components/query-state';
 import { UsageEventsTable } from './usage-events-table';
 import { setSearch, useSearch } from '../../lib/router';
 import { UsageExportButton } from './usage-export-button';
-import { UsageFilters, filterStateFromSearch, filterStateToRange, filterStateToSearch } from './usage-filters';
+import { UsageFilters, filterStateFromSearch, filterStateToInput, filterStateToSearch } from './usage-filters';
 
 // recharts is most of the bundle weight: load it with the usage page only.
 const UsageCharts = lazy(() => import('./usage-charts').then((m) => ({ default: m.UsageCharts })));
@@ -42,7 +42,7 @@ export function UsagePage() {
   const search = useSearch();
   const filters = useMemo(() => filterStateFromSearch(search), [search]);
   const [lookups] = useQuery({ query: UsageLookupsQuery, context: USAGE_TYPENAMES });
-  const range = useMemo(() => filterStateToRange(filters), [filters]);
+  const filter = useMemo(() => filterStateToInput(filters), [filters]);
   const accessKeyNames = useMemo(() => new Map((lookups.data?.accessKeys.nodes ?? []).map((k) => [k.id, k.name])), [lookups.data]);
   const providerKeyNames = useMemo(() => new Map((lookups.data?.providerKeys.nodes ?? []).map((k) => [k.id, k.name])), [lookups.data]);
 
@@ -55,7 +55,7 @@ export function UsagePage() {
       />
       <UsageFilters key={search} value={filters} onChange={(next) => setSearch(filterStateToSearch(next))} lookups={lookups.data} lookupsError={lookups.error} />
       <Suspense fallback={<Loading label="charts" />}>
-        <UsageCharts from={range.from} to={range.to} accessKeyNames={accessKeyNames} />
+        <UsageCharts filter={filter} accessKeyNames={accessKeyNames} />
       </Suspense>
       <UsageEventsTable filters={filters} accessKeyNames={accessKeyNames} providerKeyNames={providerKeyNames} />
     </div>
