@@ -68,7 +68,7 @@ export async function createApp(services: Services): Promise<GatewayApp> {
   app.use(usageExportRouter(services).routes());
   app.use(graphql.router.routes());
   app.use(graphql.router.allowedMethods());
-  if (services.config.serveWeb) app.use(staticWeb(services.config.webDistDir));
+  if (services.config.serveWeb) app.use(staticWeb(services.config.webDistDir, services.config.publicUrl));
 
   // Koa snapshots its middleware here, so this comes after every app.use().
   const admin = app.callback();

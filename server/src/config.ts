@@ -32,6 +32,8 @@ export interface Config {
   webDistDir: string;
   instanceId: string;
   shutdownGraceMs: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   /** Honour X-Forwarded-For (behind a load balancer) for client IPs. */
   trustProxy: boolean;
   /** Proxies in front of the gateway that append to X-Forwarded-For (the client is the address before them). */
@@ -87,6 +89,7 @@ const EnvSchema = z.object({
   WEB_DIST_DIR: z.string().optional(),
   INSTANCE_ID: z.string().optional(),
   SHUTDOWN_GRACE_MS: intFrom(15_000, 0),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: boolFrom(false),
   TRUST_PROXY_HOPS: intFrom(1, 1, 10),
   HTTP_HEADERS_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
@@ -180,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDistDir: resolve(e.WEB_DIST_DIR ?? 'web/dist'),
     instanceId: e.INSTANCE_ID ?? randomUUID(),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    metricsToken: e.METRICS_TOKEN,
     trustProxy: e.TRUST_PROXY,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,

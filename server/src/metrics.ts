@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
+import { isBuiltInProviderId } from './catalog/lookup.js';
 
 /** One registry per server instance (tests start several in one process). */
 export interface Metrics {
@@ -12,6 +13,14 @@ export interface Metrics {
   usageDeadLetters: Counter;
   usageWriterPending: Gauge;
   usageWriterLag: Gauge;
+}
+
+/**
+ * The `provider` label: built-in ids as they are, every tenant's custom provider id as `custom`,
+ * so /metrics neither shows one tenant's names to whoever scrapes it nor grows without bound.
+ */
+export function providerLabel(provider: string): string {
+  return isBuiltInProviderId(provider) ? provider : 'custom';
 }
 
 export function createMetrics(): Metrics {
@@ -34,7 +43,7 @@ export function createMetrics(): Metrics {
     }),
     upstreamAttempts: new Counter({
       name: 'gateway_upstream_attempts_total',
-      help: 'Upstream attempts by provider and outcome (ok or failure class)',
+      help: 'Upstream attempts by provider (custom providers as "custom") and outcome (ok or failure class)',
       labelNames: ['provider', 'outcome'],
       registers: [registry],
     }),

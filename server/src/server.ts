@@ -8,6 +8,7 @@ import { createMetrics } from './metrics.js';
 import { openOrm, migrateUp } from './db/orm.js';
 import { createSqlPool } from './db/pool.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { prepareDataDir, restrictDataDir } from './db/data-dir.js';
 import { loadOrCreateMasterKey } from './services/master-key.js';
 import { buildServices, type ServiceInputs, type Services } from './services.js';
 import { createApp } from './app.js';
@@ -33,6 +34,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let embedded: EmbeddedDatabase | undefined;
   let clientUrl = config.databaseUrl;
   if (!clientUrl) {
+    prepareDataDir(config.dataDir);
     embedded = await startEmbeddedDatabase(config.dataDir);
     clientUrl = embedded.clientUrl;
     logger.info({ dataDir: config.dataDir }, 'using the embedded database (set DATABASE_URL for PostgreSQL)');
@@ -43,6 +45,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await migrateUp(orm, config.databaseUrl, (message) => logger.info(message));
 
   const masterKey = config.secretKey ?? loadOrCreateMasterKey(config.dataDir, logger);
+  if (embedded) restrictDataDir(config.dataDir);
   const services = buildServices({
     config,
     logger,
@@ -107,6 +110,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await orm.close(true);
       await sql.end();
       await embedded?.stop();
+      if (embedded) restrictDataDir(config.dataDir);
     })());
 
   return { url, port, services, httpServer, close };

@@ -91,4 +91,30 @@ describe('admin SPA against the real server', () => {
       status: 401,
     });
   });
+
+  it('serves the UI with security headers, and the GraphiQL playground works under its CSP (audit LOW: framing)', async () => {
+    const root = await fetch(`${server.url}/`);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await root.text())?.[1];
+    expect(asset).toBeDefined();
+    for (const res of [root, await fetch(`${server.url}${asset}`)]) {
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      // PUBLIC_URL is not https here: no HSTS.
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+    }
+
+    const { page, pageErrors } = session;
+    const po = pageObjects(page);
+    await po.auth.signUp({ email: `csp-${Date.now()}@example.com`, password: 'password-123' });
+    await po.shell.heading('Quickstart').waitFor();
+    await page.goto('/playground');
+    // The standard introspection query loads the schema (Docs), and running the default operation reaches /graphql.
+    await page.getByRole('button', { name: /execute/i }).first().click();
+    await expect.poll(() => page.locator('.graphiql-response').textContent(), { timeout: 20_000 }).toContain('creditBalanceUsd');
+    await page.getByRole('button', { name: /documentation explorer/i }).first().click();
+    await page.getByText('Root Types').first().waitFor();
+    expect(pageErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+  });
 });

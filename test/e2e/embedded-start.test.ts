@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,12 +9,29 @@ import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
  * What `npm start` does on a fresh machine: no DATABASE_URL, the embedded database and a generated
  * master key under DATA_DIR; data survives a restart. Runs whatever TEST_DATABASE_URL says.
  */
+/** Every path under `dir` whose mode is wider than 0700 (directories) or 0600 (files). */
+function tooOpen(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    if ((statSync(d).mode & 0o777) !== 0o700) found.push(`${d} ${(statSync(d).mode & 0o777).toString(8)}`);
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && (lstatSync(path).mode & 0o777) !== 0o600) found.push(`${path} ${(lstatSync(path).mode & 0o777).toString(8)}`);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
 describe('embedded database start-up', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gw-embedded-'));
+  const parent = mkdtempSync(join(tmpdir(), 'gw-embedded-'));
+  // Not created in advance: the gateway creates it.
+  const dataDir = join(parent, 'data');
   let server: SpawnedServer | undefined;
   afterAll(async () => {
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(parent, { recursive: true, force: true });
   });
 
   const env = { DATA_DIR: dataDir, DATABASE_URL: '', SECRET_KEY: '', SERVE_WEB: 'true' };
@@ -38,8 +55,12 @@ describe('embedded database start-up', () => {
     const keyFile = join(dataDir, 'secret.key');
     expect(existsSync(keyFile)).toBe(true);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    // Audit MEDIUM-4: the database files (password hashes, balances) were 0666 in a 0755 directory.
+    expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+    expect(tooOpen(dataDir)).toEqual([]);
 
     expect(await server.stop()).toBe(0);
+    expect(tooOpen(dataDir)).toEqual([]);
     server = await spawnServer(env);
     const login2 = await gqlOk<{ logIn: { account: { id: string } ; token: string } }>(
       server.url,

@@ -69,7 +69,7 @@ describe('GraphQL providers and custom providers', () => {
   const providers = async (as = token) => (await gqlOk<{ providers: Provider[] }>(url, PROVIDERS, {}, as)).providers;
 
   describe('providers', () => {
-    it('lists every built-in provider in catalog order with effective base URLs and catalog models', async () => {
+    it('lists every built-in provider in catalog order with catalog base URLs (never the operator override, audit LOW) and catalog models', async () => {
       const list = await providers();
       expect(list.map((p) => p.id)).toEqual(BUILT_IN_PROVIDERS.map((p) => p.id));
       const openai = list.find((p) => p.id === 'openai')!;
@@ -77,7 +77,7 @@ describe('GraphQL providers and custom providers', () => {
         name: 'OpenAI',
         builtIn: true,
         apiFormat: 'OPENAI',
-        baseUrl: 'http://127.0.0.1:9100/v1',
+        baseUrl: 'https://api.openai.com/v1',
         needsProviderKey: false,
         gatewayCredentials: true,
       });

@@ -104,8 +104,18 @@ describe('createUpstreamClient', () => {
     const before = upstream.hits;
     const error = await client().send(call(`http://localhost:${upstream.port}/v1/x`)).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'EGRESS_BLOCKED', reason: 'loopback', hostname: 'localhost' });
-    expect((error as Error).message).toContain('egress to localhost (');
+    // What the name resolved to stays in the operator's view (fields), not in the message.
+    expect((error as Error).message).toMatch(/^egress to localhost refused: the name does not resolve to an allowed public address/);
+    expect((error as Error).message).not.toMatch(/127\.0\.0\.1|::1|loopback/);
     expect(upstream.hits).toBe(before);
+  });
+
+  it('answers an unresolvable name exactly like a refused one (no internal-name oracle)', async () => {
+    const error = await client().send(call('http://no-such-host.invalid/v1/x')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'EGRESS_BLOCKED', reason: 'unresolved' });
+    expect((error as Error).message).toBe(
+      'egress to no-such-host.invalid refused: the name does not resolve to an allowed public address; set CUSTOM_PROVIDER_ALLOW_PRIVATE to allow',
+    );
   });
 
   it('refuses metadata addresses and metadata hostnames (without resolving them)', async () => {
@@ -114,7 +124,7 @@ describe('createUpstreamClient', () => {
     const byName = await client().send(call('http://metadata.google.internal/computeMetadata/v1/')).catch((e: unknown) => e);
     expect(byName).toMatchObject({ code: 'EGRESS_BLOCKED', reason: 'metadata' });
     expect((byName as Error).message).toBe(
-      'egress to metadata.google.internal refused (metadata); set CUSTOM_PROVIDER_ALLOW_PRIVATE to allow',
+      'egress to metadata.google.internal refused: the name does not resolve to an allowed public address; set CUSTOM_PROVIDER_ALLOW_PRIVATE to allow',
     );
   });
 

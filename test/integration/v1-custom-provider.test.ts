@@ -6,13 +6,15 @@ import { createCustomProvider, postV1, usageEventFor, fundAccount } from '../sup
 
 const user = (content: string) => [{ role: 'user' as const, content }];
 
+const METRICS_TOKEN = 'metrics-scrape-token-0123456789';
+
 describe('/v1 custom providers (CUSTOM_PROVIDER_ALLOW_PRIVATE=127.0.0.0/8)', () => {
   let f: GatewayFixture;
   let token: string;
   let openai: OpenAI;
 
   beforeAll(async () => {
-    f = await startGatewayFixture({ CUSTOM_PROVIDER_ALLOW_PRIVATE: '127.0.0.0/8' });
+    f = await startGatewayFixture({ CUSTOM_PROVIDER_ALLOW_PRIVATE: '127.0.0.0/8', METRICS_TOKEN });
     await fundAccount(f.baseUrl, f.account.token);
     const base = `http://127.0.0.1:${f.upstream.port}`;
     await createCustomProvider(f, { providerId: 'local', baseUrl: `${base}/custom/v1`, apiFormat: 'OPENAI', models: ['my-llama', 'Mixed-Case-7B'] });
@@ -75,6 +77,43 @@ describe('/v1 custom providers (CUSTOM_PROVIDER_ALLOW_PRIVATE=127.0.0.0/8)', () 
     expect(f.upstream.requests[1].path).toBe('/anth/v1/messages');
   });
 
+  it('re-emits an upstream HTML error echoing the credential as the caller\'s JSON, key redacted (audit MEDIUM-1)', async () => {
+    // The custom upstream answers 400 text/html echoing the Authorization header it received.
+    const page = '<html><script>alert(document.cookie)</script>Authorization: Bearer sk-keyed-1; also Bearer sk-proj-ECHO400TOPSECRETPROVIDERKEYVALUE</html>';
+    const routes = [
+      ['/v1/chat/completions', { model: 'keyed:keyed-model', messages: user('hi') }],
+      ['/v1/responses', { model: 'keyed:keyed-model', input: 'hi' }],
+      ['/v1/messages', { model: 'keyed:keyed-model', max_tokens: 16, messages: user('hi') }],
+    ] as const;
+    for (const [route, body] of routes) {
+      f.upstream.reset();
+      f.upstream.script({ kind: 'status', status: 400, body: page, headers: { 'content-type': 'text/html' } });
+      const res = await postV1(f, route, body, { token });
+      expect(f.upstream.requests[0]?.credential, route).toBe('sk-keyed-1');
+      expect(res.status, route).toBe(400);
+      expect(res.headers.get('content-type'), route).toMatch(/^application\/json/);
+      expect(res.text, route).not.toMatch(/sk-keyed-1|ECHO400TOPSECRET|<script>|<html>/);
+      const json = res.json as { error: { message: string } };
+      expect(json.error.message, route).toBe('Upstream returned HTTP 400.');
+    }
+    // A JSON error message keeps its text, with the exact credential of that attempt redacted.
+    f.upstream.reset();
+    f.upstream.script({ kind: 'status', status: 400, body: { error: { message: 'Key sk-keyed-1 is not valid for keyed-model', code: 'bad_key' } } });
+    const res = await postV1(f, '/v1/chat/completions', { model: 'keyed:keyed-model', messages: user('hi') }, { token });
+    expect(res.json).toEqual({ error: { message: 'Key [redacted] is not valid for keyed-model', type: 'invalid_request_error', code: 'bad_key' } });
+  });
+
+  it('labels custom providers "custom" in /metrics and asks for METRICS_TOKEN (audit LOW)', async () => {
+    await openai.chat.completions.create({ model: 'local:my-llama', messages: user('hi') });
+    expect((await fetch(`${f.baseUrl}/metrics`)).status).toBe(401);
+    expect((await fetch(`${f.baseUrl}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    const res = await fetch(`${f.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/gateway_upstream_attempts_total\{provider="custom",outcome="ok"\} \d+/);
+    expect(text).not.toMatch(/provider="(local|keyed|anth-local|self)"/);
+  });
+
   it('lists custom models in GET /v1/models', async () => {
     const ids: string[] = [];
     for await (const m of openai.models.list()) ids.push(m.id);
@@ -109,8 +148,10 @@ describe('/v1 custom providers without CUSTOM_PROVIDER_ALLOW_PRIVATE (egress gua
     expect(res.status).toBe(502);
     const message = (res.json as { error: { code: string; message: string } }).error.message;
     expect((res.json as { error: { code: string } }).error.code).toBe('upstream_failed');
-    expect(message).toMatch(/refused \(loopback\)/);
-    if (provider === 'byname') expect(message).toContain('localhost (127.0.0.1)');
+    // A typed-in address is named with its class; a host name never with what it resolved to (audit LOW).
+    if (provider === 'byip') expect(message).toMatch(/refused \(loopback\)/);
+    else expect(message).toMatch(/egress to localhost refused: the name does not resolve to an allowed public address/);
+    expect(provider === 'byname' && /127\.0\.0\.1|loopback/.test(message)).toBe(false);
     expect(f.upstream.requests).toHaveLength(0);
     const ev = await usageEventFor(f, res.headers.get('x-request-id'));
     expect(ev.attempts[0]).toMatchObject({ provider, status: null, error: expect.stringMatching(/refused/) });

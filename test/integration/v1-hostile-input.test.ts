@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessKey, createConfiguration, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { headerOf, rawHttp, type RawResponse } from '../support/raw-http.js';
-import { fundAccount, postV1, type V1Response } from '../support/v1-client.js';
+import { gqlOk, signUpAccount } from '../support/graphql.js';
+import { fundAccount, postV1, readUsageEvents, type V1Response } from '../support/v1-client.js';
 
 /** Hostile and malformed /v1 input: always a clear, well-formed answer in the caller's format, never a 500. */
 
@@ -147,28 +148,30 @@ describe('/v1 hostile input', () => {
       expect(f.upstream.requests).toHaveLength(0);
     });
 
-    it('pass-through model names with CR/LF, NUL, emoji and RTL reach the upstream only inside the JSON body', async () => {
+    it('pass-through model names with emoji and RTL reach the upstream only inside the JSON body; CR/LF, NUL and lone surrogates are refused', async () => {
       // `openai:<anything>` passes through with the account's own key, so the odd name lands in
-      // response headers (x-gateway-model) and in the upstream request.
-      const names = ['gpt-x\r\nx-injected: 1', 'gpt-x\u0000y', 'gpt-🤖', 'gpt‮x', 'gpt-x\ud800'];
-      for (const name of names) {
+      // response headers (x-gateway-model), the upstream request, usage rows and logs.
+      for (const name of ['gpt-🤖', 'gpt‮x']) {
         for (const stream of [false, true]) {
           const res = await post(route, bodyFor(route, { model: `openai:${name}`, stream }));
           expect(res.status, `${JSON.stringify(name)} stream=${stream}: ${res.text}`).toBe(200);
-          expect(res.headers.has('x-injected')).toBe(false);
-          const headerModel = res.headers.get('x-gateway-model') ?? '';
-          expect(headerModel).not.toMatch(/[\r\n\0]/);
-          const up = f.upstream.requests.at(-1);
-          expect(up?.headers['x-injected']).toBeUndefined();
-          expect(Object.values(up?.headers ?? {}).join('\n')).not.toContain('x-injected');
+          expect(res.headers.get('x-gateway-model') ?? '').not.toMatch(/[\r\n\0]/);
         }
       }
+      for (const name of ['gpt-x\r\nx-injected: 1', 'gpt-x\u0000y', 'gpt-x\ud800', 'gpt-x\u0085', 'gpt\u001bx']) {
+        for (const fields of [{ model: `openai:${name}` }, { model, models: [`openai:${name}`] }]) {
+          const res = await post(route, bodyFor(route, { ...fields, stream: true }));
+          expect(expectError(fromFetch(res), route, 'invalid_request', 400)).toMatch(/control characters/);
+          expect(res.headers.has('x-injected')).toBe(false);
+        }
+      }
+      expect(f.upstream.requests).toHaveLength(4);
     });
 
     it('odd fallback names the key may not use are listed in x-gateway-rejected-models, encoded', async () => {
       const config = await createConfiguration(f, { allowedProviders: null, allowedModels: [`${route === '/v1/messages' ? 'anthropic' : 'openai'}:${model}`], routing: [] });
       const limited = (await createAccessKey(f, config)).token;
-      const odd = ['openai:gpt-x\r\nx-injected: 1', 'openai:gpt-\ud800', 'openai:🤖'];
+      const odd = ['openai:gpt-x, x-injected: 1', 'openai:gpt-‮x', 'openai:🤖'];
       const res = await post(route, bodyFor(route, { model, models: odd }), { token: limited });
       expect(res.status, res.text).toBe(200);
       expect(res.headers.has('x-injected')).toBe(false);
@@ -324,5 +327,40 @@ describe('/v1 hostile input', () => {
     expectError(fromFetch(res), '/v1/chat/completions', 'upstream_failed', 502);
     // The afterAll canary check covers the body; the response is also searched here for a clear failure.
     expect(res.text).not.toContain(CANARY_OPENAI);
+  });
+
+  it('regression (audit HIGH-1): after NUL and lone-surrogate model names, every tenant is still recorded and charged', async () => {
+    // The poison requests, from the fixture's tenant: refused before anything reaches a row.
+    for (const poison of ['openai:x\u0000', 'openai:x\ud800', 'x\u0000']) {
+      for (const fields of [{ model: poison }, { model: 'gpt-4o-mini', models: [poison] }]) {
+        const res = await post('/v1/chat/completions', bodyFor('/v1/chat/completions', fields));
+        expectError(fromFetch(res), '/v1/chat/completions', 'invalid_request', 400);
+      }
+    }
+    // Another tenant, with its own provider key: its requests are written and charged.
+    const other = await signUpAccount(f.baseUrl, 'Other tenant');
+    await fundAccount(f.baseUrl, other.token, '10.00');
+    await gqlOk(f.baseUrl, 'mutation { createProviderKey(input: { provider: "openai", name: "k", key: "sk-other-tenant-key-0001" }) { id } }', {}, other.token);
+    const otherKey = (
+      await gqlOk<{ createAccessKey: { token: string } }>(
+        f.baseUrl,
+        'mutation { createAccessKey(input: { name: "other", description: null, configurationId: null }) { token } }',
+        {},
+        other.token,
+      )
+    ).createAccessKey.token;
+    const balance = async () => (await gqlOk<{ me: { creditBalanceUsd: string } }>(f.baseUrl, '{ me { creditBalanceUsd } }', {}, other.token)).me.creditBalanceUsd;
+    const before = await balance();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await postV1(f, '/v1/chat/completions', bodyFor('/v1/chat/completions', { model: 'gpt-4o-mini' }), { token: otherKey });
+      expect(res.status, res.text).toBe(200);
+      ids.push(String(res.headers.get('x-request-id')));
+    }
+    const events = (await readUsageEvents(f)).filter((e) => e.accountId === other.accountId);
+    expect(events.map((e) => e.requestId).sort()).toEqual([...ids].sort());
+    expect(events.every((e) => e.status === 200 && e.errorCode === null)).toBe(true);
+    await expect.poll(balance, { timeout: 5000 }).not.toBe(before);
+    expect(Number(await balance())).toBeLessThan(Number(before));
   });
 });

@@ -164,6 +164,29 @@ function observeAll(adapter: WireAdapter, path: string, hideUsageChunk = false) 
   return { observer, observations };
 }
 
+describe('isErrorBody and readOutputText', () => {
+  const answers = {
+    chat: { choices: [{ message: { content: 'Hel' } }, { message: { content: 'lo' } }] },
+    responses: { output_text: 'Hel', output: [{ content: [{ type: 'output_text', text: 'lo' }] }] },
+    messages: { content: [{ type: 'text', text: 'Hel' }, { type: 'tool_use' }, { type: 'text', text: 'lo' }] },
+  } as const;
+
+  it.each(['chat', 'responses', 'messages'] as const)('%s: an answer is not an error; its text is read', (surface) => {
+    const adapter = adapterFor(surface);
+    expect(adapter.isErrorBody(answers[surface])).toBe(false);
+    expect(adapter.readOutputText(answers[surface])).toBe('Hello');
+    expect(adapter.readOutputText({ nothing: true })).toBe('');
+  });
+
+  it.each(['chat', 'responses', 'messages'] as const)('%s: a 200 error body of either shape is an error', (surface) => {
+    const adapter = adapterFor(surface);
+    expect(adapter.isErrorBody({ error: { message: 'overloaded' } })).toBe(true);
+    expect(adapter.isErrorBody({ type: 'error', error: { type: 'overloaded_error' } })).toBe(true);
+    expect(adapter.isErrorBody({ ...answers[surface], error: { message: 'partial' } })).toBe(false);
+    expect(adapter.isErrorBody({ error: null })).toBe(false);
+  });
+});
+
 describe('observeStream (chat)', () => {
   const chat = adapterFor('chat');
 

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { FailureClass } from '../../server/src/errors/failure-class.js';
+import { FAILURE_POLICY, type FailureClass } from '../../server/src/errors/failure-class.js';
 import {
   classifyHttpFailure,
   classifyNetworkError,
   classifyVendorError,
   parseRetryAfter,
-  shouldFailOver,
 } from '../../server/src/gateway/classify.js';
 
 function codedError(code: string, message = `boom ${code}`): Error {
@@ -124,10 +123,17 @@ describe('parseRetryAfter', () => {
   });
 });
 
-describe('shouldFailOver', () => {
+describe('FAILURE_POLICY', () => {
   it('fails over on everything but caller faults', () => {
     const all: FailureClass[] = ['credential', 'rate_limit', 'quota', 'model_access', 'transient', 'unknown'];
-    for (const c of all) expect(shouldFailOver(c)).toBe(true);
-    expect(shouldFailOver('caller_fault')).toBe(false);
+    for (const c of all) expect(FAILURE_POLICY[c].failOver).toBe(true);
+    expect(FAILURE_POLICY.caller_fault.failOver).toBe(false);
+  });
+
+  it('counts only "this credential is unwell" classes toward the circuit breaker', () => {
+    const unwell: FailureClass[] = ['credential', 'rate_limit', 'quota', 'transient', 'unknown'];
+    for (const c of unwell) expect(FAILURE_POLICY[c].opensCircuit).toBe(true);
+    expect(FAILURE_POLICY.model_access.opensCircuit).toBe(false);
+    expect(FAILURE_POLICY.caller_fault.opensCircuit).toBe(false);
   });
 });

@@ -126,8 +126,12 @@ describe('checkAddress', () => {
     expect(error?.message).toBe('egress to 127.0.0.1 refused (loopback); set CUSTOM_PROVIDER_ALLOW_PRIVATE to allow');
   });
 
-  it('names the hostname when one was resolved', () => {
-    expect(checkAddress('10.0.0.1', none, 'internal.example')?.message).toContain('internal.example (10.0.0.1)');
+  it('names a resolved host name but neither its address nor its class (audit LOW: DNS reconnaissance)', () => {
+    const error = checkAddress('10.0.0.1', none, 'internal.example');
+    expect(error?.message).toBe(
+      'egress to internal.example refused: the name does not resolve to an allowed public address; set CUSTOM_PROVIDER_ALLOW_PRIVATE to allow',
+    );
+    expect(error).toMatchObject({ address: '10.0.0.1', reason: 'private' });
   });
 
   it('returns undefined for an allowed address', () => {

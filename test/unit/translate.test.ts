@@ -446,6 +446,26 @@ describe('error bodies', () => {
     });
   });
 
+  it('re-emit a hostile upstream error page as JSON text without the credential, key-like strings or markup (audit MEDIUM-1)', () => {
+    const credential = 'ECHO400TOPSECRETPROVIDERKEYVALUE';
+    const html = `<html><script>alert(1)</script>Authorization: Bearer sk-proj-ECHO400TOPSECRETPROVIDERKEYVALUE x-api-key: ${credential}</html>`;
+    for (const to of ['openai', 'anthropic'] as const) {
+      const text = translateErrorBody(to, 400, html, credential);
+      expect(text).not.toContain(credential);
+      expect(text).not.toContain('<script>');
+      expect(JSON.parse(text)).toMatchObject(to === 'openai' ? { error: { message: 'Upstream returned HTTP 400.' } } : { type: 'error' });
+    }
+    // The exact credential is redacted even when nothing about it looks like a key, also JSON-escaped.
+    const json = JSON.stringify({ error: { message: `bad key k3y/0123456789 \u0000 end`, code: '<b>x</b>' } }).replace('k3y/', 'k3y\\/');
+    const parsed = JSON.parse(translateErrorBody('openai', 401, json, 'k3y/0123456789')) as { error: { message: string; code: string | null } };
+    expect(parsed.error.message).toMatch(/^bad key \[redacted\] +end$/);
+    expect(parsed.error.code).toBeNull();
+    const nul = JSON.parse(translateErrorBody('openai', 400, JSON.stringify({ error: { message: 'a\u0000b', code: 'bad_thing' } }))) as {
+      error: { message: string; code: string };
+    };
+    expect(nul.error).toMatchObject({ message: 'a b', code: 'bad_thing' });
+  });
+
   it('write terminal stream error frames per surface', () => {
     expect(events(streamErrorFrame('messages', 'upstream_failed', 'gone', 529))).toEqual([
       { event: 'error', data: '{"type":"error","error":{"type":"overloaded_error","message":"gone"}}' },

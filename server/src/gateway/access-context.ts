@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { AccessKey } from '../entities/access-key.entity.js';
 import { Account } from '../entities/account.entity.js';
@@ -78,10 +79,9 @@ export interface AccessContext {
   responseCache: ResponseCacheSettings | null;
 }
 
-interface CacheEntry {
-  value: AccessContext | null;
-  loadedAt: number;
-}
+/** Unknown or revoked token, cached briefly (lru-cache holds no null). */
+const NO_ACCESS = Symbol('no access');
+type Cached = AccessContext | typeof NO_ACCESS;
 
 /** Safety net only: changes invalidate at once through ChangeEvents. */
 const POSITIVE_TTL_MS = 5 * 60_000;
@@ -92,15 +92,16 @@ const MAX_ENTRIES = 100_000;
 const ACCESS_TOKEN_RE = /^ng-[A-Za-z0-9_-]{43}$/;
 
 /**
- * Access key → AccessContext, cached by token hash. A warm lookup does no I/O: the key, account
- * settings, configuration, decrypted provider keys and custom providers are all in memory. Any
- * change to an account drops that account's entries (on every instance, via ChangeEvents).
+ * Access key → AccessContext, cached by token hash in an LRU with TTLs; concurrent cold lookups
+ * of one token share one load (lru-cache's fetchMethod). A warm lookup does no I/O: the key,
+ * account settings, configuration, decrypted provider keys and custom providers are all in
+ * memory. Any change to an account drops that account's entries (on every instance, via
+ * ChangeEvents), through the per-account index kept here.
  */
 export class AccessContextCache {
-  private entries = new Map<string, CacheEntry>();
-  private byAccount = new Map<string, Set<string>>();
-  private loading = new Map<string, Promise<AccessContext | null>>();
-  /** Bumped on every invalidation so a load that raced with a change is not cached. */
+  private readonly cache: LRUCache<string, Cached>;
+  private readonly byAccount = new Map<string, Set<string>>();
+  /** Bumped on every invalidation so a load that raced with a change is not kept. */
   private generation = 0;
   private unsubscribe: () => void;
 
@@ -110,9 +111,25 @@ export class AccessContextCache {
       secretBox: SecretBox;
       events: ChangeEvents;
       logger: Logger;
-      now?: () => number;
     },
   ) {
+    this.cache = new LRUCache<string, Cached>({
+      max: MAX_ENTRIES,
+      ttl: POSITIVE_TTL_MS,
+      // A load whose entry was deleted meanwhile (invalidation) still answers its callers, uncached.
+      ignoreFetchAbort: true,
+      fetchMethod: async (hash, _stale, { options }) => {
+        const value = (await this.load(hash)) ?? NO_ACCESS;
+        if (value === NO_ACCESS) options.ttl = NEGATIVE_TTL_MS;
+        else this.index(value.accountId, hash);
+        return value;
+      },
+      dispose: (value, hash) => {
+        if (value === NO_ACCESS) return;
+        const hashes = this.byAccount.get(value.accountId);
+        if (hashes?.delete(hash) && hashes.size === 0) this.byAccount.delete(value.accountId);
+      },
+    });
     this.unsubscribe = deps.events.subscribe((e) => this.onChange(e));
   }
 
@@ -124,63 +141,39 @@ export class AccessContextCache {
   async lookup(token: string): Promise<AccessContext | null> {
     if (!ACCESS_TOKEN_RE.test(token) || !token.startsWith(TOKEN_PREFIX.accessKey)) return null;
     const hash = hashToken(token);
-    const now = (this.deps.now ?? Date.now)();
-    const hit = this.entries.get(hash);
-    if (hit && now - hit.loadedAt < (hit.value ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS)) return hit.value;
-    let pending = this.loading.get(hash);
-    if (!pending) {
-      const generation = this.generation;
-      pending = this.load(hash).then(
-        (value) => {
-          this.loading.delete(hash);
-          if (generation === this.generation) this.store(hash, value, now);
-          return value;
-        },
-        (err: unknown) => {
-          this.loading.delete(hash);
-          throw err;
-        },
-      );
-      this.loading.set(hash, pending);
-    }
-    return pending;
+    const hit = this.cache.get(hash);
+    if (hit !== undefined) return hit === NO_ACCESS ? null : hit;
+    const generation = this.generation;
+    const value = await this.cache.fetch(hash);
+    // The account changed while this load ran: answer with it, but do not keep it.
+    if (generation !== this.generation) this.cache.delete(hash);
+    return value === undefined || value === NO_ACCESS ? null : value;
   }
 
   invalidateAccount(accountId: string): void {
     this.generation++;
     const hashes = this.byAccount.get(accountId);
-    if (hashes) for (const h of hashes) this.entries.delete(h);
     this.byAccount.delete(accountId);
+    if (hashes) for (const h of hashes) this.cache.delete(h);
   }
 
   /** Drops everything (after missed cross-instance notifications). */
   invalidateAll(): void {
     this.generation++;
-    this.entries.clear();
+    this.cache.clear();
     this.byAccount.clear();
   }
 
   private onChange(event: ChangeEvent): void {
     if (event.kind === 'credits') return;
-    if (event.kind === 'accessKey' && event.tokenHash) this.entries.delete(event.tokenHash);
+    if (event.kind === 'accessKey' && event.tokenHash) this.cache.delete(event.tokenHash);
     this.invalidateAccount(event.accountId);
   }
 
-  private store(hash: string, value: AccessContext | null, now: number): void {
-    if (this.entries.size >= MAX_ENTRIES) {
-      // Evict the oldest tenth; Map iteration order is insertion order.
-      let n = Math.ceil(MAX_ENTRIES / 10);
-      for (const key of this.entries.keys()) {
-        if (n-- <= 0) break;
-        this.entries.delete(key);
-      }
-    }
-    this.entries.set(hash, { value, loadedAt: now });
-    if (value) {
-      let set = this.byAccount.get(value.accountId);
-      if (!set) this.byAccount.set(value.accountId, (set = new Set()));
-      set.add(hash);
-    }
+  private index(accountId: string, hash: string): void {
+    let set = this.byAccount.get(accountId);
+    if (!set) this.byAccount.set(accountId, (set = new Set()));
+    set.add(hash);
   }
 
   private async load(tokenHash: string): Promise<AccessContext | null> {

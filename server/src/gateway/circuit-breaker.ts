@@ -1,4 +1,4 @@
-import type { FailureClass } from '../errors/failure-class.js';
+import { FAILURE_POLICY, type FailureClass } from '../errors/failure-class.js';
 
 export interface BreakerOptions {
   /** Consecutive failures that open the circuit. */
@@ -16,17 +16,6 @@ interface BreakerState {
   /** Half-open: one trial request in flight after the cool-down. */
   trial: boolean;
 }
-
-/** Classes that say "this credential is unwell", as opposed to "this request is wrong". */
-const COUNTS: Record<FailureClass, boolean> = {
-  credential: true,
-  rate_limit: true,
-  quota: true,
-  transient: true,
-  unknown: true,
-  model_access: false,
-  caller_fault: false,
-};
 
 /**
  * One circuit per credential (provider key, or a provider's gateway credential). After
@@ -61,7 +50,7 @@ export class CircuitBreakers {
   }
 
   failure(key: string, failureClass: FailureClass, retryAfterSeconds?: number): void {
-    if (!COUNTS[failureClass]) {
+    if (!FAILURE_POLICY[failureClass].opensCircuit) {
       // The key worked; the request or model was the problem. End any trial without judging the key.
       const s = this.states.get(key);
       if (s) s.trial = false;

@@ -193,18 +193,3 @@ export function parseRetryAfter(headers: HeaderBag, now: number = Date.now()): n
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, Math.ceil((at - now) / 1000));
 }
-
-const FAIL_OVER: Readonly<Record<FailureClass, boolean>> = {
-  credential: true,
-  rate_limit: true,
-  quota: true,
-  model_access: true,
-  transient: true,
-  unknown: true,
-  caller_fault: false,
-};
-
-/** The contract: fail over on 429, 401/403, 408, 5xx, timeouts and connection errors; other 4xx go back as-is. */
-export function shouldFailOver(failureClass: FailureClass): boolean {
-  return FAIL_OVER[failureClass];
-}

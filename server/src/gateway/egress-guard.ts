@@ -19,7 +19,8 @@ export type AddressClass =
   | 'invalid';
 
 /** Why a connection was refused: an address class, or a loop back into the gateway itself. */
-export type EgressRefusalReason = Exclude<AddressClass, 'public'> | 'gateway-self';
+/** `unresolved`: the name has no address (told apart from a refusal only in the operator's logs). */
+export type EgressRefusalReason = Exclude<AddressClass, 'public'> | 'gateway-self' | 'unresolved';
 
 export interface AllowList {
   /** `*`: every address is allowed (the self-loop refusal still applies). */
@@ -36,7 +37,10 @@ export interface ListenAddress {
 
 /**
  * Raised from the connector; `code` sits beside undici's own codes so `classify.ts` can read it.
- * Messages name the address only, never URLs with credentials or headers.
+ * The message reaches tenants: for a host name it says neither what the name resolved to nor
+ * which class of address that was (that would map the operator's internal DNS for any tenant);
+ * `address` and `reason` stay on the error for the operator's logs. An address the tenant wrote
+ * itself is named with its class, which tells nothing new.
  */
 export class EgressBlockedError extends Error {
   readonly code = 'EGRESS_BLOCKED';
@@ -45,10 +49,14 @@ export class EgressBlockedError extends Error {
   readonly reason: EgressRefusalReason;
 
   constructor(address: string, reason: EgressRefusalReason, hostname?: string) {
-    const target = hostname && hostname !== address ? `${hostname} (${address})` : address;
+    const named = hostname !== undefined && isIP(hostname) === 0;
     const hint = reason === 'gateway-self' ? '' : '; set CUSTOM_PROVIDER_ALLOW_PRIVATE to allow';
     const why = reason === 'gateway-self' ? "the gateway's own listen address" : reason;
-    super(`egress to ${target} refused (${why})${hint}`);
+    super(
+      named
+        ? `egress to ${hostname} refused: the name does not resolve to an allowed public address${hint}`
+        : `egress to ${address} refused (${why})${hint}`,
+    );
     this.name = 'EgressBlockedError';
     this.address = address;
     this.hostname = hostname;

@@ -2,7 +2,8 @@ import type { UsageAttemptRecord } from '../entities/usage-event.entity.js';
 import type { UpstreamFailure } from '../errors/upstream-error.js';
 import { UpstreamFailedError } from '../errors/upstream-error.js';
 import { UpstreamTimeoutError } from '../errors/timeout-error.js';
-import { classifyNetworkError, shouldFailOver } from './classify.js';
+import { FAILURE_POLICY } from '../errors/failure-class.js';
+import { classifyNetworkError } from './classify.js';
 import type { Attempt } from './resolve-model.js';
 import type { CircuitBreakers, RetryBudget } from './circuit-breaker.js';
 
@@ -50,7 +51,7 @@ const TOTAL_TIMEOUT = 'total';
 const CLIENT_CLOSED = 'client';
 
 /**
- * Tries attempts in order. Fails over only on classes that shouldFailOver() allows; gives up
+ * Tries attempts in order. Fails over only on classes whose FAILURE_POLICY says so; gives up
  * with upstream_timeout when the total budget is spent, or upstream_failed when every attempt failed.
  * Credentials whose circuit is open are tried only after every healthy one; attempts after the
  * first draw on the shared retry budget.
@@ -150,7 +151,7 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
         model: attempt.model,
         error: failure.status ? `HTTP ${failure.status}: ${failure.message}` : failure.message,
       });
-      if (!shouldFailOver(failure.failureClass)) {
+      if (!FAILURE_POLICY[failure.failureClass].failOver) {
         if (result.value !== undefined) return { value: result.value, attempt, status: failure.status ?? 502 };
         // The request itself is at fault: other candidates would refuse it too.
         break;

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { RequestTooLargeError, ValidationError } from '../errors/validation-error.js';
+import { hasUnsafeText } from './text-safety.js';
 
 export interface InferenceBody {
   json: Record<string, unknown>;
@@ -76,10 +77,15 @@ export function parseInferenceBody(raw: Buffer): InferenceBody {
     throw new ValidationError('`model` is required and must be a non-empty string.');
   }
   if (body.model.length > 256) throw new ValidationError('`model` must be at most 256 characters.');
+  // The model string reaches usage rows and logs (audit HIGH-1: a NUL stopped usage writing for everyone).
+  if (hasUnsafeText(body.model)) throw new ValidationError('`model` must not contain control characters or unpaired surrogates.');
   let fallbacks: string[] = [];
   if (body.models !== undefined && body.models !== null) {
     if (!Array.isArray(body.models) || !body.models.every((m) => typeof m === 'string' && m.trim() !== '' && m.length <= 256)) {
       throw new ValidationError('`models` must be an array of non-empty model strings.');
+    }
+    if ((body.models as string[]).some(hasUnsafeText)) {
+      throw new ValidationError('`models` must not contain control characters or unpaired surrogates.');
     }
     if (body.models.length > MAX_FALLBACKS) {
       throw new ValidationError(`\`models\` may list at most ${MAX_FALLBACKS} fallback models.`);

@@ -107,7 +107,9 @@ function guardedLookup(allow: AllowList): LookupFunction {
     const early = allow.entries.length === 0 ? checkHostname(hostname, [], allow) : undefined;
     if (early) return process.nextTick(() => callback(early, '', 0));
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, '', 0);
+      // A name that does not resolve reads like a refused one, or tenants could probe which
+      // internal names exist; the DNS error stays on the error (cause) for the operator.
+      if (err) return callback(Object.assign(new EgressBlockedError(hostname, 'unresolved', hostname), { cause: err }), '', 0);
       const refusal =
         checkHostname(hostname, addresses.map((a) => a.address), allow) ??
         addresses.map((a) => checkAddress(a.address, allow, hostname)).find((e) => e !== undefined);

@@ -1,5 +1,13 @@
 import Router from '@koa/router';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Services } from '../services.js';
+import { bearerToken } from './bearer-token.js';
+
+/** Constant-time comparison of a presented secret (hashed first, so lengths never leak). */
+function sameSecret(presented: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
+}
 
 export function healthRouter(services: Services): Router {
   const router = new Router();
@@ -16,7 +24,14 @@ export function healthRouter(services: Services): Router {
       ctx.body = { status: 'unavailable', database: 'unreachable' };
     }
   });
+  const metricsToken = services.config.metricsToken;
   router.get('/metrics', async (ctx) => {
+    if (metricsToken !== undefined && !sameSecret(bearerToken(ctx.get('authorization')) ?? '', metricsToken)) {
+      ctx.status = 401;
+      ctx.set('www-authenticate', 'Bearer');
+      ctx.body = { error: 'METRICS_TOKEN required' };
+      return;
+    }
     ctx.type = services.metrics.registry.contentType;
     ctx.body = await services.metrics.registry.metrics();
   });

@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Middleware } from 'koa';
+import { webSecurityHeaders } from './security-headers.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,8 +38,9 @@ function precompressed(ctx: Parameters<Middleware>[0], file: string): { path: st
  * as their brotli or gzip copy when the client accepts it (nothing is compressed per request), and hashed
  * assets are cached for a year.
  */
-export function staticWeb(root: string): Middleware {
+export function staticWeb(root: string, publicUrl?: string): Middleware {
   const index = join(root, 'index.html');
+  const headers = webSecurityHeaders(publicUrl);
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     if (ctx.path.startsWith('/v1/') || ctx.path === '/v1' || ctx.path === '/graphql') return next();
@@ -57,7 +59,7 @@ export function staticWeb(root: string): Middleware {
     }
     ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
     ctx.set('cache-control', file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    ctx.set('x-content-type-options', 'nosniff');
+    ctx.set(headers);
     ctx.vary('accept-encoding');
     const encoded = precompressed(ctx, file);
     if (encoded) ctx.set('content-encoding', encoded.encoding);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomProvider } from '../entities/custom-provider.entity.js';
 import { ProviderKey, type IProviderKey } from '../entities/provider-key.entity.js';
@@ -122,7 +123,10 @@ export function describeNetworkError(error: unknown, url: string): string {
   if (error instanceof EgressBlockedError) {
     if (error.reason === 'gateway-self') return `${target} is this gateway itself; a provider cannot point back at the gateway.`;
     return (
-      `The gateway refuses to connect to ${error.hostname ?? error.address} because it is a ${error.reason} address. ` +
+      // For a host name, never what it resolved to (see EgressBlockedError); an address typed in is named with its class.
+      (error.hostname !== undefined && isIP(error.hostname) === 0
+        ? `The gateway refuses to connect to ${error.hostname}: it does not resolve to an allowed public address. `
+        : `The gateway refuses to connect to ${error.address} because it is a ${error.reason} address. `) +
       'An operator can allow it by setting CUSTOM_PROVIDER_ALLOW_PRIVATE (a comma list of CIDRs, e.g. 127.0.0.1/32) and restarting the gateway.'
     );
   }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { prepareDataDir } from '../db/data-dir.js';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -10,7 +11,7 @@ import type { Logger } from 'pino';
 export function loadOrCreateMasterKey(dataDir: string, logger: Logger): string {
   const path = join(dataDir, 'secret.key');
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  prepareDataDir(dataDir);
   const key = randomBytes(32).toString('base64');
   writeFileSync(path, key + '\n', { mode: 0o600 });
   chmodSync(path, 0o600);

@@ -37,7 +37,7 @@ export interface ModelView {
   outputModalities: string[] | null;
 }
 
-export type ProviderConfig = Pick<Config, 'providerBaseUrlOverrides' | 'managedKeys'>;
+export type ProviderConfig = Pick<Config, 'managedKeys'>;
 
 /** A provider id an account may reference: built-in, or one of its own custom providers. */
 export interface KnownProvider {
@@ -73,7 +73,8 @@ export function builtInProviderView(spec: ProviderSpec, config: ProviderConfig):
     name: spec.name,
     builtIn: true,
     apiFormat: spec.apiFormat,
-    baseUrl: config.providerBaseUrlOverrides[spec.id] ?? spec.baseUrl,
+    // The catalog's URL: an operator override (PROVIDER_BASE_URL_*) is often an internal address, not for tenants.
+    baseUrl: spec.baseUrl,
     // Without gateway credentials configured by the operator, calls need the account's own key.
     needsProviderKey: !gatewayCredentials,
     gatewayCredentials,

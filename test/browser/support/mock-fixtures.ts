@@ -190,11 +190,25 @@ export function createFixtures() {
     upstreamCostUsd: i % 6 === 0 ? '0.000420000' : '0',
     totalCostUsd: i % 6 === 0 ? '0.000470000' : '0.000050000',
     errorCode: i % 7 === 3 ? 'upstream_failed' : null,
+    firewall: i % 5 === 1 ? [{ __typename: 'FirewallDecision', policyId: 'fw_1', rule: 'REDACT_PII', action: 'redacted', count: 2 }] : [],
     attempts:
       i % 7 === 3
         ? [attempt('openai', 'gpt-4o-mini', 429, 'rate_limit: Rate limit reached'), attempt('openai', 'gpt-4o-mini', 503, 'transient: upstream unavailable', 'gateway')]
         : [attempt('openai', 'gpt-4o-mini', 429, 'rate_limit: Rate limit reached'), attempt('anthropic', 'claude-sonnet-4-5', 200, null)],
   }));
+  const firewallPolicies = [
+    {
+      __typename: 'FirewallPolicy',
+      id: 'fw_1',
+      name: 'Customer data',
+      mode: 'ENFORCE',
+      onError: 'BLOCK',
+      rules: [
+        { __typename: 'FirewallRule', kind: 'REDACT_PII', pattern: null, piiTypes: ['EMAIL', 'PHONE'], tools: null, restoreInResponse: true },
+        { __typename: 'FirewallRule', kind: 'DENY_PATTERN', pattern: '(?i)internal only', piiTypes: null, tools: null, restoreInResponse: null },
+      ],
+    },
+  ];
   const transactions = [
     { __typename: 'CreditTransaction', id: 'ct_1', kind: 'purchase', amountUsd: '50.000000000', createdAt: iso(40), expiresAt: new Date(Date.now() + 325 * day).toISOString() },
     { __typename: 'CreditTransaction', id: 'ct_2', kind: 'usage', amountUsd: '-7.820000000', createdAt: iso(1), expiresAt: null },
@@ -271,7 +285,7 @@ export function createFixtures() {
     ConfigurationsPage: authed(() => ({
       data: {
         accessKeyConfigurations: { __typename: 'AccessKeyConfigurationConnection', nodes: configurations },
-        firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: [] },
+        firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: firewallPolicies },
         providers,
         providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys },
       },
@@ -337,6 +351,7 @@ export function createFixtures() {
         byAccessKey: [bucket('ak_1', 500, 10, 470000, 160000, '0.880000000', 'backend-prod'), bucket('ak_2', 80, 2, 60000, 22000, '0.073000000', 'notebook')],
       },
     })),
+    FirewallPage: authed(() => ({ data: { firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: firewallPolicies } } })),
     UsageEvents: authed((v) => ({ data: { usageEvents: { __typename: 'UsageEventConnection', ...paginate(usageEvents, v) } } })),
   };
   return { resolvers, state: { account, accessKeys, providerKeys, configurations, providers, usageEvents, virtualModels } };

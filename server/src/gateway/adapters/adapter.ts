@@ -67,6 +67,10 @@ export interface WireAdapter {
   path: string;
   buildRequest(input: BuildRequestInput): BuiltRequest;
   readUsage(json: unknown): TokenUsage | undefined;
+  /** A 2xx body that is an error, not an answer (some vendors answer 200 with one): a failure that may fail over. */
+  isErrorBody(json: unknown): boolean;
+  /** The text generated in a non-streaming answer (for a token estimate when usage is missing). */
+  readOutputText(json: unknown): string;
   observeStream(options: { hideUsageChunk: boolean }): StreamObserver;
   parseError(status: number, headers: Record<string, string | string[] | undefined>, body: string): UpstreamFailure;
 }

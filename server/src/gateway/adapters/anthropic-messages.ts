@@ -1,7 +1,7 @@
 import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
 import type { SseEvent } from '../sse.js';
 import { anthropicInputTokens } from '../translate/usage.js';
-import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError } from './common.js';
+import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError, isErrorBodyOf, joinText } from './common.js';
 
 const PATH = '/messages';
 /** The Messages wire format requires a version header; used only when neither catalog nor client sets one. */
@@ -95,6 +95,9 @@ export const anthropicMessagesAdapter: WireAdapter = {
     return built;
   },
   readUsage: readMessagesUsage,
+  isErrorBody: (json) => isErrorBodyOf(json, 'content'),
+  readOutputText: (json) =>
+    isRecord(json) && Array.isArray(json.content) ? joinText(json.content.map((b) => (isRecord(b) ? b.text : undefined))) : '',
   observeStream: () => new MessagesStreamObserver(),
   parseError: parseUpstreamError,
 };

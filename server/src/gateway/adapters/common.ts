@@ -9,6 +9,23 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * `{"error": {...}}` beside no `answerField`, or Anthropic's `{"type": "error"}`: OpenAI-compatible
+ * vendors have sent both with status 200, whatever format they otherwise speak.
+ */
+export function isErrorBodyOf(json: unknown, answerField: string): boolean {
+  if (!isRecord(json)) return false;
+  if (json.type === 'error') return true;
+  return isRecord(json.error) && !(answerField in json);
+}
+
+/** The strings among `values`, joined (answer text pieces of any format). */
+export function joinText(values: Iterable<unknown>): string {
+  let out = '';
+  for (const v of values) if (typeof v === 'string') out += v;
+  return out;
+}
+
 export function finiteNumber(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }

@@ -9,6 +9,8 @@ import {
   parseFrame,
   parseUpstreamError,
   rewriteBody,
+  isErrorBodyOf,
+  joinText,
 } from './common.js';
 
 const PATH = '/chat/completions';
@@ -136,6 +138,9 @@ export const openAiChatAdapter: WireAdapter = {
   path: PATH,
   buildRequest,
   readUsage: readChatUsage,
+  isErrorBody: (json) => isErrorBodyOf(json, 'choices'),
+  readOutputText: (json) =>
+    isRecord(json) && Array.isArray(json.choices) ? joinText(json.choices.map((c) => (isRecord(c) && isRecord(c.message) ? c.message.content : undefined))) : '',
   observeStream: ({ hideUsageChunk }) => new ChatStreamObserver(hideUsageChunk),
   parseError: parseUpstreamError,
 };

@@ -1,12 +1,22 @@
 import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
 import type { SseEvent } from '../sse.js';
-import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError } from './common.js';
+import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError, isErrorBodyOf, joinText } from './common.js';
 
 const PATH = '/responses';
 
 const CONTENT: StreamObservation = Object.freeze({ meaningful: true, drop: false, done: false });
 const QUIET: StreamObservation = Object.freeze({ meaningful: false, drop: false, done: false });
 const DONE: StreamObservation = Object.freeze({ meaningful: true, drop: false, done: true });
+
+/** `output_text` (the SDK convenience some servers send) plus the text parts of every output item. */
+function readResponsesText(json: unknown): string {
+  if (!isRecord(json)) return '';
+  const parts: unknown[] = [json.output_text];
+  if (Array.isArray(json.output)) {
+    for (const item of json.output) if (isRecord(item) && Array.isArray(item.content)) for (const c of item.content) parts.push(isRecord(c) ? c.text : undefined);
+  }
+  return joinText(parts);
+}
 
 export function readResponsesUsage(json: unknown): TokenUsage | undefined {
   if (!isRecord(json) || !isRecord(json.usage)) return undefined;
@@ -77,6 +87,8 @@ export const openAiResponsesAdapter: WireAdapter = {
   path: PATH,
   buildRequest: (input) => buildJsonRequest(input, PATH),
   readUsage: readResponsesUsage,
+  isErrorBody: (json) => isErrorBodyOf(json, 'output'),
+  readOutputText: readResponsesText,
   observeStream: () => new ResponsesStreamObserver(),
   parseError: parseUpstreamError,
 };

@@ -75,10 +75,13 @@ export async function runAttempt(
   if (res.status < 200 || res.status >= 300) {
     const text = (await deps.upstream.readBody(res, 256 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
     const failure = plan.upstream.parseError(res.status, res.headers, text);
-    // Returned as is when it does not fail over: the request itself was refused upstream.
-    const reply: Reply = plan.translated
-      ? { status: res.status, contentType: 'application/json', body: translateErrorBody(state.surface === 'messages' ? 'anthropic' : 'openai', res.status, text) }
-      : { status: res.status, contentType: String(res.headers['content-type'] ?? 'application/json'), body: text };
+    // Returned when it does not fail over (the request itself was refused upstream): its status,
+    // and its message re-emitted in the caller's format, never the upstream's bytes or content-type.
+    const reply: Reply = {
+      status: res.status,
+      contentType: 'application/json',
+      body: translateErrorBody(state.surface === 'messages' ? 'anthropic' : 'openai', res.status, text, attempt.credential.secret),
+    };
     return { kind: 'failed', failure, value: { reply, estimated: false, errorCode: 'upstream_client_error' } };
   }
 
@@ -97,7 +100,7 @@ export async function runAttempt(
   } catch {
     return { kind: 'failed', failure: { failureClass: 'transient', status: res.status, message: 'upstream returned malformed JSON' } };
   }
-  if (isErrorBody(json)) {
+  if (plan.upstream.isErrorBody(json)) {
     // Some OpenAI-compatible vendors answer 200 with an error body: a failure, never a success.
     return { kind: 'failed', failure: { failureClass: 'transient', status: res.status, message: 'upstream returned an error body with status 200' } };
   }
@@ -105,7 +108,7 @@ export async function runAttempt(
   const estimated = !usage;
   usage ??= {
     inputTokens: estimateRequestInputTokens(state.surface, body.json),
-    outputTokens: estimateTextTokens(outputTextOf(json)),
+    outputTokens: estimateTextTokens(plan.upstream.readOutputText(json)),
   };
   return {
     kind: 'done',
@@ -117,36 +120,4 @@ export async function runAttempt(
       errorCode: null,
     },
   };
-}
-
-/** `{"error": {...}}` (OpenAI style) or `{"type": "error", ...}` (Anthropic) with no answer in it. */
-function isErrorBody(json: unknown): boolean {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
-  const j = json as Record<string, unknown>;
-  if (j.type === 'error') return true;
-  return typeof j.error === 'object' && j.error !== null && !('choices' in j) && !('content' in j) && !('output' in j);
-}
-
-/** Text generated in a non-streaming answer of any format (for estimates when usage is missing). */
-function outputTextOf(json: unknown): string {
-  if (typeof json !== 'object' || json === null) return '';
-  const j = json as Record<string, unknown>;
-  const parts: string[] = [];
-  const push = (v: unknown) => {
-    if (typeof v === 'string') parts.push(v);
-  };
-  if (Array.isArray(j.choices)) {
-    for (const c of j.choices as Record<string, unknown>[]) {
-      const m = c?.message as Record<string, unknown> | undefined;
-      push(m?.content);
-    }
-  }
-  if (Array.isArray(j.content)) for (const b of j.content as Record<string, unknown>[]) push(b?.text);
-  push(j.output_text);
-  if (Array.isArray(j.output)) {
-    for (const o of j.output as Record<string, unknown>[]) {
-      if (Array.isArray(o?.content)) for (const c of o.content as Record<string, unknown>[]) push(c?.text);
-    }
-  }
-  return parts.join('');
 }

@@ -1,3 +1,4 @@
+import { providerLabel } from '../../metrics.js';
 import { runWithFailover } from '../failover.js';
 import { forwardedHeaders, runAttempt } from './attempt.js';
 import { guardReply } from './policies.js';
@@ -18,7 +19,7 @@ export async function runAttempts(state: RequestState, deps: PipelineDeps): Prom
     log: state.log,
     breakers: deps.breakers,
     budget: deps.retryBudget,
-    onAttempt: (a, outcome) => deps.metrics.upstreamAttempts.inc({ provider: a.provider, outcome }),
+    onAttempt: (a, outcome) => deps.metrics.upstreamAttempts.inc({ provider: providerLabel(a.provider), outcome }),
     run: (attempt, signal, timer) => runAttempt(state, deps, attempt, forwardHeaders, signal, timer),
   });
   const answer = result.value;

@@ -1,5 +1,6 @@
 import type { ApiFormat, Surface } from '../../catalog/types.js';
 import { extractVendorError } from '../adapters/common.js';
+import { cleanText } from '../text-safety.js';
 
 /** Error bodies in each wire format, for gateway errors and for upstream errors crossing formats. */
 
@@ -62,15 +63,45 @@ export function openAiErrorTypeForStatus(status: number): string {
   }
 }
 
+/** `text` with every occurrence of the attempt's credential (raw or JSON-escaped) replaced. */
+function redactCredential(text: string, credential: string | null | undefined): string {
+  // Shorter values would match ordinary words; real keys are far longer.
+  if (!credential || credential.length < 8) return text;
+  let out = text.split(credential).join('[redacted]');
+  const escaped = JSON.stringify(credential).slice(1, -1);
+  if (escaped !== credential) out = out.split(escaped).join('[redacted]');
+  return out;
+}
+
 /**
- * An upstream error body in the other format, for a 4xx returned to the client "as is" across a
- * translation. Returns the JSON text to send.
+ * An upstream error body as the caller's format, always JSON (audit MEDIUM-1: a custom upstream
+ * answered text/html echoing the Authorization header, relayed as is). Only the upstream's
+ * message survives, as trimmed text with key-like strings and the exact credential sent on that
+ * attempt redacted, control characters folded; its code only when it looks like a code.
+ * Returns the JSON text to send with `content-type: application/json`.
  */
-export function translateErrorBody(to: ApiFormat, status: number, body: string): string {
-  const vendor = extractVendorError(body);
-  const message = vendor.message ?? `Upstream returned HTTP ${status}.`;
+export function translateErrorBody(to: ApiFormat, status: number, body: string, credential?: string | null): string {
+  const vendor = extractVendorError(redactCredential(body, credential));
+  // Redacted again after parsing: JSON escapes (\u0073k-…) decode to the key itself.
+  const message = cleanText(redactCredential(vendor.message ?? `Upstream returned HTTP ${status}.`, credential));
   if (to === 'anthropic') return JSON.stringify(toAnthropicErrorBody(anthropicErrorTypeForStatus(status), message));
-  return JSON.stringify(toOpenAiErrorBody(vendor.code ?? vendor.type ?? null, message, openAiErrorTypeForStatus(status)));
+  const code = [vendor.code, vendor.type].find(isCodeLike) ?? null;
+  const { error } = toOpenAiErrorBody(code, message, openAiErrorTypeForStatus(status));
+  // OpenAI's errors name the offending parameter; SDKs expose it (`err.param`).
+  const param = paramOf(body);
+  return JSON.stringify({ error: { message: error.message, type: error.type, ...(param ? { param } : {}), code: error.code } });
+}
+
+const isCodeLike = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_.[\]-]{1,64}$/.test(v);
+
+/** `error.param` of an OpenAI-style body, when it is a plain parameter name. */
+function paramOf(body: string): string | undefined {
+  try {
+    const param = (JSON.parse(body) as { error?: { param?: unknown } } | null)?.error?.param;
+    return isCodeLike(param) ? param : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

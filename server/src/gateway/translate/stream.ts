@@ -1,4 +1,4 @@
-import type { FailureClass } from '../../errors/failure-class.js';
+import { FAILURE_POLICY } from '../../errors/failure-class.js';
 import { failureFromErrorFrame, isRecord, parseFrame } from '../adapters/common.js';
 import type { SseEvent } from '../sse.js';
 import { anthropicStopToFinishReason, finishReasonToAnthropicStop } from './finish-reason.js';
@@ -145,16 +145,6 @@ export function createMessagesToChatStream(model: string, options: MessagesToCha
   };
 }
 
-const ANTHROPIC_ERROR_TYPE: Readonly<Record<FailureClass, string>> = {
-  credential: 'authentication_error',
-  rate_limit: 'rate_limit_error',
-  quota: 'billing_error',
-  model_access: 'not_found_error',
-  caller_fault: 'invalid_request_error',
-  transient: 'api_error',
-  unknown: 'api_error',
-};
-
 export interface ChatToMessagesStreamOptions {
   /** Reported in message_start when the gateway estimated it up front (chunks carry usage only at the end). */
   inputTokens?: number;
@@ -274,7 +264,7 @@ export function createChatToMessagesStream(model: string, options: ChatToMessage
         finished = true;
         const failure = failureFromErrorFrame(chunk.error, 'The provider stream reported an error.');
         out.push(
-          frame('error', { type: 'error', error: { type: ANTHROPIC_ERROR_TYPE[failure.failureClass], message: failure.message } }),
+          frame('error', { type: 'error', error: { type: FAILURE_POLICY[failure.failureClass].anthropicErrorType, message: failure.message } }),
         );
         return out;
       }

@@ -68,7 +68,7 @@ export class Provider {
   @Field(() => ApiFormat)
   apiFormat!: ApiFormat;
 
-  @Field(() => String, { description: 'Effective base URL, version path included (operator overrides applied).' })
+  @Field(() => String, { description: 'Base URL, version path included; for built-in providers as the catalog has it (operator overrides are not shown).' })
   baseUrl!: string;
 
   @Field(() => Boolean, {

@@ -114,8 +114,12 @@ export function createKeyRateLimits(o: KeyRateLimitsOptions): KeyRateLimits {
     const store = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${o.redisKeyPrefix}rl`, points: UNBOUNDED, duration: RETENTION_S });
     return new KeyRateLimits(store, o.now, async () => void (await redis.quit().catch(() => undefined)));
   }
+  // rate-limiter-flexible names its prepared statements; on the embedded database every pooled
+  // connection shares one backend, where a second PREPARE of the same name fails. Unnamed
+  // parameterised queries work on both (and PostgreSQL still plans them per connection).
+  const unnamed = { query: (q: { text: string; values?: unknown[] }) => o.sql.query({ text: q.text, values: q.values }) };
   const store = new RateLimiterPostgres({
-    storeClient: o.sql,
+    storeClient: unnamed,
     storeType: 'pool',
     tableName: 'rate_limit',
     tableCreated: true,

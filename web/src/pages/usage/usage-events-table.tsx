@@ -43,6 +43,12 @@ const UsageEventsQueryDoc = graphql(`
           error
           latencyMs
         }
+        firewall {
+          policyId
+          rule
+          action
+          count
+        }
       }
       pageInfo {
         hasNextPage
@@ -192,6 +198,18 @@ function EventRow({ event, accessKeyName, providerKeyNames }: { event: UsageEven
               ) : (
                 <AttemptTrace attempts={event.attempts} providerKeyNames={providerKeyNames} />
               )}
+              {event.firewall.length > 0 ? (
+                <ul className="firewall-decisions" aria-label="Firewall decisions">
+                  {event.firewall.map((d, i) => (
+                    <li key={i}>
+                      <Badge tone={d.action === 'blocked' ? 'danger' : d.action === 'redacted' ? 'accent' : 'warning'}>{d.action}</Badge>{' '}
+                      <span className="small">
+                        {d.rule} × {d.count}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </div>
           </td>
         </tr>

@@ -1,0 +1,174 @@
+/**
+ * Spend controls through /v1 with the real SDKs: key budgets exact under concurrency and across
+ * a period boundary (controlled clock), expiry, account token caps in all three formats.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAccessKey, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
+import { gqlOk } from '../support/graphql.js';
+import { fundAccount, postV1, readUsageEvents } from '../support/v1-client.js';
+
+const user = (content: string) => [{ role: 'user' as const, content }];
+
+describe('/v1 spend controls', () => {
+  let f: GatewayFixture;
+  let clock = Date.parse('2026-09-30T23:50:00Z');
+
+  beforeAll(async () => {
+    f = await startGatewayFixture({}, { credits: { now: () => clock } });
+    await fundAccount(f.baseUrl, f.account.token);
+    await createProviderKey(f, 'openai', 'sk-openai-own');
+    await createProviderKey(f, 'anthropic', 'sk-ant-own');
+  });
+  afterAll(async () => f?.stop());
+  beforeEach(() => f.upstream.reset());
+
+  const keyInfo = async (id: string) =>
+    (
+      await gqlOk<{ accessKeys: { nodes: { id: string; spentUsd: string; periodResetsAt: string | null }[] } }>(
+        f.baseUrl,
+        '{ accessKeys(first: 100) { nodes { id spentUsd periodResetsAt } } }',
+        {},
+        f.account.token,
+      )
+    ).accessKeys.nodes.find((k) => k.id === id)!;
+
+  /** Spend (fee + provider cost at catalog prices) of the key's usage events, as exact decimals. */
+  const usageSpend = async (accessKeyId: string) => {
+    await f.server.services.usage.flush();
+    const { rows } = await f.server.services.sql.query<{ spend: string; n: string; charged: string }>(
+      `select coalesce(sum(fee_nano + coalesce(provider_cost_nano, 0)), 0)::text as spend, count(*)::text as n,
+              count(*) filter (where status = 200)::text as charged
+       from usage_event where access_key_id = $1`,
+      [accessKeyId],
+    );
+    return { spendNano: BigInt(rows[0].spend), events: Number(rows[0].n), served: Number(rows[0].charged) };
+  };
+
+  it('a budget is never exceeded by 60 concurrent requests; every served request is charged once; spentUsd = Σ usage spend', async () => {
+    const budgetUsd = '0.0001'; // ~3 worst cases at once; actual spend is ~1/10 of a worst case
+    const key = await createAccessKey(f, null, 'budgeted', { budgetUsd, budgetPeriod: 'TOTAL' });
+    const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: key.token, maxRetries: 0 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: user('hello there'), max_tokens: 40 })),
+    );
+    const served = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as InstanceType<typeof OpenAI.APIError>] : []));
+    expect(served).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const err of refused) {
+      expect(err.status).toBe(402);
+      expect((err.error as { code?: string }).code).toBe('budget_exceeded');
+    }
+    expect(f.upstream.requests).toHaveLength(served); // nothing went upstream for a refusal
+
+    const usage = await usageSpend(key.id);
+    expect(usage.served).toBe(served);
+    expect(usage.spendNano).toBeGreaterThan(0n);
+    expect(usage.spendNano <= 100_000n).toBe(true); // $0.0001
+    const spent = (await keyInfo(key.id)).spentUsd;
+    expect(BigInt(Math.round(Number(spent) * 1e9))).toBe(usage.spendNano);
+    // Credits paid only the fee (own key); spend also counts the provider cost at catalog prices.
+    const { rows } = await f.server.services.sql.query<{ fee: string; total: string; provider: string }>(
+      'select sum(fee_nano)::text as fee, sum(total_cost_nano)::text as total, sum(provider_cost_nano)::text as provider from usage_event where access_key_id = $1',
+      [key.id],
+    );
+    expect(rows[0].total).toBe(rows[0].fee);
+    expect(BigInt(rows[0].provider)).toBeGreaterThan(0n);
+  });
+
+  it('a DAY budget refuses within the day and starts over at midnight UTC; a request counts in the day it was admitted', async () => {
+    clock = Date.parse('2026-09-30T23:59:00Z');
+    // One request's worst case fits, two do not.
+    const key = await createAccessKey(f, null, 'daily', { budgetUsd: '0.0001', budgetPeriod: 'DAY' });
+    const anthropic = new Anthropic({ baseURL: f.baseUrl, apiKey: key.token, maxRetries: 0 });
+    const ask = () => anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 8, messages: user('hi') });
+    await ask();
+    let refusedToday = 0;
+    for (let i = 0; i < 6; i++) await ask().catch((err: InstanceType<typeof Anthropic.APIError>) => {
+      expect(err.status).toBe(402);
+      expect(err.message).toContain('budget_exceeded');
+      refusedToday++;
+    });
+    expect(refusedToday).toBeGreaterThan(0);
+    const before = await keyInfo(key.id);
+    expect(before.periodResetsAt).toBe('2026-10-01T00:00:00.000Z');
+    clock = Date.parse('2026-10-01T00:00:01Z');
+    await f.server.services.usage.flush();
+    expect((await keyInfo(key.id)).spentUsd).toBe('0.00'); // a new day
+    await ask(); // allowed again
+    await f.server.services.usage.flush();
+    const after = await keyInfo(key.id);
+    expect(Number(after.spentUsd)).toBeGreaterThan(0);
+    expect(after.periodResetsAt).toBe('2026-10-02T00:00:00.000Z');
+    const days = await f.server.services.sql.query<{ day: string }>(
+      `select to_char(day, 'YYYY-MM-DD') as day from access_key_spend where access_key_id = $1 order by day`,
+      [key.id],
+    );
+    expect(days.rows.map((r) => r.day)).toEqual(['2026-09-30', '2026-10-01']);
+  });
+
+  it('an expired key answers invalid_api_key saying it expired, on every route', async () => {
+    const key = await createAccessKey(f, null, 'expiring', { expiresAt: new Date(clock + 3_600_000).toISOString() });
+    expect((await postV1(f, '/v1/chat/completions', { model: 'gpt-4o-mini', messages: user('hi') }, { token: key.token })).status).toBe(200);
+    clock += 2 * 3_600_000;
+    for (const [path, body] of [
+      ['/v1/chat/completions', { model: 'gpt-4o-mini', messages: user('hi') }],
+      ['/v1/messages', { model: 'claude-haiku-4-5', max_tokens: 5, messages: user('hi') }],
+    ] as const) {
+      const res = await postV1(f, path, body, { token: key.token });
+      expect(res.status).toBe(401);
+      expect(res.text).toContain('invalid_api_key');
+      expect(res.text).toContain('expired');
+    }
+    const models = await fetch(`${f.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${key.token}` } });
+    expect(models.status).toBe(401);
+  });
+
+  describe('account token caps', () => {
+    const setCaps = (input: { maxInputTokens?: number | null; maxOutputTokens?: number | null }) =>
+      gqlOk(f.baseUrl, 'mutation($input: AccountSettingsInput!) { updateAccountSettings(input: $input) { id } }', { input }, f.account.token);
+    let token: string;
+    beforeAll(async () => {
+      await setCaps({ maxOutputTokens: 50, maxInputTokens: 40 });
+      token = (await createAccessKey(f, null, 'capped')).token;
+    });
+    afterAll(() => setCaps({ maxOutputTokens: null, maxInputTokens: null }));
+
+    it('sends requests asking for more output, or not saying, with the cap — chat, responses, messages', async () => {
+      const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: token, maxRetries: 0 });
+      const anthropic = new Anthropic({ baseURL: f.baseUrl, apiKey: token, maxRetries: 0 });
+      await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: user('hi') });
+      await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: user('hi'), max_tokens: 500 });
+      await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: user('hi'), max_completion_tokens: 10 });
+      await openai.responses.create({ model: 'gpt-4o-mini', input: 'hi' });
+      await openai.responses.create({ model: 'gpt-4o-mini', input: 'hi', max_output_tokens: 9000 });
+      await anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 4096, messages: user('hi') });
+      await anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 20, messages: user('hi') });
+      const sent = f.upstream.requests.map((r) => r.body as Record<string, unknown>);
+      expect(sent.map((b) => b.max_completion_tokens ?? b.max_tokens ?? b.max_output_tokens)).toEqual([50, 50, 10, 50, 50, 50, 20]);
+      expect(sent[0]).toHaveProperty('max_completion_tokens', 50);
+      expect(sent[1]).toHaveProperty('max_tokens', 50);
+      expect(sent[3]).toHaveProperty('max_output_tokens', 50);
+      expect(sent[5]).toHaveProperty('max_tokens', 50);
+    });
+
+    it('refuses estimated input above maxInputTokens with request_too_large in each format, nothing upstream', async () => {
+      const long = 'lorem ipsum dolor sit amet '.repeat(40);
+      for (const [path, body] of [
+        ['/v1/chat/completions', { model: 'gpt-4o-mini', messages: user(long) }],
+        ['/v1/responses', { model: 'gpt-4o-mini', input: long }],
+        ['/v1/messages', { model: 'claude-haiku-4-5', max_tokens: 5, messages: user(long) }],
+      ] as const) {
+        const res = await postV1(f, path, body, { token });
+        expect(res.status, path).toBe(413);
+        expect(res.text).toContain('request_too_large');
+        expect(res.text).toContain('maxInputTokens');
+      }
+      expect(f.upstream.requests).toHaveLength(0);
+      const events = (await readUsageEvents(f)).filter((e) => e.errorCode === 'request_too_large');
+      expect(events.length).toBeGreaterThanOrEqual(3);
+    });
+  });
+});
