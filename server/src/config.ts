@@ -20,6 +20,9 @@ export interface Config {
   stripeSecretKey: string | undefined;
   stripeWebhookSecret: string | undefined;
   publicUrl: string | undefined;
+  /** SMTP server for invitation e-mails (smtp:// or smtps:// URL with credentials); unset: no e-mail, links are copied by hand. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
   authRateLimitPerMinute: number;
   /** Failed log-ins for one email within 15 minutes before that email is locked out for the rest of the window. */
   loginFailuresPerEmail: number;
@@ -78,6 +81,8 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   PUBLIC_URL: z.string().url().optional(),
+  SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
   LOGIN_FAILURES_PER_EMAIL: intFrom(10, 1),
   MAX_REQUEST_BODY_BYTES: intFrom(20 * 1024 * 1024, 1024),
@@ -172,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripeSecretKey: e.STRIPE_SECRET_KEY,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     publicUrl: e.PUBLIC_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? 'AI Gateway <no-reply@localhost>',
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     loginFailuresPerEmail: e.LOGIN_FAILURES_PER_EMAIL,
     maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
@@ -198,4 +205,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responseCacheMaxEntryBytes: e.RESPONSE_CACHE_MAX_ENTRY_BYTES,
   };
   return Object.freeze(config);
+}
+
+/** The base URL for links the gateway sends out (checkout returns, invitation e-mails): PUBLIC_URL, else the listen address. */
+export function publicBaseUrl(config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
 }

@@ -15,6 +15,7 @@ import { pgUsageDb, type SqlChargeApplier } from './services/usage/usage-db.js';
 import { UsagePartitions } from './services/usage/partitions.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
+import { createMailer, type Mailer } from './services/mailer.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
 import { createKeyRateLimits, type KeyRateLimits } from './services/rate-limits/key-rate-limits.js';
 import { createResponseCache, type ResponseCache } from './gateway/cache/index.js';
@@ -44,6 +45,8 @@ export interface Services {
   credits: CreditService;
   /** Opt-in response cache (Redis when REDIS_URL is set, else in process). */
   responseCache: ResponseCache;
+  /** Invitation e-mails when SMTP_URL is set. */
+  mailer: Mailer | null;
   /** Filled in once the server listens, so custom providers cannot loop back into it. */
   listenAddresses: ListenAddress[];
   start(): void;
@@ -108,6 +111,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     credits,
     keyRateLimits,
     responseCache,
+    mailer: createMailer(config, logger),
     listenAddresses,
     start() {
       usagePartitions.start();

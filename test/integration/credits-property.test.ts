@@ -55,7 +55,7 @@ describe('credit ledger against the database (property)', () => {
         let clock = Date.parse('2026-05-01T00:00:00Z');
         const accountId = randomUUID();
         const em = orm.em.fork();
-        em.create(Account, { id: accountId, email: `${accountId}@example.com`, name: null, passwordHash: 'x' });
+        em.create(Account, { id: accountId, email: `${accountId}@example.com`, name: null });
         await em.flush();
         const store = new SqlCreditStore(server.services.sql);
         const instances = [0, 1].map((i) => ({

@@ -66,7 +66,7 @@ describe('GraphQL access keys', () => {
         .getConnection()
         .execute<{ token_hash: string }[]>('select token_hash from access_key where id = ?', [accessKey.id]);
       expect(rows[0].token_hash).toBe(hashToken(secret));
-      expect(events).toEqual([{ kind: 'accessKey', accountId, tokenHash: hashToken(secret) }]);
+      expect(events).toEqual([{ kind: 'accessKey', accountId, tokenHash: hashToken(secret), accessKeyId: accessKey.id }]);
     });
 
     it('issues a different token every time', async () => {

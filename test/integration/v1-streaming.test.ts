@@ -127,8 +127,9 @@ describe('/v1 streaming', () => {
         expect(last?.event).toBeUndefined();
         expect(payload).toMatchObject({ error: { code: 'upstream_failed', message: expect.any(String) } });
       } else if (route === '/v1/responses') {
-        expect(last?.event).toBe('error');
-        expect(payload).toMatchObject({ type: 'error', code: 'upstream_failed' });
+        // Codex ignores a bare `error` event; response.failed ends its turn.
+        expect(last?.event).toBe('response.failed');
+        expect(payload).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'upstream_failed' } } });
         expect(frames.some((fr) => fr.event === 'response.completed')).toBe(false);
       } else {
         expect(last?.event).toBe('error');
@@ -136,7 +137,7 @@ describe('/v1 streaming', () => {
         expect(frames.some((fr) => fr.event === 'message_stop')).toBe(false);
       }
       // Exactly one error frame, and no second attempt after bytes reached the client.
-      expect(frames.filter((fr) => fr.event === 'error' || fr.data.startsWith('{"error"'))).toHaveLength(1);
+      expect(frames.filter((fr) => fr.event === 'error' || fr.event === 'response.failed' || fr.data.startsWith('{"error"'))).toHaveLength(1);
       expect(f.upstream.requests).toHaveLength(1);
       const ev = await usageEventFor(f, res.headers.get('x-request-id'));
       expect(ev.streamed).toBe(true);

@@ -5,6 +5,7 @@ import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fix
 import { balanceNano, createAccount, usageCostsOf, type TestAccount } from '../support/credits.js';
 import { installQueryCounter, type QueryCounter } from '../support/query-counter.js';
 import { postV1 } from '../support/v1-client.js';
+import { gqlOk } from '../support/graphql.js';
 
 /**
  * Issue 7: a warm /v1 request does not touch the database. The access context (key, account,
@@ -34,6 +35,13 @@ describe('/v1 warm path: zero database queries', () => {
     );
     own = await createAccount(f, { purchaseUsd: '100.00', providerKeys: { openai: 'sk-user-openai', anthropic: 'sk-ant-user' } });
     managed = await createAccount(f, { purchaseUsd: '100.00' }); // gateway credentials
+    // A key budget is one more balance held as an in-memory grant: warm requests stay off the database too.
+    await gqlOk(
+      f.baseUrl,
+      'mutation($id: ID!, $input: UpdateAccessKeyInput!) { updateAccessKey(id: $id, input: $input) { id } }',
+      { id: own.accessKeyId, input: { limits: { budgetUsd: '50', budgetPeriod: 'DAY' } } },
+      own.token,
+    );
   });
   afterAll(async () => {
     counter?.uninstall();
@@ -102,6 +110,7 @@ describe('/v1 warm path: zero database queries', () => {
     const cold = counter.queries.map((q) => q.sql);
     expect(cold.some((q) => /"access_key"/.test(q))).toBe(true);
     expect(cold.some((q) => /"credit_grant"/.test(q))).toBe(true);
+    expect(cold.some((q) => /"budget_grant"/.test(q))).toBe(true);
 
     // Background off: write what is queued, then stop the usage writer's timer (credit ticks are hourly).
     await services.usage.stop();

@@ -43,6 +43,8 @@ export type FaultStep =
       toolCall?: ToolCallSpec;
       /** A stream stays open this long after its final event (real upstreams close a little later). */
       tailDelayMs?: number;
+      /** Reasoning before the answer: Anthropic thinking blocks, chat `reasoning_content`. */
+      reasoning?: string;
     }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'delay'; ms: number; then?: FaultStep }
@@ -88,6 +90,7 @@ interface Turn {
   model: string;
   text: string | null;
   toolCall?: ToolCallSpec;
+  reasoning?: string;
   usage: Usage | undefined;
   includeStreamUsage: boolean;
   ids: { main: string; item: string; tool: string; call: string };
@@ -228,6 +231,7 @@ function parseArguments(args: string): unknown {
 function jsonBody(turn: Turn): unknown {
   if (turn.format === 'chat') {
     const message: Record<string, unknown> = { role: 'assistant', content: turn.text, refusal: null, annotations: [] };
+    if (turn.reasoning) message.reasoning_content = turn.reasoning;
     if (turn.toolCall) {
       message.tool_calls = [
         { id: turn.ids.call, type: 'function', function: { name: turn.toolCall.name, arguments: turn.toolCall.arguments } },
@@ -246,6 +250,7 @@ function jsonBody(turn: Turn): unknown {
   }
   if (turn.format === 'messages') {
     const content: unknown[] = [];
+    if (turn.reasoning) content.push({ type: 'thinking', thinking: turn.reasoning, signature: 'sig_fake' });
     if (turn.text !== null) content.push({ type: 'text', text: turn.text });
     if (turn.toolCall) {
       content.push({ type: 'tool_use', id: turn.ids.tool, name: turn.toolCall.name, input: parseArguments(turn.toolCall.arguments) });
@@ -274,6 +279,7 @@ function chatFrames(turn: Turn, pieces: string[], argPieces: string[]): SseFrame
     data: JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageNull }),
   });
   const frames: SseFrame[] = [chunk({ role: 'assistant', content: turn.text === null ? null : '', refusal: null })];
+  if (turn.reasoning) frames.push(chunk({ reasoning_content: turn.reasoning }));
   for (const piece of pieces) frames.push(chunk({ content: piece }));
   if (turn.toolCall) {
     frames.push(chunk({ tool_calls: [{ index: 0, id: turn.ids.call, type: 'function', function: { name: turn.toolCall.name, arguments: '' } }] }));
@@ -296,6 +302,13 @@ function messagesFrames(turn: Turn, pieces: string[], argPieces: string[]): SseF
     }),
   ];
   let index = 0;
+  if (turn.reasoning) {
+    frames.push(frame('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+    frames.push(frame('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: turn.reasoning } }));
+    frames.push(frame('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'sig_fake' } }));
+    frames.push(frame('content_block_stop', { index }));
+    index += 1;
+  }
   if (turn.text !== null) {
     frames.push(frame('content_block_start', { index, content_block: { type: 'text', text: '' } }));
     frames.push(frame('ping', {}));
@@ -446,6 +459,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       model,
       text,
       toolCall: step.toolCall,
+      reasoning: step.reasoning,
       usage: step.usage === false ? undefined : { input: Math.max(1, Math.ceil(inputText(body).length / 4)), output: outputTokens },
       // Only chat completions gates usage on a request flag; the other formats always stream it.
       includeStreamUsage: format !== 'chat' || streamOptions?.include_usage === true,

@@ -129,10 +129,10 @@ describe('resolveAttempts', () => {
     expect(codeOf(() => resolveAttempts('chat', 'deepseek-chat', [], onlyOpenAi, directory))).toBe('provider_credentials_missing');
   });
 
-  it('serves the Responses API only from providers that have it', () => {
-    expect(codeOf(() => resolveAttempts('responses', 'claude-haiku-4-5', [], context(), directory))).toBe('invalid_request');
+  it('serves the Responses API from every provider (translated where it is not native)', () => {
     const r = resolveAttempts('responses', 'gpt-4o', ['claude-haiku-4-5'], context(), directory);
-    expect(r.rejectedModels).toEqual(['claude-haiku-4-5']);
+    expect(r.rejectedModels).toEqual([]);
+    expect([...new Set(r.attempts.map((a) => a.provider))]).toEqual(['openai', 'anthropic']);
   });
 
   describe('virtual models', () => {

@@ -9,14 +9,23 @@ import {
   toOpenAiErrorBody,
   translateErrorBody,
 } from '../../server/src/gateway/translate/error-body.js';
-import { anthropicStopToFinishReason, finishReasonToAnthropicStop } from '../../server/src/gateway/translate/finish-reason.js';
-import { chatRequestToMessages, messagesRequestToChat } from '../../server/src/gateway/translate/request.js';
-import { chatResponseToMessages, messagesResponseToChat } from '../../server/src/gateway/translate/response.js';
-import {
-  createChatToMessagesStream,
-  createMessagesToChatStream,
-  type StreamTranslator,
-} from '../../server/src/gateway/translate/stream.js';
+import { finishFromAnthropic } from '../../server/src/gateway/formats/anthropic-messages.js';
+import { planFor, type StreamTranslator } from '../../server/src/gateway/formats/index.js';
+import { finishFromChat } from '../../server/src/gateway/formats/openai-chat.js';
+import type { ModelSpec } from '../../server/src/catalog/types.js';
+
+type Json = Record<string, unknown>;
+const ANTHROPIC = { apiFormat: 'anthropic', surfaces: ['messages'] } as const;
+const OPENAI_CHAT = { apiFormat: 'openai', surfaces: ['chat'] } as const;
+
+/** The pairwise views the suite was written against, now each a trip through the pivot. */
+const chatRequestToMessages = (body: Json, spec?: ModelSpec) => planFor('chat', ANTHROPIC).request(body, spec).body;
+const messagesRequestToChat = (body: Json, spec?: ModelSpec) => planFor('messages', OPENAI_CHAT).request(body, spec).body;
+const messagesResponseToChat = (json: unknown, model: string) => planFor('chat', ANTHROPIC).response(json, model);
+const chatResponseToMessages = (json: unknown, model: string) => planFor('messages', OPENAI_CHAT).response(json, model);
+const createMessagesToChatStream = (model: string, o: { includeUsage?: boolean } = {}) =>
+  planFor('chat', ANTHROPIC).stream(model, { includeUsage: o.includeUsage === true }) as StreamTranslator;
+const createChatToMessagesStream = (model: string) => planFor('messages', OPENAI_CHAT).stream(model, { includeUsage: false }) as StreamTranslator;
 
 const fixture = (path: string): string => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
 
@@ -27,7 +36,7 @@ function events(text: string): SseEvent[] {
 
 function translate(translator: StreamTranslator, path: string): string {
   let out = '';
-  for (const e of events(fixture(path))) out += translator.push(e).join('');
+  for (const e of events(fixture(path))) out += translator.push(e).frames.join('');
   return out + translator.end().join('');
 }
 
@@ -80,6 +89,10 @@ describe('chatRequestToMessages', () => {
     presence_penalty: 0.5,
   };
 
+  it('names the fields Anthropic has no place for', () => {
+    expect(planFor('chat', ANTHROPIC).request(body, undefined).removed).toEqual(['presence_penalty']);
+  });
+
   it('maps every supported field', () => {
     expect(chatRequestToMessages(body)).toEqual({
       model: 'claude-sonnet-4',
@@ -109,7 +122,7 @@ describe('chatRequestToMessages', () => {
           role: 'user',
           content: [
             { type: 'tool_result', tool_use_id: 'call_1', content: 'a cat' },
-            { type: 'tool_result', tool_use_id: 'call_2', content: [{ type: 'text', text: 'a dog' }] },
+            { type: 'tool_result', tool_use_id: 'call_2', content: 'a dog' },
             { type: 'text', text: 'Thanks, summarise.' },
           ],
         },
@@ -226,9 +239,18 @@ describe('messagesRequestToChat', () => {
     });
   });
 
-  it('can name max_completion_tokens for reasoning models', () => {
-    const out = messagesRequestToChat({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 }, { maxTokensField: 'max_completion_tokens' });
-    expect(out).toEqual({ messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 50 });
+  it('names what chat completions cannot take: top_k and server tools', () => {
+    const { removed } = planFor('messages', OPENAI_CHAT).request(
+      { messages: [{ role: 'user', content: 'hi' }], top_k: 5, tools: [{ type: 'web_search_20250305', name: 'web_search' }], container: 'c1' },
+      undefined,
+    );
+    expect(removed.sort()).toEqual(['container', 'tools.web_search_20250305', 'top_k']);
+  });
+
+  it('can name max_completion_tokens for reasoning models, clamped to the model limit', () => {
+    const spec = { maxTokensParam: 'max_completion_tokens', maxOutputTokens: 40 } as ModelSpec;
+    const out = messagesRequestToChat({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 }, spec);
+    expect(out).toEqual({ messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 40 });
   });
 
   it('sends a tool-only assistant turn with null content', () => {
@@ -243,31 +265,36 @@ describe('messagesRequestToChat', () => {
 
 describe('finish reasons', () => {
   it('map both ways', () => {
-    expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal', null].map(anthropicStopToFinishReason)).toEqual([
+    expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal', null].map(finishFromAnthropic)).toEqual([
       'stop',
       'stop',
       'length',
       'tool_calls',
       'content_filter',
-      null,
+      'stop',
     ]);
-    expect(['stop', 'length', 'tool_calls', 'content_filter', null].map(finishReasonToAnthropicStop)).toEqual([
-      'end_turn',
-      'max_tokens',
-      'tool_use',
-      'refusal',
-      null,
+    expect(['stop', 'length', 'tool_calls', 'function_call', 'content_filter', null].map(finishFromChat)).toEqual([
+      'stop',
+      'length',
+      'tool_calls',
+      'tool_calls',
+      'content_filter',
+      'stop',
     ]);
+    const stops = ['stop', 'length', 'tool_calls', 'content_filter'].map(
+      (finish_reason) => chatResponseToMessages({ choices: [{ message: { content: 'x' }, finish_reason }] }, 'm').stop_reason,
+    );
+    expect(stops).toEqual(['end_turn', 'max_tokens', 'tool_use', 'refusal']);
   });
 });
 
 describe('messagesResponseToChat', () => {
   it('converts text, tool use, stop reason and usage', () => {
-    const out = messagesResponseToChat(JSON.parse(fixture('messages/completion-tool-use.json')), 'anthropic:claude-sonnet-4', 1_752_000_000_000);
+    const out = messagesResponseToChat(JSON.parse(fixture('messages/completion-tool-use.json')), 'anthropic:claude-sonnet-4');
     expect(out).toEqual({
       id: 'msg_01Aq9w938a90dw8q',
       object: 'chat.completion',
-      created: 1_752_000_000,
+      created: expect.any(Number),
       model: 'anthropic:claude-sonnet-4',
       choices: [
         {
@@ -473,9 +500,9 @@ describe('error bodies', () => {
     expect(events(streamErrorFrame('chat', 'upstream_failed', 'gone'))).toEqual([
       { data: '{"error":{"message":"gone","type":"server_error","code":"upstream_failed"}}' },
     ]);
-    expect(events(streamErrorFrame('responses', 'upstream_timeout', 'late'))[0]).toEqual({
-      event: 'error',
-      data: '{"type":"error","code":"upstream_timeout","message":"late","param":null}',
-    });
+    // Codex ignores a bare `error` event: a broken Responses stream ends with response.failed.
+    const [failed] = events(streamErrorFrame('responses', 'upstream_timeout', 'late'));
+    expect(failed.event).toBe('response.failed');
+    expect(JSON.parse(failed.data)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'upstream_timeout', message: 'late' } } });
   });
 });

@@ -5,9 +5,12 @@ import { Loading } from './components/query-state';
 import { navigate, usePath } from './lib/router';
 import { readSessionToken, signOut, useSessionToken } from './lib/session';
 import { AccessKeysPage } from './pages/access-keys/access-keys-page';
+import { AuditPage } from './pages/audit/audit-page';
 import { AuthPage } from './pages/auth/auth-page';
 import { ConfigurationsPage } from './pages/configurations/configurations-page';
 import { CreditsPage } from './pages/credits/credits-page';
+import { AcceptInvitationPage } from './pages/members/accept-invitation-page';
+import { MembersPage } from './pages/members/members-page';
 import { FirewallPage } from './pages/firewall/firewall-page';
 import { ProviderKeysPage } from './pages/provider-keys/provider-keys-page';
 import { ProvidersPage } from './pages/providers/providers-page';
@@ -30,6 +33,8 @@ const ROUTES: Record<string, () => ReactNode> = {
   '/providers': () => <ProvidersPage />,
   '/usage': () => <UsagePage />,
   '/credits': () => <CreditsPage />,
+  '/members': () => <MembersPage />,
+  '/audit': () => <AuditPage />,
   '/quickstart': () => <QuickstartPage />,
   '/settings': () => <SettingsPage />,
   '/chat': () => (
@@ -55,6 +60,9 @@ const TITLES: Record<string, string> = {
   '/providers': 'Providers & models',
   '/usage': 'Usage',
   '/credits': 'Credits',
+  '/members': 'Members',
+  '/audit': 'Audit log',
+  '/accept-invitation': 'Accept invitation',
   '/quickstart': 'Quickstart',
   '/settings': 'Settings',
   '/chat': 'Chat playground',
@@ -62,6 +70,8 @@ const TITLES: Record<string, string> = {
 };
 
 const PUBLIC_PATHS = new Set(['/login', '/signup']);
+/** Pages shown whether or not someone is signed in on this browser. */
+const OPEN_PATHS = new Set(['/accept-invitation']);
 const HOME = '/access-keys';
 
 export function App() {
@@ -70,7 +80,7 @@ export function App() {
   // A fresh client (and cache) per session, so one account never sees another's cached data.
   const client = useMemo(() => createUrqlClient({ getToken: readSessionToken, onUnauthenticated: signOut }), [token]);
 
-  const redirect = token ? (PUBLIC_PATHS.has(path) || path === '/' || !(path in ROUTES) ? HOME : null) : PUBLIC_PATHS.has(path) ? null : '/login';
+  const redirect = OPEN_PATHS.has(path) ? null : token ? (PUBLIC_PATHS.has(path) || path === '/' || !(path in ROUTES) ? HOME : null) : PUBLIC_PATHS.has(path) ? null : '/login';
   useEffect(() => {
     if (redirect) navigate(redirect, { replace: true });
   }, [redirect]);
@@ -81,6 +91,13 @@ export function App() {
   }, [path]);
 
   if (redirect) return null;
+  if (OPEN_PATHS.has(path)) {
+    return (
+      <Provider value={client}>
+        <AcceptInvitationPage />
+      </Provider>
+    );
+  }
 
   return (
     <Provider value={client}>

@@ -1,14 +1,13 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
+/** An organization: owns every resource; people sign in as its members (member.entity.ts). */
 export const Account = defineEntity({
   name: 'Account',
   properties: {
     id: p.uuid().primary(),
-    /** Lower-cased; unique. */
-    email: p.string().length(254).unique(),
+    /** Contact email: the founding owner's at sign-up (lower-cased). Logins are members'. */
+    email: p.string().length(254),
     name: p.string().length(200).nullable(),
-    /** scrypt$N$r$p$salt$hash — never the password. */
-    passwordHash: p.string().length(300),
     totalTimeoutMs: p.integer().default(120_000),
     perAttemptTimeoutMs: p.integer().default(60_000),
     /** Estimated input tokens above this are refused (413); null: no cap. */

@@ -1,4 +1,7 @@
 import { Account } from './account.entity.js';
+import { Member } from './member.entity.js';
+import { Invitation } from './invitation.entity.js';
+import { AuditEvent } from './audit-event.entity.js';
 import { Session } from './session.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { AccessKeyConfiguration } from './access-key-configuration.entity.js';
@@ -17,6 +20,9 @@ import { FirewallPolicy } from './firewall-policy.entity.js';
 import { VirtualModel } from './virtual-model.entity.js';
 
 export * from './account.entity.js';
+export * from './member.entity.js';
+export * from './invitation.entity.js';
+export * from './audit-event.entity.js';
 export * from './session.entity.js';
 export * from './api-key.entity.js';
 export * from './access-key-configuration.entity.js';
@@ -36,6 +42,9 @@ export * from './virtual-model.entity.js';
 
 export const ALL_ENTITIES = [
   Account,
+  Member,
+  Invitation,
+  AuditEvent,
   Session,
   ApiKey,
   AccessKeyConfiguration,

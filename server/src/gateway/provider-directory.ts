@@ -51,7 +51,8 @@ export class ProviderDirectory {
         supportsStreamUsage: !anthropic,
       },
       builtIn: false,
-      surfaces: anthropic ? ['messages'] : ['chat', 'responses'],
+      // Most OpenAI-compatible servers (Ollama, LM Studio, older vLLM) lack /responses: it is translated to chat.
+      surfaces: anthropic ? ['messages'] : ['chat'],
       gatewaySecret: undefined,
       egress: 'guarded',
     };

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import type { StreamObserver } from './adapters/adapter.js';
+import type { StreamObservation, StreamObserver } from './adapters/adapter.js';
 import type { UpstreamFailure } from '../errors/upstream-error.js';
-import { SseParser, serializeSse, type SseEvent } from './sse.js';
-import type { StreamTranslator } from './translate/stream.js';
+import { MAX_SSE_EVENT_BYTES, SseEventTooLargeError, SseParser, serializeSse, type SseEvent } from './sse.js';
+import type { StreamTranslator } from './formats/index.js';
 import { streamErrorFrame } from './translate/error-body.js';
 import type { Surface } from '../catalog/types.js';
 import { UpstreamTimeoutError } from '../errors/timeout-error.js';
@@ -10,8 +10,9 @@ import type { StreamOutputFilter } from './policies/stream-guard.js';
 
 export interface StreamRelayOptions {
   body: AsyncIterable<Uint8Array> & { destroy?(err?: Error): void };
-  observer: StreamObserver;
-  /** Cross-format: events are rewritten by the translator. */
+  /** Same format: observes events whose bytes pass through (unused when translating). */
+  observer: StreamObserver | undefined;
+  /** Cross-format: observes and rewrites each event, parsing it once. */
   translator: StreamTranslator | undefined;
   /** The usage chunk the client did not ask for must be dropped, so frames are re-serialised. */
   rewrite: boolean;
@@ -44,9 +45,19 @@ function waitForDrain(res: ServerResponse): Promise<void> {
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Offset just past the last blank line (LF LF, CRLF CRLF or CR CR) in `buf`, or 0 when none. */
-export function lastEventEnd(buf: Buffer): number {
-  for (let i = buf.length - 1; i > 0; i--) {
+/**
+ * Bytes held back before the first meaningful event (keep-alives, metadata frames): an upstream
+ * that sends more than this and nothing a client needs is broken or hostile.
+ */
+export const MAX_PENDING_BYTES = MAX_SSE_EVENT_BYTES;
+
+/**
+ * Offset just past the last blank line (LF LF, CRLF CRLF or CR CR) in `buf` at or after `from`,
+ * or 0 when none: callers pass where the previous scan stopped, so no byte is scanned twice.
+ */
+export function lastEventEnd(buf: Buffer, from = 0): number {
+  const stop = Math.max(from, 1);
+  for (let i = buf.length - 1; i >= stop; i--) {
     const c = buf[i];
     if (c === LF && (buf[i - 1] === LF || (i >= 3 && buf[i - 1] === CR && buf[i - 2] === LF && buf[i - 3] === CR))) return i + 1;
     if (c === CR && buf[i - 1] === CR) return i + 1;
@@ -97,15 +108,25 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
     let kept: SseEvent[] | undefined;
     for (let i = 0; i < events.length; i++) {
       const ev = events[i];
-      const obs = o.observer.observe(ev);
+      let obs: StreamObservation;
+      let frames: string[] | undefined;
+      if (o.translator) {
+        const translated = o.translator.push(ev);
+        obs = translated;
+        frames = translated.frames;
+      } else if (o.observer) {
+        obs = o.observer.observe(ev);
+      } else {
+        throw new Error('relayStream needs an observer or a translator');
+      }
       if (obs.error) {
         if (!committed) return obs.error;
         upstreamErrored = true;
       }
       if (obs.meaningful) meaningful = true;
       if (obs.done) done = true;
-      if (o.translator) {
-        for (const frame of o.translator.push(ev)) out.push(frame);
+      if (frames !== undefined) {
+        for (const frame of frames) out.push(frame);
       } else if (splice && obs.drop && !kept) {
         kept = events.slice(0, i);
       } else if (kept) {
@@ -122,11 +143,15 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
   /** Splice mode: raw bytes are cut at the last complete event; the incomplete rest waits for more. */
   let carry: Buffer = Buffer.alloc(0);
   const takeComplete = (chunk: Uint8Array, final: boolean): Buffer => {
+    // A terminator may straddle the join: rescan only the carry's last three bytes.
+    const from = Math.max(0, carry.length - 3);
     const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const end = final ? buf.length : lastEventEnd(buf);
+    const end = final ? buf.length : lastEventEnd(buf, from);
     carry = buf.subarray(end);
+    if (carry.length > MAX_SSE_EVENT_BYTES) throw new SseEventTooLargeError();
     return buf.subarray(0, end);
   };
+  let pendingBytes = 0;
 
   try {
     for await (const chunk of o.body) {
@@ -144,8 +169,17 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
       }
       if (passRaw) out.push(chunk);
       if (!committed) {
-        for (const w of out) pending.push(w);
-        if (!meaningful) continue;
+        for (const w of out) {
+          pending.push(w);
+          pendingBytes += w.length;
+        }
+        if (!meaningful) {
+          if (pendingBytes > MAX_PENDING_BYTES) {
+            o.body.destroy?.();
+            return { kind: 'failed', failure: { failureClass: 'transient', message: 'upstream stream sent too much before any content' } };
+          }
+          continue;
+        }
         o.commit();
         committed = true;
         out = pending;
@@ -183,14 +217,22 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
     if (upstreamErrored) return { kind: 'relayed', complete: false, error: 'upstream sent an error frame mid-stream' };
     return { kind: 'relayed', complete: true };
   } catch (err) {
-    if (!committed) throw err;
+    if (err instanceof SseEventTooLargeError) o.body.destroy?.();
+    if (!committed) {
+      if (err instanceof SseEventTooLargeError) return { kind: 'failed', failure: { failureClass: 'transient', message: err.message } };
+      throw err;
+    }
     if (done) return { kind: 'relayed', complete: true };
     // The total timeout also caps a stream already under way: say so rather than blame the connection.
     const timedOut = err instanceof UpstreamTimeoutError;
     if (!o.res.destroyed) {
       const frame = timedOut
         ? streamErrorFrame(o.clientSurface, err.code, err.message, err.status)
-        : streamErrorFrame(o.clientSurface, 'upstream_failed', 'The upstream connection failed during the stream.');
+        : streamErrorFrame(
+            o.clientSurface,
+            'upstream_failed',
+            err instanceof SseEventTooLargeError ? `The upstream ${err.message.replace(/^upstream /, '')}.` : 'The upstream connection failed during the stream.',
+          );
       await write(frame).catch(() => undefined);
     }
     return { kind: 'relayed', complete: false, error: err instanceof Error ? err.message : 'stream failed', timedOut };

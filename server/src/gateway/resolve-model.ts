@@ -3,7 +3,6 @@ import type { ModelSpec, Surface } from '../catalog/types.js';
 import { CredentialsMissingError } from '../errors/credits-error.js';
 import { ModelUnknownError } from '../errors/not-found-error.js';
 import { PermissionError } from '../errors/permission-error.js';
-import { ValidationError } from '../errors/validation-error.js';
 import type { AccessContext } from './access-context.js';
 import type { ProviderDirectory, ResolvedProvider } from './provider-directory.js';
 import { pickFirst } from './weighted-pick.js';
@@ -95,13 +94,6 @@ function checkPolicy(t: ModelTarget, ctx: AccessContext): void {
   }
 }
 
-function checkSurface(t: ModelTarget, surface: Surface): void {
-  // chat and messages translate across formats; the Responses API has no translation.
-  if (surface === 'responses' && !t.target.surfaces.includes('responses')) {
-    throw new ValidationError(`Provider ${JSON.stringify(t.provider)} does not serve the Responses API; use /v1/chat/completions.`);
-  }
-}
-
 /** The credentials to try for one model, in order (WEIGHTED routing picks the first key by weight). */
 function credentialsFor(t: ModelTarget, ctx: AccessContext): Credential[] {
   const rule = ctx.routing.get(t.provider);
@@ -147,7 +139,8 @@ function expand(input: string, ctx: AccessContext): Candidate[] {
  * key may not use is skipped and reported (if nothing is left, the first such problem is the error).
  */
 export function resolveAttempts(
-  surface: Surface,
+  // Every surface reaches every provider now (formats/ translates); kept for the callers' signature.
+  _surface: Surface,
   model: string,
   fallbacks: readonly string[],
   ctx: AccessContext,
@@ -178,7 +171,6 @@ export function resolveAttempts(
         if (isPrimary) primaryProvider = t.provider;
         try {
           checkPolicy(t, ctx);
-          checkSurface(t, surface);
         } catch (err) {
           throw new Rejection(err as Error);
         }

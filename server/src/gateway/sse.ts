@@ -8,6 +8,21 @@ export interface SseEvent {
   id?: string;
 }
 
+/**
+ * Largest event the gateway reads. The biggest legitimate ones are Responses' `response.completed`
+ * (the whole answer, echoed instructions and tools); an upstream that sends more without ending
+ * the event is broken or hostile, and buffering it would grow memory without bound. Counted in
+ * UTF-16 units by the parser and in bytes by the byte-level relay.
+ */
+export const MAX_SSE_EVENT_BYTES = 4 * 1024 * 1024;
+
+export class SseEventTooLargeError extends Error {
+  constructor() {
+    super(`upstream stream sent an event over ${MAX_SSE_EVENT_BYTES / (1024 * 1024)} MiB`);
+    this.name = 'SseEventTooLargeError';
+  }
+}
+
 // One regex pass finds every terminator; a lone CR is a line end too (the spec allows it).
 const LINE_END = /\r\n|\r|\n/g;
 const NEWLINES = /\r\n|\r|\n/;
@@ -71,6 +86,7 @@ export class SseParser {
       this.processLine(line, out);
     }
     if (start < text.length) this.partial += text.slice(start);
+    if (this.partial.length + this.data.length > MAX_SSE_EVENT_BYTES) throw new SseEventTooLargeError();
   }
 
   private processLine(line: string, out: SseEvent[]): void {

@@ -51,7 +51,8 @@ export async function mountGraphql(services: Services): Promise<MountedGraphql> 
         const em = services.orm.em.fork();
         const token = bearerToken(ctx.get('authorization'));
         const caller = token ? await authenticateAdmin(em, token) : null;
-        return { em, services, caller, clientIp: ctx.ip, requestId: String(ctx.state.requestId) };
+        const userAgent = ctx.get('user-agent') || null;
+        return { em, services, caller, clientIp: ctx.ip, userAgent, requestId: String(ctx.state.requestId) };
       },
     }),
   );

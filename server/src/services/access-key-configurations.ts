@@ -15,6 +15,7 @@ import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { checkFirewallPolicyRefs } from './firewall-policies.js';
 import { loadKnownProviders } from './providers.js';
@@ -219,42 +220,41 @@ export async function findConfiguration(em: EntityManager, accountId: string, id
   return c && c.accountId === accountId ? c : null;
 }
 
-export async function createConfiguration(
-  em: EntityManager,
-  accountId: string,
-  input: ConfigurationInputData,
-): Promise<IAccessKeyConfiguration> {
+/** The audit entry and cache invalidation of a change to one configuration. */
+function changed(action: string, c: IAccessKeyConfiguration): ChangeRecord {
+  return {
+    audit: { action, targetType: 'configuration', targetId: c.id },
+    events: [{ kind: 'configuration', accountId: c.accountId }],
+  };
+}
+
+export async function createConfiguration(scope: MutationScope, input: ConfigurationInputData): Promise<IAccessKeyConfiguration> {
   const parsed = parseInput(ConfigurationSchema, input);
-  return em.transactional(async (tem) => {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     const data = await checkReferences(tem, accountId, parsed);
-    const configuration = tem.create(AccessKeyConfiguration, { id: randomUUID(), accountId, ...data });
-    await tem.flush();
-    return configuration;
-  });
+    return tem.create(AccessKeyConfiguration, { id: randomUUID(), accountId, ...data });
+  }, (c) => changed('configuration.create', c));
 }
 
 /** Replaces the whole configuration (omitted lists mean "all" / no routing, as on create). */
-export async function updateConfiguration(
-  em: EntityManager,
-  accountId: string,
-  id: string,
-  input: ConfigurationInputData,
-): Promise<IAccessKeyConfiguration> {
+export async function updateConfiguration(scope: MutationScope, id: string, input: ConfigurationInputData): Promise<IAccessKeyConfiguration> {
   assertId(id);
   const parsed = parseInput(ConfigurationSchema, input);
-  return em.transactional(async (tem) => {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     const configuration = await tem.findOne(AccessKeyConfiguration, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!configuration) throw new NotFoundError('Access key configuration', id);
     Object.assign(configuration, await checkReferences(tem, accountId, parsed));
-    await tem.flush();
     return configuration;
-  });
+  }, (c) => changed('configuration.update', c));
 }
 
 /** Deletes a configuration; CONFLICT while an active access key uses it (revoked keys are detached). */
-export async function deleteConfiguration(em: EntityManager, accountId: string, id: string): Promise<IAccessKeyConfiguration> {
+export async function deleteConfiguration(scope: MutationScope, id: string): Promise<IAccessKeyConfiguration> {
   assertId(id);
-  return em.transactional(async (tem) => {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     // FOR UPDATE: access keys being attached to it (FOR SHARE) commit first and are counted below.
     const configuration = await tem.findOne(AccessKeyConfiguration, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!configuration) throw new NotFoundError('Access key configuration', id);
@@ -266,7 +266,6 @@ export async function deleteConfiguration(em: EntityManager, accountId: string, 
       );
     }
     tem.remove(configuration);
-    await tem.flush();
     return configuration;
-  });
+  }, (c) => changed('configuration.delete', c));
 }

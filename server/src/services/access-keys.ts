@@ -8,6 +8,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
 import { TOKEN_PREFIX, generateToken, hashToken, redactSecret } from './crypto.js';
+import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { applyKeyLimits, type KeyLimitsInput } from './key-limits.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
@@ -55,12 +56,12 @@ export async function listAccessKeys(
 
 /** Issues an `ng-…` token (256 random bits); only its SHA-256 is stored and the token is returned once. */
 export async function createAccessKey(
-  em: EntityManager,
-  accountId: string,
+  scope: MutationScope,
   input: { name: string; description?: string | null; configurationId?: string | null; limits?: KeyLimitsInput | null },
 ): Promise<{ accessKey: IAccessKey; token: string }> {
   const data = parseInput(CreateSchema, input);
-  return em.transactional(async (tem) => {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     const configurationId = data.configurationId == null ? null : await lockConfiguration(tem, accountId, data.configurationId);
     const token = generateToken(TOKEN_PREFIX.accessKey);
     const accessKey = tem.create(AccessKey, {
@@ -73,9 +74,16 @@ export async function createAccessKey(
       configurationId,
     });
     applyKeyLimits(accessKey, input.limits);
-    await tem.flush();
     return { accessKey, token };
-  });
+  }, ({ accessKey }) => changed('accessKey.create', accessKey));
+}
+
+/** The audit entry and cache invalidation of a change to one access key. */
+function changed(action: string, key: IAccessKey): ChangeRecord {
+  return {
+    audit: { action, targetType: 'accessKey', targetId: key.id },
+    events: [{ kind: 'accessKey', accountId: key.accountId, tokenHash: key.tokenHash, accessKeyId: key.id }],
+  };
 }
 
 /**
@@ -84,14 +92,14 @@ export async function createAccessKey(
  * key may then use every provider and model, with default routing).
  */
 export async function updateAccessKey(
-  em: EntityManager,
-  accountId: string,
+  scope: MutationScope,
   id: string,
   input: { name?: string | null; description?: string | null; configurationId?: string | null; limits?: KeyLimitsInput | null },
 ): Promise<IAccessKey> {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Access key', id);
   const data = parseInput(UpdateSchema, input);
-  return em.transactional(async (tem) => {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     const key = await tem.findOne(AccessKey, { id, accountId, revokedAt: null });
     if (!key) throw new NotFoundError('Access key', id);
     if (data.name != null) key.name = data.name;
@@ -100,17 +108,18 @@ export async function updateAccessKey(
       key.configurationId = data.configurationId === null ? null : await lockConfiguration(tem, accountId, data.configurationId);
     }
     applyKeyLimits(key, input.limits);
-    await tem.flush();
     return key;
-  });
+  }, (key) => changed('accessKey.update', key));
 }
 
 /** Revokes an active key at once; returns it (with its token hash, for cache invalidation). */
-export async function revokeAccessKey(em: EntityManager, accountId: string, id: string): Promise<IAccessKey> {
+export async function revokeAccessKey(scope: MutationScope, id: string): Promise<IAccessKey> {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Access key', id);
-  const key = await em.findOne(AccessKey, { id, accountId, revokedAt: null });
-  if (!key) throw new NotFoundError('Access key', id);
-  const n = await em.nativeUpdate(AccessKey, { id, accountId, revokedAt: null }, { revokedAt: new Date() });
-  if (n === 0) throw new NotFoundError('Access key', id);
-  return key;
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (em) => {
+    const key = await em.findOne(AccessKey, { id, accountId, revokedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!key) throw new NotFoundError('Access key', id);
+    key.revokedAt = new Date();
+    return key;
+  }, (key) => changed('accessKey.revoke', key));
 }

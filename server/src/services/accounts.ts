@@ -3,27 +3,23 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import { Account, type IAccount } from '../entities/account.entity.js';
-import { Session } from '../entities/session.entity.js';
 import { ApiKey } from '../entities/api-key.entity.js';
+import { Member, type IMember } from '../entities/member.entity.js';
+import { Session } from '../entities/session.entity.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
-import type { Caller } from '../graphql/context.js';
-import {
-  DUMMY_PASSWORD_HASH,
-  TOKEN_PREFIX,
-  generateToken,
-  hashPassword,
-  hashToken,
-  verifyPassword,
-} from './crypto.js';
+import { recordAudit, type Actor } from './audit.js';
+import type { Caller } from './caller.js';
+import { DUMMY_PASSWORD_HASH, TOKEN_PREFIX, hashPassword, hashToken, verifyPassword } from './crypto.js';
+import { mutate, type MutationScope } from './mutation.js';
+import { lowerRole } from './roles.js';
+import { startSession, type ClientInfo } from './sessions.js';
 import { nameSchema, parseInput } from './validate.js';
 import { passwordSchema } from './password-policy.js';
 import type { LoginThrottle } from './login-throttle.js';
 
-const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-
-const emailSchema = z
+export const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
@@ -41,84 +37,110 @@ const SettingsSchema = z
     'perAttemptTimeoutMs must not exceed totalTimeoutMs',
   );
 
+/** Activity timestamps are coarse: at most one write a minute per session, key or member. */
+const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
+
 export interface AuthResult {
   token: string;
   account: IAccount;
 }
 
-async function startSession(em: EntityManager, accountId: string): Promise<string> {
-  const token = generateToken(TOKEN_PREFIX.session);
-  em.create(Session, {
-    id: randomUUID(),
-    accountId,
-    tokenHash: hashToken(token),
-    expiresAt: new Date(Date.now() + SESSION_TTL_MS),
-  });
-  await em.flush();
-  return token;
+export function memberActor(member: IMember, ip: string | null): Actor {
+  return { accountId: member.accountId, type: 'member', id: member.id, name: member.email, ip };
 }
 
-export async function signUp(
-  em: EntityManager,
-  input: { email: string; password: string; name?: string | null },
-): Promise<AuthResult> {
-  const data = parseInput(SignUpSchema, input);
-  const account = em.create(Account, {
-    id: randomUUID(),
-    email: data.email,
-    name: data.name ?? null,
-    passwordHash: await hashPassword(data.password),
-  });
+/** A unique violation on member.email means the email already has a login. */
+export async function flushNewLogin(em: EntityManager): Promise<void> {
   try {
     await em.flush();
   } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) {
-      throw new ConflictError('An account with this email already exists.');
-    }
+    if (err instanceof UniqueConstraintViolationException) throw new ConflictError('An account with this email already exists.');
     throw err;
   }
-  return { token: await startSession(em, account.id), account };
+}
+
+/** Creates an organization and its first member (OWNER), and signs that member in. */
+export async function signUp(
+  em: EntityManager,
+  input: { email: string; password: string; name?: string | null },
+  client: ClientInfo,
+): Promise<AuthResult> {
+  const data = parseInput(SignUpSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  return em.transactional(async (tem) => {
+    const account = tem.create(Account, { id: randomUUID(), email: data.email, name: data.name ?? null });
+    const member = tem.create(Member, {
+      id: randomUUID(),
+      accountId: account.id,
+      email: data.email,
+      name: data.name ?? null,
+      passwordHash,
+      role: 'OWNER',
+      lastActiveAt: new Date(),
+    });
+    const token = startSession(tem, member, client);
+    recordAudit(tem, memberActor(member, client.ip), { action: 'organization.create', targetType: 'organization', targetId: account.id });
+    await flushNewLogin(tem);
+    return { token, account };
+  });
 }
 
 export async function logIn(
   em: EntityManager,
   throttle: LoginThrottle,
   input: { email: string; password: string },
+  client: ClientInfo,
 ): Promise<AuthResult> {
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
   await throttle.assertAllowed(email);
-  const account = await em.findOne(Account, { email });
+  const member = await em.findOne(Member, { email });
   // Always run scrypt so response time does not reveal whether the email exists.
-  const ok = await verifyPassword(String(input.password ?? ''), account?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!account || !ok) {
+  const ok = await verifyPassword(String(input.password ?? ''), member?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!member || !ok) {
     await throttle.recordFailure(email);
     throw new AuthenticationError('Email or password is incorrect.');
   }
   await throttle.recordSuccess(email);
-  return { token: await startSession(em, account.id), account };
+  return em.transactional(async (tem) => {
+    const token = startSession(tem, member, client);
+    recordAudit(tem, memberActor(member, client.ip), { action: 'session.logIn', targetType: 'member', targetId: member.id });
+    await tem.flush();
+    return { token, account: await getAccount(tem, member.accountId) };
+  });
 }
 
-export async function logOut(em: EntityManager, caller: Caller): Promise<boolean> {
-  if (caller.via !== 'session') return false;
-  const n = await em.nativeUpdate(Session, { id: caller.credentialId, revokedAt: null }, { revokedAt: new Date() });
-  return n > 0;
+function isStale(at: Date | null | undefined, now: Date): boolean {
+  return !at || now.getTime() - at.getTime() > ACTIVITY_WRITE_INTERVAL_MS;
 }
 
-/** Resolves a bearer token of the admin API (session or API key) to its caller, or null. */
+/**
+ * Resolves a bearer token of the admin API (session or API key) to its caller, or null. The
+ * member is read on every request, so a role change or removal applies to existing sessions and
+ * keys at once; an API key acts with at most its creator's current role.
+ */
 export async function authenticateAdmin(em: EntityManager, token: string): Promise<Caller | null> {
   const now = new Date();
   if (token.startsWith(TOKEN_PREFIX.session)) {
     const session = await em.findOne(Session, { tokenHash: hashToken(token), revokedAt: null, expiresAt: { $gt: now } });
-    return session ? { accountId: session.accountId, via: 'session', credentialId: session.id } : null;
+    const member = session && (await em.findOne(Member, { id: session.memberId }));
+    if (!session || !member) return null;
+    if (isStale(session.lastUsedAt, now)) await em.nativeUpdate(Session, { id: session.id }, { lastUsedAt: now });
+    if (isStale(member.lastActiveAt, now)) await em.nativeUpdate(Member, { id: member.id }, { lastActiveAt: now });
+    return { accountId: member.accountId, via: 'session', credentialId: session.id, memberId: member.id, role: member.role, name: member.email };
   }
   if (token.startsWith(TOKEN_PREFIX.apiKey)) {
     const key = await em.findOne(ApiKey, { tokenHash: hashToken(token), revokedAt: null });
-    if (!key) return null;
-    // Coarse last-used tracking: at most one write a minute per key.
-    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
-      await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: now });
-    }
-    return { accountId: key.accountId, via: 'apiKey', credentialId: key.id };
+    const creator = key?.memberId ? await em.findOne(Member, { id: key.memberId }) : null;
+    if (!key || !creator) return null;
+    if (isStale(key.lastUsedAt, now)) await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: now });
+    return {
+      accountId: key.accountId,
+      via: 'apiKey',
+      credentialId: key.id,
+      memberId: creator.id,
+      role: lowerRole(key.role, creator.role),
+      name: key.name,
+    };
   }
   return null;
 }
@@ -133,22 +155,30 @@ export async function getAccount(em: EntityManager, accountId: string): Promise<
 }
 
 export async function updateAccountSettings(
-  em: EntityManager,
-  accountId: string,
+  scope: MutationScope,
   input: { totalTimeoutMs?: number | null; perAttemptTimeoutMs?: number | null; maxInputTokens?: number | null; maxOutputTokens?: number | null },
 ): Promise<IAccount> {
   const { maxInputTokens, maxOutputTokens, ...timeouts } = input;
   const data = parseInput(SettingsSchema, timeouts);
   const caps = parseInput(TokenCapsSchema, { maxInputTokens, maxOutputTokens });
-  const account = await getAccount(em, accountId);
-  const total = data.totalTimeoutMs ?? account.totalTimeoutMs;
-  const perAttempt = data.perAttemptTimeoutMs ?? account.perAttemptTimeoutMs;
-  parseInput(SettingsSchema, { totalTimeoutMs: total, perAttemptTimeoutMs: perAttempt });
-  account.totalTimeoutMs = total;
-  account.perAttemptTimeoutMs = perAttempt;
-  // Token caps: null clears, omitted stays.
-  if (caps.maxInputTokens !== undefined) account.maxInputTokens = caps.maxInputTokens;
-  if (caps.maxOutputTokens !== undefined) account.maxOutputTokens = caps.maxOutputTokens;
-  await em.flush();
-  return account;
+  const accountId = scope.actor.accountId;
+  return mutate(
+    scope,
+    async (em) => {
+      const account = await getAccount(em, accountId);
+      const total = data.totalTimeoutMs ?? account.totalTimeoutMs;
+      const perAttempt = data.perAttemptTimeoutMs ?? account.perAttemptTimeoutMs;
+      parseInput(SettingsSchema, { totalTimeoutMs: total, perAttemptTimeoutMs: perAttempt });
+      account.totalTimeoutMs = total;
+      account.perAttemptTimeoutMs = perAttempt;
+      // Token caps: null clears, omitted stays.
+      if (caps.maxInputTokens !== undefined) account.maxInputTokens = caps.maxInputTokens;
+      if (caps.maxOutputTokens !== undefined) account.maxOutputTokens = caps.maxOutputTokens;
+      return account;
+    },
+    (account) => ({
+      audit: { action: 'settings.update', targetType: 'organization', targetId: account.id },
+      events: [{ kind: 'account', accountId: account.id }],
+    }),
+  );
 }

@@ -2,27 +2,43 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, type IApiKey } from '../entities/api-key.entity.js';
 import { NotFoundError } from '../errors/not-found-error.js';
+import { PermissionError } from '../errors/permission-error.js';
+import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import type { Caller } from './caller.js';
 import { TOKEN_PREFIX, generateToken, hashToken, redactSecret } from './crypto.js';
+import { mutate, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
+import { isRole, roleAtLeast } from './roles.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
+/** Creates an admin-API key acting with `role` (default and at most the creator's role); token shown once. */
 export async function createApiKey(
-  em: EntityManager,
-  accountId: string,
-  input: { name: string },
+  scope: MutationScope,
+  caller: Caller,
+  input: { name: string; role?: string | null },
 ): Promise<{ apiKey: IApiKey; token: string }> {
   const name = parseInput(nameSchema(), input.name);
-  const token = generateToken(TOKEN_PREFIX.apiKey);
-  const apiKey = em.create(ApiKey, {
-    id: randomUUID(),
-    accountId,
-    name,
-    tokenHash: hashToken(token),
-    keyRedacted: redactSecret(token),
-  });
-  await em.flush();
-  return { apiKey, token };
+  const role = input.role ?? caller.role;
+  if (!isRole(role)) throw new ValidationError('role: must be one of OWNER, ADMIN, DEVELOPER, VIEWER.');
+  if (!roleAtLeast(caller.role, role)) throw new PermissionError('forbidden', `An API key cannot have a higher role than its creator (${caller.role}).`);
+  return mutate(
+    scope,
+    async (em) => {
+      const token = generateToken(TOKEN_PREFIX.apiKey);
+      const apiKey = em.create(ApiKey, {
+        id: randomUUID(),
+        accountId: caller.accountId,
+        memberId: caller.memberId,
+        role,
+        name,
+        tokenHash: hashToken(token),
+        keyRedacted: redactSecret(token),
+      });
+      return { apiKey, token };
+    },
+    ({ apiKey }) => ({ audit: { action: 'apiKey.create', targetType: 'apiKey', targetId: apiKey.id } }),
+  );
 }
 
 export async function listApiKeys(
@@ -33,9 +49,15 @@ export async function listApiKeys(
   return paginate(em, ApiKey, { accountId, revokedAt: null }, args);
 }
 
-export async function revokeApiKey(em: EntityManager, accountId: string, id: string): Promise<boolean> {
+export async function revokeApiKey(scope: MutationScope, id: string): Promise<boolean> {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('API key', id);
-  const n = await em.nativeUpdate(ApiKey, { id, accountId, revokedAt: null }, { revokedAt: new Date() });
-  if (n === 0) throw new NotFoundError('API key', id);
-  return true;
+  return mutate(
+    scope,
+    async (em) => {
+      const n = await em.nativeUpdate(ApiKey, { id, accountId: scope.actor.accountId, revokedAt: null }, { revokedAt: new Date() });
+      if (n === 0) throw new NotFoundError('API key', id);
+      return true;
+    },
+    () => ({ audit: { action: 'apiKey.revoke', targetType: 'apiKey', targetId: id } }),
+  );
 }

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
 /** Token prefixes make leaked tokens recognisable (secret scanners, logs) and tell kinds apart. */
-export const TOKEN_PREFIX = { accessKey: 'ng-', apiKey: 'ngadm-', session: 'ngsess-' } as const;
+export const TOKEN_PREFIX = { accessKey: 'ng-', apiKey: 'ngadm-', session: 'ngsess-', invitation: 'nginv-' } as const;
 
 /** 256 random bits, base64url, behind a recognisable prefix. */
 export function generateToken(prefix: string): string {

@@ -10,6 +10,7 @@ import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { nameSchema, parseInput, providerIdSchema } from './validate.js';
+import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 
 export const MAX_CUSTOM_PROVIDERS = 100;
 export const MAX_DECLARED_MODELS = 500;
@@ -138,13 +139,18 @@ async function flushOrConflict(em: EntityManager, providerId: string): Promise<v
   }
 }
 
-export async function createCustomProvider(
-  em: EntityManager,
-  accountId: string,
-  input: CustomProviderInputData,
-): Promise<ICustomProvider> {
+/** The audit entry and cache invalidation of a change to one custom provider. */
+function changed(action: string, cp: ICustomProvider): ChangeRecord {
+  return {
+    audit: { action, targetType: 'customProvider', targetId: cp.providerId },
+    events: [{ kind: 'customProvider', accountId: cp.accountId }],
+  };
+}
+
+export async function createCustomProvider(scope: MutationScope, input: CustomProviderInputData): Promise<ICustomProvider> {
   const data = parseCustomProvider(input);
-  return em.transactional(async (tem) => {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     if (await tem.count(CustomProvider, { accountId, providerId: data.providerId })) throw duplicateIdError(data.providerId);
     if ((await tem.count(CustomProvider, { accountId })) >= MAX_CUSTOM_PROVIDERS) {
       throw new ValidationError(`An account may declare at most ${MAX_CUSTOM_PROVIDERS} custom providers.`);
@@ -152,7 +158,7 @@ export async function createCustomProvider(
     const cp = tem.create(CustomProvider, { id: randomUUID(), accountId, ...data });
     await flushOrConflict(tem, data.providerId);
     return cp;
-  });
+  }, (cp) => changed('customProvider.create', cp));
 }
 
 /**
@@ -160,13 +166,9 @@ export async function createCustomProvider(
  * only while no provider key or configuration references it (references are by id), and a
  * declared model may only be removed while no configuration allows it explicitly.
  */
-export async function updateCustomProvider(
-  em: EntityManager,
-  accountId: string,
-  providerId: string,
-  input: CustomProviderInputData,
-): Promise<ICustomProvider> {
-  return em.transactional(async (tem) => {
+export async function updateCustomProvider(scope: MutationScope, providerId: string, input: CustomProviderInputData): Promise<ICustomProvider> {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     const cp = await lockOwn(tem, accountId, providerId);
     const data = parseCustomProvider(input);
     const configurations = await tem.find(AccessKeyConfiguration, { accountId });
@@ -200,12 +202,13 @@ export async function updateCustomProvider(
     Object.assign(cp, data);
     await flushOrConflict(tem, data.providerId);
     return cp;
-  });
+  }, (cp) => changed('customProvider.update', cp));
 }
 
 /** Deletes a custom provider; CONFLICT while provider keys or configurations reference it. */
-export async function deleteCustomProvider(em: EntityManager, accountId: string, providerId: string): Promise<ICustomProvider> {
-  return em.transactional(async (tem) => {
+export async function deleteCustomProvider(scope: MutationScope, providerId: string): Promise<ICustomProvider> {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     const cp = await lockOwn(tem, accountId, providerId);
     const keyCount = await tem.count(ProviderKey, { accountId, provider: cp.providerId });
     const referencing = configurationsReferencingProvider(await tem.find(AccessKeyConfiguration, { accountId }), cp.providerId);
@@ -216,7 +219,6 @@ export async function deleteCustomProvider(em: EntityManager, accountId: string,
       );
     }
     tem.remove(cp);
-    await tem.flush();
     return cp;
-  });
+  }, (cp) => changed('customProvider.delete', cp));
 }

@@ -10,6 +10,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import { compilePattern, InvalidPatternError } from '../gateway/policies/compile.js';
 import { PII_TYPES, type FirewallRuleData, type PiiType } from '../gateway/policies/types.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
@@ -86,35 +87,41 @@ export async function getFirewallPoliciesByIds(em: EntityManager, accountId: str
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-export async function createFirewallPolicy(em: EntityManager, accountId: string, input: FirewallPolicyInputData): Promise<IFirewallPolicy> {
+/** The audit entry and cache invalidation (configurations carry their policies) of a change to one policy. */
+function changed(action: string, policy: { id: string; accountId: string }): ChangeRecord {
+  return { audit: { action, targetType: 'firewallPolicy', targetId: policy.id }, events: [{ kind: 'configuration', accountId: policy.accountId }] };
+}
+
+export async function createFirewallPolicy(scope: MutationScope, input: FirewallPolicyInputData): Promise<IFirewallPolicy> {
   const data = parsePolicyInput(input);
-  const policy = em.create(FirewallPolicy, { id: randomUUID(), accountId, ...data });
-  await em.flush();
-  return policy;
+  return mutate(
+    scope,
+    async (em) => em.create(FirewallPolicy, { id: randomUUID(), accountId: scope.actor.accountId, ...data }),
+    (policy) => changed('firewallPolicy.create', policy),
+  );
 }
 
 /** Replaces the whole policy; configurations using it apply the new rules at once. */
-export async function updateFirewallPolicy(
-  em: EntityManager,
-  accountId: string,
-  id: string,
-  input: FirewallPolicyInputData,
-): Promise<IFirewallPolicy> {
+export async function updateFirewallPolicy(scope: MutationScope, id: string, input: FirewallPolicyInputData): Promise<IFirewallPolicy> {
   assertId(id);
   const data = parsePolicyInput(input);
-  return em.transactional(async (tem) => {
-    const policy = await tem.findOne(FirewallPolicy, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!policy) throw new NotFoundError('Firewall policy', id);
-    Object.assign(policy, data);
-    await tem.flush();
-    return policy;
-  });
+  return mutate(
+    scope,
+    async (tem) => {
+      const policy = await tem.findOne(FirewallPolicy, { id, accountId: scope.actor.accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!policy) throw new NotFoundError('Firewall policy', id);
+      Object.assign(policy, data);
+      return policy;
+    },
+    (policy) => changed('firewallPolicy.update', policy),
+  );
 }
 
 /** CONFLICT while a configuration still applies it (detach it there first). */
-export async function deleteFirewallPolicy(em: EntityManager, accountId: string, id: string): Promise<void> {
+export async function deleteFirewallPolicy(scope: MutationScope, id: string): Promise<void> {
   assertId(id);
-  await em.transactional(async (tem) => {
+  const accountId = scope.actor.accountId;
+  await mutate(scope, async (tem) => {
     const policy = await tem.findOne(FirewallPolicy, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!policy) throw new NotFoundError('Firewall policy', id);
     // Configurations attaching it lock the policy FOR SHARE, so none can slip in after this read.
@@ -126,8 +133,8 @@ export async function deleteFirewallPolicy(em: EntityManager, accountId: string,
       );
     }
     tem.remove(policy);
-    await tem.flush();
-  });
+    return policy;
+  }, (policy) => changed('firewallPolicy.delete', policy));
 }
 
 /** Checks a configuration's policy references (locked FOR SHARE so a concurrent delete waits). */

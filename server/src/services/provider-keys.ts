@@ -9,6 +9,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
 import { providerKeyAad, redactSecret, type SecretBox } from './crypto.js';
+import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate, type KeysetOrder } from './pagination.js';
 import { loadKnownProviders } from './providers.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
@@ -80,13 +81,13 @@ export async function getProviderKeysByIds(em: EntityManager, accountId: string,
 
 /** Stores a new key for a built-in or the account's custom provider, encrypted and bound to its row. */
 export async function createProviderKey(
-  em: EntityManager,
+  scope: MutationScope,
   secretBox: SecretBox,
-  accountId: string,
   input: { provider: string; name: string; key: string; priority?: number | null },
 ): Promise<IProviderKey> {
   const data = parseInput(CreateSchema, input);
-  return em.transactional(async (tem) => {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     // FOR SHARE on a custom provider: a concurrent delete waits and then sees this key.
     const known = await loadKnownProviders(tem, accountId, [data.provider], { lock: true });
     if (!known.has(data.provider)) {
@@ -102,45 +103,49 @@ export async function createProviderKey(
       keyRedacted: redactSecret(data.key),
       priority: data.priority ?? 0,
     });
-    await tem.flush();
     return key;
-  });
+  }, (key) => changed('providerKey.create', key));
+}
+
+/** The audit entry (never the key value) and cache invalidation of a change to one provider key. */
+function changed(action: string, key: IProviderKey): ChangeRecord {
+  return {
+    audit: { action, targetType: 'providerKey', targetId: key.id },
+    events: [{ kind: 'providerKey', accountId: key.accountId }],
+  };
 }
 
 /** Replaces the key value; the id (and every routing that names it) stays. */
-export async function rotateProviderKey(
-  em: EntityManager,
-  secretBox: SecretBox,
-  accountId: string,
-  id: string,
-  newKey: string,
-): Promise<IProviderKey> {
+export async function rotateProviderKey(scope: MutationScope, secretBox: SecretBox, id: string, newKey: string): Promise<IProviderKey> {
   const value = parseInput(z.object({ key: secretSchema }), { key: newKey }).key;
-  const key = await findOwn(em, accountId, id);
-  key.encryptedKey = secretBox.encrypt(value, providerKeyAad(accountId, key.id));
-  key.keyRedacted = redactSecret(value);
-  await em.flush();
-  return key;
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (em) => {
+    const key = await findOwn(em, accountId, id);
+    key.encryptedKey = secretBox.encrypt(value, providerKeyAad(accountId, key.id));
+    key.keyRedacted = redactSecret(value);
+    return key;
+  }, (key) => changed('providerKey.rotate', key));
 }
 
 /** Renames or re-prioritises a key; omitted or null fields stay unchanged. */
 export async function updateProviderKey(
-  em: EntityManager,
-  accountId: string,
+  scope: MutationScope,
   id: string,
   input: { name?: string | null; priority?: number | null },
 ): Promise<IProviderKey> {
   const data = parseInput(UpdateSchema, input);
-  const key = await findOwn(em, accountId, id);
-  if (data.name != null) key.name = data.name;
-  if (data.priority != null) key.priority = data.priority;
-  await em.flush();
-  return key;
+  return mutate(scope, async (em) => {
+    const key = await findOwn(em, scope.actor.accountId, id);
+    if (data.name != null) key.name = data.name;
+    if (data.priority != null) key.priority = data.priority;
+    return key;
+  }, (key) => changed('providerKey.update', key));
 }
 
 /** Deletes a key; CONFLICT while a configuration's routing names it. */
-export async function deleteProviderKey(em: EntityManager, accountId: string, id: string): Promise<IProviderKey> {
-  return em.transactional(async (tem) => {
+export async function deleteProviderKey(scope: MutationScope, id: string): Promise<IProviderKey> {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     // FOR UPDATE: a configuration being saved with this key (FOR SHARE) finishes first and is seen below.
     const key = await findOwn(tem, accountId, id, LockMode.PESSIMISTIC_WRITE);
     const configurations = await tem.find(AccessKeyConfiguration, { accountId });
@@ -153,7 +158,6 @@ export async function deleteProviderKey(em: EntityManager, accountId: string, id
       );
     }
     tem.remove(key);
-    await tem.flush();
     return key;
-  });
+  }, (key) => changed('providerKey.delete', key));
 }

@@ -8,6 +8,7 @@ import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { loadKnownProviders } from './providers.js';
 import { parseInput, uuidSchema } from './validate.js';
@@ -143,8 +144,14 @@ export async function loadVirtualModels(em: EntityManager, accountId: string): P
   return em.find(VirtualModel, { accountId });
 }
 
-export async function createVirtualModel(em: EntityManager, accountId: string, input: VirtualModelInputData): Promise<IVirtualModel> {
-  return em.transactional(async (tem) => {
+/** The audit entry and cache invalidation of a change to one virtual model. */
+function changed(action: string, vm: IVirtualModel): ChangeRecord {
+  return { audit: { action, targetType: 'virtualModel', targetId: vm.id }, events: [{ kind: 'virtualModel', accountId: vm.accountId }] };
+}
+
+export async function createVirtualModel(scope: MutationScope, input: VirtualModelInputData): Promise<IVirtualModel> {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     const data = await validate(tem, accountId, input);
     if (await tem.count(VirtualModel, { accountId, name: data.name })) throw duplicateName(data.name);
     if ((await tem.count(VirtualModel, { accountId })) >= MAX_VIRTUAL_MODELS) {
@@ -153,31 +160,26 @@ export async function createVirtualModel(em: EntityManager, accountId: string, i
     const vm = tem.create(VirtualModel, { id: randomUUID(), accountId, ...data });
     await flushOrConflict(tem, data.name);
     return vm;
-  });
+  }, (vm) => changed('virtualModel.create', vm));
 }
 
 /** Replaces name, description, strategy and the whole target list. */
-export async function updateVirtualModel(
-  em: EntityManager,
-  accountId: string,
-  id: string,
-  input: VirtualModelInputData,
-): Promise<IVirtualModel> {
-  return em.transactional(async (tem) => {
+export async function updateVirtualModel(scope: MutationScope, id: string, input: VirtualModelInputData): Promise<IVirtualModel> {
+  const accountId = scope.actor.accountId;
+  return mutate(scope, async (tem) => {
     const vm = await lockOwn(tem, accountId, id);
     const data = await validate(tem, accountId, input);
     if (data.name !== vm.name && (await tem.count(VirtualModel, { accountId, name: data.name }))) throw duplicateName(data.name);
     Object.assign(vm, data);
     await flushOrConflict(tem, data.name);
     return vm;
-  });
+  }, (vm) => changed('virtualModel.update', vm));
 }
 
-export async function deleteVirtualModel(em: EntityManager, accountId: string, id: string): Promise<IVirtualModel> {
-  return em.transactional(async (tem) => {
-    const vm = await lockOwn(tem, accountId, id);
+export async function deleteVirtualModel(scope: MutationScope, id: string): Promise<IVirtualModel> {
+  return mutate(scope, async (tem) => {
+    const vm = await lockOwn(tem, scope.actor.accountId, id);
     tem.remove(vm);
-    await tem.flush();
     return vm;
-  });
+  }, (vm) => changed('virtualModel.delete', vm));
 }

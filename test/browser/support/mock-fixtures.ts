@@ -213,7 +213,12 @@ export function createFixtures() {
     { __typename: 'CreditTransaction', id: 'ct_1', kind: 'purchase', amountUsd: '50.000000000', createdAt: iso(40), expiresAt: new Date(Date.now() + 325 * day).toISOString() },
     { __typename: 'CreditTransaction', id: 'ct_2', kind: 'usage', amountUsd: '-7.820000000', createdAt: iso(1), expiresAt: null },
   ];
-  const apiKeys = [{ __typename: 'ApiKey', id: 'api_1', name: 'terraform', keyRedacted: 'gw-…77aa', createdAt: iso(60), lastUsedAt: iso(2) }];
+  const apiKeys = [{ __typename: 'ApiKey', id: 'api_1', name: 'terraform', keyRedacted: 'gw-…77aa', role: 'ADMIN', createdAt: iso(60), lastUsedAt: iso(2) }];
+  /** The signed-in member; tests may lower `viewer.role` to see the UI of another role. */
+  const viewer = { __typename: 'Member', id: 'mem_1', email: 'ada@example.com', name: 'Ada Lovelace', role: 'OWNER' };
+  const sessions = [
+    { __typename: 'Session', id: 'ses_1', createdAt: iso(1), lastUsedAt: iso(0), ip: '127.0.0.1', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0', current: true },
+  ];
 
   const authed =
     (resolve: MockResolver): MockResolver =>
@@ -329,7 +334,10 @@ export function createFixtures() {
     ProvidersPage: authed(() => ({ data: { providers } })),
     CreditsBalance: authed(() => ({ data: { me: account } })),
     CreditTransactions: authed((v) => ({ data: { creditTransactions: { __typename: 'CreditTransactionConnection', ...paginate(transactions, v) } } })),
-    SettingsPage: authed(() => ({ data: { me: account, apiKeys: { __typename: 'ApiKeyConnection', nodes: apiKeys } } })),
+    SettingsPage: authed(() => ({ data: { me: account } })),
+    SettingsApiKeys: authed(() => ({ data: { apiKeys: { __typename: 'ApiKeyConnection', nodes: apiKeys } } })),
+    Sessions: authed(() => ({ data: { sessions: { __typename: 'SessionConnection', nodes: sessions } } })),
+    Viewer: authed(() => ({ data: { viewer } })),
     UsageLookups: authed(() => ({
       data: { accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys }, providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys }, providers },
     })),
@@ -354,5 +362,5 @@ export function createFixtures() {
     FirewallPage: authed(() => ({ data: { firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: firewallPolicies } } })),
     UsageEvents: authed((v) => ({ data: { usageEvents: { __typename: 'UsageEventConnection', ...paginate(usageEvents, v) } } })),
   };
-  return { resolvers, state: { account, accessKeys, providerKeys, configurations, providers, usageEvents, virtualModels } };
+  return { resolvers, state: { account, viewer, accessKeys, providerKeys, configurations, providers, usageEvents, virtualModels } };
 }

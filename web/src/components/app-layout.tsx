@@ -3,7 +3,9 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
 import { formatUsd, parseUsdNano } from '../lib/format';
 import { Link } from '../lib/router';
+import { useRole } from '../lib/role';
 import { signOut } from '../lib/session';
+import type { Role } from '../gql/graphql';
 import { Icon, type IconName } from './icons';
 import { ThemeSelect } from './theme-select';
 
@@ -28,6 +30,8 @@ export interface NavItem {
   path: string;
   label: string;
   icon: IconName;
+  /** Shown only to members with this role or higher (the API refuses the page's data otherwise). */
+  minRole?: Role;
 }
 
 export const NAV_ITEMS: NavItem[] = [
@@ -39,6 +43,8 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/providers', label: 'Providers & models', icon: 'boxes' },
   { path: '/usage', label: 'Usage', icon: 'chart' },
   { path: '/credits', label: 'Credits', icon: 'wallet' },
+  { path: '/members', label: 'Members', icon: 'users', minRole: 'DEVELOPER' },
+  { path: '/audit', label: 'Audit log', icon: 'list', minRole: 'ADMIN' },
   { path: '/quickstart', label: 'Quickstart', icon: 'rocket' },
   { path: '/chat', label: 'Chat playground', icon: 'chat' },
   { path: '/playground', label: 'GraphQL playground', icon: 'code' },
@@ -50,6 +56,7 @@ export function AppLayout({ path, children }: { path: string; children: ReactNod
   const [me] = useQuery({ query: LayoutMeQuery });
   const account = me.data?.me;
   const [, logOut] = useMutation(LogOutMutation);
+  const { can } = useRole();
   const onLogOut = async () => {
     // End the server session if possible; sign out locally regardless.
     await logOut({}).catch(() => undefined);
@@ -80,7 +87,7 @@ export function AppLayout({ path, children }: { path: string; children: ReactNod
         </div>
         <nav aria-label="Main">
           <ul className="nav-list">
-            {NAV_ITEMS.map((item) => {
+            {NAV_ITEMS.filter((item) => !item.minRole || can(item.minRole)).map((item) => {
               const active = path === item.path || path.startsWith(`${item.path}/`);
               return (
                 <li key={item.path}>

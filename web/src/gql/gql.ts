@@ -17,10 +17,13 @@ type Documents = {
     "\n  query LayoutMe {\n    me {\n      id\n      email\n      name\n      creditBalanceUsd\n    }\n  }\n": typeof types.LayoutMeDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
     "\n  query SetupState {\n    me {\n      id\n      creditBalanceUsd\n    }\n    gatewayPricing {\n      processingFeeUsdPerMTok\n      minimumPurchaseUsd\n    }\n    providers {\n      id\n      name\n      gatewayCredentials\n    }\n    providerKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    accessKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    usageEvents(first: 1) {\n      nodes {\n        id\n      }\n    }\n  }\n": typeof types.SetupStateDocument,
+    "\n  query Viewer {\n    viewer {\n      id\n      email\n      name\n      role\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  query AccessKeysPage {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n        description\n        keyRedacted\n        createdAt\n        lastUsedAt\n        configuration {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AccessKeysPageDocument,
     "\n  mutation CreateAccessKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": typeof types.CreateAccessKeyDocument,
     "\n  mutation UpdateAccessKey($id: ID!, $input: UpdateAccessKeyInput!) {\n    updateAccessKey(id: $id, input: $input) {\n      id\n      name\n      description\n      configuration {\n        id\n        name\n      }\n    }\n  }\n": typeof types.UpdateAccessKeyDocument,
     "\n  mutation RevokeAccessKey($id: ID!) {\n    revokeAccessKey(id: $id)\n  }\n": typeof types.RevokeAccessKeyDocument,
+    "\n  query AuditEvents($filter: AuditFilter, $first: Int!, $after: String) {\n    auditEvents(filter: $filter, first: $first, after: $after) {\n      nodes {\n        id\n        createdAt\n        actorType\n        actorId\n        actorName\n        action\n        targetType\n        targetId\n        ip\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditEventsDocument,
+    "\n  query AuditMembers {\n    members(first: 100) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": typeof types.AuditMembersDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.LogInDocument,
     "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreatePlaygroundKeyDocument,
@@ -37,6 +40,12 @@ type Documents = {
     "\n  mutation CreateFirewallPolicy($input: FirewallPolicyInput!) {\n    createFirewallPolicy(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateFirewallPolicyDocument,
     "\n  mutation UpdateFirewallPolicy($id: ID!, $input: FirewallPolicyInput!) {\n    updateFirewallPolicy(id: $id, input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.UpdateFirewallPolicyDocument,
     "\n  query TestFirewallPolicy($input: FirewallPolicyInput!, $text: String!) {\n    testFirewallPolicy(input: $input, text: $text) {\n      blocked\n      reason\n      redactedText\n      decisions {\n        rule\n        action\n        count\n      }\n    }\n  }\n": typeof types.TestFirewallPolicyDocument,
+    "\n  mutation AcceptInvitation($token: String!, $input: AcceptInvitationInput!) {\n    acceptInvitation(token: $token, input: $input) {\n      token\n      account {\n        id\n        name\n        email\n      }\n    }\n  }\n": typeof types.AcceptInvitationDocument,
+    "\n  query MembersPage {\n    members(first: 100) {\n      nodes {\n        id\n        email\n        name\n        role\n        createdAt\n        lastActiveAt\n      }\n    }\n    invitations(first: 100) {\n      nodes {\n        id\n        email\n        role\n        createdAt\n        expiresAt\n      }\n    }\n  }\n": typeof types.MembersPageDocument,
+    "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      token\n      emailSent\n      invitation {\n        id\n        email\n        role\n      }\n    }\n  }\n": typeof types.InviteMemberDocument,
+    "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id)\n  }\n": typeof types.RevokeInvitationDocument,
+    "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n": typeof types.UpdateMemberRoleDocument,
+    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n": typeof types.RemoveMemberDocument,
     "\n  query ProviderKeysPage {\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n        createdAt\n        lastUsedAt\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n    }\n  }\n": typeof types.ProviderKeysPageDocument,
     "\n  mutation CreateProviderKey($input: CreateProviderKeyInput!) {\n    createProviderKey(input: $input) {\n      id\n      provider\n      name\n      keyRedacted\n      priority\n    }\n  }\n": typeof types.CreateProviderKeyDocument,
     "\n  mutation RotateProviderKey($id: ID!, $key: String!) {\n    rotateProviderKey(id: $id, key: $key) {\n      id\n      keyRedacted\n    }\n  }\n": typeof types.RotateProviderKeyDocument,
@@ -48,7 +57,11 @@ type Documents = {
     "\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n": typeof types.UpdateCustomProviderDocument,
     "\n  mutation TestCustomProvider($providerId: String!) {\n    testCustomProvider(providerId: $providerId) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n": typeof types.TestCustomProviderDocument,
     "\n  mutation DeleteCustomProvider($id: ID!) {\n    deleteCustomProvider(id: $id)\n  }\n": typeof types.DeleteCustomProviderDocument,
-    "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.SettingsPageDocument,
+    "\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n": typeof types.SessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": typeof types.LogOutEverywhereDocument,
+    "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": typeof types.SettingsPageDocument,
+    "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.SettingsApiKeysDocument,
     "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": typeof types.UpdateAccountSettingsDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
@@ -65,10 +78,13 @@ const documents: Documents = {
     "\n  query LayoutMe {\n    me {\n      id\n      email\n      name\n      creditBalanceUsd\n    }\n  }\n": types.LayoutMeDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
     "\n  query SetupState {\n    me {\n      id\n      creditBalanceUsd\n    }\n    gatewayPricing {\n      processingFeeUsdPerMTok\n      minimumPurchaseUsd\n    }\n    providers {\n      id\n      name\n      gatewayCredentials\n    }\n    providerKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    accessKeys(first: 1) {\n      nodes {\n        id\n      }\n    }\n    usageEvents(first: 1) {\n      nodes {\n        id\n      }\n    }\n  }\n": types.SetupStateDocument,
+    "\n  query Viewer {\n    viewer {\n      id\n      email\n      name\n      role\n    }\n  }\n": types.ViewerDocument,
     "\n  query AccessKeysPage {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n        description\n        keyRedacted\n        createdAt\n        lastUsedAt\n        configuration {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": types.AccessKeysPageDocument,
     "\n  mutation CreateAccessKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": types.CreateAccessKeyDocument,
     "\n  mutation UpdateAccessKey($id: ID!, $input: UpdateAccessKeyInput!) {\n    updateAccessKey(id: $id, input: $input) {\n      id\n      name\n      description\n      configuration {\n        id\n        name\n      }\n    }\n  }\n": types.UpdateAccessKeyDocument,
     "\n  mutation RevokeAccessKey($id: ID!) {\n    revokeAccessKey(id: $id)\n  }\n": types.RevokeAccessKeyDocument,
+    "\n  query AuditEvents($filter: AuditFilter, $first: Int!, $after: String) {\n    auditEvents(filter: $filter, first: $first, after: $after) {\n      nodes {\n        id\n        createdAt\n        actorType\n        actorId\n        actorName\n        action\n        targetType\n        targetId\n        ip\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditEventsDocument,
+    "\n  query AuditMembers {\n    members(first: 100) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": types.AuditMembersDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.LogInDocument,
     "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n": types.CreatePlaygroundKeyDocument,
@@ -85,6 +101,12 @@ const documents: Documents = {
     "\n  mutation CreateFirewallPolicy($input: FirewallPolicyInput!) {\n    createFirewallPolicy(input: $input) {\n      id\n    }\n  }\n": types.CreateFirewallPolicyDocument,
     "\n  mutation UpdateFirewallPolicy($id: ID!, $input: FirewallPolicyInput!) {\n    updateFirewallPolicy(id: $id, input: $input) {\n      id\n      name\n    }\n  }\n": types.UpdateFirewallPolicyDocument,
     "\n  query TestFirewallPolicy($input: FirewallPolicyInput!, $text: String!) {\n    testFirewallPolicy(input: $input, text: $text) {\n      blocked\n      reason\n      redactedText\n      decisions {\n        rule\n        action\n        count\n      }\n    }\n  }\n": types.TestFirewallPolicyDocument,
+    "\n  mutation AcceptInvitation($token: String!, $input: AcceptInvitationInput!) {\n    acceptInvitation(token: $token, input: $input) {\n      token\n      account {\n        id\n        name\n        email\n      }\n    }\n  }\n": types.AcceptInvitationDocument,
+    "\n  query MembersPage {\n    members(first: 100) {\n      nodes {\n        id\n        email\n        name\n        role\n        createdAt\n        lastActiveAt\n      }\n    }\n    invitations(first: 100) {\n      nodes {\n        id\n        email\n        role\n        createdAt\n        expiresAt\n      }\n    }\n  }\n": types.MembersPageDocument,
+    "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      token\n      emailSent\n      invitation {\n        id\n        email\n        role\n      }\n    }\n  }\n": types.InviteMemberDocument,
+    "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id)\n  }\n": types.RevokeInvitationDocument,
+    "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n": types.UpdateMemberRoleDocument,
+    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n": types.RemoveMemberDocument,
     "\n  query ProviderKeysPage {\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n        createdAt\n        lastUsedAt\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n    }\n  }\n": types.ProviderKeysPageDocument,
     "\n  mutation CreateProviderKey($input: CreateProviderKeyInput!) {\n    createProviderKey(input: $input) {\n      id\n      provider\n      name\n      keyRedacted\n      priority\n    }\n  }\n": types.CreateProviderKeyDocument,
     "\n  mutation RotateProviderKey($id: ID!, $key: String!) {\n    rotateProviderKey(id: $id, key: $key) {\n      id\n      keyRedacted\n    }\n  }\n": types.RotateProviderKeyDocument,
@@ -96,7 +118,11 @@ const documents: Documents = {
     "\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n": types.UpdateCustomProviderDocument,
     "\n  mutation TestCustomProvider($providerId: String!) {\n    testCustomProvider(providerId: $providerId) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n": types.TestCustomProviderDocument,
     "\n  mutation DeleteCustomProvider($id: ID!) {\n    deleteCustomProvider(id: $id)\n  }\n": types.DeleteCustomProviderDocument,
-    "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": types.SettingsPageDocument,
+    "\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n": types.SessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
+    "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": types.LogOutEverywhereDocument,
+    "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": types.SettingsPageDocument,
+    "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": types.SettingsApiKeysDocument,
     "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": types.UpdateAccountSettingsDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
@@ -139,6 +165,10 @@ export function graphql(source: "\n  query SetupState {\n    me {\n      id\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n      email\n      name\n      role\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      id\n      email\n      name\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query AccessKeysPage {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n        description\n        keyRedacted\n        createdAt\n        lastUsedAt\n        configuration {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query AccessKeysPage {\n    accessKeys(first: 100) {\n      nodes {\n        id\n        name\n        description\n        keyRedacted\n        createdAt\n        lastUsedAt\n        configuration {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    accessKeyConfigurations(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -152,6 +182,14 @@ export function graphql(source: "\n  mutation UpdateAccessKey($id: ID!, $input: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeAccessKey($id: ID!) {\n    revokeAccessKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeAccessKey($id: ID!) {\n    revokeAccessKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditEvents($filter: AuditFilter, $first: Int!, $after: String) {\n    auditEvents(filter: $filter, first: $first, after: $after) {\n      nodes {\n        id\n        createdAt\n        actorType\n        actorId\n        actorName\n        action\n        targetType\n        targetId\n        ip\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditEvents($filter: AuditFilter, $first: Int!, $after: String) {\n    auditEvents(filter: $filter, first: $first, after: $after) {\n      nodes {\n        id\n        createdAt\n        actorType\n        actorId\n        actorName\n        action\n        targetType\n        targetId\n        ip\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditMembers {\n    members(first: 100) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditMembers {\n    members(first: 100) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -219,6 +257,30 @@ export function graphql(source: "\n  query TestFirewallPolicy($input: FirewallPo
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation AcceptInvitation($token: String!, $input: AcceptInvitationInput!) {\n    acceptInvitation(token: $token, input: $input) {\n      token\n      account {\n        id\n        name\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AcceptInvitation($token: String!, $input: AcceptInvitationInput!) {\n    acceptInvitation(token: $token, input: $input) {\n      token\n      account {\n        id\n        name\n        email\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MembersPage {\n    members(first: 100) {\n      nodes {\n        id\n        email\n        name\n        role\n        createdAt\n        lastActiveAt\n      }\n    }\n    invitations(first: 100) {\n      nodes {\n        id\n        email\n        role\n        createdAt\n        expiresAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query MembersPage {\n    members(first: 100) {\n      nodes {\n        id\n        email\n        name\n        role\n        createdAt\n        lastActiveAt\n      }\n    }\n    invitations(first: 100) {\n      nodes {\n        id\n        email\n        role\n        createdAt\n        expiresAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      token\n      emailSent\n      invitation {\n        id\n        email\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      token\n      emailSent\n      invitation {\n        id\n        email\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query ProviderKeysPage {\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n        createdAt\n        lastUsedAt\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n    }\n  }\n"): (typeof documents)["\n  query ProviderKeysPage {\n    providerKeys(first: 100) {\n      nodes {\n        id\n        provider\n        name\n        keyRedacted\n        priority\n        createdAt\n        lastUsedAt\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    providers {\n      id\n      name\n      builtIn\n      needsProviderKey\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -263,7 +325,23 @@ export function graphql(source: "\n  mutation DeleteCustomProvider($id: ID!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n"): (typeof documents)["\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n"): (typeof documents)["\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n"): (typeof documents)["\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

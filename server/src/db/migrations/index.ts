@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125161107 } from './Migration20261125161107.js';
 import { Migration20261125162059 } from './Migration20261125162059.js';
 import { Migration20261127112721 } from './Migration20261127112721.js';
+import { Migration20261127112816 } from './Migration20261127112816.js';
 import { Migration20261127113012 } from './Migration20261127113012.js';
 import { Migration20261127113047 } from './Migration20261127113047.js';
 import { Migration20261127114500 } from './Migration20261127114500.js';
@@ -13,6 +14,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125161107', class: Migration20261125161107 },
   { name: 'Migration20261125162059', class: Migration20261125162059 },
   { name: 'Migration20261127112721', class: Migration20261127112721 },
+  { name: 'Migration20261127112816', class: Migration20261127112816 },
   { name: 'Migration20261127113012', class: Migration20261127113012 },
   { name: 'Migration20261127113047', class: Migration20261127113047 },
   { name: 'Migration20261127114500', class: Migration20261127114500 },

@@ -33,6 +33,8 @@ export interface BuiltRequest {
   body: string;
   /** The adapter asked the upstream for stream usage the client did not request; hide that chunk. */
   injectedStreamUsage: boolean;
+  /** Client parameters this provider refuses, removed before sending (named to the client). */
+  removedParams: string[];
 }
 
 export interface TokenUsage {

@@ -1,6 +1,6 @@
 import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
 import type { SseEvent } from '../sse.js';
-import { anthropicInputTokens } from '../translate/usage.js';
+import { usageFromAnthropic } from '../formats/anthropic-messages.js';
 import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError, isErrorBodyOf, joinText } from './common.js';
 
 const PATH = '/messages';
@@ -16,7 +16,7 @@ export function readMessagesUsage(json: unknown): TokenUsage | undefined {
   const usage = json.usage;
   const output = finiteNumber(usage.output_tokens);
   if (finiteNumber(usage.input_tokens) === undefined && output === undefined) return undefined;
-  return { inputTokens: anthropicInputTokens(usage), outputTokens: output ?? 0 };
+  return { inputTokens: usageFromAnthropic(usage)?.inputTokens ?? 0, outputTokens: output ?? 0 };
 }
 
 class MessagesStreamObserver implements StreamObserver {
@@ -70,7 +70,8 @@ class MessagesStreamObserver implements StreamObserver {
   }
 
   private record(usage: Record<string, unknown>): void {
-    if (finiteNumber(usage.input_tokens) !== undefined) this.input = anthropicInputTokens(usage);
+    const input = usageFromAnthropic(usage)?.inputTokens;
+    if (input !== undefined) this.input = input;
     const output = finiteNumber(usage.output_tokens);
     if (output !== undefined) this.output = output;
   }

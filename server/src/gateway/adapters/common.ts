@@ -81,12 +81,16 @@ const GATEWAY_ONLY = 'models';
  * One shallow copy of the client body with the model rewritten and stripped parameters removed;
  * key order is kept so the upstream sees what the client wrote.
  */
-export function rewriteBody(input: BuildRequestInput): Record<string, unknown> {
+export function rewriteBody(input: BuildRequestInput, removed?: string[]): Record<string, unknown> {
   const { body, model, stream, endpoint } = input;
   const strip = endpoint.stripParams;
   const out: Record<string, unknown> = {};
   for (const key in body) {
-    if (key === GATEWAY_ONLY || (strip.length > 0 && strip.includes(key))) continue;
+    if (key === GATEWAY_ONLY) continue;
+    if (strip.length > 0 && strip.includes(key)) {
+      removed?.push(key);
+      continue;
+    }
     out[key] = key === 'model' ? model : body[key];
   }
   if (!('model' in out)) out.model = model;
@@ -96,11 +100,13 @@ export function rewriteBody(input: BuildRequestInput): Record<string, unknown> {
 }
 
 export function buildJsonRequest(input: BuildRequestInput, path: string): BuiltRequest {
+  const removedParams: string[] = [];
   return {
     url: joinUrl(input.endpoint.baseUrl, path),
     headers: buildHeaders(input),
-    body: JSON.stringify(rewriteBody(input)),
+    body: JSON.stringify(rewriteBody(input, removedParams)),
     injectedStreamUsage: false,
+    removedParams,
   };
 }
 

@@ -30,7 +30,8 @@ export function readChatUsage(json: unknown): TokenUsage | undefined {
 }
 
 function buildRequest(input: BuildRequestInput): BuiltRequest {
-  const body = rewriteBody(input);
+  const removedParams: string[] = [];
+  const body = rewriteBody(input, removedParams);
   let injectedStreamUsage = false;
   if (input.stream && input.endpoint.supportsStreamUsage && !input.endpoint.stripParams.includes('stream_options')) {
     const options = body.stream_options;
@@ -45,6 +46,7 @@ function buildRequest(input: BuildRequestInput): BuiltRequest {
     headers: buildHeaders(input),
     body: JSON.stringify(body),
     injectedStreamUsage,
+    removedParams,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../adapters/adapter.js';
 import type { AttemptResult, AttemptTimer } from '../failover.js';
-import { planFor } from '../inference-plan.js';
+import { planFor } from '../formats/index.js';
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens, estimateTextTokens } from '../tokens.js';
 import { translateErrorBody } from '../translate/error-body.js';
@@ -51,15 +51,17 @@ export async function runAttempt(
   timer: AttemptTimer,
 ): Promise<AttemptResult<AttemptAnswer>> {
   const body = bodyOf(state);
-  const plan = planFor(state.surface, attempt.target.endpoint.apiFormat);
+  const plan = planFor(state.surface, { apiFormat: attempt.target.endpoint.apiFormat, surfaces: attempt.target.surfaces });
+  const request = plan.request(body.json, attempt.spec);
   const built = plan.upstream.buildRequest({
     endpoint: attempt.target.endpoint,
     model: attempt.model,
     credential: attempt.credential.secret,
-    body: plan.request(body.json, attempt.spec),
+    body: request.body,
     stream: body.stream,
     forwardHeaders,
   });
+  state.removedParams = [...request.removed, ...built.removedParams];
   state.sent = attempt;
   const { perAttemptTimeoutMs } = accessOf(state);
   const res = await deps.upstream.send({

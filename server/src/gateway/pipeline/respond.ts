@@ -37,6 +37,8 @@ function responseHeaders(requestId: string, path: string, status: number, state:
     'x-gateway-rejected-models': (state?.resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','),
   };
   if (last?.virtualModel) headers['x-gateway-virtual-model'] = headerSafe(last.virtualModel);
+  const removed = state?.removedParams;
+  if (removed !== undefined && removed.length > 0) headers['x-gateway-removed-params'] = removed.map((p) => encodeURIComponent(wellFormed(p))).join(',');
   if (errorFormatFor(path) === 'anthropic') headers['request-id'] = requestId;
   const retry = shouldRetryHeader(status);
   if (retry !== undefined) headers['x-should-retry'] = retry;

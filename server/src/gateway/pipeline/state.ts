@@ -87,6 +87,8 @@ export interface RequestState {
   attempt?: Attempt;
   /** A complete answer waiting to be written; unset for a relayed stream. */
   reply?: Reply;
+  /** Client fields the serving provider could not take (formats/), named in x-gateway-removed-params. */
+  removedParams?: string[];
 
   // The outcome the usage event is built from (settle.ts).
   status: number;

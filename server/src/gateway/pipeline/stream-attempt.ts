@@ -1,5 +1,5 @@
 import type { AttemptResult, AttemptTimer } from '../failover.js';
-import type { InferencePlan } from '../inference-plan.js';
+import type { InferencePlan } from '../formats/index.js';
 import { FirewallStreamFilter } from '../policies/stream-guard.js';
 import { relayStream } from '../relay-stream.js';
 import type { Attempt } from '../resolve-model.js';
@@ -27,11 +27,18 @@ export async function streamAttempt(
   const body = bodyOf(state);
   const { res } = state;
   const hideUsage = injectedStreamUsage && !body.clientWantsStreamUsage;
-  const observer = plan.upstream.observeStream({ hideUsageChunk: hideUsage });
+  const translator = plan.stream(body.model, {
+    includeUsage: body.clientWantsStreamUsage,
+    // Announced in message_start, where Anthropic clients read the prompt size before any answer.
+    inputTokens: plan.translated && state.surface === 'messages' ? estimateRequestInputTokens(state.surface, body.json) : undefined,
+  });
+  const observer = translator ? undefined : plan.upstream.observeStream({ hideUsageChunk: hideUsage });
+  /** Usage and generated text, from whichever stage parsed the events (each event is parsed once). */
+  const tracker = translator ?? observer;
   const relayed = await relayStream({
     body: upstream.body,
     observer,
-    translator: plan.stream(body.model, { includeUsage: body.clientWantsStreamUsage, inputTokens: undefined }),
+    translator,
     rewrite: hideUsage,
     res,
     clientSurface: state.surface,
@@ -49,14 +56,14 @@ export async function streamAttempt(
     return { kind: 'failed', failure: relayed.failure };
   }
   const answer: AttemptAnswer = { estimated: false, errorCode: null };
-  const reported = observer.usage();
+  const reported = tracker?.usage();
   if (reported && relayed.complete) {
     answer.usage = reported;
   } else if (reported) {
     // Cut short (client gone, upstream broke off): counts sent early in the stream (Anthropic's
     // message_start says output_tokens: 1) predate the text already relayed, so never charge less
     // than that text.
-    const text = estimateTextTokens(observer.outputText());
+    const text = estimateTextTokens(tracker?.outputText() ?? '');
     answer.estimated = text > reported.outputTokens || reported.inputTokens === 0;
     answer.usage = {
       inputTokens: reported.inputTokens > 0 ? reported.inputTokens : estimateRequestInputTokens(state.surface, body.json),
@@ -66,7 +73,7 @@ export async function streamAttempt(
     answer.estimated = true;
     answer.usage = {
       inputTokens: estimateRequestInputTokens(state.surface, body.json),
-      outputTokens: estimateTextTokens(observer.outputText()),
+      outputTokens: estimateTextTokens(tracker?.outputText() ?? ''),
     };
   }
   if (relayed.blockedByPolicy) {

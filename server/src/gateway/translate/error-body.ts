@@ -1,5 +1,6 @@
 import type { ApiFormat, Surface } from '../../catalog/types.js';
 import { extractVendorError } from '../adapters/common.js';
+import { responsesFailedFrame } from '../formats/openai-responses.js';
 import { cleanText } from '../text-safety.js';
 
 /** Error bodies in each wire format, for gateway errors and for upstream errors crossing formats. */
@@ -113,7 +114,8 @@ export function streamErrorFrame(surface: Surface, code: string, message: string
     case 'messages':
       return `event: error\ndata: ${JSON.stringify(toAnthropicErrorBody(anthropicErrorTypeForStatus(status), message))}\n\n`;
     case 'responses':
-      return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param: null })}\n\n`;
+      // Codex ignores a bare `error` event; `response.failed` ends its turn with the message.
+      return responsesFailedFrame(code, message);
     case 'chat':
       return `data: ${JSON.stringify(toOpenAiErrorBody(code, message, openAiErrorTypeForStatus(status)))}\n\n`;
   }

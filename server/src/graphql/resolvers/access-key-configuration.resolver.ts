@@ -2,7 +2,8 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import * as configurations from '../../services/access-key-configurations.js';
 import { getFirewallPoliciesByIds } from '../../services/firewall-policies.js';
 import { getProviderKeysByIds } from '../../services/provider-keys.js';
-import { callerOf, type Context } from '../context.js';
+import { Rule } from '../auth-checker.js';
+import { callerOf, scopeOf, type Context } from '../context.js';
 import {
   AccessKeyConfiguration,
   AccessKeyConfigurationConnection,
@@ -16,6 +17,7 @@ import { ProviderKey } from '../types/provider-key.type.js';
 @Authorized()
 @Resolver(() => AccessKeyConfiguration)
 export class AccessKeyConfigurationResolver {
+  @Authorized(Rule.VIEWER)
   @Query(() => AccessKeyConfigurationConnection, { description: 'Access key configurations, newest first.' })
   async accessKeyConfigurations(
     @Args(() => PageArgs) args: PageArgs,
@@ -25,27 +27,23 @@ export class AccessKeyConfigurationResolver {
     return { nodes: page.nodes.map(AccessKeyConfiguration.from), pageInfo: page.pageInfo };
   }
 
+  @Authorized(Rule.ADMIN)
   @Mutation(() => AccessKeyConfiguration)
   async createAccessKeyConfiguration(
     @Arg('input', () => AccessKeyConfigurationInput) input: AccessKeyConfigurationInput,
     @Ctx() ctx: Context,
   ): Promise<AccessKeyConfiguration> {
-    const accountId = callerOf(ctx).accountId;
-    const c = await configurations.createConfiguration(ctx.em, accountId, input);
-    ctx.services.events.publish({ kind: 'configuration', accountId });
-    return AccessKeyConfiguration.from(c);
+    return AccessKeyConfiguration.from(await configurations.createConfiguration(scopeOf(ctx), input));
   }
 
+  @Authorized(Rule.ADMIN)
   @Mutation(() => AccessKeyConfiguration, { description: 'Replaces the whole configuration; keys using it follow at once.' })
   async updateAccessKeyConfiguration(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => AccessKeyConfigurationInput) input: AccessKeyConfigurationInput,
     @Ctx() ctx: Context,
   ): Promise<AccessKeyConfiguration> {
-    const accountId = callerOf(ctx).accountId;
-    const c = await configurations.updateConfiguration(ctx.em, accountId, id, input);
-    ctx.services.events.publish({ kind: 'configuration', accountId });
-    return AccessKeyConfiguration.from(c);
+    return AccessKeyConfiguration.from(await configurations.updateConfiguration(scopeOf(ctx), id, input));
   }
 
   @FieldResolver(() => [FirewallPolicy], { description: 'Applied to every request of keys using this configuration, in order.' })
@@ -54,11 +52,10 @@ export class AccessKeyConfigurationResolver {
     return rows.map(FirewallPolicy.from);
   }
 
+  @Authorized(Rule.ADMIN)
   @Mutation(() => Boolean, { description: 'CONFLICT while an active access key uses it.' })
   async deleteAccessKeyConfiguration(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    const accountId = callerOf(ctx).accountId;
-    await configurations.deleteConfiguration(ctx.em, accountId, id);
-    ctx.services.events.publish({ kind: 'configuration', accountId });
+    await configurations.deleteConfiguration(scopeOf(ctx), id);
     return true;
   }
 }

@@ -2,7 +2,8 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import * as accessKeys from '../../services/access-keys.js';
 import { formatUsd } from '../../services/credits/money.js';
 import { findConfiguration } from '../../services/access-key-configurations.js';
-import { callerOf, type Context } from '../context.js';
+import { Rule } from '../auth-checker.js';
+import { callerOf, scopeOf, type Context } from '../context.js';
 import {
   AccessKey,
   AccessKeyConnection,
@@ -16,6 +17,7 @@ import { PageArgs, type Page } from '../types/connection.type.js';
 @Authorized()
 @Resolver(() => AccessKey)
 export class AccessKeyResolver {
+  @Authorized(Rule.VIEWER)
   @Query(() => AccessKeyConnection, { description: 'Active (unrevoked) access keys, newest first.' })
   async accessKeys(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<AccessKey>> {
     const page = await accessKeys.listAccessKeys(ctx.em, callerOf(ctx).accountId, args);
@@ -39,34 +41,30 @@ export class AccessKeyResolver {
     return c ? AccessKeyConfiguration.from(c) : null;
   }
 
+  @Authorized(Rule.DEVELOPER)
   @Mutation(() => CreatedAccessKey, { description: 'Issues an ng-… token for /v1; shown once.' })
   async createAccessKey(
     @Arg('input', () => CreateAccessKeyInput) input: CreateAccessKeyInput,
     @Ctx() ctx: Context,
   ): Promise<CreatedAccessKey> {
-    const accountId = callerOf(ctx).accountId;
-    const { accessKey, token } = await accessKeys.createAccessKey(ctx.em, accountId, input);
-    ctx.services.events.publish({ kind: 'accessKey', accountId, tokenHash: accessKey.tokenHash });
+    const { accessKey, token } = await accessKeys.createAccessKey(scopeOf(ctx), input);
     return { accessKey: AccessKey.from(accessKey), token };
   }
 
+  @Authorized(Rule.DEVELOPER)
   @Mutation(() => AccessKey, { description: 'Omitted fields stay unchanged; configurationId: null detaches the configuration.' })
   async updateAccessKey(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateAccessKeyInput) input: UpdateAccessKeyInput,
     @Ctx() ctx: Context,
   ): Promise<AccessKey> {
-    const accountId = callerOf(ctx).accountId;
-    const key = await accessKeys.updateAccessKey(ctx.em, accountId, id, input);
-    ctx.services.events.publish({ kind: 'accessKey', accountId, tokenHash: key.tokenHash, accessKeyId: key.id });
-    return AccessKey.from(key);
+    return AccessKey.from(await accessKeys.updateAccessKey(scopeOf(ctx), id, input));
   }
 
+  @Authorized(Rule.DEVELOPER)
   @Mutation(() => Boolean, { description: 'Revokes the key at once; /v1 rejects it from then on.' })
   async revokeAccessKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    const accountId = callerOf(ctx).accountId;
-    const key = await accessKeys.revokeAccessKey(ctx.em, accountId, id);
-    ctx.services.events.publish({ kind: 'accessKey', accountId, tokenHash: key.tokenHash, accessKeyId: key.id });
+    await accessKeys.revokeAccessKey(scopeOf(ctx), id);
     return true;
   }
 }

@@ -1,44 +1,54 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import * as accounts from '../../services/accounts.js';
-import { callerOf, type Context } from '../context.js';
+import { getMember } from '../../services/members.js';
+import * as sessions from '../../services/sessions.js';
+import { Rule } from '../auth-checker.js';
+import { callerOf, scopeOf, type Context } from '../context.js';
 import { Account, AccountSettingsInput, AuthPayload, LogInInput, SignUpInput } from '../types/account.type.js';
+import { Member } from '../types/member.type.js';
 
+export function clientOf(ctx: Context): sessions.ClientInfo {
+  return { ip: ctx.clientIp, userAgent: ctx.userAgent };
+}
+
+@Authorized()
 @Resolver(() => Account)
 export class AccountResolver {
-  @Authorized()
-  @Query(() => Account, { description: 'The signed-in account.' })
+  @Authorized(Rule.VIEWER)
+  @Query(() => Account, { description: 'The organization signed in to.' })
   async me(@Ctx() ctx: Context): Promise<Account> {
     return Account.from(await accounts.getAccount(ctx.em, callerOf(ctx).accountId));
   }
 
-  @Mutation(() => AuthPayload, { description: 'Creates an account and signs in. Rate limited per client IP.' })
+  @Authorized(Rule.VIEWER)
+  @Query(() => Member, { nullable: true, description: 'The signed-in member, with their role; null for an API key.' })
+  async viewer(@Ctx() ctx: Context): Promise<Member | null> {
+    const caller = callerOf(ctx);
+    return caller.via === 'session' ? Member.from(await getMember(ctx.em, caller.accountId, caller.memberId)) : null;
+  }
+
+  @Authorized(Rule.PUBLIC)
+  @Mutation(() => AuthPayload, { description: 'Creates an organization and its first member (OWNER), and signs in. Rate limited per client IP.' })
   async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<AuthPayload> {
     ctx.services.authRateLimiter.consume(ctx.clientIp);
-    const { token, account } = await accounts.signUp(ctx.em, input);
+    const { token, account } = await accounts.signUp(ctx.em, input, clientOf(ctx));
     return { token, account: Account.from(account) };
   }
 
-  @Mutation(() => AuthPayload, { description: 'Signs in with email and password. Rate limited per client IP.' })
+  @Authorized(Rule.PUBLIC)
+  @Mutation(() => AuthPayload, { description: 'Signs a member in with email and password. Rate limited per client IP.' })
   async logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: Context): Promise<AuthPayload> {
     ctx.services.authRateLimiter.consume(ctx.clientIp);
-    const { token, account } = await accounts.logIn(ctx.em, ctx.services.loginThrottle, input);
+    const { token, account } = await accounts.logIn(ctx.em, ctx.services.loginThrottle, input, clientOf(ctx));
     return { token, account: Account.from(account) };
   }
 
-  @Authorized()
-  @Mutation(() => Boolean, { description: 'Ends the current session (no effect for API keys).' })
-  async logOut(@Ctx() ctx: Context): Promise<boolean> {
-    return accounts.logOut(ctx.em, callerOf(ctx));
-  }
-
-  @Authorized()
+  @Authorized(Rule.ADMIN)
   @Mutation(() => Account)
   async updateAccountSettings(
     @Arg('input', () => AccountSettingsInput) input: AccountSettingsInput,
     @Ctx() ctx: Context,
   ): Promise<Account> {
-    const account = await accounts.updateAccountSettings(ctx.em, callerOf(ctx).accountId, input);
-    ctx.services.events.publish({ kind: 'account', accountId: account.id });
-    return Account.from(account);
+    return Account.from(await accounts.updateAccountSettings(scopeOf(ctx), input));
   }
 }

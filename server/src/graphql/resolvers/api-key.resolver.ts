@@ -1,26 +1,30 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import * as apiKeys from '../../services/api-keys.js';
-import { callerOf, type Context } from '../context.js';
+import { Rule } from '../auth-checker.js';
+import { callerOf, scopeOf, type Context } from '../context.js';
 import { ApiKey, ApiKeyConnection, CreateApiKeyInput, CreatedApiKey } from '../types/api-key.type.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
 
 @Authorized()
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
+  @Authorized(Rule.DEVELOPER)
   @Query(() => ApiKeyConnection, { description: 'Active (unrevoked) API keys, newest first.' })
   async apiKeys(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<ApiKey>> {
     const page = await apiKeys.listApiKeys(ctx.em, callerOf(ctx).accountId, args);
     return { nodes: page.nodes.map(ApiKey.from), pageInfo: page.pageInfo };
   }
 
+  @Authorized(Rule.ADMIN)
   @Mutation(() => CreatedApiKey)
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreatedApiKey> {
-    const { apiKey, token } = await apiKeys.createApiKey(ctx.em, callerOf(ctx).accountId, input);
+    const { apiKey, token } = await apiKeys.createApiKey(scopeOf(ctx), callerOf(ctx), input);
     return { apiKey: ApiKey.from(apiKey), token };
   }
 
+  @Authorized(Rule.ADMIN)
   @Mutation(() => Boolean)
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    return apiKeys.revokeApiKey(ctx.em, callerOf(ctx).accountId, id);
+    return apiKeys.revokeApiKey(scopeOf(ctx), id);
   }
 }

@@ -1,7 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { formatUsd } from '../../services/credits/money.js';
 import { getAccount } from '../../services/accounts.js';
-import { callerOf, type Context } from '../context.js';
+import { Rule } from '../auth-checker.js';
+import { callerOf, scopeOf, type Context } from '../context.js';
 import { Account } from '../types/account.type.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
 import {
@@ -14,18 +15,21 @@ import {
 @Authorized()
 @Resolver(() => CreditTransaction)
 export class CreditResolver {
+  @Authorized(Rule.VIEWER)
   @Query(() => CreditTransactionConnection, { description: 'Purchases, daily usage and expiries, newest first.' })
   async creditTransactions(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<CreditTransaction>> {
     const page = await ctx.services.credits.listTransactions(ctx.em, callerOf(ctx).accountId, args);
     return { nodes: page.nodes.map(CreditTransaction.from), pageInfo: page.pageInfo };
   }
 
+  @Authorized(Rule.VIEWER)
   @Query(() => CreditPurchaseConnection, { description: 'Credit purchases, newest first.' })
   async creditPurchases(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<CreditPurchase>> {
     const page = await ctx.services.credits.listPurchases(ctx.em, callerOf(ctx).accountId, args);
     return { nodes: page.nodes.map(CreditPurchase.from), pageInfo: page.pageInfo };
   }
 
+  @Authorized(Rule.ADMIN)
   @Mutation(() => CreditPurchase, {
     description:
       'Buys credit: amountUsd is a decimal string, at least "5.00", at most "10000.00", whole cents. With PAYMENTS=manual the ' +
@@ -33,9 +37,9 @@ export class CreditResolver {
       'and the credit arrives when Stripe confirms the payment.',
   })
   async purchaseCredits(@Arg('amountUsd', () => String) amountUsd: string, @Ctx() ctx: Context): Promise<CreditPurchase> {
-    const accountId = callerOf(ctx).accountId;
-    const email = ctx.services.config.payments === 'stripe' ? (await getAccount(ctx.em, accountId)).email : undefined;
-    return CreditPurchase.from(await ctx.services.credits.purchase(ctx.em, accountId, amountUsd, email));
+    const caller = callerOf(ctx);
+    const email = ctx.services.config.payments === 'stripe' ? (await getAccount(ctx.em, caller.accountId)).email : undefined;
+    return CreditPurchase.from(await ctx.services.credits.purchase(scopeOf(ctx), amountUsd, email));
   }
 }
 

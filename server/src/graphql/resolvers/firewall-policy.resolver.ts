@@ -2,7 +2,8 @@ import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-
 import { compilePolicy } from '../../gateway/policies/compile.js';
 import { evaluateRequest } from '../../gateway/policies/evaluate.js';
 import * as policies from '../../services/firewall-policies.js';
-import { callerOf, type Context } from '../context.js';
+import { Rule } from '../auth-checker.js';
+import { callerOf, scopeOf, type Context } from '../context.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
 import { FirewallDecision } from '../types/firewall-decision.type.js';
 import {
@@ -15,12 +16,14 @@ import {
 @Authorized()
 @Resolver(() => FirewallPolicy)
 export class FirewallPolicyResolver {
+  @Authorized(Rule.VIEWER)
   @Query(() => FirewallPolicyConnection, { description: 'Firewall policies, newest first.' })
   async firewallPolicies(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<FirewallPolicy>> {
     const page = await policies.listFirewallPolicies(ctx.em, callerOf(ctx).accountId, args);
     return { nodes: page.nodes.map(FirewallPolicy.from), pageInfo: page.pageInfo };
   }
 
+  @Authorized(Rule.VIEWER)
   @Query(() => FirewallPolicyTestResult, { description: 'Applies an (unsaved) policy to a sample text, as a chat user message, and says what it would do.' })
   testFirewallPolicy(
     @Arg('input', () => FirewallPolicyInput) input: FirewallPolicyInput,
@@ -37,28 +40,26 @@ export class FirewallPolicyResolver {
     });
   }
 
+  @Authorized(Rule.ADMIN)
   @Mutation(() => FirewallPolicy)
   async createFirewallPolicy(@Arg('input', () => FirewallPolicyInput) input: FirewallPolicyInput, @Ctx() ctx: Context): Promise<FirewallPolicy> {
-    return FirewallPolicy.from(await policies.createFirewallPolicy(ctx.em, callerOf(ctx).accountId, input));
+    return FirewallPolicy.from(await policies.createFirewallPolicy(scopeOf(ctx), input));
   }
 
+  @Authorized(Rule.ADMIN)
   @Mutation(() => FirewallPolicy, { description: 'Replaces the whole policy; keys whose configuration attaches it follow at once.' })
   async updateFirewallPolicy(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => FirewallPolicyInput) input: FirewallPolicyInput,
     @Ctx() ctx: Context,
   ): Promise<FirewallPolicy> {
-    const accountId = callerOf(ctx).accountId;
-    const policy = await policies.updateFirewallPolicy(ctx.em, accountId, id, input);
-    ctx.services.events.publish({ kind: 'configuration', accountId });
-    return FirewallPolicy.from(policy);
+    return FirewallPolicy.from(await policies.updateFirewallPolicy(scopeOf(ctx), id, input));
   }
 
+  @Authorized(Rule.ADMIN)
   @Mutation(() => Boolean, { description: 'CONFLICT while a configuration attaches it.' })
   async deleteFirewallPolicy(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    const accountId = callerOf(ctx).accountId;
-    await policies.deleteFirewallPolicy(ctx.em, accountId, id);
-    ctx.services.events.publish({ kind: 'configuration', accountId });
+    await policies.deleteFirewallPolicy(scopeOf(ctx), id);
     return true;
   }
 }

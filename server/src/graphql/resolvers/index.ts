@@ -7,6 +7,9 @@ import { ProviderKeyResolver } from './provider-key.resolver.js';
 import { ProviderResolver } from './provider.resolver.js';
 import { UsageResolver } from './usage.resolver.js';
 import { AccountCreditsResolver, CreditResolver } from './credit.resolver.js';
+import { MemberResolver } from './member.resolver.js';
+import { SessionResolver } from './session.resolver.js';
+import { AuditResolver } from './audit.resolver.js';
 import { FirewallPolicyResolver } from './firewall-policy.resolver.js';
 import { VirtualModelResolver } from './virtual-model.resolver.js';
 import { ConnectionCheckResolver } from './connection-check.resolver.js';
@@ -24,6 +27,9 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   UsageResolver,
   CreditResolver,
   AccountCreditsResolver,
+  MemberResolver,
+  SessionResolver,
+  AuditResolver,
   FirewallPolicyResolver,
   VirtualModelResolver,
   ConnectionCheckResolver,

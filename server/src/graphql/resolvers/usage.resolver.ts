@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import * as usage from '../../services/usage/usage-queries.js';
+import { Rule } from '../auth-checker.js';
 import { callerOf, type Context } from '../context.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
 import { UsageBucket, UsageEvent, UsageEventConnection, UsageFilter, UsageSummaryArgs } from '../types/usage.type.js';
@@ -7,6 +8,7 @@ import { UsageBucket, UsageEvent, UsageEventConnection, UsageFilter, UsageSummar
 @Authorized()
 @Resolver(() => UsageEvent)
 export class UsageResolver {
+  @Authorized(Rule.VIEWER)
   @Query(() => UsageEventConnection, { description: 'Usage events, newest first.' })
   async usageEvents(
     @Arg('filter', () => UsageFilter, { nullable: true }) filter: UsageFilter | null,
@@ -17,6 +19,7 @@ export class UsageResolver {
     return { nodes: page.nodes.map(UsageEvent.from), pageInfo: page.pageInfo };
   }
 
+  @Authorized(Rule.VIEWER)
   @Query(() => [UsageBucket], {
     description: 'Requests, errors, tokens, cost and spend grouped by hour, day, provider, model or access key (from hourly rollups; the range widens to whole UTC hours).',
   })
@@ -25,6 +28,7 @@ export class UsageResolver {
     return rows.map(UsageBucket.from);
   }
 
+  @Authorized(Rule.VIEWER)
   @Query(() => UsageEvent, { nullable: true, description: 'One request with every attempt, by its x-request-id; null when unknown.' })
   async usageRequest(@Arg('requestId', () => String) requestId: string, @Ctx() ctx: Context): Promise<UsageEvent | null> {
     const event = await usage.findUsageRequest(ctx.em, callerOf(ctx).accountId, requestId);

@@ -1,6 +1,8 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import type { IApiKey } from '../../entities/api-key.entity.js';
+import type { Role as RoleName } from '../../services/roles.js';
 import { connectionType } from './connection.type.js';
+import { Role } from './role.type.js';
 
 @ObjectType({ description: 'Admin-API key for scripts; the token is shown once at creation.' })
 export class ApiKey {
@@ -13,6 +15,9 @@ export class ApiKey {
   @Field(() => String)
   keyRedacted!: string;
 
+  @Field(() => Role, { description: 'Acts with this role, capped at its creator\'s current role.' })
+  role!: RoleName;
+
   @Field(() => Date)
   createdAt!: Date;
 
@@ -24,6 +29,7 @@ export class ApiKey {
       id: k.id,
       name: k.name,
       keyRedacted: k.keyRedacted,
+      role: k.role,
       createdAt: k.createdAt,
       lastUsedAt: k.lastUsedAt ?? null,
     });
@@ -45,4 +51,7 @@ export class CreatedApiKey {
 export class CreateApiKeyInput {
   @Field(() => String)
   name!: string;
+
+  @Field(() => Role, { nullable: true, description: "Default: the creator's role; never higher." })
+  role?: RoleName | null;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Config } from '../../config.js';
+import { publicBaseUrl, type Config } from '../../config.js';
+import { mutate, type ChangeRecord, type MutationScope } from '../mutation.js';
 import type { SqlPool } from '../../db/pool.js';
 import { BudgetExceededError, InsufficientCreditsError } from '../../errors/credits-error.js';
 import type { ICreditPurchase } from '../../entities/credit-purchase.entity.js';
@@ -183,16 +184,20 @@ export class CreditService {
    * PAYMENTS=manual: completed at once. PAYMENTS=stripe: pending with a Checkout URL; the credit
    * arrives with the verified webhook.
    */
-  async purchase(em: EntityManager, accountId: string, amountUsd: string, customerEmail?: string): Promise<ICreditPurchase> {
+  async purchase(scope: MutationScope, amountUsd: string, customerEmail?: string): Promise<ICreditPurchase> {
     const amountNano = parsePurchaseAmount(amountUsd);
     const now = new Date(this.now());
+    const { em } = scope;
+    const accountId = scope.actor.accountId;
+    const audited = (purchase: ICreditPurchase): ChangeRecord => ({
+      audit: { action: 'credits.purchase', targetType: 'creditPurchase', targetId: purchase.id },
+      events: purchase.status === 'completed' ? [{ kind: 'credits', accountId }] : [],
+    });
     if (this.options.config.payments === 'manual') {
-      const purchase = await createManualPurchase(em, accountId, amountNano, now);
-      this.options.events.publish({ kind: 'credits', accountId });
-      return purchase;
+      return mutate(scope, (tem) => createManualPurchase(tem, accountId, amountNano, now), audited);
     }
     if (!this.payments) throw new AppError('payments_unavailable', 503, 'Payments are not configured.');
-    const purchase = await createPendingPurchase(em, accountId, amountNano, now);
+    const purchase = await mutate(scope, (tem) => createPendingPurchase(tem, accountId, amountNano, now), audited);
     const base = this.publicUrl();
     try {
       const session = await this.payments.createCheckoutSession({
@@ -266,8 +271,6 @@ export class CreditService {
   }
 
   private publicUrl(): string {
-    const { publicUrl, host, port } = this.options.config;
-    if (publicUrl) return publicUrl.replace(/\/+$/, '');
-    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    return publicBaseUrl(this.options.config);
   }
 }

@@ -14,6 +14,7 @@ import { SetupChecklist } from '../../components/setup-checklist';
 import { graphql } from '../../gql';
 import type { AccessKeysPageQuery } from '../../gql/graphql';
 import { Link } from '../../lib/router';
+import { RequireRole, useRole } from '../../lib/role';
 
 const AccessKeysPageQueryDoc = graphql(`
   query AccessKeysPage {
@@ -85,6 +86,7 @@ type ConfigurationOption = AccessKeysPageQuery['accessKeyConfigurations']['nodes
 export function AccessKeysPage() {
   const [result, reexecute] = useQuery({ query: AccessKeysPageQueryDoc, context: TYPENAMES });
   const [createOpen, setCreateOpen] = useState(false);
+  const canManage = useRole().can('DEVELOPER');
   const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
 
   return (
@@ -93,9 +95,11 @@ export function AccessKeysPage() {
         title="Access keys"
         description="Keys your applications use to call the gateway's /v1 endpoints."
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setCreateOpen(true)}>
-            Create access key
-          </button>
+          <RequireRole min="DEVELOPER">
+            <button type="button" className="btn btn-primary" onClick={() => setCreateOpen(true)}>
+              Create access key
+            </button>
+          </RequireRole>
         }
       />
       <SetupChecklist hideWhenDone />
@@ -109,7 +113,7 @@ export function AccessKeysPage() {
       <QueryState result={result} label="access keys" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
         {(data) =>
           data.accessKeys.nodes.length === 0 ? (
-            <EmptyCard title="No access keys yet" actionLabel="Create your first key" onAction={() => setCreateOpen(true)}>
+            <EmptyCard title="No access keys yet" actionLabel={canManage ? 'Create your first key' : undefined} onAction={() => setCreateOpen(true)}>
               Create a key, then use it as the API key of the OpenAI or Anthropic SDK.
             </EmptyCard>
           ) : (
@@ -141,6 +145,7 @@ export function AccessKeysPage() {
 }
 
 function AccessKeyRowView({ accessKey, configurations }: { accessKey: AccessKeyRow; configurations: ConfigurationOption[] }) {
+  const canManage = useRole().can('DEVELOPER');
   const [updateState, update] = useMutation(UpdateAccessKeyMutation);
   const [, revoke] = useMutation(RevokeAccessKeyMutation);
   const [renameOpen, setRenameOpen] = useState(false);
@@ -163,7 +168,7 @@ function AccessKeyRowView({ accessKey, configurations }: { accessKey: AccessKeyR
           aria-label={`Configuration for ${accessKey.name}`}
           value={accessKey.configuration?.id ?? ''}
           onChange={(e) => attach(e.target.value)}
-          disabled={updateState.fetching}
+          disabled={updateState.fetching || !canManage}
           className="select-compact"
         >
           <option value="">No restrictions</option>
@@ -174,20 +179,24 @@ function AccessKeyRowView({ accessKey, configurations }: { accessKey: AccessKeyR
       <RelativeTimeCell value={accessKey.createdAt} />
       <RelativeTimeCell value={accessKey.lastUsedAt} />
       <td className="row-actions">
-        <RowButton label="Rename" subject={accessKey.name} onClick={() => setRenameOpen(true)} />
-        <ConfirmButton
-          label="Revoke"
-          ariaLabel={`Revoke ${accessKey.name}`}
-          title="Revoke access key?"
-          confirmLabel="Revoke key"
-          onConfirm={async () => (await revoke({ id: accessKey.id }, TYPENAMES)).error}
-        >
-          <p>
-            Requests using <strong>{accessKey.name}</strong> (<code>{accessKey.keyRedacted}</code>) will be rejected with 401 immediately. This
-            cannot be undone.
-          </p>
-        </ConfirmButton>
-        <RenameAccessKeyDialog accessKey={accessKey} open={renameOpen} onClose={() => setRenameOpen(false)} />
+        {canManage ? (
+          <>
+            <RowButton label="Rename" subject={accessKey.name} onClick={() => setRenameOpen(true)} />
+            <ConfirmButton
+              label="Revoke"
+              ariaLabel={`Revoke ${accessKey.name}`}
+              title="Revoke access key?"
+              confirmLabel="Revoke key"
+              onConfirm={async () => (await revoke({ id: accessKey.id }, TYPENAMES)).error}
+            >
+              <p>
+                Requests using <strong>{accessKey.name}</strong> (<code>{accessKey.keyRedacted}</code>) will be rejected with 401 immediately. This
+                cannot be undone.
+              </p>
+            </ConfirmButton>
+            <RenameAccessKeyDialog accessKey={accessKey} open={renameOpen} onClose={() => setRenameOpen(false)} />
+          </>
+        ) : null}
       </td>
     </tr>
   );

@@ -10,6 +10,7 @@ import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
 import type { ConfigurationsPageQuery } from '../../gql/graphql';
 import { CONFIGURATION_TYPENAMES, ConfigurationEditor, draftFromConfiguration, emptyDraft, formatTtl, type ConfigurationDraft } from './configuration-editor';
+import { RequireRole, useRole } from '../../lib/role';
 
 export const ConfigurationsPageQueryDoc = graphql(`
   query ConfigurationsPage {
@@ -84,6 +85,7 @@ export type ConfigurationsData = ConfigurationsPageQuery;
 type ConfigurationNode = ConfigurationsPageQuery['accessKeyConfigurations']['nodes'][number];
 
 export function ConfigurationsPage() {
+  const canManage = useRole().can('ADMIN');
   const [result, reexecute] = useQuery({ query: ConfigurationsPageQueryDoc, context: CONFIGURATION_TYPENAMES });
   const [editing, setEditing] = useState<ConfigurationDraft | null>(null);
 
@@ -94,9 +96,11 @@ export function ConfigurationsPage() {
         description="Reusable policies for access keys: which providers and models a key may call, and which provider keys serve them, in order."
         actions={
           editing ? null : (
-            <button type="button" className="btn btn-primary" onClick={() => setEditing(emptyDraft())}>
-              New configuration
-            </button>
+            <RequireRole min="ADMIN">
+              <button type="button" className="btn btn-primary" onClick={() => setEditing(emptyDraft())}>
+                New configuration
+              </button>
+            </RequireRole>
           )
         }
       />
@@ -105,7 +109,7 @@ export function ConfigurationsPage() {
           editing ? (
             <ConfigurationEditor key={editing.id ?? 'new'} initial={editing} data={data} onDone={() => setEditing(null)} />
           ) : data.accessKeyConfigurations.nodes.length === 0 ? (
-            <EmptyCard title="No configurations" actionLabel="Create a configuration" onAction={() => setEditing(emptyDraft())}>
+            <EmptyCard title="No configurations" actionLabel={canManage ? 'Create a configuration' : undefined} onAction={() => setEditing(emptyDraft())}>
               Keys without a configuration may use every provider and model, with your provider keys in priority order.
             </EmptyCard>
           ) : (
@@ -128,7 +132,7 @@ function ConfigurationCard({ configuration, data, onEdit }: { configuration: Con
     <Card
       title={configuration.name}
       actions={
-        <>
+        <RequireRole min="ADMIN">
           <RowButton label="Edit" subject={configuration.name} onClick={onEdit} />
           <ConfirmButton
             label="Delete"
@@ -140,7 +144,7 @@ function ConfigurationCard({ configuration, data, onEdit }: { configuration: Con
               Delete <strong>{configuration.name}</strong>? Access keys still using it must be moved to another configuration first.
             </p>
           </ConfirmButton>
-        </>
+        </RequireRole>
       }
     >
       <dl className="summary-list">

@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
 import { centsToUsdString, formatDate, formatDateTime, formatUsd, parseUsdToCents } from '../../lib/format';
+import { RequireRole } from '../../lib/role';
 
 const CreditsBalanceQuery = graphql(`
   query CreditsBalance {
@@ -72,7 +73,9 @@ export function CreditsPage() {
             )}
           </QueryState>
         </Card>
-        <PurchaseCard />
+        <RequireRole min="ADMIN">
+          <PurchaseCard />
+        </RequireRole>
       </div>
       <Card title="Transactions">
         <TransactionsTable />

@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
 import type { FirewallPageQuery } from '../../gql/graphql';
+import { RequireRole, useRole } from '../../lib/role';
 import { FIREWALL_TYPENAMES, FirewallPolicyEditor, draftFromPolicy, emptyPolicyDraft, type PolicyDraft } from './firewall-policy-editor';
 
 export const FirewallPageQueryDoc = graphql(`
@@ -47,6 +48,7 @@ const RULE_LABELS: Record<string, string> = {
 };
 
 export function FirewallPage() {
+  const canManage = useRole().can('ADMIN');
   const [result, reexecute] = useQuery({ query: FirewallPageQueryDoc, context: FIREWALL_TYPENAMES });
   const [editing, setEditing] = useState<PolicyDraft | null>(null);
   return (
@@ -56,9 +58,11 @@ export function FirewallPage() {
         description="Policies checked on every request of the access keys whose configuration attaches them: deny patterns, tool rules and PII redaction. Matched text is never stored or logged; usage events record only what was done and how often."
         actions={
           editing ? null : (
-            <button type="button" className="btn btn-primary" onClick={() => setEditing(emptyPolicyDraft())}>
-              New policy
-            </button>
+            <RequireRole min="ADMIN">
+              <button type="button" className="btn btn-primary" onClick={() => setEditing(emptyPolicyDraft())}>
+                New policy
+              </button>
+            </RequireRole>
           )
         }
       />
@@ -67,7 +71,7 @@ export function FirewallPage() {
           editing ? (
             <FirewallPolicyEditor key={editing.id ?? 'new'} initial={editing} onDone={() => setEditing(null)} />
           ) : data.firewallPolicies.nodes.length === 0 ? (
-            <EmptyCard title="No firewall policies" actionLabel="Create a policy" onAction={() => setEditing(emptyPolicyDraft())}>
+            <EmptyCard title="No firewall policies" actionLabel={canManage ? 'Create a policy' : undefined} onAction={() => setEditing(emptyPolicyDraft())}>
               Start in dry run: requests are served as usual and the usage log shows what the policy would have blocked or redacted.
             </EmptyCard>
           ) : (
@@ -89,7 +93,7 @@ function PolicyCard({ policy, onEdit }: { policy: PolicyNode; onEdit: () => void
     <Card
       title={policy.name}
       actions={
-        <>
+        <RequireRole min="ADMIN">
           <RowButton label="Edit" subject={policy.name} onClick={onEdit} />
           <ConfirmButton
             label="Delete"
@@ -101,7 +105,7 @@ function PolicyCard({ policy, onEdit }: { policy: PolicyNode; onEdit: () => void
               Delete <strong>{policy.name}</strong>? Detach it from every configuration first.
             </p>
           </ConfirmButton>
-        </>
+        </RequireRole>
       }
     >
       <dl className="summary-list">

@@ -12,6 +12,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
 import type { ProviderKeysPageQuery } from '../../gql/graphql';
+import { RequireRole, useRole } from '../../lib/role';
 
 const ProviderKeysPageQueryDoc = graphql(`
   query ProviderKeysPage {
@@ -92,6 +93,7 @@ type Data = ProviderKeysPageQuery;
 type ProviderKeyNode = Data['providerKeys']['nodes'][number];
 
 export function ProviderKeysPage() {
+  const canManage = useRole().can('ADMIN');
   const [result, reexecute] = useQuery({ query: ProviderKeysPageQueryDoc, context: TYPENAMES });
   const [addFor, setAddFor] = useState<string | null>(null);
 
@@ -101,16 +103,18 @@ export function ProviderKeysPage() {
         title="Provider keys"
         description="Your own API keys for upstream providers. Values are encrypted at rest and never shown again after saving."
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setAddFor('')}>
-            Add provider key
-          </button>
+          <RequireRole min="ADMIN">
+            <button type="button" className="btn btn-primary" onClick={() => setAddFor('')}>
+              Add provider key
+            </button>
+          </RequireRole>
         }
       />
       <QueryState result={result} label="provider keys" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
         {(data) => {
           const groups = groupByProvider(data);
           return groups.length === 0 ? (
-            <EmptyCard title="No provider keys yet" actionLabel="Add a provider key" onAction={() => setAddFor('')}>
+            <EmptyCard title="No provider keys yet" actionLabel={canManage ? 'Add a provider key' : undefined} onAction={() => setAddFor('')}>
               Add an OpenAI, Anthropic or other provider key to route requests with your own credentials.
             </EmptyCard>
           ) : (
@@ -124,9 +128,11 @@ export function ProviderKeysPage() {
                     </>
                   }
                   actions={
-                    <button type="button" className="btn btn-small" onClick={() => setAddFor(group.providerId)} aria-label={`Add key for ${group.name}`}>
-                      Add key
-                    </button>
+                    <RequireRole min="ADMIN">
+                      <button type="button" className="btn btn-small" onClick={() => setAddFor(group.providerId)} aria-label={`Add key for ${group.name}`}>
+                        Add key
+                      </button>
+                    </RequireRole>
                   }
                 >
                   <DataTable label={`${group.name} keys`} columns={['Name', 'Key', numeric('Priority'), 'Created', 'Last used', ACTIONS_COLUMN]}>
@@ -182,26 +188,28 @@ function ProviderKeyRow({ providerKey }: { providerKey: ProviderKeyNode }) {
       <RelativeTimeCell value={providerKey.createdAt} />
       <RelativeTimeCell value={providerKey.lastUsedAt} />
       <td className="row-actions">
-        <ConnectionTest subject={providerKey.name} run={async () => {
-          const result = await test({ id: providerKey.id });
-          return { data: result.data?.testProviderKey, error: result.error };
-        }} />
-        <RowButton label="Edit" subject={providerKey.name} onClick={() => setEditOpen(true)} />
-        <RowButton label="Rotate" subject={providerKey.name} onClick={() => setRotateOpen(true)} />
-        <ConfirmButton
-          label="Delete"
-          ariaLabel={`Delete ${providerKey.name}`}
-          title="Delete provider key?"
-          onConfirm={async () => (await remove({ id: providerKey.id }, TYPENAMES)).error}
-        >
-          <p>
-            Delete <strong>{providerKey.name}</strong> (<code>{providerKey.keyRedacted}</code>)? Requests will no longer use it.
-          </p>
-        </ConfirmButton>
-        <RotateDialog providerKey={providerKey} open={rotateOpen} onClose={() => setRotateOpen(false)} />
-        <Modal title={`Edit “${providerKey.name}”`} open={editOpen} onClose={() => setEditOpen(false)}>
-          {editOpen ? <EditProviderKeyForm providerKey={providerKey} onDone={() => setEditOpen(false)} /> : null}
-        </Modal>
+        <RequireRole min="ADMIN">
+          <ConnectionTest subject={providerKey.name} run={async () => {
+            const result = await test({ id: providerKey.id });
+            return { data: result.data?.testProviderKey, error: result.error };
+          }} />
+          <RowButton label="Edit" subject={providerKey.name} onClick={() => setEditOpen(true)} />
+          <RowButton label="Rotate" subject={providerKey.name} onClick={() => setRotateOpen(true)} />
+          <ConfirmButton
+            label="Delete"
+            ariaLabel={`Delete ${providerKey.name}`}
+            title="Delete provider key?"
+            onConfirm={async () => (await remove({ id: providerKey.id }, TYPENAMES)).error}
+          >
+            <p>
+              Delete <strong>{providerKey.name}</strong> (<code>{providerKey.keyRedacted}</code>)? Requests will no longer use it.
+            </p>
+          </ConfirmButton>
+          <RotateDialog providerKey={providerKey} open={rotateOpen} onClose={() => setRotateOpen(false)} />
+          <Modal title={`Edit “${providerKey.name}”`} open={editOpen} onClose={() => setEditOpen(false)}>
+            {editOpen ? <EditProviderKeyForm providerKey={providerKey} onDone={() => setEditOpen(false)} /> : null}
+          </Modal>
+        </RequireRole>
       </td>
     </tr>
   );

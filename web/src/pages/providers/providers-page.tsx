@@ -14,6 +14,7 @@ import type { ApiFormat, ProvidersPageQuery } from '../../gql/graphql';
 import { privateAddressKind } from '../../lib/address';
 import { formatCompact, formatUsd } from '../../lib/format';
 import { useSaveMutation } from '../../lib/use-save-mutation';
+import { RequireRole } from '../../lib/role';
 
 const ProvidersPageQueryDoc = graphql(`
   query ProvidersPage {
@@ -90,9 +91,11 @@ export function ProvidersPage() {
         title="Providers & models"
         description="The model catalog with limits and prices (USD per million tokens), and your custom OpenAI- or Anthropic-compatible providers."
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-            Add custom provider
-          </button>
+          <RequireRole min="ADMIN">
+            <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+              Add custom provider
+            </button>
+          </RequireRole>
         }
       />
       <QueryState result={result} label="providers" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
@@ -209,21 +212,23 @@ function CustomProviderRow({ provider, onEdit }: { provider: ProviderNode; onEdi
       </td>
       <td className="num">{provider.models.length}</td>
       <td className="row-actions">
-        <ConnectionTest subject={provider.name} run={async () => {
-          const result = await test({ providerId: provider.id });
-          return { data: result.data?.testCustomProvider, error: result.error };
-        }} />
-        <RowButton label="Edit" subject={provider.name} onClick={onEdit} />
-        <ConfirmButton
-          label="Delete"
-          ariaLabel={`Delete ${provider.name}`}
-          title="Delete custom provider?"
-          onConfirm={async () => (await remove({ id: provider.id }, { additionalTypenames: ['Provider', 'Model', 'ProviderKey', 'AccessKeyConfiguration'] })).error}
-        >
-          <p>
-            Delete <strong>{provider.name}</strong>? Providers still referenced by provider keys or configurations cannot be deleted.
-          </p>
-        </ConfirmButton>
+        <RequireRole min="ADMIN">
+          <ConnectionTest subject={provider.name} run={async () => {
+            const result = await test({ providerId: provider.id });
+            return { data: result.data?.testCustomProvider, error: result.error };
+          }} />
+          <RowButton label="Edit" subject={provider.name} onClick={onEdit} />
+          <ConfirmButton
+            label="Delete"
+            ariaLabel={`Delete ${provider.name}`}
+            title="Delete custom provider?"
+            onConfirm={async () => (await remove({ id: provider.id }, { additionalTypenames: ['Provider', 'Model', 'ProviderKey', 'AccessKeyConfiguration'] })).error}
+          >
+            <p>
+              Delete <strong>{provider.name}</strong>? Providers still referenced by provider keys or configurations cannot be deleted.
+            </p>
+          </ConfirmButton>
+        </RequireRole>
       </td>
     </tr>
   );

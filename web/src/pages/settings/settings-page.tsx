@@ -9,7 +9,9 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { SecretReveal } from '../../components/secret-reveal';
 import { graphql } from '../../gql';
-import type { SettingsPageQuery } from '../../gql/graphql';
+import type { SettingsApiKeysQuery as ApiKeysData, SettingsPageQuery } from '../../gql/graphql';
+import { useRole } from '../../lib/role';
+import { SessionsCard } from './sessions-card';
 
 const SettingsPageQueryDoc = graphql(`
   query SettingsPage {
@@ -22,11 +24,17 @@ const SettingsPageQueryDoc = graphql(`
         perAttemptTimeoutMs
       }
     }
+  }
+`);
+
+const SettingsApiKeysQuery = graphql(`
+  query SettingsApiKeys {
     apiKeys(first: 100) {
       nodes {
         id
         name
         keyRedacted
+        role
         createdAt
         lastUsedAt
       }
@@ -69,6 +77,7 @@ const TYPENAMES = { additionalTypenames: ['ApiKey', 'Account'] };
 
 export function SettingsPage() {
   const [result, reexecute] = useQuery({ query: SettingsPageQueryDoc, context: TYPENAMES });
+  const { can } = useRole();
   return (
     <div className="page">
       <PageHeader title="Settings" description="Account-wide request timeouts and API keys for automating this admin API." />
@@ -87,8 +96,9 @@ export function SettingsPage() {
                 </div>
               </dl>
             </Card>
-            <TimeoutsCard key={`${data.me.settings.totalTimeoutMs}:${data.me.settings.perAttemptTimeoutMs}`} settings={data.me.settings} />
-            <ApiKeysCard apiKeys={data.apiKeys.nodes} />
+            {can('ADMIN') ? <TimeoutsCard key={`${data.me.settings.totalTimeoutMs}:${data.me.settings.perAttemptTimeoutMs}`} settings={data.me.settings} /> : null}
+            {can('DEVELOPER') ? <ApiKeysSection canManage={can('ADMIN')} /> : null}
+            <SessionsCard />
           </div>
         )}
       </QueryState>
@@ -126,7 +136,16 @@ function TimeoutsCard({ settings }: { settings: SettingsPageQuery['me']['setting
   );
 }
 
-function ApiKeysCard({ apiKeys }: { apiKeys: SettingsPageQuery['apiKeys']['nodes'] }) {
+function ApiKeysSection({ canManage }: { canManage: boolean }) {
+  const [result, reexecute] = useQuery({ query: SettingsApiKeysQuery, context: TYPENAMES });
+  return (
+    <QueryState result={result} label="API keys" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
+      {(data) => <ApiKeysCard apiKeys={data.apiKeys.nodes} canManage={canManage} />}
+    </QueryState>
+  );
+}
+
+function ApiKeysCard({ apiKeys, canManage }: { apiKeys: ApiKeysData['apiKeys']['nodes']; canManage: boolean }) {
   const [createOpen, setCreateOpen] = useState(false);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string | null>(null);
@@ -146,20 +165,22 @@ function ApiKeysCard({ apiKeys }: { apiKeys: SettingsPageQuery['apiKeys']['nodes
     <Card
       title="API keys"
       actions={
-        <button type="button" className="btn btn-small btn-primary" onClick={() => setCreateOpen(true)}>
-          Create API key
-        </button>
+        canManage ? (
+          <button type="button" className="btn btn-small btn-primary" onClick={() => setCreateOpen(true)}>
+            Create API key
+          </button>
+        ) : null
       }
     >
       <p className="muted small">
-        For scripts and CI: use as <code>Authorization: Bearer …</code> on <code>/graphql</code>. They act with your account's full rights; they cannot call{' '}
+        For scripts and CI: use as <code>Authorization: Bearer …</code> on <code>/graphql</code>. A key acts with the role it was created with, never above its creator's current role; it cannot call{' '}
         <code>/v1</code>.
       </p>
       {created ? <SecretReveal what="API key" token={created} onDone={() => setCreated(null)} /> : null}
       {apiKeys.length === 0 ? (
         <EmptyState title="No API keys">Create one to automate this admin API.</EmptyState>
       ) : (
-        <DataTable label="API keys" columns={['Name', 'Key', 'Created', 'Last used', ACTIONS_COLUMN]}>
+        <DataTable label="API keys" columns={['Name', 'Key', 'Role', 'Created', 'Last used', ...(canManage ? [ACTIONS_COLUMN] : [])]}>
           <tbody>
             {apiKeys.map((k) => (
               <tr key={k.id}>
@@ -167,20 +188,23 @@ function ApiKeysCard({ apiKeys }: { apiKeys: SettingsPageQuery['apiKeys']['nodes
                 <td>
                   <code className="mono-chip">{k.keyRedacted}</code>
                 </td>
+                <td>{k.role}</td>
                 <RelativeTimeCell value={k.createdAt} />
                 <RelativeTimeCell value={k.lastUsedAt} />
-                <td className="row-actions">
-                  <ConfirmButton
-                    label="Revoke"
-                    ariaLabel={`Revoke ${k.name}`}
-                    title="Revoke API key?"
-                    onConfirm={async () => (await revoke({ id: k.id }, TYPENAMES)).error}
-                  >
-                    <p>
-                      Automation using <strong>{k.name}</strong> will stop working immediately.
-                    </p>
-                  </ConfirmButton>
-                </td>
+                {canManage ? (
+                  <td className="row-actions">
+                    <ConfirmButton
+                      label="Revoke"
+                      ariaLabel={`Revoke ${k.name}`}
+                      title="Revoke API key?"
+                      onConfirm={async () => (await revoke({ id: k.id }, TYPENAMES)).error}
+                    >
+                      <p>
+                        Automation using <strong>{k.name}</strong> will stop working immediately.
+                      </p>
+                    </ConfirmButton>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

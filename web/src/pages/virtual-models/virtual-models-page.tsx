@@ -9,6 +9,7 @@ import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
 import type { VirtualModelsPageQuery } from '../../gql/graphql';
 import { VirtualModelDialog, draftFromVirtualModel, emptyVirtualModelDraft, type VirtualModelDraft } from './virtual-model-editor';
+import { RequireRole, useRole } from '../../lib/role';
 
 export const VirtualModelsPageQueryDoc = graphql(`
   query VirtualModelsPage {
@@ -48,6 +49,7 @@ type Data = VirtualModelsPageQuery;
 type VirtualModelNode = Data['virtualModels']['nodes'][number];
 
 export function VirtualModelsPage() {
+  const canManage = useRole().can('ADMIN');
   const [result, reexecute] = useQuery({ query: VirtualModelsPageQueryDoc, context: VIRTUAL_MODEL_TYPENAMES });
   const [editing, setEditing] = useState<VirtualModelDraft | null>(null);
   const suggestions = (result.data?.providers ?? []).flatMap((p) => p.models.map((m) => `${p.id}:${m.id}`));
@@ -63,15 +65,17 @@ export function VirtualModelsPage() {
           </>
         }
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setEditing(emptyVirtualModelDraft())}>
-            New virtual model
-          </button>
+          <RequireRole min="ADMIN">
+            <button type="button" className="btn btn-primary" onClick={() => setEditing(emptyVirtualModelDraft())}>
+              New virtual model
+            </button>
+          </RequireRole>
         }
       />
       <QueryState result={result} label="virtual models" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
         {(data) =>
           data.virtualModels.nodes.length === 0 ? (
-            <EmptyCard title="No virtual models" actionLabel="Create a virtual model" onAction={() => setEditing(emptyVirtualModelDraft())}>
+            <EmptyCard title="No virtual models" actionLabel={canManage ? 'Create a virtual model' : undefined} onAction={() => setEditing(emptyVirtualModelDraft())}>
               A virtual model such as <code>smart</code> can send requests to Claude first and fall back to GPT, or spread them 3:1 across two models, without changing your apps.
             </EmptyCard>
           ) : (
@@ -114,17 +118,19 @@ function VirtualModelRow({ vm, onEdit }: { vm: VirtualModelNode; onEdit: () => v
       </td>
       <td className="muted">{vm.description ?? ''}</td>
       <td className="row-actions">
-        <RowButton label="Edit" subject={vm.name} onClick={onEdit} />
-        <ConfirmButton
-          label="Delete"
-          ariaLabel={`Delete ${vm.name}`}
-          title="Delete virtual model?"
-          onConfirm={async () => (await remove({ id: vm.id }, VIRTUAL_MODEL_TYPENAMES)).error}
-        >
-          <p>
-            Delete <strong>{vm.name}</strong>? Requests naming it will fail with <code>model_unknown</code>.
-          </p>
-        </ConfirmButton>
+        <RequireRole min="ADMIN">
+          <RowButton label="Edit" subject={vm.name} onClick={onEdit} />
+          <ConfirmButton
+            label="Delete"
+            ariaLabel={`Delete ${vm.name}`}
+            title="Delete virtual model?"
+            onConfirm={async () => (await remove({ id: vm.id }, VIRTUAL_MODEL_TYPENAMES)).error}
+          >
+            <p>
+              Delete <strong>{vm.name}</strong>? Requests naming it will fail with <code>model_unknown</code>.
+            </p>
+          </ConfirmButton>
+        </RequireRole>
       </td>
     </tr>
   );

@@ -1,0 +1,178 @@
+import type { ApiFormat, ModelSpec, Surface } from '../../catalog/types.js';
+import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from '../adapters/adapter.js';
+import { adapterFor } from '../adapters/index.js';
+import { mergeUsage, type Json, type PivotUsage, type StreamDecoder, type StreamEncoder, type StreamPart } from '../pivot.js';
+import type { SseEvent } from '../sse.js';
+import { anthropicMessagesCodec } from './anthropic-messages.js';
+import type { ClientCodec, ProviderCodec } from './codec.js';
+import { openAiChatCodec } from './openai-chat.js';
+import { openAiResponsesCodec } from './openai-responses.js';
+
+/**
+ * How a client format reaches a provider: passed through untouched when the provider serves that
+ * format, else parsed into the pivot and rebuilt in the provider's own format (Anthropic-format
+ * providers speak Messages, every OpenAI-format one Chat Completions), answers and streams
+ * translated back the same way.
+ */
+
+const CLIENT: Readonly<Record<Surface, ClientCodec>> = {
+  chat: openAiChatCodec,
+  responses: openAiResponsesCodec,
+  messages: anthropicMessagesCodec,
+};
+
+const PROVIDER: Readonly<Record<ApiFormat, { surface: Surface; codec: ProviderCodec }>> = {
+  openai: { surface: 'chat', codec: openAiChatCodec },
+  anthropic: { surface: 'messages', codec: anthropicMessagesCodec },
+};
+
+export interface TranslatedEvent extends StreamObservation {
+  /** Client frames for this event (possibly none). */
+  frames: string[];
+}
+
+/** One cross-format stream: each upstream event is parsed once, observed and re-encoded from the same parts. */
+export interface StreamTranslator extends Omit<StreamObserver, 'observe'> {
+  push(event: SseEvent): TranslatedEvent;
+  /** Upstream ended: closes the client stream only if the upstream had already finished its answer. */
+  end(): string[];
+}
+
+export interface StreamOptions {
+  /** chat clients: stream_options.include_usage was asked for. */
+  includeUsage: boolean;
+  /** Estimated input tokens, announced where a format expects them up front (message_start). */
+  inputTokens?: number;
+}
+
+export interface InferencePlan {
+  upstream: WireAdapter;
+  translated: boolean;
+  /** The body to send and the client fields that could not be sent (named in x-gateway-removed-params). */
+  request(body: Json, spec: ModelSpec | undefined): { body: Json; removed: string[] };
+  response(json: unknown, model: string): Json;
+  stream(model: string, options: StreamOptions): StreamTranslator | undefined;
+}
+
+const NO_REMOVED: string[] = [];
+
+const NATIVE: Readonly<Record<Surface, InferencePlan>> = {
+  chat: nativePlan('chat'),
+  responses: nativePlan('responses'),
+  messages: nativePlan('messages'),
+};
+
+function nativePlan(surface: Surface): InferencePlan {
+  return {
+    upstream: adapterFor(surface),
+    translated: false,
+    request: (body) => ({ body, removed: NO_REMOVED }),
+    response: (json) => json as Json,
+    stream: () => undefined,
+  };
+}
+
+function translatedPlan(surface: Surface, format: ApiFormat): InferencePlan {
+  const client = CLIENT[surface];
+  const provider = PROVIDER[format];
+  return {
+    upstream: adapterFor(provider.surface),
+    translated: true,
+    request(body, spec) {
+      const pivot = client.parseRequest(body);
+      const built = provider.codec.buildRequest(pivot, { spec });
+      const removed = [...pivot.removed];
+      for (const field of built.removed) removed.push(client.fieldNames[field]);
+      return { body: built.body, removed };
+    },
+    response: (json, model) => client.buildResponse(provider.codec.parseResponse(json), model),
+    stream: (model, o) => createStreamTranslator(provider.codec.decoder(), client.encoder({ model, includeUsage: o.includeUsage, inputTokens: o.inputTokens })),
+  };
+}
+
+const TRANSLATED = new Map<string, InferencePlan>();
+
+/** The plan for a client surface served by a provider of `format` offering `surfaces` natively. */
+export function planFor(surface: Surface, provider: { apiFormat: ApiFormat; surfaces: readonly Surface[] }): InferencePlan {
+  if (provider.surfaces.includes(surface) && adapterFor(surface).format === provider.apiFormat) return NATIVE[surface];
+  const key = `${surface}>${provider.apiFormat}`;
+  let plan = TRANSLATED.get(key);
+  if (plan === undefined) {
+    plan = translatedPlan(surface, provider.apiFormat);
+    TRANSLATED.set(key, plan);
+  }
+  return plan;
+}
+
+const QUIET: TranslatedEvent = Object.freeze({ meaningful: false, drop: false, done: false, frames: [] as string[] }) as TranslatedEvent;
+
+export function createStreamTranslator(decoder: StreamDecoder, encoder: StreamEncoder): StreamTranslator {
+  let usage: Partial<PivotUsage> = {};
+  let sawUsage = false;
+  let text = '';
+  let finished = false;
+  let ended = false;
+
+  return {
+    push(event) {
+      if (ended) return QUIET;
+      const parts = decoder.decode(event);
+      if (parts.length === 0) return QUIET;
+      const result: TranslatedEvent = { meaningful: false, drop: false, done: false, frames: [] };
+      for (const part of parts) {
+        observe(part, result);
+        for (const frame of encoder.encode(part)) result.frames.push(frame);
+      }
+      return result;
+    },
+    end() {
+      // A stream whose finish arrived but whose terminal event did not is still a whole answer.
+      if (ended || !finished) return [];
+      ended = true;
+      return encoder.encode({ type: 'end' });
+    },
+    usage(): TokenUsage | undefined {
+      return sawUsage ? { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 } : undefined;
+    },
+    outputText: () => text,
+  };
+
+  function observe(part: StreamPart, result: TranslatedEvent): void {
+    switch (part.type) {
+      case 'start':
+        if (part.usage !== undefined) {
+          usage = mergeUsage(usage, part.usage);
+          sawUsage = true;
+        }
+        // Not yet an answer: an error may still follow, and until content the request can fail over.
+        return;
+      case 'text':
+      case 'reasoning':
+        text += part.text;
+        break;
+      case 'tool_start':
+        text += part.name;
+        break;
+      case 'tool_delta':
+        text += part.arguments;
+        break;
+      case 'reasoning_signature':
+        return;
+      case 'finish':
+        finished = true;
+        break;
+      case 'usage':
+        usage = mergeUsage(usage, part.usage);
+        sawUsage = true;
+        break;
+      case 'end':
+        ended = true;
+        result.done = true;
+        break;
+      case 'error':
+        result.error ??= part.failure;
+        break;
+    }
+    result.meaningful = true;
+  }
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { Invitation, type IInvitation } from '../entities/invitation.entity.js';
+import { Member } from '../entities/member.entity.js';
+import { ConflictError } from '../errors/conflict-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { Page } from '../graphql/types/connection.type.js';
+import { emailSchema, flushNewLogin, getAccount, memberActor, type AuthResult } from './accounts.js';
+import { passwordSchema } from './password-policy.js';
+import { recordAudit } from './audit.js';
+import type { Caller } from './caller.js';
+import { TOKEN_PREFIX, generateToken, hashPassword, hashToken } from './crypto.js';
+import type { Mailer } from './mailer.js';
+import { assertMayManage } from './members.js';
+import { mutate, type MutationScope } from './mutation.js';
+import { paginate } from './pagination.js';
+import { isRole } from './roles.js';
+import { startSession, type ClientInfo } from './sessions.js';
+import { nameSchema, parseInput, uuidSchema } from './validate.js';
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+const InviteSchema = z.object({
+  email: emailSchema,
+  role: z.string().refine(isRole, 'must be one of OWNER, ADMIN, DEVELOPER, VIEWER'),
+});
+const AcceptSchema = z.object({ name: nameSchema().nullish(), password: passwordSchema });
+
+const pending = (now: Date) => ({ acceptedAt: null, revokedAt: null, expiresAt: { $gt: now } });
+
+/** Pending invitations (not accepted, revoked or expired), newest first. */
+export async function listInvitations(
+  em: EntityManager,
+  accountId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<IInvitation>> {
+  return paginate(em, Invitation, { accountId, ...pending(new Date()) }, args);
+}
+
+/**
+ * Invites an email with a role: the token (for the accept link) is returned once and only its
+ * hash is stored; it expires after 7 days. An earlier pending invitation for the same email is
+ * replaced. Only an OWNER may invite an OWNER.
+ */
+/** How an invitation reaches the invitee besides the copied link: optional e-mail. */
+export interface InvitationDelivery {
+  mailer: Mailer | null;
+  /** Base URL of the accept link in the e-mail (PUBLIC_URL, else the listen address). */
+  baseUrl: string;
+}
+
+export async function inviteMember(
+  scope: MutationScope,
+  caller: Caller,
+  input: { email: string; role: string },
+  delivery: InvitationDelivery = { mailer: null, baseUrl: '' },
+): Promise<{ invitation: IInvitation; token: string; emailSent: boolean }> {
+  const data = parseInput(InviteSchema, input);
+  const role = data.role as IInvitation['role'];
+  assertMayManage(caller, role);
+  const created = await mutate(
+    scope,
+    async (em) => {
+      if (await em.count(Member, { email: data.email })) {
+        // One login per email across the gateway (logIn takes only email and password).
+        throw new ConflictError(`${data.email} already has a login on this gateway.`);
+      }
+      const now = new Date();
+      await em.nativeUpdate(Invitation, { accountId: caller.accountId, email: data.email, ...pending(now) }, { revokedAt: now });
+      const token = generateToken(TOKEN_PREFIX.invitation);
+      const invitation = em.create(Invitation, {
+        id: randomUUID(),
+        accountId: caller.accountId,
+        email: data.email,
+        role,
+        tokenHash: hashToken(token),
+        invitedBy: caller.memberId,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+      });
+      return { invitation, token };
+    },
+    ({ invitation }) => ({ audit: { action: 'member.invite', targetType: 'invitation', targetId: invitation.id } }),
+  );
+  // After the commit: a slow or failing SMTP server never loses the invitation (the link is shown anyway).
+  let emailSent = false;
+  if (delivery.mailer) {
+    const account = await getAccount(scope.em, caller.accountId);
+    emailSent = await delivery.mailer.sendInvitation({
+      to: created.invitation.email,
+      organization: account.name ?? account.email,
+      invitedBy: caller.name,
+      role: created.invitation.role,
+      link: acceptLink(delivery.baseUrl, created.token),
+      expiresAt: created.invitation.expiresAt,
+    });
+  }
+  return { ...created, emailSent };
+}
+
+/** The page an invitee opens (the SPA's accept-invitation route). */
+export function acceptLink(baseUrl: string, token: string): string {
+  return `${baseUrl}/accept-invitation?token=${encodeURIComponent(token)}`;
+}
+
+export async function revokeInvitation(scope: MutationScope, id: string): Promise<boolean> {
+  if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Invitation', id);
+  return mutate(
+    scope,
+    async (em) => {
+      const now = new Date();
+      const n = await em.nativeUpdate(Invitation, { id, accountId: scope.actor.accountId, ...pending(now) }, { revokedAt: now });
+      if (n === 0) throw new NotFoundError('Invitation', id);
+      return true;
+    },
+    () => ({ audit: { action: 'invitation.revoke', targetType: 'invitation', targetId: id } }),
+  );
+}
+
+/** Why a token cannot be used; one message per case so the person knows whom to ask. */
+function assertUsable(invitation: IInvitation | null, now: Date): asserts invitation is IInvitation {
+  if (!invitation) throw new ValidationError('This invitation link is not valid.');
+  if (invitation.acceptedAt) throw new ValidationError('This invitation has already been used.');
+  if (invitation.revokedAt) throw new ValidationError('This invitation has been revoked; ask for a new one.');
+  if (invitation.expiresAt <= now) throw new ValidationError('This invitation has expired; ask for a new one.');
+}
+
+/** Accepts an invitation (no sign-in needed): creates the member's login and signs them in. */
+export async function acceptInvitation(
+  em: EntityManager,
+  token: string,
+  input: { name?: string | null; password: string },
+  client: ClientInfo,
+): Promise<AuthResult> {
+  const data = parseInput(AcceptSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  return em.transactional(async (tem) => {
+    const now = new Date();
+    // FOR UPDATE: two accepts of one token serialise; the second sees acceptedAt.
+    const invitation = token.startsWith(TOKEN_PREFIX.invitation)
+      ? await tem.findOne(Invitation, { tokenHash: hashToken(token) }, { lockMode: LockMode.PESSIMISTIC_WRITE })
+      : null;
+    assertUsable(invitation, now);
+    const member = tem.create(Member, {
+      id: randomUUID(),
+      accountId: invitation.accountId,
+      email: invitation.email,
+      name: data.name ?? null,
+      passwordHash,
+      role: invitation.role,
+      lastActiveAt: now,
+    });
+    invitation.acceptedAt = now;
+    const sessionToken = startSession(tem, member, client);
+    recordAudit(tem, memberActor(member, client.ip), { action: 'invitation.accept', targetType: 'member', targetId: member.id });
+    await flushNewLogin(tem);
+    return { token: sessionToken, account: await getAccount(tem, invitation.accountId) };
+  });
+}

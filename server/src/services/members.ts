@@ -1,0 +1,83 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApiKey } from '../entities/api-key.entity.js';
+import { Member, type IMember } from '../entities/member.entity.js';
+import { ConflictError } from '../errors/conflict-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { PermissionError } from '../errors/permission-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { Page } from '../graphql/types/connection.type.js';
+import type { Caller } from './caller.js';
+import { mutate, type MutationScope } from './mutation.js';
+import { paginate } from './pagination.js';
+import { isRole, type Role } from './roles.js';
+import { uuidSchema } from './validate.js';
+
+export async function listMembers(
+  em: EntityManager,
+  accountId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<IMember>> {
+  return paginate(em, Member, { accountId }, args);
+}
+
+export async function getMember(em: EntityManager, accountId: string, id: string): Promise<IMember> {
+  const member = uuidSchema.safeParse(id).success ? await em.findOne(Member, { id, accountId }) : null;
+  if (!member) throw new NotFoundError('Member', id);
+  return member;
+}
+
+/** Only an OWNER may change, remove or create an OWNER (ADMIN may do everything else). */
+export function assertMayManage(caller: Caller, role: Role): void {
+  if (role === 'OWNER' && caller.role !== 'OWNER') {
+    throw new PermissionError('forbidden', 'Only an OWNER may add, change or remove an OWNER.');
+  }
+}
+
+/**
+ * Locks the organization's owners (FOR UPDATE), so two owners demoting or removing each other at
+ * the same time serialise and the second one sees that it would leave none.
+ */
+async function assertNotLastOwner(em: EntityManager, member: IMember, verb: string): Promise<void> {
+  if (member.role !== 'OWNER') return;
+  const owners = await em.find(Member, { accountId: member.accountId, role: 'OWNER' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (owners.filter((o) => o.id !== member.id).length === 0) {
+    throw new ConflictError(`The last OWNER cannot be ${verb}; make another member OWNER first.`);
+  }
+}
+
+export async function updateMemberRole(scope: MutationScope, caller: Caller, id: string, role: string): Promise<IMember> {
+  if (!isRole(role)) throw new ValidationError(`role: must be one of OWNER, ADMIN, DEVELOPER, VIEWER.`);
+  return mutate(
+    scope,
+    async (em) => {
+      const member = await getMember(em, caller.accountId, id);
+      assertMayManage(caller, member.role);
+      assertMayManage(caller, role);
+      if (role !== 'OWNER') await assertNotLastOwner(em, member, 'demoted');
+      // The member's sessions and API keys follow at once: authentication reads the role per request.
+      member.role = role;
+      return member;
+    },
+    (member) => ({ audit: { action: 'member.updateRole', targetType: 'member', targetId: member.id } }),
+  );
+}
+
+/**
+ * Removes a member (also oneself, unless the last OWNER): their sessions end with the row, and
+ * the API keys they created are revoked.
+ */
+export async function removeMember(scope: MutationScope, caller: Caller, id: string): Promise<boolean> {
+  return mutate(
+    scope,
+    async (em) => {
+      const member = await getMember(em, caller.accountId, id);
+      assertMayManage(caller, member.role);
+      await assertNotLastOwner(em, member, 'removed');
+      await em.nativeUpdate(ApiKey, { memberId: member.id, revokedAt: null }, { revokedAt: new Date() });
+      em.remove(member);
+      return member.id;
+    },
+    (memberId) => ({ audit: { action: 'member.remove', targetType: 'member', targetId: memberId } }),
+  ).then(() => true);
+}
