@@ -44,6 +44,7 @@ export async function createApp(services: Services): Promise<GatewayApp> {
     directory: services.providers,
     upstream: services.upstream,
     usage: services.usage,
+    tracing: services.tracing,
     credits: services.creditGate,
     rateLimits: services.keyRateLimits,
     metrics: services.metrics,

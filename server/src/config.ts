@@ -50,6 +50,9 @@ export interface Config {
   circuitBreakerOpenMs: number;
   /** Raw usage events older than this many days are dropped (whole daily partitions); rollups stay. */
   usageRetentionDays: number;
+  /** OTLP/HTTP collector base URL; set: one span per /v1 request with a child per attempt. */
+  otelEndpoint: string | undefined;
+  otelServiceName: string;
   /** Redis shared by every instance (response cache); undefined: in-process only. */
   redisUrl: string | undefined;
   /** Prefix for every Redis key this instance writes. */
@@ -103,6 +106,8 @@ const EnvSchema = z.object({
   CIRCUIT_BREAKER_FAILURES: intFrom(5, 0, 1000),
   CIRCUIT_BREAKER_OPEN_MS: intFrom(30_000, 100, 3_600_000),
   USAGE_RETENTION_DAYS: intFrom(90, 1, 3650),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('ai-gateway'),
   REDIS_URL: z.string().url().optional(),
   REDIS_KEY_PREFIX: z.string().max(100).default('gw:'),
   RESPONSE_CACHE_MAX_BYTES: intFrom(64 * 1024 * 1024, 0),
@@ -199,6 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     circuitBreakerFailures: e.CIRCUIT_BREAKER_FAILURES,
     circuitBreakerOpenMs: e.CIRCUIT_BREAKER_OPEN_MS,
     usageRetentionDays: e.USAGE_RETENTION_DAYS,
+    otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otelServiceName: e.OTEL_SERVICE_NAME,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     responseCacheMaxBytes: e.RESPONSE_CACHE_MAX_BYTES,

@@ -11,6 +11,7 @@ export interface Metrics {
   usageEventsWritten: Counter;
   usageEventsDropped: Counter;
   usageDeadLetters: Counter;
+  upstreamLatency: Histogram<'provider' | 'outcome'>;
   usageWriterPending: Gauge;
   usageWriterLag: Gauge;
 }
@@ -56,6 +57,13 @@ export function createMetrics(): Metrics {
     usageEventsDropped: new Counter({
       name: 'gateway_usage_events_failed_total',
       help: 'Usage event batch writes that failed and were retried',
+      registers: [registry],
+    }),
+    upstreamLatency: new Histogram({
+      name: 'gateway_upstream_latency_seconds',
+      help: 'Upstream attempt latency (to the answer, or to the end of the stream) by provider (custom providers as "custom") and outcome',
+      labelNames: ['provider', 'outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
       registers: [registry],
     }),
     usageDeadLetters: new Counter({

@@ -12,6 +12,7 @@ import { prepareDataDir, restrictDataDir } from './db/data-dir.js';
 import { loadOrCreateMasterKey } from './services/master-key.js';
 import { buildServices, type ServiceInputs, type Services } from './services.js';
 import { createApp } from './app.js';
+import { startTracing } from './telemetry/tracing.js';
 import { startPgChangeFeed } from './services/pg-change-feed.js';
 
 export interface RunningServer {
@@ -46,7 +47,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const masterKey = config.secretKey ?? loadOrCreateMasterKey(config.dataDir, logger);
   if (embedded) restrictDataDir(config.dataDir);
+  const tracing = config.otelEndpoint
+    ? await startTracing({ endpoint: config.otelEndpoint, serviceName: config.otelServiceName, logger })
+    : undefined;
   const services = buildServices({
+    tracing,
     config,
     logger,
     orm,

@@ -13,6 +13,7 @@ import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js
 import { UsageWriter } from './services/usage/usage-writer.js';
 import { pgUsageDb, type SqlChargeApplier } from './services/usage/usage-db.js';
 import { UsagePartitions } from './services/usage/partitions.js';
+import type { RequestTracer } from './telemetry/tracing.js';
 import { createCreditGate, type CreditGate } from './gateway/credit-gate.js';
 import type { ListenAddress } from './gateway/egress-guard.js';
 import { createMailer, type Mailer } from './services/mailer.js';
@@ -38,6 +39,8 @@ export interface Services {
   providers: ProviderDirectory;
   upstream: UpstreamClient;
   usage: UsageWriter;
+  /** OpenTelemetry spans for /v1 requests; undefined unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing: RequestTracer | undefined;
   /** Daily partitions of the raw usage events and their retention. */
   usagePartitions: UsagePartitions;
   creditGate: CreditGate;
@@ -60,6 +63,7 @@ export interface ServiceInputs {
   sql: SqlPool;
   metrics: Metrics;
   masterKey: string;
+  tracing?: RequestTracer;
   /** Defaults to credits.applyCharges. */
   applyCharges?: SqlChargeApplier;
   /** Test hooks: clock, fake payments gateway, timings. */
@@ -107,6 +111,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     upstream,
     usage,
     usagePartitions,
+    tracing: inputs.tracing,
     creditGate: createCreditGate(credits),
     credits,
     keyRateLimits,
@@ -121,6 +126,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     async stop() {
       await usage.stop();
       await usagePartitions.stop();
+      await inputs.tracing?.shutdown();
       // After the usage flush: every settled charge is written, so all grants can go back.
       await credits.stop();
       accessContexts.close();

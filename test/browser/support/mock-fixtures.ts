@@ -5,6 +5,9 @@ import { REPO_ROOT } from './browser.js';
 import { gqlError, type MockRequest, type MockResolver } from './mock-graphql.js';
 
 /** Canned admin-API data for the SPA smoke tests, with a little state so mutations show up in lists. */
+/** An access key without limits, as the API returns it. */
+const NO_KEY_LIMITS = { __typename: 'AccessKeyLimits', budgetUsd: null, budgetPeriod: null, requestsPerMinute: null, tokensPerMinute: null, expiresAt: null } as const;
+
 export const SESSION_TOKEN = 'session-token-123';
 export const NEW_ACCESS_KEY_TOKEN = 'ng-test-4f9c2b7e1a0d4c8b9e6f3a2d1c0b9a8f';
 
@@ -74,7 +77,11 @@ export function createFixtures() {
     createdAt: string;
     lastUsedAt: string | null;
     configuration: { __typename: 'AccessKeyConfiguration'; id: string; name: string } | null;
+    spentUsd: string;
+    periodResetsAt: string | null;
+    limits: typeof NO_KEY_LIMITS;
   }
+  const spend = { spentUsd: '0.00', periodResetsAt: null, limits: NO_KEY_LIMITS };
   const accessKeys: AccessKeyFixture[] = [
     {
       __typename: 'AccessKey',
@@ -85,8 +92,9 @@ export function createFixtures() {
       createdAt: iso(30),
       lastUsedAt: iso(0.02),
       configuration: { __typename: 'AccessKeyConfiguration', id: 'cfg_1', name: 'production' },
+      ...spend,
     },
-    { __typename: 'AccessKey', id: 'ak_2', name: 'notebook', description: null, keyRedacted: 'ng-…0c3d', createdAt: iso(3), lastUsedAt: null, configuration: null },
+    { __typename: 'AccessKey', id: 'ak_2', name: 'notebook', description: null, keyRedacted: 'ng-…0c3d', createdAt: iso(3), lastUsedAt: null, configuration: null, ...spend },
   ];
   const model = (provider: string, id: string, displayName: string, ctx: number, out: number, inP: string, outP: string) => ({
     __typename: 'Model',
@@ -283,6 +291,7 @@ export function createFixtures() {
         createdAt: new Date().toISOString(),
         lastUsedAt: null,
         configuration: null,
+        ...spend,
       };
       accessKeys.push(key);
       return { data: { createAccessKey: { __typename: 'CreatedAccessKey', token: NEW_ACCESS_KEY_TOKEN, accessKey: key } } };

@@ -3,6 +3,7 @@ import type { KeySource } from '../resolve-model.js';
 import type { UsageRecord } from '../../services/usage/usage-record.js';
 import type { Cost } from '../../services/pricing.js';
 import { accessOf, type PipelineDeps, type RequestState } from './state.js';
+import { observeUpstreamLatency } from '../../telemetry/upstream-latency.js';
 
 const ENDPOINTS: Record<Surface, string> = {
   chat: '/v1/chat/completions',
@@ -20,7 +21,10 @@ export function settle(state: RequestState, deps: PipelineDeps): void {
   state.reservation?.settle(cost);
   const usage = state.usage ?? NO_USAGE;
   state.rateTicket?.settle(usage.inputTokens + usage.outputTokens);
-  deps.usage.record(usageRecordOf(state, cost));
+  const record = usageRecordOf(state, cost);
+  deps.usage.record(record);
+  observeUpstreamLatency(deps.metrics, record);
+  deps.tracing?.trace({ record, requestModel: state.body?.model ?? null, startedAt: state.admittedAt, endedAt: deps.now() });
 }
 
 const NO_USAGE = { inputTokens: 0, outputTokens: 0 } as const;

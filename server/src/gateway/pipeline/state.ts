@@ -15,6 +15,7 @@ import type { UpstreamClient } from '../upstream.js';
 import type { AnswerGuard } from '../policies/answer-guard.js';
 import type { RequestVerdict } from '../policies/evaluate.js';
 import type { UsageWriter } from '../../services/usage/usage-writer.js';
+import type { RequestTracer } from '../../telemetry/tracing.js';
 
 /** What the /v1 pipeline needs from the service container, passed in once at startup. */
 export interface PipelineDeps {
@@ -22,6 +23,8 @@ export interface PipelineDeps {
   directory: ProviderDirectory;
   upstream: UpstreamClient;
   usage: UsageWriter;
+  /** Set only when OpenTelemetry is configured. */
+  tracing?: RequestTracer;
   credits: CreditGate;
   /** Per-key requestsPerMinute / tokensPerMinute, shared by every instance. */
   rateLimits: KeyRateLimits;

@@ -10,7 +10,7 @@ const DAYS_AHEAD = 7;
 const PARTITION_NAME = /^usage_event_p(\d{4})(\d{2})(\d{2})$/;
 
 /** Start (UTC midnight, epoch ms) of the day `at` falls in. */
-export function dayStart(at: number): number {
+function dayStart(at: number): number {
   return Math.floor(at / DAY_MS) * DAY_MS;
 }
 

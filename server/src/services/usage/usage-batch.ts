@@ -32,7 +32,7 @@ const EVENT_COLUMNS: readonly [string, (r: UsageRecord) => unknown][] = [
 ];
 
 /** `($1, $2, …), ($n+1, …)` for `rows` rows of `width` parameters. */
-export function valuesList(rows: number, width: number, casts: readonly string[] = []): string {
+function valuesList(rows: number, width: number, casts: readonly string[] = []): string {
   const out: string[] = [];
   for (let i = 0; i < rows; i++) {
     const row: string[] = [];
@@ -83,7 +83,7 @@ interface RollupRow {
 }
 
 /** Sums the events per rollup key (one upsert row per key: PostgreSQL refuses a key twice in one statement). */
-export function rollupRows(records: readonly UsageRecord[]): RollupRow[] {
+function rollupRows(records: readonly UsageRecord[]): RollupRow[] {
   const rows = new Map<string, RollupRow>();
   for (const r of records) {
     const hour = hourOf(r.createdAt);

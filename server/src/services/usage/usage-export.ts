@@ -70,7 +70,7 @@ function csvField(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export const EXPORT_HEADER = `${COLUMNS.map(([name]) => name).join(',')}\r\n`;
+const EXPORT_HEADER = `${COLUMNS.map(([name]) => name).join(',')}\r\n`;
 
 /**
  * The account's usage events in [from, to), oldest first, as CSV text chunks. Pages are read by

@@ -33,8 +33,8 @@ export interface UsageBucketRow {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-export const MAX_SUMMARY_DAYS = 400;
-export const MAX_HOURLY_SUMMARY_DAYS = 7;
+const MAX_SUMMARY_DAYS = 400;
+const MAX_HOURLY_SUMMARY_DAYS = 7;
 
 const EMPTY_PAGE = { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
 

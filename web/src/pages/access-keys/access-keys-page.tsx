@@ -14,6 +14,7 @@ import { SetupChecklist } from '../../components/setup-checklist';
 import { graphql } from '../../gql';
 import type { AccessKeysPageQuery } from '../../gql/graphql';
 import { Link } from '../../lib/router';
+import { LimitsFields, NO_LIMITS, SpendCell, draftOf, limitsInput } from './key-limits';
 import { RequireRole, useRole } from '../../lib/role';
 
 const AccessKeysPageQueryDoc = graphql(`
@@ -26,6 +27,15 @@ const AccessKeysPageQueryDoc = graphql(`
         keyRedacted
         createdAt
         lastUsedAt
+        spentUsd
+        periodResetsAt
+        limits {
+          budgetUsd
+          budgetPeriod
+          requestsPerMinute
+          tokensPerMinute
+          expiresAt
+        }
         configuration {
           id
           name
@@ -64,6 +74,15 @@ const UpdateAccessKeyMutation = graphql(`
       id
       name
       description
+      spentUsd
+      periodResetsAt
+      limits {
+        budgetUsd
+        budgetPeriod
+        requestsPerMinute
+        tokensPerMinute
+        expiresAt
+      }
       configuration {
         id
         name
@@ -118,7 +137,7 @@ export function AccessKeysPage() {
             </EmptyCard>
           ) : (
             <Card>
-              <DataTable label="Access keys" columns={['Name', 'Key', 'Configuration', 'Created', 'Last used', ACTIONS_COLUMN]}>
+              <DataTable label="Access keys" columns={['Name', 'Key', 'Configuration', 'Budget', 'Created', 'Last used', ACTIONS_COLUMN]}>
                 <tbody>
                   {data.accessKeys.nodes.map((key) => (
                     <AccessKeyRowView key={key.id} accessKey={key} configurations={data.accessKeyConfigurations.nodes} />
@@ -176,12 +195,13 @@ function AccessKeyRowView({ accessKey, configurations }: { accessKey: AccessKeyR
         </select>
         {updateState.error && !renameOpen ? <ErrorMessage error={updateState.error} /> : null}
       </td>
+      <SpendCell spentUsd={accessKey.spentUsd} budgetUsd={accessKey.limits.budgetUsd} periodResetsAt={accessKey.periodResetsAt} />
       <RelativeTimeCell value={accessKey.createdAt} />
       <RelativeTimeCell value={accessKey.lastUsedAt} />
       <td className="row-actions">
         {canManage ? (
           <>
-            <RowButton label="Rename" subject={accessKey.name} onClick={() => setRenameOpen(true)} />
+            <RowButton label="Edit" subject={accessKey.name} onClick={() => setRenameOpen(true)} />
             <ConfirmButton
               label="Revoke"
               ariaLabel={`Revoke ${accessKey.name}`}
@@ -217,14 +237,19 @@ function ConfigurationOptions({ configurations }: { configurations: Configuratio
 function RenameAccessKeyDialog({ accessKey, open, onClose }: { accessKey: AccessKeyRow; open: boolean; onClose: () => void }) {
   const [name, setName] = useState(accessKey.name);
   const [description, setDescription] = useState(accessKey.description ?? '');
+  const [limits, setLimits] = useState(draftOf(accessKey.limits));
   const [state, update] = useMutation(UpdateAccessKeyMutation);
   const submit = async () => {
-    const result = await update({ id: accessKey.id, input: { name: name.trim(), description: description.trim() || null } }, TYPENAMES);
+    const result = await update(
+      { id: accessKey.id, input: { name: name.trim(), description: description.trim() || null, limits: limitsInput(limits) } },
+      TYPENAMES,
+    );
     if (!result.error) onClose();
   };
   return (
     <FormDialog title="Edit access key" open={open} onClose={onClose} onSubmit={submit} state={state} submitLabel="Save">
       <NameAndDescriptionFields name={name} onName={setName} description={description} onDescription={setDescription} />
+      <LimitsFields value={limits} onChange={setLimits} />
     </FormDialog>
   );
 }
@@ -261,10 +286,11 @@ function CreateAccessKeyDialog({ open, configurations, existingNames, onClose, o
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [configurationId, setConfigurationId] = useState('');
+  const [limits, setLimits] = useState(NO_LIMITS);
   const [state, create] = useMutation(CreateAccessKeyMutation);
   const submit = async () => {
     const result = await create(
-      { input: { name: name.trim(), description: description.trim() || null, configurationId: configurationId || null } },
+      { input: { name: name.trim(), description: description.trim() || null, configurationId: configurationId || null, limits: limitsInput(limits) } },
       TYPENAMES,
     );
     if (result.data) {
@@ -272,6 +298,7 @@ function CreateAccessKeyDialog({ open, configurations, existingNames, onClose, o
       setName('');
       setDescription('');
       setConfigurationId('');
+      setLimits(NO_LIMITS);
     }
   };
   return (
@@ -297,6 +324,7 @@ function CreateAccessKeyDialog({ open, configurations, existingNames, onClose, o
           <ConfigurationOptions configurations={configurations} />
         </select>
       </Field>
+      <LimitsFields value={limits} onChange={setLimits} />
     </FormDialog>
   );
 }
