@@ -62,6 +62,7 @@ export async function createApp(services: Services): Promise<GatewayApp> {
         : undefined,
     // Failover may add at most one extra attempt per two requests once a burst allowance is spent.
     retryBudget: new RetryBudget(0.5, 1000),
+    responseCache: services.responseCache,
     now: services.credits.now,
   }, metrics);
   // Reads its own raw body (the signature covers the exact bytes), so no body parser before it.

@@ -1,8 +1,9 @@
+import { gqlOk } from '../support/graphql.js';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessKey, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
-import { createCustomProvider, postV1, usageEventFor, fundAccount } from '../support/v1-client.js';
+import { createCustomProvider, postV1, usageEventFor, fundAccount, waitFor } from '../support/v1-client.js';
 
 const user = (content: string) => [{ role: 'user' as const, content }];
 
@@ -101,6 +102,33 @@ describe('/v1 custom providers (CUSTOM_PROVIDER_ALLOW_PRIVATE=127.0.0.0/8)', () 
     f.upstream.script({ kind: 'status', status: 400, body: { error: { message: 'Key sk-keyed-1 is not valid for keyed-model', code: 'bad_key' } } });
     const res = await postV1(f, '/v1/chat/completions', { model: 'keyed:keyed-model', messages: user('hi') }, { token });
     expect(res.json).toEqual({ error: { message: 'Key [redacted] is not valid for keyed-model', type: 'invalid_request_error', code: 'bad_key' } });
+  });
+
+  it('logs one structured line per /v1 request and per GraphQL operation, without body or key', async () => {
+    f.upstream.script({ kind: 'status', status: 400, body: { error: { message: 'nope', code: 'bad_thing' } } });
+    const res = await postV1(f, '/v1/chat/completions', { model: 'keyed:keyed-model', messages: user('secret prompt text') }, { token });
+    const requestId = res.headers.get('x-request-id');
+    const lines = () => f.server.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    await waitFor(() => lines().some((l) => l.msg === 'v1 request' && l.requestId === requestId), 3000, 'the request log line');
+    const line = lines().find((l) => l.msg === 'v1 request' && l.requestId === requestId)!;
+    expect(line).toMatchObject({
+      level: 30,
+      route: '/v1/chat/completions',
+      model: 'keyed:keyed-model',
+      provider: 'keyed',
+      status: 400,
+      errorCode: 'upstream_client_error',
+      attempts: 1,
+      attemptErrors: [expect.stringContaining('nope')],
+    });
+    expect(typeof line.accessKeyId).toBe('string');
+    expect(typeof line.latencyMs).toBe('number');
+    await gqlOk(f.baseUrl, 'query WhoAmI { me { id } }', {}, f.account.token);
+    expect(lines().some((l) => l.msg === 'graphql operation' && l.operation === 'WhoAmI' && l.errorCode === null)).toBe(true);
+    const all = f.server.logs.join('\n');
+    expect(all).not.toContain('secret prompt text');
+    expect(all).not.toContain(token);
+    expect(all).not.toContain('sk-keyed-1');
   });
 
   it('labels custom providers "custom" in /metrics and asks for METRICS_TOKEN (audit LOW)', async () => {

@@ -115,6 +115,24 @@ describe('/v1 streaming', () => {
   });
 
   describe('failure after the first byte', () => {
+    it.each(['/v1/chat/completions', '/v1/messages'] as Route[])(
+      '%s: an upstream error frame after content ends the stream with it, without failing over (mutant M19)',
+      async (route) => {
+        f.upstream.script({ kind: 'errorFrame', afterChunks: 4 });
+        const res = await postV1(f, route, STREAM_BODIES[route], { token });
+        expect(res.status).toBe(200);
+        // The second key was not tried: the client already has part of the answer.
+        expect(f.upstream.requests).toHaveLength(1);
+        const frames = parseSseText(res.text);
+        expect(streamedText(route, res.text).length).toBeGreaterThan(0);
+        expect(frames.some((fr) => fr.data === '[DONE]')).toBe(false);
+        const last = JSON.parse(frames.at(-1)?.data ?? '{}') as Record<string, unknown>;
+        expect(route === '/v1/messages' ? last.type : 'error' in last ? 'error' : undefined).toBe('error');
+        const ev = await usageEventFor(f, res.headers.get('x-request-id'));
+        expect(ev.attempts).toHaveLength(1);
+      },
+    );
+
     it.each(Object.keys(STREAM_BODIES) as Route[])('%s: upstream disconnect ends with one error event and no [DONE]', async (route) => {
       f.upstream.script({ kind: 'disconnectMidStream', afterChunks: 4 });
       const res = await postV1(f, route, STREAM_BODIES[route], { token });

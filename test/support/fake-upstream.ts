@@ -52,8 +52,11 @@ export type FaultStep =
   | { kind: 'reset' }
   | { kind: 'disconnectMidStream'; afterChunks: number }
   | { kind: 'malformedJson' }
-  /** A 200 stream that fails in-band; `afterStart` first sends Anthropic's message_start and a ping. */
-  | { kind: 'errorFrame'; afterStart?: boolean }
+  /**
+   * A 200 stream that fails in-band; `afterStart` first sends Anthropic's message_start and a ping,
+   * `afterChunks` first sends that many frames of a normal answer (content included).
+   */
+  | { kind: 'errorFrame'; afterStart?: boolean; afterChunks?: number }
   | { kind: 'trickle'; chunkDelayMs: number; chunks: number };
 
 export interface FakeUpstream {
@@ -576,7 +579,10 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       case 'errorFrame': {
         if (stream) {
           startSse(res, recorded);
-          if (step.afterStart && format === 'messages') {
+          if (step.afterChunks !== undefined) {
+            await writePieces(res, streamFrames(makeTurn(format, body, { kind: 'ok' })).slice(0, step.afterChunks).map(serializeFrame), 0);
+            await new Promise((r) => setTimeout(r, 30));
+          } else if (step.afterStart && format === 'messages') {
             const start = {
               type: 'message_start',
               message: { id: 'msg_fake_err', type: 'message', role: 'assistant', model: 'fake', content: [], stop_reason: null, usage: { input_tokens: 5, output_tokens: 1 } },

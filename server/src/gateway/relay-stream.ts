@@ -18,6 +18,8 @@ export interface StreamRelayOptions {
   rewrite: boolean;
   res: ServerResponse;
   clientSurface: Surface;
+  /** Sees every piece written to the client (the response cache's capture); absent unless caching. */
+  onWrite?(data: Uint8Array | string): void;
   /** Writes status and headers; called once, when the first meaningful event arrives. */
   commit(): void;
   /** Rewrites what reaches the client (firewall answer rules); may stop the stream. */
@@ -83,6 +85,7 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
   /** The output filter ended the stream (a firewall rule blocked what came next). */
   let blocked = false;
   const write = async (data: Uint8Array | string): Promise<void> => {
+    o.onWrite?.(data);
     if (!o.res.write(data)) await waitForDrain(o.res);
   };
   /** One socket write per upstream chunk: frames of one mode are all strings or all raw bytes. */

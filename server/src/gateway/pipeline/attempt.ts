@@ -3,7 +3,7 @@ import type { AttemptResult, AttemptTimer } from '../failover.js';
 import { planFor } from '../formats/index.js';
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens, estimateTextTokens } from '../tokens.js';
-import { translateErrorBody } from '../translate/error-body.js';
+import { redactCredential, translateErrorBody } from '../translate/error-body.js';
 import type { UpstreamResponse } from '../upstream.js';
 import { accessOf, bodyOf, type PipelineDeps, type Reply, type RequestState } from './state.js';
 import { streamAttempt } from './stream-attempt.js';
@@ -76,7 +76,9 @@ export async function runAttempt(
 
   if (res.status < 200 || res.status >= 300) {
     const text = (await deps.upstream.readBody(res, 256 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
-    const failure = plan.upstream.parseError(res.status, res.headers, text);
+    const parsed = plan.upstream.parseError(res.status, res.headers, text);
+    // The message goes to usage rows, logs and fail-over summaries: never with this attempt's key in it.
+    const failure = { ...parsed, message: redactCredential(parsed.message, attempt.credential.secret) };
     // Returned when it does not fail over (the request itself was refused upstream): its status,
     // and its message re-emitted in the caller's format, never the upstream's bytes or content-type.
     const reply: Reply = {

@@ -37,6 +37,15 @@ function responseHeaders(requestId: string, path: string, status: number, state:
     'x-gateway-rejected-models': (state?.resolution?.rejectedModels ?? []).map((m) => encodeURIComponent(wellFormed(m))).join(','),
   };
   if (last?.virtualModel) headers['x-gateway-virtual-model'] = headerSafe(last.virtualModel);
+  const cache = state?.cache;
+  if (cache) {
+    headers['x-gateway-cache'] = cache.status;
+    // A hit names what served the stored answer.
+    if (cache.answer) {
+      headers['x-gateway-provider'] = headerSafe(cache.answer.provider);
+      headers['x-gateway-model'] = headerSafe(cache.answer.model);
+    }
+  }
   const removed = state?.removedParams;
   if (removed !== undefined && removed.length > 0) headers['x-gateway-removed-params'] = removed.map((p) => encodeURIComponent(wellFormed(p))).join(',');
   if (errorFormatFor(path) === 'anthropic') headers['request-id'] = requestId;

@@ -8,6 +8,8 @@ import { applyPolicies } from './policies.js';
 import { reserve, resolve } from './resolve.js';
 import { toAppError, writeError, writeReply } from './respond.js';
 import { settle } from './settle.js';
+import { logRequest } from './request-log.js';
+import { lookupCache, storeAnswer } from './cache.js';
 import type { PipelineDeps, RequestState } from './state.js';
 
 /** One step of the /v1 pipeline: reads and fills the request state, or throws an AppError. */
@@ -27,7 +29,7 @@ export const INFERENCE_STEPS: readonly PipelineStep[] = [
   // Token caps and per-key rates: after resolve (a chat cap's field depends on the candidate), before reserve.
   checkLimits,
   reserve,
-  // cache (#18) goes here: a hit sets state.reply.
+  lookupCache,
   runAttempts,
 ];
 
@@ -58,8 +60,10 @@ export async function runInference(state: RequestState, deps: PipelineDeps): Pro
   } finally {
     res.off('close', onClose);
   }
+  if (!failure) storeAnswer(state, deps);
   // Settled before the answer is written, so the caller's next request sees its credit already spent.
   if (state.access) settle(state, deps);
+  logRequest(state, deps);
   if (failure) writeError(res, state.requestId, state.path, failure, state);
   else if (state.reply) writeReply(state, state.reply);
 }

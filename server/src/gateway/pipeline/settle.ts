@@ -41,8 +41,8 @@ function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
     accountId: access.accountId,
     accessKeyId: access.accessKeyId,
     endpoint: ENDPOINTS[state.surface],
-    provider: attempt?.provider ?? last?.provider ?? null,
-    model: attempt?.model ?? last?.model ?? state.body?.model ?? null,
+    provider: attempt?.provider ?? last?.provider ?? state.cache?.answer?.provider ?? null,
+    model: attempt?.model ?? last?.model ?? state.cache?.answer?.model ?? state.body?.model ?? null,
     status: state.status,
     streamed: state.streamed,
     inputTokens: usage.inputTokens,
@@ -57,7 +57,9 @@ function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
     totalCostNano: cost.totalNano,
     errorCode: state.errorCode,
     attempts: state.log,
-    virtualModel: (attempt ?? state.sent)?.virtualModel ?? null,
+    virtualModel: (attempt ?? state.sent ?? state.resolution?.attempts[0])?.virtualModel ?? null,
+    // A hit has no attempt: it is priced as the processing fee alone (no provider, no key).
+    cacheHit: state.cache?.status === 'hit',
     firewall: state.firewall?.decisions ?? [],
     // The admission time: the budget period the request was reserved in is the one its spend counts in.
     createdAt: new Date(state.admittedAt),

@@ -15,6 +15,8 @@ import type { UpstreamClient } from '../upstream.js';
 import type { AnswerGuard } from '../policies/answer-guard.js';
 import type { RequestVerdict } from '../policies/evaluate.js';
 import type { UsageWriter } from '../../services/usage/usage-writer.js';
+import type { ResponseCache } from '../cache/index.js';
+import type { CacheState } from './cache.js';
 import type { RequestTracer } from '../../telemetry/tracing.js';
 
 /** What the /v1 pipeline needs from the service container, passed in once at startup. */
@@ -34,6 +36,8 @@ export interface PipelineDeps {
   maxResponseBodyBytes: number;
   breakers: CircuitBreakers | undefined;
   retryBudget: RetryBudget;
+  /** Opt-in response cache (per configuration). */
+  responseCache: ResponseCache;
   /** epoch ms; the credits' clock, so budget periods and usage times follow a test's controlled clock. */
   now: () => number;
 }
@@ -90,6 +94,8 @@ export interface RequestState {
   attempt?: Attempt;
   /** A complete answer waiting to be written; unset for a relayed stream. */
   reply?: Reply;
+  /** Filled by the cache step when the key's configuration caches answers. */
+  cache?: CacheState;
   /** Client fields the serving provider could not take (formats/), named in x-gateway-removed-params. */
   removedParams?: string[];
 

@@ -35,6 +35,7 @@ export async function streamAttempt(
   const observer = translator ? undefined : plan.upstream.observeStream({ hideUsageChunk: hideUsage });
   /** Usage and generated text, from whichever stage parsed the events (each event is parsed once). */
   const tracker = translator ?? observer;
+  const capture = state.cache?.capture;
   const relayed = await relayStream({
     body: upstream.body,
     observer,
@@ -42,6 +43,7 @@ export async function streamAttempt(
     rewrite: hideUsage,
     res,
     clientSurface: state.surface,
+    onWrite: capture ? (data) => capture.append(data) : undefined,
     outputFilter: state.answerGuard ? new FirewallStreamFilter(state.surface, state.answerGuard) : undefined,
     commit: () => {
       timer.cancel();

@@ -65,7 +65,7 @@ export function openAiErrorTypeForStatus(status: number): string {
 }
 
 /** `text` with every occurrence of the attempt's credential (raw or JSON-escaped) replaced. */
-function redactCredential(text: string, credential: string | null | undefined): string {
+export function redactCredential(text: string, credential: string | null | undefined): string {
   // Shorter values would match ordinary words; real keys are far longer.
   if (!credential || credential.length < 8) return text;
   let out = text.split(credential).join('[redacted]');
