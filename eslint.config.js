@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'web/src/gql/**', 'test/artifacts/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'web/src/gql/**', 'test/artifacts/**', 'coverage/**', 'bench/.shared-bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
