@@ -113,7 +113,7 @@ describe('admin SPA (mocked GraphQL)', () => {
     await logIn();
     const { shell, configurations } = pageObjects(page);
     await shell.navigateTo('Configurations');
-    await configurations.create({ name: 'restricted', providers: ['OpenAI'], routing: { provider: 'OpenAI', keys: ['openai-backup', 'openai-main'] } });
+    await configurations.create({ name: 'restricted', providers: ['OpenAI'], routing: { provider: 'OpenAI', keys: ['openai-backup', 'openai-main'], gatewayCredentials: true } });
     const request = mock.requests.find((r) => r.operationName === 'CreateAccessKeyConfiguration');
     expect(request?.variables.input).toEqual({
       name: 'restricted',

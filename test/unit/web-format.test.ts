@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatUsd, parseUsdNano, sumUsd } from '../../web/src/lib/format.js';
+import { errorMessage, formatDateTime, formatUsd, parseUsdNano, plainWords, sumUsd } from '../../web/src/lib/format.js';
 
 describe('the UI money format', () => {
   it('never shows a non-zero amount as $0.00', () => {
@@ -38,5 +38,14 @@ describe('the UI money format', () => {
     const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
     expect(zone).toBeTruthy();
     expect(formatDateTime(at.toISOString())).toContain(zone);
+  });
+});
+
+describe('error messages in plain words', () => {
+  it('names fields as the forms do, and splits unknown camelCase names', () => {
+    expect(plainWords('perAttemptTimeoutMs must not exceed totalTimeoutMs')).toBe('the per-attempt timeout must not exceed the total timeout');
+    expect(plainWords('someNewField is invalid')).toBe('some new field is invalid');
+    expect(plainWords('Model gpt-4o-mini is not allowed')).toBe('Model gpt-4o-mini is not allowed');
+    expect(errorMessage({ graphQLErrors: [{ message: 'baseUrl must be https' }], message: '' })).toBe('The base URL must be https');
   });
 });

@@ -21,6 +21,7 @@ import { VirtualModelsPage } from './pages/virtual-models/virtual-models-page';
 import { createUrqlClient } from './urql-client';
 
 // GraphiQL (and Monaco) are big: only loaded when the playground is opened.
+const ChatPage = lazy(() => import('./pages/chat/chat-page').then((m) => ({ default: m.ChatPage })));
 const PlaygroundPage = lazy(() => import('./pages/playground/playground-page').then((m) => ({ default: m.PlaygroundPage })));
 
 const ROUTES: Record<string, () => ReactNode> = {
@@ -36,6 +37,11 @@ const ROUTES: Record<string, () => ReactNode> = {
   '/audit': () => <AuditPage />,
   '/quickstart': () => <QuickstartPage />,
   '/settings': () => <SettingsPage />,
+  '/chat': () => (
+    <Suspense fallback={<Loading label="chat playground" />}>
+      <ChatPage />
+    </Suspense>
+  ),
   '/playground': () => (
     <Suspense fallback={<Loading label="GraphQL playground" />}>
       <PlaygroundPage />
@@ -59,6 +65,7 @@ const TITLES: Record<string, string> = {
   '/accept-invitation': 'Accept invitation',
   '/quickstart': 'Quickstart',
   '/settings': 'Settings',
+  '/chat': 'Chat playground',
   '/playground': 'GraphQL playground',
 };
 

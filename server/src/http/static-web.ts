@@ -24,11 +24,13 @@ const ENCODINGS = [
 
 /** The precompressed copy of `file` the client accepts, if the build wrote one. */
 function precompressed(ctx: Parameters<Middleware>[0], file: string): { path: string; encoding: string } | undefined {
-  const accepted = ctx.acceptsEncodings(...ENCODINGS.map((e) => e.name), 'identity');
-  const choice = ENCODINGS.find((e) => e.name === accepted);
-  if (!choice) return undefined;
-  const path = file + choice.suffix;
-  return existsSync(path) ? { path, encoding: choice.name } : undefined;
+  // Our preference (brotli is smaller) over the order the client happened to list them in.
+  for (const choice of ENCODINGS) {
+    if (ctx.acceptsEncodings(choice.name) !== choice.name) continue;
+    const path = file + choice.suffix;
+    if (existsSync(path)) return { path, encoding: choice.name };
+  }
+  return undefined;
 }
 
 /**

@@ -347,7 +347,19 @@ export function createFixtures() {
     SettingsApiKeys: authed(() => ({ data: { apiKeys: { __typename: 'ApiKeyConnection', nodes: apiKeys } } })),
     Sessions: authed(() => ({ data: { sessions: { __typename: 'SessionConnection', nodes: sessions } } })),
     Viewer: authed(() => ({ data: { viewer } })),
-    UsageLookups: authed(() => ({ data: { accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys }, providers } })),
+    UsageLookups: authed(() => ({
+      data: { accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys }, providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys }, providers },
+    })),
+    SetupState: authed(() => ({
+      data: {
+        me: account,
+        gatewayPricing: { __typename: 'GatewayPricing', processingFeeUsdPerMTok: '0.05', minimumPurchaseUsd: '5.00' },
+        providers,
+        providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys.slice(0, 1) },
+        accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys.slice(0, 1) },
+        usageEvents: { __typename: 'UsageEventConnection', nodes: usageEvents.slice(0, 1) },
+      },
+    })),
     UsageSummary: authed(() => ({
       data: {
         daily,

@@ -119,7 +119,7 @@ export class ConfigurationsPageObject {
     const form = this.page.getByRole('form', { name: 'New configuration' });
     await form.getByLabel('Name', { exact: true }).fill(input.name);
     if (input.providers) {
-      await form.getByRole('switch', { name: /All providers/ }).uncheck();
+      await form.getByRole('radio', { name: /Only the providers I pick/ }).check();
       for (const provider of input.providers) await form.getByRole('checkbox', { name: provider, exact: true }).check();
     }
     if (input.routing) {
@@ -133,7 +133,8 @@ export class ConfigurationsPageObject {
         const option = select.locator('option', { hasText: key }).first();
         await select.selectOption({ value: (await option.getAttribute('value')) ?? '' });
       }
-      if (input.routing.gatewayCredentials === false) await route.getByRole('switch', { name: /Gateway credentials/ }).uncheck();
+      const gateway = route.getByRole('switch', { name: /Gateway credentials/ });
+      if (input.routing.gatewayCredentials !== undefined) await gateway.setChecked(input.routing.gatewayCredentials);
     }
     await form.getByRole('button', { name: 'Create configuration' }).click();
     await form.waitFor({ state: 'hidden' });

@@ -19,6 +19,14 @@ export async function ensureWebBuild(): Promise<string> {
   const sources = Math.max(newestMtime(join(REPO_ROOT, 'web', 'src')), statSync(join(REPO_ROOT, 'web', 'index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return WEB_DIST;
   const { build } = await import('vite');
-  await build({ configFile: join(REPO_ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  // vitest sets NODE_ENV=test, which would give React's development build (jsx-dev-runtime, ~50% larger):
+  // build what `npm run build` ships, so size and behaviour tests see the real thing.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(REPO_ROOT, 'web', 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   return WEB_DIST;
 }

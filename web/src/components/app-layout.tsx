@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
-import { formatUsd } from '../lib/format';
+import { formatUsd, parseUsdNano } from '../lib/format';
 import { Link } from '../lib/router';
 import { useRole } from '../lib/role';
 import { signOut } from '../lib/session';
@@ -46,6 +46,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/members', label: 'Members', icon: 'users', minRole: 'DEVELOPER' },
   { path: '/audit', label: 'Audit log', icon: 'list', minRole: 'ADMIN' },
   { path: '/quickstart', label: 'Quickstart', icon: 'rocket' },
+  { path: '/chat', label: 'Chat playground', icon: 'chat' },
   { path: '/playground', label: 'GraphQL playground', icon: 'code' },
   { path: '/settings', label: 'Settings', icon: 'gear' },
 ];
@@ -126,6 +127,7 @@ export function AppLayout({ path, children }: { path: string; children: ReactNod
       </aside>
       <div className="backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />
       <main id="main" className="main" tabIndex={-1}>
+        {account && isZero(account.creditBalanceUsd) ? <ZeroBalanceWarning /> : null}
         {children}
       </main>
     </div>
@@ -143,5 +145,17 @@ export function Brand() {
       </span>
       <span className="brand-name">AI Gateway</span>
     </Link>
+  );
+}
+
+const isZero = (amount: string) => (parseUsdNano(amount) ?? 0n) <= 0n;
+
+/** Shown on every page while the balance is $0: every /v1 request is refused until credits are bought. */
+function ZeroBalanceWarning() {
+  return (
+    <div className="alert alert-warning zero-balance" role="status" data-testid="zero-balance">
+      <strong>Your credit balance is $0.00.</strong> Every request pays a small processing fee from credits, so requests are refused (402) until
+      you <Link to="/credits">buy credits</Link>.
+    </div>
   );
 }

@@ -19,10 +19,12 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function CopyButton({ text, label = 'Copy', className = 'btn btn-small' }: { text: string; label?: string; className?: string }) {
+export function CopyButton({ text, label = 'Copy', className = 'btn btn-small', onCopied }: { text: string; label?: string; className?: string; onCopied?: () => void }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const onClick = async () => {
-    setState((await copyText(text)) ? 'copied' : 'failed');
+    const ok = await copyText(text);
+    setState(ok ? 'copied' : 'failed');
+    if (ok) onCopied?.();
     window.setTimeout(() => setState('idle'), 2000);
   };
   return (

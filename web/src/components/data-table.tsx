@@ -1,4 +1,4 @@
-import { Fragment, useState, type ReactNode } from 'react';
+import { Fragment, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { formatDateTime, formatRelative } from '../lib/format';
 
 export interface Column {
@@ -26,11 +26,44 @@ interface DataTableProps {
   children: ReactNode;
 }
 
-/** A scrollable table with a header row of column headers; the caller renders the body. */
+/**
+ * Copies each column's header onto its cells (data-label), so that on phones, where CSS lays rows out as
+ * cards, every value keeps its name. Rows are rendered by the caller (and by paginated children that load
+ * later), hence an observer rather than props.
+ */
+function useCellLabels(table: RefObject<HTMLTableElement | null>, labels: string[]) {
+  const key = labels.join('\u0000');
+  useEffect(() => {
+    const element = table.current;
+    if (!element) return;
+    const apply = () => {
+      for (const row of element.tBodies.length ? Array.from(element.tBodies).flatMap((b) => Array.from(b.rows)) : []) {
+        if (row.cells.length !== labels.length) continue; // full-width rows (details, loading, "load more")
+        Array.from(row.cells).forEach((cell, i) => {
+          if (labels[i] && cell.dataset.label !== labels[i]) cell.dataset.label = labels[i];
+        });
+      }
+    };
+    apply();
+    const observer = new MutationObserver(apply);
+    observer.observe(element, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [table, key]); // `key` stands for `labels`, which is a new array every render
+}
+
+/**
+ * A table that scrolls inside its card when it must (the wrapper is then a focusable, named region so
+ * keyboard users can scroll it) and becomes a list of cards on phones; the caller renders the body.
+ */
 export function DataTable({ label, columns, className, children }: DataTableProps) {
+  const ref = useRef<HTMLTableElement>(null);
+  useCellLabels(
+    ref,
+    columns.map((c) => (typeof c === 'string' ? c : c.hidden ? '' : c.label)),
+  );
   return (
-    <div className="table-wrap">
-      <table className={className ? `table ${className}` : 'table'} aria-label={label}>
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      <table ref={ref} className={className ? `table ${className}` : 'table'} aria-label={label}>
         <thead>
           <tr>
             {columns.map((column) => {

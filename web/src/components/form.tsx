@@ -14,6 +14,15 @@ export function Field({ label, hint, className, children }: { label: ReactNode; 
   );
 }
 
+/** A hint under a name field when the name is already taken: allowed, but two things with one name confuse. */
+export function DuplicateNameHint({ what, name }: { what: string; name: string }) {
+  return (
+    <span className="hint-warning" role="status">
+      You already have {/^[aeiou]/i.test(what) ? 'an' : 'a'} {what} named “{name.trim()}”. Names need not be unique, but a different one avoids mix-ups.
+    </span>
+  );
+}
+
 /** The state of the action a form submits: a urql mutation result, or anything shaped like one. */
 export interface SubmitState {
   fetching: boolean;

@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { useLeaveGuard } from '../lib/router';
 import { CopyButton } from './copy-button';
 
 interface SecretRevealProps {
@@ -9,6 +11,8 @@ interface SecretRevealProps {
 
 /** A freshly created secret, shown exactly once with a copy button and a clear warning. */
 export function SecretReveal({ what, token, onDone }: SecretRevealProps) {
+  const [copied, setCopied] = useState(false);
+  useLeaveGuard(copied ? null : `Your new ${what} has not been copied and cannot be shown again. Leave this page anyway?`);
   return (
     <section className="secret-reveal" aria-label={`New ${what}`} data-testid="secret-reveal">
       <div className="alert alert-warning" role="status">
@@ -19,7 +23,7 @@ export function SecretReveal({ what, token, onDone }: SecretRevealProps) {
         <code className="secret-value" data-testid="secret-value" aria-label={`${what} value`}>
           {token}
         </code>
-        <CopyButton text={token} label="Copy" className="btn btn-primary btn-small" />
+        <CopyButton text={token} label="Copy" className="btn btn-primary btn-small" onCopied={() => setCopied(true)} />
       </div>
       <div className="actions">
         <button type="button" className="btn" onClick={onDone}>

@@ -101,11 +101,38 @@ export function formatCompact(n: number | null | undefined, fallback = '—'): s
   return n === null || n === undefined ? fallback : compact.format(n);
 }
 
-/** Human message of an urql CombinedError without the "[GraphQL]" prefix. */
+/** API field names that show up in server messages, as the forms label them. */
+const FIELD_WORDS: Record<string, string> = {
+  perAttemptTimeoutMs: 'the per-attempt timeout',
+  totalTimeoutMs: 'the total timeout',
+  amountUsd: 'the amount',
+  baseUrl: 'the base URL',
+  providerId: 'the provider id',
+  apiFormat: 'the API format',
+  allowedProviders: 'the allowed providers',
+  allowedModels: 'the allowed models',
+  providerKeyIds: 'the provider keys',
+  configurationId: 'the configuration',
+  useGatewayCredentials: 'gateway credentials',
+  maxInputTokens: 'the input token cap',
+  maxOutputTokens: 'the output token cap',
+  budgetUsd: 'the budget',
+  requestsPerMinute: 'requests per minute',
+  tokensPerMinute: 'tokens per minute',
+  expiresAt: 'the expiry date',
+};
+
+/** Server messages name API fields ("perAttemptTimeoutMs must not exceed totalTimeoutMs"); say them in words. */
+export function plainWords(message: string): string {
+  return message.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, (name) => FIELD_WORDS[name] ?? name.replace(/([A-Z])/g, ' $1').toLowerCase());
+}
+
+/** Human message of an urql CombinedError without the "[GraphQL]" prefix, field names in words. */
 export function errorMessage(error: { graphQLErrors?: { message: string }[]; networkError?: Error; message: string }): string {
-  if (error.graphQLErrors && error.graphQLErrors.length > 0) return error.graphQLErrors.map((e) => e.message).join('; ');
-  if (error.networkError) return `Network error: ${error.networkError.message}`;
-  return error.message.replace(/^\[(GraphQL|Network)\]\s*/, '');
+  const sentence = (text: string) => plainWords(text).replace(/^[a-z]/, (c) => c.toUpperCase());
+  if (error.graphQLErrors && error.graphQLErrors.length > 0) return sentence(error.graphQLErrors.map((e) => e.message).join('; '));
+  if (error.networkError) return `Could not reach the gateway (${error.networkError.message}). Check your connection and try again.`;
+  return sentence(error.message.replace(/^\[(GraphQL|Network)\]\s*/, ''));
 }
 
 export function errorCode(error: { graphQLErrors?: { extensions?: Record<string, unknown> }[] }): string | undefined {

@@ -13,6 +13,7 @@ import { AuditResolver } from './audit.resolver.js';
 import { FirewallPolicyResolver } from './firewall-policy.resolver.js';
 import { VirtualModelResolver } from './virtual-model.resolver.js';
 import { ConnectionCheckResolver } from './connection-check.resolver.js';
+import { GatewayPricingResolver } from './gateway-pricing.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -32,4 +33,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   FirewallPolicyResolver,
   VirtualModelResolver,
   ConnectionCheckResolver,
+  GatewayPricingResolver,
 ];

@@ -5,11 +5,12 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { ACTIONS_COLUMN, DataTable, RelativeTimeCell, RowButton } from '../../components/data-table';
 import { EmptyCard } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
-import { Field, FormDialog } from '../../components/form';
+import { DuplicateNameHint, Field, FormDialog } from '../../components/form';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { QuickstartPanel } from '../../components/quickstart-panel';
 import { SecretReveal } from '../../components/secret-reveal';
+import { SetupChecklist } from '../../components/setup-checklist';
 import { graphql } from '../../gql';
 import type { AccessKeysPageQuery } from '../../gql/graphql';
 import { Link } from '../../lib/router';
@@ -120,6 +121,7 @@ export function AccessKeysPage() {
           </RequireRole>
         }
       />
+      <SetupChecklist hideWhenDone />
       {created ? (
         <Card title={`Access key “${created.name}” created`}>
           <SecretReveal what="access key" token={created.token} onDone={() => setCreated(null)} />
@@ -150,6 +152,7 @@ export function AccessKeysPage() {
       <CreateAccessKeyDialog
         open={createOpen}
         configurations={result.data?.accessKeyConfigurations.nodes ?? []}
+        existingNames={result.data?.accessKeys.nodes.map((k) => k.name) ?? []}
         onClose={() => setCreateOpen(false)}
         onCreated={(token, name) => {
           setCreateOpen(false);
@@ -251,10 +254,17 @@ function RenameAccessKeyDialog({ accessKey, open, onClose }: { accessKey: Access
   );
 }
 
-function NameAndDescriptionFields(props: { name: string; onName: (name: string) => void; description: string; onDescription: (description: string) => void; namePlaceholder?: string }) {
+function NameAndDescriptionFields(props: {
+  name: string;
+  onName: (name: string) => void;
+  description: string;
+  onDescription: (description: string) => void;
+  namePlaceholder?: string;
+  duplicate?: boolean;
+}) {
   return (
     <>
-      <Field label="Name">
+      <Field label="Name" hint={props.duplicate ? <DuplicateNameHint what="access key" name={props.name} /> : undefined}>
         <input required value={props.name} onChange={(e) => props.onName(e.target.value)} placeholder={props.namePlaceholder} />
       </Field>
       <Field label="Description">
@@ -267,11 +277,12 @@ function NameAndDescriptionFields(props: { name: string; onName: (name: string) 
 interface CreateDialogProps {
   open: boolean;
   configurations: ConfigurationOption[];
+  existingNames: string[];
   onClose: () => void;
   onCreated: (token: string, name: string) => void;
 }
 
-function CreateAccessKeyDialog({ open, configurations, onClose, onCreated }: CreateDialogProps) {
+function CreateAccessKeyDialog({ open, configurations, existingNames, onClose, onCreated }: CreateDialogProps) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [configurationId, setConfigurationId] = useState('');
@@ -292,7 +303,14 @@ function CreateAccessKeyDialog({ open, configurations, onClose, onCreated }: Cre
   };
   return (
     <FormDialog title="Create access key" open={open} onClose={onClose} onSubmit={submit} state={state} submitLabel="Create key" busyLabel="Creating…">
-      <NameAndDescriptionFields name={name} onName={setName} description={description} onDescription={setDescription} namePlaceholder="e.g. production-backend" />
+      <NameAndDescriptionFields
+        name={name}
+        onName={setName}
+        description={description}
+        onDescription={setDescription}
+        namePlaceholder="e.g. production-backend"
+        duplicate={existingNames.some((n) => n.trim().toLowerCase() === name.trim().toLowerCase())}
+      />
       <Field
         label="Configuration"
         hint={

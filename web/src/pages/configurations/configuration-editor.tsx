@@ -1,10 +1,12 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation } from 'urql';
+import { useId, useState, type FormEvent } from 'react';
 import { Card } from '../../components/card';
 import { Field, FormActions } from '../../components/form';
 import { graphql } from '../../gql';
 import type { AccessKeyConfigurationInput, ConfigurationsPageQuery, RoutingStrategy } from '../../gql/graphql';
+import { DuplicateNameHint } from '../../components/form';
+import { formatUsd, parseUsdNano } from '../../lib/format';
 import { Link } from '../../lib/router';
+import { useSaveMutation } from '../../lib/use-save-mutation';
 
 const CreateConfigurationMutation = graphql(`
   mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {
@@ -134,17 +136,37 @@ interface EditorProps {
   onDone: () => void;
 }
 
+/** An allow-list is all, a picked list, or an explicit "block everything": an empty pick is never saved by accident. */
+export type AllowMode = 'all' | 'some' | 'none';
+
+export function allowModeOf(list: string[] | null): AllowMode {
+  return list === null ? 'all' : list.length === 0 ? 'none' : 'some';
+}
+
+/** Why the draft cannot be saved as it stands, in words; null when it can. */
+export function draftProblem(draft: ConfigurationDraft, modes: { providers: AllowMode; models: AllowMode }): string | null {
+  if (modes.providers === 'some' && (draft.allowedProviders ?? []).length === 0)
+    return 'Pick at least one provider, or choose “Block every provider” if that is what you mean.';
+  if (modes.models === 'some' && (draft.allowedModels ?? []).length === 0) return 'Pick at least one model, or choose “Block every model” if that is what you mean.';
+  return null;
+}
+
 export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
   const [draft, setDraft] = useState<ConfigurationDraft>(initial);
-  const [createState, create] = useMutation(CreateConfigurationMutation);
-  const [updateState, update] = useMutation(UpdateConfigurationMutation);
-  const state = draft.id ? updateState : createState;
+  const [providerMode, setProviderMode] = useState<AllowMode>(() => allowModeOf(initial.allowedProviders));
+  const [modelMode, setModelMode] = useState<AllowMode>(() => allowModeOf(initial.allowedModels));
+  const [problem, setProblem] = useState<string | null>(null);
+  const [save, state] = useSaveMutation(CreateConfigurationMutation, UpdateConfigurationMutation);
   const patch = (p: Partial<ConfigurationDraft>) => setDraft((d) => ({ ...d, ...p }));
+  const duplicate = data.accessKeyConfigurations.nodes.some((c) => c.id !== draft.id && c.name.trim().toLowerCase() === draft.name.trim().toLowerCase());
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const invalid = draftProblem(draft, { providers: providerMode, models: modelMode });
+    setProblem(invalid);
+    if (invalid) return;
     const input = draftToInput(draft);
-    const result = draft.id ? await update({ id: draft.id, input }, CONFIGURATION_TYPENAMES) : await create({ input }, CONFIGURATION_TYPENAMES);
+    const result = await save(draft.id, input, CONFIGURATION_TYPENAMES);
     if (!result.error) onDone();
   };
 
@@ -153,7 +175,7 @@ export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
   return (
     <form onSubmit={submit} className="editor" aria-label={draft.id ? `Edit configuration ${initial.name}` : 'New configuration'}>
       <Card title={draft.id ? `Edit “${initial.name}”` : 'New configuration'}>
-        <Field label="Name">
+        <Field label="Name" hint={duplicate ? <DuplicateNameHint what="configuration" name={draft.name} /> : undefined}>
           <input required value={draft.name} onChange={(e) => patch({ name: e.target.value })} placeholder="e.g. production" />
         </Field>
       </Card>
@@ -161,19 +183,16 @@ export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
       <FirewallPoliciesCard data={data} selected={draft.firewallPolicyIds} onChange={(firewallPolicyIds) => patch({ firewallPolicyIds })} />
 
       <Card title="Allowed providers">
-        <label className="switch-row">
-          <input
-            type="checkbox"
-            role="switch"
-            checked={draft.allowedProviders === null}
-            onChange={(e) => patch({ allowedProviders: e.target.checked ? null : [] })}
-          />
-          <span>
-            <strong>All providers</strong>
-            <small className="hint">Includes providers added later. Turn off to pick providers; picking none blocks every provider.</small>
-          </span>
-        </label>
-        {draft.allowedProviders === null ? null : (
+        <AllowModeChoice
+          what="provider"
+          mode={providerMode}
+          allHint="Includes providers added later."
+          onChange={(mode) => {
+            setProviderMode(mode);
+            patch({ allowedProviders: mode === 'all' ? null : mode === 'none' ? [] : (draft.allowedProviders ?? []) });
+          }}
+        />
+        {providerMode === 'some' ? (
           <fieldset className="check-grid">
             <legend className="visually-hidden">Providers this key may call</legend>
             {data.providers.map((p) => (
@@ -187,26 +206,23 @@ export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
                 {p.builtIn ? null : <span className="badge badge-accent">custom</span>}
               </label>
             ))}
-            {draft.allowedProviders.length === 0 ? (
-              <p className="alert alert-warning" role="status">
-                No provider selected: keys with this configuration cannot call any model.
-              </p>
-            ) : null}
           </fieldset>
-        )}
+        ) : null}
       </Card>
 
       <Card title="Allowed models">
-        <label className="switch-row">
-          <input type="checkbox" role="switch" checked={draft.allowedModels === null} onChange={(e) => patch({ allowedModels: e.target.checked ? null : [] })} />
-          <span>
-            <strong>All models</strong>
-            <small className="hint">Every model of the allowed providers. Turn off to pick models; picking none blocks every model.</small>
-          </span>
-        </label>
-        {draft.allowedModels === null ? null : (
-          <ModelPicker providers={modelProviders} selected={draft.allowedModels} onChange={(allowedModels) => patch({ allowedModels })} />
-        )}
+        <AllowModeChoice
+          what="model"
+          mode={modelMode}
+          allHint="Every model of the allowed providers."
+          onChange={(mode) => {
+            setModelMode(mode);
+            patch({ allowedModels: mode === 'all' ? null : mode === 'none' ? [] : (draft.allowedModels ?? []) });
+          }}
+        />
+        {modelMode === 'some' ? (
+          <ModelPicker providers={modelProviders} selected={draft.allowedModels ?? []} onChange={(allowedModels) => patch({ allowedModels })} />
+        ) : null}
       </Card>
 
       <Card title="Routing">
@@ -249,7 +265,7 @@ export function ConfigurationEditor({ initial, data, onDone }: EditorProps) {
       </Card>
 
       <div className="sticky-actions">
-        <FormActions state={state} submitLabel={draft.id ? 'Save changes' : 'Create configuration'} busyLabel="Saving…" onCancel={onDone} />
+        <FormActions state={{ fetching: state.fetching, error: problem ?? state.error }} submitLabel={draft.id ? 'Save changes' : 'Create configuration'} busyLabel="Saving…" onCancel={onDone} />
       </div>
     </form>
   );
@@ -267,13 +283,7 @@ function ModelPicker({ providers, selected, onChange }: { providers: Data['provi
   };
   return (
     <div className="model-picker">
-      {selected.length === 0 ? (
-        <p className="alert alert-warning" role="status">
-          No model selected: keys with this configuration cannot call any model.
-        </p>
-      ) : (
-        <p className="muted small">{selected.length} selected</p>
-      )}
+      <p className="muted small">{selected.length === 0 ? 'None selected yet.' : `${selected.length} selected`}</p>
       {providers.map((p) => (
         <ModelGroup key={p.id} provider={p} selected={selected} onChange={onChange} initiallyOpen={providers.length <= 3} />
       ))}
@@ -486,7 +496,9 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
                 <strong>Gateway credentials</strong>
                 <small className="hint">
                   {provider?.gatewayCredentials
-                    ? `After these keys, fall back to the gateway's own ${name} credentials (paid from credits at catalog prices).`
+                    ? `After these keys, fall back to the gateway's own ${name} credentials. Those requests are paid from your credits at catalog prices${
+                        gatewayCostSummary(provider) ? ` (${gatewayCostSummary(provider)})` : ''
+                      }, on top of the processing fee.`
                     : `This gateway offers no ${name} credentials, so only the keys above are used.`}
                 </small>
               </span>
@@ -512,7 +524,8 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
             disabled={!newProvider}
             onClick={() => {
               const keys = data.providerKeys.nodes.filter((k) => k.provider === newProvider).sort((a, b) => a.priority - b.priority);
-              const gateway = data.providers.find((p) => p.id === newProvider)?.gatewayCredentials ?? false;
+              // Paid fallback is opt-in when own keys exist; with none, the gateway's credentials are the only way to serve it.
+              const gateway = (data.providers.find((p) => p.id === newProvider)?.gatewayCredentials ?? false) && keys.length === 0;
               onChange([
                 ...routing,
                 { provider: newProvider, providerKeyIds: keys.map((k) => k.id), useGatewayCredentials: gateway, strategy: 'ORDERED', weights: keys.map(() => 1) },
@@ -526,6 +539,49 @@ function RoutingEditor({ data, routing, onChange }: { data: Data; routing: Routi
       ) : null}
     </div>
   );
+}
+
+function AllowModeChoice({ what, mode, allHint, onChange }: { what: 'provider' | 'model'; mode: AllowMode; allHint: string; onChange: (mode: AllowMode) => void }) {
+  const name = useId();
+  const options: { value: AllowMode; label: string; hint: string }[] = [
+    { value: 'all', label: `All ${what}s`, hint: allHint },
+    { value: 'some', label: `Only the ${what}s I pick`, hint: `Keys may call the ${what}s ticked below and nothing else.` },
+    { value: 'none', label: `Block every ${what}`, hint: 'For a key that must not make requests for now.' },
+  ];
+  return (
+    <fieldset className="allow-mode">
+      <legend className="visually-hidden">Allowed {what}s</legend>
+      {options.map((o) => (
+        <label key={o.value} className="check allow-option">
+          <input type="radio" name={name} value={o.value} checked={mode === o.value} onChange={() => onChange(o.value)} />
+          <span>
+            <strong>{o.label}</strong>
+            <small className="hint">{o.hint}</small>
+          </span>
+        </label>
+      ))}
+      {mode === 'none' ? (
+        <p className="alert alert-warning" role="status">
+          Every {what} is blocked: requests with keys that use this configuration are refused (403).
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+type ProviderNode = Data['providers'][number];
+
+/** "from $0.10 to $15.00 per million input tokens": what the gateway's credentials cost for this provider's catalog. */
+export function gatewayCostSummary(provider: Pick<ProviderNode, 'models'>): string | null {
+  const prices = provider.models
+    .map((m) => m.inputPriceUsdPerMTok)
+    .filter((p): p is string => p !== null && p !== undefined)
+    .map((p) => ({ p, nano: parseUsdNano(p) ?? 0n }))
+    .sort((a, b) => (a.nano < b.nano ? -1 : a.nano > b.nano ? 1 : 0));
+  if (prices.length === 0) return null;
+  const low = formatUsd(prices[0].p);
+  const high = formatUsd(prices[prices.length - 1].p);
+  return low === high ? `${low} per million input tokens` : `${low} to ${high} per million input tokens (output costs more)`;
 }
 
 /** Which firewall policies apply to keys using this configuration (in the order they were ticked). */

@@ -59,6 +59,8 @@ export const ConfigurationsPageQueryDoc = graphql(`
       models {
         id
         displayName
+        inputPriceUsdPerMTok
+        outputPriceUsdPerMTok
       }
     }
     providerKeys(first: 100) {

@@ -6,7 +6,7 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { ConnectionTest } from '../../components/connection-test';
 import { ACTIONS_COLUMN, DataTable, numeric, RelativeTimeCell, RowButton } from '../../components/data-table';
 import { EmptyCard } from '../../components/empty-state';
-import { ActionForm, Field, FormDialog } from '../../components/form';
+import { ActionForm, DuplicateNameHint, Field, FormDialog } from '../../components/form';
 import { Modal } from '../../components/modal';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
@@ -129,7 +129,7 @@ export function ProviderKeysPage() {
                   }
                   actions={
                     <RequireRole min="ADMIN">
-                      <button type="button" className="btn btn-small" onClick={() => setAddFor(group.providerId)} aria-label={`Add ${group.name} key`}>
+                      <button type="button" className="btn btn-small" onClick={() => setAddFor(group.providerId)} aria-label={`Add key for ${group.name}`}>
                         Add key
                       </button>
                     </RequireRole>
@@ -148,7 +148,13 @@ export function ProviderKeysPage() {
           );
         }}
       </QueryState>
-      <AddProviderKeyDialog open={addFor !== null} initialProvider={addFor ?? ''} providers={result.data?.providers ?? []} onClose={() => setAddFor(null)} />
+      <AddProviderKeyDialog
+        open={addFor !== null}
+        initialProvider={addFor ?? ''}
+        providers={result.data?.providers ?? []}
+        existing={result.data?.providerKeys.nodes ?? []}
+        onClose={() => setAddFor(null)}
+      />
     </div>
   );
 }
@@ -255,20 +261,29 @@ function RotateDialog({ providerKey, open, onClose }: { providerKey: ProviderKey
   );
 }
 
-function AddProviderKeyDialog({ open, initialProvider, providers, onClose }: { open: boolean; initialProvider: string; providers: Data['providers']; onClose: () => void }) {
+interface AddProviderKeyProps {
+  initialProvider: string;
+  providers: Data['providers'];
+  existing: ProviderKeyNode[];
+  onClose: () => void;
+}
+
+function AddProviderKeyDialog({ open, ...props }: AddProviderKeyProps & { open: boolean }) {
   return (
-    <Modal title="Add provider key" open={open} onClose={onClose}>
-      {open ? <AddProviderKeyForm key={initialProvider} initialProvider={initialProvider} providers={providers} onClose={onClose} /> : null}
+    <Modal title="Add provider key" open={open} onClose={props.onClose}>
+      {open ? <AddProviderKeyForm key={props.initialProvider} {...props} /> : null}
     </Modal>
   );
 }
 
-function AddProviderKeyForm({ initialProvider, providers, onClose }: { initialProvider: string; providers: Data['providers']; onClose: () => void }) {
+function AddProviderKeyForm({ initialProvider, providers, existing, onClose }: AddProviderKeyProps) {
   const [provider, setProvider] = useState(initialProvider);
   const [name, setName] = useState('');
   const [key, setKey] = useState('');
   const [priority, setPriority] = useState('0');
   const [state, create] = useMutation(CreateProviderKeyMutation);
+  const providerName = providers.find((p) => p.id === provider)?.name ?? provider;
+  const duplicate = existing.some((k) => k.provider === provider && k.name.trim().toLowerCase() === name.trim().toLowerCase());
   const submit = async () => {
     const result = await create({ input: { provider, name: name.trim(), key: key.trim(), priority: Number.parseInt(priority, 10) || 0 } }, TYPENAMES);
     if (!result.error) onClose();
@@ -286,7 +301,7 @@ function AddProviderKeyForm({ initialProvider, providers, onClose }: { initialPr
           ))}
         </select>
       </Field>
-      <Field label="Name">
+      <Field label="Name" hint={duplicate ? <DuplicateNameHint what={`${providerName} key`} name={name} /> : undefined}>
         <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. team-prod" />
       </Field>
       <Field label="API key" hint="Stored encrypted. It is never displayed again; rotate it to replace the value.">

@@ -13,6 +13,7 @@ import { graphql } from '../../gql';
 import type { ApiFormat, ProvidersPageQuery } from '../../gql/graphql';
 import { privateAddressKind } from '../../lib/address';
 import { formatCompact, formatUsd } from '../../lib/format';
+import { useSaveMutation } from '../../lib/use-save-mutation';
 import { RequireRole } from '../../lib/role';
 
 const ProvidersPageQueryDoc = graphql(`
@@ -239,9 +240,7 @@ function CustomProviderForm({ provider, onDone }: { provider: ProviderNode | nul
   const [baseUrl, setBaseUrl] = useState(provider?.baseUrl ?? '');
   const [apiFormat, setApiFormat] = useState<ApiFormat>(provider?.apiFormat ?? 'OPENAI');
   const [models, setModels] = useState((provider?.models ?? []).map((m) => m.id).join('\n'));
-  const [createState, create] = useMutation(CreateCustomProviderMutation);
-  const [updateState, update] = useMutation(UpdateCustomProviderMutation);
-  const state = provider ? updateState : createState;
+  const [save, state] = useSaveMutation(CreateCustomProviderMutation, UpdateCustomProviderMutation);
 
   const submit = async () => {
     const input = {
@@ -254,7 +253,7 @@ function CustomProviderForm({ provider, onDone }: { provider: ProviderNode | nul
         .map((m) => m.trim())
         .filter(Boolean),
     };
-    const result = provider ? await update({ id: provider.id, input }, TYPENAMES) : await create({ input }, TYPENAMES);
+    const result = await save(provider?.id, input, TYPENAMES);
     if (!result.error) onDone();
   };
 

@@ -111,14 +111,18 @@ function TimeoutsCard({ settings }: { settings: SettingsPageQuery['me']['setting
   const [perAttempt, setPerAttempt] = useState(String(settings.perAttemptTimeoutMs));
   const [saved, setSaved] = useState(false);
   const [state, update] = useMutation(UpdateAccountSettingsMutation);
+  const [problem, setProblem] = useState<string | null>(null);
   const submit = async () => {
     setSaved(false);
+    const invalid = Number.parseInt(perAttempt, 10) > Number.parseInt(total, 10) ? 'The per-attempt timeout cannot be longer than the total timeout.' : null;
+    setProblem(invalid);
+    if (invalid) return;
     const result = await update({ input: { totalTimeoutMs: Number.parseInt(total, 10), perAttemptTimeoutMs: Number.parseInt(perAttempt, 10) } }, TYPENAMES);
     if (!result.error) setSaved(true);
   };
   return (
     <Card title="Request timeouts">
-      <ActionForm onSubmit={submit} state={state} notice={saved ? 'Timeouts saved.' : null} submitLabel="Save timeouts" busyLabel="Saving…">
+      <ActionForm onSubmit={submit} state={{ fetching: state.fetching, error: problem ?? state.error }} notice={saved ? 'Timeouts saved.' : null} submitLabel="Save timeouts" busyLabel="Saving…">
         <div className="form-grid">
           <Field label="Per-attempt timeout (ms)" hint="Caps each upstream attempt; a timed-out attempt fails over to the next candidate.">
             <input type="number" min={1} step={1} required value={perAttempt} onChange={(e) => setPerAttempt(e.target.value)} />

@@ -7,7 +7,7 @@ import { EmptyCard } from '../../components/empty-state';
 import { QueryState } from '../../components/query-state';
 import { Tabs } from '../../components/tabs';
 import { graphql } from '../../gql';
-import type { UsageBucketFieldsFragment, UsageSummaryQuery } from '../../gql/graphql';
+import type { UsageBucketFieldsFragment, UsageFilter, UsageSummaryQuery } from '../../gql/graphql';
 import { formatCompact, formatInt, formatUsd, sumUsd, usdToChartNumber } from '../../lib/format';
 
 // One selection for every grouping (the generated query document includes the fragment).
@@ -24,17 +24,17 @@ graphql(`
 `);
 
 const UsageSummaryQueryDoc = graphql(`
-  query UsageSummary($from: DateTime!, $to: DateTime) {
-    daily: usageSummary(from: $from, to: $to, groupBy: DAY) {
+  query UsageSummary($from: DateTime!, $to: DateTime, $filter: UsageFilter) {
+    daily: usageSummary(from: $from, to: $to, groupBy: DAY, filter: $filter) {
       ...UsageBucketFields
     }
-    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER) {
+    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER, filter: $filter) {
       ...UsageBucketFields
     }
-    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL) {
+    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL, filter: $filter) {
       ...UsageBucketFields
     }
-    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY) {
+    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY, filter: $filter) {
       ...UsageBucketFields
     }
   }
@@ -47,9 +47,12 @@ type Bucket = UsageBucketFieldsFragment;
 // Series colours read well on both themes; grid, axis and tooltip colours come from the theme's CSS (usage.css).
 const COLORS = { primary: '#6366f1', secondary: '#0ea5e9', danger: '#e11d48', success: '#10b981' };
 
+/** Axis ticks: plain decimals with two significant digits (never "2.6e-7"); exact amounts are in the tooltip. */
 function formatAxisUsd(value: number): string {
   if (value === 0) return '$0';
-  return value >= 1 ? `$${value.toFixed(value >= 100 ? 0 : 2)}` : `$${value.toPrecision(2)}`;
+  if (value >= 1) return `$${value.toFixed(value >= 100 ? 0 : 2)}`;
+  const decimals = Math.min(9, Math.max(2, 1 - Math.floor(Math.log10(value))));
+  return `$${value.toFixed(decimals)}`;
 }
 
 function dayKey(d: Date): string {
@@ -81,8 +84,11 @@ export function fillDays(buckets: Bucket[], fromIso: string, toIso: string | nul
   return points.sort((a, b) => a.day.localeCompare(b.day));
 }
 
-export function UsageCharts({ from, to, accessKeyNames }: { from: string; to: string | null; accessKeyNames: Map<string, string> }) {
-  const [result, reexecute] = useQuery({ query: UsageSummaryQueryDoc, variables: { from, to }, context: TYPENAMES });
+/** The summary, charts and breakdown of the filtered requests: the same filter as the table below. */
+export function UsageCharts({ filter, accessKeyNames }: { filter: UsageFilter; accessKeyNames: Map<string, string> }) {
+  const from = filter.from!;
+  const to = filter.to ?? null;
+  const [result, reexecute] = useQuery({ query: UsageSummaryQueryDoc, variables: { from, to, filter }, context: TYPENAMES });
   return (
     <QueryState result={result} label="usage summary" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
       {(data) => <ChartsView data={data} from={from} to={to} accessKeyNames={accessKeyNames} />}
@@ -147,7 +153,7 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
               <AreaChart accessibilityLayer={false} data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
                 <CartesianGrid vertical={false} />
                 <XAxis dataKey="label" tick={tickStyle} tickLine={false} axisLine={false} minTickGap={16} />
-                <YAxis tick={tickStyle} tickLine={false} axisLine={false} tickFormatter={formatAxisUsd} width={60} />
+                <YAxis tick={tickStyle} tickLine={false} axisLine={false} tickFormatter={formatAxisUsd} width="auto" />
                 <Tooltip formatter={(_value, _name, item) => formatUsd((item.payload as { spendUsd: string }).spendUsd)} />
                 <Area type="monotone" dataKey="spend" name="Spend (USD)" stroke={COLORS.success} fill={COLORS.success} fillOpacity={0.2} isAnimationActive={false} />
               </AreaChart>

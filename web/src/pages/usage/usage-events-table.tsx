@@ -8,6 +8,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { graphql } from '../../gql';
 import type { UsageEventsQuery } from '../../gql/graphql';
 import { formatDateTime, formatInt, formatUsd } from '../../lib/format';
+import { attemptNotes } from './attempt-notes';
 import { filterStateToInput, type UsageFilterState } from './usage-filters';
 
 const UsageEventsQueryDoc = graphql(`
@@ -63,7 +64,9 @@ const COLUMNS = 8;
 
 type UsageEventNode = UsageEventsQuery['usageEvents']['nodes'][number];
 
-export function UsageEventsTable({ filters, accessKeyNames }: { filters: UsageFilterState; accessKeyNames: Map<string, string> }) {
+type Names = Map<string, string>;
+
+export function UsageEventsTable({ filters, accessKeyNames, providerKeyNames }: { filters: UsageFilterState; accessKeyNames: Names; providerKeyNames: Names }) {
   const filter = useMemo(() => filterStateToInput(filters), [filters]);
   const filterKey = JSON.stringify(filter);
   return (
@@ -74,7 +77,7 @@ export function UsageEventsTable({ filters, accessKeyNames }: { filters: UsageFi
         columns={[{ label: 'Details', hidden: true }, 'Time', 'Access key', 'Model', 'Status', numeric('Tokens in / out'), numeric('Latency'), numeric('Cost')]}
       >
         {/* Re-mount the page list when the filter changes, so pagination restarts. */}
-        <CursorPages key={filterKey}>{(page) => <EventPage {...page} filter={filter} accessKeyNames={accessKeyNames} />}</CursorPages>
+        <CursorPages key={filterKey}>{(page) => <EventPage {...page} filter={filter} accessKeyNames={accessKeyNames} providerKeyNames={providerKeyNames} />}</CursorPages>
       </DataTable>
     </Card>
   );
@@ -82,10 +85,11 @@ export function UsageEventsTable({ filters, accessKeyNames }: { filters: UsageFi
 
 interface EventPageProps extends CursorPage {
   filter: ReturnType<typeof filterStateToInput>;
-  accessKeyNames: Map<string, string>;
+  accessKeyNames: Names;
+  providerKeyNames: Names;
 }
 
-function EventPage({ filter, after, isLast, accessKeyNames, onLoadMore }: EventPageProps) {
+function EventPage({ filter, after, isLast, accessKeyNames, providerKeyNames, onLoadMore }: EventPageProps) {
   const [result, reexecute] = useQuery({ query: UsageEventsQueryDoc, variables: { filter, first: PAGE_SIZE, after }, context: TYPENAMES });
   if (result.error && !result.data)
     return (
@@ -111,14 +115,14 @@ function EventPage({ filter, after, isLast, accessKeyNames, onLoadMore }: EventP
   return (
     <tbody>
       {nodes.map((event) => (
-        <EventRow key={event.id} event={event} accessKeyName={accessKeyNames.get(event.accessKeyId)} />
+        <EventRow key={event.id} event={event} accessKeyName={accessKeyNames.get(event.accessKeyId)} providerKeyNames={providerKeyNames} />
       ))}
       {isLast && pageInfo.hasNextPage && pageInfo.endCursor ? <LoadMoreRow colSpan={COLUMNS} onLoadMore={() => onLoadMore(pageInfo.endCursor!)} disabled={result.fetching} /> : null}
     </tbody>
   );
 }
 
-function EventRow({ event, accessKeyName }: { event: UsageEventNode; accessKeyName: string | undefined }) {
+function EventRow({ event, accessKeyName, providerKeyNames }: { event: UsageEventNode; accessKeyName: string | undefined; providerKeyNames: Names }) {
   const [open, setOpen] = useState(false);
   const detailsId = `event-${event.id}`;
   return (
@@ -136,7 +140,7 @@ function EventRow({ event, accessKeyName }: { event: UsageEventNode; accessKeyNa
             <span aria-hidden="true">{open ? '▾' : '▸'}</span>
           </button>
         </td>
-        <td className="nowrap">{formatDateTime(event.createdAt)}</td>
+        <td>{formatDateTime(event.createdAt)}</td>
         <td>{accessKeyName ?? <code className="small">{event.accessKeyId}</code>}</td>
         <td>
           <div className="cell-title mono small">{event.model ?? '—'}</div>
@@ -174,7 +178,7 @@ function EventRow({ event, accessKeyName }: { event: UsageEventNode; accessKeyNa
                 </div>
                 <div>
                   <dt>Credentials</dt>
-                  <dd>{event.keySource === 'gateway' ? 'Gateway' : event.keySource === 'user' ? 'Your provider key' : '—'}</dd>
+                  <dd>{credentialLabel(event.keySource, event.providerKeyId, providerKeyNames)}</dd>
                 </div>
                 <div>
                   <dt>Fee</dt>
@@ -192,20 +196,7 @@ function EventRow({ event, accessKeyName }: { event: UsageEventNode; accessKeyNa
               {event.attempts.length === 0 ? (
                 <p className="muted small">No upstream attempt (rejected by the gateway).</p>
               ) : (
-                <ol className="attempts" aria-label="Attempts">
-                  {event.attempts.map((a, i) => (
-                    <li key={i} className={a.status !== null && a.status < 300 ? 'attempt ok' : 'attempt failed'}>
-                      <span className="attempt-index">{i + 1}</span>
-                      <span className="mono small">
-                        {a.provider}:{a.model}
-                      </span>
-                      <Badge tone={a.keySource === 'gateway' ? 'accent' : 'neutral'}>{a.keySource === 'gateway' ? 'gateway key' : 'your key'}</Badge>
-                      <StatusBadge status={a.status} />
-                      <span className="muted small">{formatInt(a.latencyMs)} ms</span>
-                      {a.error ? <span className="attempt-error small">{a.error}</span> : null}
-                    </li>
-                  ))}
-                </ol>
+                <AttemptTrace attempts={event.attempts} providerKeyNames={providerKeyNames} />
               )}
               {event.firewall.length > 0 ? (
                 <ul className="firewall-decisions" aria-label="Firewall decisions">
@@ -224,5 +215,38 @@ function EventRow({ event, accessKeyName }: { event: UsageEventNode; accessKeyNa
         </tr>
       ) : null}
     </Fragment>
+  );
+}
+
+/** Which credential served an attempt, by name: "your key “openai-main”", never just "your key". */
+function credentialLabel(keySource: string | null | undefined, providerKeyId: string | null | undefined, names: Names): string {
+  if (keySource === 'gateway') return "Gateway's credentials";
+  if (keySource === 'user') {
+    if (!providerKeyId) return 'Your provider key';
+    const name = names.get(providerKeyId);
+    return name ? `Your key “${name}”` : `Your key ${providerKeyId.slice(0, 8)}… (deleted)`;
+  }
+  if (keySource === 'none') return 'No key';
+  return '—';
+}
+
+function AttemptTrace({ attempts, providerKeyNames }: { attempts: UsageEventNode['attempts']; providerKeyNames: Names }) {
+  const notes = attemptNotes(attempts);
+  return (
+    <ol className="attempts" aria-label="Attempts">
+      {attempts.map((a, i) => (
+        <li key={i} className={a.status !== null && a.status < 300 ? 'attempt ok' : 'attempt failed'}>
+          <span className="attempt-index">{i + 1}</span>
+          <span className="mono small">
+            {a.provider}:{a.model}
+          </span>
+          <Badge tone={a.keySource === 'gateway' ? 'accent' : 'neutral'}>{credentialLabel(a.keySource, a.providerKeyId, providerKeyNames)}</Badge>
+          <StatusBadge status={a.status} />
+          <span className="muted small">{formatInt(a.latencyMs)} ms</span>
+          {a.error ? <span className="attempt-error small">{a.error}</span> : null}
+          {notes[i] ? <span className="attempt-note small muted">{notes[i]}</span> : null}
+        </li>
+      ))}
+    </ol>
   );
 }

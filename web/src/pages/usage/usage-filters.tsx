@@ -9,6 +9,8 @@ export interface UsageFilterState {
   provider: string;
   model: string;
   status: string;
+  /** An x-request-id, to find one request. */
+  requestId: string;
   /** yyyy-mm-dd in local time */
   fromDate: string;
   toDate: string;
@@ -22,7 +24,34 @@ function isoDay(d: Date): string {
 export function defaultFilterState(): UsageFilterState {
   const from = new Date();
   from.setDate(from.getDate() - 13);
-  return { accessKeyId: '', provider: '', model: '', status: '', fromDate: isoDay(from), toDate: '' };
+  return { accessKeyId: '', provider: '', model: '', status: '', requestId: '', fromDate: isoDay(from), toDate: '' };
+}
+
+/** Filter state ↔ the page's query string, so a filtered view survives reloads and can be shared. */
+const URL_PARAMS = { accessKeyId: 'key', provider: 'provider', model: 'model', status: 'status', requestId: 'request', fromDate: 'from', toDate: 'to' } as const satisfies Record<
+  keyof UsageFilterState,
+  string
+>;
+
+export function filterStateFromSearch(search: string): UsageFilterState {
+  const params = new URLSearchParams(search);
+  const state = defaultFilterState();
+  for (const [field, param] of Object.entries(URL_PARAMS) as [keyof UsageFilterState, string][]) {
+    const value = params.get(param);
+    if (value !== null) state[field] = value;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(state.fromDate)) state.fromDate = defaultFilterState().fromDate;
+  if (state.toDate && !/^\d{4}-\d{2}-\d{2}$/.test(state.toDate)) state.toDate = '';
+  return state;
+}
+
+export function filterStateToSearch(state: UsageFilterState): URLSearchParams {
+  const params = new URLSearchParams();
+  const defaults = defaultFilterState();
+  for (const [field, param] of Object.entries(URL_PARAMS) as [keyof UsageFilterState, string][]) {
+    if (state[field] && state[field] !== defaults[field]) params.set(param, state[field]);
+  }
+  return params;
 }
 
 /** Local calendar days → an ISO [from, to) range; "to" is the start of the day after the chosen end day. */
@@ -44,6 +73,7 @@ export function filterStateToInput(state: UsageFilterState): UsageFilter {
     provider: state.provider || null,
     model: state.model.trim() || null,
     status: Number.isFinite(status) ? status : null,
+    requestId: state.requestId.trim() || null,
     from: range.from,
     to: range.to,
   };
@@ -105,6 +135,9 @@ export function UsageFilters({ value, onChange, lookups, lookupsError }: UsageFi
             </option>
           ))}
         </select>
+      </Field>
+      <Field label="Request id">
+        <input type="search" value={draft.requestId} onChange={(e) => set({ requestId: e.target.value })} placeholder="x-request-id" className="mono" />
       </Field>
       <Field label="From">
         <input type="date" required value={draft.fromDate} max={draft.toDate || undefined} onChange={(e) => set({ fromDate: e.target.value })} />

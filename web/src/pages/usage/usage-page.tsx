@@ -1,11 +1,12 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { useQuery } from 'urql';
 import { PageHeader } from '../../components/page-header';
 import { graphql } from '../../gql';
 import { Loading } from '../../components/query-state';
 import { UsageEventsTable } from './usage-events-table';
+import { setSearch, useSearch } from '../../lib/router';
 import { UsageExportButton } from './usage-export-button';
-import { UsageFilters, defaultFilterState, filterStateToRange, type UsageFilterState } from './usage-filters';
+import { UsageFilters, filterStateFromSearch, filterStateToInput, filterStateToSearch } from './usage-filters';
 
 // recharts is most of the bundle weight: load it with the usage page only.
 const UsageCharts = lazy(() => import('./usage-charts').then((m) => ({ default: m.UsageCharts })));
@@ -13,6 +14,12 @@ const UsageCharts = lazy(() => import('./usage-charts').then((m) => ({ default: 
 export const UsageLookupsQuery = graphql(`
   query UsageLookups {
     accessKeys(first: 100) {
+      nodes {
+        id
+        name
+      }
+    }
+    providerKeys(first: 100) {
       nodes {
         id
         name
@@ -28,13 +35,16 @@ export const UsageLookupsQuery = graphql(`
   }
 `);
 
-export const USAGE_TYPENAMES = { additionalTypenames: ['UsageEvent', 'AccessKey', 'Provider'] };
+export const USAGE_TYPENAMES = { additionalTypenames: ['UsageEvent', 'AccessKey', 'Provider', 'ProviderKey'] };
 
 export function UsagePage() {
-  const [filters, setFilters] = useState<UsageFilterState>(defaultFilterState);
+  // The URL is the one home of the filter state: applying filters pushes a history entry, Back undoes it.
+  const search = useSearch();
+  const filters = useMemo(() => filterStateFromSearch(search), [search]);
   const [lookups] = useQuery({ query: UsageLookupsQuery, context: USAGE_TYPENAMES });
-  const range = useMemo(() => filterStateToRange(filters), [filters]);
+  const filter = useMemo(() => filterStateToInput(filters), [filters]);
   const accessKeyNames = useMemo(() => new Map((lookups.data?.accessKeys.nodes ?? []).map((k) => [k.id, k.name])), [lookups.data]);
+  const providerKeyNames = useMemo(() => new Map((lookups.data?.providerKeys.nodes ?? []).map((k) => [k.id, k.name])), [lookups.data]);
 
   return (
     <div className="page">
@@ -43,11 +53,11 @@ export function UsagePage() {
         description="Requests, tokens and spend across your access keys. Bodies are never stored; each request keeps its metadata and attempt trace."
         actions={<UsageExportButton filters={filters} />}
       />
-      <UsageFilters value={filters} onChange={setFilters} lookups={lookups.data} lookupsError={lookups.error} />
+      <UsageFilters key={search} value={filters} onChange={(next) => setSearch(filterStateToSearch(next))} lookups={lookups.data} lookupsError={lookups.error} />
       <Suspense fallback={<Loading label="charts" />}>
-        <UsageCharts from={range.from} to={range.to} accessKeyNames={accessKeyNames} />
+        <UsageCharts filter={filter} accessKeyNames={accessKeyNames} />
       </Suspense>
-      <UsageEventsTable filters={filters} accessKeyNames={accessKeyNames} />
+      <UsageEventsTable filters={filters} accessKeyNames={accessKeyNames} providerKeyNames={providerKeyNames} />
     </div>
   );
 }
