@@ -6,15 +6,16 @@ import type { HttpMetrics } from '../http/metrics-middleware.js';
 import { findListedModel, listModelsFor } from './list-models.js';
 import { authenticateHeaders } from './pipeline/authenticate.js';
 import { toAppError, writeError, writeJson } from './pipeline/respond.js';
-import { runInference } from './pipeline/run.js';
+import { COUNT_TOKENS_STEPS } from './pipeline/count-tokens.js';
+import { runInference, type PipelineStep } from './pipeline/run.js';
 import { createRequestState, type PipelineDeps } from './pipeline/state.js';
 
 type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string, path: string) => Promise<void>;
 
 const inference =
-  (surface: Surface, deps: PipelineDeps): RouteHandler =>
+  (surface: Surface, deps: PipelineDeps, steps?: readonly PipelineStep[]): RouteHandler =>
   (req, res, requestId, path) =>
-    runInference(createRequestState(req, res, surface, path, requestId, deps.now()), deps);
+    runInference(createRequestState(req, res, surface, path, requestId, deps.now()), deps, steps);
 
 function listModels(deps: PipelineDeps): RouteHandler {
   return async (req, res, requestId, path) => {
@@ -54,7 +55,7 @@ export function pathOf(url: string | undefined): string {
 }
 
 const NOT_FOUND =
-  'Unknown /v1 route. Supported: POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, GET /v1/models, GET /v1/models/{id}.';
+  'Unknown /v1 route. Supported: POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /v1/models/{id}.';
 
 /**
  * The /v1 data plane on plain node:http, in front of Koa: a fixed route table (exact paths, plus the
@@ -66,6 +67,7 @@ export function createV1Handler(deps: PipelineDeps, metrics: HttpMetrics): (req:
     '/v1/chat/completions': { POST: inference('chat', deps) },
     '/v1/responses': { POST: inference('responses', deps) },
     '/v1/messages': { POST: inference('messages', deps) },
+    '/v1/messages/count_tokens': { POST: inference('messages', deps, COUNT_TOKENS_STEPS) },
     '/v1/models': { GET: listModels(deps), HEAD: listModels(deps) },
   };
   const modelRoute = { GET: retrieveModel(deps), HEAD: retrieveModel(deps) };

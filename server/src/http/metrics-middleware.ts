@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import type { Metrics } from '../metrics.js';
 
-const V1_ROUTES = new Set(['/v1/chat/completions', '/v1/responses', '/v1/messages', '/v1/models']);
+const V1_ROUTES = new Set(['/v1/chat/completions', '/v1/responses', '/v1/messages', '/v1/messages/count_tokens', '/v1/models']);
 
 /** Route label from a fixed set, so arbitrary paths cannot blow up label cardinality. */
 function routeLabel(path: string): string {
