@@ -243,6 +243,28 @@ describe('/v1 routes through the official SDKs', () => {
     expect(f.upstream.requests[2].body).not.toHaveProperty('models');
   });
 
+  it('dated model ids reach their catalog model provider unchanged; typos stay model_unknown', async () => {
+    const msg = await anthropic.messages
+      .create({ model: 'claude-sonnet-4-5-20250929', max_tokens: 16, messages: [{ role: 'user', content: PROMPT }] })
+      .withResponse();
+    expect(msg.response.headers.get('x-gateway-provider')).toBe('anthropic');
+    expect(msg.response.headers.get('x-gateway-model')).toBe('claude-sonnet-4-5-20250929');
+    const chat = await openai.chat.completions.create({ model: 'gpt-4o-mini-2024-07-18', messages: [{ role: 'user', content: PROMPT }] });
+    expect(chat.choices[0].message.content).toBe('Hello from fake gpt-4o-mini-2024-07-18');
+    expect(f.upstream.requests.map((r) => [r.path, (r.body as { model: string }).model])).toEqual([
+      ['/anthropic/v1/messages', 'claude-sonnet-4-5-20250929'],
+      ['/openai/v1/chat/completions', 'gpt-4o-mini-2024-07-18'],
+    ]);
+    // Priced as the catalog model (a pass-through would have no provider cost).
+    const ev = await usageEventFor(f, msg.response.headers.get('x-request-id'));
+    expect(Number((JSON.parse(ev.raw) as { provider_cost_nano: string }).provider_cost_nano)).toBeGreaterThan(0);
+
+    const err = await openai.chat.completions.create({ model: 'gpt-4o-mnii', messages: [{ role: 'user', content: PROMPT }] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 404, code: 'model_unknown' });
+    expect((err as Error).message).toContain('gpt-4o-mini');
+    expect(f.upstream.requests).toHaveLength(2);
+  });
+
   it('pass-through of an uncatalogued model works with the account own key', async () => {
     const res = await openai.chat.completions.create({
       model: 'openai:ft:gpt-4o-mini:acme:custom',

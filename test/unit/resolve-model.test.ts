@@ -92,6 +92,38 @@ describe('resolveAttempts', () => {
     expect(codeOf(() => resolveAttempts('chat', 'openai:gpt-future', [], noKeys, directory))).toBe('model_unknown');
   });
 
+  it('sends a dated snapshot id unchanged to its catalog model provider, priced as that model', () => {
+    for (const [input, provider, base] of [
+      ['claude-sonnet-4-5-20250929', 'anthropic', 'claude-sonnet-4-5'],
+      ['gpt-4o-mini-2024-07-18', 'openai', 'gpt-4o-mini'],
+      ['GPT-4o-mini-20240718', 'openai', 'gpt-4o-mini'],
+      ['openai:gpt-4o-mini-2024-07-18', 'openai', 'gpt-4o-mini'],
+    ] as const) {
+      const r = resolveAttempts('chat', input, [], context(), directory);
+      const model = input.includes(':') ? input.slice(input.indexOf(':') + 1) : input;
+      expect(r.attempts.map((a) => [a.provider, a.model, a.spec?.id])).toContainEqual([provider, model, base]);
+    }
+    // Catalogued, so gateway credentials may serve it (billed at the catalog price).
+    expect(resolveAttempts('chat', 'gpt-4o-mini-2024-07-18', [], context(), directory).attempts.at(-1)?.credential.keySource).toBe('gateway');
+    // Allowed where its catalog model is.
+    const allowedModels = new Set(['anthropic:claude-sonnet-4-5']);
+    expect(resolveAttempts('chat', 'claude-sonnet-4-5-20250929', [], context({ allowedModels }), directory).attempts).toHaveLength(1);
+    expect(codeOf(() => resolveAttempts('chat', 'claude-haiku-4-5-20251001', [], context({ allowedModels }), directory))).toBe('model_not_allowed');
+  });
+
+  it('keeps typos and non-date suffixes unknown, with a suggestion', () => {
+    for (const input of ['gpt-4o-mnii', 'gpt-4o-mnii-2024-07-18', 'gpt-4o-mini-202407', 'gpt-4o-mini-latest', 'claude-sonnet-4-5-2025-0929']) {
+      expect(codeOf(() => resolveAttempts('chat', input, [], context(), directory)), input).toBe('model_unknown');
+    }
+    let message = '';
+    try {
+      resolveAttempts('chat', 'gpt-4o-mnii', [], context(), directory);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('"gpt-4o-mini"');
+  });
+
   it('resolves declared custom models case-insensitively and refuses undeclared ones', () => {
     const r = resolveAttempts('chat', 'local:tiny-llm', [], context(), directory);
     expect(r.attempts).toHaveLength(1);

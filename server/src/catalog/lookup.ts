@@ -55,6 +55,20 @@ export function findDefaultModel(modelId: string): ModelSpec | undefined {
   return defaultModels.get(modelId.toLowerCase());
 }
 
+/** A date suffix providers pin model snapshots with: `-20250929` (Anthropic) or `-2024-07-18` (OpenAI). */
+const DATED = /^(.+)-(?:\d{8}|\d{4}-\d{2}-\d{2})$/;
+
+/**
+ * The catalog model a dated snapshot id belongs to (`claude-sonnet-4-5-20250929` →
+ * `claude-sonnet-4-5`), on `providerId` or, without one, on its default provider. Exact catalog
+ * ids are looked up first by the callers, so a catalogued id that ends in a date is never split.
+ */
+export function findDatedModel(modelId: string, providerId?: string): ModelSpec | undefined {
+  const base = DATED.exec(modelId)?.[1];
+  if (base === undefined) return undefined;
+  return providerId === undefined ? findDefaultModel(base) : findModel(providerId, base);
+}
+
 /** Whether callers need their own provider key (the operator offers no gateway credentials). */
 export function needsProviderKey(provider: ProviderSpec): boolean {
   return provider.gatewayCredentialEnv === undefined;

@@ -1,4 +1,4 @@
-import { findDefaultModel, findModel, suggestModel } from '../catalog/lookup.js';
+import { findDatedModel, findDefaultModel, findModel, suggestModel } from '../catalog/lookup.js';
 import type { ModelSpec, Surface } from '../catalog/types.js';
 import { CredentialsMissingError } from '../errors/credits-error.js';
 import { ModelUnknownError } from '../errors/not-found-error.js';
@@ -56,7 +56,9 @@ function resolveTarget(input: string, ctx: AccessContext, directory: ProviderDir
     const builtIn = directory.getBuiltIn(providerId);
     if (builtIn && modelId.length > 0) {
       const spec = findModel(providerId, modelId);
-      return { provider: providerId, model: spec?.id ?? modelId, spec, target: builtIn };
+      if (spec) return { provider: providerId, model: spec.id, spec, target: builtIn };
+      // A dated snapshot keeps its id upstream and is priced as its catalog model.
+      return { provider: providerId, model: modelId, spec: findDatedModel(modelId, providerId), target: builtIn };
     }
     const custom = ctx.customProviders.get(providerId);
     if (custom && modelId.length > 0) {
@@ -71,6 +73,12 @@ function resolveTarget(input: string, ctx: AccessContext, directory: ProviderDir
   if (spec) {
     const target = directory.getBuiltIn(spec.provider);
     if (target) return { provider: spec.provider, model: spec.id, spec, target };
+  }
+  // A dated snapshot of a catalog id: its model's provider, the id unchanged, the catalog's prices.
+  const dated = findDatedModel(input);
+  if (dated) {
+    const target = directory.getBuiltIn(dated.provider);
+    if (target) return { provider: dated.provider, model: input, spec: dated, target };
   }
   // A bare id declared by exactly one of the account's custom providers.
   for (const custom of ctx.customProviders.values()) {
@@ -89,7 +97,9 @@ function checkPolicy(t: ModelTarget, ctx: AccessContext): void {
   if (ctx.allowedProviders && !ctx.allowedProviders.has(t.provider)) {
     throw new PermissionError('provider_not_allowed', `This access key may not use provider ${JSON.stringify(t.provider)}.`);
   }
-  if (ctx.allowedModels && !ctx.allowedModels.has(`${t.provider}:${t.model}`.toLowerCase())) {
+  // A dated snapshot is allowed where its catalog model is.
+  const allowed = (model: string) => ctx.allowedModels?.has(`${t.provider}:${model}`.toLowerCase()) ?? true;
+  if (!allowed(t.model) && !(t.spec && allowed(t.spec.id))) {
     throw new PermissionError('model_not_allowed', `This access key may not use model ${JSON.stringify(`${t.provider}:${t.model}`)}.`);
   }
 }
