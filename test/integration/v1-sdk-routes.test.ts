@@ -179,6 +179,27 @@ describe('/v1 routes through the official SDKs', () => {
     expect(f.upstream.requests).toHaveLength(0);
   });
 
+  it('models.retrieve(): one entry of the list, by provider:model or bare id; unknown ids are model_unknown', async () => {
+    const listed: Record<string, unknown> = {};
+    for await (const m of openai.models.list()) listed[m.id] = m;
+    expect(await openai.models.retrieve('anthropic:claude-sonnet-4-5')).toEqual(listed['anthropic:claude-sonnet-4-5']);
+    // OpenRouter ids hold a slash; a bare id names its default provider's entry.
+    expect((await openai.models.retrieve('openrouter:openai/gpt-4o-mini')).id).toBe('openrouter:openai/gpt-4o-mini');
+    expect((await openai.models.retrieve('GPT-4o-mini')).id).toBe('openai:gpt-4o-mini');
+
+    const err = await openai.models.retrieve('gpt-4o-mnii').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    const e = err as InstanceType<typeof OpenAI.NotFoundError>;
+    expect(e.code).toBe('model_unknown');
+    expect(e.message).toContain('gpt-4o-mini');
+    expect(e.headers?.get('x-should-retry')).toBe('false');
+    // Listed for nobody here: no key, no gateway credentials.
+    await expect(openai.models.retrieve('google:gemini-2.5-flash')).rejects.toMatchObject({ status: 404, code: 'model_unknown' });
+    const anonymous = await fetch(`${f.baseUrl}/v1/models/gpt-4o-mini`);
+    expect(anonymous.status).toBe(401);
+    expect(f.upstream.requests).toHaveLength(0);
+  });
+
   it('streams through the Vercel ai SDK (streamText + createOpenAI().chat)', async () => {
     const provider = createOpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: token });
     const result = streamText({ model: provider.chat('gpt-4o-mini'), prompt: PROMPT, maxRetries: 0 });

@@ -107,10 +107,12 @@ interface SseFrame {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+const COUNT_TOKENS = '/messages/count_tokens';
+
 function formatOf(path: string): WireFormat | undefined {
   if (path.endsWith('/chat/completions')) return 'chat';
   if (path.endsWith('/responses')) return 'responses';
-  if (path.endsWith('/messages')) return 'messages';
+  if (path.endsWith('/messages') || path.endsWith(COUNT_TOKENS)) return 'messages';
   return undefined;
 }
 
@@ -632,7 +634,14 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }] }, {});
         return;
       }
-      await respond(req, res, recorded, nextStep(recorded));
+      const step = nextStep(recorded);
+      if (req.method === 'POST' && url.pathname.endsWith(COUNT_TOKENS) && step.kind === 'ok') {
+        // Anthropic's token counting: the same deterministic prompt count the answers report.
+        const counted = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+        sendJson(res, 200, { input_tokens: Math.max(1, Math.ceil(inputText(counted).length / 4)) }, baseHeaders(recorded));
+        return;
+      }
+      await respond(req, res, recorded, step);
     })().catch((error: unknown) => {
       // A bug in the fake must show up in the test, not as a hung request.
       if (!res.headersSent) sendJson(res, 500, { error: { message: String(error), type: 'fake_upstream_bug', code: null } }, {});

@@ -3,24 +3,43 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Surface } from '../catalog/types.js';
 import { AppError } from '../errors/app-error.js';
 import type { HttpMetrics } from '../http/metrics-middleware.js';
-import { listModelsFor } from './list-models.js';
+import { findListedModel, listModelsFor } from './list-models.js';
 import { authenticateHeaders } from './pipeline/authenticate.js';
 import { toAppError, writeError, writeJson } from './pipeline/respond.js';
-import { runInference } from './pipeline/run.js';
+import { COUNT_TOKENS_STEPS } from './pipeline/count-tokens.js';
+import { runInference, type PipelineStep } from './pipeline/run.js';
 import { createRequestState, type PipelineDeps } from './pipeline/state.js';
 
 type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string, path: string) => Promise<void>;
 
 const inference =
-  (surface: Surface, deps: PipelineDeps): RouteHandler =>
+  (surface: Surface, deps: PipelineDeps, steps?: readonly PipelineStep[]): RouteHandler =>
   (req, res, requestId, path) =>
-    runInference(createRequestState(req, res, surface, path, requestId, deps.now()), deps);
+    runInference(createRequestState(req, res, surface, path, requestId, deps.now()), deps, steps);
 
 function listModels(deps: PipelineDeps): RouteHandler {
   return async (req, res, requestId, path) => {
     const access = await authenticateHeaders(req.headers, deps.cache, deps.now());
     writeJson(res, requestId, path, { object: 'list', data: listModelsFor(access, deps.directory) });
   };
+}
+
+const MODEL_PREFIX = '/v1/models/';
+
+/** `GET /v1/models/{id}`: the id is the rest of the path (OpenRouter ids hold `/`), percent-decoded. */
+function retrieveModel(deps: PipelineDeps): RouteHandler {
+  return async (req, res, requestId, path) => {
+    const access = await authenticateHeaders(req.headers, deps.cache, deps.now());
+    writeJson(res, requestId, path, findListedModel(access, deps.directory, decodePathPart(path.slice(MODEL_PREFIX.length))));
+  };
+}
+
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new AppError('invalid_request', 400, 'The model id in the path is not validly percent-encoded.');
+  }
 }
 
 /** `/v1` and `/v1/…`: everything else belongs to the admin surface (Koa). */
@@ -36,11 +55,11 @@ export function pathOf(url: string | undefined): string {
 }
 
 const NOT_FOUND =
-  'Unknown /v1 route. Supported: POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, GET /v1/models.';
+  'Unknown /v1 route. Supported: POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /v1/models/{id}.';
 
 /**
- * The /v1 data plane on plain node:http, in front of Koa: a fixed route table (four routes need
- * no pattern matching) straight into the pipeline, with no Koa context, middleware chain or
+ * The /v1 data plane on plain node:http, in front of Koa: a fixed route table (exact paths, plus the
+ * `/v1/models/` prefix) straight into the pipeline, with no Koa context, middleware chain or
  * AsyncLocalStorage per request. Every response carries x-request-id and the x-gateway-* headers.
  */
 export function createV1Handler(deps: PipelineDeps, metrics: HttpMetrics): (req: IncomingMessage, res: ServerResponse, path: string) => void {
@@ -48,12 +67,14 @@ export function createV1Handler(deps: PipelineDeps, metrics: HttpMetrics): (req:
     '/v1/chat/completions': { POST: inference('chat', deps) },
     '/v1/responses': { POST: inference('responses', deps) },
     '/v1/messages': { POST: inference('messages', deps) },
+    '/v1/messages/count_tokens': { POST: inference('messages', deps, COUNT_TOKENS_STEPS) },
     '/v1/models': { GET: listModels(deps), HEAD: listModels(deps) },
   };
+  const modelRoute = { GET: retrieveModel(deps), HEAD: retrieveModel(deps) };
   return (req, res, path) => {
     const requestId = randomUUID();
     metrics.track(req, res, path);
-    const methods = routes[path];
+    const methods = routes[path] ?? (path.length > MODEL_PREFIX.length && path.startsWith(MODEL_PREFIX) ? modelRoute : undefined);
     const handler = methods?.[req.method ?? 'GET'];
     const done = handler
       ? handler(req, res, requestId, path)

@@ -1,5 +1,7 @@
 import { BUILT_IN_PROVIDERS } from '../catalog/providers.js';
 import { listBuiltInModels } from '../catalog/lookup.js';
+import { suggestModel } from '../catalog/lookup.js';
+import { ModelUnknownError } from '../errors/not-found-error.js';
 import type { AccessContext } from './access-context.js';
 import type { ProviderDirectory } from './provider-directory.js';
 
@@ -50,4 +52,19 @@ export function listModelsFor(access: AccessContext, directory: ProviderDirector
     }
   }
   return out;
+}
+
+/**
+ * One entry of the key's `/v1/models` list (`GET /v1/models/{id}`): `provider:model` as listed,
+ * or a bare model id, which names its first listing (catalog order puts the default provider
+ * first). Matched case-insensitively, as model strings are; anything else is `model_unknown`.
+ */
+export function findListedModel(access: AccessContext, directory: ProviderDirectory, id: string): ListedModel {
+  const wanted = id.toLowerCase();
+  const listed = listModelsFor(access, directory);
+  const found =
+    listed.find((m) => m.id.toLowerCase() === wanted) ??
+    listed.find((m) => m.id.slice(m.owned_by.length + 1).toLowerCase() === wanted);
+  if (!found) throw new ModelUnknownError(id, suggestModel(id));
+  return found;
 }

@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import type { Metrics } from '../metrics.js';
 
-const V1_ROUTES = new Set(['/v1/chat/completions', '/v1/responses', '/v1/messages', '/v1/models']);
+const V1_ROUTES = new Set(['/v1/chat/completions', '/v1/responses', '/v1/messages', '/v1/messages/count_tokens', '/v1/models']);
 
 /** Route label from a fixed set, so arbitrary paths cannot blow up label cardinality. */
 function routeLabel(path: string): string {
+  if (path.startsWith('/v1/models/')) return '/v1/models/{id}';
   if (path.startsWith('/v1/')) return V1_ROUTES.has(path) ? path : '/v1/other';
   if (path === '/graphql' || path === '/healthz' || path === '/readyz' || path === '/metrics') return path;
   return '/web';

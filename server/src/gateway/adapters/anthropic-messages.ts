@@ -1,4 +1,4 @@
-import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
+import type { BuildRequestInput, BuiltRequest, StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
 import type { SseEvent } from '../sse.js';
 import { usageFromAnthropic } from '../formats/anthropic-messages.js';
 import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError, isErrorBodyOf, joinText } from './common.js';
@@ -90,11 +90,7 @@ export const anthropicMessagesAdapter: WireAdapter = {
   surface: 'messages',
   format: 'anthropic',
   path: PATH,
-  buildRequest: (input) => {
-    const built = buildJsonRequest(input, PATH);
-    if (built.headers['anthropic-version'] === undefined) built.headers['anthropic-version'] = DEFAULT_ANTHROPIC_VERSION;
-    return built;
-  },
+  buildRequest: (input) => withVersion(buildJsonRequest(input, PATH)),
   readUsage: readMessagesUsage,
   isErrorBody: (json) => isErrorBodyOf(json, 'content'),
   readOutputText: (json) =>
@@ -102,3 +98,14 @@ export const anthropicMessagesAdapter: WireAdapter = {
   observeStream: () => new MessagesStreamObserver(),
   parseError: parseUpstreamError,
 };
+
+function withVersion(built: BuiltRequest): BuiltRequest {
+  if (built.headers['anthropic-version'] === undefined) built.headers['anthropic-version'] = DEFAULT_ANTHROPIC_VERSION;
+  return built;
+}
+
+/** Token counting (`POST …/messages/count_tokens`): the Messages body minus `stream`, which that endpoint refuses. */
+export function buildCountTokensRequest(input: Omit<BuildRequestInput, 'stream'>): BuiltRequest {
+  const { stream: _stream, ...body } = input.body;
+  return withVersion(buildJsonRequest({ ...input, body, stream: false }, `${PATH}/count_tokens`));
+}

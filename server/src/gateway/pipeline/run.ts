@@ -34,10 +34,10 @@ export const INFERENCE_STEPS: readonly PipelineStep[] = [
 ];
 
 /**
- * Runs one inference request through the steps, then settles and writes the answer. Warm
- * requests touch no database: the access context is cached and credit comes from an in-memory grant.
+ * Runs one inference request through the steps (another route's list for count_tokens), then
+ * settles and writes the answer. Warm requests touch no database: the access context is cached and credit comes from an in-memory grant.
  */
-export async function runInference(state: RequestState, deps: PipelineDeps): Promise<void> {
+export async function runInference(state: RequestState, deps: PipelineDeps, steps: readonly PipelineStep[] = INFERENCE_STEPS): Promise<void> {
   const { res } = state;
   const onClose = () => {
     if (!res.writableFinished) state.client.abort(new ClientClosedError());
@@ -45,7 +45,7 @@ export async function runInference(state: RequestState, deps: PipelineDeps): Pro
   res.once('close', onClose);
   let failure;
   try {
-    for (const step of INFERENCE_STEPS) {
+    for (const step of steps) {
       await step(state, deps);
       if (state.reply) break;
     }

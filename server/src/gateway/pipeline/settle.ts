@@ -1,15 +1,8 @@
-import type { Surface } from '../../catalog/types.js';
 import type { KeySource } from '../resolve-model.js';
 import type { UsageRecord } from '../../services/usage/usage-record.js';
 import type { Cost } from '../../services/pricing.js';
 import { accessOf, type PipelineDeps, type RequestState } from './state.js';
 import { observeUpstreamLatency } from '../../telemetry/upstream-latency.js';
-
-const ENDPOINTS: Record<Surface, string> = {
-  chat: '/v1/chat/completions',
-  responses: '/v1/responses',
-  messages: '/v1/messages',
-};
 
 /**
  * Pipeline step, last: price what happened, settle (or release) the credit reservation and queue
@@ -40,7 +33,8 @@ function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
     requestId: state.requestId,
     accountId: access.accountId,
     accessKeyId: access.accessKeyId,
-    endpoint: ENDPOINTS[state.surface],
+    // The routed path (exact, no query): `/v1/chat/completions`, `/v1/messages/count_tokens`, …
+    endpoint: state.path,
     provider: attempt?.provider ?? last?.provider ?? state.cache?.answer?.provider ?? null,
     model: attempt?.model ?? last?.model ?? state.cache?.answer?.model ?? state.body?.model ?? null,
     status: state.status,

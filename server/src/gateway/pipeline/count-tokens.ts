@@ -1,0 +1,83 @@
+import { buildCountTokensRequest } from '../adapters/anthropic-messages.js';
+import { parseUpstreamError } from '../adapters/common.js';
+import { runWithFailover, type AttemptResult } from '../failover.js';
+import type { Attempt } from '../resolve-model.js';
+import { estimateRequestInputTokens } from '../tokens.js';
+import { translateErrorBody } from '../translate/error-body.js';
+import { discard, forwardedHeaders } from './attempt.js';
+import { authenticate } from './authenticate.js';
+import { readBody } from './body.js';
+import { applyPolicies } from './policies.js';
+import { resolve } from './resolve.js';
+import type { PipelineStep } from './run.js';
+import { accessOf, bodyOf, resolutionOf, type PipelineDeps, type Reply, type RequestState } from './state.js';
+
+/**
+ * `POST /v1/messages/count_tokens`: the inference pipeline's front half (key, body, firewall,
+ * model resolution) without credit or limits, since counting is free. The first candidate served
+ * by an Anthropic-format provider is asked (its `/messages/count_tokens`, failing over like
+ * inference); any other candidate is answered from the local tiktoken estimate, with no upstream
+ * call. The usage event records the request at no cost and no tokens (nothing was generated):
+ * `state.usage` is never set, and neither is `state.sent`, which would bill an estimated prompt
+ * to a client that leaves early.
+ */
+export const COUNT_TOKENS_STEPS: readonly PipelineStep[] = [authenticate, readBody, applyPolicies, resolve, countTokens];
+
+async function countTokens(state: RequestState, deps: PipelineDeps): Promise<void> {
+  // A `stream: true` in the body is ignored: counting never streams.
+  state.streamed = false;
+  const access = accessOf(state);
+  const forwardHeaders = forwardedHeaders(state);
+  const result = await runWithFailover<Reply>({
+    attempts: resolutionOf(state).attempts,
+    totalTimeoutMs: access.totalTimeoutMs,
+    perAttemptTimeoutMs: access.perAttemptTimeoutMs,
+    clientSignal: state.client.signal,
+    log: state.log,
+    breakers: deps.breakers,
+    budget: deps.retryBudget,
+    run: (attempt, signal) =>
+      attempt.target.endpoint.apiFormat === 'anthropic' ? askProvider(state, deps, attempt, forwardHeaders, signal) : Promise.resolve(localEstimate(state)),
+  });
+  state.attempt = result.attempt;
+  state.status = result.status;
+  state.reply = result.value;
+  if (result.status >= 400) state.errorCode = 'upstream_client_error';
+}
+
+function localEstimate(state: RequestState): AttemptResult<Reply> {
+  const inputTokens = estimateRequestInputTokens('messages', bodyOf(state).json);
+  return { kind: 'done', status: 200, value: { status: 200, contentType: 'application/json', body: JSON.stringify({ input_tokens: inputTokens }) } };
+}
+
+async function askProvider(
+  state: RequestState,
+  deps: PipelineDeps,
+  attempt: Attempt,
+  forwardHeaders: Record<string, string>,
+  signal: AbortSignal,
+): Promise<AttemptResult<Reply>> {
+  const built = buildCountTokensRequest({
+    endpoint: attempt.target.endpoint,
+    model: attempt.model,
+    credential: attempt.credential.secret,
+    body: bodyOf(state).json,
+    forwardHeaders,
+  });
+  const timeoutMs = accessOf(state).perAttemptTimeoutMs;
+  const res = await deps.upstream.send({ url: built.url, headers: built.headers, body: built.body, egress: attempt.target.egress, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs });
+  if (res.status >= 200 && res.status < 300) {
+    try {
+      const raw = await deps.upstream.readBody(res, deps.maxResponseBodyBytes);
+      return { kind: 'done', status: res.status, value: { status: res.status, contentType: 'application/json', body: raw } };
+    } catch (err) {
+      discard(res);
+      throw err;
+    }
+  }
+  const text = (await deps.upstream.readBody(res, 256 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
+  // An Anthropic-compatible provider without the endpoint (many custom ones): count locally instead.
+  if (res.status === 404 || res.status === 405) return localEstimate(state);
+  const reply: Reply = { status: res.status, contentType: 'application/json', body: translateErrorBody('anthropic', res.status, text, attempt.credential.secret) };
+  return { kind: 'failed', failure: parseUpstreamError(res.status, res.headers, text), value: reply };
+}
