@@ -180,6 +180,20 @@ describe('response cache (in-process store)', () => {
       f.account.token,
     );
     expect(listed.usageEvents.nodes.find((e) => e.requestId === hit.headers.get('x-request-id'))?.cacheHit).toBe(true);
+
+    // Summaries count hits too: from the rollups for the account, from the event for one request.
+    const summary = async (filter: Record<string, unknown> | null) =>
+      (
+        await gqlOk<{ usageSummary: { requests: number; cacheHits: number }[] }>(
+          f.baseUrl,
+          'query($from: DateTime!, $filter: UsageFilter) { usageSummary(from: $from, groupBy: DAY, filter: $filter) { requests cacheHits } }',
+          { from: new Date(Date.now() - 3_600_000).toISOString(), filter },
+          f.account.token,
+        )
+      ).usageSummary.reduce((n, b) => n + b.cacheHits, 0);
+    expect(await summary(null)).toBe(listed.usageEvents.nodes.filter((e) => e.cacheHit).length);
+    expect(await summary({ requestId: hit.headers.get('x-request-id') })).toBe(1);
+    expect(await summary({ requestId: miss.headers.get('x-request-id') })).toBe(0);
   });
 
   it('is off unless the configuration enables it, and never shared across accounts', async () => {

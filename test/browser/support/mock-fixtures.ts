@@ -161,6 +161,7 @@ export function createFixtures() {
     inputTokens,
     outputTokens,
     costUsd,
+    cacheHits: Math.floor(requests / 10),
   });
   const daily = Array.from({ length: 10 }, (_, i) => {
     const d = new Date(Date.now() - (9 - i) * day).toISOString().slice(0, 10);

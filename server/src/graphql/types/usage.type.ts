@@ -218,6 +218,9 @@ export class UsageBucket {
   @Field(() => String, { description: 'Processing fee plus upstream cost at catalog prices, whoever\'s credentials served it (what budgets count).' })
   spendUsd!: string;
 
+  @Field(() => Int, { description: 'Requests answered from the response cache (billed the processing fee only).' })
+  cacheHits!: number;
+
   static from(r: UsageBucketRow): UsageBucket {
     return Object.assign(new UsageBucket(), { ...r, costUsd: formatUsd(r.costNano), spendUsd: formatUsd(r.spendNano) });
   }

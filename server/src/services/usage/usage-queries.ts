@@ -28,6 +28,8 @@ export interface UsageBucketRow {
   costNano: bigint;
   /** Fee + provider cost at catalog prices (budgets count this). */
   spendNano: bigint;
+  /** Requests answered from the response cache. */
+  cacheHits: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -83,12 +85,12 @@ const GROUP_KEYS: Record<UsageGroupBy, string> = {
 };
 
 /** The hourly rollups: what summaries read (exact, and kept after the raw events are dropped). */
-const ROLLUP_SOURCE = `select account_id, hour, access_key_id, provider, model, status, requests, input_tokens, output_tokens, cost_nano, spend_nano
-  from usage_rollup`;
+const ROLLUP_SOURCE = `select account_id, hour, access_key_id, provider, model, status, requests, input_tokens, output_tokens, cost_nano, spend_nano,
+    cache_hits from usage_rollup`;
 /** One request's raw event shaped like a rollup row (a requestId filter names a single event). */
 const REQUEST_SOURCE = `select account_id, date_trunc('hour', created_at, 'UTC') as hour, access_key_id, coalesce(provider, '') as provider,
     coalesce(model, '') as model, status, 1 as requests, input_tokens, output_tokens, total_cost_nano as cost_nano,
-    fee_nano + coalesce(provider_cost_nano, 0) as spend_nano
+    fee_nano + coalesce(provider_cost_nano, 0) as spend_nano, case when cache_hit then 1 else 0 end as cache_hits
   from usage_event where account_id = ? and request_id = ?`;
 
 /**
@@ -128,13 +130,14 @@ export async function summarizeUsage(
   if (filter?.errorsOnly) where.push('r.status >= 400');
   const byKey = groupBy === 'ACCESS_KEY';
   const rows = await em.getConnection().execute<
-    { key: string; label: string | null; requests: string; errors: string; input_tokens: string; output_tokens: string; cost_nano: string; spend_nano: string }[]
+    { key: string; label: string | null; requests: string; errors: string; input_tokens: string; output_tokens: string; cost_nano: string; spend_nano: string; cache_hits: string }[]
   >(
     `select s.*, ${byKey ? 'k.name' : 'null'} as label from (
        select ${GROUP_KEYS[groupBy]} as key, sum(r.requests)::text as requests,
               coalesce(sum(r.requests) filter (where r.status >= 400), 0)::text as errors,
               sum(r.input_tokens)::text as input_tokens, sum(r.output_tokens)::text as output_tokens,
-              sum(r.cost_nano)::text as cost_nano, sum(r.spend_nano)::text as spend_nano
+              sum(r.cost_nano)::text as cost_nano, sum(r.spend_nano)::text as spend_nano,
+              sum(r.cache_hits)::text as cache_hits
          from (${source}) r
         where ${where.join(' and ')}
         group by 1) s
@@ -151,5 +154,6 @@ export async function summarizeUsage(
     outputTokens: Number(r.output_tokens),
     costNano: BigInt(r.cost_nano),
     spendNano: BigInt(r.spend_nano),
+    cacheHits: Number(r.cache_hits),
   }));
 }

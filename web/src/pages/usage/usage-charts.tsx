@@ -20,6 +20,7 @@ graphql(`
     inputTokens
     outputTokens
     costUsd
+    cacheHits
   }
 `);
 
@@ -102,6 +103,7 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
   const errors = data.daily.reduce((n, b) => n + b.errors, 0);
   const tokens = data.daily.reduce((n, b) => n + b.inputTokens + b.outputTokens, 0);
   const spend = sumUsd(data.daily.map((b) => b.costUsd));
+  const cacheHits = data.daily.reduce((n, b) => n + b.cacheHits, 0);
   const tickStyle = { fontSize: 12 };
 
   return (
@@ -111,6 +113,7 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
         <Stat label="Error rate" value={requests ? `${((errors / requests) * 100).toFixed(1)}%` : '—'} tone={errors > 0 ? 'warning' : undefined} />
         <Stat label="Tokens" value={formatCompact(tokens)} />
         <Stat label="Spend" value={formatUsd(spend)} />
+        <Stat label="Cache hit rate" value={requests ? `${((cacheHits / requests) * 100).toFixed(1)}%` : '—'} />
       </div>
       {requests === 0 ? (
         <EmptyCard title="No requests in this period">Send a request with an access key and it will show up here within seconds.</EmptyCard>
