@@ -1,17 +1,13 @@
 import { providerLabel } from '../../metrics.js';
-import { runWithFailover } from '../failover.js';
+import { runWithFailover, type FailoverOptions } from '../failover.js';
 import { forwardedHeaders, runAttempt } from './attempt.js';
 import { guardReply } from './policies.js';
 import { accessOf, resolutionOf, type PipelineDeps, type RequestState } from './state.js';
 
-/**
- * Pipeline step: try the candidates in order (failover, circuit breakers, retry budget, timeouts)
- * and keep what the one that answered handed back. A stream is relayed inside its attempt.
- */
-export async function runAttempts(state: RequestState, deps: PipelineDeps): Promise<void> {
+/** Failover over the request's candidates under the key's timeouts, shared by every route that tries them. */
+export function failoverOver(state: RequestState, deps: PipelineDeps): Omit<FailoverOptions<never>, 'run'> {
   const access = accessOf(state);
-  const forwardHeaders = forwardedHeaders(state);
-  const result = await runWithFailover({
+  return {
     attempts: resolutionOf(state).attempts,
     totalTimeoutMs: access.totalTimeoutMs,
     perAttemptTimeoutMs: access.perAttemptTimeoutMs,
@@ -20,6 +16,17 @@ export async function runAttempts(state: RequestState, deps: PipelineDeps): Prom
     breakers: deps.breakers,
     budget: deps.retryBudget,
     onAttempt: (a, outcome) => deps.metrics.upstreamAttempts.inc({ provider: providerLabel(a.provider), outcome }),
+  };
+}
+
+/**
+ * Pipeline step: try the candidates in order (failover, circuit breakers, retry budget, timeouts)
+ * and keep what the one that answered handed back. A stream is relayed inside its attempt.
+ */
+export async function runAttempts(state: RequestState, deps: PipelineDeps): Promise<void> {
+  const forwardHeaders = forwardedHeaders(state);
+  const result = await runWithFailover({
+    ...failoverOver(state, deps),
     run: (attempt, signal, timer) => runAttempt(state, deps, attempt, forwardHeaders, signal, timer),
   });
   const answer = result.value;

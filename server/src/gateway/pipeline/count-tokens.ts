@@ -5,12 +5,13 @@ import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens } from '../tokens.js';
 import { translateErrorBody } from '../translate/error-body.js';
 import { discard, forwardedHeaders } from './attempt.js';
+import { failoverOver } from './attempts.js';
 import { authenticate } from './authenticate.js';
 import { readBody } from './body.js';
 import { applyPolicies } from './policies.js';
 import { resolve } from './resolve.js';
 import type { PipelineStep } from './run.js';
-import { accessOf, bodyOf, resolutionOf, type PipelineDeps, type Reply, type RequestState } from './state.js';
+import { accessOf, bodyOf, type PipelineDeps, type Reply, type RequestState } from './state.js';
 
 /**
  * `POST /v1/messages/count_tokens`: the inference pipeline's front half (key, body, firewall,
@@ -26,16 +27,12 @@ export const COUNT_TOKENS_STEPS: readonly PipelineStep[] = [authenticate, readBo
 async function countTokens(state: RequestState, deps: PipelineDeps): Promise<void> {
   // A `stream: true` in the body is ignored: counting never streams.
   state.streamed = false;
-  const access = accessOf(state);
   const forwardHeaders = forwardedHeaders(state);
+  const options = failoverOver(state, deps);
   const result = await runWithFailover<Reply>({
-    attempts: resolutionOf(state).attempts,
-    totalTimeoutMs: access.totalTimeoutMs,
-    perAttemptTimeoutMs: access.perAttemptTimeoutMs,
-    clientSignal: state.client.signal,
-    log: state.log,
-    breakers: deps.breakers,
-    budget: deps.retryBudget,
+    ...options,
+    // Only real upstream calls count in the upstream-attempt metric, not local estimates.
+    onAttempt: (a, outcome) => (a.target.endpoint.apiFormat === 'anthropic' ? options.onAttempt?.(a, outcome) : undefined),
     run: (attempt, signal) =>
       attempt.target.endpoint.apiFormat === 'anthropic' ? askProvider(state, deps, attempt, forwardHeaders, signal) : Promise.resolve(localEstimate(state)),
   });
