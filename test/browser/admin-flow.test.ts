@@ -111,8 +111,19 @@ describe('admin SPA against the real server', () => {
     await po.shell.heading('Quickstart').waitFor();
     await page.goto('/playground');
     // The standard introspection query loads the schema (Docs), and running the default operation reaches /graphql.
-    await page.getByRole('button', { name: /execute/i }).first().click();
-    await expect.poll(() => page.locator('.graphiql-response').textContent(), { timeout: 20_000 }).toContain('creditBalanceUsd');
+    // The editor loads lazily (Monaco): wait until it shows the default operation, and click again
+    // if a click landed before GraphiQL was ready to run it.
+    await page.getByText('creditBalanceUsd').first().waitFor();
+    await expect
+      .poll(
+        async () => {
+          const text = (await page.locator('.graphiql-response').textContent()) ?? '';
+          if (!text.includes('creditBalanceUsd')) await page.getByRole('button', { name: /execute/i }).first().click();
+          return text;
+        },
+        { timeout: 30_000, intervals: [500, 1_000, 2_000] },
+      )
+      .toContain('creditBalanceUsd');
     await page.getByRole('button', { name: /documentation explorer/i }).first().click();
     await page.getByText('Root Types').first().waitFor();
     expect(pageErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
