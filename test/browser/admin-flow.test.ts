@@ -121,7 +121,7 @@ describe('admin SPA against the real server', () => {
           if (!text.includes('creditBalanceUsd')) await page.getByRole('button', { name: /execute/i }).first().click();
           return text;
         },
-        { timeout: 30_000, intervals: [500, 1_000, 2_000] },
+        { timeout: 30_000, interval: 1_000 },
       )
       .toContain('creditBalanceUsd');
     await page.getByRole('button', { name: /documentation explorer/i }).first().click();
