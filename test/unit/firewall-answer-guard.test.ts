@@ -59,4 +59,13 @@ describe('AnswerGuard', () => {
     const fine = guardFor('chat').guardAnswer({ choices: [{ message: { content: 'to <EMAIL_1>' } }] });
     expect(fine).toEqual({ answer: { choices: [{ message: { content: 'to jane@example.com' } }] } });
   });
+
+  it('restores a complete answer in its JSON text, escaping values, and parses only when tool rules need names', () => {
+    const verdict = { block: undefined, decisions: [], restore: new Map([['<EMAIL_1>', 'a"b\\c@example.com']]), answerRules: [] };
+    const guard = new AnswerGuard('chat', verdict);
+    const out = guard.guardAnswerText(JSON.stringify({ choices: [{ message: { content: 'to <EMAIL_1> and <EMAIL_2>' } }] }));
+    expect('text' in out && JSON.parse(out.text)).toEqual({ choices: [{ message: { content: 'to a"b\\c@example.com and <EMAIL_2>' } }] });
+    const blocked = guardFor('chat').guardAnswerText(JSON.stringify({ choices: [{ message: { content: 'x', tool_calls: [{ function: { name: 'rm', arguments: '{}' } }] } }] }));
+    expect('block' in blocked).toBe(true);
+  });
 });

@@ -1,7 +1,6 @@
 import { PolicyViolationError } from '../../errors/policy-violation-error.js';
 import { AnswerGuard } from '../policies/answer-guard.js';
 import { evaluateRequest } from '../policies/evaluate.js';
-import type { PolicyBlock } from '../policies/evaluate.js';
 import { accessOf, bodyOf, type PipelineDeps, type RequestState } from './state.js';
 
 /**
@@ -27,20 +26,8 @@ export function guardReply(state: RequestState): void {
   const guard = state.answerGuard;
   const reply = state.reply;
   if (!guard || !reply || state.streamed || reply.status < 200 || reply.status >= 300) return;
-  const outcome = writeReplyBody(guard, reply.body);
+  const outcome = guard.guardAnswerText(typeof reply.body === 'string' ? reply.body : reply.body.toString('utf8'));
   if ('block' in outcome) throw new PolicyViolationError(outcome.block);
-  state.reply = { ...reply, body: outcome.body };
+  state.reply = { ...reply, body: outcome.text };
 }
 
-function writeReplyBody(guard: AnswerGuard, body: string | Buffer): { block: PolicyBlock } | { body: string } {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
-  let answer: unknown;
-  try {
-    answer = JSON.parse(text);
-  } catch {
-    // Not JSON (a 2xx the attempt accepted always is): nothing to look at.
-    return { body: text };
-  }
-  const out = guard.guardAnswer(answer);
-  return 'block' in out ? out : { body: JSON.stringify(out.answer) };
-}

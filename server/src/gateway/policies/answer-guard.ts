@@ -95,6 +95,31 @@ export class AnswerGuard {
     return { answer: this.verdict.restore ? restoreDeep(answer, this.verdict.restore) : answer };
   }
 
+  /**
+   * A complete answer as JSON text. Without tool rules nothing needs parsing: placeholders are
+   * plain ASCII inside JSON strings, so they are replaced in the text by their JSON-escaped values
+   * (a parse, deep copy and re-serialisation of the answer cost more than the redaction itself).
+   */
+  guardAnswerText(text: string): { block: PolicyBlock } | { text: string } {
+    if (this.verdict.answerRules.length === 0 && this.verdict.restore && !text.includes('\\u003c')) {
+      return { text: restorePlaceholders(text, this.jsonEscaped()) };
+    }
+    let answer: unknown;
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      return { text };
+    }
+    const out = this.guardAnswer(answer);
+    return 'block' in out ? out : { text: JSON.stringify(out.answer) };
+  }
+
+  private jsonEscaped(): ReadonlyMap<string, string> {
+    const out = new Map<string, string>();
+    for (const [placeholder, value] of this.verdict.restore ?? []) out.set(placeholder, JSON.stringify(value).slice(1, -1));
+    return out;
+  }
+
   /** One stream event: the events to send instead (text held back or flushed), or a block. */
   guardEvent(ev: ClientEvent): { block: PolicyBlock } | { events: ClientEvent[] } {
     const tool = streamedToolName(this.surface, ev.data);
