@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { Card } from '../../components/card';
 import { Field, FormActions } from '../../components/form';
 import { graphql } from '../../gql';
+import { move, toggle } from '../../lib/list';
 import type { AccessKeyConfigurationInput, ConfigurationsPageQuery, RoutingStrategy } from '../../gql/graphql';
 import { DuplicateNameHint } from '../../components/form';
 import { formatUsd, parseUsdNano } from '../../lib/format';
@@ -116,18 +117,6 @@ export function draftToInput(draft: ConfigurationDraft): AccessKeyConfigurationI
     // Sent every time: an update replaces the whole configuration, so omitting it would detach them.
     firewallPolicyIds: draft.firewallPolicyIds,
   };
-}
-
-function toggle(list: string[], value: string, on: boolean): string[] {
-  return on ? (list.includes(value) ? list : [...list, value]) : list.filter((v) => v !== value);
-}
-
-function move<T>(list: T[], from: number, to: number): T[] {
-  if (to < 0 || to >= list.length) return list;
-  const next = [...list];
-  const [item] = next.splice(from, 1);
-  next.splice(to, 0, item);
-  return next;
 }
 
 interface EditorProps {

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useMutation } from 'urql';
 import { Field, FormDialog } from '../../components/form';
 import { graphql } from '../../gql';
+import { move } from '../../lib/list';
 import type { RoutingStrategy, VirtualModelInput, VirtualModelsPageQuery } from '../../gql/graphql';
 
 const CreateVirtualModelMutation = graphql(`
@@ -59,14 +60,6 @@ function toInput(d: VirtualModelDraft): VirtualModelInput {
     strategy: d.strategy,
     targets: d.targets.filter((t) => t.model.trim()).map((t) => ({ model: t.model.trim(), weight: t.weight })),
   };
-}
-
-function move<T>(list: T[], from: number, to: number): T[] {
-  if (to < 0 || to >= list.length) return list;
-  const next = [...list];
-  const [item] = next.splice(from, 1);
-  next.splice(to, 0, item);
-  return next;
 }
 
 interface DialogProps {
