@@ -108,8 +108,9 @@ describe('GraphQL providers and custom providers', () => {
         outputModalities: spec.modalities.output,
       });
       for (const m of list.flatMap((p) => p.models)) {
-        expect(m.inputPriceUsdPerMTok).toMatch(/^\d+(\.\d+)?$/);
-        expect(m.outputPriceUsdPerMTok).toMatch(/^\d+(\.\d+)?$/);
+        // Unpriced catalog models (no authoritative list price) have both prices null.
+        if (m.inputPriceUsdPerMTok === null) expect(m.outputPriceUsdPerMTok).toBeNull();
+        else expect([m.inputPriceUsdPerMTok, m.outputPriceUsdPerMTok]).toEqual([expect.stringMatching(/^\d+(\.\d+)?$/), expect.stringMatching(/^\d+(\.\d+)?$/)]);
       }
     });
 

@@ -1,12 +1,5 @@
 export type { ApiFormat, AuthStyle, Modality, ModelSpec, ProviderSpec, Surface } from './types.js';
 export { BUILT_IN_PROVIDERS } from './providers.js';
 export { BUILT_IN_MODELS } from './models.js';
-export {
-  findDefaultModel,
-  findModel,
-  getBuiltInProvider,
-  isBuiltInProviderId,
-  listBuiltInModels,
-  needsProviderKey,
-  suggestModel,
-} from './lookup.js';
+export { BUILT_IN_CATALOG, Catalog, isPriced } from './catalog.js';
+export { getBuiltInProvider, isBuiltInProviderId, needsProviderKey } from './lookup.js';

@@ -3,7 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   BUILT_IN_PROVIDERS,
   getBuiltInProvider,
-  listBuiltInModels,
   type ApiFormat,
   type ModelSpec,
   type ProviderSpec,
@@ -37,7 +36,7 @@ export interface ModelView {
   outputModalities: string[] | null;
 }
 
-export type ProviderConfig = Pick<Config, 'managedKeys'>;
+export type ProviderConfig = Pick<Config, 'managedKeys' | 'catalog'>;
 
 /** A provider id an account may reference: built-in, or one of its own custom providers. */
 export interface KnownProvider {
@@ -79,7 +78,7 @@ export function builtInProviderView(spec: ProviderSpec, config: ProviderConfig):
     needsProviderKey: !gatewayCredentials,
     gatewayCredentials,
     docsUrl: spec.docsUrl ?? null,
-    models: listBuiltInModels(spec.id).map(builtInModelView),
+    models: config.catalog.listModels(spec.id).map(builtInModelView),
   };
 }
 
