@@ -40,6 +40,7 @@ const modelId = z
   .refine((s) => !/[\s\u0000-\u001f\u007f]/.test(s), 'must not contain whitespace or control characters');
 
 const tokens = z.number().int('must be an integer').positive('must be positive').max(100_000_000, 'is implausibly large');
+const outputTokens = z.number().int('must be an integer').nonnegative('must not be negative').max(100_000_000, 'is implausibly large');
 
 const ModelEntry = z
   .object({
@@ -47,7 +48,9 @@ const ModelEntry = z
     id: modelId,
     displayName: z.string().trim().min(1).max(200).optional(),
     contextWindow: tokens.optional(),
-    maxOutputTokens: tokens.optional(),
+    /** 0 for embedding models, which generate nothing. */
+    maxOutputTokens: outputTokens.optional(),
+    kind: z.enum(['chat', 'embedding']).optional(),
     inputPriceUsdPerMTok: price.optional(),
     outputPriceUsdPerMTok: price.optional(),
     modalities: z
@@ -128,7 +131,7 @@ function mergeModels(builtIn: readonly ModelSpec[], entries: readonly Entry[], p
           displayName: entry.id,
           contextWindow: entry.contextWindow,
           maxOutputTokens: entry.maxOutputTokens,
-          modalities: { input: ['text'], output: ['text'] },
+          modalities: { input: ['text'], output: entry.kind === 'embedding' ? [] : ['text'] },
           inputPriceUsdPerMTok: null,
           outputPriceUsdPerMTok: null,
         },
@@ -145,6 +148,7 @@ function override(model: ModelSpec, entry: Entry): ModelSpec {
   if (entry.displayName !== undefined) next.displayName = entry.displayName;
   if (entry.contextWindow !== undefined) next.contextWindow = entry.contextWindow;
   if (entry.maxOutputTokens !== undefined) next.maxOutputTokens = entry.maxOutputTokens;
+  if (entry.kind !== undefined) next.kind = entry.kind;
   if (entry.inputPriceUsdPerMTok !== undefined) next.inputPriceUsdPerMTok = entry.inputPriceUsdPerMTok;
   if (entry.outputPriceUsdPerMTok !== undefined) next.outputPriceUsdPerMTok = entry.outputPriceUsdPerMTok;
   if (entry.modalities !== undefined) next.modalities = entry.modalities;
