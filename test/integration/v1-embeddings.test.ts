@@ -9,7 +9,7 @@ import { FAKE_EMBEDDING_DIMENSIONS, fakeEmbeddingTokens, fakeVector } from '../s
 import { createAccessKey, createConfiguration, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { createAccount, usageCost, usdToNano } from '../support/credits.js';
 import { gqlOk } from '../support/graphql.js';
-import { createCustomProvider, fundAccount, postV1, usageEventFor } from '../support/v1-client.js';
+import { createCustomProvider, fundAccount, postV1, updateSettings, usageEventFor } from '../support/v1-client.js';
 
 /**
  * POST /v1/embeddings through the real OpenAI SDK against the simulated upstream: floats and
@@ -134,6 +134,32 @@ describe('POST /v1/embeddings', () => {
       expect(ev.totalCostNano).toBe(180_000n);
     });
 
+    it('GraphQL usageRequest and the CSV export show the embeddings endpoint, tokens and cost', async () => {
+      const { response } = await openai.embeddings.create({ model: 'text-embedding-3-small', input: 'shown in usage' }).withResponse();
+      const requestId = response.headers.get('x-request-id')!;
+      await usageEventFor(f, requestId);
+      const tokens = fakeEmbeddingTokens('shown in usage');
+      expect(tokens).toBe(4);
+      const q = 'query($id: String!) { usageRequest(requestId: $id) { endpoint provider model inputTokens outputTokens feeUsd providerCostUsd } }';
+      const { usageRequest } = await gqlOk<{ usageRequest: Record<string, unknown> }>(f.baseUrl, q, { id: requestId }, f.account.token);
+      expect(usageRequest).toEqual({
+        endpoint: '/v1/embeddings',
+        provider: 'openai',
+        model: 'text-embedding-3-small',
+        inputTokens: tokens,
+        outputTokens: 0,
+        feeUsd: '0.0000002', // 4 tokens × USD 0.05 per million
+        providerCostUsd: '0.00000008', // 4 tokens at the catalog's USD 0.02 per million (spend; not charged with an own key)
+      });
+      const from = new Date(Date.now() - 3_600_000).toISOString();
+      const csv = await (await fetch(`${f.baseUrl}/api/usage/export?from=${encodeURIComponent(from)}`, { headers: { authorization: `Bearer ${f.account.token}` } })).text();
+      const [header, ...rows] = csv.trim().split('\n');
+      const columns = header.split(',');
+      const row = rows.find((r) => r.includes(requestId))!.split(',');
+      expect(row[columns.indexOf('endpoint')]).toBe('/v1/embeddings');
+      expect(row[columns.indexOf('input_tokens')]).toBe(String(tokens));
+    });
+
     it('no usage from the provider: estimated with the tokenizer and flagged', async () => {
       f.upstream.script({ kind: 'ok', usage: false });
       const body = { model: 'text-embedding-3-small', input: ['estimate me please', 'and me'], encoding_format: 'float' as const };
@@ -194,6 +220,19 @@ describe('POST /v1/embeddings', () => {
       expect(res.status).toBe(502);
       expect(res.json).toMatchObject({ error: { code: 'upstream_failed' } });
       expect(embeddingCalls(f).map((r) => r.credential)).toEqual(['sk-openai-A', 'sk-openai-B', 'sk-managed-openai']);
+    });
+
+    it('a hanging key times out per attempt and the next key answers', async () => {
+      await updateSettings(f, { totalTimeoutMs: 5000, perAttemptTimeoutMs: 500 });
+      try {
+        f.upstream.scriptFor(byCredential('sk-openai-A'), { kind: 'hang' });
+        const { response } = await openai.embeddings.create({ model: 'text-embedding-3-small', input: 'slow' }).withResponse();
+        expect(embeddingCalls(f).map((r) => r.credential)).toEqual(['sk-openai-A', 'sk-openai-B']);
+        const row = await usageEventFor(f, response.headers.get('x-request-id'));
+        expect(row.attempts[0].error).toMatch(/time/i);
+      } finally {
+        await updateSettings(f, { totalTimeoutMs: 120_000, perAttemptTimeoutMs: 60_000 });
+      }
     });
 
     it('an upstream 400 is the caller’s fault: returned as is, no failover', async () => {
