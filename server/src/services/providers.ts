@@ -4,6 +4,7 @@ import {
   BUILT_IN_PROVIDERS,
   getBuiltInProvider,
   type ApiFormat,
+  type ModelKind,
   type ModelSpec,
   type ProviderSpec,
 } from '../catalog/index.js';
@@ -34,6 +35,8 @@ export interface ModelView {
   outputPriceUsdPerMTok: string | null;
   inputModalities: string[] | null;
   outputModalities: string[] | null;
+  /** Catalog models only; custom providers declare bare ids, unclassified. */
+  kind: ModelKind | null;
 }
 
 export type ProviderConfig = Pick<Config, 'managedKeys' | 'catalog'>;
@@ -62,6 +65,7 @@ function builtInModelView(m: ModelSpec): ModelView {
     outputPriceUsdPerMTok: m.outputPriceUsdPerMTok,
     inputModalities: [...m.modalities.input],
     outputModalities: [...m.modalities.output],
+    kind: m.kind ?? 'chat',
   };
 }
 
@@ -103,6 +107,7 @@ export function customProviderView(cp: ICustomProvider): ProviderView {
       outputPriceUsdPerMTok: null,
       inputModalities: null,
       outputModalities: null,
+      kind: null,
     })),
   };
 }
