@@ -6,7 +6,7 @@ import { forkHelper, installCleanup, spawnGateway, type BenchProcess } from './p
 import { describeMachine, renderReport, type Report, type Scenario, type TargetName, type TargetRun } from './report.js';
 
 /**
- * `npm run bench [-- --quick] [-- --skip-slow | --slow-only] [-- --cpu-prof[=DIR]] [-- --no-write]`
+ * `npm run bench:local [-- --quick] [-- --skip-slow | --slow-only] [-- --stream-only] [-- --cpu-prof[=DIR]] [-- --no-write]`
  *
  * Env: BENCH_DURATION (s per load run, default 10; --quick = 3), BENCH_DATABASE_URL (PostgreSQL
  * instead of the embedded database), BENCH_SLOW_STREAMS (default 1000), BENCH_SAMPLES (default 200).
@@ -110,15 +110,16 @@ async function main(): Promise<void> {
     }
 
     log(`warming up (${warmupSec} s per target and mode)`);
+    const modes = flag('stream-only') ? [true] : [false, true];
     for (const t of flag('slow-only') ? [] : targets) {
-      for (const body of [NON_STREAM_BODY, STREAM_BODY]) {
+      for (const body of modes.map((streaming) => (streaming ? STREAM_BODY : NON_STREAM_BODY))) {
         await runLoad({ url: `${t.proc.url}${PATH}`, body, headers: t.headers, connections: 16, durationSec: warmupSec });
       }
     }
 
     const slowOnly = flag('slow-only');
     const scenarios: Scenario[] = [];
-    for (const streaming of slowOnly ? [] : [false, true]) {
+    for (const streaming of slowOnly ? [] : modes) {
       for (const connections of [16, 64]) {
         const s: Scenario = {
           name: `${streaming ? `streaming (${CHUNKS} chunks)` : 'non-streaming'}, concurrency ${connections}`,
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
     const sampleTargets: SampleTarget[] = targets.map((t) => ({ name: t.name, origin: t.proc.url, headers: t.headers }));
     let latency: Report['latency'];
     let ttfb: Report['ttfb'];
-    if (!slowOnly) {
+    if (!slowOnly && !flag('stream-only')) {
       log(`sequential latency sampler (${samples} non-streaming requests per target)`);
       latency = await sampleSequential(sampleTargets, PATH, NON_STREAM_BODY, samples);
       log(`sequential TTFB sampler (${samples} streaming requests per target)`);

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// Before anything that loads MikroORM (see the module).
+import './db/orm-async-context.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';

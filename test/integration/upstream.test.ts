@@ -1,6 +1,9 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { adapterFor } from '../../server/src/gateway/adapters/index.js';
+import { relayStream } from '../../server/src/gateway/relay-stream.js';
 import { createUpstreamClient, type UpstreamCall, type UpstreamClient } from '../../server/src/gateway/upstream.js';
 
 interface LocalServer {
@@ -258,5 +261,47 @@ describe('createUpstreamClient', () => {
     // undici ends the body before it frees the connection, so a call sent in the same tick may
     // open a second socket; after that the two alternate. Never one socket per call.
     expect(sockets.size).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps the connection for the next call after relaying a stream to its final event', async () => {
+    const sockets = new Set<unknown>();
+    const frames = [
+      'data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n',
+      'data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1}}\n\n',
+      'data: [DONE]\n\n',
+    ];
+    // Each frame and the end in their own tick, as real upstreams send them: the relay sees
+    // [DONE] before the chunked terminator arrives.
+    const streaming = await listen((req, res) => {
+      sockets.add(req.socket);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      let i = 0;
+      const next = () => {
+        if (i === frames.length) return res.end();
+        res.write(frames[i++]);
+        setTimeout(next, 2);
+      };
+      next();
+    });
+    const c = client();
+    for (let n = 0; n < 4; n += 1) {
+      const res = await c.send(call(`http://127.0.0.1:${streaming.port}/v1/x`, { egress: 'trusted' }));
+      const written: string[] = [];
+      const sink = { destroyed: false, write: (d: string | Uint8Array) => written.push(String(d)) > 0, on: () => sink, off: () => sink };
+      const outcome = await relayStream({
+        body: res.body,
+        observer: adapterFor('chat').observeStream({ hideUsageChunk: false }),
+        translator: undefined,
+        rewrite: false,
+        res: sink as unknown as ServerResponse,
+        clientSurface: 'chat',
+        commit: () => undefined,
+      });
+      expect(outcome).toEqual({ kind: 'relayed', complete: true });
+      expect(written.join('')).toBe(frames.join(''));
+      // The background drain reads the terminator; give it the server's next tick.
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(sockets.size).toBe(1);
   });
 });

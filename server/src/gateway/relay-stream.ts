@@ -7,6 +7,7 @@ import { streamErrorFrame } from './translate/error-body.js';
 import type { Surface } from '../catalog/types.js';
 import { UpstreamTimeoutError } from '../errors/timeout-error.js';
 import type { StreamOutputFilter } from './policies/stream-guard.js';
+import { discardBody, drainUpstream } from './upstream.js';
 
 export interface StreamRelayOptions {
   body: AsyncIterable<Uint8Array> & { destroy?(err?: Error): void };
@@ -156,8 +157,21 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
   };
   let pendingBytes = 0;
 
+  // Iterated by hand, not with for-await: leaving a for-await loop destroys the upstream body, and
+  // an undici body destroyed before its end closes its keep-alive connection (a new TCP, and with
+  // real providers TLS, handshake for the next request). After the final event the rest of the
+  // body (usually just the chunked terminator) is read off in the background instead.
+  const chunks = o.body[Symbol.asyncIterator]();
+  /** The body was handed to the background drain or read to its end: never destroy it. */
+  let released = false;
   try {
-    for await (const chunk of o.body) {
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) {
+        released = true;
+        break;
+      }
+      const chunk = next.value;
       let out: (Uint8Array | string)[] = [];
       let failure: UpstreamFailure | undefined;
       if (o.rewrite && !o.translator) {
@@ -167,7 +181,6 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
         failure = convert(parser.push(chunk), out);
       }
       if (failure) {
-        o.body.destroy?.();
         return { kind: 'failed', failure };
       }
       if (passRaw) out.push(chunk);
@@ -178,7 +191,6 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
         }
         if (!meaningful) {
           if (pendingBytes > MAX_PENDING_BYTES) {
-            o.body.destroy?.();
             return { kind: 'failed', failure: { failureClass: 'transient', message: 'upstream stream sent too much before any content' } };
           }
           continue;
@@ -189,13 +201,14 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
         pending = [];
       }
       await writeAll(out);
-      if (blocked) {
-        o.body.destroy?.();
-        return { kind: 'relayed', complete: false, error: 'a firewall policy blocked the answer', blockedByPolicy: true };
-      }
-      if (o.res.destroyed) return { kind: 'relayed', complete: done, error: done ? undefined : 'client closed the stream' };
+      if (blocked) return { kind: 'relayed', complete: false, error: 'a firewall policy blocked the answer', blockedByPolicy: true };
       // The final event is in: the answer is complete whatever happens to either connection now,
       // and clients such as openai 7 close as soon as they read it.
+      if (done) {
+        released = true;
+        drainUpstream(o.body, chunks);
+      }
+      if (o.res.destroyed) return { kind: 'relayed', complete: done, error: done ? undefined : 'client closed the stream' };
       if (done) break;
     }
     const out: (Uint8Array | string)[] = [];
@@ -220,7 +233,6 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
     if (upstreamErrored) return { kind: 'relayed', complete: false, error: 'upstream sent an error frame mid-stream' };
     return { kind: 'relayed', complete: true };
   } catch (err) {
-    if (err instanceof SseEventTooLargeError) o.body.destroy?.();
     if (!committed) {
       if (err instanceof SseEventTooLargeError) return { kind: 'failed', failure: { failureClass: 'transient', message: err.message } };
       throw err;
@@ -239,5 +251,7 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
       await write(frame).catch(() => undefined);
     }
     return { kind: 'relayed', complete: false, error: err instanceof Error ? err.message : 'stream failed', timedOut };
+  } finally {
+    if (!released) discardBody(o.body);
   }
 }

@@ -179,10 +179,38 @@ function guardedConnector(options: {
  * Destroys a body we will not read, which also aborts its socket. undici bodies emit 'error' on
  * any destroy before end, so a listener is attached first or the process would crash on it.
  */
-function discardBody(body: UpstreamResponse['body'], error: Error): void {
+export function discardBody(body: UpstreamResponse['body'], error?: Error): void {
   const emitter = body as { on?(event: 'error', listener: () => void): unknown };
   emitter.on?.('error', () => {});
   body.destroy?.(error);
+}
+
+/** What may follow a stream's final event (normally only the chunked terminator) before its connection is given up. */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+const DRAIN_LIMIT_MS = 2_000;
+
+/**
+ * Reads the rest of a body whose answer is complete, in the background, so undici can return its
+ * keep-alive connection to the pool; destroying it instead would close the connection. A body
+ * that goes on too long or too late is discarded after all.
+ */
+export function drainUpstream(body: UpstreamResponse['body'], chunks: AsyncIterator<Uint8Array>): void {
+  let bytes = 0;
+  const timer = setTimeout(() => discardBody(body), DRAIN_LIMIT_MS);
+  timer.unref();
+  const step = (): void => {
+    chunks.next().then(
+      (r) => {
+        if (r.done) return clearTimeout(timer);
+        bytes += r.value.byteLength;
+        if (bytes <= DRAIN_LIMIT_BYTES) return step();
+        clearTimeout(timer);
+        discardBody(body);
+      },
+      () => clearTimeout(timer),
+    );
+  };
+  step();
 }
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {

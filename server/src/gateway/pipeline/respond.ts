@@ -92,7 +92,10 @@ export function writeJson(res: ServerResponse, requestId: string, path: string, 
   writeComplete(res, 200, responseHeaders(requestId, path, 200, undefined), 'application/json', JSON.stringify(value));
 }
 
-/** Status and headers of a relayed stream, written when its first meaningful event arrives. */
+/**
+ * Status and headers of a relayed stream, set when its first meaningful event arrives. They leave
+ * with the first write of that event (not flushed alone, which would cost a socket write each).
+ */
 export function openStream(state: RequestState): void {
   const headers = responseHeaders(state.requestId, state.path, 200, state);
   headers['content-type'] = 'text/event-stream; charset=utf-8';
@@ -100,7 +103,6 @@ export function openStream(state: RequestState): void {
   headers.connection = 'keep-alive';
   headers['x-accel-buffering'] = 'no';
   state.res.writeHead(200, headers);
-  state.res.flushHeaders();
 }
 
 /** Any error as the AppError the caller is told about; anything unexpected is logged, never sent. */
