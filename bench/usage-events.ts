@@ -6,7 +6,11 @@ import type { UsageRecord } from '../server/src/services/usage/usage-record.js';
  * Synthetic usage records with a production-like shape, for `npm run bench:usage`: tens of access
  * keys (a few busy, many quiet), each calling its own handful of models across several providers,
  * a few percent errors (some after a failover), cache hits, user and gateway credentials, three
- * endpoints, streamed and not. Deterministic (seeded), in time order like a live writer's queue.
+ * endpoints, streamed and not. Deterministic (seeded).
+ *
+ * Events come in rounds, each spread evenly over the whole range in time order (within a round,
+ * like a live writer's queue: one batch falls in one hour), so a run stopped after any round
+ * (a time budget) still covers every day evenly.
  */
 
 interface ModelSpec {
@@ -63,6 +67,8 @@ export interface GeneratorOptions {
   from: Date;
   to: Date;
   seed?: number;
+  /** Events per round (default: all in one round). */
+  perRound?: number;
 }
 
 interface KeyProfile {
@@ -76,6 +82,8 @@ interface KeyProfile {
 export interface UsageEventGenerator {
   /** Next record, or undefined once `events` were produced. */
   next(): UsageRecord | undefined;
+  /** Whether the last record produced ended a round. */
+  roundEnded(): boolean;
   produced(): number;
   /** Summary of the shape, for the report. */
   describe(): string;
@@ -96,7 +104,8 @@ export function usageEventGenerator(o: GeneratorOptions): UsageEventGenerator {
     return { id, cumulative: total, models: [...models], gatewayCredentials: i % 5 === 4 };
   });
   const span = o.to.getTime() - o.from.getTime();
-  const step = span / o.events;
+  const perRound = Math.min(o.events, o.perRound ?? o.events);
+  const step = span / perRound;
   const samples: string[] = [];
   const sampleEvery = Math.max(1, Math.floor(o.events / 20));
   let n = 0;
@@ -124,6 +133,7 @@ export function usageEventGenerator(o: GeneratorOptions): UsageEventGenerator {
 
   return {
     produced: () => n,
+    roundEnded: () => n % perRound === 0,
     sampleRequestIds: () => samples,
     describe: () =>
       `${profiles.length} access keys (Zipf-weighted, 2–4 models each), ${MODELS.length} models over ${new Set(MODELS.map((m) => m.provider)).size} providers, ` +
@@ -131,7 +141,8 @@ export function usageEventGenerator(o: GeneratorOptions): UsageEventGenerator {
     next(): UsageRecord | undefined {
       if (n >= o.events) return undefined;
       // Evenly spread with jitter inside the step, so time only moves forward (a live queue's order).
-      const createdAt = new Date(o.from.getTime() + Math.floor(step * n + rand() * step));
+      const slot = n % perRound;
+      const createdAt = new Date(o.from.getTime() + Math.floor(step * slot + rand() * step));
       n++;
       const key = keyFor();
       const spec = pick(key.models);

@@ -21,10 +21,12 @@ function fakeDb() {
             return [{ id: 'x' }] as R[];
           }
           if (!text.includes('insert into "usage_event"')) return [];
-          if (values.some((v) => typeof v === 'string' && v.startsWith('bad'))) {
+          // The insert passes one array per column (unnest).
+          const cells = values.flat();
+          if (cells.some((v) => typeof v === 'string' && v.startsWith('bad'))) {
             throw Object.assign(new Error('value out of range'), { code: '22003' });
           }
-          const ids = values.filter((v): v is string => typeof v === 'string' && /^r\d+$/.test(v));
+          const ids = cells.filter((v): v is string => typeof v === 'string' && /^r\d+$/.test(v));
           pending.push(...ids);
           return ids.map((request_id) => ({ request_id })) as R[];
         },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UsageTx } from './usage-db.js';
-import { chargeOf, hourOf, isCharged, spendNano, storableJson, storableText, type UsageRecord } from './usage-record.js';
+import { chargeOf, dayOf, hourOf, isCharged, spendNano, storableJson, storableText, type UsageRecord } from './usage-record.js';
 
 /** usage_event columns and how a record fills them (text cut to the column widths). */
 const EVENT_COLUMNS: readonly [string, string, (r: UsageRecord) => unknown][] = [
@@ -44,7 +44,7 @@ function valuesList(rows: number, width: number, casts: readonly string[] = []):
 
 /**
  * One batch in the caller's transaction: inserts the events (a record already stored, same
- * request id and time, is skipped, so a retried batch writes nothing twice), adds the fresh ones to the hourly rollups,
+ * request id and time, is skipped, so a retried batch writes nothing twice), adds the fresh ones to the hourly and daily rollups,
  * applies their charges and touches the keys' last use.
  */
 export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]): Promise<number> {
@@ -69,7 +69,8 @@ export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]
 
 interface RollupRow {
   accountId: string;
-  hour: Date;
+  /** Start of the hour or day the events fell in. */
+  bucket: Date;
   accessKeyId: string;
   provider: string;
   model: string;
@@ -85,16 +86,16 @@ interface RollupRow {
 }
 
 /** Sums the events per rollup key (one upsert row per key: PostgreSQL refuses a key twice in one statement). */
-function rollupRows(records: readonly UsageRecord[]): RollupRow[] {
+function rollupRows(records: readonly UsageRecord[], bucketOf: (at: Date) => Date): RollupRow[] {
   const rows = new Map<string, RollupRow>();
   for (const r of records) {
-    const hour = hourOf(r.createdAt);
+    const bucket = bucketOf(r.createdAt);
     const provider = storableText(r.provider ?? '', 64);
     const model = storableText(r.model ?? '', 256);
-    const key = `${r.accountId}|${hour.getTime()}|${r.accessKeyId}|${provider}|${model}|${r.status}`;
+    const key = `${r.accountId}|${bucket.getTime()}|${r.accessKeyId}|${provider}|${model}|${r.status}`;
     let row = rows.get(key);
     if (!row) {
-      row = { accountId: r.accountId, hour, accessKeyId: r.accessKeyId, provider, model, status: r.status, requests: 0, inputTokens: 0,
+      row = { accountId: r.accountId, bucket, accessKeyId: r.accessKeyId, provider, model, status: r.status, requests: 0, inputTokens: 0,
         outputTokens: 0, feeNano: 0n, providerCostNano: 0n, spendNano: 0n, costNano: 0n, cacheHits: 0 };
       rows.set(key, row);
     }
@@ -113,31 +114,41 @@ function rollupRows(records: readonly UsageRecord[]): RollupRow[] {
 
 const ROLLUP_SUMS = ['requests', 'input_tokens', 'output_tokens', 'fee_nano', 'provider_cost_nano', 'spend_nano', 'cost_nano', 'cache_hits'];
 
+/** Both granularities, hourly first (a fixed order of locks across writers). */
+const ROLLUP_TABLES = [
+  { table: 'usage_rollup', bucketColumn: 'hour', bucketOf: hourOf },
+  { table: 'usage_rollup_daily', bucketColumn: 'day', bucketOf: dayOf },
+] as const;
+
+const ROLLUP_VALUES: readonly [string, (r: RollupRow) => unknown][] = [
+  ['uuid', (r) => r.accountId],
+  ['timestamptz', (r) => r.bucket],
+  ['uuid', (r) => r.accessKeyId],
+  ['text', (r) => r.provider],
+  ['text', (r) => r.model],
+  ['int4', (r) => r.status],
+  ['int8', (r) => r.requests],
+  ['int8', (r) => r.inputTokens],
+  ['int8', (r) => r.outputTokens],
+  ['int8', (r) => r.feeNano.toString()],
+  ['int8', (r) => r.providerCostNano.toString()],
+  ['int8', (r) => r.spendNano.toString()],
+  ['int8', (r) => r.costNano.toString()],
+  ['int8', (r) => r.cacheHits],
+];
+
 async function upsertRollups(tx: UsageTx, records: readonly UsageRecord[]): Promise<void> {
-  const rows = rollupRows(records);
-  const columns: readonly [string, string, (r: RollupRow) => unknown][] = [
-    ['account_id', 'uuid', (r) => r.accountId],
-    ['hour', 'timestamptz', (r) => r.hour],
-    ['access_key_id', 'uuid', (r) => r.accessKeyId],
-    ['provider', 'text', (r) => r.provider],
-    ['model', 'text', (r) => r.model],
-    ['status', 'int4', (r) => r.status],
-    ['requests', 'int8', (r) => r.requests],
-    ['input_tokens', 'int8', (r) => r.inputTokens],
-    ['output_tokens', 'int8', (r) => r.outputTokens],
-    ['fee_nano', 'int8', (r) => r.feeNano.toString()],
-    ['provider_cost_nano', 'int8', (r) => r.providerCostNano.toString()],
-    ['spend_nano', 'int8', (r) => r.spendNano.toString()],
-    ['cost_nano', 'int8', (r) => r.costNano.toString()],
-    ['cache_hits', 'int8', (r) => r.cacheHits],
-  ];
-  await tx.query(
-    `insert into "usage_rollup" (${columns.map(([c]) => `"${c}"`).join(', ')})
-     select * from unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-     on conflict ("account_id", "hour", "access_key_id", "provider", "model", "status") do update set
-     ${ROLLUP_SUMS.map((c) => `"${c}" = "usage_rollup"."${c}" + excluded."${c}"`).join(', ')}`,
-    columns.map(([, , value]) => rows.map(value)),
-  );
+  for (const { table, bucketColumn, bucketOf } of ROLLUP_TABLES) {
+    const rows = rollupRows(records, bucketOf);
+    const keyColumns = ['account_id', bucketColumn, 'access_key_id', 'provider', 'model', 'status'].map((c) => `"${c}"`).join(', ');
+    await tx.query(
+      `insert into "${table}" (${keyColumns}, ${ROLLUP_SUMS.map((c) => `"${c}"`).join(', ')})
+       select * from unnest(${ROLLUP_VALUES.map(([type], i) => `$${i + 1}::${type}[]`).join(', ')})
+       on conflict (${keyColumns}) do update set
+       ${ROLLUP_SUMS.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(', ')}`,
+      ROLLUP_VALUES.map(([, value]) => rows.map(value)),
+    );
+  }
 }
 
 /** last_used_at for access and provider keys, one statement each per batch. */
