@@ -17,6 +17,9 @@ import { startZeroUpstream } from './zero-upstream.js';
 const durationSec = Number(process.env.BENCH_DURATION ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const CONNECTIONS = 16;
+/** `-- --cpu-prof[=DIR]`: the gateway runs under node --cpu-prof (default /tmp/gateway-cpu-prof). */
+const cpuProfArg = process.argv.find((a) => a.startsWith('--cpu-prof'));
+const cpuProfDir = cpuProfArg ? (cpuProfArg.split('=')[1] ?? '/tmp/gateway-cpu-prof') : undefined;
 const log = (s: string) => process.stderr.write(`[bench:firewall] ${s}\n`);
 
 const PARAGRAPH =
@@ -74,7 +77,9 @@ async function setUp(baseUrl: string): Promise<{ plain: string; guarded: string 
 async function main(): Promise<void> {
   installCleanup();
   const upstream = await startZeroUpstream();
-  const gateway = await spawnGateway({ upstreamUrl: `http://127.0.0.1:${upstream.port}`, databaseUrl: process.env.BENCH_DATABASE_URL });
+  const gateway = await spawnGateway({ upstreamUrl: `http://127.0.0.1:${upstream.port}`, databaseUrl: process.env.BENCH_DATABASE_URL,
+    nodeFlags: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+  });
   try {
     const keys = await setUp(gateway.url);
     const url = `${gateway.url}/v1/chat/completions`;
@@ -116,7 +121,8 @@ async function main(): Promise<void> {
       'Goal: under 20% of the gateway\'s own cost. A key without policies pays one length check.',
       '',
     ].join('\n');
-    writeFileSync('bench/FIREWALL-RESULTS.md', report);
+    // A profiled run's numbers are skewed by the profiler: shown, not recorded.
+    if (!cpuProfDir) writeFileSync('bench/FIREWALL-RESULTS.md', report);
     process.stdout.write(report);
   } finally {
     await gateway.stop();

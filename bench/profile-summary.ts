@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
  * Summarises V8 .cpuprofile files (node --cpu-prof): self time by function, by package, and
  * inclusive time of the gateway's own functions.
  *
- *   npx tsx bench/profile-summary.ts /tmp/gateway-cpu-prof/*.cpuprofile [--top 40]
+ *   npx tsx bench/profile-summary.ts /tmp/gateway-cpu-prof/*.cpuprofile [--top 40] [--last=SECONDS]
+ *
+ * --last=S keeps only the final S seconds of each profile (the load run, without start-up).
  */
 
 interface CallFrame {
@@ -51,7 +53,7 @@ function shortUrl(url: string): string {
 
 const keyOf = (f: CallFrame) => `${f.functionName || '(anonymous)'} ${shortUrl(f.url)}${f.url ? `:${f.lineNumber + 1}` : ''}`;
 
-function summarise(files: string[], top: number): string {
+function summarise(files: string[], top: number, lastMicros: number): string {
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const categories = new Map<string, number>();
@@ -65,8 +67,13 @@ function summarise(files: string[], top: number): string {
       byId.set(n.id, n);
       for (const c of n.children ?? []) parent.set(c, n.id);
     }
+    // --last: only samples in the final seconds (the load run), not start-up and set-up.
+    let t = 0;
+    const times = profile.timeDeltas.map((d) => (t += d));
+    const from = t - lastMicros;
     for (let i = 0; i < profile.samples.length; i++) {
       const dt = profile.timeDeltas[i] ?? 0;
+      if (times[i] < from) continue;
       const node = byId.get(profile.samples[i]);
       if (!node) continue;
       if (IDLE.has(node.callFrame.functionName)) {
@@ -117,9 +124,11 @@ function summarise(files: string[], top: number): string {
 const args = process.argv.slice(2);
 const topIdx = args.indexOf('--top');
 const top = topIdx >= 0 ? Number(args[topIdx + 1]) : 40;
+const lastArg = args.find((a) => a.startsWith('--last='));
+const lastMicros = lastArg ? Number(lastArg.slice('--last='.length)) * 1e6 : Infinity;
 const files = args.filter((a, i) => a.endsWith('.cpuprofile') && i !== topIdx + 1);
 if (files.length === 0) {
-  process.stderr.write('usage: tsx bench/profile-summary.ts FILE.cpuprofile... [--top N]\n');
+  process.stderr.write('usage: tsx bench/profile-summary.ts FILE.cpuprofile... [--top N] [--last=SECONDS]\n');
   process.exit(2);
 }
-process.stdout.write(`${summarise(files, top)}\n`);
+process.stdout.write(`${summarise(files, top, lastMicros)}\n`);

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// Before anything that loads MikroORM (see the module).
+import './db/orm-async-context.js';
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';

@@ -1,13 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fakeEmbeddingsBody } from './fake-embeddings.js';
 
 /**
- * A simulated upstream provider speaking OpenAI Chat Completions, OpenAI Responses and Anthropic
- * Messages, with scripted faults. The format is chosen by the path suffix, so any base path
+ * A simulated upstream provider speaking OpenAI Chat Completions, OpenAI Responses, Anthropic
+ * Messages and OpenAI Embeddings, with scripted faults. The format is chosen by the path suffix, so any base path
  * (e.g. a custom provider at `/custom/v1`) works against the same server.
  */
 
 export type WireFormat = 'chat' | 'responses' | 'messages';
+/** What a recorded request spoke: a generating format, or `/embeddings`. */
+export type RecordedFormat = WireFormat | 'embeddings';
 
 export interface RecordedRequest {
   method: string;
@@ -22,7 +25,7 @@ export interface RecordedRequest {
   rawBody: string;
   /** Bearer token or x-api-key value: which credential the caller used. */
   credential: string | undefined;
-  format: WireFormat | undefined;
+  format: RecordedFormat | undefined;
   receivedAt: number;
   /** Set when the connection closed before the response was complete (caller abort, scripted reset). */
   abortedAt?: number;
@@ -109,7 +112,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 const COUNT_TOKENS = '/messages/count_tokens';
 
-function formatOf(path: string): WireFormat | undefined {
+function formatOf(path: string): RecordedFormat | undefined {
+  if (path.endsWith('/embeddings')) return 'embeddings';
   if (path.endsWith('/chat/completions')) return 'chat';
   if (path.endsWith('/responses')) return 'responses';
   if (path.endsWith('/messages') || path.endsWith(COUNT_TOKENS)) return 'messages';
@@ -507,6 +511,32 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     res.flushHeaders();
   };
 
+  /** `/embeddings`: a JSON answer (never a stream); faults as on the other formats. */
+  const respondEmbeddings = async (req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest, body: Record<string, unknown>, step: FaultStep): Promise<void> => {
+    switch (step.kind) {
+      case 'status':
+        sendJson(res, step.status, step.body ?? errorBody('chat', step.status), { ...baseHeaders(recorded), ...step.headers });
+        return;
+      case 'delay':
+        await sleep(step.ms);
+        if (gone(res)) return;
+        return respondEmbeddings(req, res, recorded, body, step.then ?? { kind: 'ok' });
+      case 'hang':
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'malformedJson':
+        sendJson(res, 200, '{"object": "list", "data": [', baseHeaders(recorded));
+        return;
+      case 'errorFrame':
+        sendJson(res, 200, errorBody('chat', 500), baseHeaders(recorded));
+        return;
+      default:
+        sendJson(res, 200, fakeEmbeddingsBody(body, !(step.kind === 'ok' && step.usage === false)), baseHeaders(recorded));
+    }
+  };
+
   const respond = async (req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest, step: FaultStep): Promise<void> => {
     const format = recorded.format;
     const body = (recorded.body && typeof recorded.body === 'object' ? recorded.body : {}) as Record<string, unknown>;
@@ -515,6 +545,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       sendJson(res, 404, errorBody(undefined, 404), {});
       return;
     }
+    if (format === 'embeddings') return respondEmbeddings(req, res, recorded, body, step);
 
     switch (step.kind) {
       case 'ok':

@@ -6,6 +6,8 @@ import {
   findModel,
   getBuiltInProvider,
   isBuiltInProviderId,
+  isEmbeddingModel,
+  modelServes,
   listBuiltInModels,
   needsProviderKey,
   suggestModel,
@@ -94,9 +96,13 @@ describe('BUILT_IN_MODELS', () => {
     }
   });
 
-  it('have positive token limits and text in and out', () => {
+  it('have positive token limits and text in and out (embedding models: text in, nothing generated)', () => {
     for (const m of BUILT_IN_MODELS) {
       expect(Number.isInteger(m.contextWindow) && m.contextWindow > 0, m.id).toBe(true);
+      if (isEmbeddingModel(m)) {
+        expect(m, m.id).toMatchObject({ maxOutputTokens: 0, outputPriceUsdPerMTok: '0', modalities: { input: ['text'], output: [] } });
+        continue;
+      }
       expect(Number.isInteger(m.maxOutputTokens) && m.maxOutputTokens > 0, m.id).toBe(true);
       expect(m.maxOutputTokens, m.id).toBeLessThanOrEqual(m.contextWindow);
       expect(m.modalities.input, m.id).toContain('text');
@@ -187,5 +193,34 @@ describe('suggestModel', () => {
     expect(suggestModel('banana-split-supreme')).toBeUndefined();
     expect(suggestModel('qwertyuiop')).toBeUndefined();
     expect(suggestModel('custom:my-private-model')).toBeUndefined();
+  });
+});
+
+describe('embedding models', () => {
+  it('are served only by providers that offer the embeddings surface', () => {
+    const embedding = BUILT_IN_MODELS.filter(isEmbeddingModel);
+    expect(embedding.map((m) => `${m.provider}:${m.id}`)).toEqual(
+      expect.arrayContaining(['openai:text-embedding-3-small', 'openai:text-embedding-3-large', 'google:gemini-embedding-001']),
+    );
+    for (const m of embedding) expect(getBuiltInProvider(m.provider)?.surfaces, m.id).toContain('embeddings');
+    expect(getBuiltInProvider('anthropic')?.surfaces).not.toContain('embeddings');
+  });
+
+  it('resolve by bare id to their vendor and are priced per input token', () => {
+    expect(findDefaultModel('TEXT-EMBEDDING-3-SMALL')).toMatchObject({ provider: 'openai', kind: 'embedding', inputPriceUsdPerMTok: '0.02' });
+    expect(findModel('openrouter', 'openai/text-embedding-3-large')).toMatchObject({ kind: 'embedding', inputPriceUsdPerMTok: '0.13' });
+  });
+
+  it('modelServes: embedding models embeddings only, chat models every other surface', () => {
+    const small = findModel('openai', 'text-embedding-3-small')!;
+    const chat = findModel('openai', 'gpt-4o-mini')!;
+    expect(['chat', 'responses', 'messages', 'embeddings'].map((s) => modelServes(small, s as never))).toEqual([false, false, false, true]);
+    expect(['chat', 'responses', 'messages', 'embeddings'].map((s) => modelServes(chat, s as never))).toEqual([true, true, true, false]);
+  });
+
+  it('keep the catalog grouped by provider (each provider\'s embedding models after its chat models)', () => {
+    const order = BUILT_IN_PROVIDERS.map((p) => p.id);
+    const ranks = BUILT_IN_MODELS.map((m) => order.indexOf(m.provider));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 });

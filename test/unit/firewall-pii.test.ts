@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detectPii, luhnValid } from '../../server/src/gateway/policies/pii/detectors.js';
+import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
+import metadata from 'libphonenumber-js/metadata.min.json' with { type: 'json' };
+import { detectPii, luhnValid, PHONE_MIN_DIGITS } from '../../server/src/gateway/policies/pii/detectors.js';
 import { Redactor } from '../../server/src/gateway/policies/redact.js';
 import { PII_TYPES, type PiiType } from '../../server/src/gateway/policies/types.js';
 
@@ -44,6 +46,41 @@ describe('PII detectors', () => {
       'Invoice INV-2024-000123, SKU 00012345678905, tracking 1Z999AA10123456784.',
     ];
     for (const text of innocent) expect(found(text), text).toEqual([]);
+  });
+
+  it('finds every API key format, each behind its cheap gate', () => {
+    const keys = [
+      'sk-abcdefghijklmnopqrstuvwx',
+      'sk-or-v1-abcdefghijklmnopqrstuvwx',
+      'sk-svcacct-abcdefghijklmnopqrstuvwx',
+      'AIzaSyA1234567890abcdefghijklmnopqrstuv',
+      'gsk_abcdefghijklmnopqrstuvwx',
+      'AKIAABCDEFGHIJKLMNOP',
+      'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+      'gho_abcdefghijklmnopqrstuvwxyz0123456789',
+      'ghs_abcdefghijklmnopqrstuvwxyz0123456789',
+      'sk_live_abcdefghijklmnop',
+      'rk_test_abcdefghijklmnop',
+      'xoxb-1234567890-abcdef',
+      'ng-abcdefghijklmnopqrstuvwx',
+    ];
+    for (const key of keys) expect(found(`the key is ${key}.`, ['API_KEY']), key).toEqual([['API_KEY', key]]);
+  });
+
+  it('finds the shortest card and a full-form IPv6 address (no ::) past the gates', () => {
+    expect(found('card 4222222222222 ok', ['CREDIT_CARD'])).toEqual([['CREDIT_CARD', '4222222222222']]);
+    expect(found('host 2001:0db8:85a3:0000:0000:8a2e:0370:7334 up', ['IP_ADDRESS'])).toEqual([['IP_ADDRESS', '2001:0db8:85a3:0000:0000:8a2e:0370:7334']]);
+  });
+
+  it('gates phone numbers below the fewest digits any country dials (country code included)', () => {
+    // libphonenumber's own metadata: [.., .., .., possibleLengths] per country.
+    const countries = (metadata as unknown as { countries: Record<string, unknown[]> }).countries;
+    let fewest = Infinity;
+    for (const [country, data] of Object.entries(countries)) {
+      const lengths = (data[3] as number[] | undefined) ?? [];
+      if (lengths.length > 0) fewest = Math.min(fewest, getCountryCallingCode(country as CountryCode).length + Math.min(...lengths));
+    }
+    expect(PHONE_MIN_DIGITS).toBeLessThanOrEqual(fewest);
   });
 
   it('checks the Luhn sum', () => {

@@ -1,4 +1,4 @@
-export type { ApiFormat, AuthStyle, Modality, ModelSpec, ProviderSpec, Surface } from './types.js';
+export type { ApiFormat, AuthStyle, GenerativeSurface, Modality, ModelKind, ModelSpec, ProviderSpec, Surface } from './types.js';
 export { BUILT_IN_PROVIDERS } from './providers.js';
 export { BUILT_IN_MODELS } from './models.js';
 export {
@@ -6,6 +6,8 @@ export {
   findModel,
   getBuiltInProvider,
   isBuiltInProviderId,
+  isEmbeddingModel,
+  modelServes,
   listBuiltInModels,
   needsProviderKey,
   suggestModel,

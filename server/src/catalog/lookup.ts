@@ -1,6 +1,6 @@
 import { BUILT_IN_MODELS } from './models.js';
 import { BUILT_IN_PROVIDERS } from './providers.js';
-import type { ModelSpec, ProviderSpec } from './types.js';
+import type { ModelSpec, ProviderSpec, Surface } from './types.js';
 
 // Indexes are built once at module load: lookups below are on the request hot path.
 
@@ -67,6 +67,16 @@ export function findDatedModel(modelId: string, providerId?: string): ModelSpec 
   const base = DATED.exec(modelId)?.[1];
   if (base === undefined) return undefined;
   return providerId === undefined ? findDefaultModel(base) : findModel(providerId, base);
+}
+
+/** Whether a model only embeds (served on `/v1/embeddings`, refused on the generative surfaces). */
+export function isEmbeddingModel(spec: ModelSpec): boolean {
+  return spec.kind === 'embedding';
+}
+
+/** Whether a catalog model can serve `surface`: embedding models embeddings only, every other model the rest. */
+export function modelServes(spec: ModelSpec, surface: Surface): boolean {
+  return isEmbeddingModel(spec) === (surface === 'embeddings');
 }
 
 /** Whether callers need their own provider key (the operator offers no gateway credentials). */

@@ -10,6 +10,8 @@
  * case-insensitively; across providers the same id may appear (resolution picks the first
  * provider in BUILT_IN_PROVIDERS order).
  */
+import { EMBEDDING_MODELS } from './embedding-models.js';
+import { BUILT_IN_PROVIDERS } from './providers.js';
 import type { Modality, ModelSpec } from './types.js';
 
 type Modalities = ModelSpec['modalities'];
@@ -128,5 +130,13 @@ export const BUILT_IN_MODELS: readonly ModelSpec[] = Object.freeze(
     ...hyperbolic,
     ...inceptionlabs,
     ...inferenceNet,
-  ].map(freezeModel),
+  ]
+    .concat(EMBEDDING_MODELS)
+    .map(freezeModel)
+    // Each provider's embedding models after its chat models (a stable sort keeps catalog order).
+    .sort((a, b) => providerRank(a.provider) - providerRank(b.provider)),
 );
+
+function providerRank(id: string): number {
+  return BUILT_IN_PROVIDERS.findIndex((p) => p.id === id);
+}

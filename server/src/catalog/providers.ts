@@ -8,6 +8,9 @@ import type { ProviderSpec } from './types.js';
  *
  * stripParams holds only parameters a vendor is documented or widely reported to reject with a
  * 400; when unsure the list is empty and the request is forwarded as is.
+ * `embeddings` is listed only where the vendor documents an OpenAI-compatible `/embeddings`
+ * (OpenAI, Google's OpenAI compatibility layer, OpenRouter); other providers answer
+ * /v1/embeddings with `model_not_supported`.
  * supportsStreamUsage is true only where `stream_options.include_usage` is known to be accepted;
  * elsewhere the gateway does not send it (and falls back to token estimates if no usage arrives).
  */
@@ -19,7 +22,7 @@ const providers: ProviderSpec[] = [
     apiFormat: 'openai',
     authStyle: 'bearer',
     fixedHeaders: {},
-    surfaces: ['chat', 'responses'],
+    surfaces: ['chat', 'responses', 'embeddings'],
     stripParams: [],
     supportsStreamUsage: true,
     gatewayCredentialEnv: 'MANAGED_OPENAI_API_KEY',
@@ -46,7 +49,7 @@ const providers: ProviderSpec[] = [
     apiFormat: 'openai',
     authStyle: 'bearer',
     fixedHeaders: {},
-    surfaces: ['chat'],
+    surfaces: ['chat', 'embeddings'],
     // The OpenAI-compatible layer answers 400 "Unknown name ...: Cannot find field" /
     // "Penalty is not enabled" for these.
     stripParams: ['store', 'frequency_penalty', 'presence_penalty'],
@@ -85,7 +88,7 @@ const providers: ProviderSpec[] = [
     apiFormat: 'openai',
     authStyle: 'bearer',
     fixedHeaders: {},
-    surfaces: ['chat'],
+    surfaces: ['chat', 'embeddings'],
     stripParams: [],
     supportsStreamUsage: true,
     docsUrl: 'https://openrouter.ai/docs/api-reference/overview',

@@ -1,8 +1,17 @@
 /** Wire format a provider speaks. Vendor differences are data on ProviderSpec, never branches. */
 export type ApiFormat = 'openai' | 'anthropic';
 
-/** Client-facing (and upstream) API surfaces. */
-export type Surface = 'chat' | 'responses' | 'messages';
+/** Surfaces that generate text: each reaches every provider, translated where its format differs. */
+export type GenerativeSurface = 'chat' | 'responses' | 'messages';
+
+/**
+ * Client-facing (and upstream) API surfaces. `embeddings` is never translated: only providers
+ * listing it among their surfaces serve it (OpenAI's `/embeddings` wire format).
+ */
+export type Surface = GenerativeSurface | 'embeddings';
+
+/** What a model does: generate text (every generative surface) or embed input (`/v1/embeddings` only). */
+export type ModelKind = 'chat' | 'embedding';
 
 export type Modality = 'text' | 'image' | 'audio' | 'video' | 'pdf';
 
@@ -41,6 +50,11 @@ export interface ModelSpec {
    * (OpenAI's reasoning models refuse `max_tokens`); used when translating a messages request.
    */
   maxTokensParam?: 'max_completion_tokens';
+  /**
+   * Absent means `chat`. An `embedding` model serves only `/v1/embeddings` (and is refused on the
+   * generative surfaces); its `contextWindow` is the input limit per item, `maxOutputTokens` 0.
+   */
+  kind?: ModelKind;
   /** USD per million tokens, exact decimal strings. */
   inputPriceUsdPerMTok: string;
   outputPriceUsdPerMTok: string;

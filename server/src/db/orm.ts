@@ -1,4 +1,6 @@
-import { MikroORM, type Options, PostgreSqlDriver, UnderscoreNamingStrategy } from '@mikro-orm/postgresql';
+// Before @mikro-orm/*: its AsyncLocalStorages must be the scoped ones (see the module).
+import { scopedOrmContextsInstalled } from './orm-async-context.js';
+import { MikroORM, type Options, PostgreSqlDriver, TransactionContext, UnderscoreNamingStrategy } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import pg from 'pg';
 import { ALL_ENTITIES } from '../entities/index.js';
@@ -31,6 +33,10 @@ export function ormOptions(settings: OrmSettings): Options {
 }
 
 export async function openOrm(settings: OrmSettings): Promise<MikroORM> {
+  // `storage` is private in the typings; it is the static field the scoped class must have filled.
+  if (!scopedOrmContextsInstalled((TransactionContext as unknown as { storage: unknown }).storage)) {
+    process.emitWarning('MikroORM was loaded before db/orm-async-context.ts: async_hooks promise hooks stay on after the first transaction (slower /v1 requests).');
+  }
   return MikroORM.init(ormOptions(settings));
 }
 

@@ -12,3 +12,14 @@ export class RequestTooLargeError extends AppError {
     super('request_too_large', 413, `Request body exceeds the ${limitBytes}-byte limit.`);
   }
 }
+
+/**
+ * `model_not_supported` (400): the model exists but cannot serve this route: a chat model sent to
+ * `/v1/embeddings`, an embedding model sent to a generative route, or a provider that offers no
+ * embeddings at all. Retrying cannot help; another model can.
+ */
+export class ModelNotSupportedError extends AppError {
+  constructor(message: string) {
+    super('model_not_supported', 400, message);
+  }
+}

@@ -55,7 +55,7 @@ export function pathOf(url: string | undefined): string {
 }
 
 const NOT_FOUND =
-  'Unknown /v1 route. Supported: POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /v1/models/{id}.';
+  'Unknown /v1 route. Supported: POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings, GET /v1/models, GET /v1/models/{id}.';
 
 /**
  * The /v1 data plane on plain node:http, in front of Koa: a fixed route table (exact paths, plus the
@@ -68,6 +68,7 @@ export function createV1Handler(deps: PipelineDeps, metrics: HttpMetrics): (req:
     '/v1/responses': { POST: inference('responses', deps) },
     '/v1/messages': { POST: inference('messages', deps) },
     '/v1/messages/count_tokens': { POST: inference('messages', deps, COUNT_TOKENS_STEPS) },
+    '/v1/embeddings': { POST: inference('embeddings', deps) },
     '/v1/models': { GET: listModels(deps), HEAD: listModels(deps) },
   };
   const modelRoute = { GET: retrieveModel(deps), HEAD: retrieveModel(deps) };

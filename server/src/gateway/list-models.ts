@@ -2,6 +2,7 @@ import { BUILT_IN_PROVIDERS } from '../catalog/providers.js';
 import { listBuiltInModels } from '../catalog/lookup.js';
 import { suggestModel } from '../catalog/lookup.js';
 import { ModelUnknownError } from '../errors/not-found-error.js';
+import type { ModelKind } from '../catalog/types.js';
 import type { AccessContext } from './access-context.js';
 import type { ProviderDirectory } from './provider-directory.js';
 
@@ -10,7 +11,11 @@ export interface ListedModel {
   object: 'model';
   created: number;
   owned_by: string;
+  /** `chat` or `embedding` (catalog models; custom providers' models are not classified). */
+  kind?: ModelKind;
+  /** For an embedding model: the input limit per item. */
   context_window?: number;
+  /** Absent for embedding models, which generate nothing. */
   max_output_tokens?: number;
 }
 
@@ -35,13 +40,15 @@ export function listModelsFor(access: AccessContext, directory: ProviderDirector
     if (!ownKeys && !gateway) continue;
     for (const m of listBuiltInModels(spec.id)) {
       if (!allowed(spec.id, m.id)) continue;
+      const kind = m.kind ?? 'chat';
       out.push({
         id: `${spec.id}:${m.id}`,
         object: 'model',
         created: CREATED,
         owned_by: spec.id,
+        kind,
         context_window: m.contextWindow,
-        max_output_tokens: m.maxOutputTokens,
+        ...(kind === 'embedding' ? {} : { max_output_tokens: m.maxOutputTokens }),
       });
     }
   }

@@ -52,7 +52,8 @@ export class ProviderDirectory {
       },
       builtIn: false,
       // Most OpenAI-compatible servers (Ollama, LM Studio, older vLLM) lack /responses: it is translated to chat.
-      surfaces: anthropic ? ['messages'] : ['chat'],
+      // They do serve /embeddings (for the models that embed; the server refuses the others).
+      surfaces: anthropic ? ['messages'] : ['chat', 'embeddings'],
       gatewaySecret: undefined,
       egress: 'guarded',
     };

@@ -1,8 +1,9 @@
-import { findDatedModel, findDefaultModel, findModel, suggestModel } from '../catalog/lookup.js';
+import { findDatedModel, findDefaultModel, findModel, modelServes, suggestModel } from '../catalog/lookup.js';
 import type { ModelSpec, Surface } from '../catalog/types.js';
 import { CredentialsMissingError } from '../errors/credits-error.js';
 import { ModelUnknownError } from '../errors/not-found-error.js';
 import { PermissionError } from '../errors/permission-error.js';
+import { ModelNotSupportedError } from '../errors/validation-error.js';
 import type { AccessContext } from './access-context.js';
 import type { ProviderDirectory, ResolvedProvider } from './provider-directory.js';
 import { pickFirst } from './weighted-pick.js';
@@ -104,6 +105,24 @@ function checkPolicy(t: ModelTarget, ctx: AccessContext): void {
   }
 }
 
+/**
+ * Whether the target can serve the route: `/v1/embeddings` needs a provider offering embeddings
+ * and, for a catalog model, an embedding model; the generative routes refuse embedding models.
+ * Uncatalogued models (pass-through, custom) are the caller's word: the provider decides.
+ */
+function checkServes(t: ModelTarget, surface: Surface): void {
+  const name = JSON.stringify(`${t.provider}:${t.model}`);
+  if (surface === 'embeddings' && !t.target.surfaces.includes('embeddings')) {
+    throw new ModelNotSupportedError(`Provider ${JSON.stringify(t.provider)} does not offer embeddings, so ${name} cannot serve /v1/embeddings. Use an embedding model such as "openai:text-embedding-3-small".`);
+  }
+  if (!t.spec || modelServes(t.spec, surface)) return;
+  throw new ModelNotSupportedError(
+    surface === 'embeddings'
+      ? `Model ${name} is a chat model and does not support embeddings; /v1/embeddings needs an embedding model such as "openai:text-embedding-3-small".`
+      : `Model ${name} is an embedding model; call it on POST /v1/embeddings, not with a chat or messages request.`,
+  );
+}
+
 /** The credentials to try for one model, in order (WEIGHTED routing picks the first key by weight). */
 function credentialsFor(t: ModelTarget, ctx: AccessContext): Credential[] {
   const rule = ctx.routing.get(t.provider);
@@ -149,8 +168,8 @@ function expand(input: string, ctx: AccessContext): Candidate[] {
  * key may not use is skipped and reported (if nothing is left, the first such problem is the error).
  */
 export function resolveAttempts(
-  // Every surface reaches every provider now (formats/ translates); kept for the callers' signature.
-  _surface: Surface,
+  // Generative surfaces reach every provider (formats/ translates); embeddings only those that offer it.
+  surface: Surface,
   model: string,
   fallbacks: readonly string[],
   ctx: AccessContext,
@@ -181,6 +200,7 @@ export function resolveAttempts(
         if (isPrimary) primaryProvider = t.provider;
         try {
           checkPolicy(t, ctx);
+          checkServes(t, surface);
         } catch (err) {
           throw new Rejection(err as Error);
         }

@@ -31,6 +31,8 @@ export function applyTokenCaps(access: AccessContext, surface: Surface, body: In
     if (estimated > access.maxInputTokens) throw new InputTokensTooLargeError(estimated, access.maxInputTokens);
   }
   const cap = access.maxOutputTokens;
+  // Embeddings generate no output: there is no field to cap.
+  if (surface === 'embeddings') return;
   if (cap === null || (body.maxOutputTokens !== undefined && body.maxOutputTokens <= cap)) return;
   const json = body.json;
   const fields = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'].filter((f) => typeof json[f] === 'number');

@@ -165,7 +165,27 @@ export function collectRequestText(surface: Surface, body: Json, into: Collected
   return into;
 }
 
+/**
+ * Input tokens of an embeddings request: token arrays count exactly, texts are estimated. No
+ * message framing or reply priming: each input is embedded as it is.
+ */
+export function estimateEmbeddingInputTokens(body: Json): number {
+  const input = body.input;
+  if (typeof input === 'string') return estimateTextTokens(input);
+  if (!Array.isArray(input)) return 0;
+  let tokens = 0;
+  const texts: string[] = [];
+  for (const item of input) {
+    if (typeof item === 'string') texts.push(item);
+    else if (typeof item === 'number') tokens += 1;
+    else if (Array.isArray(item)) tokens += item.length;
+  }
+  for (const text of texts) tokens += estimateTextTokens(text);
+  return tokens;
+}
+
 export function estimateRequestInputTokens(surface: Surface, body: Json): number {
+  if (surface === 'embeddings') return estimateEmbeddingInputTokens(body);
   const collected = collectRequestText(surface, body);
   const text = collected.parts.length === 1 ? collected.parts[0] : collected.parts.join('\n');
   return (

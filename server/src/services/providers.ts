@@ -5,6 +5,7 @@ import {
   getBuiltInProvider,
   listBuiltInModels,
   type ApiFormat,
+  type ModelKind,
   type ModelSpec,
   type ProviderSpec,
 } from '../catalog/index.js';
@@ -35,6 +36,8 @@ export interface ModelView {
   outputPriceUsdPerMTok: string | null;
   inputModalities: string[] | null;
   outputModalities: string[] | null;
+  /** Catalog models only; custom providers declare bare ids, unclassified. */
+  kind: ModelKind | null;
 }
 
 export type ProviderConfig = Pick<Config, 'managedKeys'>;
@@ -63,6 +66,7 @@ function builtInModelView(m: ModelSpec): ModelView {
     outputPriceUsdPerMTok: m.outputPriceUsdPerMTok,
     inputModalities: [...m.modalities.input],
     outputModalities: [...m.modalities.output],
+    kind: m.kind ?? 'chat',
   };
 }
 
@@ -104,6 +108,7 @@ export function customProviderView(cp: ICustomProvider): ProviderView {
       outputPriceUsdPerMTok: null,
       inputModalities: null,
       outputModalities: null,
+      kind: null,
     })),
   };
 }

@@ -1,4 +1,4 @@
-import type { ApiFormat, ModelSpec, Surface } from '../../catalog/types.js';
+import type { ApiFormat, GenerativeSurface, ModelSpec, Surface } from '../../catalog/types.js';
 import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from '../adapters/adapter.js';
 import { adapterFor } from '../adapters/index.js';
 import { mergeUsage, type Json, type PivotUsage, type StreamDecoder, type StreamEncoder, type StreamPart } from '../pivot.js';
@@ -15,13 +15,13 @@ import { openAiResponsesCodec } from './openai-responses.js';
  * translated back the same way.
  */
 
-const CLIENT: Readonly<Record<Surface, ClientCodec>> = {
+const CLIENT: Readonly<Record<GenerativeSurface, ClientCodec>> = {
   chat: openAiChatCodec,
   responses: openAiResponsesCodec,
   messages: anthropicMessagesCodec,
 };
 
-const PROVIDER: Readonly<Record<ApiFormat, { surface: Surface; codec: ProviderCodec }>> = {
+const PROVIDER: Readonly<Record<ApiFormat, { surface: GenerativeSurface; codec: ProviderCodec }>> = {
   openai: { surface: 'chat', codec: openAiChatCodec },
   anthropic: { surface: 'messages', codec: anthropicMessagesCodec },
 };
@@ -60,6 +60,7 @@ const NATIVE: Readonly<Record<Surface, InferencePlan>> = {
   chat: nativePlan('chat'),
   responses: nativePlan('responses'),
   messages: nativePlan('messages'),
+  embeddings: nativePlan('embeddings'),
 };
 
 function nativePlan(surface: Surface): InferencePlan {
@@ -72,7 +73,7 @@ function nativePlan(surface: Surface): InferencePlan {
   };
 }
 
-function translatedPlan(surface: Surface, format: ApiFormat): InferencePlan {
+function translatedPlan(surface: GenerativeSurface, format: ApiFormat): InferencePlan {
   const client = CLIENT[surface];
   const provider = PROVIDER[format];
   return {
@@ -95,6 +96,8 @@ const TRANSLATED = new Map<string, InferencePlan>();
 /** The plan for a client surface served by a provider of `format` offering `surfaces` natively. */
 export function planFor(surface: Surface, provider: { apiFormat: ApiFormat; surfaces: readonly Surface[] }): InferencePlan {
   if (provider.surfaces.includes(surface) && adapterFor(surface).format === provider.apiFormat) return NATIVE[surface];
+  // Embeddings have no translation: resolve-model only routes them to providers that offer them.
+  if (surface === 'embeddings') throw new Error(`no embeddings plan for a ${provider.apiFormat}-format provider without the embeddings surface`);
   const key = `${surface}>${provider.apiFormat}`;
   let plan = TRANSLATED.get(key);
   if (plan === undefined) {

@@ -15,7 +15,8 @@ export function applyPolicies(state: RequestState, _deps: PipelineDeps): void {
   const verdict = evaluateRequest(policies, state.surface, bodyOf(state).json);
   state.firewall = verdict;
   if (verdict.block) throw new PolicyViolationError(verdict.block);
-  if (AnswerGuard.needed(verdict)) state.answerGuard = new AnswerGuard(state.surface, verdict);
+  // An embeddings answer is vectors: no tool calls to check, no text to restore.
+  if (state.surface !== 'embeddings' && AnswerGuard.needed(verdict)) state.answerGuard = new AnswerGuard(state.surface, verdict);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Surface } from '../../catalog/types.js';
+import type { GenerativeSurface } from '../../catalog/types.js';
 import { checkAnswerTool, type PolicyBlock, type RequestVerdict } from './evaluate.js';
 import { restorePlaceholders, StreamingRestorer } from './restore.js';
 import { calledToolNames, streamedToolName } from './tool-names.js';
@@ -37,7 +37,7 @@ interface DeltaAccess {
 
 const clone = (data: Json): Json => structuredClone(data);
 
-const DELTAS: Record<Surface, DeltaAccess> = {
+const DELTAS: Record<GenerativeSurface, DeltaAccess> = {
   chat: {
     get: (d) => {
       const choice = Array.isArray(d.choices) ? d.choices[0] : undefined;
@@ -74,7 +74,7 @@ export class AnswerGuard {
   private lastDelta: ClientEvent | undefined;
 
   constructor(
-    private readonly surface: Surface,
+    private readonly surface: GenerativeSurface,
     private readonly verdict: RequestVerdict,
   ) {
     this.restorer = verdict.restore ? new StreamingRestorer(verdict.restore) : undefined;

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { literalPrefilter } from './pattern-literals.js';
 import type { FirewallPolicyData, FirewallRuleData, PiiType } from './types.js';
 
 /** Longest pattern accepted; RE2 compiles in linear time but a huge program still costs memory. */
@@ -22,7 +23,12 @@ export function compilePattern(pattern: string): RE2JS {
 }
 
 export type CompiledRule =
-  | { kind: 'DENY_PATTERN'; pattern: RE2JS }
+  | {
+      kind: 'DENY_PATTERN';
+      pattern: RE2JS;
+      /** False only for texts the pattern cannot match (literals every match contains); runs first. */
+      mayMatch: ((text: string) => boolean) | undefined;
+    }
   | { kind: 'REDACT_PII'; piiTypes: PiiType[]; restoreInResponse: boolean }
   | { kind: 'DENY_TOOLS' | 'ALLOW_TOOLS'; tools: ReadonlySet<string> };
 
@@ -37,7 +43,7 @@ export interface CompiledPolicy {
 function compileRule(rule: FirewallRuleData): CompiledRule {
   switch (rule.kind) {
     case 'DENY_PATTERN':
-      return { kind: 'DENY_PATTERN', pattern: compilePattern(rule.pattern ?? '') };
+      return { kind: 'DENY_PATTERN', pattern: compilePattern(rule.pattern ?? ''), mayMatch: literalPrefilter(rule.pattern ?? '') };
     case 'REDACT_PII':
       return { kind: 'REDACT_PII', piiTypes: [...new Set(rule.piiTypes ?? [])], restoreInResponse: rule.restoreInResponse ?? false };
     case 'DENY_TOOLS':

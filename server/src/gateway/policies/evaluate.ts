@@ -41,8 +41,9 @@ function countPatternHits(surface: Surface, body: Record<string, unknown>, rule:
     (text) => {
       scanned += text.length;
       if (scanned > MAX_SCANNED_CHARS) throw new PolicyFailure(`the request's text exceeds ${MAX_SCANNED_CHARS} characters`);
-      // test() runs RE2's DFA; matcher().find() also tracks positions and is ~4-8x slower.
-      if (rule.pattern.test(text)) hits++;
+      // test() runs RE2's DFA; matcher().find() also tracks positions and is ~4-8x slower. Most
+      // texts lack the pattern's required literals, which is ~10x cheaper to find out.
+      if ((!rule.mayMatch || rule.mayMatch(text)) && rule.pattern.test(text)) hits++;
       return text;
     },
     { toolArguments: true },

@@ -9,8 +9,8 @@ import type { PiiType } from './types.js';
 export class Redactor {
   /** placeholder → original value, for restoring the answer. Never logged or stored. */
   readonly placeholders = new Map<string, string>();
-  private readonly byValue = new Map<string, string>();
-  private readonly counters = new Map<PiiType, number>();
+  /** Per type: value → placeholder. */
+  private readonly byValue = new Map<PiiType, Map<string, string>>();
   /** Matches replaced per PII type (decisions record counts, never the text). */
   readonly counts = new Map<PiiType, number>();
 
@@ -36,13 +36,12 @@ export class Redactor {
   }
 
   private placeholderFor(type: PiiType, value: string): string {
-    const key = `${type}\u0000${value}`;
-    const known = this.byValue.get(key);
+    let ofType = this.byValue.get(type);
+    if (!ofType) this.byValue.set(type, (ofType = new Map()));
+    const known = ofType.get(value);
     if (known) return known;
-    const n = (this.counters.get(type) ?? 0) + 1;
-    this.counters.set(type, n);
-    const placeholder = `<${type}_${n}>`;
-    this.byValue.set(key, placeholder);
+    const placeholder = `<${type}_${ofType.size + 1}>`;
+    ofType.set(value, placeholder);
     this.placeholders.set(placeholder, value);
     return placeholder;
   }

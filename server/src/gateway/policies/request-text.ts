@@ -37,8 +37,26 @@ function mapContent(holder: Json, key: string, visit: TextVisitor, toolArguments
   else if (Array.isArray(v)) mapParts(v, visit, toolArguments);
 }
 
+/** Embeddings input: one string or an array of strings (token arrays carry no text to scan). */
+function mapEmbeddingInput(body: Json, visit: TextVisitor): void {
+  const input = body.input;
+  if (typeof input === 'string') mapField(body, 'input', visit);
+  else if (Array.isArray(input)) {
+    for (let i = 0; i < input.length; i++) {
+      const item: unknown = input[i];
+      if (typeof item !== 'string') continue;
+      const next = visit(item);
+      if (next !== item) input[i] = next;
+    }
+  }
+}
+
 export function mapRequestTexts(surface: Surface, body: Json, visit: TextVisitor, options: { toolArguments?: boolean } = {}): void {
   const toolArguments = options.toolArguments ?? false;
+  if (surface === 'embeddings') {
+    mapEmbeddingInput(body, visit);
+    return;
+  }
   if (surface === 'messages') mapContent(body, 'system', visit, toolArguments);
   if (surface === 'responses') {
     mapField(body, 'instructions', visit);

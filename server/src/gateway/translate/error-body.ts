@@ -117,6 +117,7 @@ export function streamErrorFrame(surface: Surface, code: string, message: string
       // Codex ignores a bare `error` event; `response.failed` ends its turn with the message.
       return responsesFailedFrame(code, message);
     case 'chat':
+    case 'embeddings': // never streams; OpenAI's shape for completeness
       return `data: ${JSON.stringify(toOpenAiErrorBody(code, message, openAiErrorTypeForStatus(status)))}\n\n`;
   }
 }

@@ -62,6 +62,7 @@ export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]
   const charges = fresh.filter(isCharged).map(chargeOf);
   if (charges.length > 0) await tx.applyCharges(charges);
   await touchLastUsed(tx, fresh);
+  await tx.afterWrite?.(fresh);
   return fresh.length;
 }
 

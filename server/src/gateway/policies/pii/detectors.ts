@@ -10,23 +10,74 @@ export interface PiiMatch {
   end: number;
 }
 
-type Detector = (text: string) => PiiMatch[];
+const DIGIT_RUN = /\d+/g;
+function countDigits(text: string, cap: number): number {
+  let n = 0;
+  DIGIT_RUN.lastIndex = 0;
+  for (let m = DIGIT_RUN.exec(text); m && n < cap; m = DIGIT_RUN.exec(text)) n += m[0].length;
+  DIGIT_RUN.lastIndex = 0;
+  return n;
+}
+
+/** A card number has 13 to 19 digits. */
+const CARD_MIN_DIGITS = 13;
+/**
+ * The shortest phone number libphonenumber accepts anywhere has 6 digits with its country code
+ * (Austria: +43 and 4 digits; a unit test re-derives this from the library's metadata).
+ */
+export const PHONE_MIN_DIGITS = 6;
+/** An IPv4 address has 4 numbers; an IBAN starts with two letters and two check digits. */
+const IPV4_MIN_DIGITS = 4;
+const IBAN_MIN_DIGITS = 2;
+
+/**
+ * What the detectors' cheap gates read, found once per text and only if a gate asks: most prose
+ * has too few digits for a card, a phone number or an address, so the costlier scans (and
+ * libphonenumber) never run on it.
+ */
+class TextFacts {
+  private digitCount = -1;
+  constructor(readonly text: string) {}
+
+  /** Digits in the text, counted up to the most any gate asks for. */
+  get digits(): number {
+    if (this.digitCount < 0) this.digitCount = countDigits(this.text, CARD_MIN_DIGITS);
+    return this.digitCount;
+  }
+}
+
+type Detector = (facts: TextFacts) => PiiMatch[];
 
 // Candidate patterns are deliberately simple (no nested quantifiers, so no catastrophic
 // backtracking); each candidate is then confirmed by a checksum or a parser where one exists.
 /** The domain after an '@' (sticky, tried only where an '@' is). */
 const EMAIL_DOMAIN = /[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/y;
-const EMAIL_LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
 const IPV4 = /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)/g;
 const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/g;
-/** Cheap pre-checks: most prose has no run of digits a phone number needs, and no hex-colon pair. */
+/** A run of digits and separators a phone number needs (checked before libphonenumber runs). */
 const MAYBE_PHONE = /\d[\d\s().+-]{5,}\d/;
-const MAYBE_IPV6 = /[0-9A-Fa-f]:|::/;
 /** Provider and platform key formats (OpenAI, Anthropic, OpenRouter, Google, Groq, AWS, GitHub, Stripe, Slack, this gateway). */
 const API_KEY =
   /\b(?:sk-(?:ant-|proj-|svcacct-|admin-|or-v1-)?[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|gsk_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|xox[abprs]-[A-Za-z0-9-]{10,}|ng-[A-Za-z0-9_-]{20,})/g;
+
+/**
+ * Whether the text has what an API_KEY alternative starts with (keep in step with it): AIza or
+ * AKIA, or a '-' / '_' right after sk, rk, ng, xox? or gh?. Separators are rare in prose and
+ * capitals rarer, so this is a few memchr-like searches instead of the regex's scan.
+ */
+function mayHaveApiKey(text: string): boolean {
+  if (text.includes('AIza') || text.includes('AKIA')) return true;
+  for (const sep of ['-', '_']) {
+    for (let p = text.indexOf(sep); p !== -1; p = text.indexOf(sep, p + 1)) {
+      if (text.startsWith('sk', p - 2) || text.startsWith('rk', p - 2) || text.startsWith('ng', p - 2) || text.startsWith('xox', p - 4) || text.startsWith('gh', p - 3)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 function regexMatches(re: RegExp, type: PiiType, text: string, accept: (value: string, start: number) => boolean = () => true): PiiMatch[] {
   const out: PiiMatch[] = [];
@@ -77,6 +128,24 @@ function isPhoneCandidate(text: string, start: number, end: number): boolean {
   return raw.includes('+') || /[\s().-]/.test(raw.trim());
 }
 
+/** [A-Za-z0-9._%+-] */
+function isEmailLocalChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** Every IPv6 address has `::` or a hex digit on both sides of a colon ("Note: " has neither). */
+function maybeIpv6(text: string): boolean {
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next === 58 || (isHexDigit(next) && isHexDigit(text.charCodeAt(i - 1)))) return true;
+  }
+  return false;
+}
+
 /**
  * E-mail addresses, scanning outwards from each '@' rather than running a regex from every
  * position (a local-part regex re-reads up to 64 characters at each start: ~10x slower on prose).
@@ -85,7 +154,7 @@ function findEmails(text: string): PiiMatch[] {
   const out: PiiMatch[] = [];
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
     let start = at;
-    while (start > 0 && at - start < 64 && EMAIL_LOCAL_CHAR.test(text.charAt(start - 1))) start--;
+    while (start > 0 && at - start < 64 && isEmailLocalChar(text.charCodeAt(start - 1))) start--;
     if (start === at) continue;
     EMAIL_DOMAIN.lastIndex = at + 1;
     const domain = EMAIL_DOMAIN.exec(text);
@@ -95,19 +164,28 @@ function findEmails(text: string): PiiMatch[] {
 }
 
 const DETECTORS: Record<PiiType, Detector> = {
-  EMAIL: findEmails,
-  PHONE: (text) =>
-    !MAYBE_PHONE.test(text) ? [] : findPhoneNumbersInText(text, { defaultCountry: 'US' })
+  EMAIL: ({ text }) => findEmails(text),
+  PHONE: (facts) => {
+    const { text } = facts;
+    if (facts.digits < PHONE_MIN_DIGITS || !MAYBE_PHONE.test(text)) return [];
+    return findPhoneNumbersInText(text, { defaultCountry: 'US' })
       .filter((m) => isPhoneCandidate(text, m.startsAt, m.endsAt))
-      .map((m) => ({ type: 'PHONE' as const, start: m.startsAt, end: m.endsAt })),
-  CREDIT_CARD: (text) => regexMatches(CARD, 'CREDIT_CARD', text, isCard),
-  IBAN: (text) => regexMatches(IBAN, 'IBAN', text, (v) => isValidIBAN(electronicFormatIBAN(v) ?? '')),
-  IP_ADDRESS: (text) => [
-    // "v1.2.3.4" and "version 1.2.3.4" are versions, not addresses.
-    ...regexMatches(IPV4, 'IP_ADDRESS', text, (v, start) => isIPv4(v) && !/(?:\bv|version\s*)$/i.test(text.slice(Math.max(0, start - 8), start))),
-    ...(MAYBE_IPV6.test(text) ? regexMatches(IPV6, 'IP_ADDRESS', text, (v) => (v.includes('::') || v.split(':').length === 8 ? isIPv6(v) : false)) : []),
-  ],
-  API_KEY: (text) => regexMatches(API_KEY, 'API_KEY', text),
+      .map((m) => ({ type: 'PHONE' as const, start: m.startsAt, end: m.endsAt }));
+  },
+  CREDIT_CARD: (facts) => (facts.digits < CARD_MIN_DIGITS ? [] : regexMatches(CARD, 'CREDIT_CARD', facts.text, isCard)),
+  IBAN: (facts) =>
+    facts.digits < IBAN_MIN_DIGITS ? [] : regexMatches(IBAN, 'IBAN', facts.text, (v) => isValidIBAN(electronicFormatIBAN(v) ?? '')),
+  IP_ADDRESS: (facts) => {
+    const { text } = facts;
+    const v4 =
+      facts.digits >= IPV4_MIN_DIGITS && text.includes('.')
+        ? // "v1.2.3.4" and "version 1.2.3.4" are versions, not addresses.
+          regexMatches(IPV4, 'IP_ADDRESS', text, (v, start) => isIPv4(v) && !/(?:\bv|version\s*)$/i.test(text.slice(Math.max(0, start - 8), start)))
+        : [];
+    if (!maybeIpv6(text)) return v4;
+    return [...v4, ...regexMatches(IPV6, 'IP_ADDRESS', text, (v) => (v.includes('::') || v.split(':').length === 8 ? isIPv6(v) : false))];
+  },
+  API_KEY: ({ text }) => (mayHaveApiKey(text) ? regexMatches(API_KEY, 'API_KEY', text) : []),
 };
 
 /**
@@ -115,7 +193,13 @@ const DETECTORS: Record<PiiType, Detector> = {
  * then the longer match (an API key's digits are not also a phone number).
  */
 export function detectPii(text: string, types: readonly PiiType[]): PiiMatch[] {
-  const all = types.flatMap((t) => DETECTORS[t](text));
+  const facts = new TextFacts(text);
+  let all: PiiMatch[] = [];
+  for (const type of types) {
+    const found = DETECTORS[type](facts);
+    if (found.length > 0) all = all.length === 0 ? found : all.concat(found);
+  }
+  if (all.length <= 1) return all;
   all.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: PiiMatch[] = [];
   let covered = 0;
