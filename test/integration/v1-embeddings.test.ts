@@ -2,7 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import OpenAIv7 from 'openai-v7';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findModel } from '../../server/src/catalog/lookup.js';
+import { BUILT_IN_CATALOG } from '../../server/src/catalog/catalog.js';
+const findModel = BUILT_IN_CATALOG.findModel.bind(BUILT_IN_CATALOG);
 import { estimateEmbeddingInputTokens } from '../../server/src/gateway/tokens.js';
 import type { RecordedRequest } from '../support/fake-upstream.js';
 import { FAKE_EMBEDDING_DIMENSIONS, fakeEmbeddingTokens, fakeVector } from '../support/fake-embeddings.js';
@@ -29,7 +30,7 @@ const withFallbacks = (...models: string[]) => ({ models }) as object;
 /** Upstream cost at catalog prices, rounded up to a whole nano-USD once per request. */
 function catalogCostNano(provider: string, model: string, input: number): bigint {
   const spec = findModel(provider, model);
-  if (!spec) throw new Error(`${provider}:${model} is not in the catalog`);
+  if (!spec?.inputPriceUsdPerMTok) throw new Error(`${provider}:${model} is not priced in the catalog`);
   return (BigInt(input) * usdToNano(spec.inputPriceUsdPerMTok) + 999_999n) / 1_000_000n;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessContext, CustomProviderInfo } from '../../server/src/gateway/access-context.js';
+import { parseCatalogFile } from '../../server/src/catalog/catalog-file.js';
 import { ProviderDirectory } from '../../server/src/gateway/provider-directory.js';
 import { resolveAttempts } from '../../server/src/gateway/resolve-model.js';
 import { AppError } from '../../server/src/errors/app-error.js';
@@ -109,6 +110,33 @@ describe('resolveAttempts', () => {
     const allowedModels = new Set(['anthropic:claude-sonnet-4-5']);
     expect(resolveAttempts('chat', 'claude-sonnet-4-5-20250929', [], context({ allowedModels }), directory).attempts).toHaveLength(1);
     expect(codeOf(() => resolveAttempts('chat', 'claude-haiku-4-5-20251001', [], context({ allowedModels }), directory))).toBe('model_not_allowed');
+  });
+
+  it('resolves the operator catalog (CATALOG_FILE): added models, aliases, and no gateway credentials for unpriced ones', () => {
+    const catalog = parseCatalogFile(
+      {
+        models: [
+          { provider: 'openai', id: 'gpt-7-preview', contextWindow: 100_000, maxOutputTokens: 10_000, inputPriceUsdPerMTok: '1', outputPriceUsdPerMTok: '2' },
+          { provider: 'openai', id: 'gpt-7-unpriced', contextWindow: 100_000, maxOutputTokens: 10_000 },
+          { provider: 'openai', id: 'gpt-4o', aliases: ['house-default'] },
+        ],
+      },
+      'test',
+    );
+    const operator = new ProviderDirectory({
+      providerBaseUrlOverrides: {},
+      managedKeys: { MANAGED_OPENAI_API_KEY: 'sk-managed-openai', MANAGED_ANTHROPIC_API_KEY: undefined },
+      catalog,
+    });
+    const keys = (input: string, dir = operator) =>
+      resolveAttempts('chat', input, [], context(), dir).attempts.map((a) => `${a.provider}:${a.model}:${a.credential.keySource}`);
+    expect(keys('gpt-7-preview')).toEqual(['openai:gpt-7-preview:user', 'openai:gpt-7-preview:user', 'openai:gpt-7-preview:gateway']);
+    expect(keys('gpt-7-unpriced')).toEqual(['openai:gpt-7-unpriced:user', 'openai:gpt-7-unpriced:user']);
+    expect(keys('house-default')).toEqual(['openai:gpt-4o:user', 'openai:gpt-4o:user', 'openai:gpt-4o:gateway']);
+    expect(codeOf(() => keys('gpt-7-preview', directory))).toBe('model_unknown');
+    // Without an own key an unpriced model has nothing to serve it: never free inference on gateway credentials.
+    const noKeys = context({ providerKeys: new Map(), providerKeysById: new Map() });
+    expect(codeOf(() => resolveAttempts('chat', 'gpt-7-unpriced', [], noKeys, operator))).toBe('model_unknown');
   });
 
   it('keeps typos and non-date suffixes unknown, with a suggestion', () => {

@@ -3,7 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   BUILT_IN_PROVIDERS,
   getBuiltInProvider,
-  listBuiltInModels,
   type ApiFormat,
   type ModelKind,
   type ModelSpec,
@@ -40,7 +39,7 @@ export interface ModelView {
   kind: ModelKind | null;
 }
 
-export type ProviderConfig = Pick<Config, 'managedKeys'>;
+export type ProviderConfig = Pick<Config, 'managedKeys' | 'catalog'>;
 
 /** A provider id an account may reference: built-in, or one of its own custom providers. */
 export interface KnownProvider {
@@ -83,7 +82,7 @@ export function builtInProviderView(spec: ProviderSpec, config: ProviderConfig):
     needsProviderKey: !gatewayCredentials,
     gatewayCredentials,
     docsUrl: spec.docsUrl ?? null,
-    models: listBuiltInModels(spec.id).map(builtInModelView),
+    models: config.catalog.listModels(spec.id).map(builtInModelView),
   };
 }
 
