@@ -172,6 +172,23 @@ describe('POST /v1/embeddings', () => {
       expect(ev.feeNano).toBe(BigInt(estimated) * FEE_NANO_PER_TOKEN);
     });
 
+    it('account token caps: maxInputTokens refuses a large input (413); maxOutputTokens adds no output field', async () => {
+      const setCaps = (input: { maxInputTokens: number | null; maxOutputTokens: number | null }) =>
+        gqlOk(f.baseUrl, 'mutation($input: AccountSettingsInput!) { updateAccountSettings(input: $input) { id } }', { input }, f.account.token);
+      await setCaps({ maxInputTokens: 50, maxOutputTokens: 10 });
+      try {
+        const big = await postV1(f, '/v1/embeddings', { model: 'text-embedding-3-small', input: [Array.from({ length: 60 }, () => 1)] }, { token: plain });
+        expect(big.status).toBe(413);
+        expect(big.json).toMatchObject({ error: { code: 'request_too_large' } });
+        expect(f.upstream.requests).toHaveLength(0);
+        const ok = await postV1(f, '/v1/embeddings', { model: 'text-embedding-3-small', input: 'small' }, { token: plain });
+        expect(ok.status).toBe(200);
+        expect(embeddingCalls(f)[0].body).toEqual({ model: 'text-embedding-3-small', input: 'small' });
+      } finally {
+        await setCaps({ maxInputTokens: null, maxOutputTokens: null });
+      }
+    });
+
     it('an account without credits is refused before anything is sent upstream', async () => {
       const broke = await createAccount(f, { providerKeys: { openai: 'sk-broke' } });
       const res = await postV1(f, '/v1/embeddings', { model: 'text-embedding-3-small', input: 'hi' }, { token: broke.accessToken });

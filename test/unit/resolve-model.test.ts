@@ -195,6 +195,33 @@ describe('resolveAttempts', () => {
     expect([...new Set(r.attempts.map((a) => a.provider))]).toEqual(['openai', 'anthropic']);
   });
 
+  describe('embeddings', () => {
+    it('serves embedding models from providers offering embeddings, pass-through and custom OpenAI-format models too', () => {
+      const r = resolveAttempts('embeddings', 'text-embedding-3-small', ['openai:text-embedding-4-preview', 'local:tiny-llm'], context(), directory);
+      expect(r.rejectedModels).toEqual([]);
+      expect(r.attempts.map((a) => `${a.provider}:${a.model}:${a.credential.keySource}`)).toEqual([
+        'openai:text-embedding-3-small:user',
+        'openai:text-embedding-3-small:user',
+        'openai:text-embedding-3-small:gateway',
+        'openai:text-embedding-4-preview:user',
+        'openai:text-embedding-4-preview:user',
+        'local:Tiny-LLM:none',
+      ]);
+    });
+
+    it('refuses chat models, providers without embeddings and embedding models elsewhere (model_not_supported); skips such fallbacks', () => {
+      expect(codeOf(() => resolveAttempts('embeddings', 'gpt-4o', [], context(), directory))).toBe('model_not_supported');
+      expect(codeOf(() => resolveAttempts('embeddings', 'anthropic:some-embedder', [], context(), directory))).toBe('model_not_supported');
+      for (const surface of ['chat', 'responses', 'messages'] as const) {
+        expect(codeOf(() => resolveAttempts(surface, 'text-embedding-3-large', [], context(), directory))).toBe('model_not_supported');
+      }
+      const r = resolveAttempts('embeddings', 'text-embedding-3-small', ['claude-haiku-4-5', 'gpt-4o-mini'], context(), directory);
+      expect(r.rejectedModels).toEqual(['claude-haiku-4-5', 'gpt-4o-mini']);
+      const chat = resolveAttempts('chat', 'gpt-4o', ['text-embedding-3-small'], context(), directory);
+      expect(chat.rejectedModels).toEqual(['text-embedding-3-small']);
+    });
+  });
+
   describe('virtual models', () => {
     const vm = (strategy: 'ORDERED' | 'WEIGHTED', targets: { model: string; weight: number }[]) =>
       new Map([
