@@ -25,7 +25,8 @@ const EVENT_COLUMNS: readonly [string, (r: UsageRecord) => unknown][] = [
   ['provider_cost_nano', (r) => (r.providerCostNano === null || r.providerCostNano === undefined ? null : r.providerCostNano.toString())],
   ['cache_hit', (r) => r.cacheHit ?? false],
   ['virtual_model', (r) => storableText(r.virtualModel ?? null, 128)],
-  ['firewall', (r) => storableJson(r.firewall ?? [])],
+  // Most requests have no firewall policy: no serialising for them.
+  ['firewall', (r) => (r.firewall?.length ? storableJson(r.firewall) : '[]')],
   ['error_code', (r) => storableText(r.errorCode, 64)],
   ['attempts', (r) => storableJson(r.attempts)],
   ['created_at', (r) => r.createdAt],
