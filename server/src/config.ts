@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { BUILT_IN_CATALOG, type Catalog } from './catalog/catalog.js';
+import { CatalogFileError, loadCatalogFile } from './catalog/catalog-file.js';
 import { BUILT_IN_PROVIDERS } from './catalog/providers.js';
 
 /** The only reader of process.env. Everything else receives a frozen Config. */
@@ -15,6 +17,8 @@ export interface Config {
   previousSecretKeys: string[];
   providerBaseUrlOverrides: Readonly<Record<string, string>>;
   managedKeys: Readonly<Record<'MANAGED_OPENAI_API_KEY' | 'MANAGED_ANTHROPIC_API_KEY', string | undefined>>;
+  /** The model catalog in effect: built-in models with CATALOG_FILE (if set) merged over them. */
+  catalog: Catalog;
   customProviderAllowPrivate: string[];
   payments: 'manual' | 'stripe';
   stripeSecretKey: string | undefined;
@@ -108,6 +112,7 @@ const EnvSchema = z.object({
   USAGE_RETENTION_DAYS: intFrom(90, 1, 3650),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('ai-gateway'),
+  CATALOG_FILE: z.string().min(1).optional(),
   REDIS_URL: z.string().url().optional(),
   REDIS_KEY_PREFIX: z.string().max(100).default('gw:'),
   RESPONSE_CACHE_MAX_BYTES: intFrom(64 * 1024 * 1024, 0),
@@ -165,6 +170,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS.');
   }
   const production = e.NODE_ENV === 'production';
+  let catalog = BUILT_IN_CATALOG;
+  if (e.CATALOG_FILE) {
+    try {
+      catalog = loadCatalogFile(resolve(e.CATALOG_FILE));
+    } catch (err) {
+      if (err instanceof CatalogFileError) throw new ConfigError(err.message);
+      throw err;
+    }
+  }
   const config: Config = {
     port: e.PORT,
     host: e.HOST,
@@ -177,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       MANAGED_OPENAI_API_KEY: env.MANAGED_OPENAI_API_KEY || undefined,
       MANAGED_ANTHROPIC_API_KEY: env.MANAGED_ANTHROPIC_API_KEY || undefined,
     }),
+    catalog,
     customProviderAllowPrivate: splitList(e.CUSTOM_PROVIDER_ALLOW_PRIVATE),
     payments: e.PAYMENTS,
     stripeSecretKey: e.STRIPE_SECRET_KEY,

@@ -30,6 +30,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Test hooks for credits: clock, fake payments gateway, timings. */
   credits?: ServiceInputs['creditOptions'];
+  /** Test hooks for alert webhook delivery: retry policy, timeouts, polling. */
+  alerts?: ServiceInputs['alertOptions'];
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -61,6 +63,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metrics: createMetrics(),
     masterKey,
     creditOptions: options.credits,
+    alertOptions: options.alerts,
   });
   const gateway = await createApp(services);
   // Embedded mode is single-process (one process per data dir), so only PostgreSQL needs the feed.

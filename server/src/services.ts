@@ -20,6 +20,8 @@ import { createMailer, type Mailer } from './services/mailer.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
 import { createKeyRateLimits, type KeyRateLimits } from './services/rate-limits/key-rate-limits.js';
 import { createResponseCache, type ResponseCache } from './gateway/cache/index.js';
+import { AlertDeliveryWorker, type DeliveryWorkerOptions } from './services/alerts/delivery-worker.js';
+import { alertDetectionHook } from './services/alerts/usage-hook.js';
 
 /** The typed service container, built once per server instance and passed to everything. */
 export interface Services {
@@ -52,6 +54,8 @@ export interface Services {
   mailer: Mailer | null;
   /** Filled in once the server listens, so custom providers cannot loop back into it. */
   listenAddresses: ListenAddress[];
+  /** Sends queued alert webhooks (budget thresholds, low balance, tests) with retries. */
+  alertDeliveries: AlertDeliveryWorker;
   start(): void;
   stop(): Promise<void>;
 }
@@ -68,6 +72,8 @@ export interface ServiceInputs {
   applyCharges?: SqlChargeApplier;
   /** Test hooks: clock, fake payments gateway, timings. */
   creditOptions?: Pick<CreditServiceOptions, 'now' | 'payments' | 'timings' | 'instanceId'>;
+  /** Test hooks: alert delivery retry policy, timeouts, polling. */
+  alertOptions?: Pick<DeliveryWorkerOptions, 'retry' | 'timeoutMs' | 'pollMs' | 'random'>;
 }
 
 export function buildServices(inputs: ServiceInputs): Services {
@@ -94,7 +100,10 @@ export function buildServices(inputs: ServiceInputs): Services {
   const applyCharges: SqlChargeApplier = inputs.applyCharges ?? ((client, charges) => credits.applyCharges(client, charges));
   // Usage events, rollups and their charges (credits, key spend) in one transaction on services.sql.
   const usagePartitions = new UsagePartitions({ sql, logger, retentionDays: config.usageRetentionDays });
-  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges), logger, metrics, partitions: usagePartitions });
+  const alertDeliveries = new AlertDeliveryWorker({ sql, secretBox, upstream, logger, now: credits.now, ...inputs.alertOptions });
+  // Alerts are detected in the usage batch that records the spend (same transaction), never on the request path.
+  const detectAlerts = alertDetectionHook({ logger, now: credits.now, onQueued: () => alertDeliveries.kick() });
+  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges, detectAlerts), logger, metrics, partitions: usagePartitions });
   const responseCache = createResponseCache(config, secretBox, logger);
   return {
     config,
@@ -118,13 +127,16 @@ export function buildServices(inputs: ServiceInputs): Services {
     responseCache,
     mailer: createMailer(config, logger),
     listenAddresses,
+    alertDeliveries,
     start() {
       usagePartitions.start();
       usage.start();
       credits.start();
+      alertDeliveries.start();
     },
     async stop() {
       await usage.stop();
+      await alertDeliveries.stop();
       await usagePartitions.stop();
       await inputs.tracing?.shutdown();
       // After the usage flush: every settled charge is written, so all grants can go back.

@@ -169,6 +169,10 @@ describe('operator UI against the real server', () => {
     await expect.poll(() => page.getByRole('row', { name: /anthropic-team/ }).getByRole('status').textContent()).toMatch(/^Connected: the provider accepted the key/);
 
     await open(page, '/providers', 'Providers & models');
+    // Embedding models are marked, with no output limit.
+    const embeddingRow = page.getByRole('row', { name: /openai:text-embedding-3-small/ });
+    expect(await embeddingRow.getByText('Embedding', { exact: true }).count()).toBe(1);
+    expect(await page.getByRole('row', { name: /openai:gpt-4o-mini/ }).getByText('Embedding', { exact: true }).count()).toBe(0);
     await page.getByRole('button', { name: 'Add custom provider' }).click();
     const dialog = page.getByRole('dialog');
     // Dialogs focus their first field, not the close button.

@@ -5,7 +5,7 @@ import { gqlErr, gqlOk, signUpAccount } from '../support/graphql.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
 
 const PROVIDER_FIELDS = `id name builtIn apiFormat baseUrl needsProviderKey gatewayCredentials docsUrl
-  models { id provider qualifiedId displayName contextWindow maxOutputTokens inputPriceUsdPerMTok outputPriceUsdPerMTok inputModalities outputModalities }`;
+  models { id provider qualifiedId displayName contextWindow maxOutputTokens inputPriceUsdPerMTok outputPriceUsdPerMTok inputModalities outputModalities kind }`;
 const PROVIDERS = `{ providers { ${PROVIDER_FIELDS} } }`;
 const CREATE = `mutation($input: CustomProviderInput!) { createCustomProvider(input: $input) { ${PROVIDER_FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: CustomProviderInput!) { updateCustomProvider(id: $id, input: $input) { ${PROVIDER_FIELDS} } }`;
@@ -26,6 +26,7 @@ interface Model {
   outputPriceUsdPerMTok: string | null;
   inputModalities: string[] | null;
   outputModalities: string[] | null;
+  kind: 'CHAT' | 'EMBEDDING' | null;
 }
 interface Provider {
   id: string;
@@ -106,10 +107,13 @@ describe('GraphQL providers and custom providers', () => {
         outputPriceUsdPerMTok: spec.outputPriceUsdPerMTok,
         inputModalities: spec.modalities.input,
         outputModalities: spec.modalities.output,
+        kind: 'CHAT',
       });
+      expect(openai.models.find((m) => m.id === 'text-embedding-3-small')).toMatchObject({ kind: 'EMBEDDING', maxOutputTokens: 0, outputPriceUsdPerMTok: '0', inputPriceUsdPerMTok: '0.02' });
       for (const m of list.flatMap((p) => p.models)) {
-        expect(m.inputPriceUsdPerMTok).toMatch(/^\d+(\.\d+)?$/);
-        expect(m.outputPriceUsdPerMTok).toMatch(/^\d+(\.\d+)?$/);
+        // Unpriced catalog models (no authoritative list price) have both prices null.
+        if (m.inputPriceUsdPerMTok === null) expect(m.outputPriceUsdPerMTok).toBeNull();
+        else expect([m.inputPriceUsdPerMTok, m.outputPriceUsdPerMTok]).toEqual([expect.stringMatching(/^\d+(\.\d+)?$/), expect.stringMatching(/^\d+(\.\d+)?$/)]);
       }
     });
 
@@ -140,6 +144,7 @@ describe('GraphQL providers and custom providers', () => {
             outputPriceUsdPerMTok: null,
             inputModalities: null,
             outputModalities: null,
+            kind: null,
           },
         ],
       });

@@ -1,7 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findModel } from '../../server/src/catalog/lookup.js';
+import { BUILT_IN_CATALOG } from '../../server/src/catalog/catalog.js';
+const findModel = BUILT_IN_CATALOG.findModel.bind(BUILT_IN_CATALOG);
 import { gqlOk } from '../support/graphql.js';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { postV1, waitFor } from '../support/v1-client.js';
@@ -38,7 +39,7 @@ const DAY = 24 * 60 * 60 * 1000;
 /** Upstream cost at the catalog's prices, rounded up to a whole nano-USD once per request. */
 function catalogCostNano(provider: string, model: string, input: number, output: number): bigint {
   const spec = findModel(provider, model);
-  if (!spec) throw new Error(`${provider}:${model} is not in the catalog`);
+  if (!spec || spec.inputPriceUsdPerMTok === null || spec.outputPriceUsdPerMTok === null) throw new Error(`${provider}:${model} is not priced in the catalog`);
   const exact = BigInt(input) * usdToNano(spec.inputPriceUsdPerMTok) + BigInt(output) * usdToNano(spec.outputPriceUsdPerMTok);
   return (exact + 999_999n) / 1_000_000n;
 }

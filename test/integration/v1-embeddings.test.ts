@@ -1,14 +1,16 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import OpenAIv7 from 'openai-v7';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findModel } from '../../server/src/catalog/lookup.js';
+import { BUILT_IN_CATALOG } from '../../server/src/catalog/catalog.js';
+const findModel = BUILT_IN_CATALOG.findModel.bind(BUILT_IN_CATALOG);
 import { estimateEmbeddingInputTokens } from '../../server/src/gateway/tokens.js';
 import type { RecordedRequest } from '../support/fake-upstream.js';
 import { FAKE_EMBEDDING_DIMENSIONS, fakeEmbeddingTokens, fakeVector } from '../support/fake-embeddings.js';
 import { createAccessKey, createConfiguration, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { createAccount, usageCost, usdToNano } from '../support/credits.js';
 import { gqlOk } from '../support/graphql.js';
-import { fundAccount, postV1, usageEventFor } from '../support/v1-client.js';
+import { createCustomProvider, fundAccount, postV1, updateSettings, usageEventFor } from '../support/v1-client.js';
 
 /**
  * POST /v1/embeddings through the real OpenAI SDK against the simulated upstream: floats and
@@ -28,7 +30,7 @@ const withFallbacks = (...models: string[]) => ({ models }) as object;
 /** Upstream cost at catalog prices, rounded up to a whole nano-USD once per request. */
 function catalogCostNano(provider: string, model: string, input: number): bigint {
   const spec = findModel(provider, model);
-  if (!spec) throw new Error(`${provider}:${model} is not in the catalog`);
+  if (!spec?.inputPriceUsdPerMTok) throw new Error(`${provider}:${model} is not priced in the catalog`);
   return (BigInt(input) * usdToNano(spec.inputPriceUsdPerMTok) + 999_999n) / 1_000_000n;
 }
 
@@ -38,12 +40,15 @@ describe('POST /v1/embeddings', () => {
   let openai: OpenAI;
 
   beforeAll(async () => {
-    f = await startGatewayFixture({ CIRCUIT_BREAKER_FAILURES: '0', MANAGED_OPENAI_API_KEY: 'sk-managed-openai' });
+    f = await startGatewayFixture({ CIRCUIT_BREAKER_FAILURES: '0', MANAGED_OPENAI_API_KEY: 'sk-managed-openai', CUSTOM_PROVIDER_ALLOW_PRIVATE: '127.0.0.0/8' });
     await fundAccount(f.baseUrl, f.account.token);
     await createProviderKey(f, 'openai', 'sk-openai-A', 0, 'A');
     await createProviderKey(f, 'openai', 'sk-openai-B', 1, 'B');
     await createProviderKey(f, 'google', 'gk-google', 0, 'G');
     await createProviderKey(f, 'anthropic', 'sk-ant-C', 0, 'C');
+    const base = `http://127.0.0.1:${f.upstream.port}`;
+    await createCustomProvider(f, { providerId: 'local', baseUrl: `${base}/custom/v1`, apiFormat: 'OPENAI', models: ['nomic-embed-text'] });
+    await createCustomProvider(f, { providerId: 'anth-local', baseUrl: `${base}/anth/v1`, apiFormat: 'ANTHROPIC', models: ['claude-local'] });
     plain = (await createAccessKey(f, null, 'plain')).token;
     openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: plain, maxRetries: 0 });
   });
@@ -78,6 +83,15 @@ describe('POST /v1/embeddings', () => {
       expect(typeof b64).toBe('string');
       const bytes = Buffer.from(b64, 'base64');
       expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4))).toEqual(fakeVector('alpha', FAKE_EMBEDDING_DIMENSIONS));
+    });
+
+    it('the newest major (openai 7): float and base64 alike', async () => {
+      const v7 = new OpenAIv7({ baseURL: `${f.baseUrl}/v1`, apiKey: plain, maxRetries: 0 });
+      const floats = await v7.embeddings.create({ model: 'text-embedding-3-small', input: ['one', 'two'], encoding_format: 'float' });
+      const decoded = await v7.embeddings.create({ model: 'text-embedding-3-small', input: ['one', 'two'] });
+      expect(floats.data.map((d) => d.embedding)).toEqual([fakeVector('one', 8), fakeVector('two', 8)]);
+      expect(decoded.data.map((d) => d.embedding)).toEqual(floats.data.map((d) => d.embedding));
+      expect(decoded.usage).toEqual({ prompt_tokens: 2, total_tokens: 2 });
     });
 
     it('token arrays: number[] and number[][] forwarded, counted exactly', async () => {
@@ -121,6 +135,32 @@ describe('POST /v1/embeddings', () => {
       expect(ev.totalCostNano).toBe(180_000n);
     });
 
+    it('GraphQL usageRequest and the CSV export show the embeddings endpoint, tokens and cost', async () => {
+      const { response } = await openai.embeddings.create({ model: 'text-embedding-3-small', input: 'shown in usage' }).withResponse();
+      const requestId = response.headers.get('x-request-id')!;
+      await usageEventFor(f, requestId);
+      const tokens = fakeEmbeddingTokens('shown in usage');
+      expect(tokens).toBe(4);
+      const q = 'query($id: String!) { usageRequest(requestId: $id) { endpoint provider model inputTokens outputTokens feeUsd providerCostUsd } }';
+      const { usageRequest } = await gqlOk<{ usageRequest: Record<string, unknown> }>(f.baseUrl, q, { id: requestId }, f.account.token);
+      expect(usageRequest).toEqual({
+        endpoint: '/v1/embeddings',
+        provider: 'openai',
+        model: 'text-embedding-3-small',
+        inputTokens: tokens,
+        outputTokens: 0,
+        feeUsd: '0.0000002', // 4 tokens × USD 0.05 per million
+        providerCostUsd: '0.00000008', // 4 tokens at the catalog's USD 0.02 per million (spend; not charged with an own key)
+      });
+      const from = new Date(Date.now() - 3_600_000).toISOString();
+      const csv = await (await fetch(`${f.baseUrl}/api/usage/export?from=${encodeURIComponent(from)}`, { headers: { authorization: `Bearer ${f.account.token}` } })).text();
+      const [header, ...rows] = csv.trim().split('\n');
+      const columns = header.split(',');
+      const row = rows.find((r) => r.includes(requestId))!.split(',');
+      expect(row[columns.indexOf('endpoint')]).toBe('/v1/embeddings');
+      expect(row[columns.indexOf('input_tokens')]).toBe(String(tokens));
+    });
+
     it('no usage from the provider: estimated with the tokenizer and flagged', async () => {
       f.upstream.script({ kind: 'ok', usage: false });
       const body = { model: 'text-embedding-3-small', input: ['estimate me please', 'and me'], encoding_format: 'float' as const };
@@ -130,6 +170,23 @@ describe('POST /v1/embeddings', () => {
       expect(estimated).toBeGreaterThan(3);
       expect(ev).toMatchObject({ inputTokens: estimated, outputTokens: 0, tokensEstimated: true });
       expect(ev.feeNano).toBe(BigInt(estimated) * FEE_NANO_PER_TOKEN);
+    });
+
+    it('account token caps: maxInputTokens refuses a large input (413); maxOutputTokens adds no output field', async () => {
+      const setCaps = (input: { maxInputTokens: number | null; maxOutputTokens: number | null }) =>
+        gqlOk(f.baseUrl, 'mutation($input: AccountSettingsInput!) { updateAccountSettings(input: $input) { id } }', { input }, f.account.token);
+      await setCaps({ maxInputTokens: 50, maxOutputTokens: 10 });
+      try {
+        const big = await postV1(f, '/v1/embeddings', { model: 'text-embedding-3-small', input: [Array.from({ length: 60 }, () => 1)] }, { token: plain });
+        expect(big.status).toBe(413);
+        expect(big.json).toMatchObject({ error: { code: 'request_too_large' } });
+        expect(f.upstream.requests).toHaveLength(0);
+        const ok = await postV1(f, '/v1/embeddings', { model: 'text-embedding-3-small', input: 'small' }, { token: plain });
+        expect(ok.status).toBe(200);
+        expect(embeddingCalls(f)[0].body).toEqual({ model: 'text-embedding-3-small', input: 'small' });
+      } finally {
+        await setCaps({ maxInputTokens: null, maxOutputTokens: null });
+      }
     });
 
     it('an account without credits is refused before anything is sent upstream', async () => {
@@ -181,6 +238,19 @@ describe('POST /v1/embeddings', () => {
       expect(res.status).toBe(502);
       expect(res.json).toMatchObject({ error: { code: 'upstream_failed' } });
       expect(embeddingCalls(f).map((r) => r.credential)).toEqual(['sk-openai-A', 'sk-openai-B', 'sk-managed-openai']);
+    });
+
+    it('a hanging key times out per attempt and the next key answers', async () => {
+      await updateSettings(f, { totalTimeoutMs: 5000, perAttemptTimeoutMs: 500 });
+      try {
+        f.upstream.scriptFor(byCredential('sk-openai-A'), { kind: 'hang' });
+        const { response } = await openai.embeddings.create({ model: 'text-embedding-3-small', input: 'slow' }).withResponse();
+        expect(embeddingCalls(f).map((r) => r.credential)).toEqual(['sk-openai-A', 'sk-openai-B']);
+        const row = await usageEventFor(f, response.headers.get('x-request-id'));
+        expect(row.attempts[0].error).toMatch(/time/i);
+      } finally {
+        await updateSettings(f, { totalTimeoutMs: 120_000, perAttemptTimeoutMs: 60_000 });
+      }
     });
 
     it('an upstream 400 is the caller’s fault: returned as is, no failover', async () => {
@@ -271,6 +341,57 @@ describe('POST /v1/embeddings', () => {
     it('GET is not allowed', async () => {
       const res = await fetch(`${f.baseUrl}/v1/embeddings`, { headers: { authorization: `Bearer ${plain}` } });
       expect(res.status).toBe(405);
+    });
+  });
+
+  describe('custom providers', () => {
+    it('an OpenAI-format custom provider serves its declared model on its own /embeddings, fee only', async () => {
+      const { data, response } = await openai.embeddings
+        .create({ model: 'local:nomic-embed-text', input: 'self-hosted', encoding_format: 'float' })
+        .withResponse();
+      expect(data.data[0].embedding).toEqual(fakeVector('self-hosted', 8));
+      expect(embeddingCalls(f).map((r) => r.path)).toEqual(['/custom/v1/embeddings']);
+      const ev = await usageCost(f, response.headers.get('x-request-id'));
+      const tokens = fakeEmbeddingTokens('self-hosted');
+      expect(ev).toMatchObject({ inputTokens: tokens, outputTokens: 0, upstreamCostNano: 0n, feeNano: BigInt(tokens) * FEE_NANO_PER_TOKEN });
+    });
+
+    it('an Anthropic-format custom provider offers no embeddings: 400 model_not_supported', async () => {
+      const res = await postV1(f, '/v1/embeddings', { model: 'anth-local:claude-local', input: 'x' }, { token: plain });
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ error: { code: 'model_not_supported' } });
+      expect(f.upstream.requests).toHaveLength(0);
+    });
+  });
+
+  describe('firewall policies on the input', () => {
+    const CREATE_POLICY = 'mutation($input: FirewallPolicyInput!) { createFirewallPolicy(input: $input) { id } }';
+    const keyWith = async (name: string, rules: unknown[]) => {
+      const policy = await gqlOk<{ createFirewallPolicy: { id: string } }>(
+        f.baseUrl,
+        CREATE_POLICY,
+        { input: { name, mode: 'ENFORCE', onError: 'BLOCK', rules } },
+        f.account.token,
+      );
+      const configurationId = await createConfiguration(f, { name, firewallPolicyIds: [policy.createFirewallPolicy.id] });
+      return (await createAccessKey(f, configurationId, name)).token;
+    };
+
+    it('DENY_PATTERN blocks a matching input item with policy_violation, nothing sent', async () => {
+      const token = await keyWith('deny-secret', [{ kind: 'DENY_PATTERN', pattern: 'top\\s+secret' }]);
+      const res = await postV1(f, '/v1/embeddings', { model: 'text-embedding-3-small', input: ['fine', 'this is top  secret'] }, { token });
+      expect(res.status).toBe(403);
+      expect(res.json).toMatchObject({ error: { code: 'policy_violation' } });
+      expect(f.upstream.requests).toHaveLength(0);
+    });
+
+    it('REDACT_PII replaces PII in every input text before the provider sees it', async () => {
+      const token = await keyWith('pii', [{ kind: 'REDACT_PII', piiTypes: ['EMAIL'], restoreInResponse: true }]);
+      const res = await postV1(f, '/v1/embeddings', { model: 'text-embedding-3-small', input: ['mail ann@example.com', 'no pii'] }, { token });
+      expect(res.status).toBe(200);
+      const [up] = embeddingCalls(f);
+      expect((up.body as { input: string[] }).input).toEqual(['mail <EMAIL_1>', 'no pii']);
+      expect(up.rawBody).not.toContain('ann@example.com');
     });
   });
 

@@ -19,6 +19,11 @@ import { fundAccount, parseSseText } from '../support/v1-client.js';
 
 export interface SoakOptions {
   seconds: number;
+  /**
+   * Keep going past `seconds` until this many requests were sent, so a short run on a busy
+   * machine still exercises as much as on an idle one (what it checks is correctness, not speed).
+   */
+  minRequests?: number;
   concurrency: number;
   faultRate: number;
   /** Fail when the last third's mean RSS exceeds the first third's by more than this factor. */
@@ -277,7 +282,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakS
     let total = 0;
     await Promise.all(
       Array.from({ length: o.concurrency }, async () => {
-        while (Date.now() < deadline) {
+        while (Date.now() < deadline || total < (o.minRequests ?? 0)) {
           total++;
           await oneRequest();
         }

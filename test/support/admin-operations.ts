@@ -178,6 +178,27 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
     audit: 'settings.update',
     invoke: q('mutation { updateAccountSettings(input: { totalTimeoutMs: 90000 }) { id } }'),
   },
+  alertSettings: { rule: 'DEVELOPER', invoke: q('{ alertSettings { enabled webhookUrl webhookSecretSet lowBalanceThresholdUsd } }') },
+  alertDeliveries: { rule: 'DEVELOPER', invoke: q('{ alertDeliveries(first: 5) { nodes { id status } } }') },
+  updateAlertSettings: {
+    rule: 'ADMIN',
+    audit: 'alertWebhook.update',
+    invoke: q('mutation { updateAlertSettings(input: { webhookUrl: "https://hooks.example.com/gateway", lowBalanceThresholdUsd: "10.00" }) { webhookUrl } }'),
+  },
+  rotateAlertWebhookSecret: {
+    rule: 'ADMIN',
+    audit: 'alertWebhook.rotateSecret',
+    invoke: q('mutation { rotateAlertWebhookSecret { secret settings { webhookSecretSet } } }'),
+  },
+  sendTestWebhook: {
+    rule: 'ADMIN',
+    audit: 'alertWebhook.test',
+    invoke: async (org) => {
+      // Prerequisites: a URL (nothing listens there; the delivery just fails) and a secret.
+      await ownerDo(org, 'mutation { updateAlertSettings(input: { webhookUrl: "http://127.0.0.1:9/hook", webhookSecret: "whsec_fixture_secret_123" }) { enabled } }');
+      return { query: 'mutation { sendTestWebhook { id status } }' };
+    },
+  },
   purchaseCredits: { rule: 'ADMIN', audit: 'credits.purchase', invoke: q('mutation { purchaseCredits(amountUsd: "5.00") { id status } }') },
   createApiKey: { rule: 'ADMIN', audit: 'apiKey.create', invoke: q('mutation { createApiKey(input: { name: "automation" }) { token apiKey { id role } } }') },
   revokeApiKey: {

@@ -1,17 +1,19 @@
 import { describe, it, expect } from 'vitest';
 import {
+  BUILT_IN_CATALOG,
   BUILT_IN_MODELS,
   BUILT_IN_PROVIDERS,
-  findDefaultModel,
-  findModel,
   getBuiltInProvider,
   isBuiltInProviderId,
   isEmbeddingModel,
   modelServes,
-  listBuiltInModels,
   needsProviderKey,
-  suggestModel,
 } from '../../server/src/catalog/index.js';
+
+const findModel = BUILT_IN_CATALOG.findModel.bind(BUILT_IN_CATALOG);
+const findDefaultModel = BUILT_IN_CATALOG.findDefaultModel.bind(BUILT_IN_CATALOG);
+const listBuiltInModels = BUILT_IN_CATALOG.listModels.bind(BUILT_IN_CATALOG);
+const suggestModel = BUILT_IN_CATALOG.suggestModel.bind(BUILT_IN_CATALOG);
 
 const CONTRACT_PROVIDER_IDS = [
   'openai',
@@ -87,13 +89,22 @@ describe('BUILT_IN_MODELS', () => {
     for (const id of CONTRACT_PROVIDER_IDS) expect(listBuiltInModels(id).length, id).toBeGreaterThan(0);
   });
 
-  it('have prices as non-negative decimal strings', () => {
+  it('have prices as non-negative decimal strings, or both null (unpriced)', () => {
     for (const m of BUILT_IN_MODELS) {
+      if (m.inputPriceUsdPerMTok === null || m.outputPriceUsdPerMTok === null) {
+        expect([m.inputPriceUsdPerMTok, m.outputPriceUsdPerMTok], `${m.provider}:${m.id}`).toEqual([null, null]);
+        continue;
+      }
       for (const price of [m.inputPriceUsdPerMTok, m.outputPriceUsdPerMTok]) {
         expect(price, `${m.provider}:${m.id}`).toMatch(DECIMAL);
         expect(Number(price)).toBeGreaterThanOrEqual(0);
       }
     }
+  });
+
+  it('include the default models of Claude Code and Codex', () => {
+    expect(findDefaultModel('claude-opus-4-8')?.provider).toBe('anthropic');
+    expect(findDefaultModel('gpt-6.2-sol')?.provider).toBe('openai');
   });
 
   it('have positive token limits and text in and out (embedding models: text in, nothing generated)', () => {

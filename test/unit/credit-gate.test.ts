@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findModel } from '../../server/src/catalog/lookup.js';
+import { BUILT_IN_CATALOG } from '../../server/src/catalog/catalog.js';
+const findModel = BUILT_IN_CATALOG.findModel.bind(BUILT_IN_CATALOG);
 import { createCreditGate } from '../../server/src/gateway/credit-gate.js';
 import type { InferenceBody } from '../../server/src/gateway/request-body.js';
 import type { Attempt, KeySource } from '../../server/src/gateway/resolve-model.js';

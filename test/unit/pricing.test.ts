@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findModel } from '../../server/src/catalog/lookup.js';
+import { BUILT_IN_CATALOG } from '../../server/src/catalog/catalog.js';
+const findModel = BUILT_IN_CATALOG.findModel.bind(BUILT_IN_CATALOG);
 import type { ModelSpec } from '../../server/src/catalog/types.js';
 import { formatUsd, parseDecimal } from '../../server/src/services/credits/money.js';
-import { DEFAULT_MAX_OUTPUT_TOKENS, computeCost, worstCaseCost } from '../../server/src/services/pricing.js';
+import { DEFAULT_MAX_OUTPUT_TOKENS, FEE_NANO_PER_TOKEN, computeCost, worstCaseCost } from '../../server/src/services/pricing.js';
 
 const spec = (input: string, output: string, maxOutputTokens = 16_384): ModelSpec => ({
   id: 'test-model',
@@ -106,11 +107,19 @@ describe('money', () => {
     expect(parseDecimal('-2.5')).toBe(-2_500_000_000n);
   });
 
-  it('prices every catalog model without error', async () => {
-    const { listBuiltInModels } = await import('../../server/src/catalog/lookup.js');
-    for (const model of listBuiltInModels()) {
+  it('prices every priced catalog model without error', () => {
+    for (const model of BUILT_IN_CATALOG.listModels().filter((m) => m.inputPriceUsdPerMTok !== null)) {
       expect(computeCost({ inputTokens: 1_000, outputTokens: 1_000, model, keySource: 'gateway' }).totalNano).toBeGreaterThan(0n);
     }
+  });
+
+  it('bills an unpriced catalog model the fee only on the caller’s key and refuses to price it on gateway credentials', () => {
+    const model = { ...BUILT_IN_CATALOG.findModel('openai', 'gpt-4o')!, inputPriceUsdPerMTok: null, outputPriceUsdPerMTok: null };
+    const cost = computeCost({ inputTokens: 1_000, outputTokens: 100, model, keySource: 'user' });
+    expect(cost.providerCostNano).toBeNull();
+    expect(cost.spendNano).toBe(cost.feeNano);
+    expect(cost.totalNano).toBe(1_100n * FEE_NANO_PER_TOKEN);
+    expect(() => computeCost({ inputTokens: 1, outputTokens: 1, model, keySource: 'gateway' })).toThrow(/priced catalog model/);
   });
 });
 

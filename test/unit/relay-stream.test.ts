@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { EventEmitter } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
 import { adapterFor } from '../../server/src/gateway/adapters/index.js';
 import { lastEventEnd, relayStream } from '../../server/src/gateway/relay-stream.js';
 
@@ -31,8 +33,8 @@ function fakeResponse() {
   return { res: res as unknown as ServerResponse, text: () => written.join(''), writes: written };
 }
 
-async function* chunks(parts: string[]) {
-  for (const p of parts) yield Buffer.from(p, 'utf8');
+function chunks(parts: string[]): Readable {
+  return Readable.from(parts.map((p) => Buffer.from(p, 'utf8')));
 }
 
 /** Splits the stream at every given offset. */
@@ -79,6 +81,35 @@ describe('relayStream', () => {
       expect(r.usage).toEqual({ inputTokens: 7, outputTokens: 2 });
       expect(r.outcome).toMatchObject({ kind: 'relayed', complete: true });
     }
+  });
+
+  it('pauses the upstream while the client socket is full and resumes on drain', async () => {
+    const written: string[] = [];
+    const res = Object.assign(new EventEmitter(), {
+      destroyed: false,
+      write(data: Uint8Array | string) {
+        written.push(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+        // Every other write fills the socket; it drains a little later.
+        if (written.length % 2 === 0) return true;
+        setTimeout(() => res.emit('drain'), 5);
+        return false;
+      },
+    });
+    const body = chunks(frames);
+    const pause = vi.spyOn(body, 'pause');
+    const outcome = await relayStream({
+      body,
+      observer: adapterFor('chat').observeStream({ hideUsageChunk: false }),
+      translator: undefined,
+      rewrite: false,
+      res: res as unknown as ServerResponse,
+      clientSurface: 'chat',
+      commit: () => undefined,
+    });
+    expect(outcome).toEqual({ kind: 'relayed', complete: true });
+    expect(written.join('')).toBe(whole);
+    expect(pause).toHaveBeenCalled();
+    expect(res.listenerCount('drain')).toBe(0);
   });
 
   it('ends a stream cut short with one error frame and no [DONE]', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessContext, CustomProviderInfo } from '../../server/src/gateway/access-context.js';
+import { parseCatalogFile } from '../../server/src/catalog/catalog-file.js';
 import { ProviderDirectory } from '../../server/src/gateway/provider-directory.js';
 import { resolveAttempts } from '../../server/src/gateway/resolve-model.js';
 import { AppError } from '../../server/src/errors/app-error.js';
@@ -111,6 +112,33 @@ describe('resolveAttempts', () => {
     expect(codeOf(() => resolveAttempts('chat', 'claude-haiku-4-5-20251001', [], context({ allowedModels }), directory))).toBe('model_not_allowed');
   });
 
+  it('resolves the operator catalog (CATALOG_FILE): added models, aliases, and no gateway credentials for unpriced ones', () => {
+    const catalog = parseCatalogFile(
+      {
+        models: [
+          { provider: 'openai', id: 'gpt-7-preview', contextWindow: 100_000, maxOutputTokens: 10_000, inputPriceUsdPerMTok: '1', outputPriceUsdPerMTok: '2' },
+          { provider: 'openai', id: 'gpt-7-unpriced', contextWindow: 100_000, maxOutputTokens: 10_000 },
+          { provider: 'openai', id: 'gpt-4o', aliases: ['house-default'] },
+        ],
+      },
+      'test',
+    );
+    const operator = new ProviderDirectory({
+      providerBaseUrlOverrides: {},
+      managedKeys: { MANAGED_OPENAI_API_KEY: 'sk-managed-openai', MANAGED_ANTHROPIC_API_KEY: undefined },
+      catalog,
+    });
+    const keys = (input: string, dir = operator) =>
+      resolveAttempts('chat', input, [], context(), dir).attempts.map((a) => `${a.provider}:${a.model}:${a.credential.keySource}`);
+    expect(keys('gpt-7-preview')).toEqual(['openai:gpt-7-preview:user', 'openai:gpt-7-preview:user', 'openai:gpt-7-preview:gateway']);
+    expect(keys('gpt-7-unpriced')).toEqual(['openai:gpt-7-unpriced:user', 'openai:gpt-7-unpriced:user']);
+    expect(keys('house-default')).toEqual(['openai:gpt-4o:user', 'openai:gpt-4o:user', 'openai:gpt-4o:gateway']);
+    expect(codeOf(() => keys('gpt-7-preview', directory))).toBe('model_unknown');
+    // Without an own key an unpriced model has nothing to serve it: never free inference on gateway credentials.
+    const noKeys = context({ providerKeys: new Map(), providerKeysById: new Map() });
+    expect(codeOf(() => resolveAttempts('chat', 'gpt-7-unpriced', [], noKeys, operator))).toBe('model_unknown');
+  });
+
   it('keeps typos and non-date suffixes unknown, with a suggestion', () => {
     for (const input of ['gpt-4o-mnii', 'gpt-4o-mnii-2024-07-18', 'gpt-4o-mini-202407', 'gpt-4o-mini-latest', 'claude-sonnet-4-5-2025-0929']) {
       expect(codeOf(() => resolveAttempts('chat', input, [], context(), directory)), input).toBe('model_unknown');
@@ -165,6 +193,33 @@ describe('resolveAttempts', () => {
     const r = resolveAttempts('responses', 'gpt-4o', ['claude-haiku-4-5'], context(), directory);
     expect(r.rejectedModels).toEqual([]);
     expect([...new Set(r.attempts.map((a) => a.provider))]).toEqual(['openai', 'anthropic']);
+  });
+
+  describe('embeddings', () => {
+    it('serves embedding models from providers offering embeddings, pass-through and custom OpenAI-format models too', () => {
+      const r = resolveAttempts('embeddings', 'text-embedding-3-small', ['openai:text-embedding-4-preview', 'local:tiny-llm'], context(), directory);
+      expect(r.rejectedModels).toEqual([]);
+      expect(r.attempts.map((a) => `${a.provider}:${a.model}:${a.credential.keySource}`)).toEqual([
+        'openai:text-embedding-3-small:user',
+        'openai:text-embedding-3-small:user',
+        'openai:text-embedding-3-small:gateway',
+        'openai:text-embedding-4-preview:user',
+        'openai:text-embedding-4-preview:user',
+        'local:Tiny-LLM:none',
+      ]);
+    });
+
+    it('refuses chat models, providers without embeddings and embedding models elsewhere (model_not_supported); skips such fallbacks', () => {
+      expect(codeOf(() => resolveAttempts('embeddings', 'gpt-4o', [], context(), directory))).toBe('model_not_supported');
+      expect(codeOf(() => resolveAttempts('embeddings', 'anthropic:some-embedder', [], context(), directory))).toBe('model_not_supported');
+      for (const surface of ['chat', 'responses', 'messages'] as const) {
+        expect(codeOf(() => resolveAttempts(surface, 'text-embedding-3-large', [], context(), directory))).toBe('model_not_supported');
+      }
+      const r = resolveAttempts('embeddings', 'text-embedding-3-small', ['claude-haiku-4-5', 'gpt-4o-mini'], context(), directory);
+      expect(r.rejectedModels).toEqual(['claude-haiku-4-5', 'gpt-4o-mini']);
+      const chat = resolveAttempts('chat', 'gpt-4o', ['text-embedding-3-small'], context(), directory);
+      expect(chat.rejectedModels).toEqual(['text-embedding-3-small']);
+    });
   });
 
   describe('virtual models', () => {

@@ -2,9 +2,12 @@
  * Built-in model catalog.
  *
  * Prices are USD per million tokens (standard tier, uncached input, shortest-context band where
- * a vendor charges by prompt length), taken from the providers' public price lists in 2026-11.
- * They are what gateway inference is charged at; vendors change them, so treat this file as a
- * dated snapshot. Operators who need other prices or models declare a custom provider.
+ * a vendor charges by prompt length), taken from the providers' own model pages, checked
+ * 2026-11-27. A null price means no authoritative list price was found (or the vendor prices the
+ * model in tiers): such a model is served on the caller's own provider key only and billed the
+ * processing fee. They are what gateway inference is charged at; vendors change them, so treat
+ * this file as a dated snapshot. Operators add models or change prices and limits without a
+ * release in their CATALOG_FILE (catalog-file.ts).
  *
  * Model ids are exactly what each upstream expects. Within a provider they are unique
  * case-insensitively; across providers the same id may appear (resolution picks the first
@@ -22,6 +25,13 @@ const DOCUMENTS: Modalities = { input: ['text', 'image', 'pdf'], output: ['text'
 const MULTIMODAL: Modalities = { input: ['text', 'image', 'audio', 'video', 'pdf'], output: ['text'] };
 
 const openai: ModelSpec[] = [
+  // developers.openai.com/api/docs/models/gpt-6.2-sol (Codex's default model).
+  { id: 'gpt-6.2-sol', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-6.2 Sol', contextWindow: 1_050_000, maxOutputTokens: 128_000, modalities: VISION, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '10.00' },
+  // Limits from OpenAI's announcement; the price seen (8/40) came from resellers only: unpriced.
+  { id: 'gpt-6.2-astra', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-6.2 Astra', contextWindow: 1_050_000, maxOutputTokens: 128_000, modalities: VISION, inputPriceUsdPerMTok: null, outputPriceUsdPerMTok: null },
+  { id: 'gpt-6.1-sol', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-6.1 Sol', contextWindow: 1_050_000, maxOutputTokens: 128_000, modalities: VISION, inputPriceUsdPerMTok: null, outputPriceUsdPerMTok: null },
+  // developers.openai.com/api/docs/models/gpt-6-sol.
+  { id: 'gpt-6-sol', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-6 Sol', contextWindow: 1_050_000, maxOutputTokens: 128_000, modalities: VISION, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '10.00' },
   { id: 'gpt-5', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00' },
   { id: 'gpt-5-mini', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5 mini', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.25', outputPriceUsdPerMTok: '2.00' },
   { id: 'gpt-5-nano', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5 nano', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.05', outputPriceUsdPerMTok: '0.40' },
@@ -35,6 +45,16 @@ const openai: ModelSpec[] = [
 ];
 
 const anthropic: ModelSpec[] = [
+  // platform.claude.com/docs/about-claude/models/overview and each model's page.
+  { id: 'claude-fable-5-1', provider: 'anthropic', displayName: 'Claude Fable 5.1', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '10.00', outputPriceUsdPerMTok: '50.00' },
+  { id: 'claude-opus-5-5', provider: 'anthropic', displayName: 'Claude Opus 5.5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '4.00', outputPriceUsdPerMTok: '20.00' },
+  { id: 'claude-sonnet-5-5', provider: 'anthropic', displayName: 'Claude Sonnet 5.5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '10.00' },
+  // Priced in tiers by prompt length ("from $0.10 / $0.50"): one flat price would be wrong.
+  { id: 'claude-haiku-5-5', provider: 'anthropic', displayName: 'Claude Haiku 5.5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: null, outputPriceUsdPerMTok: null },
+  { id: 'claude-opus-5', provider: 'anthropic', displayName: 'Claude Opus 5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
+  { id: 'claude-sonnet-5', provider: 'anthropic', displayName: 'Claude Sonnet 5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '10.00' },
+  // Claude Code's default model.
+  { id: 'claude-opus-4-8', provider: 'anthropic', displayName: 'Claude Opus 4.8', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
   { id: 'claude-opus-4-5', provider: 'anthropic', displayName: 'Claude Opus 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
   { id: 'claude-opus-4-1', provider: 'anthropic', displayName: 'Claude Opus 4.1', contextWindow: 200_000, maxOutputTokens: 32_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '15.00', outputPriceUsdPerMTok: '75.00' },
   { id: 'claude-sonnet-4-5', provider: 'anthropic', displayName: 'Claude Sonnet 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00' },

@@ -55,7 +55,12 @@ export interface ModelSpec {
    * generative surfaces); its `contextWindow` is the input limit per item, `maxOutputTokens` 0.
    */
   kind?: ModelKind;
-  /** USD per million tokens, exact decimal strings. */
-  inputPriceUsdPerMTok: string;
-  outputPriceUsdPerMTok: string;
+  /**
+   * USD per million tokens, exact decimal strings; null when no authoritative price is known
+   * (the model is served on the caller's own provider key and billed the processing fee only).
+   */
+  inputPriceUsdPerMTok: string | null;
+  outputPriceUsdPerMTok: string | null;
+  /** Other bare ids that name this model (the upstream still receives `id`). */
+  aliases?: readonly string[];
 }

@@ -18,6 +18,7 @@ import { CreditGrant } from './credit-grant.entity.js';
 import { AccessKeySpend, BudgetGrant, RateLimitCounter } from './budget.entity.js';
 import { FirewallPolicy } from './firewall-policy.entity.js';
 import { VirtualModel } from './virtual-model.entity.js';
+import { AlertDelivery, AlertSettings } from './alert.entity.js';
 
 export * from './account.entity.js';
 export * from './member.entity.js';
@@ -39,6 +40,7 @@ export * from './credit-grant.entity.js';
 export * from './budget.entity.js';
 export * from './firewall-policy.entity.js';
 export * from './virtual-model.entity.js';
+export * from './alert.entity.js';
 
 export const ALL_ENTITIES = [
   Account,
@@ -63,4 +65,6 @@ export const ALL_ENTITIES = [
   RateLimitCounter,
   FirewallPolicy,
   VirtualModel,
+  AlertSettings,
+  AlertDelivery,
 ];

@@ -1,6 +1,4 @@
 import { BUILT_IN_PROVIDERS } from '../catalog/providers.js';
-import { listBuiltInModels } from '../catalog/lookup.js';
-import { suggestModel } from '../catalog/lookup.js';
 import { ModelUnknownError } from '../errors/not-found-error.js';
 import type { ModelKind } from '../catalog/types.js';
 import type { AccessContext } from './access-context.js';
@@ -38,7 +36,7 @@ export function listModelsFor(access: AccessContext, directory: ProviderDirector
       : (access.providerKeys.get(spec.id)?.length ?? 0) > 0;
     const gateway = Boolean(target.gatewaySecret) && (rule ? rule.useGatewayCredentials : true);
     if (!ownKeys && !gateway) continue;
-    for (const m of listBuiltInModels(spec.id)) {
+    for (const m of directory.catalog.listModels(spec.id)) {
       if (!allowed(spec.id, m.id)) continue;
       const kind = m.kind ?? 'chat';
       out.push({
@@ -72,6 +70,6 @@ export function findListedModel(access: AccessContext, directory: ProviderDirect
   const found =
     listed.find((m) => m.id.toLowerCase() === wanted) ??
     listed.find((m) => m.id.slice(m.owned_by.length + 1).toLowerCase() === wanted);
-  if (!found) throw new ModelUnknownError(id, suggestModel(id));
+  if (!found) throw new ModelUnknownError(id, directory.catalog.suggestModel(id));
   return found;
 }

@@ -1,3 +1,4 @@
+import { BUILT_IN_CATALOG, type Catalog } from '../catalog/catalog.js';
 import { BUILT_IN_PROVIDERS } from '../catalog/providers.js';
 import type { ProviderSpec, Surface } from '../catalog/types.js';
 import type { Config } from '../config.js';
@@ -15,13 +16,15 @@ export interface ResolvedProvider {
 }
 
 /**
- * Built-in providers with operator overrides applied, built once at start-up; custom providers
- * turned into the same shape on demand.
+ * Built-in providers with operator overrides applied and the catalog in effect (CATALOG_FILE
+ * merged), built once at start-up; custom providers turned into the same shape on demand.
  */
 export class ProviderDirectory {
   private builtIn = new Map<string, ResolvedProvider>();
+  readonly catalog: Catalog;
 
-  constructor(config: Pick<Config, 'providerBaseUrlOverrides' | 'managedKeys'>) {
+  constructor(config: Pick<Config, 'providerBaseUrlOverrides' | 'managedKeys'> & { catalog?: Catalog }) {
+    this.catalog = config.catalog ?? BUILT_IN_CATALOG;
     for (const spec of BUILT_IN_PROVIDERS) {
       this.builtIn.set(spec.id, {
         endpoint: endpointOf(spec, config.providerBaseUrlOverrides[spec.id] ?? spec.baseUrl),

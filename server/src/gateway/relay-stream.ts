@@ -7,10 +7,10 @@ import { streamErrorFrame } from './translate/error-body.js';
 import type { Surface } from '../catalog/types.js';
 import { UpstreamTimeoutError } from '../errors/timeout-error.js';
 import type { StreamOutputFilter } from './policies/stream-guard.js';
-import { discardBody, drainUpstream } from './upstream.js';
+import { discardBody, drainUpstream, type UpstreamBody } from './upstream.js';
 
 export interface StreamRelayOptions {
-  body: AsyncIterable<Uint8Array> & { destroy?(err?: Error): void };
+  body: UpstreamBody;
   /** Same format: observes events whose bytes pass through (unused when translating). */
   observer: StreamObserver | undefined;
   /** Cross-format: observes and rewrites each event, parsing it once. */
@@ -32,18 +32,6 @@ export type StreamOutcome =
   | { kind: 'failed'; failure: UpstreamFailure }
   /** Committed; `complete` says whether the upstream finished its answer. */
   | { kind: 'relayed'; complete: boolean; error?: string; timedOut?: boolean; blockedByPolicy?: boolean };
-
-function waitForDrain(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -73,171 +61,178 @@ export function lastEventEnd(buf: Buffer, from = 0): number {
  * (HTTP 200 whose first frame is an error, a reset) can still fail over. After that, bytes pass
  * as they arrive with backpressure; a failure ends the stream with one error frame, never [DONE].
  */
-export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome> {
-  const parser = new SseParser();
-  const passRaw = !o.translator && !o.rewrite;
-  let pending: (Uint8Array | string)[] = [];
-  let meaningful = false;
-  let committed = false;
-  let done = false;
+export function relayStream(o: StreamRelayOptions): Promise<StreamOutcome> {
+  return new Promise<StreamOutcome>((resolve, reject) => new StreamRelay(o, resolve, reject).start());
+}
+
+const BLOCKED: StreamOutcome = { kind: 'relayed', complete: false, error: 'a firewall policy blocked the answer', blockedByPolicy: true };
+
+/**
+ * One relay, driven by the body's 'data' events rather than an async iterator: each chunk is
+ * handled synchronously as undici delivers it (no promise or extra tick per chunk), the body is
+ * paused only while the client's socket is full. Leaving a for-await loop would also destroy the
+ * body, and an undici body destroyed before its end closes its keep-alive connection; after the
+ * final event the rest of the body (usually only the chunked terminator) is drained instead.
+ */
+class StreamRelay {
+  private readonly parser = new SseParser();
+  /** Same format and nothing dropped: the upstream bytes are forwarded as they are. */
+  private readonly passRaw: boolean;
+  /** Same format, but an event may be dropped: raw bytes cut at event ends, re-serialised only around a drop. */
+  private readonly splice: boolean;
+  private pending: (Uint8Array | string)[] = [];
+  private pendingBytes = 0;
+  private meaningful = false;
+  private committed = false;
+  private done = false;
   /** The upstream sent its own error frame after the commit; it already reached the client. */
-  let upstreamErrored = false;
-
+  private upstreamErrored = false;
   /** The output filter ended the stream (a firewall rule blocked what came next). */
-  let blocked = false;
-  const write = async (data: Uint8Array | string): Promise<void> => {
-    o.onWrite?.(data);
-    if (!o.res.write(data)) await waitForDrain(o.res);
-  };
-  /** One socket write per upstream chunk: frames of one mode are all strings or all raw bytes. */
-  const writeAll = async (parts: (Uint8Array | string)[]): Promise<void> => {
-    if (parts.length === 0) return;
-    let data = parts.length === 1 ? parts[0] : typeof parts[0] === 'string' ? parts.join('') : Buffer.concat(parts as Uint8Array[]);
-    if (o.outputFilter) {
-      const filtered = o.outputFilter.filter(data);
-      blocked = filtered.stopped;
-      data = filtered.text;
-      if (data.length === 0) return;
-    }
-    return write(data);
-  };
-
-  /**
-   * Observes and converts one batch of events into `out`; returns a failure only before the
-   * commit. In splice mode (`raw` given) the raw bytes pass unless an event is dropped, in which
-   * case only the kept events are re-serialised.
-   */
-  const convert = (events: SseEvent[], out: (Uint8Array | string)[], raw?: Uint8Array): UpstreamFailure | undefined => {
-    const splice = o.rewrite && !o.translator;
-    let kept: SseEvent[] | undefined;
-    for (let i = 0; i < events.length; i++) {
-      const ev = events[i];
-      let obs: StreamObservation;
-      let frames: string[] | undefined;
-      if (o.translator) {
-        const translated = o.translator.push(ev);
-        obs = translated;
-        frames = translated.frames;
-      } else if (o.observer) {
-        obs = o.observer.observe(ev);
-      } else {
-        throw new Error('relayStream needs an observer or a translator');
-      }
-      if (obs.error) {
-        if (!committed) return obs.error;
-        upstreamErrored = true;
-      }
-      if (obs.meaningful) meaningful = true;
-      if (obs.done) done = true;
-      if (frames !== undefined) {
-        for (const frame of frames) out.push(frame);
-      } else if (splice && obs.drop && !kept) {
-        kept = events.slice(0, i);
-      } else if (kept) {
-        if (!obs.drop) kept.push(ev);
-      }
-    }
-    if (splice) {
-      if (kept) for (const ev of kept) out.push(serializeSse(ev));
-      else if (raw && raw.length > 0) out.push(raw);
-    }
-    return undefined;
-  };
-
-  /** Splice mode: raw bytes are cut at the last complete event; the incomplete rest waits for more. */
-  let carry: Buffer = Buffer.alloc(0);
-  const takeComplete = (chunk: Uint8Array, final: boolean): Buffer => {
-    // A terminator may straddle the join: rescan only the carry's last three bytes.
-    const from = Math.max(0, carry.length - 3);
-    const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const end = final ? buf.length : lastEventEnd(buf, from);
-    carry = buf.subarray(end);
-    if (carry.length > MAX_SSE_EVENT_BYTES) throw new SseEventTooLargeError();
-    return buf.subarray(0, end);
-  };
-  let pendingBytes = 0;
-
-  // Iterated by hand, not with for-await: leaving a for-await loop destroys the upstream body, and
-  // an undici body destroyed before its end closes its keep-alive connection (a new TCP, and with
-  // real providers TLS, handshake for the next request). After the final event the rest of the
-  // body (usually just the chunked terminator) is read off in the background instead.
-  const chunks = o.body[Symbol.asyncIterator]();
+  private blocked = false;
+  /** Splice mode: bytes after the last complete event, waiting for the rest of it. */
+  private carry: Buffer = Buffer.alloc(0);
+  private settled = false;
   /** The body was handed to the background drain or read to its end: never destroy it. */
-  let released = false;
-  try {
-    for (;;) {
-      const next = await chunks.next();
-      if (next.done) {
-        released = true;
-        break;
-      }
-      const chunk = next.value;
-      let out: (Uint8Array | string)[] = [];
-      let failure: UpstreamFailure | undefined;
-      if (o.rewrite && !o.translator) {
-        const complete = takeComplete(chunk, false);
-        failure = complete.length > 0 ? convert(parser.push(complete), out, complete) : undefined;
-      } else {
-        failure = convert(parser.push(chunk), out);
-      }
-      if (failure) {
-        return { kind: 'failed', failure };
-      }
-      if (passRaw) out.push(chunk);
-      if (!committed) {
-        for (const w of out) {
-          pending.push(w);
-          pendingBytes += w.length;
-        }
-        if (!meaningful) {
-          if (pendingBytes > MAX_PENDING_BYTES) {
-            return { kind: 'failed', failure: { failureClass: 'transient', message: 'upstream stream sent too much before any content' } };
-          }
-          continue;
-        }
-        o.commit();
-        committed = true;
-        out = pending;
-        pending = [];
-      }
-      await writeAll(out);
-      if (blocked) return { kind: 'relayed', complete: false, error: 'a firewall policy blocked the answer', blockedByPolicy: true };
-      // The final event is in: the answer is complete whatever happens to either connection now,
-      // and clients such as openai 7 close as soon as they read it.
-      if (done) {
-        released = true;
-        drainUpstream(o.body, chunks);
-      }
-      if (o.res.destroyed) return { kind: 'relayed', complete: done, error: done ? undefined : 'client closed the stream' };
-      if (done) break;
+  private released = false;
+  private paused = false;
+
+  constructor(
+    private readonly o: StreamRelayOptions,
+    private readonly resolve: (outcome: StreamOutcome) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    this.passRaw = !o.translator && !o.rewrite;
+    this.splice = o.rewrite && !o.translator;
+  }
+
+  start(): void {
+    const { body } = this.o;
+    body.on('data', this.onData);
+    body.on('end', this.onEnd);
+    body.on('error', this.onError);
+  }
+
+  private readonly onData = (chunk: Uint8Array): void => {
+    if (this.settled) return;
+    try {
+      this.take(chunk);
+    } catch (err) {
+      this.fail(err);
     }
-    const out: (Uint8Array | string)[] = [];
-    if (o.rewrite && !o.translator && carry.length > 0) {
-      const rest = takeComplete(new Uint8Array(0), true);
-      convert([...parser.push(rest), ...parser.flush()], out, rest);
+  };
+
+  private readonly onEnd = (): void => {
+    if (this.settled) return;
+    this.released = true;
+    try {
+      this.finishAtEnd();
+    } catch (err) {
+      this.fail(err);
+    }
+  };
+
+  private readonly onError = (err: Error): void => {
+    if (!this.settled) this.fail(err);
+  };
+
+  private readonly onDrain = (): void => {
+    this.o.res.off('drain', this.onDrain);
+    this.o.res.off('close', this.onDrain);
+    this.paused = false;
+    if (this.settled) return;
+    if (this.o.res.destroyed) {
+      this.settle({ kind: 'relayed', complete: false, error: 'client closed the stream' });
+      return;
+    }
+    this.o.body.resume();
+  };
+
+  private take(chunk: Uint8Array): void {
+    const o = this.o;
+    let out: (Uint8Array | string)[] = [];
+    let failure: UpstreamFailure | undefined;
+    if (this.splice) {
+      const complete = this.takeComplete(chunk, false);
+      failure = complete.length > 0 ? this.convert(this.parser.push(complete), out, complete) : undefined;
     } else {
-      convert(parser.flush(), out);
+      failure = this.convert(this.parser.push(chunk), out);
+    }
+    if (failure) return this.settle({ kind: 'failed', failure });
+    if (this.passRaw) out.push(chunk);
+    if (!this.committed) {
+      for (const w of out) {
+        this.pending.push(w);
+        this.pendingBytes += w.length;
+      }
+      if (!this.meaningful) {
+        if (this.pendingBytes > MAX_PENDING_BYTES) {
+          this.settle({ kind: 'failed', failure: { failureClass: 'transient', message: 'upstream stream sent too much before any content' } });
+        }
+        return;
+      }
+      o.commit();
+      this.committed = true;
+      out = this.pending;
+      this.pending = [];
+    }
+    const flowing = this.writeAll(out);
+    if (this.blocked) return this.settle(BLOCKED);
+    // The final event is in: the answer is complete whatever happens to either connection now,
+    // and clients such as openai 7 close as soon as they read it.
+    if (this.done) {
+      this.released = true;
+      this.detach();
+      drainUpstream(o.body);
+      if (o.res.destroyed) return this.settle({ kind: 'relayed', complete: true });
+      return this.finishAtEnd();
+    }
+    if (o.res.destroyed) return this.settle({ kind: 'relayed', complete: false, error: 'client closed the stream' });
+    if (!flowing && !this.paused) {
+      this.paused = true;
+      o.body.pause();
+      o.res.on('drain', this.onDrain);
+      o.res.on('close', this.onDrain);
+    }
+  }
+
+  /** The upstream ended (or sent its final event): flush what is held, and end in the client's terms. */
+  private finishAtEnd(): void {
+    const o = this.o;
+    const out: (Uint8Array | string)[] = [];
+    if (this.splice && this.carry.length > 0) {
+      const rest = this.takeComplete(new Uint8Array(0), true);
+      this.convert([...this.parser.push(rest), ...this.parser.flush()], out, rest);
+    } else {
+      this.convert(this.parser.flush(), out);
     }
     if (o.translator) for (const frame of o.translator.end()) out.push(frame);
-    if (!committed) {
-      return { kind: 'failed', failure: { failureClass: 'transient', message: 'upstream stream ended before any content' } };
+    if (!this.committed) {
+      return this.settle({ kind: 'failed', failure: { failureClass: 'transient', message: 'upstream stream ended before any content' } });
     }
-    await writeAll(out);
-    if (blocked) return { kind: 'relayed', complete: false, error: 'a firewall policy blocked the answer', blockedByPolicy: true };
+    // Nothing waits for the socket from here on: the caller ends the response, which flushes it.
+    this.writeAll(out);
+    if (this.blocked) return this.settle(BLOCKED);
     const held = o.outputFilter?.end();
-    if (held) await write(held);
-    if (!done && !upstreamErrored) {
-      await write(streamErrorFrame(o.clientSurface, 'upstream_failed', 'The upstream stream ended before the answer was complete.'));
-      return { kind: 'relayed', complete: false, error: 'upstream stream ended early' };
+    if (held) this.write(held);
+    if (!this.done && !this.upstreamErrored) {
+      this.write(streamErrorFrame(o.clientSurface, 'upstream_failed', 'The upstream stream ended before the answer was complete.'));
+      return this.settle({ kind: 'relayed', complete: false, error: 'upstream stream ended early' });
     }
-    if (upstreamErrored) return { kind: 'relayed', complete: false, error: 'upstream sent an error frame mid-stream' };
-    return { kind: 'relayed', complete: true };
-  } catch (err) {
-    if (!committed) {
-      if (err instanceof SseEventTooLargeError) return { kind: 'failed', failure: { failureClass: 'transient', message: err.message } };
-      throw err;
+    if (this.upstreamErrored) return this.settle({ kind: 'relayed', complete: false, error: 'upstream sent an error frame mid-stream' });
+    this.settle({ kind: 'relayed', complete: true });
+  }
+
+  /** A read, parse or connection failure: fails over before the commit, ends the stream with one error frame after. */
+  private fail(err: unknown): void {
+    const o = this.o;
+    if (!this.committed) {
+      if (err instanceof SseEventTooLargeError) return this.settle({ kind: 'failed', failure: { failureClass: 'transient', message: err.message } });
+      this.settled = true;
+      this.cleanUp();
+      this.reject(err);
+      return;
     }
-    if (done) return { kind: 'relayed', complete: true };
+    if (this.done) return this.settle({ kind: 'relayed', complete: true });
     // The total timeout also caps a stream already under way: say so rather than blame the connection.
     const timedOut = err instanceof UpstreamTimeoutError;
     if (!o.res.destroyed) {
@@ -248,10 +243,106 @@ export async function relayStream(o: StreamRelayOptions): Promise<StreamOutcome>
             'upstream_failed',
             err instanceof SseEventTooLargeError ? `The upstream ${err.message.replace(/^upstream /, '')}.` : 'The upstream connection failed during the stream.',
           );
-      await write(frame).catch(() => undefined);
+      try {
+        this.write(frame);
+      } catch {
+        // the client connection is already unusable; the outcome below says the stream broke
+      }
     }
-    return { kind: 'relayed', complete: false, error: err instanceof Error ? err.message : 'stream failed', timedOut };
-  } finally {
-    if (!released) discardBody(o.body);
+    this.settle({ kind: 'relayed', complete: false, error: err instanceof Error ? err.message : 'stream failed', timedOut });
+  }
+
+  private settle(outcome: StreamOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.cleanUp();
+    this.resolve(outcome);
+  }
+
+  private cleanUp(): void {
+    this.detach();
+    this.o.res.off('drain', this.onDrain);
+    this.o.res.off('close', this.onDrain);
+    if (!this.released) discardBody(this.o.body);
+  }
+
+  private detach(): void {
+    const { body } = this.o;
+    body.off('data', this.onData);
+    body.off('end', this.onEnd);
+    body.off('error', this.onError);
+  }
+
+  /** Returns false when the client's socket is full (the caller pauses the upstream). */
+  private write(data: Uint8Array | string): boolean {
+    this.o.onWrite?.(data);
+    return this.o.res.write(data);
+  }
+
+  /** One socket write per upstream chunk: frames of one mode are all strings or all raw bytes. */
+  private writeAll(parts: (Uint8Array | string)[]): boolean {
+    if (parts.length === 0) return true;
+    let data = parts.length === 1 ? parts[0] : typeof parts[0] === 'string' ? parts.join('') : Buffer.concat(parts as Uint8Array[]);
+    if (this.o.outputFilter) {
+      const filtered = this.o.outputFilter.filter(data);
+      this.blocked = filtered.stopped;
+      data = filtered.text;
+      if (data.length === 0) return true;
+    }
+    return this.write(data);
+  }
+
+  /**
+   * Observes and converts one batch of events into `out`; returns a failure only before the
+   * commit. In splice mode (`raw` given) the raw bytes pass unless an event is dropped, in which
+   * case only the kept events are re-serialised.
+   */
+  private convert(events: SseEvent[], out: (Uint8Array | string)[], raw?: Uint8Array): UpstreamFailure | undefined {
+    const { translator, observer } = this.o;
+    let kept: SseEvent[] | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i];
+      let obs: StreamObservation;
+      let frames: string[] | undefined;
+      if (translator) {
+        const translated = translator.push(ev);
+        obs = translated;
+        frames = translated.frames;
+      } else if (observer) {
+        obs = observer.observe(ev);
+      } else {
+        throw new Error('relayStream needs an observer or a translator');
+      }
+      if (obs.error) {
+        if (!this.committed) return obs.error;
+        this.upstreamErrored = true;
+      }
+      if (obs.meaningful) this.meaningful = true;
+      if (obs.done) this.done = true;
+      if (frames !== undefined) {
+        for (const frame of frames) out.push(frame);
+      } else if (this.splice && obs.drop && !kept) {
+        kept = events.slice(0, i);
+      } else if (kept) {
+        if (!obs.drop) kept.push(ev);
+      }
+    }
+    if (this.splice) {
+      if (kept) for (const ev of kept) out.push(serializeSse(ev));
+      else if (raw && raw.length > 0) out.push(raw);
+    }
+    return undefined;
+  }
+
+  /** Splice mode: raw bytes are cut at the last complete event; the incomplete rest waits for more. */
+  private takeComplete(chunk: Uint8Array, final: boolean): Buffer {
+    const carry = this.carry;
+    // A terminator may straddle the join: rescan only the carry's last three bytes.
+    const from = Math.max(0, carry.length - 3);
+    const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const end = final ? buf.length : lastEventEnd(buf, from);
+    this.carry = buf.subarray(end);
+    if (this.carry.length > MAX_SSE_EVENT_BYTES) throw new SseEventTooLargeError();
+    return buf.subarray(0, end);
   }
 }

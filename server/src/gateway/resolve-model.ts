@@ -1,4 +1,5 @@
-import { findDatedModel, findDefaultModel, findModel, modelServes, suggestModel } from '../catalog/lookup.js';
+import { isPriced } from '../catalog/catalog.js';
+import { modelServes } from '../catalog/lookup.js';
 import type { ModelSpec, Surface } from '../catalog/types.js';
 import { CredentialsMissingError } from '../errors/credits-error.js';
 import { ModelUnknownError } from '../errors/not-found-error.js';
@@ -50,16 +51,17 @@ class Rejection extends Error {
 
 /** Model string → provider and upstream model, or a typed error. */
 function resolveTarget(input: string, ctx: AccessContext, directory: ProviderDirectory): ModelTarget {
+  const { catalog } = directory;
   const colon = input.indexOf(':');
   if (colon > 0) {
     const providerId = input.slice(0, colon);
     const modelId = input.slice(colon + 1);
     const builtIn = directory.getBuiltIn(providerId);
     if (builtIn && modelId.length > 0) {
-      const spec = findModel(providerId, modelId);
+      const spec = catalog.findModel(providerId, modelId);
       if (spec) return { provider: providerId, model: spec.id, spec, target: builtIn };
       // A dated snapshot keeps its id upstream and is priced as its catalog model.
-      return { provider: providerId, model: modelId, spec: findDatedModel(modelId, providerId), target: builtIn };
+      return { provider: providerId, model: modelId, spec: catalog.findDatedModel(modelId, providerId), target: builtIn };
     }
     const custom = ctx.customProviders.get(providerId);
     if (custom && modelId.length > 0) {
@@ -70,13 +72,13 @@ function resolveTarget(input: string, ctx: AccessContext, directory: ProviderDir
       return { provider: providerId, model: declared, spec: undefined, target: directory.fromCustom(custom) };
     }
   }
-  const spec = findDefaultModel(input);
+  const spec = catalog.findDefaultModel(input);
   if (spec) {
     const target = directory.getBuiltIn(spec.provider);
     if (target) return { provider: spec.provider, model: spec.id, spec, target };
   }
   // A dated snapshot of a catalog id: its model's provider, the id unchanged, the catalog's prices.
-  const dated = findDatedModel(input);
+  const dated = catalog.findDatedModel(input);
   if (dated) {
     const target = directory.getBuiltIn(dated.provider);
     if (target) return { provider: dated.provider, model: input, spec: dated, target };
@@ -86,7 +88,7 @@ function resolveTarget(input: string, ctx: AccessContext, directory: ProviderDir
     const declared = custom.models.get(input.toLowerCase());
     if (declared) return { provider: custom.providerId, model: declared, spec: undefined, target: directory.fromCustom(custom) };
   }
-  throw new ModelUnknownError(input, suggestModel(input));
+  throw new ModelUnknownError(input, catalog.suggestModel(input));
 }
 
 function firstDeclared(models: Map<string, string>, providerId: string): string | undefined {
@@ -137,9 +139,9 @@ function credentialsFor(t: ModelTarget, ctx: AccessContext): Credential[] {
       out.push({ keySource: 'user', providerKeyId: key.id, secret: key.secret });
     }
   }
-  // Gateway credentials are billed at catalog prices, so they serve catalogued models only.
+  // Gateway credentials are billed at catalog prices, so they serve priced catalog models only.
   const gatewayAllowed = rule ? rule.useGatewayCredentials : true;
-  if (gatewayAllowed && t.target.gatewaySecret && t.spec) {
+  if (gatewayAllowed && t.target.gatewaySecret && isPriced(t.spec)) {
     out.push({ keySource: 'gateway', providerKeyId: null, secret: t.target.gatewaySecret });
   }
   if (out.length === 0 && !t.target.builtIn && !rule) {
@@ -215,7 +217,7 @@ export function resolveAttempts(
         throw err;
       }
       const credentials = credentialsFor(t, ctx);
-      if (i === 0 && t.provider === primaryProvider && credentials.length === 0 && t.target.builtIn && !t.spec && t.target.gatewaySecret) {
+      if (i === 0 && t.provider === primaryProvider && credentials.length === 0 && t.target.builtIn && !isPriced(t.spec) && t.target.gatewaySecret) {
         primaryPassThroughWithoutKey = true;
       }
       // A fallback nothing can serve (no provider key routed, no gateway credentials) is skipped visibly.
@@ -233,7 +235,7 @@ export function resolveAttempts(
       throw new ModelUnknownError(
         model,
         undefined,
-        `Model ${JSON.stringify(model)} is not in the catalog; uncatalogued models need your own ${primaryProvider} provider key.`,
+        `Model ${JSON.stringify(model)} has no catalog price; it needs your own ${primaryProvider} provider key.`,
       );
     }
     if (!primaryProvider && firstRejection) throw firstRejection;

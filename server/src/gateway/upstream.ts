@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import type { Readable } from 'node:stream';
 import { Agent, buildConnector } from 'undici';
 import {
   checkAddress,
@@ -48,10 +49,13 @@ export interface UpstreamCall {
   bodyTimeoutMs: number;
 }
 
+/** An upstream body as undici hands it over: a Node Readable (the relay reads it through 'data' events). */
+export type UpstreamBody = Readable;
+
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Uint8Array> & { destroy?(err?: Error): void };
+  body: UpstreamBody;
 }
 
 export interface UpstreamClient {
@@ -179,10 +183,9 @@ function guardedConnector(options: {
  * Destroys a body we will not read, which also aborts its socket. undici bodies emit 'error' on
  * any destroy before end, so a listener is attached first or the process would crash on it.
  */
-export function discardBody(body: UpstreamResponse['body'], error?: Error): void {
-  const emitter = body as { on?(event: 'error', listener: () => void): unknown };
-  emitter.on?.('error', () => {});
-  body.destroy?.(error);
+export function discardBody(body: UpstreamBody, error?: Error): void {
+  body.on('error', () => {});
+  body.destroy(error);
 }
 
 /** What may follow a stream's final event (normally only the chunked terminator) before its connection is given up. */
@@ -194,23 +197,41 @@ const DRAIN_LIMIT_MS = 2_000;
  * keep-alive connection to the pool; destroying it instead would close the connection. A body
  * that goes on too long or too late is discarded after all.
  */
-export function drainUpstream(body: UpstreamResponse['body'], chunks: AsyncIterator<Uint8Array>): void {
+export function drainUpstream(body: UpstreamBody): void {
+  if (body.readableEnded) return;
   let bytes = 0;
   const timer = setTimeout(() => discardBody(body), DRAIN_LIMIT_MS);
   timer.unref();
-  const step = (): void => {
-    chunks.next().then(
-      (r) => {
-        if (r.done) return clearTimeout(timer);
-        bytes += r.value.byteLength;
-        if (bytes <= DRAIN_LIMIT_BYTES) return step();
-        clearTimeout(timer);
-        discardBody(body);
-      },
-      () => clearTimeout(timer),
-    );
-  };
-  step();
+  const stop = () => clearTimeout(timer);
+  body.on('data', (chunk: Uint8Array) => {
+    bytes += chunk.byteLength;
+    if (bytes <= DRAIN_LIMIT_BYTES) return;
+    stop();
+    discardBody(body);
+  });
+  body.once('end', stop);
+  body.once('error', stop);
+  body.resume();
+}
+
+/** Reads a whole body through 'data' events (no async iterator: no promise per chunk), failing past `maxBytes`. */
+function readAll(body: UpstreamBody, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    body.on('data', (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        const error = new ResponseTooLargeError(maxBytes);
+        reject(error);
+        discardBody(body, error);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)));
+    body.once('error', reject);
+  });
 }
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
@@ -255,18 +276,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         discardBody(res.body, error);
         throw error;
       }
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for await (const chunk of res.body) {
-        total += chunk.byteLength;
-        if (total > maxBytes) {
-          const error = new ResponseTooLargeError(maxBytes);
-          discardBody(res.body, error);
-          throw error;
-        }
-        chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      }
-      return Buffer.concat(chunks, total);
+      return readAll(res.body, maxBytes);
     },
 
     async close() {

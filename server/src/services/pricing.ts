@@ -1,3 +1,4 @@
+import { isPriced } from '../catalog/catalog.js';
 import type { ModelSpec } from '../catalog/types.js';
 import { AppError } from '../errors/app-error.js';
 import { divCeil, parseDecimal } from './credits/money.js';
@@ -53,8 +54,9 @@ interface Prices {
 
 const priceCache = new WeakMap<ModelSpec, Prices>();
 
-/** A catalog model's prices as nano-USD per million tokens (exact; cached per spec). */
-export function modelPrices(model: ModelSpec): Prices {
+/** A catalog model's prices as nano-USD per million tokens (exact; cached per spec); undefined when unpriced. */
+export function modelPrices(model: ModelSpec): Prices | undefined {
+  if (!isPriced(model)) return undefined;
   let prices = priceCache.get(model);
   if (!prices) {
     const input = parseDecimal(model.inputPriceUsdPerMTok);
@@ -75,13 +77,13 @@ function tokens(n: number): bigint {
 
 function price(inputTokens: bigint, outputTokens: bigint, model: ModelSpec | undefined, keySource: PricedKeySource): Cost {
   const feeNano = (inputTokens + outputTokens) * FEE_NANO_PER_TOKEN;
-  if (keySource === 'gateway' && !model) {
-    // Gateway credentials only serve catalog models; pricing one without a price would be free inference.
-    throw new AppError('internal_error', 500, 'Gateway inference needs a catalog model to price.', { expose: false });
+  const p = model && modelPrices(model);
+  if (keySource === 'gateway' && !p) {
+    // Gateway credentials only serve priced catalog models; anything else would be free inference.
+    throw new AppError('internal_error', 500, 'Gateway inference needs a priced catalog model.', { expose: false });
   }
   let providerCostNano: bigint | null = null;
-  if (model) {
-    const p = modelPrices(model);
+  if (p) {
     providerCostNano = divCeil(inputTokens * p.inputNanoPerMTok + outputTokens * p.outputNanoPerMTok, TOKENS_PER_MTOK);
   }
   const upstreamCostNano = keySource === 'gateway' ? (providerCostNano ?? 0n) : 0n;

@@ -3,8 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   BUILT_IN_PROVIDERS,
   getBuiltInProvider,
-  listBuiltInModels,
   type ApiFormat,
+  type ModelKind,
   type ModelSpec,
   type ProviderSpec,
 } from '../catalog/index.js';
@@ -35,9 +35,11 @@ export interface ModelView {
   outputPriceUsdPerMTok: string | null;
   inputModalities: string[] | null;
   outputModalities: string[] | null;
+  /** Catalog models only; custom providers declare bare ids, unclassified. */
+  kind: ModelKind | null;
 }
 
-export type ProviderConfig = Pick<Config, 'managedKeys'>;
+export type ProviderConfig = Pick<Config, 'managedKeys' | 'catalog'>;
 
 /** A provider id an account may reference: built-in, or one of its own custom providers. */
 export interface KnownProvider {
@@ -63,6 +65,7 @@ function builtInModelView(m: ModelSpec): ModelView {
     outputPriceUsdPerMTok: m.outputPriceUsdPerMTok,
     inputModalities: [...m.modalities.input],
     outputModalities: [...m.modalities.output],
+    kind: m.kind ?? 'chat',
   };
 }
 
@@ -79,7 +82,7 @@ export function builtInProviderView(spec: ProviderSpec, config: ProviderConfig):
     needsProviderKey: !gatewayCredentials,
     gatewayCredentials,
     docsUrl: spec.docsUrl ?? null,
-    models: listBuiltInModels(spec.id).map(builtInModelView),
+    models: config.catalog.listModels(spec.id).map(builtInModelView),
   };
 }
 
@@ -104,6 +107,7 @@ export function customProviderView(cp: ICustomProvider): ProviderView {
       outputPriceUsdPerMTok: null,
       inputModalities: null,
       outputModalities: null,
+      kind: null,
     })),
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { findDefaultModel } from '../catalog/lookup.js';
+import { BUILT_IN_CATALOG, type Catalog } from '../catalog/catalog.js';
 import { VirtualModel, type IVirtualModel, type RoutingStrategy, type VirtualModelTarget } from '../entities/virtual-model.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
@@ -24,13 +24,6 @@ export const MAX_VIRTUAL_MODELS = 200;
 export const MAX_TARGETS = 20;
 export const MAX_WEIGHT = 1000;
 const NAME_RE = /^[a-z0-9][a-z0-9._-]*$/;
-/** Dated variants (`-2024-07-18`, `-20250929`) resolve to their catalog model, so they are catalog ids too. */
-const DATE_SUFFIX_RE = /-(\d{4}-\d{2}-\d{2}|\d{8})$/;
-
-/** Whether a name is (or is a dated variant of) a catalog model id, which it would shadow. */
-export function isCatalogModelId(name: string): boolean {
-  return findDefaultModel(name) !== undefined || findDefaultModel(name.replace(DATE_SUFFIX_RE, '')) !== undefined;
-}
 
 const InputSchema = z.object({
   name: z
@@ -39,8 +32,7 @@ const InputSchema = z.object({
     .min(1, 'must not be empty')
     .max(64, 'must be at most 64 characters')
     .refine((s) => !s.includes(':'), 'must not contain ":" (that separates provider and model)')
-    .refine((s) => NAME_RE.test(s), 'must be lower-case letters, digits, ".", "_" or "-", starting with a letter or digit')
-    .refine((s) => !isCatalogModelId(s), 'is a catalog model id; choose a name that does not shadow a real model'),
+    .refine((s) => NAME_RE.test(s), 'must be lower-case letters, digits, ".", "_" or "-", starting with a letter or digit'),
   description: z
     .string()
     .trim()
@@ -75,8 +67,12 @@ interface ValidVirtualModel {
  * Targets must be catalog ids or `provider:model` with a provider the account knows (a custom
  * provider's model must be declared). Virtual models do not nest: a target is always a real model.
  */
-async function validate(em: EntityManager, accountId: string, input: VirtualModelInputData): Promise<ValidVirtualModel> {
+async function validate(em: EntityManager, accountId: string, input: VirtualModelInputData, catalog: Catalog): Promise<ValidVirtualModel> {
   const data = parseInput(InputSchema, input);
+  // Dated variants (`-2024-07-18`, `-20250929`) resolve to their catalog model, so they are catalog ids too.
+  if (catalog.isCatalogModelId(data.name)) {
+    throw new ValidationError('name: is a catalog model id; choose a name that does not shadow a real model');
+  }
   const strategy = data.strategy ?? 'ORDERED';
   const targets = data.targets.map((t) => ({ model: t.model, weight: t.weight ?? 1 }));
   const issues: string[] = [];
@@ -95,7 +91,7 @@ async function validate(em: EntityManager, accountId: string, input: VirtualMode
       else if (p.declaredModels && !p.declaredModels.has(model.toLowerCase())) {
         issues.push(`${path}: model ${JSON.stringify(model)} is not declared on custom provider ${JSON.stringify(provider)}`);
       }
-    } else if (!findDefaultModel(t.model)) {
+    } else if (!catalog.findDefaultModel(t.model)) {
       issues.push(`${path}: ${JSON.stringify(t.model)} is not a catalog model id; use "provider:model" for other models`);
     }
     if (seen.has(t.model.toLowerCase())) issues.push(`${path}: duplicate target ${JSON.stringify(t.model)}`);
@@ -149,10 +145,14 @@ function changed(action: string, vm: IVirtualModel): ChangeRecord {
   return { audit: { action, targetType: 'virtualModel', targetId: vm.id }, events: [{ kind: 'virtualModel', accountId: vm.accountId }] };
 }
 
-export async function createVirtualModel(scope: MutationScope, input: VirtualModelInputData): Promise<IVirtualModel> {
+export async function createVirtualModel(
+  scope: MutationScope,
+  input: VirtualModelInputData,
+  catalog: Catalog = BUILT_IN_CATALOG,
+): Promise<IVirtualModel> {
   const accountId = scope.actor.accountId;
   return mutate(scope, async (tem) => {
-    const data = await validate(tem, accountId, input);
+    const data = await validate(tem, accountId, input, catalog);
     if (await tem.count(VirtualModel, { accountId, name: data.name })) throw duplicateName(data.name);
     if ((await tem.count(VirtualModel, { accountId })) >= MAX_VIRTUAL_MODELS) {
       throw new ValidationError(`An account may define at most ${MAX_VIRTUAL_MODELS} virtual models.`);
@@ -164,11 +164,16 @@ export async function createVirtualModel(scope: MutationScope, input: VirtualMod
 }
 
 /** Replaces name, description, strategy and the whole target list. */
-export async function updateVirtualModel(scope: MutationScope, id: string, input: VirtualModelInputData): Promise<IVirtualModel> {
+export async function updateVirtualModel(
+  scope: MutationScope,
+  id: string,
+  input: VirtualModelInputData,
+  catalog: Catalog = BUILT_IN_CATALOG,
+): Promise<IVirtualModel> {
   const accountId = scope.actor.accountId;
   return mutate(scope, async (tem) => {
     const vm = await lockOwn(tem, accountId, id);
-    const data = await validate(tem, accountId, input);
+    const data = await validate(tem, accountId, input, catalog);
     if (data.name !== vm.name && (await tem.count(VirtualModel, { accountId, name: data.name }))) throw duplicateName(data.name);
     Object.assign(vm, data);
     await flushOrConflict(tem, data.name);

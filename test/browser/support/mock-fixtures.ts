@@ -105,6 +105,7 @@ export function createFixtures() {
     maxOutputTokens: out,
     inputPriceUsdPerMTok: inP,
     outputPriceUsdPerMTok: outP,
+    kind: 'CHAT',
   });
   const providers = [
     {

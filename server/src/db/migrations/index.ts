@@ -8,6 +8,7 @@ import { Migration20261127113047 } from './Migration20261127113047.js';
 import { Migration20261127114500 } from './Migration20261127114500.js';
 import { Migration20261127120500 } from './Migration20261127120500.js';
 import { Migration20261127121500 } from './Migration20261127121500.js';
+import { Migration20261127142733 } from './Migration20261127142733.js';
 
 /** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127114500', class: Migration20261127114500 },
   { name: 'Migration20261127120500', class: Migration20261127120500 },
   { name: 'Migration20261127121500', class: Migration20261127121500 },
+  { name: 'Migration20261127142733', class: Migration20261127142733 },
 ];

@@ -14,6 +14,7 @@ import { FirewallPolicyResolver } from './firewall-policy.resolver.js';
 import { VirtualModelResolver } from './virtual-model.resolver.js';
 import { ConnectionCheckResolver } from './connection-check.resolver.js';
 import { GatewayPricingResolver } from './gateway-pricing.resolver.js';
+import { AlertResolver } from './alert.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -34,4 +35,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   VirtualModelResolver,
   ConnectionCheckResolver,
   GatewayPricingResolver,
+  AlertResolver,
 ];

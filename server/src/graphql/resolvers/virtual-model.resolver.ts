@@ -18,7 +18,7 @@ export class VirtualModelResolver {
   @Authorized(Rule.ADMIN)
   @Mutation(() => VirtualModel, { description: 'BAD_USER_INPUT for a malformed or catalog name or unknown targets; CONFLICT for a taken name.' })
   async createVirtualModel(@Arg('input', () => VirtualModelInput) input: VirtualModelInput, @Ctx() ctx: Context): Promise<VirtualModel> {
-    return VirtualModel.from(await virtualModels.createVirtualModel(scopeOf(ctx), input));
+    return VirtualModel.from(await virtualModels.createVirtualModel(scopeOf(ctx), input, ctx.services.config.catalog));
   }
 
   @Authorized(Rule.ADMIN)
@@ -28,7 +28,7 @@ export class VirtualModelResolver {
     @Arg('input', () => VirtualModelInput) input: VirtualModelInput,
     @Ctx() ctx: Context,
   ): Promise<VirtualModel> {
-    return VirtualModel.from(await virtualModels.updateVirtualModel(scopeOf(ctx), id, input));
+    return VirtualModel.from(await virtualModels.updateVirtualModel(scopeOf(ctx), id, input, ctx.services.config.catalog));
   }
 
   @Authorized(Rule.ADMIN)

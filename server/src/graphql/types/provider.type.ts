@@ -1,5 +1,5 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { ApiFormat as CatalogApiFormat } from '../../catalog/index.js';
+import type { ApiFormat as CatalogApiFormat, ModelKind as CatalogModelKind } from '../../catalog/index.js';
 import type { ModelView, ProviderView } from '../../services/providers.js';
 
 /** GraphQL names OPENAI/ANTHROPIC; inside, the catalog's 'openai'/'anthropic'. */
@@ -16,6 +16,19 @@ registerEnumType(ApiFormat, {
 export function toApiFormat(format: CatalogApiFormat): ApiFormat {
   return format === 'anthropic' ? ApiFormat.ANTHROPIC : ApiFormat.OPENAI;
 }
+
+/** GraphQL names CHAT/EMBEDDING; inside, the catalog's 'chat'/'embedding'. */
+export enum ModelKind {
+  CHAT = 'chat',
+  EMBEDDING = 'embedding',
+}
+
+registerEnumType(ModelKind, {
+  name: 'ModelKind',
+  description: 'What a model does: CHAT generates text (chat completions, responses, messages); EMBEDDING serves POST /v1/embeddings only.',
+});
+
+const MODEL_KINDS: Readonly<Record<CatalogModelKind, ModelKind>> = { chat: ModelKind.CHAT, embedding: ModelKind.EMBEDDING };
 
 @ObjectType({ description: 'A model a provider serves. Custom providers only declare ids, so the rest is null for them.' })
 export class Model {
@@ -49,8 +62,11 @@ export class Model {
   @Field(() => [String], { nullable: true })
   outputModalities!: string[] | null;
 
+  @Field(() => ModelKind, { nullable: true, description: 'Catalog models only; null for a custom provider\'s declared models.' })
+  kind!: ModelKind | null;
+
   static from(m: ModelView): Model {
-    return Object.assign(new Model(), { ...m, qualifiedId: `${m.provider}:${m.id}` });
+    return Object.assign(new Model(), { ...m, qualifiedId: `${m.provider}:${m.id}`, kind: m.kind === null ? null : MODEL_KINDS[m.kind] });
   }
 }
 

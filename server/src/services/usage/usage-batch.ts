@@ -1,36 +1,52 @@
 import { randomUUID } from 'node:crypto';
 import type { UsageTx } from './usage-db.js';
-import { chargeOf, hourOf, isCharged, spendNano, storableJson, storableText, type UsageRecord } from './usage-record.js';
+import { chargeOf, hourOf, isCharged, spendNano, storableJsonText, storableText, type UsageRecord } from './usage-record.js';
 
-/** usage_event columns and how a record fills them (text cut to the column widths). */
-const EVENT_COLUMNS: readonly [string, (r: UsageRecord) => unknown][] = [
-  ['id', () => randomUUID()],
-  ['request_id', (r) => r.requestId],
-  ['account_id', (r) => r.accountId],
-  ['access_key_id', (r) => r.accessKeyId],
-  ['endpoint', (r) => storableText(r.endpoint, 64)],
-  ['provider', (r) => storableText(r.provider, 64)],
-  ['model', (r) => storableText(r.model, 256)],
-  ['status', (r) => r.status],
-  ['streamed', (r) => r.streamed],
-  ['input_tokens', (r) => r.inputTokens],
-  ['output_tokens', (r) => r.outputTokens],
-  ['tokens_estimated', (r) => r.tokensEstimated],
-  ['latency_ms', (r) => r.latencyMs],
-  ['key_source', (r) => storableText(r.keySource, 16)],
-  ['provider_key_id', (r) => r.providerKeyId],
-  ['fee_nano', (r) => r.feeNano.toString()],
-  ['upstream_cost_nano', (r) => r.upstreamCostNano.toString()],
-  ['total_cost_nano', (r) => r.totalCostNano.toString()],
-  ['provider_cost_nano', (r) => (r.providerCostNano === null || r.providerCostNano === undefined ? null : r.providerCostNano.toString())],
-  ['cache_hit', (r) => r.cacheHit ?? false],
-  ['virtual_model', (r) => storableText(r.virtualModel ?? null, 128)],
-  // Most requests have no firewall policy: no serialising for them.
-  ['firewall', (r) => (r.firewall?.length ? storableJson(r.firewall) : '[]')],
-  ['error_code', (r) => storableText(r.errorCode, 64)],
-  ['attempts', (r) => storableJson(r.attempts)],
-  ['created_at', (r) => r.createdAt],
-];
+/**
+ * One usage_event row as JSON, keyed by column name (text cut to the column widths). The batch
+ * travels as a single JSON parameter expanded by `json_populate_recordset` into the table's own
+ * row type: one JSON.stringify per batch instead of 25 bound parameters per event (each one
+ * prepared, measured and copied by pg) and a statement text with thousands of placeholders.
+ */
+function eventRow(r: UsageRecord): Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    request_id: r.requestId,
+    account_id: r.accountId,
+    access_key_id: r.accessKeyId,
+    endpoint: storableText(r.endpoint, 64),
+    provider: storableText(r.provider, 64),
+    model: storableText(r.model, 256),
+    status: r.status,
+    streamed: r.streamed,
+    input_tokens: r.inputTokens,
+    output_tokens: r.outputTokens,
+    tokens_estimated: r.tokensEstimated,
+    latency_ms: r.latencyMs,
+    key_source: storableText(r.keySource, 16),
+    provider_key_id: r.providerKeyId,
+    fee_nano: r.feeNano.toString(),
+    upstream_cost_nano: r.upstreamCostNano.toString(),
+    total_cost_nano: r.totalCostNano.toString(),
+    provider_cost_nano: r.providerCostNano === null || r.providerCostNano === undefined ? null : r.providerCostNano.toString(),
+    cache_hit: r.cacheHit ?? false,
+    virtual_model: storableText(r.virtualModel ?? null, 128),
+    firewall: r.firewall ?? [],
+    error_code: storableText(r.errorCode, 64),
+    attempts: r.attempts,
+    created_at: r.createdAt,
+  };
+}
+
+const EVENT_COLUMNS = [
+  'id', 'request_id', 'account_id', 'access_key_id', 'endpoint', 'provider', 'model', 'status', 'streamed', 'input_tokens',
+  'output_tokens', 'tokens_estimated', 'latency_ms', 'key_source', 'provider_key_id', 'fee_nano', 'upstream_cost_nano',
+  'total_cost_nano', 'provider_cost_nano', 'cache_hit', 'virtual_model', 'firewall', 'error_code', 'attempts', 'created_at',
+].map((c) => `"${c}"`).join(', ');
+
+const INSERT_EVENTS = `insert into "usage_event" (${EVENT_COLUMNS})
+  select ${EVENT_COLUMNS} from json_populate_recordset(null::"usage_event", $1::json)
+  on conflict ("request_id", "created_at") do nothing returning "request_id"`;
 
 /** `($1, $2, …), ($n+1, …)` for `rows` rows of `width` parameters. */
 function valuesList(rows: number, width: number, casts: readonly string[] = []): string {
@@ -49,20 +65,15 @@ function valuesList(rows: number, width: number, casts: readonly string[] = []):
  * applies their charges and touches the keys' last use.
  */
 export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]): Promise<number> {
-  const params: unknown[] = [];
-  for (const r of batch) for (const [, value] of EVENT_COLUMNS) params.push(value(r));
-  const inserted = await tx.query<{ request_id: string }>(
-    `insert into "usage_event" (${EVENT_COLUMNS.map(([c]) => `"${c}"`).join(', ')}) values ${valuesList(batch.length, EVENT_COLUMNS.length)}
-     on conflict ("request_id", "created_at") do nothing returning "request_id"`,
-    params,
-  );
+  const inserted = await tx.query<{ request_id: string }>(INSERT_EVENTS, [storableJsonText(JSON.stringify(batch.map(eventRow)))]);
   const freshIds = new Set(inserted.map((row) => row.request_id));
-  const fresh = batch.filter((r) => freshIds.has(r.requestId));
+  const fresh = freshIds.size === batch.length ? batch : batch.filter((r) => freshIds.has(r.requestId));
   if (fresh.length === 0) return 0;
   await upsertRollups(tx, fresh);
   const charges = fresh.filter(isCharged).map(chargeOf);
   if (charges.length > 0) await tx.applyCharges(charges);
   await touchLastUsed(tx, fresh);
+  await tx.afterWrite?.(fresh);
   return fresh.length;
 }
 

@@ -1,11 +1,14 @@
 import { inTransaction, type SqlClient, type SqlPool } from '../../db/pool.js';
 import type { Charge } from '../credits/credit-service.js';
+import type { UsageRecord } from './usage-record.js';
 
 /** One transaction of the usage writer: `$n`-parameterised SQL plus the credits' charge hook. */
 export interface UsageTx {
   query<R = Record<string, unknown>>(text: string, values: readonly unknown[]): Promise<R[]>;
   /** Deducts the charges from credits inside this transaction. */
   applyCharges(charges: Charge[]): Promise<void>;
+  /** Last step of a batch, same transaction: what else follows from the fresh records (alert detection). */
+  afterWrite?(records: readonly UsageRecord[]): Promise<void>;
 }
 
 export interface UsageDb {
@@ -18,13 +21,18 @@ export interface UsageDb {
 export type SqlChargeApplier = (client: SqlClient, charges: Charge[]) => Promise<unknown>;
 
 /** The production path: plain pg on `services.sql`. */
-export function pgUsageDb(pool: SqlPool, applyCharges: SqlChargeApplier): UsageDb {
+export function pgUsageDb(
+  pool: SqlPool,
+  applyCharges: SqlChargeApplier,
+  afterWrite?: (client: SqlClient, records: readonly UsageRecord[]) => Promise<void>,
+): UsageDb {
   return {
     transaction: (work) =>
       inTransaction(pool, (client) =>
         work({
           query: async <R>(text: string, values: readonly unknown[]) => (await client.query(text, values as unknown[])).rows as R[],
           applyCharges: async (charges) => void (await applyCharges(client, charges)),
+          afterWrite: afterWrite && ((records) => afterWrite(client, records)),
         }),
       ),
     probe: async () => void (await pool.query('select 1')),

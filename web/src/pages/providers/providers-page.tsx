@@ -34,6 +34,7 @@ const ProvidersPageQueryDoc = graphql(`
         maxOutputTokens
         inputPriceUsdPerMTok
         outputPriceUsdPerMTok
+        kind
       }
     }
   }
@@ -167,13 +168,21 @@ export function ProvidersPage() {
                           models.map((m) => (
                             <tr key={m.id}>
                               <td>
-                                <div className="cell-title">{m.displayName || m.id}</div>
+                                <div className="cell-title">
+                                  {m.displayName || m.id}{' '}
+                                  {m.kind === 'EMBEDDING' ? (
+                                    <Badge tone="info" title="Serves POST /v1/embeddings only; billed per input token">
+                                      Embedding
+                                    </Badge>
+                                  ) : null}
+                                </div>
                                 <code className="muted small">
                                   {provider.id}:{m.id}
                                 </code>
                               </td>
                               <td className="num">{formatCompact(m.contextWindow)}</td>
-                              <td className="num">{formatCompact(m.maxOutputTokens)}</td>
+                              {/* Embedding models generate nothing: no output limit to show. */}
+                              <td className="num">{formatCompact(m.kind === 'EMBEDDING' ? null : m.maxOutputTokens)}</td>
                               <td className="num">{formatUsd(m.inputPriceUsdPerMTok)}</td>
                               <td className="num">{formatUsd(m.outputPriceUsdPerMTok)}</td>
                             </tr>
