@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UsageTx } from './usage-db.js';
-import { chargeOf, hourOf, isCharged, spendNano, storableJsonText, storableText, type UsageRecord } from './usage-record.js';
+import { chargeOf, dayOf, hourOf, isCharged, spendNano, storableJsonText, storableText, type UsageRecord } from './usage-record.js';
 
 /**
  * One usage_event row as JSON, keyed by column name (text cut to the column widths). The batch
@@ -61,7 +61,7 @@ function valuesList(rows: number, width: number, casts: readonly string[] = []):
 
 /**
  * One batch in the caller's transaction: inserts the events (a record already stored, same
- * request id and time, is skipped, so a retried batch writes nothing twice), adds the fresh ones to the hourly rollups,
+ * request id and time, is skipped, so a retried batch writes nothing twice), adds the fresh ones to the hourly and daily rollups,
  * applies their charges and touches the keys' last use.
  */
 export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]): Promise<number> {
@@ -79,7 +79,8 @@ export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]
 
 interface RollupRow {
   accountId: string;
-  hour: Date;
+  /** Start of the hour or day the events fell in. */
+  bucket: Date;
   accessKeyId: string;
   provider: string;
   model: string;
@@ -95,16 +96,16 @@ interface RollupRow {
 }
 
 /** Sums the events per rollup key (one upsert row per key: PostgreSQL refuses a key twice in one statement). */
-function rollupRows(records: readonly UsageRecord[]): RollupRow[] {
+function rollupRows(records: readonly UsageRecord[], bucketOf: (at: Date) => Date): RollupRow[] {
   const rows = new Map<string, RollupRow>();
   for (const r of records) {
-    const hour = hourOf(r.createdAt);
+    const bucket = bucketOf(r.createdAt);
     const provider = storableText(r.provider ?? '', 64);
     const model = storableText(r.model ?? '', 256);
-    const key = `${r.accountId}|${hour.getTime()}|${r.accessKeyId}|${provider}|${model}|${r.status}`;
+    const key = `${r.accountId}|${bucket.getTime()}|${r.accessKeyId}|${provider}|${model}|${r.status}`;
     let row = rows.get(key);
     if (!row) {
-      row = { accountId: r.accountId, hour, accessKeyId: r.accessKeyId, provider, model, status: r.status, requests: 0, inputTokens: 0,
+      row = { accountId: r.accountId, bucket, accessKeyId: r.accessKeyId, provider, model, status: r.status, requests: 0, inputTokens: 0,
         outputTokens: 0, feeNano: 0n, providerCostNano: 0n, spendNano: 0n, costNano: 0n, cacheHits: 0 };
       rows.set(key, row);
     }
@@ -123,19 +124,41 @@ function rollupRows(records: readonly UsageRecord[]): RollupRow[] {
 
 const ROLLUP_SUMS = ['requests', 'input_tokens', 'output_tokens', 'fee_nano', 'provider_cost_nano', 'spend_nano', 'cost_nano', 'cache_hits'];
 
+/** Both granularities, hourly first (a fixed order of locks across writers). */
+const ROLLUP_TABLES = [
+  { table: 'usage_rollup', bucketColumn: 'hour', bucketOf: hourOf },
+  { table: 'usage_rollup_daily', bucketColumn: 'day', bucketOf: dayOf },
+] as const;
+
+const ROLLUP_VALUES: readonly [string, (r: RollupRow) => unknown][] = [
+  ['uuid', (r) => r.accountId],
+  ['timestamptz', (r) => r.bucket],
+  ['uuid', (r) => r.accessKeyId],
+  ['text', (r) => r.provider],
+  ['text', (r) => r.model],
+  ['int4', (r) => r.status],
+  ['int8', (r) => r.requests],
+  ['int8', (r) => r.inputTokens],
+  ['int8', (r) => r.outputTokens],
+  ['int8', (r) => r.feeNano.toString()],
+  ['int8', (r) => r.providerCostNano.toString()],
+  ['int8', (r) => r.spendNano.toString()],
+  ['int8', (r) => r.costNano.toString()],
+  ['int8', (r) => r.cacheHits],
+];
+
 async function upsertRollups(tx: UsageTx, records: readonly UsageRecord[]): Promise<void> {
-  const rows = rollupRows(records);
-  const params = rows.flatMap((r) => [
-    r.accountId, r.hour, r.accessKeyId, r.provider, r.model, r.status, r.requests, r.inputTokens, r.outputTokens,
-    r.feeNano.toString(), r.providerCostNano.toString(), r.spendNano.toString(), r.costNano.toString(), r.cacheHits,
-  ]);
-  await tx.query(
-    `insert into "usage_rollup" ("account_id", "hour", "access_key_id", "provider", "model", "status", ${ROLLUP_SUMS.map((c) => `"${c}"`).join(', ')})
-     values ${valuesList(rows.length, 14)}
-     on conflict ("account_id", "hour", "access_key_id", "provider", "model", "status") do update set
-     ${ROLLUP_SUMS.map((c) => `"${c}" = "usage_rollup"."${c}" + excluded."${c}"`).join(', ')}`,
-    params,
-  );
+  for (const { table, bucketColumn, bucketOf } of ROLLUP_TABLES) {
+    const rows = rollupRows(records, bucketOf);
+    const keyColumns = ['account_id', bucketColumn, 'access_key_id', 'provider', 'model', 'status'].map((c) => `"${c}"`).join(', ');
+    await tx.query(
+      `insert into "${table}" (${keyColumns}, ${ROLLUP_SUMS.map((c) => `"${c}"`).join(', ')})
+       select * from unnest(${ROLLUP_VALUES.map(([type], i) => `$${i + 1}::${type}[]`).join(', ')})
+       on conflict (${keyColumns}) do update set
+       ${ROLLUP_SUMS.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(', ')}`,
+      ROLLUP_VALUES.map(([, value]) => rows.map(value)),
+    );
+  }
 }
 
 /** last_used_at for access and provider keys, one statement each per batch. */
