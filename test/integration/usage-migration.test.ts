@@ -49,5 +49,13 @@ describe('usage migrations', () => {
       [accountId],
     );
     expect(rollup).toEqual({ requests: '4', errors: '1', cost: '4000', spend: '4000' });
+    // The daily rollups start out as the hourly ones summed per UTC day.
+    const daily = await em.execute<{ day: Date; requests: string; cost: string }[]>(
+      `select day, sum(requests)::text as requests, sum(cost_nano)::text as cost from usage_rollup_daily where account_id = ? group by day order by day`,
+      [accountId],
+    );
+    const days = [...new Set(times.map((t) => Math.floor(t / DAY) * DAY))];
+    expect(daily.map((d) => new Date(d.day).getTime())).toEqual(days);
+    expect(daily.map((d) => d.requests)).toEqual(days.map((d) => String(times.filter((t) => Math.floor(t / DAY) * DAY === d).length)));
   });
 });

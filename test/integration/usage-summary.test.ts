@@ -117,6 +117,20 @@ describe('usage summaries from rollups', () => {
     }
     const weekAgo = NOW - 7 * 24 * HOUR;
     expect(await summary('HOUR', weekAgo, NOW)).toEqual(expected(records, 'HOUR', weekAgo, NOW));
+    // Ranges starting and ending inside a UTC day (whole days read from the daily rollups, the
+    // hours at either end from the hourly ones), one inside a single day, one of whole days.
+    const DAY = 24 * HOUR;
+    const dayOf = (t: number) => Math.floor(t / DAY) * DAY;
+    const ranges = [
+      [dayOf(NOW - 6 * DAY) + 7 * HOUR, dayOf(NOW - DAY) + 17 * HOUR],
+      [dayOf(NOW - 3 * DAY) + 5 * HOUR, dayOf(NOW - 3 * DAY) + 14 * HOUR],
+      [dayOf(NOW - 4 * DAY), dayOf(NOW - DAY)],
+    ];
+    for (const [a, b] of ranges) {
+      for (const g of ['DAY', 'MODEL', 'ACCESS_KEY']) expect(await summary(g, a, b), `${g} ${a}..${b}`).toEqual(expected(records, g, a, b));
+      const filter = { accessKeyId: keys[1], errorsOnly: true };
+      expect(await summary('DAY', a, b, filter), `filtered ${a}..${b}`).toEqual(expected(records, 'DAY', a, b, filter));
+    }
     // And the raw events agree with the same oracle.
     const [raw] = await f.server.services.orm.em
       .fork()

@@ -4,6 +4,7 @@ import { createMetrics } from '../../server/src/metrics.js';
 import type { UsageDb, UsageTx } from '../../server/src/services/usage/usage-db.js';
 import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
 import { UsageWriter } from '../../server/src/services/usage/usage-writer.js';
+import { storableJsonText } from '../../server/src/services/usage/usage-record.js';
 
 /** A database that refuses any statement carrying a record with `bad` in its model; `down` fails everything. */
 function fakeDb() {
@@ -21,10 +22,12 @@ function fakeDb() {
             return [{ id: 'x' }] as R[];
           }
           if (!text.includes('insert into "usage_event"')) return [];
-          if (values.some((v) => typeof v === 'string' && v.startsWith('bad'))) {
+          // The events travel as one JSON array of rows keyed by column.
+          const rows = JSON.parse(String(values[0])) as { request_id: string; model: string }[];
+          if (rows.some((r) => r.model.startsWith('bad'))) {
             throw Object.assign(new Error('value out of range'), { code: '22003' });
           }
-          const ids = values.filter((v): v is string => typeof v === 'string' && /^r\d+$/.test(v));
+          const ids = rows.map((r) => r.request_id);
           pending.push(...ids);
           return ids.map((request_id) => ({ request_id })) as R[];
         },
@@ -72,5 +75,15 @@ describe('UsageWriter', () => {
     await writer.flush();
     expect(f.events).toEqual(['r1']);
     expect(f.parked).toEqual(['r2']);
+  });
+});
+
+describe('storableJsonText', () => {
+  it('replaces every U+0000 in JSON strings (PostgreSQL json refuses it) and leaves escaped text alone', () => {
+    const value = { a: 'x\u0000y', b: ['\u0000', '\\u0000 is text', '\\\u0000'], c: 'plain' };
+    const out = JSON.parse(storableJsonText(JSON.stringify(value))) as typeof value;
+    expect(out).toEqual({ a: 'x\ufffdy', b: ['\ufffd', '\\u0000 is text', '\\\ufffd'], c: 'plain' });
+    const clean = JSON.stringify({ a: 'nothing to do' });
+    expect(storableJsonText(clean)).toBe(clean);
   });
 });

@@ -10,6 +10,7 @@ import { ProviderKey } from './provider-key.entity.js';
 import { CustomProvider } from './custom-provider.entity.js';
 import { UsageEvent } from './usage-event.entity.js';
 import { UsageRollup } from './usage-rollup.entity.js';
+import { UsageRollupDaily } from './usage-rollup-daily.entity.js';
 import { UsageDeadLetter } from './usage-dead-letter.entity.js';
 import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
@@ -55,6 +56,7 @@ export const ALL_ENTITIES = [
   CustomProvider,
   UsageEvent,
   UsageRollup,
+  UsageRollupDaily,
   UsageDeadLetter,
   CreditPurchase,
   CreditLot,

@@ -9,6 +9,7 @@ import { Migration20261127114500 } from './Migration20261127114500.js';
 import { Migration20261127120500 } from './Migration20261127120500.js';
 import { Migration20261127121500 } from './Migration20261127121500.js';
 import { Migration20261127142733 } from './Migration20261127142733.js';
+import { Migration20261127150000 } from './Migration20261127150000.js';
 
 /** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127120500', class: Migration20261127120500 },
   { name: 'Migration20261127121500', class: Migration20261127121500 },
   { name: 'Migration20261127142733', class: Migration20261127142733 },
+  { name: 'Migration20261127150000', class: Migration20261127150000 },
 ];

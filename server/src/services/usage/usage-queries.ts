@@ -84,9 +84,34 @@ const GROUP_KEYS: Record<UsageGroupBy, string> = {
   ACCESS_KEY: `r.access_key_id::text`,
 };
 
-/** The hourly rollups: what summaries read (exact, and kept after the raw events are dropped). */
-const ROLLUP_SOURCE = `select account_id, hour, access_key_id, provider, model, status, requests, input_tokens, output_tokens, cost_nano, spend_nano,
-    cache_hits from usage_rollup`;
+const ROLLUP_COLUMNS = `account_id, access_key_id, provider, model, status, requests, input_tokens, output_tokens, cost_nano, spend_nano, cache_hits`;
+
+/**
+ * The rollups covering [start, end) (whole UTC hours), as rollup-shaped rows `r`: whole UTC days
+ * from the daily rollups, the hours before the first and after the last whole day from the hourly
+ * ones (HOUR buckets read hourly rows only). Both are exact and kept after raw events are dropped.
+ */
+function rollupSource(accountId: string, start: number, end: number, hourly: boolean): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const hours = (from: number, to: number) => {
+    if (from >= to) return;
+    parts.push(`select hour, ${ROLLUP_COLUMNS} from usage_rollup where account_id = ? and hour >= ? and hour < ?`);
+    params.push(accountId, new Date(from), new Date(to));
+  };
+  const firstDay = Math.ceil(start / DAY_MS) * DAY_MS;
+  const lastDay = Math.floor(end / DAY_MS) * DAY_MS;
+  if (hourly || firstDay >= lastDay) {
+    hours(start, end);
+  } else {
+    hours(start, firstDay);
+    parts.push(`select day as hour, ${ROLLUP_COLUMNS} from usage_rollup_daily where account_id = ? and day >= ? and day < ?`);
+    params.push(accountId, new Date(firstDay), new Date(lastDay));
+    hours(lastDay, end);
+  }
+  return { sql: parts.join(' union all '), params };
+}
+
 /** One request's raw event shaped like a rollup row (a requestId filter names a single event). */
 const REQUEST_SOURCE = `select account_id, date_trunc('hour', created_at, 'UTC') as hour, access_key_id, coalesce(provider, '') as provider,
     coalesce(model, '') as model, status, 1 as requests, input_tokens, output_tokens, total_cost_nano as cost_nano,
@@ -112,17 +137,21 @@ export async function summarizeUsage(
     throw new ValidationError(`HOUR buckets cover at most ${MAX_HOURLY_SUMMARY_DAYS} days; use DAY for longer ranges.`);
   }
   if (impossibleKey(filter)) return [];
+  const startHour = Math.floor(start / HOUR_MS) * HOUR_MS;
+  const endHour = Math.ceil(end / HOUR_MS) * HOUR_MS;
+  const rollups = rollupSource(accountId, startHour, endHour, groupBy === 'HOUR');
   // Parameters in the order their `?` appear in the statement.
-  const params: unknown[] = filter?.requestId ? [accountId, filter.requestId] : [];
-  const source = filter?.requestId ? REQUEST_SOURCE : ROLLUP_SOURCE;
-  const where: string[] = [];
+  const params: unknown[] = filter?.requestId ? [accountId, filter.requestId] : rollups.params;
+  const source = filter?.requestId ? REQUEST_SOURCE : rollups.sql;
+  const where: string[] = ['true'];
   const add = (clause: string, value: unknown) => {
     where.push(clause);
     params.push(value);
   };
-  add('r.account_id = ?', accountId);
-  add('r.hour >= ?', new Date(Math.floor(start / HOUR_MS) * HOUR_MS));
-  add('r.hour < ?', new Date(Math.ceil(end / HOUR_MS) * HOUR_MS));
+  if (filter?.requestId) {
+    add('r.hour >= ?', new Date(startHour));
+    add('r.hour < ?', new Date(endHour));
+  }
   if (filter?.accessKeyId) add('r.access_key_id = ?', filter.accessKeyId);
   if (filter?.provider) add('r.provider = ?', filter.provider);
   if (filter?.model) add('r.model = ?', filter.model);

@@ -52,6 +52,11 @@ export function hourOf(at: Date): Date {
   return new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
 }
 
+/** UTC day the event belongs to (daily rollup key). */
+export function dayOf(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 86_400_000) * 86_400_000);
+}
+
 /**
  * PostgreSQL text and jsonb cannot hold U+0000 (the whole statement fails), so it is replaced; text
  * longer than its column is cut. Client-chosen text is refused at the /v1 edge; this is the
@@ -65,7 +70,14 @@ export function storableText(s: string | null, max: number): string | null {
   return clean.length > max ? clean.slice(0, max) : clean;
 }
 
-/** JSON for a jsonb column, with U+0000 in any string replaced. */
-export function storableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? storableText(v, Number.MAX_SAFE_INTEGER) : v));
+/** `\u0000` escapes preceded by an even number of backslashes, i.e. real U+0000 characters, not escaped text. */
+const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * JSON.stringify output with every U+0000 in its strings replaced by U+FFFD (PostgreSQL's json
+ * and jsonb refuse it). JSON.stringify writes that character only as the escape `\u0000`, so
+ * the text is scanned once instead of calling a replacer for every value.
+ */
+export function storableJsonText(json: string): string {
+  return json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json;
 }
