@@ -148,10 +148,11 @@ function maybeIpv6(text: string): boolean {
 
 /**
  * Digits with the punctuation libphonenumber allows between them (its VALID_PUNCTUATION and plus
- * signs; no 'x': extensions are in the margin below). Linear: the class and \d only overlap at
- * the cluster's last digit.
+ * signs; no 'x': extensions are in the margin below), at least PHONE_MIN_DIGITS characters long
+ * (shorter runs, most numbers in prose, never make a match object). Linear: the class and \d
+ * only overlap at the cluster's last digit.
  */
-const PHONE_CLUSTER = /[+\uFF0B(\uFF08\uFF3B]?\d(?:[\d\s\-\u2010-\u2015\u2212\u30FC\uFF0D\uFF0F/\uFF0E.\u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D[\]~\u2053\u223C\uFF5E+\uFF0B]*\d)?/g;
+const PHONE_CLUSTER = /[+\uFF0B(\uFF08\uFF3B]?\d[\d\s\-\u2010-\u2015\u2212\u30FC\uFF0D\uFF0F/\uFF0E.\u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D[\]~\u2053\u223C\uFF5E+\uFF0B]{4,}\d/g;
 /** Context libphonenumber reads around a number (the char before it, a ":30" after it, " ext. 1234"). */
 const PHONE_CONTEXT = 32;
 const ONLY_DIGITS_AND_DASHES = /^[\d-]+$/;
