@@ -11,8 +11,8 @@ import { COMPLETION, startZeroUpstream } from './zero-upstream.js';
 
 /**
  * `npm run bench:firewall`: what a typical firewall policy adds to the gateway's own CPU per
- * request, for a 2 KB prompt. One gateway process, two access keys that differ only in their
- * configuration (none vs one policy with every PII type redacted and restored plus a deny
+ * request, for a 2 KB prompt. One gateway process, two access keys whose configurations differ
+ * only in their firewall policies (none vs one policy with every PII type redacted and restored plus a deny
  * pattern); rounds alternate between them so machine drift hits both alike.
  *
  * On a shared machine that difference is noisy (a few µs against ~300 µs), so the firewall's
@@ -118,17 +118,19 @@ async function setUp(baseUrl: string): Promise<{ plain: string; guarded: string 
   const policy = await call<{ createFirewallPolicy: { id: string } }>('mutation($input: FirewallPolicyInput!) { createFirewallPolicy(input: $input) { id } }', {
     input: TYPICAL_POLICY,
   });
-  const configuration = await call<{ createAccessKeyConfiguration: { id: string } }>(
-    'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }',
-    { input: { name: 'guarded', firewallPolicyIds: [policy.createFirewallPolicy.id] } },
-  );
-  const key = async (configurationId: string | null) =>
-    (
-      await call<{ createAccessKey: { token: string } }>('mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token } }', {
-        input: { name: configurationId ? 'guarded' : 'plain', description: null, configurationId },
-      })
-    ).createAccessKey.token;
-  return { plain: await key(null), guarded: await key(configuration.createAccessKeyConfiguration.id) };
+  // Both keys have a configuration, identical but for the policy: the difference is the firewall's
+  // alone, not also that of having a configuration.
+  const key = async (name: string, firewallPolicyIds: string[]) => {
+    const configuration = await call<{ createAccessKeyConfiguration: { id: string } }>(
+      'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }',
+      { input: { name, firewallPolicyIds } },
+    );
+    const created = await call<{ createAccessKey: { token: string } }>('mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token } }', {
+      input: { name, description: null, configurationId: configuration.createAccessKeyConfiguration.id },
+    });
+    return created.createAccessKey.token;
+  };
+  return { plain: await key('plain', []), guarded: await key('guarded', [policy.createFirewallPolicy.id]) };
 }
 
 async function main(): Promise<void> {
@@ -179,7 +181,7 @@ async function main(): Promise<void> {
       '',
       '| | gateway CPU per request |',
       '|---|---:|',
-      `| no firewall policy (the gateway's own cost) | ${p.toFixed(0)} µs |`,
+      `| no firewall policy (the gateway's own cost; same configuration otherwise) | ${p.toFixed(0)} µs |`,
       `| typical policy | ${g.toFixed(0)} µs |`,
       `| **added by the policy, end to end** | **${(g - p).toFixed(0)} µs (${pct(g - p)})** |`,
       `| **the firewall's steps alone, in-process** (policies step + answer guard) | **${steps.toFixed(1)} µs (${pct(steps)})** |`,
