@@ -31,7 +31,7 @@ describe('/v1 warm path: zero database queries', () => {
     counter = installQueryCounter();
     f = await startGatewayFixture(
       { MANAGED_OPENAI_API_KEY: 'sk-managed-openai' },
-      { credits: { timings: { tickMs: HOUR, leaseMs: HOUR, idleReturnMs: HOUR, sweepEveryMs: HOUR } } },
+      { credits: { timings: { tickMs: HOUR, leaseMs: HOUR, idleReturnMs: HOUR, sweepEveryMs: HOUR } }, alerts: { pollMs: HOUR } },
     );
     own = await createAccount(f, { purchaseUsd: '100.00', providerKeys: { openai: 'sk-user-openai', anthropic: 'sk-ant-user' } });
     managed = await createAccount(f, { purchaseUsd: '100.00' }); // gateway credentials
