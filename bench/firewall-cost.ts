@@ -1,15 +1,23 @@
 import { writeFileSync } from 'node:fs';
+import { applyPolicies, guardReply } from '../server/src/gateway/pipeline/policies.js';
+import type { PipelineDeps, RequestState } from '../server/src/gateway/pipeline/state.js';
+import { compilePolicy } from '../server/src/gateway/policies/compile.js';
+import type { FirewallPolicyData } from '../server/src/gateway/policies/types.js';
 import { gqlOk } from '../test/support/graphql.js';
 import { runLoad } from './load.js';
 import { installCleanup, spawnGateway } from './processes.js';
 import { describeMachine } from './report.js';
-import { startZeroUpstream } from './zero-upstream.js';
+import { COMPLETION, startZeroUpstream } from './zero-upstream.js';
 
 /**
  * `npm run bench:firewall`: what a typical firewall policy adds to the gateway's own CPU per
  * request, for a 2 KB prompt. One gateway process, two access keys that differ only in their
  * configuration (none vs one policy with every PII type redacted and restored plus a deny
  * pattern); rounds alternate between them so machine drift hits both alike.
+ *
+ * On a shared machine that difference is noisy (a few µs against ~300 µs), so the firewall's
+ * own steps (the policies step and the answer guard, as the pipeline runs them) are also timed
+ * in this process on the same prompt and answer: the precise figure of what the feature costs.
  *
  * Env: BENCH_DATABASE_URL (PostgreSQL; else embedded), BENCH_DURATION (s per round, default 5),
  * BENCH_ROUNDS (default 4). Writes bench/FIREWALL-RESULTS.md.
@@ -25,16 +33,27 @@ const log = (s: string) => process.stderr.write(`[bench:firewall] ${s}\n`);
 const PARAGRAPH =
   'The quarterly report for the northern region shows steady growth in subscriptions, with churn below two percent. ' +
   'Please send the summary to jane.doe@example.com and copy the regional lead. ';
-let prompt = '';
-while (prompt.length < 2048) prompt += PARAGRAPH;
-const BODY = JSON.stringify({
-  model: 'gpt-4o-mini',
-  max_tokens: 64,
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant.' },
-    { role: 'user', content: prompt },
-  ],
-});
+/** A prompt with numbers in it (dates, amounts, order and phone numbers): every detector's gate opens. */
+const NUMBERS_PARAGRAPH =
+  'On 2026-03-14 order 48213 for 1,250.00 EUR shipped from warehouse 7; call +1 415-555-0132 before 17:30. ' +
+  'Invoice INV-2026-000418 (version 2.4.1) lists 12 items at 104.99 each; jane.doe@example.com approved it. ';
+const promptOf = (paragraph: string) => {
+  let text = '';
+  while (text.length < 2048) text += paragraph;
+  return text;
+};
+const bodyOf = (text: string) =>
+  JSON.stringify({
+    model: 'gpt-4o-mini',
+    max_tokens: 64,
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: text },
+    ],
+  });
+const prompt = promptOf(PARAGRAPH);
+const BODY = bodyOf(prompt);
+const NUMBERS_BODY = bodyOf(promptOf(NUMBERS_PARAGRAPH));
 
 const TYPICAL_POLICY = {
   name: 'typical',
@@ -45,6 +64,41 @@ const TYPICAL_POLICY = {
     { kind: 'REDACT_PII', piiTypes: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'IP_ADDRESS', 'API_KEY'], restoreInResponse: true },
   ],
 };
+
+/**
+ * CPU µs per request of the firewall's pipeline steps in this process: applyPolicies on a freshly
+ * parsed body, then guardReply on the simulated provider's answer, minus the parse alone.
+ * Alternating rounds, median.
+ */
+function firewallStepsMicros(body: string): number {
+  const policy = compilePolicy({ id: 'bench', ...(TYPICAL_POLICY as Omit<FirewallPolicyData, 'id'>) });
+  // Only the fields the two steps read; the rest of a request's state is the pipeline's business.
+  const stateFor = (json: Record<string, unknown>) =>
+    ({ surface: 'chat', streamed: false, access: { firewallPolicies: [policy] }, body: { json } }) as unknown as RequestState;
+  const iterations = 20_000;
+  const run = (guarded: boolean) => {
+    const before = process.cpuUsage();
+    for (let i = 0; i < iterations; i++) {
+      const json = JSON.parse(body) as Record<string, unknown>;
+      if (!guarded) continue;
+      const state = stateFor(json);
+      applyPolicies(state, {} as PipelineDeps);
+      state.reply = { status: 200, contentType: 'application/json', body: COMPLETION };
+      guardReply(state);
+    }
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / iterations;
+  };
+  run(true); // warm-up: JIT
+  const added: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const plain = run(false);
+    added.push(run(true) - plain);
+  }
+  return median(added);
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 async function setUp(baseUrl: string): Promise<{ plain: string; guarded: string }> {
   const { signUp } = await gqlOk<{ signUp: { token: string } }>(
@@ -76,6 +130,10 @@ async function setUp(baseUrl: string): Promise<{ plain: string; guarded: string 
 
 async function main(): Promise<void> {
   installCleanup();
+  log('timing the firewall steps in-process');
+  const steps = firewallStepsMicros(BODY);
+  const stepsNumbers = firewallStepsMicros(NUMBERS_BODY);
+  log(`firewall steps: ${steps.toFixed(1)} µs (prose), ${stepsNumbers.toFixed(1)} µs (with numbers)`);
   const upstream = await startZeroUpstream();
   const gateway = await spawnGateway({ upstreamUrl: `http://127.0.0.1:${upstream.port}`, databaseUrl: process.env.BENCH_DATABASE_URL,
     nodeFlags: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
@@ -101,10 +159,10 @@ async function main(): Promise<void> {
       for (const which of order) (which === 'plain' ? plain : guarded).push(await measure(keys[which], durationSec));
       log(`round ${r + 1}: plain ${plain.at(-1)!.toFixed(0)} µs, guarded ${guarded.at(-1)!.toFixed(0)} µs`);
     }
-    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
     const p = median(plain);
     const g = median(guarded);
     const m = describeMachine();
+    const pct = (us: number) => `${((us / p) * 100).toFixed(1)}%`;
     const report = [
       '# Firewall policy cost (`npm run bench:firewall`)',
       '',
@@ -112,13 +170,22 @@ async function main(): Promise<void> {
         `${rounds} alternating rounds of ${durationSec} s at ${CONNECTIONS} connections, non-streaming chat completions with a ` +
         `${prompt.length}-character prompt against the zero-latency simulated provider; medians.`,
       '',
-      '| access key | gateway CPU per request |',
-      '|---|---:|',
-      `| no firewall policy | ${p.toFixed(0)} µs |`,
-      `| typical policy (deny pattern + every PII type redacted and restored) | ${g.toFixed(0)} µs |`,
-      `| **added by the policy** | **${(g - p).toFixed(0)} µs (${(((g - p) / p) * 100).toFixed(1)}%)** |`,
+      'Typical policy: a deny pattern (`(?i)(internal only|project\\s+falcon)`) and every PII type redacted and restored. The prompt is prose with an e-mail address per paragraph (all redacted, and restored in the answer path).',
       '',
-      'Goal: under 20% of the gateway\'s own cost. A key without policies pays one length check.',
+      '| | gateway CPU per request |',
+      '|---|---:|',
+      `| no firewall policy (the gateway's own cost) | ${p.toFixed(0)} µs |`,
+      `| typical policy | ${g.toFixed(0)} µs |`,
+      `| **added by the policy, end to end** | **${(g - p).toFixed(0)} µs (${pct(g - p)})** |`,
+      `| **the firewall's steps alone, in-process** (policies step + answer guard) | **${steps.toFixed(1)} µs (${pct(steps)})** |`,
+      `| the same with a prompt full of numbers (dates, amounts, order and phone numbers: every detector runs) | ${stepsNumbers.toFixed(1)} µs (${pct(stepsNumbers)}) |`,
+      '',
+      "Goal: under 20% of the gateway's own cost. A key without policies pays one length check.",
+      '',
+      'The end-to-end difference is between two loaded runs on a shared 2-core machine: at a few µs it is within',
+      'their noise (rounds differ by more than that), so it can even come out negative. The in-process figure',
+      "times the same code (the pipeline's policies step and answer guard) on the same prompt and answer,",
+      'without the network and database around it, and is the precise one.',
       '',
     ].join('\n');
     // A profiled run's numbers are skewed by the profiler: shown, not recorded.

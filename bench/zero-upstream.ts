@@ -29,7 +29,8 @@ const MODEL = 'gpt-4o-mini';
 const CREATED = 1_700_000_000;
 const ID = 'chatcmpl-bench0000000000000000000000';
 
-const COMPLETION = Buffer.from(
+/** The one non-streaming answer (exported for bench:firewall, which guards it in-process). */
+export const COMPLETION = Buffer.from(
   JSON.stringify({
     id: ID,
     object: 'chat.completion',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../server/src/gateway/policies/compile.js';
 import { AnswerGuard, type ClientEvent } from '../../server/src/gateway/policies/answer-guard.js';
 import { evaluateRequest } from '../../server/src/gateway/policies/evaluate.js';
+import { FirewallStreamFilter } from '../../server/src/gateway/policies/stream-guard.js';
 
 const redact = compilePolicy({ id: 'p', name: 'pii', mode: 'ENFORCE', onError: 'BLOCK', rules: [{ kind: 'REDACT_PII', piiTypes: ['EMAIL'], restoreInResponse: true }, { kind: 'DENY_TOOLS', tools: ['rm'] }] });
 
@@ -67,5 +68,35 @@ describe('AnswerGuard', () => {
     expect('text' in out && JSON.parse(out.text)).toEqual({ choices: [{ message: { content: 'to a"b\\c@example.com and <EMAIL_2>' } }] });
     const blocked = guardFor('chat').guardAnswerText(JSON.stringify({ choices: [{ message: { content: 'x', tool_calls: [{ function: { name: 'rm', arguments: '{}' } }] } }] }));
     expect('block' in blocked).toBe(true);
+  });
+
+  it('leaves a complete answer with no placeholder and no tool key untouched (same buffer), and reads escaped ones', () => {
+    const guard = guardFor('chat');
+    const plain = Buffer.from(JSON.stringify({ choices: [{ message: { content: 'Hello! How can I help?' } }] }));
+    expect(guard.guardAnswerBody(plain)).toEqual({ body: plain });
+    expect((guard.guardAnswerBody(plain) as { body: unknown }).body).toBe(plain);
+    const escaped = Buffer.from('{"choices":[{"message":{"content":"to \\u003CEMAIL_1\\u003e"}}]}');
+    for (const g of [guard, new AnswerGuard('chat', { block: undefined, decisions: [], restore: new Map([['<EMAIL_1>', 'jane@example.com']]), answerRules: [] })]) {
+      const out = g.guardAnswerBody(escaped);
+      expect('body' in out && JSON.parse(String(out.body))).toEqual({ choices: [{ message: { content: 'to jane@example.com' } }] });
+    }
+    const escapedTool = Buffer.from('{"choices":[{"message":{"content":"x","tool\\u005fcalls":[{"function":{"name":"rm","arguments":"{}"}}]}}]}');
+    expect('block' in guard.guardAnswerBody(escapedTool)).toBe(true);
+  });
+
+  it('relays stream events that need no guard as they came, and still restores and blocks the others', () => {
+    const filter = new FirewallStreamFilter('chat', guardFor('chat'));
+    const frame = (delta: Record<string, unknown>) => `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+    const plain = frame({ content: 'Hello there' });
+    expect(filter.filter(plain)).toEqual({ text: plain, stopped: false });
+    const split = filter.filter(frame({ content: 'to <EMA' }) + frame({ content: 'IL_1> ok' }) + 'data: [DONE]\n\n');
+    const texts = split.text
+      .split('\n\n')
+      .filter((f) => f.startsWith('data: {'))
+      .map((f) => (JSON.parse(f.slice(6)) as { choices: { delta: { content: string } }[] }).choices[0].delta.content);
+    expect(texts.join('')).toBe('to jane@example.com ok');
+    expect(split.text.endsWith('data: [DONE]\n\n')).toBe(true);
+    const blocked = filter.filter(frame({ tool_calls: [{ index: 0, id: 't', type: 'function', function: { name: 'rm', arguments: '' } }] }));
+    expect(blocked.stopped).toBe(true);
   });
 });

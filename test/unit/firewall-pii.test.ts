@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
+import fc from 'fast-check';
+import { findPhoneNumbersInText, getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import metadata from 'libphonenumber-js/metadata.min.json' with { type: 'json' };
-import { detectPii, luhnValid, PHONE_MIN_DIGITS } from '../../server/src/gateway/policies/pii/detectors.js';
+import { detectPii, findPhones, isPhoneCandidate, luhnValid, PHONE_MIN_DIGITS } from '../../server/src/gateway/policies/pii/detectors.js';
 import { Redactor } from '../../server/src/gateway/policies/redact.js';
 import { PII_TYPES, type PiiType } from '../../server/src/gateway/policies/types.js';
 
@@ -81,6 +82,27 @@ describe('PII detectors', () => {
       if (lengths.length > 0) fewest = Math.min(fewest, getCountryCallingCode(country as CountryCode).length + Math.min(...lengths));
     }
     expect(PHONE_MIN_DIGITS).toBeLessThanOrEqual(fewest);
+  });
+
+  it('finds phone numbers in windows exactly as libphonenumber does on the whole text (property)', () => {
+    const pieces = [
+      '+1 415-555-0132', '(415) 555-0199', '+44 20 7946 0958', '011 44 20 7946 0958', '+43 1 234567', '415.555.0132', '4155550132',
+      '1-800-555-0199', ' ext. 12', ' x12', 'x7', ' #3', 'INV-', '2026-03-14', '2026-000418', '1,250.00', '17:30', ':45', 'v2-', '12', '007',
+      ' ', '  ', 'call ', 'order ', 'abc', '(', ')', '+', '-', '.', '/', ',', ';', '\n', 'é',
+    ];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 24 }).map((p) => p.join(''));
+    let found = 0;
+    fc.assert(
+      fc.property(text, (t) => {
+        const whole = findPhoneNumbersInText(t, { defaultCountry: 'US' })
+          .filter((m) => isPhoneCandidate(t, m.startsAt, m.endsAt))
+          .map((m) => [m.startsAt, m.endsAt]);
+        found += whole.length;
+        expect(findPhones(t).map((m) => [m.start, m.end]), JSON.stringify(t)).toEqual(whole);
+      }),
+      { numRuns: 1500 },
+    );
+    expect(found).toBeGreaterThan(300);
   });
 
   it('checks the Luhn sum', () => {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { UsageAttemptRecord } from '../entities/usage-event.entity.js';
 import type { UpstreamFailure } from '../errors/upstream-error.js';
 import { UpstreamFailedError } from '../errors/upstream-error.js';
@@ -22,14 +23,41 @@ export class ClientClosedError extends Error {
   }
 }
 
+/**
+ * The abort signal of one upstream attempt. undici takes an EventEmitter as `signal` (it listens
+ * with `once('abort')` and reads `reason`); this one is used instead of an AbortController because
+ * an AbortSignal is an EventTarget (listener maps, event objects, its own timers), the costliest
+ * allocation a request made, and a request needs nothing of it but "abort with this reason".
+ */
+export class AttemptAbort extends EventEmitter {
+  aborted = false;
+  reason: Error | undefined;
+
+  abort(reason: Error): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
+}
+
+/**
+ * Where a request's client connection meets its failover loop (the request state implements it):
+ * the client closing marks `clientClosed` and aborts `inFlight`, the attempt under way.
+ */
+export interface ClientLink {
+  clientClosed: boolean;
+  inFlight?: AttemptAbort;
+}
+
 export interface FailoverOptions<T> {
   attempts: readonly Attempt[];
   totalTimeoutMs: number;
   perAttemptTimeoutMs: number;
-  /** Aborts when the client goes away. */
-  clientSignal: AbortSignal;
+  /** The request's client: its closing aborts the attempt in flight. */
+  client: ClientLink;
   /** Runs one attempt. `signal` fires on client abort, total or per-attempt timeout. */
-  run(attempt: Attempt, signal: AbortSignal, attemptTimer: AttemptTimer): Promise<AttemptResult<T>>;
+  run(attempt: Attempt, signal: AttemptAbort, attemptTimer: AttemptTimer): Promise<AttemptResult<T>>;
   /** Every attempt, in order, for the usage event. */
   log: UsageAttemptRecord[];
   onAttempt?(attempt: Attempt, outcome: string): void;
@@ -42,13 +70,65 @@ export interface AttemptTimer {
   cancel(): void;
 }
 
+/**
+ * One timer per attempt for both limits: it fires at the attempt's deadline or the request's total
+ * deadline, whichever comes first. Cancelling (a stream got its first byte) drops the attempt's
+ * limit; the total one is re-armed for the time left.
+ */
+class AttemptDeadline implements AttemptTimer {
+  attemptExpired = false;
+  totalExpired = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly abort: AttemptAbort,
+    private readonly totalDeadline: number,
+    private readonly totalTimeoutMs: number,
+    perAttemptTimeoutMs: number,
+    remaining: number,
+  ) {
+    // When the total budget ends first, only it runs: that is a 504, not a failover.
+    this.timer = perAttemptTimeoutMs < remaining ? setTimeout(attemptTimedOut, perAttemptTimeoutMs, this) : setTimeout(totalTimedOut, remaining, this);
+  }
+
+  cancel(): void {
+    if (this.timer === undefined || this.totalExpired) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(totalTimedOut, Math.max(0, this.totalDeadline - Date.now()), this);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** @internal timer callbacks */
+  expireAttempt(): void {
+    this.attemptExpired = true;
+    this.abort.abort(Object.assign(new Error('attempt timed out'), { name: 'TimeoutError', code: 'ATTEMPT_TIMEOUT' }));
+  }
+
+  /** @internal timer callbacks */
+  expireTotal(): void {
+    this.totalExpired = true;
+    // The reason is what undici rethrows: a stream already under way reports it to its client.
+    this.abort.abort(new UpstreamTimeoutError(this.totalTimeoutMs));
+  }
+}
+
+// Module-level callbacks (the deadline is the timer's argument): no closure per attempt.
+function attemptTimedOut(d: AttemptDeadline): void {
+  d.expireAttempt();
+}
+
+function totalTimedOut(d: AttemptDeadline): void {
+  d.expireTotal();
+}
+
 /** The circuit a credential's health is tracked under. */
 export function breakerKey(attempt: Attempt): string {
   return attempt.credential.providerKeyId ?? `${attempt.credential.keySource}:${attempt.provider}`;
 }
-
-const TOTAL_TIMEOUT = 'total';
-const CLIENT_CLOSED = 'client';
 
 /**
  * Tries attempts in order. Fails over only on classes whose FAILURE_POLICY says so; gives up
@@ -58,19 +138,6 @@ const CLIENT_CLOSED = 'client';
  */
 export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value: T; attempt: Attempt; status: number }> {
   const deadline = Date.now() + o.totalTimeoutMs;
-  // One controller per attempt; the client and the total timer abort whichever is current.
-  let current: AbortController | undefined;
-  let stopped: string | undefined;
-  const stop = (why: string) => {
-    stopped ??= why;
-    // The reason is what undici rethrows: a stream already under way reports it to its client.
-    current?.abort(why === TOTAL_TIMEOUT ? new UpstreamTimeoutError(o.totalTimeoutMs) : new ClientClosedError());
-  };
-  const totalTimer = setTimeout(() => stop(TOTAL_TIMEOUT), o.totalTimeoutMs);
-  const onClientAbort = () => stop(CLIENT_CLOSED);
-  if (o.clientSignal.aborted) stopped = CLIENT_CLOSED;
-  else o.clientSignal.addEventListener('abort', onClientAbort, { once: true });
-
   const summaries: { provider: string; model: string; error: string }[] = [];
   const healthy: Attempt[] = [];
   const deferred: Attempt[] = [];
@@ -79,27 +146,19 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
 
   try {
     let tried = 0;
-    for (const attempt of [...healthy, ...deferred]) {
-      if (stopped === CLIENT_CLOSED) throw new ClientClosedError();
+    for (const attempt of deferred.length === 0 ? healthy : [...healthy, ...deferred]) {
+      if (o.client.clientClosed) throw new ClientClosedError();
       const remaining = deadline - Date.now();
-      if (remaining <= 0 || stopped === TOTAL_TIMEOUT) throw new UpstreamTimeoutError(o.totalTimeoutMs);
+      if (remaining <= 0) throw new UpstreamTimeoutError(o.totalTimeoutMs);
       if (tried > 0 && o.budget && !o.budget.tryRetry()) {
         summaries.push({ provider: attempt.provider, model: attempt.model, error: 'not tried: retry budget exhausted' });
         break;
       }
       tried++;
 
-      const controller = new AbortController();
-      current = controller;
-      let attemptExpired = false;
-      // When the total budget ends first, only the total timer runs: that is a 504, not a failover.
-      const attemptTimer =
-        o.perAttemptTimeoutMs < remaining
-          ? setTimeout(() => {
-              attemptExpired = true;
-              controller.abort(Object.assign(new Error('attempt timed out'), { name: 'TimeoutError', code: 'ATTEMPT_TIMEOUT' }));
-            }, o.perAttemptTimeoutMs)
-          : undefined;
+      const abort = new AttemptAbort();
+      o.client.inFlight = abort;
+      const timer = new AttemptDeadline(abort, deadline, o.totalTimeoutMs, o.perAttemptTimeoutMs, remaining);
       const started = performance.now();
       const record: UsageAttemptRecord = {
         provider: attempt.provider,
@@ -113,26 +172,27 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
       o.log.push(record);
       let result: AttemptResult<T>;
       try {
-        result = await o.run(attempt, controller.signal, { cancel: () => clearTimeout(attemptTimer) });
+        result = await o.run(attempt, abort, timer);
       } catch (err) {
-        if (stopped === CLIENT_CLOSED) {
+        if (o.client.clientClosed) {
           record.error = 'client closed the connection';
           record.latencyMs = Math.round(performance.now() - started);
           throw new ClientClosedError();
         }
-        if (stopped === TOTAL_TIMEOUT) {
+        if (timer.totalExpired) {
           record.error = 'total timeout reached';
           record.latencyMs = Math.round(performance.now() - started);
           throw new UpstreamTimeoutError(o.totalTimeoutMs);
         }
         result = {
           kind: 'failed',
-          failure: attemptExpired
+          failure: timer.attemptExpired
             ? { failureClass: 'transient', message: `attempt timed out after ${o.perAttemptTimeoutMs} ms` }
             : classifyNetworkError(err),
         };
       } finally {
-        clearTimeout(attemptTimer);
+        timer.clear();
+        o.client.inFlight = undefined;
       }
       record.latencyMs = Math.round(performance.now() - started);
       if (result.kind === 'done') {
@@ -159,7 +219,6 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
     }
     throw new UpstreamFailedError(summaries);
   } finally {
-    clearTimeout(totalTimer);
-    o.clientSignal.removeEventListener('abort', onClientAbort);
+    o.client.inFlight = undefined;
   }
 }

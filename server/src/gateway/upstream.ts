@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -41,8 +42,11 @@ export interface UpstreamCall {
   body?: string;
   /** 'trusted': catalog providers and PROVIDER_BASE_URL_* overrides; 'guarded': custom providers. */
   egress: 'trusted' | 'guarded';
-  /** Aborted on client disconnect / attempt timeout. */
-  signal: AbortSignal;
+  /**
+   * Aborted on client disconnect / attempt timeout. undici also takes an EventEmitter that emits
+   * 'abort' and carries `reason` (the /v1 attempts use one, cheaper than an AbortController).
+   */
+  signal: AbortSignal | EventEmitter;
   /** Time to response headers. */
   headersTimeoutMs: number;
   /** Max idle time between body chunks. */

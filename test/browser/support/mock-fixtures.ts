@@ -29,7 +29,7 @@ export function createFixtures() {
     email: 'ada@example.com',
     name: 'Ada Lovelace',
     creditBalanceUsd: '42.180000000',
-    settings: { __typename: 'AccountSettings', totalTimeoutMs: 120000, perAttemptTimeoutMs: 30000 },
+    settings: { __typename: 'AccountSettings', totalTimeoutMs: 120000, perAttemptTimeoutMs: 30000, maxInputTokens: null, maxOutputTokens: 4096 },
   };
   interface ConfigurationFixture {
     __typename: 'AccessKeyConfiguration';
@@ -346,6 +346,11 @@ export function createFixtures() {
     CreditsBalance: authed(() => ({ data: { me: account } })),
     CreditTransactions: authed((v) => ({ data: { creditTransactions: { __typename: 'CreditTransactionConnection', ...paginate(transactions, v) } } })),
     SettingsPage: authed(() => ({ data: { me: account } })),
+    SettingsTokenCaps: authed(() => ({ data: { me: account } })),
+    AlertSettingsCard: authed(() => ({
+      data: { alertSettings: { __typename: 'AlertSettings', enabled: false, webhookUrl: null, webhookSecretSet: false, lowBalanceThresholdUsd: null } },
+    })),
+    AlertDeliveries: authed(() => ({ data: { alertDeliveries: { __typename: 'AlertDeliveryConnection', nodes: [] } } })),
     SettingsApiKeys: authed(() => ({ data: { apiKeys: { __typename: 'ApiKeyConnection', nodes: apiKeys } } })),
     Sessions: authed(() => ({ data: { sessions: { __typename: 'SessionConnection', nodes: sessions } } })),
     Viewer: authed(() => ({ data: { viewer } })),

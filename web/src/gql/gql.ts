@@ -57,6 +57,11 @@ type Documents = {
     "\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n": typeof types.UpdateCustomProviderDocument,
     "\n  mutation TestCustomProvider($providerId: String!) {\n    testCustomProvider(providerId: $providerId) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n": typeof types.TestCustomProviderDocument,
     "\n  mutation DeleteCustomProvider($id: ID!) {\n    deleteCustomProvider(id: $id)\n  }\n": typeof types.DeleteCustomProviderDocument,
+    "\n  query AlertSettingsCard {\n    alertSettings {\n      enabled\n      webhookUrl\n      webhookSecretSet\n      lowBalanceThresholdUsd\n    }\n  }\n": typeof types.AlertSettingsCardDocument,
+    "\n  query AlertDeliveries {\n    alertDeliveries(first: 20) {\n      nodes {\n        id\n        eventType\n        status\n        attempts\n        responseStatus\n        lastError\n        nextAttemptAt\n        createdAt\n      }\n    }\n  }\n": typeof types.AlertDeliveriesDocument,
+    "\n  mutation UpdateAlertSettings($input: AlertSettingsInput!) {\n    updateAlertSettings(input: $input) {\n      enabled\n      webhookUrl\n      webhookSecretSet\n      lowBalanceThresholdUsd\n    }\n  }\n": typeof types.UpdateAlertSettingsDocument,
+    "\n  mutation RotateAlertWebhookSecret {\n    rotateAlertWebhookSecret {\n      secret\n      settings {\n        enabled\n        webhookUrl\n        webhookSecretSet\n        lowBalanceThresholdUsd\n      }\n    }\n  }\n": typeof types.RotateAlertWebhookSecretDocument,
+    "\n  mutation SendTestWebhook {\n    sendTestWebhook {\n      id\n      status\n    }\n  }\n": typeof types.SendTestWebhookDocument,
     "\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": typeof types.LogOutEverywhereDocument,
@@ -65,6 +70,8 @@ type Documents = {
     "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": typeof types.UpdateAccountSettingsDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query SettingsTokenCaps {\n    me {\n      id\n      settings {\n        maxInputTokens\n        maxOutputTokens\n      }\n    }\n  }\n": typeof types.SettingsTokenCapsDocument,
+    "\n  mutation UpdateTokenCaps($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        maxInputTokens\n        maxOutputTokens\n      }\n    }\n  }\n": typeof types.UpdateTokenCapsDocument,
     "\n  fragment UsageBucketFields on UsageBucket {\n    key\n    label\n    requests\n    errors\n    inputTokens\n    outputTokens\n    costUsd\n    cacheHits\n  }\n": typeof types.UsageBucketFieldsFragmentDoc,
     "\n  query UsageSummary($from: DateTime!, $to: DateTime, $filter: UsageFilter) {\n    daily: usageSummary(from: $from, to: $to, groupBy: DAY, filter: $filter) {\n      ...UsageBucketFields\n    }\n    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER, filter: $filter) {\n      ...UsageBucketFields\n    }\n    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL, filter: $filter) {\n      ...UsageBucketFields\n    }\n    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY, filter: $filter) {\n      ...UsageBucketFields\n    }\n  }\n": typeof types.UsageSummaryDocument,
     "\n  query UsageEvents($filter: UsageFilter, $first: Int!, $after: String) {\n    usageEvents(filter: $filter, first: $first, after: $after) {\n      nodes {\n        id\n        requestId\n        createdAt\n        accessKeyId\n        endpoint\n        provider\n        model\n        status\n        streamed\n        inputTokens\n        outputTokens\n        tokensEstimated\n        latencyMs\n        keySource\n        providerKeyId\n        feeUsd\n        upstreamCostUsd\n        totalCostUsd\n        errorCode\n        attempts {\n          provider\n          model\n          providerKeyId\n          keySource\n          status\n          error\n          latencyMs\n        }\n        firewall {\n          policyId\n          rule\n          action\n          count\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.UsageEventsDocument,
@@ -118,6 +125,11 @@ const documents: Documents = {
     "\n  mutation UpdateCustomProvider($id: ID!, $input: CustomProviderInput!) {\n    updateCustomProvider(id: $id, input: $input) {\n      id\n      name\n      baseUrl\n      apiFormat\n    }\n  }\n": types.UpdateCustomProviderDocument,
     "\n  mutation TestCustomProvider($providerId: String!) {\n    testCustomProvider(providerId: $providerId) {\n      ok\n      status\n      latencyMs\n      message\n    }\n  }\n": types.TestCustomProviderDocument,
     "\n  mutation DeleteCustomProvider($id: ID!) {\n    deleteCustomProvider(id: $id)\n  }\n": types.DeleteCustomProviderDocument,
+    "\n  query AlertSettingsCard {\n    alertSettings {\n      enabled\n      webhookUrl\n      webhookSecretSet\n      lowBalanceThresholdUsd\n    }\n  }\n": types.AlertSettingsCardDocument,
+    "\n  query AlertDeliveries {\n    alertDeliveries(first: 20) {\n      nodes {\n        id\n        eventType\n        status\n        attempts\n        responseStatus\n        lastError\n        nextAttemptAt\n        createdAt\n      }\n    }\n  }\n": types.AlertDeliveriesDocument,
+    "\n  mutation UpdateAlertSettings($input: AlertSettingsInput!) {\n    updateAlertSettings(input: $input) {\n      enabled\n      webhookUrl\n      webhookSecretSet\n      lowBalanceThresholdUsd\n    }\n  }\n": types.UpdateAlertSettingsDocument,
+    "\n  mutation RotateAlertWebhookSecret {\n    rotateAlertWebhookSecret {\n      secret\n      settings {\n        enabled\n        webhookUrl\n        webhookSecretSet\n        lowBalanceThresholdUsd\n      }\n    }\n  }\n": types.RotateAlertWebhookSecretDocument,
+    "\n  mutation SendTestWebhook {\n    sendTestWebhook {\n      id\n      status\n    }\n  }\n": types.SendTestWebhookDocument,
     "\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
     "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": types.LogOutEverywhereDocument,
@@ -126,6 +138,8 @@ const documents: Documents = {
     "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": types.UpdateAccountSettingsDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query SettingsTokenCaps {\n    me {\n      id\n      settings {\n        maxInputTokens\n        maxOutputTokens\n      }\n    }\n  }\n": types.SettingsTokenCapsDocument,
+    "\n  mutation UpdateTokenCaps($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        maxInputTokens\n        maxOutputTokens\n      }\n    }\n  }\n": types.UpdateTokenCapsDocument,
     "\n  fragment UsageBucketFields on UsageBucket {\n    key\n    label\n    requests\n    errors\n    inputTokens\n    outputTokens\n    costUsd\n    cacheHits\n  }\n": types.UsageBucketFieldsFragmentDoc,
     "\n  query UsageSummary($from: DateTime!, $to: DateTime, $filter: UsageFilter) {\n    daily: usageSummary(from: $from, to: $to, groupBy: DAY, filter: $filter) {\n      ...UsageBucketFields\n    }\n    byProvider: usageSummary(from: $from, to: $to, groupBy: PROVIDER, filter: $filter) {\n      ...UsageBucketFields\n    }\n    byModel: usageSummary(from: $from, to: $to, groupBy: MODEL, filter: $filter) {\n      ...UsageBucketFields\n    }\n    byAccessKey: usageSummary(from: $from, to: $to, groupBy: ACCESS_KEY, filter: $filter) {\n      ...UsageBucketFields\n    }\n  }\n": types.UsageSummaryDocument,
     "\n  query UsageEvents($filter: UsageFilter, $first: Int!, $after: String) {\n    usageEvents(filter: $filter, first: $first, after: $after) {\n      nodes {\n        id\n        requestId\n        createdAt\n        accessKeyId\n        endpoint\n        provider\n        model\n        status\n        streamed\n        inputTokens\n        outputTokens\n        tokensEstimated\n        latencyMs\n        keySource\n        providerKeyId\n        feeUsd\n        upstreamCostUsd\n        totalCostUsd\n        errorCode\n        attempts {\n          provider\n          model\n          providerKeyId\n          keySource\n          status\n          error\n          latencyMs\n        }\n        firewall {\n          policyId\n          rule\n          action\n          count\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.UsageEventsDocument,
@@ -325,6 +339,26 @@ export function graphql(source: "\n  mutation DeleteCustomProvider($id: ID!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query AlertSettingsCard {\n    alertSettings {\n      enabled\n      webhookUrl\n      webhookSecretSet\n      lowBalanceThresholdUsd\n    }\n  }\n"): (typeof documents)["\n  query AlertSettingsCard {\n    alertSettings {\n      enabled\n      webhookUrl\n      webhookSecretSet\n      lowBalanceThresholdUsd\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertDeliveries {\n    alertDeliveries(first: 20) {\n      nodes {\n        id\n        eventType\n        status\n        attempts\n        responseStatus\n        lastError\n        nextAttemptAt\n        createdAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query AlertDeliveries {\n    alertDeliveries(first: 20) {\n      nodes {\n        id\n        eventType\n        status\n        attempts\n        responseStatus\n        lastError\n        nextAttemptAt\n        createdAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateAlertSettings($input: AlertSettingsInput!) {\n    updateAlertSettings(input: $input) {\n      enabled\n      webhookUrl\n      webhookSecretSet\n      lowBalanceThresholdUsd\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAlertSettings($input: AlertSettingsInput!) {\n    updateAlertSettings(input: $input) {\n      enabled\n      webhookUrl\n      webhookSecretSet\n      lowBalanceThresholdUsd\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateAlertWebhookSecret {\n    rotateAlertWebhookSecret {\n      secret\n      settings {\n        enabled\n        webhookUrl\n        webhookSecretSet\n        lowBalanceThresholdUsd\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateAlertWebhookSecret {\n    rotateAlertWebhookSecret {\n      secret\n      settings {\n        enabled\n        webhookUrl\n        webhookSecretSet\n        lowBalanceThresholdUsd\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendTestWebhook {\n    sendTestWebhook {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation SendTestWebhook {\n    sendTestWebhook {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n"): (typeof documents)["\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -354,6 +388,14 @@ export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SettingsTokenCaps {\n    me {\n      id\n      settings {\n        maxInputTokens\n        maxOutputTokens\n      }\n    }\n  }\n"): (typeof documents)["\n  query SettingsTokenCaps {\n    me {\n      id\n      settings {\n        maxInputTokens\n        maxOutputTokens\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateTokenCaps($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        maxInputTokens\n        maxOutputTokens\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateTokenCaps($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        maxInputTokens\n        maxOutputTokens\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

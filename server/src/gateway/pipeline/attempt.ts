@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../adapters/adapter.js';
 import type { FinishReason } from '../pivot.js';
-import type { AttemptResult, AttemptTimer } from '../failover.js';
+import type { AttemptAbort, AttemptResult, AttemptTimer } from '../failover.js';
 import { planFor } from '../formats/index.js';
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens, estimateTextTokens } from '../tokens.js';
@@ -50,7 +50,7 @@ export async function runAttempt(
   deps: PipelineDeps,
   attempt: Attempt,
   forwardHeaders: Record<string, string>,
-  signal: AbortSignal,
+  signal: AttemptAbort,
   timer: AttemptTimer,
 ): Promise<AttemptResult<AttemptAnswer>> {
   const body = bodyOf(state);

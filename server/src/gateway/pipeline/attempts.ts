@@ -11,7 +11,7 @@ export function failoverOver(state: RequestState, deps: PipelineDeps): Omit<Fail
     attempts: resolutionOf(state).attempts,
     totalTimeoutMs: access.totalTimeoutMs,
     perAttemptTimeoutMs: access.perAttemptTimeoutMs,
-    clientSignal: state.client.signal,
+    client: state,
     log: state.log,
     breakers: deps.breakers,
     budget: deps.retryBudget,

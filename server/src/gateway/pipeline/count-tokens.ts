@@ -1,6 +1,6 @@
 import { buildCountTokensRequest } from '../adapters/anthropic-messages.js';
 import { parseUpstreamError } from '../adapters/common.js';
-import { runWithFailover, type AttemptResult } from '../failover.js';
+import { runWithFailover, type AttemptAbort, type AttemptResult } from '../failover.js';
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens } from '../tokens.js';
 import { translateErrorBody } from '../translate/error-body.js';
@@ -52,7 +52,7 @@ async function askProvider(
   deps: PipelineDeps,
   attempt: Attempt,
   forwardHeaders: Record<string, string>,
-  signal: AbortSignal,
+  signal: AttemptAbort,
 ): Promise<AttemptResult<Reply>> {
   const built = buildCountTokensRequest({
     endpoint: attempt.target.endpoint,

@@ -27,8 +27,8 @@ export function guardReply(state: RequestState): void {
   const guard = state.answerGuard;
   const reply = state.reply;
   if (!guard || !reply || state.streamed || reply.status < 200 || reply.status >= 300) return;
-  const outcome = guard.guardAnswerText(typeof reply.body === 'string' ? reply.body : reply.body.toString('utf8'));
+  const outcome = guard.guardAnswerBody(reply.body);
   if ('block' in outcome) throw new PolicyViolationError(outcome.block);
-  state.reply = { ...reply, body: outcome.text };
+  if (outcome.body !== reply.body) state.reply = { ...reply, body: outcome.body };
 }
 

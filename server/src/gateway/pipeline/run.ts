@@ -40,7 +40,9 @@ export const INFERENCE_STEPS: readonly PipelineStep[] = [
 export async function runInference(state: RequestState, deps: PipelineDeps, steps: readonly PipelineStep[] = INFERENCE_STEPS): Promise<void> {
   const { res } = state;
   const onClose = () => {
-    if (!res.writableFinished) state.client.abort(new ClientClosedError());
+    if (res.writableFinished) return;
+    state.clientClosed = true;
+    state.inFlight?.abort(new ClientClosedError());
   };
   res.once('close', onClose);
   let failure;
@@ -50,7 +52,7 @@ export async function runInference(state: RequestState, deps: PipelineDeps, step
       if (state.reply) break;
     }
   } catch (err) {
-    if (err instanceof ClientClosedError || state.client.signal.aborted) {
+    if (err instanceof ClientClosedError || state.clientClosed) {
       clientClosed(state);
     } else {
       failure = toAppError(err, state.requestId, deps.logger);

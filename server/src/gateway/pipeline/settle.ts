@@ -60,7 +60,7 @@ function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
     virtualModel: (attempt ?? state.sent ?? state.resolution?.attempts[0])?.virtualModel ?? null,
     // A hit has no attempt: it is priced as the processing fee alone (no provider, no key).
     cacheHit: state.cache?.status === 'hit',
-    firewall: state.firewall?.decisions ?? [],
+    firewall: state.firewall?.decisions,
     // The admission time: the budget period the request was reserved in is the one its spend counts in.
     createdAt: new Date(state.admittedAt),
   };

@@ -7,6 +7,7 @@ import type { KeyRateLimits, RateTicket } from '../../services/rate-limits/key-r
 import type { AccessContext, AccessContextCache } from '../access-context.js';
 import type { TokenUsage } from '../adapters/adapter.js';
 import type { CircuitBreakers, RetryBudget } from '../circuit-breaker.js';
+import type { AttemptAbort } from '../failover.js';
 import type { CreditGate, SpendReservation } from '../credit-gate.js';
 import type { ProviderDirectory } from '../provider-directory.js';
 import type { InferenceBody } from '../request-body.js';
@@ -69,8 +70,10 @@ export interface RequestState {
   readonly started: number;
   /** epoch ms at arrival (deps.now): the budget period the request is reserved in, and its usage time. */
   readonly admittedAt: number;
-  /** The one abort signal of this request: fires when the client goes away. */
-  readonly client: AbortController;
+  /** Set when the client went away before the answer was complete (failover's ClientLink). */
+  clientClosed: boolean;
+  /** The upstream attempt under way, aborted when the client goes away (failover's ClientLink). */
+  inFlight?: AttemptAbort;
 
   /** Filled by authenticate. */
   access?: AccessContext;
@@ -126,7 +129,7 @@ export function createRequestState(
     requestId,
     started: performance.now(),
     admittedAt,
-    client: new AbortController(),
+    clientClosed: false,
     log: [],
     status: 500,
     errorCode: null,

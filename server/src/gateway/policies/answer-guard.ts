@@ -3,6 +3,17 @@ import { checkAnswerTool, type PolicyBlock, type RequestVerdict } from './evalua
 import { restorePlaceholders, StreamingRestorer } from './restore.js';
 import { calledToolNames, streamedToolName } from './tool-names.js';
 
+/**
+ * Where a tool call is named in each format's JSON: a complete answer and stream events
+ * (calledToolNames / streamedToolName read nothing else).
+ */
+const TOOL_KEY: Record<GenerativeSurface, string> = { chat: '"tool_calls"', messages: '"tool_use"', responses: '"function_call"' };
+
+/** `<` escaped in JSON (any case of its hex digit). */
+function hasEscapedLt(body: string | Buffer): boolean {
+  return body.includes('\\u003c') || body.includes('\\u003C');
+}
+
 /** One SSE event of the client's format: its `event:` name and its parsed JSON data. */
 export interface ClientEvent {
   event: string | undefined;
@@ -96,28 +107,52 @@ export class AnswerGuard {
   }
 
   /**
-   * A complete answer as JSON text. Without tool rules nothing needs parsing: placeholders are
-   * plain ASCII inside JSON strings, so they are replaced in the text by their JSON-escaped values
-   * (a parse, deep copy and re-serialisation of the answer cost more than the redaction itself).
+   * A complete answer as its JSON body. Most answers need no parsing: a placeholder can only be
+   * there as `<` (or its `\u003c` escape), and a tool call only under the format's tool key, so a
+   * body with neither is returned as it is (same object, not even decoded). Without tool rules,
+   * placeholders are replaced in the text by their JSON-escaped values: a parse, deep copy and
+   * re-serialisation cost more than the redaction itself.
    */
-  guardAnswerText(text: string): { block: PolicyBlock } | { text: string } {
-    if (this.verdict.answerRules.length === 0 && this.verdict.restore && !text.includes('\\u003c')) {
-      return { text: restorePlaceholders(text, this.jsonEscaped()) };
-    }
+  guardAnswerBody<B extends string | Buffer>(body: B): { block: PolicyBlock } | { body: B | string } {
+    const escapes = body.includes('\\u');
+    const toolsToCheck = this.verdict.answerRules.length > 0 && (escapes || body.includes(TOOL_KEY[this.surface]));
+    const placeholders = this.verdict.restore !== undefined && (body.includes('<') || (escapes && hasEscapedLt(body)));
+    if (!toolsToCheck && !placeholders) return { body };
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (!toolsToCheck && !hasEscapedLt(text)) return { body: restorePlaceholders(text, this.jsonEscaped()) };
     let answer: unknown;
     try {
       answer = JSON.parse(text);
     } catch {
-      return { text };
+      return { body };
     }
     const out = this.guardAnswer(answer);
-    return 'block' in out ? out : { text: JSON.stringify(out.answer) };
+    return 'block' in out ? out : { body: JSON.stringify(out.answer) };
   }
 
+  /** The same for a JSON text (tests and callers holding a string). */
+  guardAnswerText(text: string): { block: PolicyBlock } | { text: string } {
+    const out = this.guardAnswerBody(text);
+    return 'block' in out ? out : { text: out.body };
+  }
+
+  /**
+   * Whether a stream event's JSON data needs the guard: text is held back, or the data may hold a
+   * placeholder or (with tool rules) a tool call. Everything else is relayed unparsed.
+   */
+  mustInspect(data: string): boolean {
+    if (this.restorer?.holding) return true;
+    const escapes = data.includes('\\u');
+    if (this.restorer && (data.includes('<') || escapes)) return true;
+    return this.verdict.answerRules.length > 0 && (escapes || data.includes(TOOL_KEY[this.surface]));
+  }
+
+  private jsonEscapedMap: ReadonlyMap<string, string> | undefined;
   private jsonEscaped(): ReadonlyMap<string, string> {
+    if (this.jsonEscapedMap) return this.jsonEscapedMap;
     const out = new Map<string, string>();
     for (const [placeholder, value] of this.verdict.restore ?? []) out.set(placeholder, JSON.stringify(value).slice(1, -1));
-    return out;
+    return (this.jsonEscapedMap = out);
   }
 
   /** One stream event: the events to send instead (text held back or flushed), or a block. */

@@ -5,9 +5,10 @@ import { streamErrorFrame } from '../translate/error-body.js';
 import type { AnswerGuard, ClientEvent } from './answer-guard.js';
 
 /**
- * What the relay writes, filtered on its way to the client: the client-format SSE text is parsed
- * again (only for requests whose policies look at answers), each event goes through the answer
- * guard, and the result is re-serialised. A blocked tool call ends the stream with one error
+ * What the relay writes, filtered on its way to the client (only for requests whose policies look
+ * at answers): the client-format SSE text is split into events; an event that may carry a
+ * placeholder or a tool call (or comes while text is held back) is parsed, goes through the
+ * answer guard and is re-serialised, every other one is relayed as it came. A blocked tool call ends the stream with one error
  * event in the client's format instead of the call.
  */
 export interface StreamOutputFilter {
@@ -29,6 +30,10 @@ export class FirewallStreamFilter implements StreamOutputFilter {
     if (this.stopped) return { text: '', stopped: true };
     let text = '';
     for (const ev of this.parser.push(chunk)) {
+      if (!this.guard.mustInspect(ev.data)) {
+        text += serializeSse(ev);
+        continue;
+      }
       let data: unknown;
       try {
         data = ev.data === '[DONE]' ? undefined : JSON.parse(ev.data);

@@ -12,6 +12,8 @@ import { graphql } from '../../gql';
 import type { SettingsApiKeysQuery as ApiKeysData, SettingsPageQuery } from '../../gql/graphql';
 import { useRole } from '../../lib/role';
 import { SessionsCard } from './sessions-card';
+import { AlertWebhooksCard } from './alert-webhooks-card';
+import { TokenCapsCard } from './token-caps-card';
 
 const SettingsPageQueryDoc = graphql(`
   query SettingsPage {
@@ -80,7 +82,7 @@ export function SettingsPage() {
   const { can } = useRole();
   return (
     <div className="page">
-      <PageHeader title="Settings" description="Account-wide request timeouts and API keys for automating this admin API." />
+      <PageHeader title="Settings" description="Account-wide request timeouts, token caps, alert webhooks and API keys for automating this admin API." />
       <QueryState result={result} label="settings" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
         {(data) => (
           <div className="stack">
@@ -97,6 +99,8 @@ export function SettingsPage() {
               </dl>
             </Card>
             {can('ADMIN') ? <TimeoutsCard key={`${data.me.settings.totalTimeoutMs}:${data.me.settings.perAttemptTimeoutMs}`} settings={data.me.settings} /> : null}
+            {can('ADMIN') ? <TokenCapsCard /> : null}
+            {can('ADMIN') ? <AlertWebhooksCard /> : null}
             {can('DEVELOPER') ? <ApiKeysSection canManage={can('ADMIN')} /> : null}
             <SessionsCard />
           </div>
