@@ -8,12 +8,20 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account } from '../../server/src/entities/account.entity.js';
-import { InsufficientCreditsError } from '../../server/src/errors/credits-error.js';
+import { BudgetExceededError, InsufficientCreditsError } from '../../server/src/errors/credits-error.js';
 import { creditCharges, creditControl, type Charge } from '../../server/src/services/credits/credit-service.js';
 import { createManualPurchase } from '../../server/src/services/credits/credit-ledger.js';
 import { SqlCreditStore } from '../../server/src/services/credits/credit-store.js';
 import { toMs } from '../../server/src/services/credits/credit-sql.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
+import { BalanceControl } from '../../server/src/services/credits/balance-control.js';
+import { budgetScopeId, periodBounds } from '../../server/src/services/credits/budget-period.js';
+import { SqlBudgetStore } from '../../server/src/services/credits/budget-store.js';
+import { formatUsd } from '../../server/src/services/credits/money.js';
+import { writeUsageBatch } from '../../server/src/services/usage/usage-batch.js';
+import { pgUsageDb } from '../../server/src/services/usage/usage-db.js';
+import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
+import { gqlOk, signUpAccount } from '../support/graphql.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -150,3 +158,192 @@ describe('credit ledger against the database (property)', () => {
     );
   });
 });
+
+type BudgetOp =
+  | { kind: 'burst'; instance: number; worst: bigint[]; actualPermille: number; release: boolean }
+  | { kind: 'flush'; instance: number; commit: boolean }
+  | { kind: 'advance'; ms: number };
+
+const budgetOpArb: fc.Arbitrary<BudgetOp> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('burst' as const),
+      instance: fc.nat(1),
+      worst: fc.array(fc.bigInt({ min: 1n, max: 400_000_000n }), { minLength: 1, maxLength: 6 }),
+      actualPermille: fc.integer({ min: 0, max: 1_000 }),
+      release: fc.boolean(),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('flush' as const), instance: fc.nat(1), commit: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 40_000 }) }) },
+);
+
+/**
+ * Key budgets through the real usage batch (usage events + budget charges in one transaction, as
+ * the usage writer does): random concurrent reservation bursts on two instances, settlements,
+ * releases, committed and rolled-back batches and time steps across a UTC midnight (a DAY budget
+ * starts a new period). After every step: spend in each period ≤ the budget and live grants within
+ * what is left; at the end every served request is charged exactly once and spentUsd = Σ usage spend.
+ */
+describe('key budgets against the database (property)', () => {
+  let server: TestServer;
+  let clock = Date.parse('2026-05-01T23:58:00Z');
+  let account: { token: string; accountId: string };
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { credits: { now: () => clock } });
+    account = await signUpAccount(server.url);
+  });
+  afterAll(async () => server?.stop());
+
+  it('keeps spend within the budget in every period and charges each served request once', async () => {
+    const sql = <T>(q: string, p: unknown[]) => server.services.sql.query(q, p).then((r) => r.rows as T[]);
+    const budgetNano = 1_000_000_000n; // $1 per UTC day; worst cases up to $0.40
+
+    await fc.assert(
+      fc.asyncProperty(fc.array(budgetOpArb, { minLength: 5, maxLength: 25 }), async (ops) => {
+        clock = Date.parse('2026-05-01T23:58:00Z');
+        const { token, accountId } = account;
+        const created = await gqlOk<{ createAccessKey: { accessKey: { id: string } } }>(
+          server.url,
+          'mutation($b: String!) { createAccessKey(input: { name: "prop", limits: { budgetUsd: $b, budgetPeriod: DAY } }) { accessKey { id } } }',
+          { b: '1.00' },
+          token,
+        );
+        const keyId = created.createAccessKey.accessKey.id;
+        const instances = [0, 1].map((i) => {
+          const control = new BalanceControl({
+            store: new SqlBudgetStore(server.services.sql),
+            instanceId: `budget-prop-${i}-${keyId.slice(0, 8)}`,
+            logger,
+            now: () => clock,
+            what: 'budget',
+            refusal: () => new BudgetExceededError(),
+          });
+          // The usage writer's transaction: events, rollups and this instance's budget charges.
+          const db = pgUsageDb(server.services.sql, (client, charges) =>
+            control.applyCharges(client, charges.map((c) => ({ ownerId: c.accessKeyId!, amountNano: c.spendNano!, at: c.at!.getTime() }))),
+          );
+          return { control, db, queue: [] as UsageRecord[] };
+        });
+        const served = new Map<string, bigint>();
+        const periods = new Set<number>();
+
+        const check = async () => {
+          for (const start of periods) {
+            const end = start + 86_400_000;
+            const [row] = await sql<{ spent: string }>(
+              `select coalesce(sum(spent_nano), 0)::text as spent from access_key_spend where access_key_id = $1 and day >= $2::date and day < $3::date`,
+              [keyId, new Date(start).toISOString().slice(0, 10), new Date(end).toISOString().slice(0, 10)],
+            );
+            const spent = BigInt(row.spent);
+            expect(spent <= budgetNano).toBe(true);
+            const grants = await sql<{ amount_nano: string; lease_expires_at: string }>(
+              'select amount_nano::text, lease_expires_at from budget_grant where access_key_id = $1 and scope = $2',
+              [keyId, `DAY:${start}`],
+            );
+            const live = grants.filter((g) => toMs(g.lease_expires_at) > clock).reduce((s, g) => s + (BigInt(g.amount_nano) > 0n ? BigInt(g.amount_nano) : 0n), 0n);
+            expect(live <= budgetNano - spent).toBe(true);
+          }
+        };
+        const flush = async (inst: (typeof instances)[number], commit: boolean) => {
+          const batch = inst.queue.splice(0);
+          if (batch.length === 0) return;
+          await server.services.usagePartitions.ensureFor(batch);
+          const attempt = inst.db.transaction(async (tx) => {
+            await writeUsageBatch(tx, batch);
+            if (!commit) throw new Error('rolled back');
+          });
+          if (commit) return attempt;
+          await expect(attempt).rejects.toThrow('rolled back');
+          inst.queue.unshift(...batch);
+        };
+
+        for (const op of ops) {
+          if (op.kind === 'burst') {
+            const inst = instances[op.instance];
+            const at = clock;
+            const scope = budgetScopeId(keyId, 'DAY', at);
+            periods.add(periodBounds('DAY', at).start);
+            const results = await Promise.allSettled(op.worst.map((w) => inst.control.reserve(scope, w)));
+            results.forEach((r, i) => {
+              if (r.status === 'rejected') {
+                expect(r.reason).toBeInstanceOf(BudgetExceededError);
+                return;
+              }
+              if (op.release) return r.value.release();
+              const actual = (op.worst[i] * BigInt(op.actualPermille)) / 1000n;
+              r.value.settle(actual);
+              if (actual === 0n) return;
+              const requestId = randomUUID();
+              served.set(requestId, actual);
+              inst.queue.push(usageRecord(accountId, keyId, requestId, actual, at));
+            });
+          } else if (op.kind === 'flush') {
+            await flush(instances[op.instance], op.commit);
+          } else {
+            clock += op.ms;
+            await Promise.all(instances.map((i) => i.control.tick()));
+          }
+          await check();
+        }
+        for (const inst of instances) await flush(inst, true);
+        await check();
+        await Promise.all(instances.map((i) => i.control.stop()));
+
+        // Every served request: one usage event, its spend once in the key's spend.
+        const events = await sql<{ request_id: string; spend: string }>(
+          'select request_id, (fee_nano + coalesce(provider_cost_nano, 0))::text as spend from usage_event where access_key_id = $1',
+          [keyId],
+        );
+        expect(new Map(events.map((e) => [e.request_id, BigInt(e.spend)]))).toEqual(served);
+        const [spend] = await sql<{ spent: string; requests: string }>(
+          'select coalesce(sum(spent_nano), 0)::text as spent, coalesce(sum(request_count), 0)::text as requests from access_key_spend where access_key_id = $1',
+          [keyId],
+        );
+        const total = [...served.values()].reduce((a, b) => a + b, 0n);
+        expect(BigInt(spend.spent)).toBe(total);
+        expect(Number(spend.requests)).toBe(served.size);
+        // spentUsd (the current period, as the admin API shows it) = Σ usage spend of that period.
+        const { start } = periodBounds('DAY', clock);
+        const current = events.length === 0 ? 0n : [...served.entries()].filter(([id]) => periodOf.get(id) === start).reduce((s, [, v]) => s + v, 0n);
+        const keys = await gqlOk<{ accessKeys: { nodes: { id: string; spentUsd: string }[] } }>(server.url, '{ accessKeys(first: 5) { nodes { id spentUsd } } }', {}, token);
+        expect(keys.accessKeys.nodes.find((k) => k.id === keyId)!.spentUsd).toBe(formatUsd(current));
+      }),
+      // No shrinking: each run makes a key and real transactions, and a failing sequence is short enough to read.
+      { numRuns: 6, endOnFailure: true },
+    );
+  }, 120_000);
+});
+
+/** Period start of each served request (by request id), for the spentUsd check. */
+const periodOf = new Map<string, number>();
+
+function usageRecord(accountId: string, accessKeyId: string, requestId: string, spendNano: bigint, at: number): UsageRecord {
+  periodOf.set(requestId, periodBounds('DAY', at).start);
+  return {
+    requestId,
+    accountId,
+    accessKeyId,
+    endpoint: '/v1/chat/completions',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    status: 200,
+    streamed: false,
+    inputTokens: 10,
+    outputTokens: 5,
+    tokensEstimated: false,
+    latencyMs: 1,
+    keySource: 'user',
+    providerKeyId: null,
+    // Own credentials: credits pay nothing here, the budget counts the spend (the fee stands in for it).
+    feeNano: spendNano,
+    upstreamCostNano: 0n,
+    totalCostNano: 0n,
+    providerCostNano: 0n,
+    errorCode: null,
+    attempts: [],
+    createdAt: new Date(at),
+  };
+}

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -25,7 +28,7 @@ const { PGLiteSocketServer } = require(workerData.socket);
 (async () => {
   // PGlite.create only creates the last path segment.
   mkdirSync(workerData.dir, { recursive: true });
-  const db = await PGlite.create(workerData.dir);
+  const db = await PGlite.create(workerData.dir, { startParams: [...PGlite.defaultStartParams, ...workerData.settings] });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: workerData.maxConnections });
   await server.start();
   parentPort.once('message', async () => {
@@ -36,6 +39,14 @@ const { PGLiteSocketServer } = require(workerData.socket);
   parentPort.postMessage({ ready: server.getServerConn() });
 })().catch((err) => parentPort.postMessage({ error: String((err && err.stack) || err) }));
 `;
+
+/**
+ * Postgres settings of the embedded database. PGlite's WASM memory only ever grows, so every page
+ * Postgres touches stays in the gateway's RSS: the default 128 MB of shared buffers cost ~120 MB
+ * of RSS once warm, 16 MB cost ~15 MB, and a gateway's working set (keys, grants, recent usage)
+ * fits in that easily.
+ */
+const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
 type WorkerMessage = { ready: string } | { stopped: true } | { error: string };
 
@@ -53,24 +64,60 @@ function nextMessage(worker: Worker): Promise<WorkerMessage> {
   });
 }
 
-export async function startEmbeddedDatabase(dataDir: string, maxConnections = 6): Promise<EmbeddedDatabase> {
+/**
+ * Creates the cluster (initdb) in a child process. initdb grows PGlite's WASM memory and its file
+ * bundle buffers to ~600 MB, which a thread that ends would leave behind in the allocator; a
+ * process that exits gives all of it back, and the serving thread then opens an existing cluster.
+ */
+const INIT_SOURCE = `
+const { mkdirSync } = require('node:fs');
+const { pglite, dir, settings } = JSON.parse(process.argv[1]);
+const { PGlite } = require(pglite);
+mkdirSync(dir, { recursive: true });
+PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...settings] })
+  .then((db) => db.close())
+  .catch((err) => { console.error(err && err.stack || err); process.exitCode = 1; });
+`;
+
+async function createCluster(dir: string): Promise<void> {
   const require = createRequire(import.meta.url);
-  const worker = new Worker(WORKER_SOURCE, {
+  const data = JSON.stringify({ pglite: require.resolve('@electric-sql/pglite'), dir, settings: EMBEDDED_SETTINGS });
+  const child = spawn(process.execPath, ['-e', INIT_SOURCE, data], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`embedded database initialisation failed (exit ${code}): ${stderr.slice(-2000)}`);
+}
+
+function startWorker(dir: string, maxConnections: number): Worker {
+  const require = createRequire(import.meta.url);
+  return new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
-      dir: join(dataDir, 'pg'),
+      dir,
       maxConnections,
+      settings: EMBEDDED_SETTINGS,
       pglite: require.resolve('@electric-sql/pglite'),
       socket: require.resolve('@electric-sql/pglite-socket'),
     },
   });
-  let ready: WorkerMessage;
+}
+
+/** Waits for a worker's first message; a worker that failed is terminated before the error is rethrown. */
+async function firstMessage(worker: Worker): Promise<WorkerMessage> {
   try {
-    ready = await nextMessage(worker);
+    return await nextMessage(worker);
   } catch (err) {
     await worker.terminate();
     throw err;
   }
+}
+
+export async function startEmbeddedDatabase(dataDir: string, maxConnections = 6): Promise<EmbeddedDatabase> {
+  const dir = join(dataDir, 'pg');
+  if (!existsSync(join(dir, 'PG_VERSION'))) await createCluster(dir);
+  const worker = startWorker(dir, maxConnections);
+  const ready = await firstMessage(worker);
   const address = 'ready' in ready ? ready.ready : '';
   return {
     clientUrl: `postgres://postgres@${address}/postgres`,
