@@ -2,7 +2,7 @@
  * Master key rotation:
  *   1. set SECRET_KEY to the new key and PREVIOUS_SECRET_KEYS to the old one(s), restart the gateway
  *      (it decrypts with any of them and encrypts with the new one);
- *   2. npm run rotate-master-key   (same environment): re-encrypts every stored provider key;
+ *   2. npm run rotate-master-key   (same environment): re-encrypts every stored provider key and alert webhook signing secret;
  *   3. remove PREVIOUS_SECRET_KEYS and restart.
  * In embedded mode the current key lives in DATA_DIR/secret.key; stop the gateway first.
  */
@@ -14,6 +14,7 @@ import { createLogger } from '../server/src/logger.js';
 import { SecretBox } from '../server/src/services/crypto.js';
 import { loadOrCreateMasterKey } from '../server/src/services/master-key.js';
 import { reencryptProviderKeys } from '../server/src/services/key-rotation.js';
+import { reencryptAlertSecrets } from '../server/src/services/alerts/secret-rotation.js';
 
 const config = loadConfig();
 const logger = createLogger('info');
@@ -29,6 +30,12 @@ try {
   console.log(`${result.reencrypted} of ${result.total} provider keys re-encrypted under key ${box.currentKeyId}.`);
   if (result.failed.length > 0) {
     console.error(`${result.failed.length} keys could not be decrypted with the configured keys: ${result.failed.join(', ')}`);
+    process.exitCode = 1;
+  }
+  const alerts = await reencryptAlertSecrets(orm.em.fork(), box);
+  console.log(`${alerts.reencrypted} of ${alerts.total} alert webhook signing secrets re-encrypted.`);
+  if (alerts.failed.length > 0) {
+    console.error(`${alerts.failed.length} signing secrets (accounts ${alerts.failed.join(', ')}) could not be decrypted with the configured keys.`);
     process.exitCode = 1;
   }
 } finally {

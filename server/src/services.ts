@@ -116,7 +116,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     authRateLimiter: new RateLimiter(config.authRateLimitPerMinute, 60_000, 'sign-up/log-in attempts from this address'),
     loginThrottle: new LoginThrottle(config.loginFailuresPerEmail, 15 * 60),
     accessContexts,
-    providers: new ProviderDirectory(config),
+    providers: new ProviderDirectory(config, { upstream }),
     upstream,
     usage,
     usagePartitions,

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderKey } from '../../server/src/entities/provider-key.entity.js';
 import { SecretBox, providerKeyAad } from '../../server/src/services/crypto.js';
 import { reencryptProviderKeys } from '../../server/src/services/key-rotation.js';
+import { AlertSettings } from '../../server/src/entities/alert.entity.js';
+import { alertSecretAad } from '../../server/src/services/alerts/alert-settings.js';
+import { reencryptAlertSecrets } from '../../server/src/services/alerts/secret-rotation.js';
 import { gqlOk, signUpAccount } from '../support/graphql.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
 
@@ -42,5 +45,20 @@ describe('master key rotation', () => {
       'sk-rotate-two-654321',
     ]);
     expect(() => onlyOld.decrypt(rows[0].encryptedKey, providerKeyAad(rows[0].accountId, rows[0].id))).toThrow();
+  });
+
+  it('re-encrypts alert webhook signing secrets under the new key', async () => {
+    const { token, accountId } = await signUpAccount(server.url);
+    const { rotateAlertWebhookSecret } = await gqlOk<{ rotateAlertWebhookSecret: { secret: string } }>(
+      server.url,
+      'mutation { rotateAlertWebhookSecret { secret } }',
+      {},
+      token,
+    );
+    const rotating = new SecretBox([newKey, oldKey]);
+    expect(await reencryptAlertSecrets(server.services.orm.em.fork(), rotating)).toMatchObject({ reencrypted: 1, failed: [] });
+    expect((await reencryptAlertSecrets(server.services.orm.em.fork(), rotating)).reencrypted).toBe(0);
+    const row = await server.services.orm.em.fork().findOneOrFail(AlertSettings, { accountId });
+    expect(new SecretBox([newKey]).decrypt(row.encryptedSecret!, alertSecretAad(accountId))).toBe(rotateAlertWebhookSecret.secret);
   });
 });

@@ -31,10 +31,13 @@ describe('/v1 warm path: zero database queries', () => {
     counter = installQueryCounter();
     f = await startGatewayFixture(
       { MANAGED_OPENAI_API_KEY: 'sk-managed-openai' },
-      { credits: { timings: { tickMs: HOUR, leaseMs: HOUR, idleReturnMs: HOUR, sweepEveryMs: HOUR } } },
+      // The alert delivery worker's poll is background work too.
+      { credits: { timings: { tickMs: HOUR, leaseMs: HOUR, idleReturnMs: HOUR, sweepEveryMs: HOUR } }, alerts: { pollMs: HOUR } },
     );
     own = await createAccount(f, { purchaseUsd: '100.00', providerKeys: { openai: 'sk-user-openai', anthropic: 'sk-ant-user' } });
     managed = await createAccount(f, { purchaseUsd: '100.00' }); // gateway credentials
+    // A model the catalog lacks but the provider lists (GET /models): cold once, then cached.
+    f.upstream.models = ['fake-model', 'gpt-listed-only'];
     // A key budget is one more balance held as an in-memory grant: warm requests stay off the database too.
     await gqlOk(
       f.baseUrl,
@@ -80,6 +83,10 @@ describe('/v1 warm path: zero database queries', () => {
     const translated = await openai.chat.completions.create({ model: 'claude-haiku-4-5', messages: user('hi') });
     expect(translated.choices[0].message.content).toBe('Hello from fake claude-haiku-4-5');
     n++;
+    // Known from the provider's own list (fetched on the cold request): no list call, no query.
+    const listed = await openai.chat.completions.create({ model: 'gpt-listed-only', messages: user('hi') });
+    expect(listed.choices[0].message.content).toBe('Hello from fake gpt-listed-only');
+    n++;
     const managedChat = await viaGateway.chat.completions.create({ model: 'gpt-4o-mini', messages: user('hi') });
     expect(managedChat.choices[0].message.content).toBe('Hello from fake gpt-4o-mini');
     n++;
@@ -107,6 +114,8 @@ describe('/v1 warm path: zero database queries', () => {
       const res = await postV1(f, '/v1/chat/completions', { model: 'gpt-4o-mini', messages: user('hi') }, { token: a.accessToken });
       expect(res.status).toBe(200);
     }
+    const listedCold = await postV1(f, '/v1/chat/completions', { model: 'gpt-listed-only', messages: user('hi') }, { token: own.accessToken });
+    expect(listedCold.status).toBe(200);
     const cold = counter.queries.map((q) => q.sql);
     expect(cold.some((q) => /"access_key"/.test(q))).toBe(true);
     expect(cold.some((q) => /"credit_grant"/.test(q))).toBe(true);
@@ -125,7 +134,9 @@ describe('/v1 warm path: zero database queries', () => {
     // Each leaked query with the server frames of its stack (where it came from).
     const leaked = counter.queries.map((q) => [q.sql, ...q.stack.split('\n').filter((l) => l.includes('/server/src/'))].join('\n'));
     expect(leaked, `warm requests issued ${leaked.length} queries`).toEqual([]);
-    expect(f.upstream.requests.length).toBe(warm + 2);
+    // Inference only: the model-list calls (one per provider the key holds a key for) were the cold request's.
+    expect(f.upstream.requests.filter((r) => r.method === 'POST').length).toBe(warm + 3);
+    expect(f.upstream.requests.filter((r) => r.method === 'GET').map((r) => r.path).sort()).toEqual(['/anthropic/v1/models', '/openai/v1/models']);
     // Every request is still accounted for: queued, not lost.
     expect(services.usage.pending).toBe(warm);
 
@@ -139,6 +150,6 @@ describe('/v1 warm path: zero database queries', () => {
       const spent = events.reduce((s, e) => s + e.totalCostNano, 0n);
       expect(100_000_000_000n - (a === own ? before.own : before.managed)).toBe(spent);
     }
-    expect((await usageCostsOf(f, own.accountId)).length + (await usageCostsOf(f, managed.accountId)).length).toBe(warm + 2);
+    expect((await usageCostsOf(f, own.accountId)).length + (await usageCostsOf(f, managed.accountId)).length).toBe(warm + 3);
   });
 });

@@ -68,6 +68,11 @@ export interface FakeUpstream {
   port: number;
   /** Every request received, in order; cleared in place by `reset()`. */
   requests: RecordedRequest[];
+  /**
+   * The ids `GET …/models` lists (OpenAI and Anthropic list shape: `{ data: [{ id }], has_more }`);
+   * replace it to list other models. Faults for the listing come only from `scriptFor` queues.
+   */
+  models: string[];
   /** Queues behaviours consumed one per request (FIFO); afterwards requests succeed. */
   script(...steps: FaultStep[]): void;
   /** Per-matcher queues, checked (in registration order) before the global queue. */
@@ -449,11 +454,37 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   let matcherQueues: { match: (req: RecordedRequest) => boolean; steps: FaultStep[] }[] = [];
   let counter = 0;
 
-  const nextStep = (recorded: RecordedRequest): FaultStep => {
+  const matcherStep = (recorded: RecordedRequest): FaultStep | undefined => {
     for (const entry of matcherQueues) {
       if (entry.steps.length > 0 && entry.match(recorded)) return entry.steps.shift() as FaultStep;
     }
-    return options.chaos?.(recorded) ?? globalQueue.shift() ?? { kind: 'ok' };
+    return undefined;
+  };
+  const nextStep = (recorded: RecordedRequest): FaultStep =>
+    matcherStep(recorded) ?? options.chaos?.(recorded) ?? globalQueue.shift() ?? { kind: 'ok' };
+
+  const api: FakeUpstream = {
+    url: '',
+    port: 0,
+    requests,
+    models: ['fake-model'],
+    script(...steps) {
+      globalQueue.push(...steps);
+    },
+    scriptFor(match, ...steps) {
+      matcherQueues.push({ match, steps: [...steps] });
+    },
+    reset() {
+      requests.length = 0;
+      globalQueue = [];
+      matcherQueues = [];
+      api.models = ['fake-model'];
+    },
+    async close() {
+      // Hanging and keep-alive sockets would otherwise hold close() open forever.
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 
   const makeTurn = (format: WireFormat, body: Record<string, unknown>, step: OkStep): Turn => {
@@ -662,7 +693,19 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         if (!res.writableFinished) recorded.abortedAt = Date.now();
       });
       if (req.method === 'GET' && url.pathname.endsWith('/models')) {
-        sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }] }, {});
+        // Only per-matcher faults: a global script() queue is meant for inference requests.
+        const step = matcherStep(recorded);
+        if (step?.kind === 'status') {
+          sendJson(res, step.status, step.body ?? errorBody('chat', step.status), step.headers ?? {});
+        } else if (step?.kind === 'reset') {
+          req.socket.destroy();
+        } else if (step?.kind === 'malformedJson') {
+          sendJson(res, 200, '{"object": "list", "data": [', {});
+        } else {
+          if (step?.kind === 'delay') await new Promise((r) => setTimeout(r, step.ms));
+          const data = api.models.map((id) => ({ id, object: 'model', type: 'model', created: 0, owned_by: 'fake', display_name: id }));
+          sendJson(res, 200, { object: 'list', data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null }, {});
+        }
         return;
       }
       const step = nextStep(recorded);
@@ -685,26 +728,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    port,
-    requests,
-    script(...steps) {
-      globalQueue.push(...steps);
-    },
-    scriptFor(match, ...steps) {
-      matcherQueues.push({ match, steps: [...steps] });
-    },
-    reset() {
-      requests.length = 0;
-      globalQueue = [];
-      matcherQueues = [];
-    },
-    async close() {
-      // Hanging and keep-alive sockets would otherwise hold close() open forever.
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  api.port = port;
+  api.url = `http://127.0.0.1:${port}/v1`;
+  return api;
 }

@@ -9,7 +9,12 @@ export class NotFoundError extends AppError {
 
 /** `model_unknown`: the model string resolves to nothing; message may suggest a catalog id. */
 export class ModelUnknownError extends AppError {
-  constructor(model: string, suggestion?: string, message?: string) {
+  constructor(
+    /** The model string that did not resolve. */
+    readonly model: string,
+    suggestion?: string,
+    message?: string,
+  ) {
     super(
       'model_unknown',
       404,

@@ -4,6 +4,7 @@ import type { ProviderSpec, Surface } from '../catalog/types.js';
 import type { Config } from '../config.js';
 import type { ProviderEndpoint } from './adapters/adapter.js';
 import type { CustomProviderInfo } from './access-context.js';
+import { ModelListings, type ModelListingsOptions } from './model-listings.js';
 
 export interface ResolvedProvider {
   endpoint: ProviderEndpoint;
@@ -22,9 +23,15 @@ export interface ResolvedProvider {
 export class ProviderDirectory {
   private builtIn = new Map<string, ResolvedProvider>();
   readonly catalog: Catalog;
+  /** The providers' own model lists, for bare ids the catalog lacks; undefined: no discovery (unit tests). */
+  readonly listings: ModelListings | undefined;
 
-  constructor(config: Pick<Config, 'providerBaseUrlOverrides' | 'managedKeys'> & { catalog?: Catalog }) {
+  constructor(
+    config: Pick<Config, 'providerBaseUrlOverrides' | 'managedKeys'> & { catalog?: Catalog },
+    deps: { upstream?: ModelListingsOptions['upstream']; listings?: Omit<ModelListingsOptions, 'upstream'> } = {},
+  ) {
     this.catalog = config.catalog ?? BUILT_IN_CATALOG;
+    this.listings = deps.upstream ? new ModelListings({ upstream: deps.upstream, ...deps.listings }) : undefined;
     for (const spec of BUILT_IN_PROVIDERS) {
       this.builtIn.set(spec.id, {
         endpoint: endpointOf(spec, config.providerBaseUrlOverrides[spec.id] ?? spec.baseUrl),
@@ -38,6 +45,11 @@ export class ProviderDirectory {
 
   getBuiltIn(id: string): ResolvedProvider | undefined {
     return this.builtIn.get(id);
+  }
+
+  /** Built-in provider ids in catalog order (a bare id resolves to the first that has it). */
+  builtInIds(): IterableIterator<string> {
+    return this.builtIn.keys();
   }
 
   fromCustom(info: CustomProviderInfo): ResolvedProvider {

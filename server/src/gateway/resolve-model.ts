@@ -6,6 +6,7 @@ import { ModelUnknownError } from '../errors/not-found-error.js';
 import { PermissionError } from '../errors/permission-error.js';
 import { ModelNotSupportedError } from '../errors/validation-error.js';
 import type { AccessContext } from './access-context.js';
+import type { ListingSource } from './model-listings.js';
 import type { ProviderDirectory, ResolvedProvider } from './provider-directory.js';
 import { pickFirst } from './weighted-pick.js';
 
@@ -88,7 +89,43 @@ function resolveTarget(input: string, ctx: AccessContext, directory: ProviderDir
     const declared = custom.models.get(input.toLowerCase());
     if (declared) return { provider: custom.providerId, model: declared, spec: undefined, target: directory.fromCustom(custom) };
   }
+  const listed = colon < 0 ? findListed(input, ctx, directory) : undefined;
+  if (listed) return listed;
   throw new ModelUnknownError(input, catalog.suggestModel(input));
+}
+
+/**
+ * A bare id the provider itself lists (its cached `GET /models`, fetched with the credential the
+ * request would use first): the first built-in provider in catalog order the key may use. Sync:
+ * only cached listings are read here; `resolveAttemptsWithListings` loads missing ones.
+ */
+function findListed(input: string, ctx: AccessContext, directory: ProviderDirectory): ModelTarget | undefined {
+  const listings = directory.listings;
+  if (!listings) return undefined;
+  for (const source of listingSources(ctx, directory)) {
+    const model = listings.lookup(source.provider.endpoint.id, source.credentialId, input);
+    if (model !== undefined) return { provider: source.provider.endpoint.id, model, spec: undefined, target: source.provider };
+  }
+  return undefined;
+}
+
+/**
+ * One listing per built-in provider the key may use and holds its own key for: that provider's
+ * first routed key (routing order, before any weighted pick), else the account's first key by
+ * priority. Gateway credentials list nothing here: they serve priced catalog models only.
+ */
+function listingSources(ctx: AccessContext, directory: ProviderDirectory): ListingSource[] {
+  const out: ListingSource[] = [];
+  for (const providerId of directory.builtInIds()) {
+    if (ctx.allowedProviders && !ctx.allowedProviders.has(providerId)) continue;
+    const rule = ctx.routing.get(providerId);
+    const key = rule
+      ? rule.providerKeyIds.map((id) => ctx.providerKeysById.get(id)).find((k) => k?.provider === providerId)
+      : ctx.providerKeys.get(providerId)?.[0];
+    const provider = directory.getBuiltIn(providerId);
+    if (key && provider) out.push({ provider, credentialId: key.id, secret: key.secret });
+  }
+  return out;
 }
 
 function firstDeclared(models: Map<string, string>, providerId: string): string | undefined {
@@ -162,6 +199,43 @@ function expand(input: string, ctx: AccessContext): Candidate[] {
   const vm = input.includes(':') ? undefined : ctx.virtualModels.get(input.toLowerCase());
   if (!vm) return [{ input, virtualModel: null }];
   return pickFirst(vm.targets, vm.picker).map((t) => ({ input: t.model, virtualModel: vm.name }));
+}
+
+/**
+ * `resolveAttempts`, and when a bare id is unknown to the catalog, the listings of the providers
+ * the key may use are fetched (those not cached yet; at most once per id) and resolution runs
+ * again. A known or already-listed model resolves synchronously: no promise, no upstream call.
+ */
+export function resolveAttemptsWithListings(
+  surface: Surface,
+  model: string,
+  fallbacks: readonly string[],
+  ctx: AccessContext,
+  directory: ProviderDirectory,
+): Resolution | Promise<Resolution> {
+  try {
+    return resolveAttempts(surface, model, fallbacks, ctx, directory);
+  } catch (err) {
+    return resolveAfterListing(err, () => resolveAttempts(surface, model, fallbacks, ctx, directory), ctx, directory);
+  }
+}
+
+async function resolveAfterListing(first: unknown, again: () => Resolution, ctx: AccessContext, directory: ProviderDirectory): Promise<Resolution> {
+  const tried = new Set<string>();
+  let err = first;
+  for (;;) {
+    const listings = directory.listings;
+    if (!(err instanceof ModelUnknownError) || !listings || err.model.includes(':') || tried.has(err.model)) throw err;
+    tried.add(err.model);
+    const missing = listingSources(ctx, directory).filter((s) => !listings.has(s.provider.endpoint.id, s.credentialId));
+    if (missing.length === 0) throw err;
+    await listings.load(missing);
+    try {
+      return again();
+    } catch (next) {
+      err = next;
+    }
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { CustomProvider } from '../entities/custom-provider.entity.js';
 import { ProviderKey, type IProviderKey } from '../entities/provider-key.entity.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { EgressBlockedError } from '../gateway/egress-guard.js';
+import { modelListRequest } from '../gateway/model-listings.js';
 import type { ResolvedProvider } from '../gateway/provider-directory.js';
 import type { Services } from '../services.js';
 import { providerKeyAad } from './crypto.js';
@@ -61,26 +62,15 @@ async function resolveProvider(deps: CheckDeps, em: EntityManager, accountId: st
   });
 }
 
-function modelsUrl(baseUrl: string): string {
-  const url = new URL(baseUrl);
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/models`;
-  return url.toString();
-}
-
 async function probe(deps: CheckDeps, provider: ResolvedProvider, credential: string | null): Promise<ConnectionCheckResult> {
   const { endpoint } = provider;
-  const headers: Record<string, string> = { accept: 'application/json' };
-  for (const name in endpoint.fixedHeaders) headers[name.toLowerCase()] = endpoint.fixedHeaders[name];
-  if (credential !== null) {
-    if (endpoint.authStyle === 'bearer') headers.authorization = `Bearer ${credential}`;
-    else headers['x-api-key'] = credential;
-  }
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
   let url: string;
+  let headers: Record<string, string>;
   try {
-    url = modelsUrl(endpoint.baseUrl);
+    ({ url, headers } = modelListRequest(endpoint, credential));
   } catch {
     return { ok: false, status: null, latencyMs: 0, message: `The base URL “${endpoint.baseUrl}” is not a valid address.` };
   }

@@ -1,10 +1,19 @@
-import { resolveAttempts } from '../resolve-model.js';
+import { resolveAttemptsWithListings } from '../resolve-model.js';
 import { accessOf, bodyOf, resolutionOf, type PipelineDeps, type RequestState } from './state.js';
 
-/** Pipeline step: the model string, fallbacks and the key's configuration → ordered candidates. */
-export function resolve(state: RequestState, deps: PipelineDeps): void {
+/**
+ * Pipeline step: the model string, fallbacks and the key's configuration → ordered candidates.
+ * Only an id the catalog lacks waits (for the providers' model lists); known models resolve at once.
+ */
+export function resolve(state: RequestState, deps: PipelineDeps): void | Promise<void> {
   const body = bodyOf(state);
-  state.resolution = resolveAttempts(state.surface, body.model, body.fallbacks, accessOf(state), deps.directory);
+  const resolution = resolveAttemptsWithListings(state.surface, body.model, body.fallbacks, accessOf(state), deps.directory);
+  if (resolution instanceof Promise) {
+    return resolution.then((r) => {
+      state.resolution = r;
+    });
+  }
+  state.resolution = resolution;
 }
 
 /**

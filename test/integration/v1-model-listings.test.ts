@@ -1,0 +1,155 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAccount, usageCost } from '../support/credits.js';
+import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
+import type { RecordedRequest } from '../support/fake-upstream.js';
+import { gqlOk } from '../support/graphql.js';
+import { postV1 } from '../support/v1-client.js';
+
+/**
+ * Issue 12 item 4: a bare id the catalog lacks resolves when a provider the key may use lists it
+ * in its own `GET /models`, fetched with the credential the request would use and cached; typos
+ * stay `model_unknown` with a suggestion, and a failing list call is `model_unknown`, not a 500.
+ */
+
+const user = (content: string) => [{ role: 'user' as const, content }];
+const isListing = (r: RecordedRequest) => r.method === 'GET' && r.path.endsWith('/models');
+
+describe('bare ids from the providers’ own model lists', () => {
+  let f: GatewayFixture;
+
+  beforeAll(async () => {
+    f = await startGatewayFixture();
+  });
+  afterAll(async () => {
+    await f?.stop();
+  });
+  beforeEach(() => {
+    f.upstream.reset();
+    f.upstream.models = ['fake-model', 'gpt-brand-new', 'claude-brand-new'];
+  });
+
+  const listings = () => f.upstream.requests.filter(isListing);
+  const account = (providerKeys: Record<string, string>) => createAccount(f, { purchaseUsd: '10.00', providerKeys });
+
+  it('serves a listed model through the OpenAI SDK, listed with the request’s own key, billed the fee only', async () => {
+    const a = await account({ openai: 'sk-list-openai-1' });
+    const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: a.accessToken, maxRetries: 0 });
+    const { data, response } = await openai.chat.completions.create({ model: 'GPT-Brand-New', messages: user('hi') }).withResponse();
+    expect(data.choices[0].message.content).toBe('Hello from fake gpt-brand-new');
+    expect(response.headers.get('x-gateway-provider')).toBe('openai');
+    expect(response.headers.get('x-gateway-model')).toBe('gpt-brand-new');
+
+    // One list call, on the openai base URL, with the account's own openai key.
+    expect(listings().map((r) => [r.path, r.credential])).toEqual([['/openai/v1/models', 'sk-list-openai-1']]);
+    const inference = f.upstream.requests.find((r) => r.method === 'POST');
+    expect(inference).toMatchObject({ path: '/openai/v1/chat/completions', credential: 'sk-list-openai-1', body: { model: 'gpt-brand-new' } });
+
+    // Unpriced: the processing fee only, no provider cost.
+    const cost = await usageCost(f, response.headers.get('x-request-id'));
+    expect(cost).toMatchObject({ status: 200, keySource: 'user', upstreamCostNano: 0n });
+    expect(cost.totalCostNano).toBe(cost.feeNano);
+    const [row] = await f.server.services.orm.em
+      .fork()
+      .execute<{ provider_cost_nano: string | null }[]>('select provider_cost_nano::text from usage_event where request_id = ?', [response.headers.get('x-request-id')]);
+    expect(row.provider_cost_nano).toBeNull();
+  });
+
+  it('caches the listing: later requests (streaming, Responses) make no list call', async () => {
+    const a = await account({ openai: 'sk-list-openai-2' });
+    const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: a.accessToken, maxRetries: 0 });
+    await openai.chat.completions.create({ model: 'gpt-brand-new', messages: user('hi') });
+    expect(listings()).toHaveLength(1);
+    let text = '';
+    for await (const c of await openai.chat.completions.create({ model: 'gpt-brand-new', messages: user('hi'), stream: true })) {
+      text += c.choices[0]?.delta?.content ?? '';
+    }
+    expect(text).toBe('Hello from fake gpt-brand-new');
+    const res = await openai.responses.create({ model: 'gpt-brand-new', input: 'hi' });
+    expect(res.output_text).toBe('Hello from fake gpt-brand-new');
+    expect(listings()).toHaveLength(1);
+  });
+
+  it('fetches once for concurrent cold requests (single flight)', async () => {
+    const a = await account({ openai: 'sk-list-openai-3' });
+    f.upstream.scriptFor(isListing, { kind: 'delay', ms: 150 });
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => postV1(f, '/v1/chat/completions', { model: 'gpt-brand-new', messages: user('hi') }, { token: a.accessToken })),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(listings()).toHaveLength(1);
+  });
+
+  it('keeps typos unknown with a suggestion (in the client’s format), with one list call and none after', async () => {
+    const a = await account({ openai: 'sk-list-openai-4' });
+    const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: a.accessToken, maxRetries: 0 });
+    for (let i = 0; i < 2; i++) {
+      const err = await openai.chat.completions.create({ model: 'gpt-4o-mnii', messages: user('hi') }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+      expect((err as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_unknown');
+      expect((err as Error).message).toContain('Did you mean "gpt-4o-mini"?');
+    }
+    expect(listings()).toHaveLength(1);
+    expect(f.upstream.requests.filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
+  it('degrades a failing list call to model_unknown (not a 500) and does not retry it on every request', async () => {
+    const a = await account({ openai: 'sk-list-openai-5' });
+    f.upstream.scriptFor(isListing, { kind: 'status', status: 500 });
+    for (let i = 0; i < 2; i++) {
+      const res = await postV1(f, '/v1/chat/completions', { model: 'gpt-brand-new', messages: user('hi') }, { token: a.accessToken });
+      expect(res.status).toBe(404);
+      expect(res.json).toMatchObject({ error: { code: 'model_unknown' } });
+    }
+    expect(listings()).toHaveLength(1);
+
+    // A broken body and a refused key are the same: unknown, never an error of the gateway.
+    const b = await account({ openai: 'sk-list-openai-6' });
+    f.upstream.scriptFor(isListing, { kind: 'malformedJson' });
+    expect((await postV1(f, '/v1/chat/completions', { model: 'gpt-brand-new', messages: user('hi') }, { token: b.accessToken })).status).toBe(404);
+    const c = await account({ openai: 'sk-list-openai-7' });
+    f.upstream.scriptFor(isListing, { kind: 'status', status: 401 });
+    expect((await postV1(f, '/v1/chat/completions', { model: 'gpt-brand-new', messages: user('hi') }, { token: c.accessToken })).status).toBe(404);
+  });
+
+  it('lists Anthropic-format providers with x-api-key and serves the model through the Anthropic SDK', async () => {
+    const a = await account({ anthropic: 'sk-ant-list-1' });
+    const anthropic = new Anthropic({ baseURL: f.baseUrl, apiKey: a.accessToken, maxRetries: 0 });
+    const msg = await anthropic.messages.create({ model: 'claude-brand-new', max_tokens: 50, messages: user('hi') });
+    expect(msg.content[0]).toMatchObject({ type: 'text', text: 'Hello from fake claude-brand-new' });
+    const [listing] = listings();
+    expect(listing).toMatchObject({ path: '/anthropic/v1/models', credential: 'sk-ant-list-1' });
+    expect(listing.headers['x-api-key']).toBe('sk-ant-list-1');
+    expect(listing.headers['anthropic-version']).toBe('2023-06-01');
+    expect(listing.query).toContain('limit=1000');
+  });
+
+  it('asks only providers the key may use', async () => {
+    const a = await account({ openai: 'sk-list-openai-8', anthropic: 'sk-ant-list-2' });
+    // Only anthropic allowed: the openai listing is never fetched and the id resolves there.
+    const config = await gqlOk<{ createAccessKeyConfiguration: { id: string } }>(
+      f.baseUrl,
+      'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }',
+      { input: { name: 'anthropic only', allowedProviders: ['anthropic'] } },
+      a.token,
+    );
+    const key = await gqlOk<{ createAccessKey: { token: string } }>(
+      f.baseUrl,
+      'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token } }',
+      { input: { name: 'limited', description: null, configurationId: config.createAccessKeyConfiguration.id } },
+      a.token,
+    );
+    const res = await postV1(f, '/v1/chat/completions', { model: 'gpt-brand-new', messages: user('hi') }, { token: key.createAccessKey.token });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-gateway-provider')).toBe('anthropic');
+    expect(listings().map((r) => r.credential)).toEqual(['sk-ant-list-2']);
+  });
+
+  it('needs an own provider key: without one nothing is listed and the id stays unknown', async () => {
+    const a = await account({});
+    const res = await postV1(f, '/v1/chat/completions', { model: 'gpt-brand-new', messages: user('hi') }, { token: a.accessToken });
+    expect(res.status).toBe(404);
+    expect(listings()).toEqual([]);
+  });
+});
