@@ -45,6 +45,7 @@ const providers: ProviderSpec[] = [
   {
     id: 'google',
     name: 'Google Gemini',
+    telemetryName: 'gcp.gemini',
     baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai',
     apiFormat: 'openai',
     authStyle: 'bearer',

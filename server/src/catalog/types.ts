@@ -35,6 +35,8 @@ export interface ProviderSpec {
   /** Environment variable holding the operator's credential for gateway inference, if any. */
   gatewayCredentialEnv?: 'MANAGED_OPENAI_API_KEY' | 'MANAGED_ANTHROPIC_API_KEY';
   docsUrl?: string;
+  /** OpenTelemetry's well-known `gen_ai.provider.name` for this provider when it differs from `id`. */
+  telemetryName?: string;
 }
 
 export interface ModelSpec {

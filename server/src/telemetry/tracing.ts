@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { BUILT_IN_PROVIDERS } from '../catalog/index.js';
 import type { UsageRecord } from '../services/usage/usage-record.js';
 
 /** What the /v1 pipeline tells tracing about one request once it is settled. */
@@ -6,6 +7,8 @@ export interface RequestTrace {
   record: UsageRecord;
   /** The model string the client sent (before resolution). */
   requestModel: string | null;
+  /** Why generation stopped, one per choice, in one vocabulary for every provider: stop, length, tool_calls, content_filter. */
+  finishReasons: readonly string[];
   /** epoch ms when the request arrived and when it was settled. */
   startedAt: number;
   endedAt: number;
@@ -19,17 +22,29 @@ export interface RequestTracer {
   shutdown(): Promise<void>;
 }
 
+/** gen_ai.operation.name per route: the conventions' well-known values, and a custom one for token counting. */
 const OPERATIONS: Record<string, string> = {
   '/v1/chat/completions': 'chat',
   '/v1/messages': 'chat',
   '/v1/responses': 'chat',
   '/v1/embeddings': 'embeddings',
+  '/v1/messages/count_tokens': 'count_tokens',
 };
+
+/** gen_ai.provider.name: the conventions' well-known value where the catalog names one (Google → gcp.gemini), else our id. */
+const PROVIDER_NAMES: ReadonlyMap<string, string> = new Map(BUILT_IN_PROVIDERS.flatMap((p) => (p.telemetryName ? [[p.id, p.telemetryName]] : [])));
+
+function providerAttributes(provider: string): Record<string, string> {
+  const name = PROVIDER_NAMES.get(provider) ?? provider;
+  // gen_ai.system is the deprecated name of gen_ai.provider.name, still read by many backends.
+  return { 'gen_ai.provider.name': name, 'gen_ai.system': name };
+}
 
 /**
  * OpenTelemetry tracing with the official SDK, imported only here and only when configured.
  * One SERVER span per /v1 request and one CLIENT span per upstream attempt, with the GenAI
- * semantic conventions' attributes (system, request/response model, token usage); the spans are
+ * semantic conventions' attributes (provider name, operation, request/response model, token usage,
+ * finish reasons; the answering attempt's span carries the response attributes too); the spans are
  * built from the settled request (attempt times from their recorded latencies), so the hot path
  * pays nothing until settle, and nothing at all when tracing is off. Prompt and answer text are
  * never attached: the usage record carries none.
@@ -50,7 +65,7 @@ export async function startTracing(options: { endpoint: string; serviceName: str
   options.logger.info({ endpoint: options.endpoint }, 'OpenTelemetry tracing on');
 
   return {
-    trace({ record, requestModel, startedAt, endedAt }) {
+    trace({ record, requestModel, finishReasons, startedAt, endedAt }) {
       const operation = OPERATIONS[record.endpoint] ?? 'chat';
       const answering = record.status < 400 ? record.attempts[record.attempts.length - 1] : undefined;
       const span = tracer.startSpan(
@@ -60,9 +75,10 @@ export async function startTracing(options: { endpoint: string; serviceName: str
           startTime: startedAt,
           attributes: {
             'gen_ai.operation.name': operation,
-            ...(record.provider ? { 'gen_ai.system': record.provider, 'gen_ai.provider.name': record.provider } : {}),
+            ...(record.provider ? providerAttributes(record.provider) : {}),
             ...(requestModel ? { 'gen_ai.request.model': requestModel } : {}),
             ...(answering ? { 'gen_ai.response.model': answering.model } : {}),
+            ...(finishReasons.length > 0 ? { 'gen_ai.response.finish_reasons': [...finishReasons] } : {}),
             'gen_ai.usage.input_tokens': record.inputTokens,
             'gen_ai.usage.output_tokens': record.outputTokens,
             'http.route': record.endpoint,
@@ -82,6 +98,16 @@ export async function startTracing(options: { endpoint: string; serviceName: str
       let at = startedAt;
       for (const a of record.attempts) {
         const start = Math.min(at, endedAt);
+        // The answer came from this attempt: it carries the response's attributes too.
+        const response =
+          a === answering
+            ? {
+                'gen_ai.response.model': a.model,
+                'gen_ai.usage.input_tokens': record.inputTokens,
+                'gen_ai.usage.output_tokens': record.outputTokens,
+                ...(finishReasons.length > 0 ? { 'gen_ai.response.finish_reasons': [...finishReasons] } : {}),
+              }
+            : {};
         const child = tracer.startSpan(
           `${operation} ${a.model}`,
           {
@@ -89,9 +115,9 @@ export async function startTracing(options: { endpoint: string; serviceName: str
             startTime: start,
             attributes: {
               'gen_ai.operation.name': operation,
-              'gen_ai.system': a.provider,
-              'gen_ai.provider.name': a.provider,
+              ...providerAttributes(a.provider),
               'gen_ai.request.model': a.model,
+              ...response,
               'gateway.key_source': a.keySource,
               ...(a.status !== null ? { 'http.response.status_code': a.status } : {}),
               ...(a.error ? { 'error.type': a.status !== null ? String(a.status) : 'no_response' } : {}),

@@ -1,6 +1,7 @@
 import type { ApiFormat, AuthStyle, Surface } from '../../catalog/types.js';
 import type { UpstreamFailure } from '../../errors/upstream-error.js';
 import type { SseEvent } from '../sse.js';
+import type { FinishReason } from '../pivot.js';
 
 /** What an adapter needs to know about the provider serving an attempt (built-in or custom). */
 export interface ProviderEndpoint {
@@ -57,6 +58,8 @@ export interface StreamObserver {
   observe(event: SseEvent): StreamObservation;
   /** Usage reported so far by the stream, if any. */
   usage(): TokenUsage | undefined;
+  /** Why generation stopped, one per choice, as far as the stream said (see FinishReason). */
+  finishReasons(): readonly FinishReason[];
   /** Text generated so far (for a tiktoken estimate when usage is missing). */
   outputText(): string;
 }
@@ -69,6 +72,8 @@ export interface WireAdapter {
   path: string;
   buildRequest(input: BuildRequestInput): BuiltRequest;
   readUsage(json: unknown): TokenUsage | undefined;
+  /** Why generation stopped, one per choice (empty when the answer says nothing, e.g. embeddings). */
+  readFinishReasons(json: unknown): FinishReason[];
   /** A 2xx body that is an error, not an answer (some vendors answer 200 with one): a failure that may fail over. */
   isErrorBody(json: unknown): boolean;
   /** The text generated in a non-streaming answer (for a token estimate when usage is missing). */

@@ -1,6 +1,7 @@
 import type { BuildRequestInput, BuiltRequest, StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
 import type { SseEvent } from '../sse.js';
-import { usageFromAnthropic } from '../formats/anthropic-messages.js';
+import { finishFromAnthropic, usageFromAnthropic } from '../formats/anthropic-messages.js';
+import type { FinishReason } from '../pivot.js';
 import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError, isErrorBodyOf, joinText } from './common.js';
 
 const PATH = '/messages';
@@ -23,6 +24,7 @@ class MessagesStreamObserver implements StreamObserver {
   private text = '';
   private input: number | undefined;
   private output: number | undefined;
+  private finish: FinishReason[] = [];
 
   observe(event: SseEvent): StreamObservation {
     const frame = parseFrame(event.data);
@@ -57,6 +59,7 @@ class MessagesStreamObserver implements StreamObserver {
       case 'message_delta':
         // Counts here are cumulative for the message, so they replace what message_start said.
         if (isRecord(frame.usage)) this.record(frame.usage);
+        if (isRecord(frame.delta) && typeof frame.delta.stop_reason === 'string') this.finish = [finishFromAnthropic(frame.delta.stop_reason)];
         return CONTENT;
       case 'message_stop':
         return DONE;
@@ -84,6 +87,10 @@ class MessagesStreamObserver implements StreamObserver {
   outputText(): string {
     return this.text;
   }
+
+  finishReasons(): readonly FinishReason[] {
+    return this.finish;
+  }
 }
 
 export const anthropicMessagesAdapter: WireAdapter = {
@@ -92,6 +99,7 @@ export const anthropicMessagesAdapter: WireAdapter = {
   path: PATH,
   buildRequest: (input) => withVersion(buildJsonRequest(input, PATH)),
   readUsage: readMessagesUsage,
+  readFinishReasons: (json) => (isRecord(json) && typeof json.stop_reason === 'string' ? [finishFromAnthropic(json.stop_reason)] : []),
   isErrorBody: (json) => isErrorBodyOf(json, 'content'),
   readOutputText: (json) =>
     isRecord(json) && Array.isArray(json.content) ? joinText(json.content.map((b) => (isRecord(b) ? b.text : undefined))) : '',

@@ -12,6 +12,8 @@ import {
   isErrorBodyOf,
   joinText,
 } from './common.js';
+import { finishFromChat } from '../formats/openai-chat.js';
+import type { FinishReason } from '../pivot.js';
 
 const PATH = '/chat/completions';
 
@@ -20,6 +22,12 @@ const CONTENT: StreamObservation = Object.freeze({ meaningful: true, drop: false
 const QUIET: StreamObservation = Object.freeze({ meaningful: false, drop: false, done: false });
 const DROPPED: StreamObservation = Object.freeze({ meaningful: false, drop: true, done: false });
 const DONE: StreamObservation = Object.freeze({ meaningful: true, drop: false, done: true });
+
+/** finish_reason of each choice that has one (normalised to the pivot's vocabulary). */
+function finishOfChoices(choices: unknown, into: FinishReason[]): void {
+  if (!Array.isArray(choices)) return;
+  for (const choice of choices) if (isRecord(choice) && typeof choice.finish_reason === 'string') into.push(finishFromChat(choice.finish_reason));
+}
 
 export function readChatUsage(json: unknown): TokenUsage | undefined {
   if (!isRecord(json) || !isRecord(json.usage)) return undefined;
@@ -63,6 +71,7 @@ class ChatStreamObserver implements StreamObserver {
   private deferred: string[] = [];
   private deferredChars = 0;
   private tokens: TokenUsage | undefined;
+  private readonly finishes: FinishReason[] = [];
 
   constructor(private readonly hideUsageChunk: boolean) {}
 
@@ -73,7 +82,9 @@ class ChatStreamObserver implements StreamObserver {
       this.deferredChars < DEFERRED_TEXT_LIMIT &&
       data.includes('"choices":[{') &&
       !data.includes('"error"') &&
-      !data.includes('"usage":{')
+      !data.includes('"usage":{') &&
+      // The last chunk of a choice names its finish reason (mid-stream ones say null).
+      (!data.includes('"finish_reason"') || data.includes('"finish_reason":null'))
     ) {
       this.deferred.push(data);
       this.deferredChars += data.length;
@@ -89,6 +100,7 @@ class ChatStreamObserver implements StreamObserver {
     const choices = frame.choices;
     if (Array.isArray(choices) && choices.length > 0) {
       this.collectChoices(choices);
+      finishOfChoices(choices, this.finishes);
       return CONTENT;
     }
     if (usage !== undefined) return this.hideUsageChunk ? DROPPED : CONTENT;
@@ -118,6 +130,10 @@ class ChatStreamObserver implements StreamObserver {
     return this.tokens;
   }
 
+  finishReasons(): readonly FinishReason[] {
+    return this.finishes;
+  }
+
   outputText(): string {
     if (this.deferred.length > 0) {
       // Deferred frames came before any text collected eagerly (eager collection starts at the limit).
@@ -140,6 +156,11 @@ export const openAiChatAdapter: WireAdapter = {
   path: PATH,
   buildRequest,
   readUsage: readChatUsage,
+  readFinishReasons: (json) => {
+    const out: FinishReason[] = [];
+    if (isRecord(json)) finishOfChoices(json.choices, out);
+    return out;
+  },
   isErrorBody: (json) => isErrorBodyOf(json, 'choices'),
   readOutputText: (json) =>
     isRecord(json) && Array.isArray(json.choices) ? joinText(json.choices.map((c) => (isRecord(c) && isRecord(c.message) ? c.message.content : undefined))) : '',

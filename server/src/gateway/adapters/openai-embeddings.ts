@@ -29,6 +29,9 @@ class NoStream implements StreamObserver {
   outputText() {
     return '';
   }
+  finishReasons() {
+    return [];
+  }
 }
 
 /**
@@ -42,6 +45,7 @@ export const openAiEmbeddingsAdapter: WireAdapter = {
   path: PATH,
   buildRequest,
   readUsage: readEmbeddingsUsage,
+  readFinishReasons: () => [],
   isErrorBody: (json) => isErrorBodyOf(json, 'data'),
   // Nothing is generated: an answer without usage is estimated from its input alone.
   readOutputText: () => '',

@@ -1,5 +1,6 @@
 import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
 import type { SseEvent } from '../sse.js';
+import type { FinishReason } from '../pivot.js';
 import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError, isErrorBodyOf, joinText } from './common.js';
 
 const PATH = '/responses';
@@ -26,6 +27,25 @@ export function readResponsesUsage(json: unknown): TokenUsage | undefined {
   return { inputTokens: input ?? 0, outputTokens: output ?? 0 };
 }
 
+/** Output item types that are the model calling a tool (the answer stops for the caller to run it). */
+const TOOL_CALL_ITEM = /_call$/;
+
+/**
+ * The Responses API has no finish reason; one is derived from the response as the other formats
+ * would say it: incomplete for max_output_tokens = length, content_filter = content_filter, a
+ * completed response ending in tool calls = tool_calls, else stop. Nothing for a failed one.
+ */
+export function readResponsesFinish(json: unknown): FinishReason[] {
+  if (!isRecord(json)) return [];
+  if (json.status === 'incomplete') {
+    const reason = isRecord(json.incomplete_details) ? json.incomplete_details.reason : undefined;
+    return [reason === 'content_filter' ? 'content_filter' : 'length'];
+  }
+  if (json.status !== 'completed') return [];
+  const calls = Array.isArray(json.output) && json.output.some((item) => isRecord(item) && typeof item.type === 'string' && TOOL_CALL_ITEM.test(item.type));
+  return [calls ? 'tool_calls' : 'stop'];
+}
+
 /** Events whose `delta` is generated text (kept for a token estimate when usage never arrives). */
 const TEXT_DELTAS: ReadonlySet<string> = new Set([
   'response.output_text.delta',
@@ -39,6 +59,7 @@ const TEXT_DELTAS: ReadonlySet<string> = new Set([
 class ResponsesStreamObserver implements StreamObserver {
   private text = '';
   private tokens: TokenUsage | undefined;
+  private finish: FinishReason[] = [];
 
   observe(event: SseEvent): StreamObservation {
     const frame = parseFrame(event.data);
@@ -56,6 +77,7 @@ class ResponsesStreamObserver implements StreamObserver {
         const response = isRecord(frame.response) ? frame.response : undefined;
         const usage = readResponsesUsage(response);
         if (usage !== undefined) this.tokens = usage;
+        this.finish = readResponsesFinish(response);
         if (type === 'response.failed') {
           const err = response !== undefined && isRecord(response.error) ? response.error : {};
           return { meaningful: true, drop: false, done: true, error: failureFromErrorFrame(err, 'The provider reported a failed response.') };
@@ -79,6 +101,10 @@ class ResponsesStreamObserver implements StreamObserver {
   outputText(): string {
     return this.text;
   }
+
+  finishReasons(): readonly FinishReason[] {
+    return this.finish;
+  }
 }
 
 export const openAiResponsesAdapter: WireAdapter = {
@@ -87,6 +113,7 @@ export const openAiResponsesAdapter: WireAdapter = {
   path: PATH,
   buildRequest: (input) => buildJsonRequest(input, PATH),
   readUsage: readResponsesUsage,
+  readFinishReasons: readResponsesFinish,
   isErrorBody: (json) => isErrorBodyOf(json, 'output'),
   readOutputText: readResponsesText,
   observeStream: () => new ResponsesStreamObserver(),

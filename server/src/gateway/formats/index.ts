@@ -1,7 +1,7 @@
 import type { ApiFormat, GenerativeSurface, ModelSpec, Surface } from '../../catalog/types.js';
 import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from '../adapters/adapter.js';
 import { adapterFor } from '../adapters/index.js';
-import { mergeUsage, type Json, type PivotUsage, type StreamDecoder, type StreamEncoder, type StreamPart } from '../pivot.js';
+import { mergeUsage, type FinishReason, type Json, type PivotUsage, type StreamDecoder, type StreamEncoder, type StreamPart } from '../pivot.js';
 import type { SseEvent } from '../sse.js';
 import { anthropicMessagesCodec } from './anthropic-messages.js';
 import type { ClientCodec, ProviderCodec } from './codec.js';
@@ -115,6 +115,7 @@ export function createStreamTranslator(decoder: StreamDecoder, encoder: StreamEn
   let text = '';
   let finished = false;
   let ended = false;
+  const finishes: FinishReason[] = [];
 
   return {
     push(event) {
@@ -138,6 +139,7 @@ export function createStreamTranslator(decoder: StreamDecoder, encoder: StreamEn
       return sawUsage ? { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 } : undefined;
     },
     outputText: () => text,
+    finishReasons: () => finishes,
   };
 
   function observe(part: StreamPart, result: TranslatedEvent): void {
@@ -163,6 +165,7 @@ export function createStreamTranslator(decoder: StreamDecoder, encoder: StreamEn
         return;
       case 'finish':
         finished = true;
+        finishes.push(part.reason);
         break;
       case 'usage':
         usage = mergeUsage(usage, part.usage);

@@ -1,4 +1,5 @@
 import type { TokenUsage } from '../adapters/adapter.js';
+import type { FinishReason } from '../pivot.js';
 import type { AttemptAbort, AttemptResult, AttemptTimer } from '../failover.js';
 import { planFor } from '../formats/index.js';
 import type { Attempt } from '../resolve-model.js';
@@ -14,6 +15,8 @@ export interface AttemptAnswer {
   reply?: Reply;
   usage?: TokenUsage;
   estimated: boolean;
+  /** Why generation stopped, per choice, as the upstream said (tracing). */
+  finishReasons?: readonly FinishReason[];
   /** Set when a relayed stream did not complete, or for a refusal returned as is. */
   errorCode: string | null;
 }
@@ -121,6 +124,7 @@ export async function runAttempt(
       reply: { status: res.status, contentType: 'application/json', body: plan.translated ? JSON.stringify(plan.response(json, body.model)) : raw },
       usage,
       estimated,
+      finishReasons: plan.upstream.readFinishReasons(json),
       errorCode: null,
     },
   };

@@ -34,6 +34,7 @@ export async function runAttempts(state: RequestState, deps: PipelineDeps): Prom
   state.status = result.status;
   state.reply = answer.reply;
   state.usage = answer.usage;
+  state.finishReasons = answer.finishReasons;
   state.estimated = answer.estimated;
   state.errorCode = answer.errorCode;
   guardReply(state);

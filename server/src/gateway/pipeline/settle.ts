@@ -17,7 +17,13 @@ export function settle(state: RequestState, deps: PipelineDeps): void {
   const record = usageRecordOf(state, cost);
   deps.usage.record(record);
   observeUpstreamLatency(deps.metrics, record);
-  deps.tracing?.trace({ record, requestModel: state.body?.model ?? null, startedAt: state.admittedAt, endedAt: deps.now() });
+  deps.tracing?.trace({
+    record,
+    requestModel: state.body?.model ?? null,
+    finishReasons: state.finishReasons ?? [],
+    startedAt: state.admittedAt,
+    endedAt: deps.now(),
+  });
 }
 
 const NO_USAGE = { inputTokens: 0, outputTokens: 0 } as const;

@@ -19,6 +19,7 @@ import type { UsageWriter } from '../../services/usage/usage-writer.js';
 import type { ResponseCache } from '../cache/index.js';
 import type { CacheState } from './cache.js';
 import type { RequestTracer } from '../../telemetry/tracing.js';
+import type { FinishReason } from '../pivot.js';
 
 /** What the /v1 pipeline needs from the service container, passed in once at startup. */
 export interface PipelineDeps {
@@ -106,6 +107,8 @@ export interface RequestState {
   status: number;
   errorCode: string | null;
   usage?: TokenUsage;
+  /** Why generation stopped, per choice (tracing only; the usage event does not keep it). */
+  finishReasons?: readonly FinishReason[];
   estimated: boolean;
   streamed: boolean;
 }

@@ -57,7 +57,7 @@ export async function streamAttempt(
     discard(upstream);
     return { kind: 'failed', failure: relayed.failure };
   }
-  const answer: AttemptAnswer = { estimated: false, errorCode: null };
+  const answer: AttemptAnswer = { estimated: false, errorCode: null, finishReasons: tracker?.finishReasons() };
   const reported = tracker?.usage();
   if (reported && relayed.complete) {
     answer.usage = reported;
