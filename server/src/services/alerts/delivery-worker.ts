@@ -18,7 +18,7 @@ export interface DeliveryWorkerOptions {
   retry?: Partial<RetryPolicy>;
   /** Whole attempt (connect, headers, body). */
   timeoutMs?: number;
-  /** How often due deliveries are looked for. */
+  /** How often due deliveries are looked for (retries, and claims lost with another instance); new alerts wake the worker at once. */
   pollMs?: number;
   /** Deliveries claimed (and sent concurrently) per round. */
   batchSize?: number;
@@ -60,7 +60,7 @@ export class AlertDeliveryWorker {
 
   start(): void {
     if (this.timer || this.stopped) return;
-    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 2_000);
+    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 5_000);
     this.timer.unref();
   }
 
