@@ -281,6 +281,20 @@ describe('alert webhooks', () => {
     expect(lowAlerts()).toHaveLength(2);
   });
 
+  it('caps test webhooks waiting for delivery', async () => {
+    receiver.answers.push(...Array<number>(10).fill(500));
+    const send = () => gqlOk(f.baseUrl, 'mutation { sendTestWebhook { id } }', {}, f.account.token);
+    for (let i = 0; i < 5; i++) await send();
+    const refused = await gqlErr(f.baseUrl, 'mutation { sendTestWebhook { id } }', {}, f.account.token);
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('waiting') });
+    // Once they are settled (here: given up), tests can be sent again.
+    for (let i = 0; i < RETRY.maxAttempts + 1; i++) {
+      await drain(f);
+      clock += RETRY.maxDelayMs;
+    }
+    await send();
+  });
+
   it('turned off: no alerts are queued', async () => {
     await gqlOk(f.baseUrl, 'mutation { updateAlertSettings(input: { enabled: false, lowBalanceThresholdUsd: "1000" }) { enabled } }', {}, f.account.token);
     const before = (await deliveries(f)).length;
