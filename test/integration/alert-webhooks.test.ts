@@ -21,9 +21,10 @@ interface DeliveryRow {
   nextAttemptAt: string | null;
   lastAttemptAt: string | null;
   payload: string;
+  createdAt: string;
 }
 
-const DELIVERY_FIELDS = 'id eventType status attempts responseStatus lastError nextAttemptAt lastAttemptAt payload';
+const DELIVERY_FIELDS = 'id eventType status attempts responseStatus lastError nextAttemptAt lastAttemptAt payload createdAt';
 const RETRY = { baseDelayMs: 60_000, maxDelayMs: 600_000, maxAttempts: 3 };
 
 async function deliveries(f: GatewayFixture): Promise<DeliveryRow[]> {
@@ -305,6 +306,16 @@ describe('alert webhooks', () => {
     });
     await drain(f);
     expect(await deliveries(f)).toHaveLength(before);
+  });
+
+  it('keeps settled deliveries 30 days in the delivery log', async () => {
+    const before = await deliveries(f);
+    expect(before.filter((d) => d.status !== 'pending').length).toBeGreaterThan(0);
+    clock += 31 * 86_400_000;
+    while ((await f.server.services.alertDeliveries.runOnce()) > 0);
+    const after = await deliveries(f);
+    expect(after.length).toBeLessThan(before.length);
+    expect(after.filter((d) => d.status !== 'pending' && Date.parse(d.createdAt) < clock - 30 * 86_400_000)).toEqual([]);
   });
 });
 
