@@ -11,8 +11,8 @@ import { COMPLETION, startZeroUpstream } from './zero-upstream.js';
 
 /**
  * `npm run bench:firewall`: what a typical firewall policy adds to the gateway's own CPU per
- * request, for a 2 KB prompt. One gateway process, two access keys that differ only in their
- * configuration (none vs one policy with every PII type redacted and restored plus a deny
+ * request, for a 2 KB prompt. One gateway process, two access keys whose configurations differ
+ * only in their firewall policies (none vs one policy with every PII type redacted and restored plus a deny
  * pattern); rounds alternate between them so machine drift hits both alike.
  *
  * On a shared machine that difference is noisy (a few µs against ~300 µs), so the firewall's
@@ -20,7 +20,8 @@ import { COMPLETION, startZeroUpstream } from './zero-upstream.js';
  * in this process on the same prompt and answer: the precise figure of what the feature costs.
  *
  * Env: BENCH_DATABASE_URL (PostgreSQL; else embedded), BENCH_DURATION (s per round, default 5),
- * BENCH_ROUNDS (default 4). Writes bench/FIREWALL-RESULTS.md.
+ * BENCH_ROUNDS (default 4). Writes bench/FIREWALL-RESULTS.md. `-- --steps-only`: only the in-process
+ * timing, printed.
  */
 const durationSec = Number(process.env.BENCH_DURATION ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -33,9 +34,9 @@ const log = (s: string) => process.stderr.write(`[bench:firewall] ${s}\n`);
 const PARAGRAPH =
   'The quarterly report for the northern region shows steady growth in subscriptions, with churn below two percent. ' +
   'Please send the summary to jane.doe@example.com and copy the regional lead. ';
-/** A prompt with numbers in it (dates, amounts, order and phone numbers): every detector's gate opens. */
+/** A prompt with numbers in it (dates, times, amounts, order and version numbers): every detector's gate opens. */
 const NUMBERS_PARAGRAPH =
-  'On 2026-03-14 order 48213 for 1,250.00 EUR shipped from warehouse 7; call +1 415-555-0132 before 17:30. ' +
+  'On 2026-03-14 order 48213 for 1,250.00 EUR shipped from warehouse 7; reply before 17:30 on 03/15. ' +
   'Invoice INV-2026-000418 (version 2.4.1) lists 12 items at 104.99 each; jane.doe@example.com approved it. ';
 const promptOf = (paragraph: string) => {
   let text = '';
@@ -54,6 +55,8 @@ const bodyOf = (text: string) =>
 const prompt = promptOf(PARAGRAPH);
 const BODY = bodyOf(prompt);
 const NUMBERS_BODY = bodyOf(promptOf(NUMBERS_PARAGRAPH));
+/** The prose prompt with one phone number in it: libphonenumber's share. */
+const PHONE_BODY = bodyOf(`${prompt.slice(0, 1024)} Call me on +1 415-555-0132 tomorrow. ${prompt.slice(1024)}`);
 
 const TYPICAL_POLICY = {
   name: 'typical',
@@ -75,7 +78,7 @@ function firewallStepsMicros(body: string): number {
   // Only the fields the two steps read; the rest of a request's state is the pipeline's business.
   const stateFor = (json: Record<string, unknown>) =>
     ({ surface: 'chat', streamed: false, access: { firewallPolicies: [policy] }, body: { json } }) as unknown as RequestState;
-  const iterations = 20_000;
+  const iterations = 5_000;
   const run = (guarded: boolean) => {
     const before = process.cpuUsage();
     for (let i = 0; i < iterations; i++) {
@@ -115,17 +118,19 @@ async function setUp(baseUrl: string): Promise<{ plain: string; guarded: string 
   const policy = await call<{ createFirewallPolicy: { id: string } }>('mutation($input: FirewallPolicyInput!) { createFirewallPolicy(input: $input) { id } }', {
     input: TYPICAL_POLICY,
   });
-  const configuration = await call<{ createAccessKeyConfiguration: { id: string } }>(
-    'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }',
-    { input: { name: 'guarded', firewallPolicyIds: [policy.createFirewallPolicy.id] } },
-  );
-  const key = async (configurationId: string | null) =>
-    (
-      await call<{ createAccessKey: { token: string } }>('mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token } }', {
-        input: { name: configurationId ? 'guarded' : 'plain', description: null, configurationId },
-      })
-    ).createAccessKey.token;
-  return { plain: await key(null), guarded: await key(configuration.createAccessKeyConfiguration.id) };
+  // Both keys have a configuration, identical but for the policy: the difference is the firewall's
+  // alone, not also that of having a configuration.
+  const key = async (name: string, firewallPolicyIds: string[]) => {
+    const configuration = await call<{ createAccessKeyConfiguration: { id: string } }>(
+      'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }',
+      { input: { name, firewallPolicyIds } },
+    );
+    const created = await call<{ createAccessKey: { token: string } }>('mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token } }', {
+      input: { name, description: null, configurationId: configuration.createAccessKeyConfiguration.id },
+    });
+    return created.createAccessKey.token;
+  };
+  return { plain: await key('plain', []), guarded: await key('guarded', [policy.createFirewallPolicy.id]) };
 }
 
 async function main(): Promise<void> {
@@ -133,7 +138,9 @@ async function main(): Promise<void> {
   log('timing the firewall steps in-process');
   const steps = firewallStepsMicros(BODY);
   const stepsNumbers = firewallStepsMicros(NUMBERS_BODY);
-  log(`firewall steps: ${steps.toFixed(1)} µs (prose), ${stepsNumbers.toFixed(1)} µs (with numbers)`);
+  const stepsPhone = firewallStepsMicros(PHONE_BODY);
+  log(`firewall steps: ${steps.toFixed(1)} µs (prose), ${stepsNumbers.toFixed(1)} µs (with numbers), ${stepsPhone.toFixed(1)} µs (prose and a phone number)`);
+  if (process.argv.includes('--steps-only')) return;
   const upstream = await startZeroUpstream();
   const gateway = await spawnGateway({ upstreamUrl: `http://127.0.0.1:${upstream.port}`, databaseUrl: process.env.BENCH_DATABASE_URL,
     nodeFlags: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
@@ -174,18 +181,21 @@ async function main(): Promise<void> {
       '',
       '| | gateway CPU per request |',
       '|---|---:|',
-      `| no firewall policy (the gateway's own cost) | ${p.toFixed(0)} µs |`,
+      `| no firewall policy (the gateway's own cost; same configuration otherwise) | ${p.toFixed(0)} µs |`,
       `| typical policy | ${g.toFixed(0)} µs |`,
       `| **added by the policy, end to end** | **${(g - p).toFixed(0)} µs (${pct(g - p)})** |`,
       `| **the firewall's steps alone, in-process** (policies step + answer guard) | **${steps.toFixed(1)} µs (${pct(steps)})** |`,
-      `| the same with a prompt full of numbers (dates, amounts, order and phone numbers: every detector runs) | ${stepsNumbers.toFixed(1)} µs (${pct(stepsNumbers)}) |`,
+      `| the same, prompt full of numbers (dates, times, amounts, order and version numbers: every detector's gate opens) | ${stepsNumbers.toFixed(1)} µs (${pct(stepsNumbers)}) |`,
+      `| the same, the prose prompt with one phone number in it (libphonenumber runs on the window around it) | ${stepsPhone.toFixed(1)} µs (${pct(stepsPhone)}) |`,
       '',
-      "Goal: under 20% of the gateway's own cost. A key without policies pays one length check.",
+      "Goal (#19): under 20% of the gateway's own cost; as the gateway itself is being made cheaper (towards ~100 µs a",
+      'request), the typical policy is held to about 20 µs. A key without policies pays one length check: no scan, no allocation.',
       '',
-      'The end-to-end difference is between two loaded runs on a shared 2-core machine: at a few µs it is within',
-      'their noise (rounds differ by more than that), so it can even come out negative. The in-process figure',
-      "times the same code (the pipeline's policies step and answer guard) on the same prompt and answer,",
-      'without the network and database around it, and is the precise one.',
+      'The end-to-end difference is between two loaded runs on a shared, busy 2-core machine: rounds differ by tens of µs,',
+      'so it is indicative only (see the per-round figures on stderr). The in-process figures time the same code (the',
+      "pipeline's policies step and answer guard) on the same prompt and answer, without the network and database around",
+      'it: they are the precise measure of what the feature costs. A phone number costs ~20 µs more each: libphonenumber',
+      'runs on the window around it (only around digit clusters long enough to be one).',
       '',
     ].join('\n');
     // A profiled run's numbers are skewed by the profiler: shown, not recorded.

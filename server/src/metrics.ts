@@ -1,17 +1,19 @@
-import { Counter, Histogram, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
+import { BoundCounter, BoundHistogram } from './telemetry/bound-series.js';
 import { isBuiltInProviderId } from './catalog/lookup.js';
 
 /** One registry per server instance (tests start several in one process). */
 export interface Metrics {
   registry: Registry;
-  httpRequests: Counter<'route' | 'method' | 'status'>;
-  httpDuration: Histogram<'route' | 'method' | 'status'>;
-  upstreamAttempts: Counter<'provider' | 'outcome'>;
+  // Updated on every /v1 request: series bound once (telemetry/bound-series.ts).
+  httpRequests: BoundCounter<'route' | 'method' | 'status'>;
+  httpDuration: BoundHistogram<'route' | 'method' | 'status'>;
+  upstreamAttempts: BoundCounter<'provider' | 'outcome'>;
   openStreams: Gauge;
   usageEventsWritten: Counter;
   usageEventsDropped: Counter;
   usageDeadLetters: Counter;
-  upstreamLatency: Histogram<'provider' | 'outcome'>;
+  upstreamLatency: BoundHistogram<'provider' | 'outcome'>;
   usageWriterPending: Gauge;
   usageWriterLag: Gauge;
 }
@@ -29,25 +31,20 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    httpRequests: new Counter({
-      name: 'gateway_http_requests_total',
-      help: 'HTTP requests by route, method and status',
-      labelNames: ['route', 'method', 'status'],
-      registers: [registry],
-    }),
-    httpDuration: new Histogram({
-      name: 'gateway_http_request_duration_seconds',
-      help: 'HTTP request latency (to the last byte) by route, method and status',
-      labelNames: ['route', 'method', 'status'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
-      registers: [registry],
-    }),
-    upstreamAttempts: new Counter({
-      name: 'gateway_upstream_attempts_total',
-      help: 'Upstream attempts by provider (custom providers as "custom") and outcome (ok or failure class)',
-      labelNames: ['provider', 'outcome'],
-      registers: [registry],
-    }),
+    httpRequests: new BoundCounter('gateway_http_requests_total', 'HTTP requests by route, method and status', ['route', 'method', 'status'], registry),
+    httpDuration: new BoundHistogram(
+      'gateway_http_request_duration_seconds',
+      'HTTP request latency (to the last byte) by route, method and status',
+      ['route', 'method', 'status'],
+      [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registry,
+    ),
+    upstreamAttempts: new BoundCounter(
+      'gateway_upstream_attempts_total',
+      'Upstream attempts by provider (custom providers as "custom") and outcome (ok or failure class)',
+      ['provider', 'outcome'],
+      registry,
+    ),
     openStreams: new Gauge({ name: 'gateway_open_streams', help: 'SSE responses in progress', registers: [registry] }),
     usageEventsWritten: new Counter({
       name: 'gateway_usage_events_written_total',
@@ -59,13 +56,13 @@ export function createMetrics(): Metrics {
       help: 'Usage event batch writes that failed and were retried',
       registers: [registry],
     }),
-    upstreamLatency: new Histogram({
-      name: 'gateway_upstream_latency_seconds',
-      help: 'Upstream attempt latency (to the answer, or to the end of the stream) by provider (custom providers as "custom") and outcome',
-      labelNames: ['provider', 'outcome'],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
-      registers: [registry],
-    }),
+    upstreamLatency: new BoundHistogram(
+      'gateway_upstream_latency_seconds',
+      'Upstream attempt latency (to the answer, or to the end of the stream) by provider (custom providers as "custom") and outcome',
+      ['provider', 'outcome'],
+      [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registry,
+    ),
     usageDeadLetters: new Counter({
       name: 'gateway_usage_dead_letters_total',
       help: 'Usage events the database refused on their own, parked in usage_dead_letter (the rest of their batch landed)',

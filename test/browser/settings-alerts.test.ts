@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gqlOk, signUpAccount } from '../support/graphql.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
 import { startWebhookReceiver, verifiedTimestamp, type WebhookReceiver } from '../support/webhook-receiver.js';
-import { useBrowser } from './support/browser.js';
+import { screenshot, useBrowser } from './support/browser.js';
 import { ensureWebBuild } from './support/web-build.js';
 
 /** Settings against the real server: account token caps, alert webhook settings, a test webhook and its delivery log. */
@@ -77,6 +77,7 @@ describe('Settings: token caps and alert webhooks', () => {
       )
       .toBe(1);
     await log.getByText('webhook.test').waitFor();
+    await screenshot(page, 'settings-alert-webhooks');
     expect(session.pageErrors).toEqual([]);
   });
 });

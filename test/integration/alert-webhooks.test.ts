@@ -21,9 +21,10 @@ interface DeliveryRow {
   nextAttemptAt: string | null;
   lastAttemptAt: string | null;
   payload: string;
+  createdAt: string;
 }
 
-const DELIVERY_FIELDS = 'id eventType status attempts responseStatus lastError nextAttemptAt lastAttemptAt payload';
+const DELIVERY_FIELDS = 'id eventType status attempts responseStatus lastError nextAttemptAt lastAttemptAt payload createdAt';
 const RETRY = { baseDelayMs: 60_000, maxDelayMs: 600_000, maxAttempts: 3 };
 
 async function deliveries(f: GatewayFixture): Promise<DeliveryRow[]> {
@@ -281,6 +282,20 @@ describe('alert webhooks', () => {
     expect(lowAlerts()).toHaveLength(2);
   });
 
+  it('caps test webhooks waiting for delivery', async () => {
+    receiver.answers.push(...Array<number>(10).fill(500));
+    const send = () => gqlOk(f.baseUrl, 'mutation { sendTestWebhook { id } }', {}, f.account.token);
+    for (let i = 0; i < 5; i++) await send();
+    const refused = await gqlErr(f.baseUrl, 'mutation { sendTestWebhook { id } }', {}, f.account.token);
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('waiting') });
+    // Once they are settled (here: given up), tests can be sent again.
+    for (let i = 0; i < RETRY.maxAttempts + 1; i++) {
+      await drain(f);
+      clock += RETRY.maxDelayMs;
+    }
+    await send();
+  });
+
   it('turned off: no alerts are queued', async () => {
     await gqlOk(f.baseUrl, 'mutation { updateAlertSettings(input: { enabled: false, lowBalanceThresholdUsd: "1000" }) { enabled } }', {}, f.account.token);
     const before = (await deliveries(f)).length;
@@ -291,6 +306,16 @@ describe('alert webhooks', () => {
     });
     await drain(f);
     expect(await deliveries(f)).toHaveLength(before);
+  });
+
+  it('keeps settled deliveries 30 days in the delivery log', async () => {
+    const before = await deliveries(f);
+    expect(before.filter((d) => d.status !== 'pending').length).toBeGreaterThan(0);
+    clock += 31 * 86_400_000;
+    while ((await f.server.services.alertDeliveries.runOnce()) > 0);
+    const after = await deliveries(f);
+    expect(after.length).toBeLessThan(before.length);
+    expect(after.filter((d) => d.status !== 'pending' && Date.parse(d.createdAt) < clock - 30 * 86_400_000)).toEqual([]);
   });
 });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { findPhoneNumbersInText, getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import metadata from 'libphonenumber-js/metadata.min.json' with { type: 'json' };
-import { detectPii, findPhones, isPhoneCandidate, luhnValid, PHONE_MIN_DIGITS } from '../../server/src/gateway/policies/pii/detectors.js';
+import { isIPv6 } from 'node:net';
+import { detectPii, findIpv6, findPhones, IPV6, isPhoneCandidate, luhnValid, PHONE_MIN_DIGITS } from '../../server/src/gateway/policies/pii/detectors.js';
 import { Redactor } from '../../server/src/gateway/policies/redact.js';
 import { PII_TYPES, type PiiType } from '../../server/src/gateway/policies/types.js';
 
@@ -103,6 +104,23 @@ describe('PII detectors', () => {
       { numRuns: 1500 },
     );
     expect(found).toBeGreaterThan(300);
+  });
+
+  it('finds IPv6 addresses run by run exactly as the regex does from every position (property)', () => {
+    const pieces = ['2001:db8::8a2e:370:7334', '::1', 'fe80::', '1:2:3:4:5:6:7:8', ':', '::', ':::', 'a', 'f', 'g', '_', '1', '17:30', '.', ' ', '-', 'ff'];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 16 }).map((p) => p.join(''));
+    let found = 0;
+    fc.assert(
+      fc.property(text, (t) => {
+        const reference = [...t.matchAll(IPV6)]
+          .filter((m) => (m[0].includes('::') || m[0].split(':').length === 8) && isIPv6(m[0]))
+          .map((m) => [m.index, m.index + m[0].length]);
+        found += reference.length;
+        expect(findIpv6(t).map((m) => [m.start, m.end]), JSON.stringify(t)).toEqual(reference);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(found).toBeGreaterThan(150);
   });
 
   it('checks the Luhn sum', () => {

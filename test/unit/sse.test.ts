@@ -88,8 +88,8 @@ describe('SseParser', () => {
     expect(parseAll(['\ufeffdata: y\n\n'])).toEqual([{ data: 'y' }]);
   });
 
-  it('yields the same events however the bytes are chunked', () => {
-    const bytes = new TextEncoder().encode(fixture('messages/stream-tool-use.sse').replace(/\n/g, '\r\n') + 'data: ünï\r\n\r\n');
+  it.each(['\r\n', '\n'])('yields the same events however the bytes are chunked (lines ending in %j)', (eol) => {
+    const bytes = new TextEncoder().encode(fixture('messages/stream-tool-use.sse').replace(/\r?\n/g, eol) + `data: ünï${eol}${eol}`);
     const expected = parseAll([bytes]);
     expect(expected).toHaveLength(14);
     fc.assert(

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -13,7 +13,8 @@ export function generateToken(prefix: string): string {
 
 /** Tokens are high-entropy, so a fast unsalted hash is the right lookup key (no brute force possible). */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  // One-shot hash (Node >= 20.12): about half the cost of a Hash object, on every /v1 request.
+  return hash('sha256', token, 'hex');
 }
 
 /** First few and last 4 characters; enough to recognise, useless to use. */

@@ -6,6 +6,8 @@ import type { PipelineDeps, RequestState } from './state.js';
  * (provider, every attempt's outcome), how it ended (status, error code, tokens, latency).
  */
 export function logRequest(state: RequestState, deps: PipelineDeps): void {
+  // Below the logger's level the line and its fields are not even built.
+  if (!deps.logger.isLevelEnabled('info')) return;
   const answered = state.attempt ?? state.sent;
   deps.logger.info(
     {

@@ -20,7 +20,7 @@ interface Info {
 }
 
 /** Limits that keep the check cheap: at most this many literals, each at most this long. */
-const MAX_LITERALS = 8;
+const MAX_LITERALS = 16;
 const MAX_LITERAL_LENGTH = 32;
 /** Shorter literals are found in almost every text: such a prefilter would cost without saving. */
 const MIN_USEFUL_LENGTH = 3;

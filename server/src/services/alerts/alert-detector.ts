@@ -19,7 +19,7 @@ import { enqueueAlerts, type NewAlert } from './delivery-store.js';
  * update (row lock), and re-arms once the balance is back at or above the threshold.
  */
 
-interface EnabledAccount {
+export interface EnabledAccount {
   account_id: string;
   threshold_nano: string | null;
   armed: boolean;
@@ -33,22 +33,32 @@ interface BudgetedKey {
   budget_period: string;
 }
 
-export async function detectAlerts(sql: Sql, records: readonly UsageRecord[], now: number): Promise<string[]> {
+/**
+ * The organizations of `records` with alerts on, and the records worth a look (spend, or a budget
+ * refusal). One query per batch; the common case (no alerts configured) ends here.
+ */
+export async function alertCandidates(sql: Sql, records: readonly UsageRecord[]): Promise<AlertCandidates | null> {
   const relevant = records.filter((r) => spendNano(r) > 0n || r.totalCostNano > 0n || r.errorCode === 'budget_exceeded');
-  if (relevant.length === 0) return [];
-  const accountIds = [...new Set(relevant.map((r) => r.accountId))];
+  if (relevant.length === 0) return null;
   const enabled = await sql.query<EnabledAccount>(
     `select "account_id", "low_balance_threshold_nano"::text as "threshold_nano", "low_balance_armed" as "armed"
      from "alert_settings"
      where "account_id" = any($1::uuid[]) and "enabled" and "webhook_url" is not null and "encrypted_secret" is not null`,
-    [accountIds],
+    [[...new Set(relevant.map((r) => r.accountId))]],
   );
-  if (enabled.length === 0) return [];
+  if (enabled.length === 0) return null;
   const enabledIds = new Set(enabled.map((a) => a.account_id));
-  const alerts = [
-    ...(await budgetAlerts(sql, relevant.filter((r) => enabledIds.has(r.accountId)))),
-    ...(await lowBalanceAlerts(sql, enabled, now)),
-  ];
+  return { enabled, records: relevant.filter((r) => enabledIds.has(r.accountId)) };
+}
+
+export interface AlertCandidates {
+  enabled: EnabledAccount[];
+  records: UsageRecord[];
+}
+
+/** Detects the candidates' alerts and queues them (same transaction); returns the new deliveries' ids. */
+export async function detectAlerts(sql: Sql, candidates: AlertCandidates, now: number): Promise<string[]> {
+  const alerts = [...(await budgetAlerts(sql, candidates.records)), ...(await lowBalanceAlerts(sql, candidates.enabled, now))];
   return enqueueAlerts(sql, alerts, now);
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AlertDelivery, AlertSettings, type IAlertDelivery, type IAlertSettings } from '../../entities/alert.entity.js';
+import { RateLimitError } from '../../errors/rate-limit-error.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import type { Page } from '../../graphql/types/connection.type.js';
 import { formatUsd, parseDecimal } from '../credits/money.js';
@@ -143,6 +144,8 @@ export async function rotateAlertWebhookSecret(scope: MutationScope, box: Secret
   return { secret, settings: viewOf(row) };
 }
 
+const MAX_PENDING_TESTS = 5;
+
 /** Queues a `webhook.test` event (delivered even while alerts are off, so the endpoint can be tried first). */
 export async function sendTestWebhook(scope: MutationScope, now: number): Promise<IAlertDelivery> {
   const accountId = scope.actor.accountId;
@@ -151,6 +154,11 @@ export async function sendTestWebhook(scope: MutationScope, now: number): Promis
     async (em) => {
       const row = await em.findOne(AlertSettings, { accountId });
       if (!row?.webhookUrl || !row.encryptedSecret) throw new ValidationError('Set a webhook URL and a signing secret first.');
+      // Test events may not pile up: the gateway must not become a way to flood a URL.
+      const waiting = await em.count(AlertDelivery, { accountId, eventType: ALERT_EVENT_TYPES.test, status: 'pending' });
+      if (waiting >= MAX_PENDING_TESTS) {
+        throw new RateLimitError(`${waiting} test webhooks are still waiting for delivery; wait for them (see alertDeliveries).`, 60);
+      }
       const id = randomUUID();
       const body = alertBody({ id, type: ALERT_EVENT_TYPES.test, createdMs: now, accountId, data: { message: 'Test webhook from the gateway.' } });
       return em.create(AlertDelivery, {

@@ -86,3 +86,12 @@ export async function recordAttempt(sql: Sql, claim: ClaimedDelivery, outcome: A
   );
   return rows.length > 0;
 }
+
+/** Drops settled deliveries created before `before` (the log keeps the recent past; pending ones are never dropped). */
+export async function pruneSettledDeliveries(sql: Sql, before: number): Promise<number> {
+  const rows = await sql.query<{ id: string }>(
+    `delete from "alert_delivery" where "status" <> 'pending' and "created_at" < $1 returning "id"`,
+    [new Date(before)],
+  );
+  return rows.length;
+}

@@ -5,7 +5,7 @@ import type { SecretBox } from '../crypto.js';
 import { ALERT_EVENT_TYPES } from './alert-events.js';
 import { alertSecretAad } from './alert-settings.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff.js';
-import { claimDueDeliveries, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from './delivery-store.js';
+import { claimDueDeliveries, pruneSettledDeliveries, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from './delivery-store.js';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
 
 export interface DeliveryWorkerOptions {
@@ -18,7 +18,7 @@ export interface DeliveryWorkerOptions {
   retry?: Partial<RetryPolicy>;
   /** Whole attempt (connect, headers, body). */
   timeoutMs?: number;
-  /** How often due deliveries are looked for. */
+  /** How often due deliveries are looked for (retries, and claims lost with another instance); new alerts wake the worker at once. */
   pollMs?: number;
   /** Deliveries claimed (and sent concurrently) per round. */
   batchSize?: number;
@@ -33,6 +33,9 @@ interface Endpoint {
 
 /** What the receiver's answer may hold that we keep: nothing but its status; the body is read (bounded) and dropped. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
+/** The delivery log keeps settled deliveries this long. */
+const RETENTION_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * Sends queued alerts (alert_delivery) to the organization's webhook, signed, with retries and
@@ -50,6 +53,7 @@ export class AlertDeliveryWorker {
   private running: Promise<number> | undefined;
   private again = false;
   private stopped = false;
+  private lastPruneAt = 0;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -60,7 +64,7 @@ export class AlertDeliveryWorker {
 
   start(): void {
     if (this.timer || this.stopped) return;
-    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 2_000);
+    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 5_000);
     this.timer.unref();
   }
 
@@ -97,6 +101,10 @@ export class AlertDeliveryWorker {
   private async round(): Promise<number> {
     const now = this.now();
     // The lease outlasts the attempt's timeout, so a live instance always records before anyone re-claims.
+    if (now - this.lastPruneAt >= PRUNE_EVERY_MS) {
+      this.lastPruneAt = now;
+      await pruneSettledDeliveries(sqlOf(this.options.sql), now - RETENTION_MS);
+    }
     const claims = await claimDueDeliveries(sqlOf(this.options.sql), now, now + this.timeoutMs + 30_000, this.batchSize);
     await Promise.all(claims.map((c) => this.attempt(c)));
     return claims.length;

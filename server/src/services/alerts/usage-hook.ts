@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { afterCommit, sqlOf, type SqlClient } from '../../db/pool.js';
 import type { UsageRecord } from '../usage/usage-record.js';
-import { detectAlerts } from './alert-detector.js';
+import { alertCandidates, detectAlerts } from './alert-detector.js';
 
 export type UsageBatchHook = (client: SqlClient, records: readonly UsageRecord[]) => Promise<void>;
 
@@ -12,9 +12,13 @@ export type UsageBatchHook = (client: SqlClient, records: readonly UsageRecord[]
  */
 export function alertDetectionHook(options: { logger: Logger; now: () => number; onQueued: () => void }): UsageBatchHook {
   return async (client, records) => {
+    const sql = sqlOf(client);
+    // A plain read of a table this module owns: outside the savepoint, so a batch with no alerts configured costs one query.
+    const candidates = await alertCandidates(sql, records);
+    if (!candidates) return;
     await client.query('savepoint alert_detection');
     try {
-      const queued = await detectAlerts(sqlOf(client), records, options.now());
+      const queued = await detectAlerts(sql, candidates, options.now());
       await client.query('release savepoint alert_detection');
       if (queued.length > 0) afterCommit(client, options.onQueued);
     } catch (err) {

@@ -89,10 +89,12 @@ export function AlertWebhooksCard() {
       {secret ? (
         <SecretReveal what="signing secret" token={secret} note="it is stored encrypted and never shown again; rotate it to get a new one." onDone={() => setSecret(null)} />
       ) : null}
-      <QueryState result={result} label="alert settings" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
-        {(data) => <AlertSettingsForm key={JSON.stringify(data.alertSettings)} settings={data.alertSettings} onSecret={setSecret} />}
-      </QueryState>
-      <DeliveryLog />
+      <div className="stack">
+        <QueryState result={result} label="alert settings" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
+          {(data) => <AlertSettingsForm key={JSON.stringify(data.alertSettings)} settings={data.alertSettings} onSecret={setSecret} />}
+        </QueryState>
+        <DeliveryLog />
+      </div>
     </Card>
   );
 }
@@ -139,7 +141,7 @@ function AlertSettingsForm({ settings, onSecret }: { settings: AlertSettingsCard
           <span>Send alerts</span>
         </label>
       </ActionForm>
-      <div className="actions">
+      <div className="inline-actions">
         <span className="muted small">Signing secret: {settings.webhookSecretSet ? <Badge tone="success">set</Badge> : <Badge tone="warning">not set</Badge>}</span>
         <button type="button" className="btn" onClick={() => void rotateSecret()} disabled={rotateState.fetching}>
           {settings.webhookSecretSet ? 'Rotate signing secret' : 'Generate signing secret'}
@@ -164,8 +166,8 @@ function DeliveryLog() {
   const [result, reexecute] = useQuery({ query: AlertDeliveriesQuery, context: TYPENAMES });
   return (
     <section aria-label="Webhook deliveries" className="stack">
-      <div className="actions">
-        <h3 className="small">Recent deliveries</h3>
+      <div className="section-head">
+        <h3>Recent deliveries</h3>
         <button type="button" className="btn btn-small" onClick={() => reexecute({ requestPolicy: 'network-only' })}>
           Refresh
         </button>
@@ -189,7 +191,7 @@ function DeliveryLog() {
                     <td>
                       <StatusBadge status={d.responseStatus} />
                     </td>
-                    <RelativeTimeCell value={d.nextAttemptAt} />
+                    {d.nextAttemptAt ? <RelativeTimeCell value={d.nextAttemptAt} /> : <td>—</td>}
                     <RelativeTimeCell value={d.createdAt} />
                     <td className="small">{d.lastError ?? '—'}</td>
                   </tr>

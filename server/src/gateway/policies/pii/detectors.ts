@@ -55,7 +55,8 @@ const EMAIL_DOMAIN = /[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
 const IPV4 = /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\d)/g;
-const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/g;
+/** Reference form of IPv6 candidates (findIpv6 runs it sticky, IPV6_AT, only where one can start). */
+export const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/g;
 /** A run of digits and separators a phone number needs (checked before libphonenumber runs). */
 const MAYBE_PHONE = /\d[\d\s().+-]{5,}\d/;
 /** Provider and platform key formats (OpenAI, Anthropic, OpenRouter, Google, Groq, AWS, GitHub, Stripe, Slack, this gateway). */
@@ -137,21 +138,43 @@ function isHexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
-/** Every IPv6 address has `::` or a hex digit on both sides of a colon ("Note: " has neither). */
-function maybeIpv6(text: string): boolean {
+/** IPV6 from a given position (sticky): where the run of hex digits and colons around a colon starts. */
+const IPV6_AT = /[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])/y;
+const WORD_COLON_OR_DOT = /[\w:.]/;
+
+const isHexOrColon = (c: number) => c === 58 || isHexDigit(c);
+
+/**
+ * IPv6 addresses, tried only where one can be: every address has `::` or a hex digit on both
+ * sides of a colon ("Note: " has neither), and can only start where its run of hex digits and
+ * colons starts (IPV6's lookbehind), so the regex runs once per such run, not from every position.
+ */
+export function findIpv6(text: string): PiiMatch[] {
+  const out: PiiMatch[] = [];
   for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
     const next = text.charCodeAt(i + 1);
-    if (next === 58 || (isHexDigit(next) && isHexDigit(text.charCodeAt(i - 1)))) return true;
+    if (next !== 58 && !(isHexDigit(next) && isHexDigit(text.charCodeAt(i - 1)))) continue;
+    let start = i;
+    while (start > 0 && isHexOrColon(text.charCodeAt(start - 1))) start--;
+    let end = i + 1;
+    while (end < text.length && isHexOrColon(text.charCodeAt(end))) end++;
+    if (!WORD_COLON_OR_DOT.test(text.charAt(start - 1))) {
+      IPV6_AT.lastIndex = start;
+      const v = IPV6_AT.exec(text)?.[0];
+      if (v && (v.includes('::') || v.split(':').length === 8) && isIPv6(v)) out.push({ type: 'IP_ADDRESS', start, end: start + v.length });
+    }
+    i = end - 1; // the rest of this run cannot start an address
   }
-  return false;
+  return out;
 }
 
 /**
  * Digits with the punctuation libphonenumber allows between them (its VALID_PUNCTUATION and plus
- * signs; no 'x': extensions are in the margin below). Linear: the class and \d only overlap at
- * the cluster's last digit.
+ * signs; no 'x': extensions are in the margin below), at least PHONE_MIN_DIGITS characters long
+ * (shorter runs, most numbers in prose, never make a match object). Linear: the class and \d
+ * only overlap at the cluster's last digit.
  */
-const PHONE_CLUSTER = /[+\uFF0B(\uFF08\uFF3B]?\d(?:[\d\s\-\u2010-\u2015\u2212\u30FC\uFF0D\uFF0F/\uFF0E.\u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D[\]~\u2053\u223C\uFF5E+\uFF0B]*\d)?/g;
+const PHONE_CLUSTER = /[+\uFF0B(\uFF08\uFF3B]?\d[\d\s\-\u2010-\u2015\u2212\u30FC\uFF0D\uFF0F/\uFF0E.\u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D[\]~\u2053\u223C\uFF5E+\uFF0B]{4,}\d/g;
 /** Context libphonenumber reads around a number (the char before it, a ":30" after it, " ext. 1234"). */
 const PHONE_CONTEXT = 32;
 const ONLY_DIGITS_AND_DASHES = /^[\d-]+$/;
@@ -245,8 +268,8 @@ const DETECTORS: Record<PiiType, Detector> = {
         ? // "v1.2.3.4" and "version 1.2.3.4" are versions, not addresses.
           regexMatches(IPV4, 'IP_ADDRESS', text, (v, start) => isIPv4(v) && !/(?:\bv|version\s*)$/i.test(text.slice(Math.max(0, start - 8), start)))
         : [];
-    if (!maybeIpv6(text)) return v4;
-    return [...v4, ...regexMatches(IPV6, 'IP_ADDRESS', text, (v) => (v.includes('::') || v.split(':').length === 8 ? isIPv6(v) : false))];
+    const v6 = findIpv6(text);
+    return v6.length === 0 ? v4 : [...v4, ...v6];
   },
   API_KEY: ({ text }) => (mayHaveApiKey(text) ? regexMatches(API_KEY, 'API_KEY', text) : []),
 };
