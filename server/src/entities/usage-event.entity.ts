@@ -60,6 +60,7 @@ export const UsageEvent = defineEntity({
   indexes: [
     { properties: ['accountId', 'createdAt', 'id'] },
     { properties: ['accountId', 'accessKeyId', 'createdAt'] },
+    { properties: ['accountId', 'model', 'createdAt'] },
   ],
 });
 export type IUsageEvent = InferEntity<typeof UsageEvent>;

@@ -10,6 +10,7 @@ import { Migration20261127120500 } from './Migration20261127120500.js';
 import { Migration20261127121500 } from './Migration20261127121500.js';
 import { Migration20261127142733 } from './Migration20261127142733.js';
 import { Migration20261127150000 } from './Migration20261127150000.js';
+import { Migration20261127160500 } from './Migration20261127160500.js';
 
 /** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127121500', class: Migration20261127121500 },
   { name: 'Migration20261127142733', class: Migration20261127142733 },
   { name: 'Migration20261127150000', class: Migration20261127150000 },
+  { name: 'Migration20261127160500', class: Migration20261127160500 },
 ];
