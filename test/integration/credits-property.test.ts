@@ -14,7 +14,7 @@ import { createManualPurchase } from '../../server/src/services/credits/credit-l
 import { SqlCreditStore } from '../../server/src/services/credits/credit-store.js';
 import { toMs } from '../../server/src/services/credits/credit-sql.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
-import { BalanceControl } from '../../server/src/services/credits/balance-control.js';
+import { BalanceControl, DEFAULT_TIMINGS } from '../../server/src/services/credits/balance-control.js';
 import { budgetScopeId, periodBounds } from '../../server/src/services/credits/budget-period.js';
 import { SqlBudgetStore } from '../../server/src/services/credits/budget-store.js';
 import { formatUsd } from '../../server/src/services/credits/money.js';
@@ -283,8 +283,13 @@ describe('key budgets against the database (property)', () => {
           } else if (op.kind === 'flush') {
             await flush(instances[op.instance], op.commit);
           } else {
-            clock += op.ms;
-            await Promise.all(instances.map((i) => i.control.tick()));
+            // In production the background timer ticks every tickMs, renewing leases; jumping the clock
+            // past a lease without those ticks would model an instance stalled longer than its lease,
+            // the documented limit where a late charge may exceed the budget (see BalanceControl).
+            for (let left = op.ms; left > 0; left -= DEFAULT_TIMINGS.tickMs) {
+              clock += Math.min(left, DEFAULT_TIMINGS.tickMs);
+              await Promise.all(instances.map((i) => i.control.tick()));
+            }
           }
           await check();
         }

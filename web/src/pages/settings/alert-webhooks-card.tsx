@@ -78,8 +78,9 @@ const TYPENAMES = { additionalTypenames: ['AlertSettings', 'AlertDelivery'] };
 /** Alert webhook: URL, signing secret (write-only), low-balance threshold, on/off; for ADMINs. */
 export function AlertWebhooksCard() {
   const [result, reexecute] = useQuery({ query: AlertSettingsCardQueryDoc, context: TYPENAMES });
-  // Held here: the form below remounts when the settings change (a rotation changes them).
+  // Held here: the form below remounts when the settings change (saving or a rotation changes them).
   const [secret, setSecret] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
   return (
     <Card title="Alert webhooks">
       <p className="muted small">
@@ -91,7 +92,7 @@ export function AlertWebhooksCard() {
       ) : null}
       <div className="stack">
         <QueryState result={result} label="alert settings" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
-          {(data) => <AlertSettingsForm key={JSON.stringify(data.alertSettings)} settings={data.alertSettings} onSecret={setSecret} />}
+          {(data) => <AlertSettingsForm key={JSON.stringify(data.alertSettings)} settings={data.alertSettings} onSecret={setSecret} saved={saved} onSaved={setSaved} />}
         </QueryState>
         <DeliveryLog />
       </div>
@@ -99,11 +100,20 @@ export function AlertWebhooksCard() {
   );
 }
 
-function AlertSettingsForm({ settings, onSecret }: { settings: AlertSettingsCardQuery['alertSettings']; onSecret: (secret: string) => void }) {
+function AlertSettingsForm({
+  settings,
+  onSecret,
+  saved,
+  onSaved: setSaved,
+}: {
+  settings: AlertSettingsCardQuery['alertSettings'];
+  onSecret: (secret: string) => void;
+  saved: boolean;
+  onSaved: (saved: boolean) => void;
+}) {
   const [url, setUrl] = useState(settings.webhookUrl ?? '');
   const [enabled, setEnabled] = useState(settings.enabled);
   const [threshold, setThreshold] = useState(settings.lowBalanceThresholdUsd ?? '');
-  const [saved, setSaved] = useState(false);
   const [state, update] = useMutation(UpdateAlertSettingsMutation);
   const [rotateState, rotate] = useMutation(RotateAlertWebhookSecretMutation);
   const [testState, sendTest] = useMutation(SendTestWebhookMutation);

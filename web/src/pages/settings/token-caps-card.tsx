@@ -41,6 +41,8 @@ function capOf(text: string): number | null | 'invalid' {
 /** Account-wide token caps, applied to every /v1 request of every key. */
 export function TokenCapsCard() {
   const [result, reexecute] = useQuery({ query: TokenCapsQuery, context: TYPENAMES });
+  // Held here, not in the form: saving changes the caps, which remounts the form (its key).
+  const [saved, setSaved] = useState(false);
   return (
     <Card title="Token caps">
       <QueryState result={result} label="token caps" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
@@ -49,6 +51,8 @@ export function TokenCapsCard() {
             key={`${data.me.settings.maxInputTokens}:${data.me.settings.maxOutputTokens}`}
             maxInputTokens={data.me.settings.maxInputTokens ?? null}
             maxOutputTokens={data.me.settings.maxOutputTokens ?? null}
+            saved={saved}
+            onSaved={setSaved}
           />
         )}
       </QueryState>
@@ -56,11 +60,11 @@ export function TokenCapsCard() {
   );
 }
 
-function TokenCapsForm(props: { maxInputTokens: number | null; maxOutputTokens: number | null }) {
+function TokenCapsForm(props: { maxInputTokens: number | null; maxOutputTokens: number | null; saved: boolean; onSaved: (saved: boolean) => void }) {
+  const { saved, onSaved: setSaved } = props;
   const [input, setInput] = useState(props.maxInputTokens === null ? '' : String(props.maxInputTokens));
   const [output, setOutput] = useState(props.maxOutputTokens === null ? '' : String(props.maxOutputTokens));
   const [problem, setProblem] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
   const [state, update] = useMutation(UpdateTokenCapsMutation);
   const submit = async () => {
     setSaved(false);
