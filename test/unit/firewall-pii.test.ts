@@ -92,6 +92,12 @@ describe('PII detectors', () => {
       ' ', '  ', 'call ', 'order ', 'abc', '(', ')', '+', '-', '.', '/', ',', ';', '\n', 'é',
     ];
     const text = fc.array(fc.constantFrom(...pieces), { maxLength: 24 }).map((p) => p.join(''));
+    // Found by this property: a '+' or '(' before punctuation starts the number.
+    for (const t of ['+-1-800-555-0199', '( 4155550132', '(.4155550132']) {
+      const whole = findPhoneNumbersInText(t, { defaultCountry: 'US' }).map((m) => [m.startsAt, m.endsAt]);
+      expect(whole).toEqual([[0, t.length]]);
+      expect(findPhones(t).map((m) => [m.start, m.end]), t).toEqual(whole);
+    }
     let found = 0;
     fc.assert(
       fc.property(text, (t) => {

@@ -193,6 +193,28 @@ function countDigitsIn(text: string, start: number, end: number): number {
   return n;
 }
 
+/** libphonenumber's characters that may start a number (its LEAD_CLASS). */
+const PHONE_LEAD = /[+\uFF0B(\uFF08[\uFF3B]/;
+/** Phone punctuation (PHONE_CLUSTER's separators) that may sit between a leading character and the digits. */
+const PHONE_PUNCTUATION = /[\s\-\u2010-\u2015\u2212\u30FC\uFF0D\uFF0F/\uFF0E.\u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D[\]~\u2053\u223C\uFF5E]/;
+
+/**
+ * Where a cluster starting at `at` really starts: libphonenumber begins a number at a leading '+'
+ * or opening bracket even with punctuation before the first digit ("+-1-800-555-0199",
+ * "( 4155550132"), so the farthest such character in the punctuation run before the digits
+ * belongs to the cluster. Linear overall: the walk only crosses the punctuation between this
+ * cluster and the previous one.
+ */
+function leadBefore(text: string, at: number): number {
+  let start = at;
+  for (let i = at - 1; i >= 0; i--) {
+    const ch = text.charAt(i);
+    if (PHONE_LEAD.test(ch)) start = i;
+    else if (!PHONE_PUNCTUATION.test(ch)) break;
+  }
+  return start;
+}
+
 /**
  * Phone numbers by libphonenumber, run only on windows around digit clusters that could be one:
  * it costs ~20-60 µs per number-like thing it looks at, so on a whole prompt with dates, amounts
@@ -214,15 +236,16 @@ export function findPhones(text: string): PiiMatch[] {
   };
   PHONE_CLUSTER.lastIndex = 0;
   for (let m = PHONE_CLUSTER.exec(text); m; m = PHONE_CLUSTER.exec(text)) {
-    const start = m.index;
-    const end = start + m[0].length;
+    const end = m.index + m[0].length;
+    const start = leadBefore(text, m.index);
+    const cluster = start === m.index ? m[0] : text.slice(start, end);
     // What isPhoneCandidate would refuse anyway: a run of digits and dashes inside a longer token
     // (every match in it starts after a letter, digit or dash), or bare digits with no
     // extension after them (no separator in any match).
-    if (ONLY_DIGITS_AND_DASHES.test(m[0]) && /[\w-]/.test(text.charAt(start - 1))) continue;
-    if (BARE_DIGITS.test(m[0]) && !EXTENSION_MAY_FOLLOW.test(text.slice(end, end + 8))) continue;
+    if (ONLY_DIGITS_AND_DASHES.test(cluster) && /[\w-]/.test(text.charAt(start - 1))) continue;
+    if (BARE_DIGITS.test(cluster) && !EXTENSION_MAY_FOLLOW.test(text.slice(end, end + 8))) continue;
     const digits = countDigitsIn(text, start, end);
-    const abroad = m[0].includes('+') || m[0].includes('\uFF0B') || m[0].startsWith('0') || text.charCodeAt(start - 1) === 43;
+    const abroad = cluster.includes('+') || cluster.includes('\uFF0B') || cluster.startsWith('0') || text.charCodeAt(start - 1) === 43;
     if (digits < NATIONAL_DIGITS && !(abroad && digits >= PHONE_MIN_DIGITS)) continue;
     const from = Math.max(0, start - PHONE_CONTEXT);
     const to = Math.min(text.length, end + PHONE_CONTEXT);
