@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createMetrics } from '../../server/src/metrics.js';
@@ -75,6 +76,28 @@ describe('UsageWriter', () => {
     await writer.flush();
     expect(f.events).toEqual(['r1']);
     expect(f.parked).toEqual(['r2']);
+  });
+
+  it('keeps no waiter per record while a drain is running (sustained load never empties the queue)', async () => {
+    const f = fakeDb();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const db: UsageDb = { ...f.db, transaction: async (work) => (await gate, f.db.transaction(work)) };
+    const writer = new UsageWriter({ db, logger: pino({ level: 'silent' }), metrics: createMetrics(), batchSize: 10 });
+    for (let i = 0; i < 10; i++) writer.record(rec(`r${i}`));
+    // The drain is now held at its first batch; everything recorded meanwhile is the drain's to take.
+    let promises = 0;
+    const hook = createHook({ init: (_id, type) => void (type === 'PROMISE' && promises++) });
+    hook.enable();
+    for (let i = 10; i < 5_000; i++) writer.record(rec(`r${i}`));
+    hook.disable();
+    // Each record() used to start a flush() parked on the running drain: an async frame per event
+    // that lived as long as the drain, i.e. for ever under sustained load (the 6.8 M-event OOM).
+    expect(promises).toBe(0);
+    open();
+    await writer.flush();
+    expect(f.events).toHaveLength(5_000);
+    expect(writer.pending).toBe(0);
   });
 });
 
