@@ -230,7 +230,9 @@ async function ingest(databaseUrl: string, account: Account, from: Date, to: Dat
     if (now - lastLog >= 60_000) {
       lastLog = now;
       const w = written();
-      log(`${w.toLocaleString('en')} events written (${Math.round((w * 1000) / (now - started))}/s overall, last window ${Math.round(windows.at(-1) ?? 0)}/s)`);
+      // The heap is logged so that growth per event (the writer's waiter leak once) shows in minutes, not at the OOM.
+      const heapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
+      log(`${w.toLocaleString('en')} events written (${Math.round((w * 1000) / (now - started))}/s overall, last window ${Math.round(windows.at(-1) ?? 0)}/s; heap ${heapMb} MB)`);
     }
   }
   await writer.flush();
