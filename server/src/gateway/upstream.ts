@@ -377,7 +377,6 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
 
   private settle(): void {
     this.settled = true;
-    this.chunks = [];
     unlisten(this.signal, this.onAbort);
   }
 }
