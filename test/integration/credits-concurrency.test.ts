@@ -17,7 +17,7 @@ const WORST = 50_000_000n; // $0.05: a $5.00 balance covers 100 worst cases
 
 /** One instance's credit control as the writer and the requests use it. */
 interface CreditControl {
-  reserve(accountId: string, worstCaseNano: bigint): Promise<Reservation>;
+  reserve(accountId: string, worstCaseNano: bigint): Reservation | Promise<Reservation>;
   applyCharges(tx: ChargeTx, charges: readonly Charge[]): Promise<AppliedCharge[]>;
 }
 

@@ -58,9 +58,10 @@ describe('credits ledger (purchases, balance, expiry, FIFO)', () => {
   it('starts at zero and refuses a request before any upstream call', async () => {
     const { token, accountId } = await signUpAccount(server.url);
     expect(await balance(token)).toBe('0.00');
-    const err = await credits()
-      .reserve(accountId, 1n)
-      .then(() => undefined, (e: unknown) => e);
+    const err = await Promise.resolve(credits().reserve(accountId, 1n)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(InsufficientCreditsError);
     expect((err as InsufficientCreditsError).status).toBe(402);
     expect((err as InsufficientCreditsError).code).toBe('insufficient_credits');

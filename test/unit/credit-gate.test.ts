@@ -54,4 +54,32 @@ describe('credit gate pre-flight', () => {
     );
     expect(budgeted).toEqual([spends[1]]);
   });
+
+  // Warm grants answer synchronously, cold ones and refusals as promises: the budget already held
+  // is given back whichever way the account's credit refuses, and only then.
+  for (const [how, refuse] of [
+    ['synchronously', () => { throw new Error('no credit'); }],
+    ['as a rejected promise', () => Promise.reject(new Error('no credit'))],
+  ] as const) {
+    it(`releases the key's budget when the credit refuses ${how}`, async () => {
+      let budgetReleased = 0;
+      const budget = { settle: () => undefined, release: () => void budgetReleased++ };
+      const gate = createCreditGate({ reserve: refuse, reserveBudget: () => budget });
+      const attempts = [attempt('openai', 'gpt-4o-mini', 'user')];
+      await expect(Promise.resolve().then(() => gate.reserve({ accountId: 'acc', accessKeyId: 'key', budgetPeriod: 'DAY' }, 'chat', attempts, body, 0))).rejects.toThrow('no credit');
+      expect(budgetReleased).toBe(1);
+    });
+  }
+
+  it('answers a warm reservation synchronously and settles both credit and budget', () => {
+    const settled: string[] = [];
+    const gate = createCreditGate({
+      reserve: () => ({ settle: (n) => void settled.push(`credit ${n}`), release: () => undefined }),
+      reserveBudget: () => ({ settle: (n) => void settled.push(`budget ${n}`), release: () => undefined }),
+    });
+    const r = gate.reserve({ accountId: 'acc', accessKeyId: 'key', budgetPeriod: 'DAY' }, 'chat', [attempt('openai', 'gpt-4o-mini', 'user')], body, 0);
+    if (r instanceof Promise) throw new Error('a warm reservation made a promise');
+    r.settle({ totalNano: 7n, spendNano: 5n, feeNano: 2n, upstreamCostNano: 0n, providerCostNano: 5n });
+    expect(settled).toEqual(['credit 7', 'budget 5']);
+  });
 });

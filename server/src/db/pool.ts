@@ -25,6 +25,14 @@ const commitHooks = new WeakMap<SqlClient, (() => void)[]>();
  */
 export async function inTransaction<T>(pool: SqlPool, work: (client: SqlClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client whose connection dies between two statements (a database restart, a
+  // terminated backend) emits 'error'; unheard, that event would crash the process. The failure
+  // reaches `work` through its next query instead, and the client is destroyed, not pooled again.
+  let lost: Error | undefined;
+  const onLost = (err: Error) => {
+    lost = err;
+  };
+  client.on('error', onLost);
   const hooks: (() => void)[] = [];
   commitHooks.set(client, hooks);
   try {
@@ -39,7 +47,8 @@ export async function inTransaction<T>(pool: SqlPool, work: (client: SqlClient) 
     await client.query('rollback').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.off('error', onLost);
+    client.release(lost);
   }
 }
 

@@ -119,7 +119,7 @@ export class AccessContextCache {
       // A load whose entry was deleted meanwhile (invalidation) still answers its callers, uncached.
       ignoreFetchAbort: true,
       fetchMethod: async (hash, _stale, { options }) => {
-        const value = (await this.load(hash)) ?? NO_ACCESS;
+        const value = (await this.loadContext(hash)) ?? NO_ACCESS;
         if (value === NO_ACCESS) options.ttl = NEGATIVE_TTL_MS;
         else this.index(value.accountId, hash);
         return value;
@@ -137,12 +137,19 @@ export class AccessContextCache {
     this.unsubscribe();
   }
 
-  /** Resolves a presented token; null when malformed, unknown or revoked. */
-  async lookup(token: string): Promise<AccessContext | null> {
+  /**
+   * Resolves a presented token; null when malformed, unknown or revoked. A cached answer comes back
+   * synchronously (the warm /v1 path), a load as a promise.
+   */
+  lookup(token: string): AccessContext | null | Promise<AccessContext | null> {
     if (!ACCESS_TOKEN_RE.test(token) || !token.startsWith(TOKEN_PREFIX.accessKey)) return null;
     const hash = hashToken(token);
     const hit = this.cache.get(hash);
     if (hit !== undefined) return hit === NO_ACCESS ? null : hit;
+    return this.fetchCold(hash);
+  }
+
+  private async fetchCold(hash: string): Promise<AccessContext | null> {
     const generation = this.generation;
     const value = await this.cache.fetch(hash);
     // The account changed while this load ran: answer with it, but do not keep it.
@@ -176,7 +183,7 @@ export class AccessContextCache {
     set.add(hash);
   }
 
-  private async load(tokenHash: string): Promise<AccessContext | null> {
+  private async loadContext(tokenHash: string): Promise<AccessContext | null> {
     const em = this.deps.em();
     const key = await em.findOne(AccessKey, { tokenHash, revokedAt: null });
     if (!key) return null;

@@ -27,13 +27,13 @@ export interface Payer {
 /** What /v1 needs from credits and budgets: a pre-flight reservation for the worst case, and the price of what happened. */
 export interface CreditGate {
   /** `at`: the request's admission time (its budget period). Throws budget_exceeded / insufficient_credits. */
-  reserve(payer: Payer, surface: Surface, attempts: readonly Attempt[], body: InferenceBody, at: number): Promise<SpendReservation>;
+  reserve(payer: Payer, surface: Surface, attempts: readonly Attempt[], body: InferenceBody, at: number): SpendReservation | Promise<SpendReservation>;
   cost(usage: TokenUsage, spec: ModelSpec | undefined, keySource: KeySource): Cost;
 }
 
 export interface CreditReserver {
-  reserve(accountId: string, worstCaseNano: bigint): Promise<Reservation>;
-  reserveBudget(accessKeyId: string, period: BudgetPeriod, worstCaseNano: bigint, at: number): Promise<Reservation>;
+  reserve(accountId: string, worstCaseNano: bigint): Reservation | Promise<Reservation>;
+  reserveBudget(accessKeyId: string, period: BudgetPeriod, worstCaseNano: bigint, at: number): Reservation | Promise<Reservation>;
 }
 
 /** Below this size a byte count bounds the prompt's tokens cheaply; above it, images and files dominate. */
@@ -48,9 +48,44 @@ export function estimateInputForReservation(surface: Surface, body: InferenceBod
   return body.bytes <= BYTE_ESTIMATE_LIMIT ? Math.ceil(body.bytes / 3) : estimateRequestInputTokens(surface, body.json);
 }
 
+/**
+ * The account's credit after the key's budget (already held: released again when the credit is
+ * refused). Warm grants answer synchronously on both, so a warm request makes no promise here.
+ */
+function reserveCredit(credits: CreditReserver, accountId: string, worstCredit: bigint, budget: Reservation | undefined): SpendReservation | Promise<SpendReservation> {
+  let credit: Reservation | Promise<Reservation>;
+  try {
+    credit = credits.reserve(accountId, worstCredit);
+  } catch (err) {
+    budget?.release();
+    throw err;
+  }
+  if (!(credit instanceof Promise)) return spendReservation(credit, budget);
+  return credit.then(
+    (c) => spendReservation(c, budget),
+    (err: unknown) => {
+      budget?.release();
+      throw err;
+    },
+  );
+}
+
+function spendReservation(credit: Reservation, budget: Reservation | undefined): SpendReservation {
+  return {
+    settle(cost) {
+      credit.settle(cost.totalNano);
+      budget?.settle(cost.spendNano);
+    },
+    release() {
+      credit.release();
+      budget?.release();
+    },
+  };
+}
+
 export function createCreditGate(credits: CreditReserver): CreditGate {
   return {
-    async reserve(payer, surface, attempts, body, at) {
+    reserve(payer, surface, attempts, body, at) {
       const estimatedInputTokens = estimateInputForReservation(surface, body);
       let worstCredit = 0n;
       let worstSpend = 0n;
@@ -60,24 +95,10 @@ export function createCreditGate(credits: CreditReserver): CreditGate {
         if (c.spendNano > worstSpend) worstSpend = c.spendNano;
       }
       // Budget first: a key over its budget is refused without touching the account's credit.
-      const budget = payer.budgetPeriod ? await credits.reserveBudget(payer.accessKeyId, payer.budgetPeriod, worstSpend, at) : undefined;
-      let credit: Reservation;
-      try {
-        credit = await credits.reserve(payer.accountId, worstCredit);
-      } catch (err) {
-        budget?.release();
-        throw err;
-      }
-      return {
-        settle(cost) {
-          credit.settle(cost.totalNano);
-          budget?.settle(cost.spendNano);
-        },
-        release() {
-          credit.release();
-          budget?.release();
-        },
-      };
+      const budget = payer.budgetPeriod ? credits.reserveBudget(payer.accessKeyId, payer.budgetPeriod, worstSpend, at) : undefined;
+      return budget instanceof Promise
+        ? budget.then((b) => reserveCredit(credits, payer.accountId, worstCredit, b))
+        : reserveCredit(credits, payer.accountId, worstCredit, budget);
     },
     cost(usage, spec, keySource) {
       return computeCost({ inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, model: spec, keySource });

@@ -13,11 +13,18 @@ export function extractAccessToken(headers: IncomingHttpHeaders): string | undef
   return value ? value.trim() : undefined;
 }
 
-/** The caller's access context (cached; warm lookups touch no database), or a 401 (also once the key expired at `now`). */
-export async function authenticateHeaders(headers: IncomingHttpHeaders, cache: AccessContextCache, now: number): Promise<AccessContext> {
+/**
+ * The caller's access context, or a 401 (also once the key expired at `now`). A warm key is
+ * answered synchronously from the cache (no database, no promise); a cold one as a promise.
+ */
+export function authenticateHeaders(headers: IncomingHttpHeaders, cache: AccessContextCache, now: number): AccessContext | Promise<AccessContext> {
   const token = extractAccessToken(headers);
   if (!token) throw new AuthenticationError('Missing access key: send Authorization: Bearer <key> or x-api-key: <key>.');
-  const access = await cache.lookup(token);
+  const found = cache.lookup(token);
+  return found instanceof Promise ? found.then((access) => admit(access, now)) : admit(found, now);
+}
+
+function admit(access: AccessContext | null, now: number): AccessContext {
   if (!access) throw new AuthenticationError('Invalid or revoked access key.');
   if (access.expiresAt !== null && access.expiresAt <= now) {
     throw new AuthenticationError(`This access key expired at ${new Date(access.expiresAt).toISOString()}.`);
@@ -26,6 +33,13 @@ export async function authenticateHeaders(headers: IncomingHttpHeaders, cache: A
 }
 
 /** Pipeline step 1: who is calling. */
-export async function authenticate(state: RequestState, deps: PipelineDeps): Promise<void> {
-  state.access = await authenticateHeaders(state.req.headers, deps.cache, state.admittedAt);
+export function authenticate(state: RequestState, deps: PipelineDeps): void | Promise<void> {
+  const access = authenticateHeaders(state.req.headers, deps.cache, state.admittedAt);
+  if (!(access instanceof Promise)) {
+    state.access = access;
+    return;
+  }
+  return access.then((a) => {
+    state.access = a;
+  });
 }

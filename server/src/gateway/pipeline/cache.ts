@@ -17,7 +17,12 @@ export interface CacheState {
  * as the stored SSE bytes, already in the caller's format) and skips every attempt; a miss or a
  * bypass prepares the answer to be stored once it is complete.
  */
-export async function lookupCache(state: RequestState, deps: PipelineDeps): Promise<void> {
+export function lookupCache(state: RequestState, deps: PipelineDeps): void | Promise<void> {
+  // Without a cache in the key's configuration the step costs one check and no promise.
+  if (accessOf(state).responseCache) return lookupConfiguredCache(state, deps);
+}
+
+async function lookupConfiguredCache(state: RequestState, deps: PipelineDeps): Promise<void> {
   const access = accessOf(state);
   if (!access.responseCache) return;
   const body = bodyOf(state);

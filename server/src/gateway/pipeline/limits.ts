@@ -10,11 +10,13 @@ import { accessOf, bodyOf, resolutionOf, type PipelineDeps, type RequestState } 
  * already use the capped output. A key without limits and an account without caps cost nothing
  * here (no tokenizing, no store call).
  */
-export async function checkLimits(state: RequestState, deps: PipelineDeps): Promise<void> {
+export function checkLimits(state: RequestState, deps: PipelineDeps): void | Promise<void> {
   const access = accessOf(state);
   const body = bodyOf(state);
   applyTokenCaps(access, state.surface, body, resolutionOf(state).attempts);
   if (access.requestsPerMinute === null && access.tokensPerMinute === null) return;
   const tokens = access.tokensPerMinute === null ? 0 : estimateRequestInputTokens(state.surface, body.json) + (body.maxOutputTokens ?? 0);
-  state.rateTicket = await deps.rateLimits.admit(access, tokens);
+  return deps.rateLimits.admit(access, tokens).then((ticket) => {
+    state.rateTicket = ticket;
+  });
 }

@@ -21,6 +21,13 @@ export function resolve(state: RequestState, deps: PipelineDeps): void | Promise
  * from the instance's in-memory grant). It follows resolve because the price depends on the
  * candidates. The key's budget is reserved with it (budget_exceeded before credit is touched).
  */
-export async function reserve(state: RequestState, deps: PipelineDeps): Promise<void> {
-  state.reservation = await deps.credits.reserve(accessOf(state), state.surface, resolutionOf(state).attempts, bodyOf(state), state.admittedAt);
+export function reserve(state: RequestState, deps: PipelineDeps): void | Promise<void> {
+  const reservation = deps.credits.reserve(accessOf(state), state.surface, resolutionOf(state).attempts, bodyOf(state), state.admittedAt);
+  if (!(reservation instanceof Promise)) {
+    state.reservation = reservation;
+    return;
+  }
+  return reservation.then((r) => {
+    state.reservation = r;
+  });
 }

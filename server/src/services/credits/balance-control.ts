@@ -156,7 +156,11 @@ export class BalanceControl {
     this.t = { ...DEFAULT_TIMINGS, ...options.timings };
   }
 
-  async reserve(scopeId: string, worstCase: bigint): Promise<Reservation> {
+  /**
+   * Holds `worstCase` of the scope's balance. The warm path (the instance's grant covers it) answers
+   * synchronously, without a promise; anything else, refusals included, comes back as a promise.
+   */
+  reserve(scopeId: string, worstCase: bigint): Reservation | Promise<Reservation> {
     // Even a request priced at nothing needs some usable balance (no balance: no upstream call).
     const worstCaseNano = worstCase > 0n ? worstCase : 1n;
     const now = this.now();
@@ -172,6 +176,10 @@ export class BalanceControl {
       if (grant.available < grant.lowWater) this.scheduleTopUp(grant);
       return this.track(grant, worstCaseNano, now);
     }
+    return this.reserveCold(grant, worstCaseNano, now);
+  }
+
+  private async reserveCold(grant: ScopeGrant, worstCaseNano: bigint, now: number): Promise<Reservation> {
     if (now < grant.exhaustedUntil && worstCaseNano > grant.exhaustedFreeNano) {
       throw this.insufficient(worstCaseNano, grant.exhaustedFreeNano);
     }

@@ -123,12 +123,12 @@ export class CreditService {
   // ---- hot path (see BalanceControl) ------------------------------------------------------
 
   /** Credit for a request's worst case; InsufficientCreditsError when the account cannot cover it. */
-  reserve(accountId: string, worstCaseNano: bigint): Promise<Reservation> {
+  reserve(accountId: string, worstCaseNano: bigint): Reservation | Promise<Reservation> {
     return this.control.reserve(accountId, worstCaseNano);
   }
 
   /** Budget of `accessKeyId` for the period `at` falls in; BudgetExceededError when it cannot cover the worst case. */
-  reserveBudget(accessKeyId: string, period: BudgetPeriod, worstCaseNano: bigint, at: number): Promise<Reservation> {
+  reserveBudget(accessKeyId: string, period: BudgetPeriod, worstCaseNano: bigint, at: number): Reservation | Promise<Reservation> {
     return this.budgets.reserve(budgetScopeId(accessKeyId, period, at), worstCaseNano);
   }
 
