@@ -152,5 +152,21 @@ describe('usage writer with a poison row', () => {
       [victim.accountId],
     );
     expect(rollup).toEqual({ requests: '6', cost: String(6n * FIVE_CENTS) });
+
+    // One batch mixing a stored record with a new one: only the new one is counted and charged.
+    const fresh = record(victim);
+    server.services.usage.record(written[1]);
+    server.services.usage.record(fresh);
+    await server.services.usage.flush();
+    const victimNow = await state(victim);
+    expect(victimNow.balance).toBe(before[1].balance - FIVE_CENTS);
+    expect(victimNow.events).toHaveLength(7);
+    for (const table of ['usage_rollup', 'usage_rollup_daily']) {
+      const [sums] = await sql<{ requests: string; cost: string }>(
+        `select sum(requests)::text as requests, sum(cost_nano)::text as cost from ${table} where account_id = ?`,
+        [victim.accountId],
+      );
+      expect(sums, table).toEqual({ requests: '7', cost: String(7n * FIVE_CENTS) });
+    }
   });
 });

@@ -28,9 +28,8 @@ function fakeDb() {
           if (rows.some((r) => r.model.startsWith('bad'))) {
             throw Object.assign(new Error('value out of range'), { code: '22003' });
           }
-          const ids = rows.map((r) => r.request_id);
-          pending.push(...ids);
-          return ids.map((request_id) => ({ request_id })) as R[];
+          pending.push(...rows.map((r) => r.request_id));
+          return [{ inserted: rows.length, fresh: null }] as R[];
         },
         async applyCharges() {},
       };

@@ -51,7 +51,12 @@ export function parseBudgetScopeId(scopeId: string): { accessKeyId: string; scop
   return { accessKeyId, scope: `${period}:${start}`, period, ...bounds };
 }
 
+/** The last day isoDay formatted: a usage batch asks for the same day for each of its hundreds of charges. */
+let lastIsoDay = { day: Number.NaN, iso: '' };
+
 /** 'YYYY-MM-DD' (UTC) of an epoch ms. */
 export function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastIsoDay.day) lastIsoDay = { day, iso: new Date(day * DAY_MS).toISOString().slice(0, 10) };
+  return lastIsoDay.iso;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { UsageTx } from './usage-db.js';
-import { chargeOf, dayOf, hourOf, isCharged, spendNano, storableJsonText, storableText, type UsageRecord } from './usage-record.js';
+import { chargeOf, isCharged, storableJsonText, storableText, type UsageRecord } from './usage-record.js';
 
 /**
  * One usage_event row as JSON, keyed by column name (text cut to the column widths). The batch
@@ -44,32 +45,79 @@ const EVENT_COLUMNS = [
   'total_cost_nano', 'provider_cost_nano', 'cache_hit', 'virtual_model', 'firewall', 'error_code', 'attempts', 'created_at',
 ].map((c) => `"${c}"`).join(', ');
 
-const INSERT_EVENTS = `insert into "usage_event" (${EVENT_COLUMNS})
-  select ${EVENT_COLUMNS} from json_populate_recordset(null::"usage_event", $1::json)
-  on conflict ("request_id", "created_at") do nothing returning "request_id"`;
+/** Rollup key and sums, the same for both granularities; the bucket column is `hour` or `day`. */
+const ROLLUP_SUMS = ['requests', 'input_tokens', 'output_tokens', 'fee_nano', 'provider_cost_nano', 'spend_nano', 'cost_nano', 'cache_hits'];
 
-/** `($1, $2, …), ($n+1, …)` for `rows` rows of `width` parameters. */
-function valuesList(rows: number, width: number, casts: readonly string[] = []): string {
-  const out: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    const row: string[] = [];
-    for (let j = 0; j < width; j++) row.push(`$${i * width + j + 1}${casts[j] ?? ''}`);
-    out.push(`(${row.join(', ')})`);
+/**
+ * Adds the freshly inserted events to one rollup table. Sums as spendNano() and the JS rollups
+ * did: spend = fee + provider cost (0 when unpriced), text keys '' for null. UTC buckets whatever
+ * the session's TimeZone. Rows are inserted in key order, so two writers upserting overlapping keys
+ * lock them in the same order.
+ */
+function rollupUpsert(table: string, bucketColumn: 'hour' | 'day'): string {
+  const keys = ['account_id', bucketColumn, 'access_key_id', 'provider', 'model', 'status'].map((c) => `"${c}"`).join(', ');
+  return `insert into "${table}" (${keys}, ${ROLLUP_SUMS.map((c) => `"${c}"`).join(', ')})
+    select "account_id", date_trunc('${bucketColumn}', "created_at", 'UTC'), "access_key_id", coalesce("provider", ''), coalesce("model", ''), "status",
+      count(*), sum("input_tokens"), sum("output_tokens"), sum("fee_nano"), sum(coalesce("provider_cost_nano", 0)),
+      sum("fee_nano" + coalesce("provider_cost_nano", 0)), sum("total_cost_nano"), count(*) filter (where "cache_hit")
+    from "fresh" group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
+    on conflict (${keys}) do update set
+    ${ROLLUP_SUMS.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(', ')}`;
+}
+
+/**
+ * Events and rollups in one statement (one round trip, no per-event work in JS after the JSON):
+ * the events, skipping any already stored (same request id and time: a retried batch), and the
+ * hourly and daily rollups from the rows actually inserted. Returns how many were inserted, and
+ * which only when some were skipped ($2 = the batch's length).
+ */
+const WRITE_BATCH = `with "fresh" as (
+    insert into "usage_event" (${EVENT_COLUMNS})
+    select ${EVENT_COLUMNS} from json_populate_recordset(null::"usage_event", $1::json)
+    on conflict ("request_id", "created_at") do nothing
+    returning "request_id", "account_id", "access_key_id", "provider", "model", "status", "input_tokens", "output_tokens",
+      "fee_nano", "provider_cost_nano", "total_cost_nano", "cache_hit", "created_at"
+  ),
+  "hourly" as (${rollupUpsert('usage_rollup', 'hour')}),
+  "daily" as (${rollupUpsert('usage_rollup_daily', 'day')})
+  select count(*)::int as "inserted", case when count(*) < $2 then array_agg("request_id") end as "fresh" from "fresh"`;
+
+/**
+ * Events per synchronous slice of building a batch's JSON (eventRow + JSON.stringify): about a
+ * millisecond of work on a shared core, so a large batch never holds the event loop for longer.
+ */
+const JSON_SLICE = 100;
+
+/** A batch with its events' JSON, built before the transaction (so no connection waits on it). */
+export interface PreparedBatch {
+  records: readonly UsageRecord[];
+  json: string;
+}
+
+/** Builds the batch's JSON in slices of JSON_SLICE events, serving the event loop between them. */
+export async function prepareUsageBatch(records: readonly UsageRecord[]): Promise<PreparedBatch> {
+  if (records.length <= JSON_SLICE) return { records, json: storableJsonText(JSON.stringify(records.map(eventRow))) };
+  const parts: string[] = [];
+  for (let i = 0; i < records.length; i += JSON_SLICE) {
+    if (i > 0) await yieldToEventLoop();
+    // Each slice's array without its brackets; joined into one array below.
+    parts.push(storableJsonText(JSON.stringify(records.slice(i, i + JSON_SLICE).map(eventRow))).slice(1, -1));
   }
-  return out.join(', ');
+  return { records, json: `[${parts.join(',')}]` };
 }
 
 /**
  * One batch in the caller's transaction: inserts the events (a record already stored, same
- * request id and time, is skipped, so a retried batch writes nothing twice), adds the fresh ones to the hourly and daily rollups,
- * applies their charges and touches the keys' last use.
+ * request id and time, is skipped, so a retried batch writes nothing twice), adds the fresh ones to
+ * the hourly and daily rollups, applies their charges and touches the keys' last use. Lock order:
+ * rollup rows (key order), the charges' accounts and access keys (id order), then the touches, so
+ * two writers never wait on each other in a cycle (touching keys before the charges did deadlock).
  */
-export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]): Promise<number> {
-  const inserted = await tx.query<{ request_id: string }>(INSERT_EVENTS, [storableJsonText(JSON.stringify(batch.map(eventRow)))]);
-  const freshIds = new Set(inserted.map((row) => row.request_id));
-  const fresh = freshIds.size === batch.length ? batch : batch.filter((r) => freshIds.has(r.requestId));
-  if (fresh.length === 0) return 0;
-  await upsertRollups(tx, fresh);
+export async function writeUsageBatch(tx: UsageTx, { records, json }: PreparedBatch): Promise<number> {
+  const [written] = await tx.query<{ inserted: number; fresh: string[] | null }>(WRITE_BATCH, [json, records.length]);
+  if (!written || written.inserted === 0) return 0;
+  const freshIds = written.fresh === null ? null : new Set(written.fresh);
+  const fresh = freshIds === null ? records : records.filter((r) => freshIds.has(r.requestId));
   const charges = fresh.filter(isCharged).map(chargeOf);
   if (charges.length > 0) await tx.applyCharges(charges);
   await touchLastUsed(tx, fresh);
@@ -77,107 +125,19 @@ export async function writeUsageBatch(tx: UsageTx, batch: readonly UsageRecord[]
   return fresh.length;
 }
 
-interface RollupRow {
-  accountId: string;
-  /** Start of the hour or day the events fell in. */
-  bucket: Date;
-  accessKeyId: string;
-  provider: string;
-  model: string;
-  status: number;
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  feeNano: bigint;
-  providerCostNano: bigint;
-  spendNano: bigint;
-  costNano: bigint;
-  cacheHits: number;
-}
+/** last_used_at of the access and provider keys the records used (never moved backwards), one statement. */
+const TOUCH_LAST_USED = `with "access_keys" as (
+    update "access_key" t set "last_used_at" = v."at" from unnest($1::uuid[], $2::timestamptz[]) as v("id", "at")
+    where t."id" = v."id" and (t."last_used_at" is null or t."last_used_at" < v."at"))
+  update "provider_key" t set "last_used_at" = v."at" from unnest($3::uuid[], $4::timestamptz[]) as v("id", "at")
+  where t."id" = v."id" and (t."last_used_at" is null or t."last_used_at" < v."at")`;
 
-/** Sums the events per rollup key (one upsert row per key: PostgreSQL refuses a key twice in one statement). */
-function rollupRows(records: readonly UsageRecord[], bucketOf: (at: Date) => Date): RollupRow[] {
-  const rows = new Map<string, RollupRow>();
-  for (const r of records) {
-    const bucket = bucketOf(r.createdAt);
-    const provider = storableText(r.provider ?? '', 64);
-    const model = storableText(r.model ?? '', 256);
-    const key = `${r.accountId}|${bucket.getTime()}|${r.accessKeyId}|${provider}|${model}|${r.status}`;
-    let row = rows.get(key);
-    if (!row) {
-      row = { accountId: r.accountId, bucket, accessKeyId: r.accessKeyId, provider, model, status: r.status, requests: 0, inputTokens: 0,
-        outputTokens: 0, feeNano: 0n, providerCostNano: 0n, spendNano: 0n, costNano: 0n, cacheHits: 0 };
-      rows.set(key, row);
-    }
-    row.requests += 1;
-    row.inputTokens += r.inputTokens;
-    row.outputTokens += r.outputTokens;
-    row.feeNano += r.feeNano;
-    row.providerCostNano += r.providerCostNano ?? 0n;
-    row.spendNano += spendNano(r);
-    row.costNano += r.totalCostNano;
-    if (r.cacheHit) row.cacheHits += 1;
-  }
-  // A fixed order, so two writers upserting overlapping keys lock them in the same order.
-  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-}
-
-const ROLLUP_SUMS = ['requests', 'input_tokens', 'output_tokens', 'fee_nano', 'provider_cost_nano', 'spend_nano', 'cost_nano', 'cache_hits'];
-
-/** Both granularities, hourly first (a fixed order of locks across writers). */
-const ROLLUP_TABLES = [
-  { table: 'usage_rollup', bucketColumn: 'hour', bucketOf: hourOf },
-  { table: 'usage_rollup_daily', bucketColumn: 'day', bucketOf: dayOf },
-] as const;
-
-const ROLLUP_VALUES: readonly [string, (r: RollupRow) => unknown][] = [
-  ['uuid', (r) => r.accountId],
-  ['timestamptz', (r) => r.bucket],
-  ['uuid', (r) => r.accessKeyId],
-  ['text', (r) => r.provider],
-  ['text', (r) => r.model],
-  ['int4', (r) => r.status],
-  ['int8', (r) => r.requests],
-  ['int8', (r) => r.inputTokens],
-  ['int8', (r) => r.outputTokens],
-  ['int8', (r) => r.feeNano.toString()],
-  ['int8', (r) => r.providerCostNano.toString()],
-  ['int8', (r) => r.spendNano.toString()],
-  ['int8', (r) => r.costNano.toString()],
-  ['int8', (r) => r.cacheHits],
-];
-
-async function upsertRollups(tx: UsageTx, records: readonly UsageRecord[]): Promise<void> {
-  for (const { table, bucketColumn, bucketOf } of ROLLUP_TABLES) {
-    const rows = rollupRows(records, bucketOf);
-    const keyColumns = ['account_id', bucketColumn, 'access_key_id', 'provider', 'model', 'status'].map((c) => `"${c}"`).join(', ');
-    await tx.query(
-      `insert into "${table}" (${keyColumns}, ${ROLLUP_SUMS.map((c) => `"${c}"`).join(', ')})
-       select * from unnest(${ROLLUP_VALUES.map(([type], i) => `$${i + 1}::${type}[]`).join(', ')})
-       on conflict (${keyColumns}) do update set
-       ${ROLLUP_SUMS.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(', ')}`,
-      ROLLUP_VALUES.map(([, value]) => rows.map(value)),
-    );
-  }
-}
-
-/** last_used_at for access and provider keys, one statement each per batch. */
-async function touchLastUsed(tx: UsageTx, batch: readonly UsageRecord[]): Promise<void> {
+async function touchLastUsed(tx: UsageTx, records: readonly UsageRecord[]): Promise<void> {
   const accessKeys = new Map<string, Date>();
   const providerKeys = new Map<string, Date>();
-  for (const e of batch) {
-    accessKeys.set(e.accessKeyId, e.createdAt);
-    if (e.providerKeyId) providerKeys.set(e.providerKeyId, e.createdAt);
+  for (const r of records) {
+    accessKeys.set(r.accessKeyId, r.createdAt);
+    if (r.providerKeyId) providerKeys.set(r.providerKeyId, r.createdAt);
   }
-  for (const [table, map] of [
-    ['access_key', accessKeys],
-    ['provider_key', providerKeys],
-  ] as const) {
-    if (map.size === 0) continue;
-    await tx.query(
-      `update "${table}" t set "last_used_at" = v.at from (values ${valuesList(map.size, 2, ['::uuid', '::timestamptz'])}) as v(id, at)
-       where t."id" = v.id and (t."last_used_at" is null or t."last_used_at" < v.at)`,
-      [...map].flat(),
-    );
-  }
+  await tx.query(TOUCH_LAST_USED, [[...accessKeys.keys()], [...accessKeys.values()], [...providerKeys.keys()], [...providerKeys.values()]]);
 }

@@ -47,16 +47,6 @@ export function isCharged(r: UsageRecord): boolean {
   return r.totalCostNano > 0n || spendNano(r) > 0n;
 }
 
-/** UTC hour the event belongs to (rollup key). */
-export function hourOf(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
-}
-
-/** UTC day the event belongs to (daily rollup key). */
-export function dayOf(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / 86_400_000) * 86_400_000);
-}
-
 /**
  * PostgreSQL text and jsonb cannot hold U+0000 (the whole statement fails), so it is replaced; text
  * longer than its column is cut. Client-chosen text is refused at the /v1 edge; this is the

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics.js';
 import { parkDeadLetter } from './dead-letter.js';
 import { isMissingPartition, type UsagePartitions } from './partitions.js';
-import { writeUsageBatch } from './usage-batch.js';
+import { prepareUsageBatch, writeUsageBatch } from './usage-batch.js';
 import type { UsageDb } from './usage-db.js';
 import type { UsageRecord } from './usage-record.js';
 
@@ -11,8 +11,15 @@ export interface UsageWriterOptions {
   db: UsageDb;
   logger: Logger;
   metrics: Metrics;
-  /** Events per transaction (default 200: a few ms of work, far below PostgreSQL's parameter limit). */
+  /** A batch is written as soon as this many events are queued (default 200). */
   batchSize?: number;
+  /**
+   * Most events per transaction (default 5 × batchSize). While the database is behind the queue
+   * grows and a batch takes up to this many: fewer transactions (each with its charges, touches
+   * and alert check) per event. Building the batch is sliced (prepareUsageBatch), so a large one
+   * does not hold the event loop either.
+   */
+  maxBatchSize?: number;
   intervalMs?: number;
   /** Daily partitions of usage_event: made sure of before each batch. */
   partitions?: Pick<UsagePartitions, 'ensureFor' | 'forget'>;
@@ -32,10 +39,12 @@ export class UsageWriter {
   private flushing: Promise<void> | undefined;
   private failures = 0;
   private readonly batchSize: number;
+  private readonly maxBatchSize: number;
   private readonly now: () => number;
 
   constructor(private readonly options: UsageWriterOptions) {
     this.batchSize = options.batchSize ?? 200;
+    this.maxBatchSize = Math.max(this.batchSize, options.maxBatchSize ?? 5 * this.batchSize);
     this.now = options.now ?? Date.now;
   }
 
@@ -96,7 +105,7 @@ export class UsageWriter {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.slice(0, this.batchSize);
+      const batch = this.queue.slice(0, this.maxBatchSize);
       try {
         await this.options.partitions?.ensureFor(batch);
         await this.writeIsolating(batch);
@@ -123,7 +132,8 @@ export class UsageWriter {
    */
   private async writeIsolating(batch: UsageRecord[]): Promise<void> {
     try {
-      await this.options.db.transaction((tx) => writeUsageBatch(tx, batch));
+      const prepared = await prepareUsageBatch(batch);
+      await this.options.db.transaction((tx) => writeUsageBatch(tx, prepared));
       return;
     } catch (err) {
       if (isMissingPartition(err)) {

@@ -1,0 +1,183 @@
+import 'reflect-metadata';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { UsageRecord } from '../server/src/services/usage/usage-record.js';
+import { gqlOk } from '../test/support/graphql.js';
+import { startTestServer } from '../test/support/test-app.js';
+import { usageEventGenerator } from './usage-events.js';
+
+/**
+ * `npm run bench:usage-cost [-- --events=N] [-- --runs=N] [-- --db=pg|embedded|both]`
+ *
+ * What writing usage costs the gateway process per event: N production-shaped records (the
+ * usage benchmark's generator) through the production UsageWriter of an in-process server
+ * (events, rollups, charges, last-use touches, alert check), measured with process.cpuUsage().
+ * Process-wide, so on the embedded database (PGlite in a worker thread of this process) the SQL
+ * execution counts too; on PostgreSQL the server's backends are reported beside it (from /proc,
+ * by database name). Also the longest event-loop stall seen while writing (the writer's
+ * synchronous slices). PostgreSQL: a scratch database on TEST_DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/postgres's server), dropped at the end.
+ */
+
+const argv = process.argv.slice(2);
+const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const EVENTS = Number(option('events') ?? 40_000);
+const RUNS = Number(option('runs') ?? 3);
+const DB = option('db') ?? 'both';
+/** Records handed to the writer before waiting for it: a few batches queued, like a busy instance. */
+const CHUNK = 2_000;
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const log = (s: string) => process.stderr.write(`[bench:usage-cost] ${s}\n`);
+
+/** CPU (µs) of the PostgreSQL backends serving `database` (their process titles name it); 0 when /proc is unreadable. */
+function backendCpuMicros(database: string): number {
+  const ticks = 1e6 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${database} `)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * ticks;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+const HAS_PERF = spawnSync('perf', ['--version']).status === 0;
+
+/**
+ * Counts the instructions of this process (all its threads, the PGlite worker too) until the
+ * returned stop() resolves with the count; null without `perf`. Far less sensitive to a busy
+ * machine than CPU time.
+ */
+async function countInstructions(): Promise<() => Promise<number | null>> {
+  if (!HAS_PERF) return async () => null;
+  const perf = spawn('perf', ['stat', '-x,', '-e', 'instructions', '-p', String(process.pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let out = '';
+  perf.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((r) => setTimeout(r, 300)); // attached
+  return async () => {
+    const closed = new Promise((r) => perf.once('close', r));
+    perf.kill('SIGINT');
+    await closed;
+    const line = out.split('\n').find((l) => l.includes('instructions'));
+    const n = Number(line?.split(',')[0]);
+    return Number.isFinite(n) ? n : null;
+  };
+}
+
+interface RunResult {
+  kInstrPerEvent: number | null;
+  cpuUsPerEvent: number;
+  dbCpuUsPerEvent: number | null;
+  eventsPerSec: number;
+  maxStallMs: number;
+}
+
+async function measure(mode: 'pg' | 'embedded'): Promise<RunResult[]> {
+  if (mode === 'pg') process.env.TEST_DATABASE_URL = PG_URL;
+  else delete process.env.TEST_DATABASE_URL;
+  const server = await startTestServer({ LOG_LEVEL: 'warn' });
+  const database = server.db.databaseUrl ? new URL(server.db.databaseUrl).pathname.slice(1) : null;
+  try {
+    const base = server.url;
+    const { signUp } = await gqlOk<{ signUp: { token: string; account: { id: string } } }>(
+      base,
+      'mutation($input: SignUpInput!) { signUp(input: $input) { token account { id } } }',
+      { input: { email: `usagecost-${Date.now()}@example.com`, password: 'usage cost benchmark 1', name: 'Usage cost' } },
+    );
+    const session = signUp.token;
+    await gqlOk(base, 'mutation { purchaseCredits(amountUsd: "10000.00") { id } }', {}, session);
+    const providerKeyIds: string[] = [];
+    for (const provider of ['openai', 'anthropic', 'google']) {
+      const { createProviderKey } = await gqlOk<{ createProviderKey: { id: string } }>(
+        base,
+        'mutation($input: CreateProviderKeyInput!) { createProviderKey(input: $input) { id } }',
+        { input: { provider, name: `bench ${provider}`, key: `sk-bench-${provider}-0000000000000000`, priority: 0 } },
+        session,
+      );
+      providerKeyIds.push(createProviderKey.id);
+    }
+    const accessKeyIds: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { createAccessKey } = await gqlOk<{ createAccessKey: { accessKey: { id: string } } }>(
+        base,
+        'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { accessKey { id } } }',
+        { input: { name: `bench key ${i + 1}`, description: null, configurationId: null } },
+        session,
+      );
+      accessKeyIds.push(createAccessKey.accessKey.id);
+    }
+    const writer = server.services.usage;
+    const now = Date.now();
+    const records = (n: number, seed: number): UsageRecord[] => {
+      // The last two hours: what a live writer's queue holds (a batch falls in one or two hours).
+      const g = usageEventGenerator({ accountId: signUp.account.id, accessKeyIds, providerKeyIds, events: n, from: new Date(now - 7_200_000), to: new Date(now), seed });
+      const out: UsageRecord[] = [];
+      for (let r = g.next(); r; r = g.next()) out.push(r);
+      return out;
+    };
+    const write = async (batch: readonly UsageRecord[]) => {
+      for (let i = 0; i < batch.length; i += CHUNK) {
+        for (const r of batch.slice(i, i + CHUNK)) writer.record(r);
+        await writer.flush();
+      }
+    };
+    await write(records(4_000, 1)); // warm-up: JIT, plans, partitions
+    const results: RunResult[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const batch = records(EVENTS, 100 + run);
+      const delay = monitorEventLoopDelay({ resolution: 1 });
+      const stopCounting = await countInstructions();
+      const db0 = database ? backendCpuMicros(database) : 0;
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      delay.enable();
+      await write(batch);
+      delay.disable();
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const db = database ? backendCpuMicros(database) - db0 : null;
+      const instructions = await stopCounting();
+      const r: RunResult = {
+        kInstrPerEvent: instructions === null ? null : instructions / EVENTS / 1000,
+        cpuUsPerEvent: (cpu.user + cpu.system) / EVENTS,
+        dbCpuUsPerEvent: db === null ? null : db / EVENTS,
+        eventsPerSec: EVENTS / seconds,
+        maxStallMs: delay.max / 1e6,
+      };
+      log(
+        `${mode} run ${run + 1}: ${r.cpuUsPerEvent.toFixed(1)} µs CPU/event (gateway process)` +
+          `${r.kInstrPerEvent === null ? '' : `, ${r.kInstrPerEvent.toFixed(0)} k instructions/event`}` +
+          `${r.dbCpuUsPerEvent === null ? '' : `, ${r.dbCpuUsPerEvent.toFixed(1)} µs/event PostgreSQL backends`}` +
+          `, ${Math.round(r.eventsPerSec)} events/s, longest loop stall ${r.maxStallMs.toFixed(1)} ms`,
+      );
+      results.push(r);
+    }
+    return results;
+  } finally {
+    await server.stop();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const modes = DB === 'both' ? (['pg', 'embedded'] as const) : ([DB as 'pg' | 'embedded'] as const);
+const lines: string[] = [];
+for (const mode of modes) {
+  const rs = await measure(mode);
+  const db = rs[0].dbCpuUsPerEvent === null ? '' : `, PostgreSQL backends ${median(rs.map((r) => r.dbCpuUsPerEvent ?? 0)).toFixed(1)} µs/event`;
+  const instr = rs[0].kInstrPerEvent === null ? '' : ` (${median(rs.map((r) => r.kInstrPerEvent ?? 0)).toFixed(0)} k instructions/event)`;
+  lines.push(
+    `${mode}: median of ${RUNS} × ${EVENTS} events: gateway process ${median(rs.map((r) => r.cpuUsPerEvent)).toFixed(1)} µs CPU/event${instr}${db}, ` +
+      `${Math.round(median(rs.map((r) => r.eventsPerSec)))} events/s, longest loop stall ${Math.max(...rs.map((r) => r.maxStallMs)).toFixed(1)} ms`,
+  );
+}
+process.stdout.write(`${lines.join('\n')}\n`);
+process.exit(0);
