@@ -67,9 +67,9 @@ export interface UpstreamResponse {
 
 /** A complete answer: its whole body in one Buffer. */
 export interface UpstreamAnswer {
-  status: number;
-  headers: UpstreamHeaders;
-  body: Buffer;
+  readonly status: number;
+  readonly headers: UpstreamHeaders;
+  readonly body: Buffer;
 }
 
 export interface UpstreamClient {
@@ -288,6 +288,30 @@ export function isSuccess(status: number): boolean {
 
 type AbortRequest = (err?: Error) => void;
 
+/** A complete answer whose headers are parsed on first read: a success's are rarely looked at. */
+class CompleteAnswer implements UpstreamAnswer {
+  private parsed: UpstreamHeaders | undefined;
+
+  constructor(
+    readonly status: number,
+    private readonly rawHeaders: Buffer[],
+    readonly body: Buffer,
+  ) {}
+
+  get headers(): UpstreamHeaders {
+    return (this.parsed ??= undiciUtil.parseHeaders(this.rawHeaders) as UpstreamHeaders);
+  }
+}
+
+/** The content-length a raw head declares (NaN when none), without parsing the other headers. */
+function declaredLength(rawHeaders: Buffer[]): number {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === 14 && undiciUtil.headerNameToString(name) === 'content-length') return Number(rawHeaders[i + 1].toString('latin1'));
+  }
+  return NaN;
+}
+
 function notConnected(): void {}
 
 /**
@@ -302,7 +326,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   private reject!: (err: Error) => void;
   private settled = false;
   private status = 0;
-  private headers: UpstreamHeaders = {};
+  private rawHeaders: Buffer[] = [];
   private chunks: Buffer[] = [];
   private bytes = 0;
   private limit: number;
@@ -341,10 +365,9 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     if (status < 200) return true; // 1xx: the real head follows
     this.status = status;
-    this.headers = undiciUtil.parseHeaders(rawHeaders) as UpstreamHeaders;
+    this.rawHeaders = rawHeaders;
     if (!isSuccess(status)) this.limit = Math.min(this.limit, ERROR_BODY_BYTES);
-    const declared = Number(this.headers['content-length']);
-    if (declared > this.limit) this.abortRequest(new ResponseTooLargeError(this.limit));
+    if (declaredLength(rawHeaders) > this.limit) this.abortRequest(new ResponseTooLargeError(this.limit));
     return true;
   }
 
@@ -364,14 +387,14 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     const { chunks } = this;
     const body = chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, this.bytes);
     this.settle();
-    this.resolve({ status: this.status, headers: this.headers, body });
+    this.resolve(new CompleteAnswer(this.status, this.rawHeaders, body));
   }
 
   onError(err: Error): void {
     if (this.settled) return;
     this.settle();
     // An error status's body is best-effort: its status and headers still say what went wrong.
-    if (this.status !== 0 && !isSuccess(this.status)) this.resolve({ status: this.status, headers: this.headers, body: EMPTY });
+    if (this.status !== 0 && !isSuccess(this.status)) this.resolve(new CompleteAnswer(this.status, this.rawHeaders, EMPTY));
     else this.reject(err);
   }
 
