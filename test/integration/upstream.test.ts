@@ -1,10 +1,12 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
 import { adapterFor } from '../../server/src/gateway/adapters/index.js';
 import { relayStream } from '../../server/src/gateway/relay-stream.js';
-import { createUpstreamClient, type UpstreamCall, type UpstreamClient } from '../../server/src/gateway/upstream.js';
+import { AttemptAbort } from '../../server/src/gateway/failover.js';
+import { createUpstreamClient, ERROR_BODY_BYTES, type UpstreamCall, type UpstreamClient } from '../../server/src/gateway/upstream.js';
 
 interface LocalServer {
   server: Server;
@@ -305,3 +307,186 @@ describe('createUpstreamClient', () => {
     expect(sockets.size).toBe(1);
   });
 });
+
+/** The listeners an emitter signal still holds: a finished call must leave none behind. */
+function abortListeners(signal: AttemptAbort): number {
+  return (signal as EventEmitter).listenerCount('abort');
+}
+
+describe('UpstreamClient.fetch (complete answers)', () => {
+  it('sends path, query, headers and body and returns status, headers and the whole body', async () => {
+    const signal = new AttemptAbort();
+    const answer = await client().fetch(call(`http://127.0.0.1:${upstream.port}/v1/chat/completions?api-version=1`, { egress: 'trusted', signal }));
+    expect(answer.status).toBe(200);
+    expect(answer.headers['x-seen-auth']).toBe('Bearer sk-secret-do-not-log');
+    expect(JSON.parse(answer.body.toString())).toEqual({ path: '/v1/chat/completions?api-version=1', method: 'POST', body: '{"model":"m"}' });
+    expect(abortListeners(signal)).toBe(0);
+  });
+
+  it('joins a body that arrives in several chunks', async () => {
+    const chunked = await listen((_req, res) => {
+      res.writeHead(200);
+      res.write('{"a":');
+      setTimeout(() => res.end('1}'), 10);
+    });
+    const answer = await client().fetch(call(`http://127.0.0.1:${chunked.port}/v1/x`, { egress: 'trusted' }));
+    expect(answer.body.toString()).toBe('{"a":1}');
+  });
+
+  it('goes through the egress guard: a guarded call to 127.0.0.1 is refused before any request', async () => {
+    const before = upstream.hits;
+    const error = await client().fetch(call(`http://127.0.0.1:${upstream.port}/v1/x`)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'EGRESS_BLOCKED', reason: 'loopback' });
+    expect(upstream.hits).toBe(before);
+  });
+
+  it('refuses a protocol other than HTTP(S) before dialing', async () => {
+    await expect(client().fetch(call('ftp://127.0.0.1/v1/x', { egress: 'trusted' }))).rejects.toMatchObject({ code: 'UNSUPPORTED_PROTOCOL' });
+  });
+
+  it('fails with UND_ERR_HEADERS_TIMEOUT when the server never answers', async () => {
+    const hanging = await listen(() => {});
+    const error = await client()
+      .fetch(call(`http://127.0.0.1:${hanging.port}/v1/x`, { egress: 'trusted', headersTimeoutMs: 200 }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+  });
+
+  it('fails with UND_ERR_BODY_TIMEOUT when a 2xx body stalls', async () => {
+    const stalling = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"partial":');
+    });
+    const error = await client()
+      .fetch(call(`http://127.0.0.1:${stalling.port}/v1/x`, { egress: 'trusted', bodyTimeoutMs: 200 }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+  });
+
+  it('aborts a call waiting for its head with the reason of an AttemptAbort', async () => {
+    const hanging = await listen(() => {});
+    const signal = new AttemptAbort();
+    const pending = client().fetch(call(`http://127.0.0.1:${hanging.port}/v1/x`, { egress: 'trusted', signal }));
+    await waitFor(() => hanging.hits === 1);
+    signal.abort(Object.assign(new Error('attempt timed out'), { code: 'ATTEMPT_TIMEOUT' }));
+    await expect(pending).rejects.toMatchObject({ code: 'ATTEMPT_TIMEOUT' });
+    expect(abortListeners(signal)).toBe(0);
+  });
+
+  it('aborts a call mid-body with the reason of an AbortSignal, closing its connection', async () => {
+    let closed = false;
+    const trickling = await listen((req, res) => {
+      req.socket.on('close', () => (closed = true));
+      res.writeHead(200);
+      res.write('{"partial":');
+    });
+    const controller = new AbortController();
+    const pending = client().fetch(call(`http://127.0.0.1:${trickling.port}/v1/x`, { egress: 'trusted', signal: controller.signal }));
+    await waitFor(() => trickling.hits === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort(new Error('client went away'));
+    await expect(pending).rejects.toThrow('client went away');
+    await waitFor(() => closed);
+  });
+
+  it('fails a call queued behind a busy connection as soon as its signal fires, and never sends it', async () => {
+    const hanging = await listen(() => {});
+    const c = client({ connections: 1 });
+    const first = new AbortController();
+    // Long timeouts: only the signal can end the queued call before the test's own timeout.
+    const busy = c
+      .fetch(call(`http://127.0.0.1:${hanging.port}/v1/x`, { egress: 'trusted', signal: first.signal, headersTimeoutMs: 60_000 }))
+      .catch((e: unknown) => e);
+    await waitFor(() => hanging.hits === 1);
+    const signal = new AttemptAbort();
+    const queued = c.fetch(call(`http://127.0.0.1:${hanging.port}/v1/y`, { egress: 'trusted', signal, headersTimeoutMs: 60_000 }));
+    signal.abort(new Error('client went away'));
+    await expect(queued).rejects.toThrow('client went away');
+    first.abort(new Error('done'));
+    await busy;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(hanging.hits).toBe(1);
+  });
+
+  it('does not send a call whose signal has already fired', async () => {
+    const before = upstream.hits;
+    const signal = new AttemptAbort();
+    signal.abort(new Error('too late'));
+    await expect(client().fetch(call(`http://127.0.0.1:${upstream.port}/v1/x`, { egress: 'trusted', signal }))).rejects.toThrow('too late');
+    expect(upstream.hits).toBe(before);
+  });
+
+  it('fails with RESPONSE_TOO_LARGE past the limit (streamed and declared), and reads an answer under it', async () => {
+    const big = await listen((req, res) => {
+      const payload = Buffer.alloc(64 * 1024, 'a');
+      if (req.url === '/declared') {
+        res.writeHead(200, { 'content-length': payload.length });
+        res.end(payload);
+        return;
+      }
+      if (req.url === '/declared-only') {
+        // The head alone says it is too large: refused without waiting for a byte of the body.
+        res.writeHead(200, { 'content-length': 10 * 1024 * 1024 });
+        res.flushHeaders();
+        return;
+      }
+      res.writeHead(200); // chunked: no length to check up front
+      res.write(payload);
+      setTimeout(() => res.end(payload), 10);
+    });
+    const c = client({ maxResponseBytes: 100 * 1024 });
+    await expect(c.fetch(call(`http://127.0.0.1:${big.port}/chunked`, { egress: 'trusted' }))).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    await expect(c.fetch(call(`http://127.0.0.1:${big.port}/declared`, { egress: 'trusted' }), 1024)).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    await expect(c.fetch(call(`http://127.0.0.1:${big.port}/declared-only`, { egress: 'trusted', bodyTimeoutMs: 60_000 }))).rejects.toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+    });
+    expect((await c.fetch(call(`http://127.0.0.1:${big.port}/declared`, { egress: 'trusted' }))).body.length).toBe(64 * 1024);
+  });
+
+  it('returns an error status with its body, and with an empty body when that body is too large or breaks off', async () => {
+    const failing = await listen((req, res) => {
+      if (req.url === '/small') {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3' });
+        res.end('{"error":{"message":"slow down"}}');
+      } else if (req.url === '/huge') {
+        res.writeHead(500, { 'content-length': ERROR_BODY_BYTES + 1 });
+        res.end(Buffer.alloc(ERROR_BODY_BYTES + 1, 'x'));
+      } else {
+        res.writeHead(503);
+        res.write('{"error":');
+        setTimeout(() => res.socket?.destroy(), 20);
+      }
+    });
+    const c = client();
+    const small = await c.fetch(call(`http://127.0.0.1:${failing.port}/small`, { egress: 'trusted' }));
+    expect(small).toMatchObject({ status: 429, headers: { 'retry-after': '3' } });
+    expect(small.body.toString()).toBe('{"error":{"message":"slow down"}}');
+    const huge = await c.fetch(call(`http://127.0.0.1:${failing.port}/huge`, { egress: 'trusted' }));
+    expect(huge.status).toBe(500);
+    expect(huge.body.length).toBe(0);
+    const broken = await c.fetch(call(`http://127.0.0.1:${failing.port}/broken`, { egress: 'trusted' }));
+    expect(broken.status).toBe(503);
+    expect(broken.body.length).toBe(0);
+  });
+
+  it('reuses one keep-alive connection for calls in sequence', async () => {
+    const sockets = new Set<unknown>();
+    const counting = await listen((req, res) => {
+      sockets.add(req.socket);
+      res.end('ok');
+    });
+    const c = client();
+    for (let i = 0; i < 6; i += 1) {
+      expect((await c.fetch(call(`http://127.0.0.1:${counting.port}/v1/x`, { egress: 'trusted' }))).body.toString()).toBe('ok');
+    }
+    expect(sockets.size).toBeLessThanOrEqual(2);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

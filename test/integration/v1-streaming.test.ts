@@ -8,6 +8,8 @@ const user = (content: string) => [{ role: 'user' as const, content }];
 
 type Route = '/v1/chat/completions' | '/v1/responses' | '/v1/messages';
 
+const RESPONSE_CAP = 64 * 1024;
+
 const STREAM_BODIES: Record<Route, Record<string, unknown>> = {
   '/v1/chat/completions': { model: 'gpt-4o-mini', stream: true, messages: user('hi') },
   '/v1/responses': { model: 'gpt-4o-mini', stream: true, input: 'hi' },
@@ -37,7 +39,8 @@ describe('/v1 streaming', () => {
 
   beforeAll(async () => {
     // Keys fail on purpose here; the circuit breaker has its own tests.
-    f = await startGatewayFixture({ CIRCUIT_BREAKER_FAILURES: '0' });
+    // A response cap the default answers stay far below (one test sends an answer past it).
+    f = await startGatewayFixture({ CIRCUIT_BREAKER_FAILURES: '0', MAX_RESPONSE_BODY_BYTES: String(RESPONSE_CAP) });
     await fundAccount(f.baseUrl, f.account.token);
     // Two keys per provider: a failed first attempt has somewhere to go.
     await createProviderKey(f, 'openai', 'sk-openai-1', 0);
@@ -111,6 +114,16 @@ describe('/v1 streaming', () => {
       const res = await postV1(f, '/v1/chat/completions', { model: 'gpt-4o-mini', messages: user('hi') }, { token });
       expect(res.status).toBe(200);
       expect(f.upstream.requests).toHaveLength(2);
+    });
+
+    it('a non-streaming answer past MAX_RESPONSE_BODY_BYTES fails over', async () => {
+      f.upstream.script({ kind: 'ok', text: 'word '.repeat(RESPONSE_CAP / 4) });
+      const res = await postV1(f, '/v1/chat/completions', { model: 'gpt-4o-mini', messages: user('hi') }, { token });
+      expect(res.status).toBe(200);
+      expect((res.json as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe('Hello from fake gpt-4o-mini');
+      expect(f.upstream.requests.map((r) => r.credential)).toEqual(['sk-openai-1', 'sk-openai-2']);
+      const ev = await usageEventFor(f, res.headers.get('x-request-id'));
+      expect(ev.attempts[0]).toMatchObject({ status: null, error: expect.stringMatching(/RESPONSE_TOO_LARGE/) });
     });
   });
 
@@ -224,13 +237,16 @@ describe('/v1 streaming', () => {
       expect(f.upstream.requests).toHaveLength(1);
     });
 
-    it('a client gone before the upstream answered aborts it too (no failover)', async () => {
+    it.each([
+      ['stream', true],
+      ['complete answer', false],
+    ])('a client gone before the upstream answered aborts it too (no failover): %s', async (_kind, stream) => {
       f.upstream.script({ kind: 'hang' });
       const controller = new AbortController();
       const pending = fetch(`${f.baseUrl}/v1/messages`, {
         method: 'POST',
         headers: { 'x-api-key': token, 'content-type': 'application/json' },
-        body: JSON.stringify(STREAM_BODIES['/v1/messages']),
+        body: JSON.stringify({ ...STREAM_BODIES['/v1/messages'], stream }),
         signal: controller.signal,
       }).catch((e: unknown) => e);
       await waitFor(() => f.upstream.requests.length === 1, 2000, 'the upstream request');

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ProviderEndpoint } from './adapters/adapter.js';
 import type { ResolvedProvider } from './provider-directory.js';
-import type { UpstreamClient } from './upstream.js';
+import { isSuccess, type UpstreamClient } from './upstream.js';
 
 /**
  * The providers' own model lists (`GET <baseUrl>/models`), so a model a provider ships today
@@ -24,7 +24,7 @@ export interface ListingSource {
 }
 
 export interface ModelListingsOptions {
-  upstream: Pick<UpstreamClient, 'send' | 'readBody'>;
+  upstream: Pick<UpstreamClient, 'fetch'>;
   /** How long a fetched listing is trusted. */
   ttlMs?: number;
   /** How long a failed fetch is remembered (the id stays unknown meanwhile). */
@@ -86,18 +86,20 @@ export class ModelListings {
     let after: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const { url, headers } = modelListRequest(source.provider.endpoint, source.secret, after);
-      const res = await this.options.upstream.send({
-        url,
-        method: 'GET',
-        headers,
-        egress: source.provider.egress,
-        signal: AbortSignal.timeout(this.timeoutMs),
-        headersTimeoutMs: this.timeoutMs,
-        bodyTimeoutMs: this.timeoutMs,
-      });
-      const body = await this.options.upstream.readBody(res, MAX_LISTING_BYTES);
-      if (res.status < 200 || res.status >= 300) throw new Error(`model list answered HTTP ${res.status}`);
-      const parsed = JSON.parse(body.toString('utf8')) as { data?: unknown; has_more?: unknown; last_id?: unknown };
+      const res = await this.options.upstream.fetch(
+        {
+          url,
+          method: 'GET',
+          headers,
+          egress: source.provider.egress,
+          signal: AbortSignal.timeout(this.timeoutMs),
+          headersTimeoutMs: this.timeoutMs,
+          bodyTimeoutMs: this.timeoutMs,
+        },
+        MAX_LISTING_BYTES,
+      );
+      if (!isSuccess(res.status)) throw new Error(`model list answered HTTP ${res.status}`);
+      const parsed = JSON.parse(res.body.toString('utf8')) as { data?: unknown; has_more?: unknown; last_id?: unknown };
       if (!Array.isArray(parsed.data)) throw new Error('model list without data');
       for (const entry of parsed.data as unknown[]) {
         const id = (entry as { id?: unknown } | null)?.id;

@@ -3,7 +3,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Readable } from 'node:stream';
-import { Agent, buildConnector } from 'undici';
+import { Agent, buildConnector, errors as undiciErrors, util as undiciUtil, type Dispatcher } from 'undici';
 import {
   checkAddress,
   checkHostname,
@@ -56,15 +56,33 @@ export interface UpstreamCall {
 /** An upstream body as undici hands it over: a Node Readable (the relay reads it through 'data' events). */
 export type UpstreamBody = Readable;
 
+export type UpstreamHeaders = Record<string, string | string[] | undefined>;
+
+/** An answer whose body is read as it arrives (streams). */
 export interface UpstreamResponse {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: UpstreamHeaders;
   body: UpstreamBody;
 }
 
+/** A complete answer: its whole body in one Buffer. */
+export interface UpstreamAnswer {
+  status: number;
+  headers: UpstreamHeaders;
+  body: Buffer;
+}
+
 export interface UpstreamClient {
+  /**
+   * One call whose answer is wanted whole. A 2xx body past `maxBytes` (default maxResponseBytes)
+   * fails the call with RESPONSE_TOO_LARGE, as does a network error or the signal; any other
+   * status's body is wanted only for its message, so it is read best-effort, up to
+   * ERROR_BODY_BYTES: empty when it is larger or breaks off.
+   */
+  fetch(call: UpstreamCall, maxBytes?: number): Promise<UpstreamAnswer>;
+  /** One call whose body is handed over as a stream, for the caller to read, drain or discard. */
   send(call: UpstreamCall): Promise<UpstreamResponse>;
-  /** Reads a whole body, failing with code 'RESPONSE_TOO_LARGE' past maxResponseBytes. */
+  /** Reads a whole `send` body, failing with code 'RESPONSE_TOO_LARGE' past maxResponseBytes. */
   readBody(res: UpstreamResponse, maxBytes?: number): Promise<Buffer>;
   close(): Promise<void>;
 }
@@ -74,6 +92,9 @@ export const UPSTREAM_DEFAULTS = {
   maxResponseBytes: 32 * 1024 * 1024,
   connections: null,
 } as const;
+
+/** An error status's body is read for its message only: never more than this. */
+export const ERROR_BODY_BYTES = 256 * 1024;
 
 /** A non-streaming body exceeded its cap; `code` is read by `classify.ts` like undici's codes. */
 export class ResponseTooLargeError extends Error {
@@ -238,6 +259,152 @@ function readAll(body: UpstreamBody, maxBytes: number): Promise<Buffer> {
   });
 }
 
+type CallSignal = UpstreamCall['signal'];
+
+/** Why the signal fired, or undefined while it has not: read alike on an AbortSignal and on an emitter carrying `aborted`/`reason` (AttemptAbort). */
+function abortedReason(signal: CallSignal): Error | undefined {
+  const s = signal as { aborted?: boolean; reason?: unknown };
+  if (!s.aborted) return undefined;
+  // As undici's request() does: the signal's reason is what the call fails with.
+  return s.reason instanceof Error ? s.reason : new undiciErrors.RequestAbortedError();
+}
+
+function listen(signal: CallSignal, listener: () => void): void {
+  if ('addEventListener' in signal) signal.addEventListener('abort', listener, { once: true });
+  else signal.on('abort', listener);
+}
+
+function unlisten(signal: CallSignal, listener: () => void): void {
+  if ('removeEventListener' in signal) signal.removeEventListener('abort', listener);
+  else signal.removeListener('abort', listener);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** The statuses whose body is the answer (`fetch` reads any other status's body for its message only). */
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+type AbortRequest = (err?: Error) => void;
+
+function notConnected(): void {}
+
+/**
+ * Collects one complete answer for `fetch` as an undici dispatch handler: chunks into one Buffer
+ * and one promise settled once, where `request()` builds a full Readable per answer. It uses the
+ * hooks undici 7's core calls directly (onConnect/onHeaders/onData/onComplete/onError); handlers
+ * with the onRequestStart/onResponse* hooks are adapted onto these through two objects more per call.
+ */
+class AnswerCollector implements Dispatcher.DispatchHandler {
+  readonly promise: Promise<UpstreamAnswer>;
+  private resolve!: (answer: UpstreamAnswer) => void;
+  private reject!: (err: Error) => void;
+  private settled = false;
+  private status = 0;
+  private headers: UpstreamHeaders = {};
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private limit: number;
+  /** undici's abort for this request once it is on a socket. */
+  private abortRequest: AbortRequest = notConnected;
+  /** Set when the signal fired before the request reached a socket: it is aborted when it does. */
+  private reason: Error | undefined;
+  /** The signal's listener (an emitter calls functions: one closure per call). */
+  private readonly onAbort = (): void => this.abort(abortedReason(this.signal) ?? new undiciErrors.RequestAbortedError());
+
+  constructor(
+    private readonly signal: CallSignal,
+    maxBytes: number,
+  ) {
+    this.limit = maxBytes;
+    this.promise = new Promise<UpstreamAnswer>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    listen(signal, this.onAbort);
+  }
+
+  private abort(reason: Error): void {
+    if (this.settled) return;
+    if (this.abortRequest !== notConnected) return this.abortRequest(reason); // undici calls onError with it
+    // Still queued or connecting: the caller hears now; the request is aborted when it gets a socket.
+    this.reason = reason;
+    this.onError(reason);
+  }
+
+  onConnect(abort: AbortRequest): void {
+    if (this.reason) return abort(this.reason);
+    this.abortRequest = abort;
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
+    if (status < 200) return true; // 1xx: the real head follows
+    this.status = status;
+    this.headers = undiciUtil.parseHeaders(rawHeaders) as UpstreamHeaders;
+    if (!isSuccess(status)) this.limit = Math.min(this.limit, ERROR_BODY_BYTES);
+    const declared = Number(this.headers['content-length']);
+    if (declared > this.limit) this.abortRequest(new ResponseTooLargeError(this.limit));
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bytes += chunk.byteLength;
+    if (this.bytes > this.limit) {
+      // Destroys the socket: a body we will not read has no place on a keep-alive connection.
+      this.abortRequest(new ResponseTooLargeError(this.limit));
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.settled) return;
+    const { chunks } = this;
+    const body = chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, this.bytes);
+    this.settle();
+    this.resolve({ status: this.status, headers: this.headers, body });
+  }
+
+  onError(err: Error): void {
+    if (this.settled) return;
+    this.settle();
+    // An error status's body is best-effort: its status and headers still say what went wrong.
+    if (this.status !== 0 && !isSuccess(this.status)) this.resolve({ status: this.status, headers: this.headers, body: EMPTY });
+    else this.reject(err);
+  }
+
+  private settle(): void {
+    this.settled = true;
+    unlisten(this.signal, this.onAbort);
+  }
+}
+
+interface Target {
+  origin: string;
+  path: string;
+}
+
+/** Parsed call URLs: a provider's endpoint URL is the same string call after call. */
+const TARGET_CACHE_SIZE = 1024;
+
+/** Parses call URLs once per distinct URL; only plain HTTP(S) goes out. */
+function targetCache(): (url: string) => Target {
+  const targets = new Map<string, Target>();
+  return (url) => {
+    let target = targets.get(url);
+    if (target) return target;
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UnsupportedProtocolError(parsed.protocol);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    // Bounded: URLs that vary per call (a query per request) must not grow it for ever.
+    if (targets.size >= TARGET_CACHE_SIZE) targets.clear();
+    targets.set(url, target);
+    return target;
+  };
+}
+
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const connectTimeoutMs = options.connectTimeoutMs ?? UPSTREAM_DEFAULTS.connectTimeoutMs;
   const maxResponseBytes = options.maxResponseBytes ?? UPSTREAM_DEFAULTS.maxResponseBytes;
@@ -255,14 +422,40 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     connect: guardedConnector({ allow, connectTimeoutMs, selfAddresses }),
   });
 
+  const targetOf = targetCache();
+
   return {
+    fetch(call, maxBytes = maxResponseBytes) {
+      let target: Target;
+      try {
+        target = targetOf(call.url);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+      const aborted = abortedReason(call.signal);
+      if (aborted) return Promise.reject(aborted);
+      const collector = new AnswerCollector(call.signal, maxBytes);
+      (call.egress === 'trusted' ? trusted : guarded).dispatch(
+        {
+          origin: target.origin,
+          path: target.path,
+          method: call.method ?? 'POST',
+          headers: call.headers,
+          body: call.body,
+          headersTimeout: call.headersTimeoutMs,
+          bodyTimeout: call.bodyTimeoutMs,
+        },
+        collector,
+      );
+      return collector.promise;
+    },
+
     async send(call) {
-      const url = new URL(call.url);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UnsupportedProtocolError(url.protocol);
+      const target = targetOf(call.url);
       const agent = call.egress === 'trusted' ? trusted : guarded;
       const res = await agent.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        origin: target.origin,
+        path: target.path,
         method: call.method ?? 'POST',
         headers: call.headers,
         body: call.body,

@@ -1,11 +1,11 @@
 import type { TokenUsage } from '../adapters/adapter.js';
 import type { FinishReason } from '../pivot.js';
 import type { AttemptAbort, AttemptResult, AttemptTimer } from '../failover.js';
-import { planFor } from '../formats/index.js';
+import { planFor, type InferencePlan } from '../formats/index.js';
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens, estimateTextTokens } from '../tokens.js';
 import { redactCredential, translateErrorBody } from '../translate/error-body.js';
-import type { UpstreamResponse } from '../upstream.js';
+import { ERROR_BODY_BYTES, isSuccess, type UpstreamCall, type UpstreamHeaders } from '../upstream.js';
 import { accessOf, bodyOf, type PipelineDeps, type Reply, type RequestState } from './state.js';
 import { streamAttempt } from './stream-attempt.js';
 
@@ -31,13 +31,6 @@ export function forwardedHeaders(state: RequestState): Record<string, string> {
     if (v) out[name] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
-}
-
-/** Never let a discarded undici body raise an unhandled 'error'. */
-export function discard(res: UpstreamResponse): void {
-  const b = res.body as { on?(e: string, f: () => void): void; destroy?(err?: Error): void };
-  b.on?.('error', () => undefined);
-  b.destroy?.();
 }
 
 /**
@@ -67,7 +60,7 @@ export async function runAttempt(
   state.removedParams = [...request.removed, ...built.removedParams];
   state.sent = attempt;
   const { perAttemptTimeoutMs } = accessOf(state);
-  const res = await deps.upstream.send({
+  const call: UpstreamCall = {
     url: built.url,
     headers: built.headers,
     body: built.body,
@@ -75,41 +68,28 @@ export async function runAttempt(
     signal,
     headersTimeoutMs: perAttemptTimeoutMs,
     bodyTimeoutMs: perAttemptTimeoutMs,
-  });
+  };
 
-  if (res.status < 200 || res.status >= 300) {
-    const text = (await deps.upstream.readBody(res, 256 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
-    const parsed = plan.upstream.parseError(res.status, res.headers, text);
-    // The message goes to usage rows, logs and fail-over summaries: never with this attempt's key in it.
-    const failure = { ...parsed, message: redactCredential(parsed.message, attempt.credential.secret) };
-    // Returned when it does not fail over (the request itself was refused upstream): its status,
-    // and its message re-emitted in the caller's format, never the upstream's bytes or content-type.
-    const reply: Reply = {
-      status: res.status,
-      contentType: 'application/json',
-      body: translateErrorBody(state.surface === 'messages' ? 'anthropic' : 'openai', res.status, text, attempt.credential.secret),
-    };
-    return { kind: 'failed', failure, value: { reply, estimated: false, errorCode: 'upstream_client_error' } };
+  if (body.stream) {
+    const res = await deps.upstream.send(call);
+    if (isSuccess(res.status)) return streamAttempt(state, deps, attempt, plan, res, built.injectedStreamUsage, timer);
+    const text = await deps.upstream.readBody(res, ERROR_BODY_BYTES).catch(() => Buffer.alloc(0));
+    return refused(state, attempt, plan, res.status, res.headers, text);
   }
 
-  if (body.stream) return streamAttempt(state, deps, attempt, plan, res, built.injectedStreamUsage, timer);
-
-  let raw: Buffer;
-  try {
-    raw = await deps.upstream.readBody(res, deps.maxResponseBodyBytes);
-  } catch (err) {
-    discard(res);
-    throw err;
-  }
+  // A complete answer, collected whole; an error status's body comes best-effort (see fetch).
+  const answer = await deps.upstream.fetch(call, deps.maxResponseBodyBytes);
+  if (!isSuccess(answer.status)) return refused(state, attempt, plan, answer.status, answer.headers, answer.body);
+  const raw = answer.body;
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
   } catch {
-    return { kind: 'failed', failure: { failureClass: 'transient', status: res.status, message: 'upstream returned malformed JSON' } };
+    return { kind: 'failed', failure: { failureClass: 'transient', status: answer.status, message: 'upstream returned malformed JSON' } };
   }
   if (plan.upstream.isErrorBody(json)) {
     // Some OpenAI-compatible vendors answer 200 with an error body: a failure, never a success.
-    return { kind: 'failed', failure: { failureClass: 'transient', status: res.status, message: 'upstream returned an error body with status 200' } };
+    return { kind: 'failed', failure: { failureClass: 'transient', status: answer.status, message: 'upstream returned an error body with status 200' } };
   }
   let usage = plan.upstream.readUsage(json);
   const estimated = !usage;
@@ -119,13 +99,38 @@ export async function runAttempt(
   };
   return {
     kind: 'done',
-    status: res.status,
+    status: answer.status,
     value: {
-      reply: { status: res.status, contentType: 'application/json', body: plan.translated ? JSON.stringify(plan.response(json, body.model)) : raw },
+      reply: { status: answer.status, contentType: 'application/json', body: plan.translated ? JSON.stringify(plan.response(json, body.model)) : raw },
       usage,
       estimated,
       finishReasons: plan.upstream.readFinishReasons(json),
       errorCode: null,
     },
   };
+}
+
+/**
+ * An attempt the upstream answered with an error status: classified for failover, and kept as the
+ * reply when it does not fail over (the request itself was refused upstream): its status, and its
+ * message re-emitted in the caller's format, never the upstream's bytes or content-type.
+ */
+function refused(
+  state: RequestState,
+  attempt: Attempt,
+  plan: InferencePlan,
+  status: number,
+  headers: UpstreamHeaders,
+  body: Buffer,
+): AttemptResult<AttemptAnswer> {
+  const text = body.toString('utf8');
+  const parsed = plan.upstream.parseError(status, headers, text);
+  // The message goes to usage rows, logs and fail-over summaries: never with this attempt's key in it.
+  const failure = { ...parsed, message: redactCredential(parsed.message, attempt.credential.secret) };
+  const reply: Reply = {
+    status,
+    contentType: 'application/json',
+    body: translateErrorBody(state.surface === 'messages' ? 'anthropic' : 'openai', status, text, attempt.credential.secret),
+  };
+  return { kind: 'failed', failure, value: { reply, estimated: false, errorCode: 'upstream_client_error' } };
 }

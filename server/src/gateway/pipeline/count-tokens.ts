@@ -4,7 +4,8 @@ import { runWithFailover, type AttemptAbort, type AttemptResult } from '../failo
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens } from '../tokens.js';
 import { translateErrorBody } from '../translate/error-body.js';
-import { discard, forwardedHeaders } from './attempt.js';
+import { isSuccess } from '../upstream.js';
+import { forwardedHeaders } from './attempt.js';
 import { failoverOver } from './attempts.js';
 import { authenticate } from './authenticate.js';
 import { readBody } from './body.js';
@@ -62,17 +63,12 @@ async function askProvider(
     forwardHeaders,
   });
   const timeoutMs = accessOf(state).perAttemptTimeoutMs;
-  const res = await deps.upstream.send({ url: built.url, headers: built.headers, body: built.body, egress: attempt.target.egress, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs });
-  if (res.status >= 200 && res.status < 300) {
-    try {
-      const raw = await deps.upstream.readBody(res, deps.maxResponseBodyBytes);
-      return { kind: 'done', status: res.status, value: { status: res.status, contentType: 'application/json', body: raw } };
-    } catch (err) {
-      discard(res);
-      throw err;
-    }
-  }
-  const text = (await deps.upstream.readBody(res, 256 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
+  const res = await deps.upstream.fetch(
+    { url: built.url, headers: built.headers, body: built.body, egress: attempt.target.egress, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs },
+    deps.maxResponseBodyBytes,
+  );
+  if (isSuccess(res.status)) return { kind: 'done', status: res.status, value: { status: res.status, contentType: 'application/json', body: res.body } };
+  const text = res.body.toString('utf8');
   // An Anthropic-compatible provider without the endpoint (many custom ones): count locally instead.
   if (res.status === 404 || res.status === 405) return localEstimate(state);
   const reply: Reply = { status: res.status, contentType: 'application/json', body: translateErrorBody('anthropic', res.status, text, attempt.credential.secret) };

@@ -4,9 +4,8 @@ import { FirewallStreamFilter } from '../policies/stream-guard.js';
 import { relayStream } from '../relay-stream.js';
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens, estimateTextTokens } from '../tokens.js';
-import type { UpstreamResponse } from '../upstream.js';
+import { discardBody, type UpstreamResponse } from '../upstream.js';
 import type { AttemptAnswer } from './attempt.js';
-import { discard } from './attempt.js';
 import { openStream } from './respond.js';
 import { bodyOf, type PipelineDeps, type RequestState } from './state.js';
 
@@ -54,7 +53,7 @@ export async function streamAttempt(
     },
   });
   if (relayed.kind === 'failed') {
-    discard(upstream);
+    discardBody(upstream.body);
     return { kind: 'failed', failure: relayed.failure };
   }
   const answer: AttemptAnswer = { estimated: false, errorCode: null, finishReasons: tracker?.finishReasons() };
