@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUsd } from '../../server/src/services/credits/money.js';
-import { pgUsageDb } from '../../server/src/services/usage/usage-db.js';
+import { pgUsageDb, type UsageDb } from '../../server/src/services/usage/usage-db.js';
 import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
 import { UsageWriter } from '../../server/src/services/usage/usage-writer.js';
 import { createAccessKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
@@ -92,8 +92,14 @@ describe('usage summaries from rollups', () => {
       });
     }
     // Concurrent ingestion: two writers (as two instances would) share rollup keys, flushing in small interleaved batches.
+    const shared = pgUsageDb(f.server.services.sql, (client, charges) => f.server.services.credits.applyCharges(client, charges));
+    // Its sessions in a time zone 5:30 off UTC: the rollups' hours and days must still be UTC ones.
+    const offUtc: UsageDb = {
+      ...shared,
+      transaction: (work) => shared.transaction(async (tx) => (await tx.query(`set local time zone 'Asia/Kolkata'`, []), work(tx))),
+    };
     const other = new UsageWriter({
-      db: pgUsageDb(f.server.services.sql, (client, charges) => f.server.services.credits.applyCharges(client, charges)),
+      db: offUtc,
       logger: f.server.services.logger,
       metrics: f.server.services.metrics,
       partitions: f.server.services.usagePartitions,
