@@ -14,6 +14,7 @@ import { gqlOk } from '../test/support/graphql.js';
 import { percentiles } from './load.js';
 import { forkHelper, installCleanup, spawnGateway, type BenchProcess } from './processes.js';
 import { describeMachine } from './report.js';
+import { setUpBenchAccount, type BenchAccount } from './usage-account.js';
 import { usageEventGenerator } from './usage-events.js';
 
 /**
@@ -79,47 +80,19 @@ async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
-interface Account {
-  session: string;
-  accountId: string;
-  accessToken: string;
-  accessKeyIds: string[];
-  providerKeyIds: string[];
-}
+type Account = BenchAccount;
 
 /** The account as an operator would set it up: GraphQL over HTTP. */
-async function setUpAccount(base: string): Promise<Account> {
-  const { signUp } = await gqlOk<{ signUp: { token: string; account: { id: string } } }>(
-    base,
-    'mutation($input: SignUpInput!) { signUp(input: $input) { token account { id } } }',
-    { input: { email: `usagebench-${Date.now()}@example.com`, password: PASSWORD, name: 'Usage benchmark' } },
-  );
-  const session = signUp.token;
-  const providerKeyIds: string[] = [];
-  for (const provider of ['openai', 'anthropic', 'google', 'groq', 'deepseek']) {
-    const { createProviderKey } = await gqlOk<{ createProviderKey: { id: string } }>(
-      base,
-      'mutation($input: CreateProviderKeyInput!) { createProviderKey(input: $input) { id } }',
-      { input: { provider, name: `bench ${provider}`, key: `sk-bench-${provider}-0000000000000000`, priority: 0 } },
-      session,
-    );
-    providerKeyIds.push(createProviderKey.id);
-  }
-  // Enough credit for 10 M synthetic events (charges may drive the balance below zero; that is fine here).
-  for (let i = 0; i < 3; i++) await gqlOk(base, 'mutation { purchaseCredits(amountUsd: "10000.00") { id } }', {}, session);
-  const accessKeyIds: string[] = [];
-  let accessToken = '';
-  for (let i = 0; i < KEYS; i++) {
-    const { createAccessKey } = await gqlOk<{ createAccessKey: { token: string; accessKey: { id: string } } }>(
-      base,
-      'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token accessKey { id } } }',
-      { input: { name: `bench key ${i + 1}`, description: null, configurationId: null } },
-      session,
-    );
-    accessKeyIds.push(createAccessKey.accessKey.id);
-    if (i === 0) accessToken = createAccessKey.token;
-  }
-  return { session, accountId: signUp.account.id, accessToken, accessKeyIds, providerKeyIds };
+function setUpAccount(base: string): Promise<Account> {
+  return setUpBenchAccount(base, {
+    email: `usagebench-${Date.now()}@example.com`,
+    password: PASSWORD,
+    name: 'Usage benchmark',
+    providers: ['openai', 'anthropic', 'google', 'groq', 'deepseek'],
+    accessKeys: KEYS,
+    // Enough credit for 10 M synthetic events.
+    creditPurchases: 3,
+  });
 }
 
 interface V1Load {

@@ -3,8 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { UsageRecord } from '../server/src/services/usage/usage-record.js';
-import { gqlOk } from '../test/support/graphql.js';
 import { startTestServer } from '../test/support/test-app.js';
+import { setUpBenchAccount } from './usage-account.js';
 import { usageEventGenerator } from './usage-events.js';
 
 /**
@@ -87,38 +87,19 @@ async function measure(mode: 'pg' | 'embedded'): Promise<RunResult[]> {
   const database = server.db.databaseUrl ? new URL(server.db.databaseUrl).pathname.slice(1) : null;
   try {
     const base = server.url;
-    const { signUp } = await gqlOk<{ signUp: { token: string; account: { id: string } } }>(
-      base,
-      'mutation($input: SignUpInput!) { signUp(input: $input) { token account { id } } }',
-      { input: { email: `usagecost-${Date.now()}@example.com`, password: 'usage cost benchmark 1', name: 'Usage cost' } },
-    );
-    const session = signUp.token;
-    await gqlOk(base, 'mutation { purchaseCredits(amountUsd: "10000.00") { id } }', {}, session);
-    const providerKeyIds: string[] = [];
-    for (const provider of ['openai', 'anthropic', 'google']) {
-      const { createProviderKey } = await gqlOk<{ createProviderKey: { id: string } }>(
-        base,
-        'mutation($input: CreateProviderKeyInput!) { createProviderKey(input: $input) { id } }',
-        { input: { provider, name: `bench ${provider}`, key: `sk-bench-${provider}-0000000000000000`, priority: 0 } },
-        session,
-      );
-      providerKeyIds.push(createProviderKey.id);
-    }
-    const accessKeyIds: string[] = [];
-    for (let i = 0; i < 8; i++) {
-      const { createAccessKey } = await gqlOk<{ createAccessKey: { accessKey: { id: string } } }>(
-        base,
-        'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { accessKey { id } } }',
-        { input: { name: `bench key ${i + 1}`, description: null, configurationId: null } },
-        session,
-      );
-      accessKeyIds.push(createAccessKey.accessKey.id);
-    }
+    const { accountId, accessKeyIds, providerKeyIds } = await setUpBenchAccount(base, {
+      email: `usagecost-${Date.now()}@example.com`,
+      password: 'usage cost benchmark 1',
+      name: 'Usage cost',
+      providers: ['openai', 'anthropic', 'google'],
+      accessKeys: 8,
+      creditPurchases: 1,
+    });
     const writer = server.services.usage;
     const now = Date.now();
     const records = (n: number, seed: number): UsageRecord[] => {
       // The last two hours: what a live writer's queue holds (a batch falls in one or two hours).
-      const g = usageEventGenerator({ accountId: signUp.account.id, accessKeyIds, providerKeyIds, events: n, from: new Date(now - 7_200_000), to: new Date(now), seed });
+      const g = usageEventGenerator({ accountId, accessKeyIds, providerKeyIds, events: n, from: new Date(now - 7_200_000), to: new Date(now), seed });
       const out: UsageRecord[] = [];
       for (let r = g.next(); r; r = g.next()) out.push(r);
       return out;
