@@ -428,6 +428,19 @@ function targetCache(): (url: string) => Target {
   };
 }
 
+/** What undici is asked for, the same for a complete answer (`fetch`) and a stream (`send`). */
+function requestOptions(call: UpstreamCall, target: Target): Dispatcher.DispatchOptions {
+  return {
+    origin: target.origin,
+    path: target.path,
+    method: call.method ?? 'POST',
+    headers: call.headers,
+    body: call.body,
+    headersTimeout: call.headersTimeoutMs,
+    bodyTimeout: call.bodyTimeoutMs,
+  };
+}
+
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const connectTimeoutMs = options.connectTimeoutMs ?? UPSTREAM_DEFAULTS.connectTimeoutMs;
   const maxResponseBytes = options.maxResponseBytes ?? UPSTREAM_DEFAULTS.maxResponseBytes;
@@ -446,6 +459,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   });
 
   const targetOf = targetCache();
+  const agentFor = (call: UpstreamCall): Agent => (call.egress === 'trusted' ? trusted : guarded);
 
   return {
     fetch(call, maxBytes = maxResponseBytes) {
@@ -458,34 +472,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const aborted = abortedReason(call.signal);
       if (aborted) return Promise.reject(aborted);
       const collector = new AnswerCollector(call.signal, maxBytes);
-      (call.egress === 'trusted' ? trusted : guarded).dispatch(
-        {
-          origin: target.origin,
-          path: target.path,
-          method: call.method ?? 'POST',
-          headers: call.headers,
-          body: call.body,
-          headersTimeout: call.headersTimeoutMs,
-          bodyTimeout: call.bodyTimeoutMs,
-        },
-        collector,
-      );
+      // The collector listens to the signal itself (also while the call is queued).
+      agentFor(call).dispatch(requestOptions(call, target), collector);
       return collector.promise;
     },
 
     async send(call) {
-      const target = targetOf(call.url);
-      const agent = call.egress === 'trusted' ? trusted : guarded;
-      const res = await agent.request({
-        origin: target.origin,
-        path: target.path,
-        method: call.method ?? 'POST',
-        headers: call.headers,
-        body: call.body,
-        signal: call.signal,
-        headersTimeout: call.headersTimeoutMs,
-        bodyTimeout: call.bodyTimeoutMs,
-      });
+      const res = await agentFor(call).request({ ...requestOptions(call, targetOf(call.url)), signal: call.signal });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     },
 
