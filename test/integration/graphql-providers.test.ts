@@ -14,6 +14,9 @@ const CREATE_PK = 'mutation($input: CreateProviderKeyInput!) { createProviderKey
 const DELETE_PK = 'mutation($id: ID!) { deleteProviderKey(id: $id) }';
 const CREATE_CONFIG = 'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }';
 const DELETE_CONFIG = 'mutation($id: ID!) { deleteAccessKeyConfiguration(id: $id) }';
+const CREATE_VM = 'mutation($input: VirtualModelInput!) { createVirtualModel(input: $input) { id } }';
+const DELETE_VM = 'mutation($id: ID!) { deleteVirtualModel(id: $id) }';
+const AUDIT = 'query($filter: AuditFilter) { auditEvents(filter: $filter, first: 100) { nodes { action targetId } } }';
 
 interface Model {
   id: string;
@@ -353,6 +356,49 @@ describe('GraphQL providers and custom providers', () => {
       expect((await gqlErr(url, DELETE, { id: 'to-delete' }, token)).code).toBe('NOT_FOUND');
       // Its id is free again.
       await gqlOk(url, CREATE, { input: input({ providerId: 'to-delete' }) }, token);
+    });
+
+    // Regression: a virtual model targeting `provider:model` did not block the delete, leaving a
+    // virtual model whose targets name a provider that no longer exists.
+    it('is CONFLICT naming the virtual models that target it (also for a rename or a dropped model), nothing changes, then deletes', async () => {
+      await gqlOk(url, CREATE, { input: input({ providerId: 'vm-target', models: ['m1', 'm2'] }) }, token);
+      const vms: string[] = [];
+      for (const vm of [
+        { name: 'uses-vm-target', targets: [{ model: 'gpt-4o-mini' }, { model: 'vm-target:m1' }] },
+        { name: 'also-uses', targets: [{ model: 'vm-target:M2' }] },
+      ]) {
+        vms.push((await gqlOk<{ createVirtualModel: { id: string } }>(url, CREATE_VM, { input: vm }, token)).createVirtualModel.id);
+      }
+      // A virtual model on another provider whose id merely starts the same way is no reference.
+      await gqlOk(url, CREATE, { input: input({ providerId: 'vm-target-2', models: ['m1'] }) }, token);
+      await gqlOk(url, CREATE_VM, { input: { name: 'unrelated', targets: [{ model: 'vm-target-2:m1' }] } }, token);
+      const audited = async () =>
+        (await gqlOk<{ auditEvents: { nodes: { action: string; targetId: string }[] } }>(url, AUDIT, { filter: { targetId: 'vm-target' } }, token))
+          .auditEvents.nodes.map((n) => n.action);
+      events.length = 0;
+
+      const err = await gqlErr(url, DELETE, { id: 'vm-target' }, token);
+      expect(err.code).toBe('CONFLICT');
+      expect(err.message).toBe(
+        'Custom provider "vm-target" is still referenced by 2 virtual models ("also-uses", "uses-vm-target"); delete or change those first.',
+      );
+      const rename = await gqlErr(url, UPDATE, { id: 'vm-target', input: input({ providerId: 'vm-target-new', models: ['m1', 'm2'] }) }, token);
+      expect(rename.code).toBe('CONFLICT');
+      expect(rename.message).toMatch(/cannot be renamed while 2 virtual models \("also-uses", "uses-vm-target"\) reference it/);
+      const drop = await gqlErr(url, UPDATE, { id: 'vm-target', input: input({ providerId: 'vm-target', models: ['m1'] }) }, token);
+      expect(drop.code).toBe('CONFLICT');
+      expect(drop.message).toMatch(/"vm-target:M2" is still a target of virtual model "also-uses"/);
+      // Refusals change nothing: the provider stays, no audit entry, no /v1 cache invalidation.
+      expect((await providers()).some((p) => p.id === 'vm-target')).toBe(true);
+      expect(await audited()).toEqual(['customProvider.create']);
+      expect(events).toEqual([]);
+
+      for (const id of vms) await gqlOk(url, DELETE_VM, { id }, token);
+      events.length = 0;
+      expect(await gqlOk(url, DELETE, { id: 'vm-target' }, token)).toEqual({ deleteCustomProvider: true });
+      expect(events).toEqual([{ kind: 'customProvider', accountId }]);
+      expect(await audited()).toEqual(['customProvider.delete', 'customProvider.create']);
+      expect((await providers()).some((p) => p.id === 'vm-target')).toBe(false);
     });
 
     it.each([

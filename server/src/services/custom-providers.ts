@@ -6,6 +6,7 @@ import { isBuiltInProviderId } from '../catalog/index.js';
 import { AccessKeyConfiguration, type IAccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
 import { CustomProvider, type ICustomProvider } from '../entities/custom-provider.entity.js';
 import { ProviderKey } from '../entities/provider-key.entity.js';
+import { VirtualModel, type IVirtualModel } from '../entities/virtual-model.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
@@ -111,15 +112,42 @@ export function configurationsReferencingProvider(
   );
 }
 
-function describeReferences(keyCount: number, configurations: readonly IAccessKeyConfiguration[]): string {
+/** Virtual models with a target on the provider (`provider:model`); catalog-id targets never are. */
+function virtualModelsReferencingProvider(virtualModels: readonly IVirtualModel[], providerId: string): IVirtualModel[] {
+  const prefix = `${providerId}:`;
+  return virtualModels.filter((vm) => vm.targets.some((t) => t.model.startsWith(prefix)));
+}
+
+/** Everything in the account that names a custom provider by id, found inside the caller's transaction. */
+interface ProviderReferences {
+  keyCount: number;
+  configurations: IAccessKeyConfiguration[];
+  virtualModels: IVirtualModel[];
+}
+
+async function findReferences(em: EntityManager, accountId: string, providerId: string): Promise<ProviderReferences> {
+  return {
+    keyCount: await em.count(ProviderKey, { accountId, provider: providerId }),
+    configurations: configurationsReferencingProvider(await em.find(AccessKeyConfiguration, { accountId }), providerId),
+    virtualModels: virtualModelsReferencingProvider(await em.find(VirtualModel, { accountId }, { orderBy: { name: 'asc' } }), providerId),
+  };
+}
+
+function hasReferences(refs: ProviderReferences): boolean {
+  return refs.keyCount > 0 || refs.configurations.length > 0 || refs.virtualModels.length > 0;
+}
+
+/** "1 provider key, 2 configurations ("a", "b") and 1 virtual model ("c")": the named objects, at most 5 per kind. */
+function describeReferences({ keyCount, configurations, virtualModels }: ProviderReferences): string {
+  const named = (count: number, noun: string, names: string[]): string => {
+    const list = names.length > 0 ? ` (${names.slice(0, 5).map((n) => JSON.stringify(n)).join(', ')}${names.length > 5 ? ', …' : ''})` : '';
+    return `${count} ${noun}${count === 1 ? '' : 's'}${list}`;
+  };
   const parts: string[] = [];
-  if (keyCount > 0) parts.push(`${keyCount} provider key${keyCount === 1 ? '' : 's'}`);
-  if (configurations.length > 0) {
-    const names = configurations.slice(0, 5).map((c) => JSON.stringify(c.name));
-    const more = configurations.length > 5 ? `, …` : '';
-    parts.push(`${configurations.length} configuration${configurations.length === 1 ? '' : 's'} (${names.join(', ')}${more})`);
-  }
-  return parts.join(' and ');
+  if (keyCount > 0) parts.push(named(keyCount, 'provider key', []));
+  if (configurations.length > 0) parts.push(named(configurations.length, 'configuration', configurations.map((c) => c.name)));
+  if (virtualModels.length > 0) parts.push(named(virtualModels.length, 'virtual model', virtualModels.map((vm) => vm.name)));
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts.join('');
 }
 
 /** Finds the account's custom provider by its providerId, locked FOR UPDATE (call inside a transaction). */
@@ -163,22 +191,21 @@ export async function createCustomProvider(scope: MutationScope, input: CustomPr
 
 /**
  * Replaces a custom provider's definition. `providerId` is its current id. Renaming it is allowed
- * only while no provider key or configuration references it (references are by id), and a
- * declared model may only be removed while no configuration allows it explicitly.
+ * only while no provider key, configuration or virtual model references it (references are by
+ * id), and a declared model may only be removed while no configuration allows it explicitly and
+ * no virtual model targets it.
  */
 export async function updateCustomProvider(scope: MutationScope, providerId: string, input: CustomProviderInputData): Promise<ICustomProvider> {
   const accountId = scope.actor.accountId;
   return mutate(scope, async (tem) => {
     const cp = await lockOwn(tem, accountId, providerId);
     const data = parseCustomProvider(input);
-    const configurations = await tem.find(AccessKeyConfiguration, { accountId });
 
     if (data.providerId !== cp.providerId) {
-      const keyCount = await tem.count(ProviderKey, { accountId, provider: cp.providerId });
-      const referencing = configurationsReferencingProvider(configurations, cp.providerId);
-      if (keyCount > 0 || referencing.length > 0) {
+      const refs = await findReferences(tem, accountId, cp.providerId);
+      if (hasReferences(refs)) {
         throw new ConflictError(
-          `Custom provider ${JSON.stringify(cp.providerId)} cannot be renamed while ${describeReferences(keyCount, referencing)} ` +
+          `Custom provider ${JSON.stringify(cp.providerId)} cannot be renamed while ${describeReferences(refs)} ` +
             'reference it; remove those references first.',
         );
       }
@@ -186,13 +213,21 @@ export async function updateCustomProvider(scope: MutationScope, providerId: str
     } else {
       const kept = new Set(data.models.map((m) => m.toLowerCase()));
       const prefix = `${cp.providerId}:`;
-      for (const c of configurations) {
-        const dropped = (c.allowedModels ?? []).find(
-          (m) => m.startsWith(prefix) && !kept.has(m.slice(prefix.length).toLowerCase()),
-        );
+      const isDropped = (m: string): boolean => m.startsWith(prefix) && !kept.has(m.slice(prefix.length).toLowerCase());
+      for (const c of await tem.find(AccessKeyConfiguration, { accountId })) {
+        const dropped = (c.allowedModels ?? []).find(isDropped);
         if (dropped) {
           throw new ConflictError(
             `Model ${JSON.stringify(dropped)} is still allowed by configuration ${JSON.stringify(c.name)}; ` +
+              'remove it there before removing it from the provider.',
+          );
+        }
+      }
+      for (const vm of await tem.find(VirtualModel, { accountId })) {
+        const dropped = vm.targets.find((t) => isDropped(t.model));
+        if (dropped) {
+          throw new ConflictError(
+            `Model ${JSON.stringify(dropped.model)} is still a target of virtual model ${JSON.stringify(vm.name)}; ` +
               'remove it there before removing it from the provider.',
           );
         }
@@ -205,16 +240,21 @@ export async function updateCustomProvider(scope: MutationScope, providerId: str
   }, (cp) => changed('customProvider.update', cp));
 }
 
-/** Deletes a custom provider; CONFLICT while provider keys or configurations reference it. */
+/**
+ * Deletes a custom provider; CONFLICT naming what still references it (provider keys,
+ * configurations, virtual models). Refusing rather than cascading is the rule for every
+ * referenced object here (provider keys, configurations): the caller decides what replaces it.
+ * The FOR UPDATE lock makes a virtual model or configuration being saved with this provider
+ * (they lock it FOR SHARE) commit first, so it is seen below.
+ */
 export async function deleteCustomProvider(scope: MutationScope, providerId: string): Promise<ICustomProvider> {
   const accountId = scope.actor.accountId;
   return mutate(scope, async (tem) => {
     const cp = await lockOwn(tem, accountId, providerId);
-    const keyCount = await tem.count(ProviderKey, { accountId, provider: cp.providerId });
-    const referencing = configurationsReferencingProvider(await tem.find(AccessKeyConfiguration, { accountId }), cp.providerId);
-    if (keyCount > 0 || referencing.length > 0) {
+    const refs = await findReferences(tem, accountId, cp.providerId);
+    if (hasReferences(refs)) {
       throw new ConflictError(
-        `Custom provider ${JSON.stringify(cp.providerId)} is still referenced by ${describeReferences(keyCount, referencing)}; ` +
+        `Custom provider ${JSON.stringify(cp.providerId)} is still referenced by ${describeReferences(refs)}; ` +
           'delete or change those first.',
       );
     }

@@ -234,7 +234,7 @@ function CustomProviderRow({ provider, onEdit }: { provider: ProviderNode; onEdi
             onConfirm={async () => (await remove({ id: provider.id }, { additionalTypenames: ['Provider', 'Model', 'ProviderKey', 'AccessKeyConfiguration'] })).error}
           >
             <p>
-              Delete <strong>{provider.name}</strong>? Providers still referenced by provider keys or configurations cannot be deleted.
+              Delete <strong>{provider.name}</strong>? Providers still referenced by provider keys, configurations or virtual models cannot be deleted.
             </p>
           </ConfirmButton>
         </RequireRole>
