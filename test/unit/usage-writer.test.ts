@@ -98,6 +98,26 @@ describe('UsageWriter', () => {
     expect(f.events).toHaveLength(5_000);
     expect(writer.pending).toBe(0);
   });
+
+  it('leaves a partial batch for the timer instead of writing whatever arrived during the last transaction', async () => {
+    const f = fakeDb();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let transactions = 0;
+    const db: UsageDb = { ...f.db, transaction: async (work) => (transactions++, await gate, f.db.transaction(work)) };
+    const writer = new UsageWriter({ db, logger: pino({ level: 'silent' }), metrics: createMetrics(), batchSize: 10 });
+    for (let i = 0; i < 10; i++) writer.record(rec(`r${i}`));
+    // Three more arrive while the first batch's transaction is under way.
+    for (let i = 10; i < 13; i++) writer.record(rec(`r${i}`));
+    open();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // One transaction per 3 events here would be one per 5-30 events under load (see drain()).
+    expect(transactions).toBe(1);
+    expect(writer.pending).toBe(3);
+    await writer.flush();
+    expect(transactions).toBe(2);
+    expect(f.events).toHaveLength(13);
+  });
 });
 
 describe('storableJsonText', () => {
