@@ -57,7 +57,7 @@ export interface Config {
   /** OTLP/HTTP collector base URL; set: one span per /v1 request with a child per attempt. */
   otelEndpoint: string | undefined;
   otelServiceName: string;
-  /** Redis shared by every instance (response cache); undefined: in-process only. */
+  /** Redis shared by every instance (response cache, rate-limit counters); undefined: cache in process, counters in PostgreSQL. */
   redisUrl: string | undefined;
   /** Prefix for every Redis key this instance writes. */
   redisKeyPrefix: string;

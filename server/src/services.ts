@@ -19,6 +19,7 @@ import type { ListenAddress } from './gateway/egress-guard.js';
 import { createMailer, type Mailer } from './services/mailer.js';
 import { CreditService, type CreditServiceOptions } from './services/credits/credit-service.js';
 import { createKeyRateLimits, type KeyRateLimits } from './services/rate-limits/key-rate-limits.js';
+import { createCounterStore } from './services/rate-limits/counter-store.js';
 import { createResponseCache, type ResponseCache } from './gateway/cache/index.js';
 import { AlertDeliveryWorker, type DeliveryWorkerOptions } from './services/alerts/delivery-worker.js';
 import { alertDetectionHook } from './services/alerts/usage-hook.js';
@@ -33,7 +34,9 @@ export interface Services {
   metrics: Metrics;
   secretBox: SecretBox;
   events: LocalChangeEvents;
+  /** signUp/logIn/acceptInvitation attempts per client address, shared by every instance. */
   authRateLimiter: RateLimiter;
+  /** Failed log-ins per email, shared by every instance. */
   loginThrottle: LoginThrottle;
   /** Per-key requestsPerMinute / tokensPerMinute (Redis when configured, else PostgreSQL). */
   keyRateLimits: KeyRateLimits;
@@ -89,14 +92,9 @@ export function buildServices(inputs: ServiceInputs): Services {
   });
   const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
   const credits = new CreditService({ orm, sql, config, logger, events, ...inputs.creditOptions });
-  const keyRateLimits = createKeyRateLimits({
-    redisUrl: config.redisUrl,
-    redisKeyPrefix: config.redisKeyPrefix,
-    sql,
-    logger,
-    instanceId: config.instanceId,
-    now: credits.now,
-  });
+  // One store (Redis when configured, else PostgreSQL) for every counter instances must share.
+  const counters = createCounterStore({ redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, sql, logger, instanceId: config.instanceId });
+  const keyRateLimits = createKeyRateLimits(counters, credits.now);
   const applyCharges: SqlChargeApplier = inputs.applyCharges ?? ((client, charges) => credits.applyCharges(client, charges));
   // Usage events, rollups and their charges (credits, key spend) in one transaction on services.sql.
   const usagePartitions = new UsagePartitions({ sql, logger, retentionDays: config.usageRetentionDays });
@@ -113,8 +111,8 @@ export function buildServices(inputs: ServiceInputs): Services {
     metrics,
     secretBox,
     events,
-    authRateLimiter: new RateLimiter(config.authRateLimitPerMinute, 60_000, 'sign-up/log-in attempts from this address'),
-    loginThrottle: new LoginThrottle(config.loginFailuresPerEmail, 15 * 60),
+    authRateLimiter: new RateLimiter(counters, 'auth-ip', config.authRateLimitPerMinute, 60, 'sign-up/log-in attempts from this address'),
+    loginThrottle: new LoginThrottle(counters, config.loginFailuresPerEmail, 15 * 60),
     accessContexts,
     providers: new ProviderDirectory(config, { upstream }),
     upstream,
@@ -143,6 +141,7 @@ export function buildServices(inputs: ServiceInputs): Services {
       await credits.stop();
       accessContexts.close();
       await keyRateLimits.close();
+      await counters.close();
       await upstream.close();
       await responseCache.close();
     },

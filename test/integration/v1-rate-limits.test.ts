@@ -10,6 +10,7 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimitError } from '../../server/src/errors/rate-limit-error.js';
 import { createKeyRateLimits, KeyRateLimits } from '../../server/src/services/rate-limits/key-rate-limits.js';
+import { createCounterStore } from '../../server/src/services/rate-limits/counter-store.js';
 import { createAccessKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { fundAccount } from '../support/v1-client.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
@@ -81,11 +82,12 @@ describe('per-key rate limits', () => {
   afterAll(async () => f?.stop());
 
   sharedWindowSuite('PostgreSQL store (one database, two instances)', async (clock) => {
-    const make = () =>
-      createKeyRateLimits({ redisUrl: undefined, redisKeyPrefix: '', sql: f.server.services.sql, logger: f.server.services.logger, instanceId: 'x', now: clock });
-    const a = make();
-    const b = make();
-    return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
+    // Two instances: each its own counter store on the one database.
+    const stores = [0, 1].map(() =>
+      createCounterStore({ redisUrl: undefined, redisKeyPrefix: '', sql: f.server.services.sql, logger: f.server.services.logger, instanceId: 'x' }),
+    );
+    const [a, b] = stores.map((store) => createKeyRateLimits(store, clock));
+    return { a, b, close: async () => void (await Promise.all(stores.map((store) => store.close()))) };
   });
 
   describe.skipIf(!redisUrl)('Redis store (TEST_REDIS_URL)', () => {

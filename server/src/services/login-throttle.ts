@@ -1,25 +1,29 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitError } from '../errors/rate-limit-error.js';
+import { counterKey, type CounterStore } from './rate-limits/counter-store.js';
 
 /**
  * Failed log-ins per email, whatever the client address (the per-address limit alone lets a
  * botnet or a spoofable proxy header guess passwords without bound). After `maxFailures` within
  * the window, log-ins for that email are refused until the window ends, even with the right
- * password; a success clears the count. In memory, per instance, like the per-address limit.
+ * password; a success clears the count. Counted in the shared counter store, so failures on any
+ * instance add up (per instance, N instances would allow N × maxFailures guesses). A store error
+ * rejects (fails closed, see counter-store.ts).
  */
 export class LoginThrottle {
-  private readonly failures: RateLimiterMemory;
+  private readonly failures: RateLimiterAbstract;
 
   constructor(
+    counters: CounterStore,
     private readonly maxFailures: number,
     windowSeconds: number,
   ) {
-    this.failures = new RateLimiterMemory({ points: maxFailures, duration: windowSeconds });
+    this.failures = counters.limiter({ name: 'login-email', points: maxFailures, duration: windowSeconds });
   }
 
   /** Throws `RATE_LIMITED` while the email is locked out. */
   async assertAllowed(email: string): Promise<void> {
-    const state = await this.failures.get(email);
+    const state = await this.failures.get(counterKey(email));
     if (state && state.consumedPoints >= this.maxFailures) {
       throw new RateLimitError(
         'Too many failed log-ins for this account; try again later.',
@@ -29,11 +33,13 @@ export class LoginThrottle {
   }
 
   async recordFailure(email: string): Promise<void> {
-    // Past the limit consume() rejects; the lock-out is read by assertAllowed, so that is expected.
-    await this.failures.consume(email).catch(() => undefined);
+    // penalty() counts without rejecting past the limit (assertAllowed reads the lock-out), so
+    // the only rejection left is a store error, which propagates.
+    await this.failures.penalty(counterKey(email));
   }
 
   async recordSuccess(email: string): Promise<void> {
-    await this.failures.delete(email);
+    await this.failures.delete(counterKey(email));
   }
 }
+

@@ -1,41 +1,33 @@
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitError } from '../errors/rate-limit-error.js';
+import { counterKey, type CounterStore } from './rate-limits/counter-store.js';
 
 /**
- * Fixed-window counter per key, in memory. Per instance by design: it protects this process
- * (brute force on logIn, runaway clients); it is not a billing control.
+ * Fixed-window counter per key (the window starts at a key's first hit), in the shared counter
+ * store so every instance counts against one limit: it protects the sign-up/log-in surface
+ * (brute force on logIn, runaway clients); it is not a billing control. A store error rejects
+ * (fails closed, see counter-store.ts).
  */
 export class RateLimiter {
-  private windows = new Map<string, { start: number; count: number }>();
-  private lastSweep = 0;
+  private readonly counter: RateLimiterAbstract;
 
   constructor(
+    counters: CounterStore,
+    name: string,
     private readonly limit: number,
-    private readonly windowMs: number,
+    private readonly windowSeconds: number,
     private readonly what: string,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Counts one hit; throws RateLimitError (429 + retry-after) past the limit. */
-  consume(key: string): void {
-    const t = this.now();
-    this.sweep(t);
-    let w = this.windows.get(key);
-    if (!w || t - w.start >= this.windowMs) {
-      w = { start: t, count: 0 };
-      this.windows.set(key, w);
-    }
-    w.count += 1;
-    if (w.count > this.limit) {
-      throw new RateLimitError(
-        `Too many ${this.what}: limit is ${this.limit} per ${Math.round(this.windowMs / 1000)} s.`,
-        (w.start + this.windowMs - t) / 1000,
-      );
-    }
+  ) {
+    this.counter = counters.limiter({ name, points: limit, duration: windowSeconds });
   }
 
-  private sweep(t: number): void {
-    if (t - this.lastSweep < this.windowMs) return;
-    this.lastSweep = t;
-    for (const [k, w] of this.windows) if (t - w.start >= this.windowMs) this.windows.delete(k);
+  /** Counts one hit; throws RateLimitError (429 + retry-after) past the limit. */
+  async consume(key: string): Promise<void> {
+    try {
+      await this.counter.consume(counterKey(key));
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      throw new RateLimitError(`Too many ${this.what}: limit is ${this.limit} per ${this.windowSeconds} s.`, err.msBeforeNext / 1000);
+    }
   }
 }

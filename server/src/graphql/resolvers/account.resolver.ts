@@ -30,7 +30,7 @@ export class AccountResolver {
   @Authorized(Rule.PUBLIC)
   @Mutation(() => AuthPayload, { description: 'Creates an organization and its first member (OWNER), and signs in. Rate limited per client IP.' })
   async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    ctx.services.authRateLimiter.consume(ctx.clientIp);
+    await ctx.services.authRateLimiter.consume(ctx.clientIp);
     const { token, account } = await accounts.signUp(ctx.em, input, clientOf(ctx));
     return { token, account: Account.from(account) };
   }
@@ -38,7 +38,7 @@ export class AccountResolver {
   @Authorized(Rule.PUBLIC)
   @Mutation(() => AuthPayload, { description: 'Signs a member in with email and password. Rate limited per client IP.' })
   async logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    ctx.services.authRateLimiter.consume(ctx.clientIp);
+    await ctx.services.authRateLimiter.consume(ctx.clientIp);
     const { token, account } = await accounts.logIn(ctx.em, ctx.services.loginThrottle, input, clientOf(ctx));
     return { token, account: Account.from(account) };
   }

@@ -57,7 +57,7 @@ export class MemberResolver {
     @Arg('input', () => AcceptInvitationInput) input: AcceptInvitationInput,
     @Ctx() ctx: Context,
   ): Promise<AuthPayload> {
-    ctx.services.authRateLimiter.consume(ctx.clientIp);
+    await ctx.services.authRateLimiter.consume(ctx.clientIp);
     const result = await invitations.acceptInvitation(ctx.em, token, input, clientOf(ctx));
     return { token: result.token, account: Account.from(result.account) };
   }

@@ -1,8 +1,6 @@
-import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import { RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { SqlPool } from '../../db/pool.js';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitError } from '../../errors/rate-limit-error.js';
+import type { CounterStore } from './counter-store.js';
 import { minuteOf, waitMs, windowEstimate } from './sliding-window.js';
 
 /** What a key allows; null: unlimited. */
@@ -33,8 +31,6 @@ const UNBOUNDED = 2 ** 31 - 1;
  * stay free of any round trip.
  */
 export class KeyRateLimits {
-  private sweepTimer: NodeJS.Timeout | undefined;
-
   constructor(
     private readonly store: RateLimiterAbstract,
     private readonly now: () => number,
@@ -70,16 +66,7 @@ export class KeyRateLimits {
     };
   }
 
-  /** Housekeeping for the PostgreSQL store: drops counters whose 2 minutes are over. */
-  startSweeping(everyMs = 5 * 60_000): void {
-    if (!(this.store instanceof RateLimiterPostgres) || this.sweepTimer) return;
-    const store = this.store as RateLimiterPostgres & { clearExpired(expire: number): Promise<unknown> };
-    this.sweepTimer = setInterval(() => void store.clearExpired(Date.now()).catch(() => undefined), everyMs);
-    this.sweepTimer.unref();
-  }
-
   async close(): Promise<void> {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.onClose();
   }
 
@@ -97,37 +84,7 @@ export class KeyRateLimits {
   }
 }
 
-export interface KeyRateLimitsOptions {
-  redisUrl: string | undefined;
-  redisKeyPrefix: string;
-  sql: SqlPool;
-  logger: Logger;
-  instanceId: string;
-  now: () => number;
-}
-
-/** Redis when configured, else PostgreSQL (the `rate_limit` table, created by a migration). */
-export function createKeyRateLimits(o: KeyRateLimitsOptions): KeyRateLimits {
-  if (o.redisUrl) {
-    const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectionName: `gateway-ratelimit-${o.instanceId}` });
-    redis.on('error', (err: Error) => o.logger.debug({ err: err.message }, 'redis connection error (rate limits)'));
-    const store = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${o.redisKeyPrefix}rl`, points: UNBOUNDED, duration: RETENTION_S });
-    return new KeyRateLimits(store, o.now, async () => void (await redis.quit().catch(() => undefined)));
-  }
-  // rate-limiter-flexible names its prepared statements; on the embedded database every pooled
-  // connection shares one backend, where a second PREPARE of the same name fails. Unnamed
-  // parameterised queries work on both (and PostgreSQL still plans them per connection).
-  const unnamed = { query: (q: { text: string; values?: unknown[] }) => o.sql.query({ text: q.text, values: q.values }) };
-  const store = new RateLimiterPostgres({
-    storeClient: unnamed,
-    storeType: 'pool',
-    tableName: 'rate_limit',
-    tableCreated: true,
-    clearExpiredByTimeout: false,
-    points: UNBOUNDED,
-    duration: RETENTION_S,
-  });
-  const limits = new KeyRateLimits(store, o.now);
-  limits.startSweeping();
-  return limits;
+/** On the instance's shared counter store (Redis when configured, else PostgreSQL; see counter-store.ts). */
+export function createKeyRateLimits(counters: CounterStore, now: () => number): KeyRateLimits {
+  return new KeyRateLimits(counters.limiter({ name: 'rl', points: UNBOUNDED, duration: RETENTION_S }), now);
 }

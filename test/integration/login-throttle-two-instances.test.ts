@@ -1,0 +1,177 @@
+/**
+ * The log-in throttles are shared by every instance behind a load balancer: two gateways on one
+ * PostgreSQL (and, with TEST_REDIS_URL, one Redis) count failed log-ins per email and sign-up/log-in
+ * attempts per client address together, over GraphQL HTTP. Per instance, each would allow its own
+ * full quota, so N instances would give an attacker N times the guesses.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/src/config.js';
+import { createLogger } from '../../server/src/logger.js';
+import { startServer, type RunningServer } from '../../server/src/server.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+const databaseUrl = process.env.TEST_DATABASE_URL;
+const redisUrl = process.env.TEST_REDIS_URL;
+
+const LOG_IN = 'mutation($e: String!, $p: String!) { logIn(input: { email: $e, password: $p }) { token } }';
+const SIGN_UP = 'mutation($e: String!) { signUp(input: { email: $e, password: "correct horse battery" }) { token } }';
+const PASSWORD = 'correct horse battery';
+
+/** POSTs through the (trusted) load balancer on behalf of client `address`; the first error's code, or OK. */
+async function post(server: RunningServer, query: string, variables: Record<string, unknown>, address: string): Promise<string> {
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { errors?: { message: string; extensions: { code: string } }[] };
+  return body.errors?.[0].extensions.code ?? 'OK';
+}
+
+let addresses = 0;
+/** A fresh client address, so one scenario's attempts do not use up another's per-address allowance. */
+const nextAddress = () => `198.51.100.${++addresses}`;
+
+function twoInstanceSuite(store: 'PostgreSQL' | 'Redis', extraEnv: () => Record<string, string>) {
+  describe(`two instances sharing ${store}`, () => {
+    let db: TestDatabase;
+    let a: RunningServer;
+    let b: RunningServer;
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      const env = {
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        SERVE_WEB: 'false',
+        DATA_DIR: db.dataDir,
+        DATABASE_URL: db.databaseUrl,
+        SECRET_KEY: randomBytes(32).toString('base64'),
+        TRUST_PROXY: 'true',
+        AUTH_RATE_LIMIT_PER_MINUTE: '3',
+        LOGIN_FAILURES_PER_EMAIL: '4',
+        ...extraEnv(),
+      };
+      a = await startServer(loadConfig({ ...env, INSTANCE_ID: 'a' }), { logger: createLogger('silent') });
+      b = await startServer(loadConfig({ ...env, INSTANCE_ID: 'b' }), { logger: createLogger('silent') });
+    });
+    afterAll(async () => {
+      await Promise.all([a?.close(), b?.close()]);
+      await db?.drop();
+    });
+
+    it('locks an email out on both instances once failures split between them reach the limit', async () => {
+      const victim = `victim-${store}@example.com`;
+      const bystander = `bystander-${store}@example.com`;
+      expect(await post(a, SIGN_UP, { e: victim }, nextAddress())).toBe('OK');
+      expect(await post(b, SIGN_UP, { e: bystander }, nextAddress())).toBe('OK');
+      const codes: string[] = [];
+      for (let i = 0; i < 4; i++) codes.push(await post(i % 2 ? b : a, LOG_IN, { e: victim, p: `guess ${i}` }, nextAddress()));
+      expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED']);
+      // Two failures per instance, four in all: locked out everywhere, even with the right password.
+      expect(await post(a, LOG_IN, { e: victim, p: PASSWORD }, nextAddress())).toBe('RATE_LIMITED');
+      expect(await post(b, LOG_IN, { e: victim.toUpperCase(), p: PASSWORD }, nextAddress())).toBe('RATE_LIMITED');
+      expect(await post(b, LOG_IN, { e: bystander, p: PASSWORD }, nextAddress())).toBe('OK');
+    });
+
+    it('a success on one instance clears the count the other instance sees', async () => {
+      const email = `member-${store}@example.com`;
+      expect(await post(a, SIGN_UP, { e: email }, nextAddress())).toBe('OK');
+      for (let i = 0; i < 3; i++) expect(await post(i % 2 ? b : a, LOG_IN, { e: email, p: `typo ${i}` }, nextAddress())).toBe('UNAUTHENTICATED');
+      expect(await post(b, LOG_IN, { e: email, p: PASSWORD }, nextAddress())).toBe('OK');
+      // Without the reset these would make 6 of 4; after it they are 3.
+      for (let i = 0; i < 3; i++) expect(await post(i % 2 ? a : b, LOG_IN, { e: email, p: `typo ${i}` }, nextAddress())).toBe('UNAUTHENTICATED');
+      expect(await post(a, LOG_IN, { e: email, p: PASSWORD }, nextAddress())).toBe('OK');
+    });
+
+    it('counts attempts per client address across both instances', async () => {
+      const address = nextAddress();
+      const codes: string[] = [];
+      for (let i = 0; i < 3; i++) codes.push(await post(i % 2 ? b : a, LOG_IN, { e: `nobody${i}-${store}@example.com`, p: 'x' }, address));
+      expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED']);
+      expect(await post(b, LOG_IN, { e: `nobody-${store}@example.com`, p: 'x' }, address)).toBe('RATE_LIMITED');
+      expect(await post(a, SIGN_UP, { e: `late-${store}@example.com` }, address)).toBe('RATE_LIMITED');
+      // Another client has its own allowance.
+      expect(await post(b, LOG_IN, { e: `nobody-${store}@example.com`, p: 'x' }, nextAddress())).toBe('UNAUTHENTICATED');
+    });
+
+    it(`keeps the counters in ${store}, with no email in them`, async () => {
+      const c = new pg.Client({ connectionString: db.databaseUrl });
+      await c.connect();
+      try {
+        const { rows } = await c.query<{ key: string }>('select key from rate_limit');
+        if (store === 'Redis') {
+          expect(rows).toEqual([]);
+        } else {
+          expect(rows.some((r) => r.key.startsWith('login-email:'))).toBe(true);
+          expect(rows.some((r) => r.key.startsWith('auth-ip:'))).toBe(true);
+          expect(rows.filter((r) => r.key.includes('@') || r.key.includes('198.51.100.'))).toEqual([]);
+        }
+      } finally {
+        await c.end();
+      }
+    });
+  });
+}
+
+describe.skipIf(!databaseUrl)('log-in throttles shared by every instance', () => {
+  twoInstanceSuite('PostgreSQL', () => ({}));
+
+  describe.skipIf(!redisUrl)('with REDIS_URL', () => {
+    const prefix = `test-${randomBytes(6).toString('hex')}:`;
+    twoInstanceSuite('Redis', () => ({ REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: prefix }));
+
+    it('keeps the counters under the key prefix, with no email in them', async () => {
+      const redis = new Redis(redisUrl!);
+      try {
+        const keys = await redis.keys(`${prefix}*`);
+        expect(keys.some((k) => k.startsWith(`${prefix}login-email:`))).toBe(true);
+        expect(keys.some((k) => k.startsWith(`${prefix}auth-ip:`))).toBe(true);
+        expect(keys.filter((k) => k.includes('@'))).toEqual([]);
+      } finally {
+        await redis.quit();
+      }
+    });
+
+    afterAll(async () => {
+      const redis = new Redis(redisUrl!);
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    });
+  });
+
+  describe('with the counter store unreachable', () => {
+    let db: TestDatabase;
+    let healthy: RunningServer;
+    let cut: RunningServer;
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      const env = {
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        SERVE_WEB: 'false',
+        DATA_DIR: db.dataDir,
+        DATABASE_URL: db.databaseUrl,
+        SECRET_KEY: randomBytes(32).toString('base64'),
+      };
+      healthy = await startServer(loadConfig(env), { logger: createLogger('silent') });
+      // Nothing listens on port 1: every Redis command fails.
+      cut = await startServer(loadConfig({ ...env, REDIS_URL: 'redis://127.0.0.1:1' }), { logger: createLogger('silent') });
+    });
+    afterAll(async () => {
+      await Promise.all([healthy?.close(), cut?.close()]);
+      await db?.drop();
+    });
+
+    it('fails closed: no log-in or sign-up goes through unthrottled, an internal error is answered', async () => {
+      expect(await post(healthy, SIGN_UP, { e: 'owner@example.com' }, nextAddress())).toBe('OK');
+      expect(await post(cut, LOG_IN, { e: 'owner@example.com', p: PASSWORD }, nextAddress())).toBe('INTERNAL_SERVER_ERROR');
+      expect(await post(cut, SIGN_UP, { e: 'other@example.com' }, nextAddress())).toBe('INTERNAL_SERVER_ERROR');
+    });
+  });
+});
