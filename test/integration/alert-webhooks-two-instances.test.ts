@@ -3,7 +3,6 @@
  * (budget thresholds per key and period) and every delivery is sent once, while both instances
  * write usage and poll the delivery queue at the same time.
  */
-import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
@@ -12,7 +11,7 @@ import { ALERT_EVENT_TYPES } from '../../server/src/services/alerts/alert-events
 import { enqueueAlerts } from '../../server/src/services/alerts/delivery-store.js';
 import { createLogger } from '../../server/src/logger.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, sharedInstanceEnv, type TestDatabase } from '../support/db.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { gqlOk, signUpAccount } from '../support/graphql.js';
 import { fundAccount } from '../support/v1-client.js';
@@ -34,12 +33,7 @@ describe.skipIf(!databaseUrl)('alert webhooks on two instances sharing one datab
     upstream = await startFakeUpstream();
     receiver = await startWebhookReceiver();
     const env = {
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      SERVE_WEB: 'false',
-      DATA_DIR: db.dataDir,
-      DATABASE_URL: db.databaseUrl,
-      SECRET_KEY: randomBytes(32).toString('base64'),
+      ...sharedInstanceEnv(db),
       PROVIDER_BASE_URL_OPENAI: `http://127.0.0.1:${upstream.port}/openai/v1`,
       CUSTOM_PROVIDER_ALLOW_PRIVATE: '127.0.0.1/32',
     };

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, sharedInstanceEnv, type TestDatabase } from '../support/db.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -44,12 +44,7 @@ function twoInstanceSuite(store: 'PostgreSQL' | 'Redis', extraEnv: () => Record<
     beforeAll(async () => {
       db = await createTestDatabase();
       const env = {
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        SERVE_WEB: 'false',
-        DATA_DIR: db.dataDir,
-        DATABASE_URL: db.databaseUrl,
-        SECRET_KEY: randomBytes(32).toString('base64'),
+        ...sharedInstanceEnv(db),
         TRUST_PROXY: 'true',
         AUTH_RATE_LIMIT_PER_MINUTE: '3',
         LOGIN_FAILURES_PER_EMAIL: '4',
@@ -152,12 +147,7 @@ describe.skipIf(!databaseUrl)('log-in throttles shared by every instance', () =>
     beforeAll(async () => {
       db = await createTestDatabase();
       const env = {
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        SERVE_WEB: 'false',
-        DATA_DIR: db.dataDir,
-        DATABASE_URL: db.databaseUrl,
-        SECRET_KEY: randomBytes(32).toString('base64'),
+        ...sharedInstanceEnv(db),
       };
       healthy = await startServer(loadConfig(env), { logger: createLogger('silent') });
       // Nothing listens on port 1: every Redis command fails.

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, sharedInstanceEnv, type TestDatabase } from '../support/db.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { gqlOk, signUpAccount } from '../support/graphql.js';
 import { fundAccount } from '../support/v1-client.js';
@@ -33,12 +33,7 @@ describe.skipIf(!databaseUrl || !redisUrl)('two instances sharing Redis and Post
     db = await createTestDatabase();
     upstream = await startFakeUpstream();
     const env = {
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      SERVE_WEB: 'false',
-      DATA_DIR: db.dataDir,
-      DATABASE_URL: db.databaseUrl,
-      SECRET_KEY: randomBytes(32).toString('base64'),
+      ...sharedInstanceEnv(db),
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: prefix,
       PROVIDER_BASE_URL_OPENAI: upstream.url,

@@ -46,3 +46,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * What every instance of a multi-instance test shares: one database and one secret key (an
+ * instance must decrypt what another stored), with quiet logs, no web UI and any free port.
+ */
+export function sharedInstanceEnv(db: TestDatabase): Record<string, string> {
+  return {
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    SERVE_WEB: 'false',
+    DATA_DIR: db.dataDir,
+    DATABASE_URL: db.databaseUrl ?? '',
+    SECRET_KEY: randomBytes(32).toString('base64'),
+  };
+}
