@@ -140,7 +140,6 @@ export function buildServices(inputs: ServiceInputs): Services {
       // After the usage flush: every settled charge is written, so all grants can go back.
       await credits.stop();
       accessContexts.close();
-      await keyRateLimits.close();
       await counters.close();
       await upstream.close();
       await responseCache.close();

@@ -5,11 +5,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
-import { Redis } from 'ioredis';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimitError } from '../../server/src/errors/rate-limit-error.js';
-import { createKeyRateLimits, KeyRateLimits } from '../../server/src/services/rate-limits/key-rate-limits.js';
+import { createKeyRateLimits, type KeyRateLimits } from '../../server/src/services/rate-limits/key-rate-limits.js';
 import { createCounterStore } from '../../server/src/services/rate-limits/counter-store.js';
 import { createAccessKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { fundAccount } from '../support/v1-client.js';
@@ -81,27 +79,21 @@ describe('per-key rate limits', () => {
   });
   afterAll(async () => f?.stop());
 
-  sharedWindowSuite('PostgreSQL store (one database, two instances)', async (clock) => {
-    // Two instances: each its own counter store on the one database.
+  /** Two instances: each its own counter store (its own Redis connection, or the one database). */
+  const twoInstances = (clock: () => number, redis: { redisUrl: string; redisKeyPrefix: string } | undefined) => {
     const stores = [0, 1].map(() =>
-      createCounterStore({ redisUrl: undefined, redisKeyPrefix: '', sql: f.server.services.sql, logger: f.server.services.logger, instanceId: 'x' }),
+      createCounterStore({ redisUrl: redis?.redisUrl, redisKeyPrefix: redis?.redisKeyPrefix ?? '', sql: f.server.services.sql, logger: f.server.services.logger, instanceId: 'x' }),
     );
     const [a, b] = stores.map((store) => createKeyRateLimits(store, clock));
     return { a, b, close: async () => void (await Promise.all(stores.map((store) => store.close()))) };
-  });
+  };
+
+  sharedWindowSuite('PostgreSQL store (one database, two instances)', async (clock) => twoInstances(clock, undefined));
 
   describe.skipIf(!redisUrl)('Redis store (TEST_REDIS_URL)', () => {
-    sharedWindowSuite('two instances on one Redis', async (clock) => {
-      const prefix = `test-${randomBytes(6).toString('hex')}:`;
-      const connections = [new Redis(redisUrl!), new Redis(redisUrl!)];
-      const [a, b] = connections.map(
-        (redis) =>
-          new KeyRateLimits(new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rl`, points: 2 ** 31 - 1, duration: 120 }), clock, async () =>
-            void (await redis.quit()),
-          ),
-      );
-      return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
-    });
+    sharedWindowSuite('two instances on one Redis', async (clock) =>
+      twoInstances(clock, { redisUrl: redisUrl!, redisKeyPrefix: `test-${randomBytes(6).toString('hex')}:` }),
+    );
   });
 
   describe.skipIf(!hasPostgres)('two gateways sharing one database', () => {

@@ -42,4 +42,3 @@ export class LoginThrottle {
     await this.failures.delete(counterKey(email));
   }
 }
-

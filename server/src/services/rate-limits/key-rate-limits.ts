@@ -34,7 +34,6 @@ export class KeyRateLimits {
   constructor(
     private readonly store: RateLimiterAbstract,
     private readonly now: () => number,
-    private readonly onClose: () => Promise<void> = async () => undefined,
   ) {}
 
   /** Counts the request (and its estimated tokens) or throws RateLimitError (429 + retry-after). */
@@ -64,10 +63,6 @@ export class KeyRateLimits {
         else if (diff < 0) void this.store.reward(counter, -diff).catch(() => undefined);
       },
     };
-  }
-
-  async close(): Promise<void> {
-    await this.onClose();
   }
 
   private async take(id: string, points: number, limit: number, at: number, what: string): Promise<void> {
