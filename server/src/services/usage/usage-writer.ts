@@ -64,9 +64,8 @@ export class UsageWriter {
   /**
    * Starts a drain unless one is running. A running drain goes on while whole batches are
    * queued, so it needs no waiter per record: under sustained load it never ends, and a flush()
-   * per record() (each an async frame parked on
-   * `flushing`) grew the heap by ~600 bytes per event until the process ran out of memory
-   * (the usage benchmark at 6.8 M events).
+   * per record() (each an async frame parked on `flushing`) grew the heap by ~600 bytes per event
+   * until the process ran out of memory (the usage benchmark at 6.8 M events).
    */
   private kick(): void {
     if (this.flushing || this.queue.length === 0) return;
@@ -110,9 +109,9 @@ export class UsageWriter {
   /**
    * Writes what is queued, then goes on only while a whole batch is waiting (or, for flush(), until
    * the queue is empty). Going on with whatever arrived during the last transaction made batches
-   * as small as the transaction was short (5-30 events at thousands of requests per second), so
-   * every event paid a large share of a transaction's dozen statements; a partial batch now waits
-   * for the interval timer, at most `intervalMs`.
+   * as small as the transaction was short at light load (200 sequential requests took 43
+   * transactions of a dozen statements each); a partial batch now waits for the interval timer,
+   * at most `intervalMs`. Under saturating load batches were already large.
    */
   private async drain(untilEmpty: boolean): Promise<void> {
     while (this.queue.length > 0) {
