@@ -118,7 +118,7 @@ describe('usage writer with a poison row', () => {
     expect(parked).toHaveLength(1);
     expect(parked[0]).toMatchObject({ request_id: poison.requestId, charge_nano: String(2n * FIVE_CENTS), charge_applied: true });
     expect(parked[0].error).toMatch(/out of range/);
-    // The payload is the row as the batch carried it, keyed by column.
+    // The payload is the row as the batch carried it, keyed by column for an operator.
     expect(JSON.parse(Buffer.from(parked[0].payload).toString('utf8'))).toMatchObject({ request_id: poison.requestId, input_tokens: 2 ** 31 });
     expect(await server.services.metrics.registry.getSingleMetricAsString('gateway_usage_dead_letters_total')).toMatch(/ 1$/m);
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isCharged, pendingUsageOf } from '../../server/src/services/usage/pending-usage.js';
+import { isCharged, pendingUsageOf, USAGE_ROW_COLUMNS, type PendingUsage } from '../../server/src/services/usage/pending-usage.js';
+
+/** The row's values by column name. */
+function columns(p: PendingUsage): Record<string, unknown> {
+  const values = JSON.parse(p.row) as unknown[];
+  expect(values).toHaveLength(USAGE_ROW_COLUMNS.length);
+  return Object.fromEntries(USAGE_ROW_COLUMNS.map(([c], i) => [c, values[i]]));
+}
 import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
 
 const record = (over: Partial<UsageRecord> = {}): UsageRecord => ({
@@ -31,10 +38,10 @@ const record = (over: Partial<UsageRecord> = {}): UsageRecord => ({
 });
 
 describe('pendingUsageOf', () => {
-  it('serialises the usage_event row keyed by column, with exact nano amounts', () => {
+  it('serialises the usage_event row in column order, with exact nano amounts', () => {
     const r = record();
     const p = pendingUsageOf(r);
-    expect(JSON.parse(p.row)).toEqual({
+    expect(columns(p)).toEqual({
       request_id: 'req-1',
       account_id: r.accountId,
       access_key_id: r.accessKeyId,
@@ -49,10 +56,11 @@ describe('pendingUsageOf', () => {
       latency_ms: 33,
       key_source: 'gateway',
       provider_key_id: r.providerKeyId,
-      fee_nano: 950,
-      upstream_cost_nano: expect.any(Number),
-      total_cost_nano: expect.any(Number),
-      provider_cost_nano: expect.any(Number),
+      // Amounts beyond 2^53 travel as exact decimal text (read into bigint by the database).
+      fee_nano: '950',
+      upstream_cost_nano: '2000000000000000001',
+      total_cost_nano: '2000000000000000951',
+      provider_cost_nano: '2000000000000000001',
       cache_hit: false,
       virtual_model: 'smart',
       firewall: r.firewall,
@@ -60,9 +68,6 @@ describe('pendingUsageOf', () => {
       attempts: r.attempts,
       created_at: '2026-11-27T10:11:12.345Z',
     });
-    // Amounts beyond 2^53 travel as exact JSON number text (PostgreSQL reads them into bigint exactly).
-    expect(p.row).toContain('"upstream_cost_nano":2000000000000000001,');
-    expect(p.row).toContain('"total_cost_nano":2000000000000000951,');
     expect(p.charge).toEqual({
       accountId: r.accountId,
       requestId: 'req-1',
@@ -76,21 +81,27 @@ describe('pendingUsageOf', () => {
   });
 
   it('writes nulls and defaults for what a failed or unpriced request lacks', () => {
-    const row = JSON.parse(
-      pendingUsageOf(record({ provider: null, model: null, keySource: null, providerKeyId: null, providerCostNano: null, cacheHit: undefined, virtualModel: undefined, firewall: undefined, errorCode: 'all_attempts_failed' })).row,
-    ) as Record<string, unknown>;
+    const row = columns(
+      pendingUsageOf(record({ provider: null, model: null, keySource: null, providerKeyId: null, providerCostNano: null, cacheHit: undefined, virtualModel: undefined, firewall: undefined, errorCode: 'all_attempts_failed' })),
+    );
     expect(row).toMatchObject({ provider: null, model: null, key_source: null, provider_key_id: null, provider_cost_nano: null, cache_hit: false, virtual_model: null, firewall: [], error_code: 'all_attempts_failed' });
   });
 
   it('replaces U+0000, cuts text to the column widths and escapes JSON', () => {
-    const row = JSON.parse(pendingUsageOf(record({ model: `a\u0000"b\\${'m'.repeat(300)}`, provider: 'p'.repeat(70) })).row) as { model: string; provider: string };
+    const row = columns(pendingUsageOf(record({ model: `a\u0000"b\\${'m'.repeat(300)}`, provider: 'p'.repeat(70) }))) as { model: string; provider: string };
     expect(row.model).toHaveLength(256);
     expect(row.model.startsWith('a\uFFFD"b\\m')).toBe(true);
     expect(row.provider).toBe('p'.repeat(64));
   });
 
+  it('writes the time as Date#toJSON does, also for the same second again', () => {
+    for (const at of ['2026-11-27T10:11:12.005Z', '2026-11-27T10:11:12.045Z', '2026-11-27T10:11:12.999Z', '2026-11-27T10:11:13.000Z']) {
+      expect(columns(pendingUsageOf(record({ createdAt: new Date(at) }))).created_at).toBe(at);
+    }
+  });
+
   it('leaves values the database must refuse as null rather than invalid JSON', () => {
-    const row = JSON.parse(pendingUsageOf(record({ inputTokens: Number.NaN, createdAt: new Date(Number.NaN) })).row) as Record<string, unknown>;
+    const row = columns(pendingUsageOf(record({ inputTokens: Number.NaN, createdAt: new Date(Number.NaN) })));
     expect(row.input_tokens).toBeNull();
     expect(row.created_at).toBeNull();
   });

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { UsageTx } from './usage-db.js';
-import { isCharged, type PendingUsage } from './pending-usage.js';
+import { isCharged, USAGE_ROW_COLUMNS, type PendingUsage } from './pending-usage.js';
 import { storableText } from './usage-record.js';
 
 /**
  * A usage event the database refused on its own (the rest of its batch landed): kept whole in
  * `usage_dead_letter` for an operator, with its charge. The payload is the row as the batch
- * carried it (JSON keyed by column), stored as bytes, so nothing in it can
+ * carried it, keyed by column, stored as bytes, so nothing in it can
  * be refused a second time; the request id is unique there, so re-parking a record is a no-op and
  * its charge is applied at most once (`chargeApplied` says whether it was).
  */
 export async function parkDeadLetter(tx: UsageTx, event: PendingUsage, error: unknown, applyCharge: boolean): Promise<boolean> {
-  const payload = Buffer.from(event.row, 'utf8');
+  const payload = Buffer.from(keyedRow(event.row), 'utf8');
   const { charge } = event;
   const rows = await tx.query<{ id: string }>(
     `insert into "usage_dead_letter" ("id", "request_id", "account_id", "created_at", "charge_nano", "charge_applied", "error", "payload", "parked_at")
@@ -31,6 +31,16 @@ export async function parkDeadLetter(tx: UsageTx, event: PendingUsage, error: un
   if (rows.length === 0) return false;
   if (applyCharge && isCharged(event)) await tx.applyCharges([charge]);
   return true;
+}
+
+/** The row keyed by column, for an operator to read (rows travel as bare arrays). */
+function keyedRow(row: string): string {
+  try {
+    const values = JSON.parse(row) as unknown[];
+    return JSON.stringify(Object.fromEntries(USAGE_ROW_COLUMNS.map(([column], i) => [column, values[i]])));
+  } catch {
+    return row;
+  }
 }
 
 /** The database's message and SQLSTATE: enough to fix the cause, never a row value (pg does not echo parameters). */

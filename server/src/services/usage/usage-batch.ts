@@ -1,12 +1,9 @@
 import type { UsageTx } from './usage-db.js';
-import { isCharged, type PendingUsage } from './pending-usage.js';
+import { isCharged, USAGE_ROW_COLUMNS, type PendingUsage } from './pending-usage.js';
 
-/** The columns a batch's rows carry (pending-usage.ts writes them); the id is the database's. */
-const ROW_COLUMNS = [
-  'request_id', 'account_id', 'access_key_id', 'endpoint', 'provider', 'model', 'status', 'streamed', 'input_tokens',
-  'output_tokens', 'tokens_estimated', 'latency_ms', 'key_source', 'provider_key_id', 'fee_nano', 'upstream_cost_nano',
-  'total_cost_nano', 'provider_cost_nano', 'cache_hit', 'virtual_model', 'firewall', 'error_code', 'attempts', 'created_at',
-].map((c) => `"${c}"`).join(', ');
+/** The columns a batch's rows fill, and each one read from its element of the row's JSON array. */
+const ROW_COLUMNS = USAGE_ROW_COLUMNS.map(([c]) => `"${c}"`).join(', ');
+const ROW_VALUES = USAGE_ROW_COLUMNS.map(([, type], i) => (type === 'jsonb' ? `"r" -> ${i}` : `("r" ->> ${i})::${type}`)).join(', ');
 
 /** Rollup key and sums, the same for both granularities; the bucket column is `hour` or `day`. */
 const ROLLUP_SUMS = ['requests', 'input_tokens', 'output_tokens', 'fee_nano', 'provider_cost_nano', 'spend_nano', 'cost_nano', 'cache_hits'];
@@ -30,16 +27,16 @@ function rollupUpsert(table: string, bucketColumn: 'hour' | 'day'): string {
 
 /**
  * Events and rollups in one statement (one round trip, no per-event work in JS after the JSON).
- * The batch travels as a single JSON parameter expanded by `json_populate_recordset` into the
- * table's own row type, not 24 bound parameters per event (each prepared, measured and copied by
- * pg) in a statement of thousands of placeholders. It inserts the events, skipping any already
+ * The batch travels as a single JSON parameter, an array of rows, each an array of values
+ * (pending-usage.ts), parsed once as jsonb: not 24 bound parameters per event (each prepared,
+ * measured and copied by pg) in a statement of thousands of placeholders. It inserts the events, skipping any already
  * stored (same request id and time: a retried batch), and adds the rows actually inserted to the
  * hourly and daily rollups. Returns how many were inserted, and which only when some were
  * skipped ($2 = the batch's length).
  */
 const WRITE_BATCH = `with "fresh" as (
     insert into "usage_event" ("id", ${ROW_COLUMNS})
-    select gen_random_uuid(), ${ROW_COLUMNS} from json_populate_recordset(null::"usage_event", $1::json)
+    select gen_random_uuid(), ${ROW_VALUES} from jsonb_array_elements($1::jsonb) as "e"("r")
     on conflict ("request_id", "created_at") do nothing
     returning "request_id", "account_id", "access_key_id", "provider", "model", "status", "input_tokens", "output_tokens",
       "fee_nano", "provider_cost_nano", "total_cost_nano", "cache_hit", "created_at"
