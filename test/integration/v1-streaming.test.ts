@@ -116,14 +116,43 @@ describe('/v1 streaming', () => {
       expect(f.upstream.requests).toHaveLength(2);
     });
 
-    it('a non-streaming answer past MAX_RESPONSE_BODY_BYTES fails over', async () => {
-      f.upstream.script({ kind: 'ok', text: 'word '.repeat(RESPONSE_CAP / 4) });
-      const res = await postV1(f, '/v1/chat/completions', { model: 'gpt-4o-mini', messages: user('hi') }, { token });
+    it.each([
+      ['/v1/chat/completions', { model: 'gpt-4o-mini', messages: user('hi') }],
+      ['/v1/messages', { model: 'claude-haiku-4-5', max_tokens: 20, messages: user('hi') }],
+    ] as const)(
+      '%s: a non-streaming answer past MAX_RESPONSE_BODY_BYTES is a 502 naming the limit, not failed over (it used to try every key)',
+      async (route, body) => {
+        const oversized = 'oversized '.repeat(RESPONSE_CAP / 8);
+        f.upstream.script({ kind: 'ok', text: oversized }, { kind: 'ok', text: oversized });
+        const res = await postV1(f, route, body, { token });
+        expect(res.status).toBe(502);
+        expect(res.headers.get('x-gateway-error-code')).toBe('upstream_response_too_large');
+        // An SDK retry would draw (and pay for) as large an answer again.
+        expect(res.headers.get('x-should-retry')).toBe('false');
+        expect(res.headers.get('x-gateway-attempts')).toBe('1');
+        expect(f.upstream.requests).toHaveLength(1);
+        const limit = `response size limit of ${RESPONSE_CAP} bytes (MAX_RESPONSE_BODY_BYTES)`;
+        if (route === '/v1/messages') {
+          expect(res.json).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining(limit) } });
+        } else {
+          expect(res.json).toEqual({ error: { code: 'upstream_response_too_large', type: 'server_error', message: expect.stringContaining(limit) } });
+        }
+        expect(res.text).not.toContain('oversized');
+        const ev = await usageEventFor(f, res.headers.get('x-request-id'));
+        expect(ev).toMatchObject({ status: 502, errorCode: 'upstream_response_too_large' });
+        expect(ev.attempts).toHaveLength(1);
+        expect(ev.attempts[0]).toMatchObject({ status: null, error: `The provider's answer exceeded the response size limit of ${RESPONSE_CAP} bytes.` });
+      },
+    );
+
+    it('a streamed answer is relayed past MAX_RESPONSE_BODY_BYTES: the limit is for collected answers only', async () => {
+      const long = 'streamed '.repeat(RESPONSE_CAP / 6);
+      f.upstream.script({ kind: 'ok', text: long, chunks: 64 });
+      const res = await postV1(f, '/v1/chat/completions', STREAM_BODIES['/v1/chat/completions'], { token });
       expect(res.status).toBe(200);
-      expect((res.json as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe('Hello from fake gpt-4o-mini');
-      expect(f.upstream.requests.map((r) => r.credential)).toEqual(['sk-openai-1', 'sk-openai-2']);
-      const ev = await usageEventFor(f, res.headers.get('x-request-id'));
-      expect(ev.attempts[0]).toMatchObject({ status: null, error: expect.stringMatching(/RESPONSE_TOO_LARGE/) });
+      expect(res.text.length).toBeGreaterThan(RESPONSE_CAP);
+      expect(streamedText('/v1/chat/completions', res.text)).toBe(long);
+      expect(f.upstream.requests).toHaveLength(1);
     });
   });
 

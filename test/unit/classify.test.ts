@@ -87,6 +87,16 @@ describe('classifyNetworkError', () => {
     expect(classifyNetworkError(new DOMException('This operation was aborted', 'AbortError')).failureClass).toBe('transient');
   });
 
+  it('an answer past the size limit is the request\'s fault (no failover, no circuit), naming the limit only', () => {
+    const tooLarge = Object.assign(new Error('upstream response body exceeds 65536 bytes'), { code: 'RESPONSE_TOO_LARGE', limit: 65536 });
+    expect(classifyNetworkError(tooLarge)).toEqual({
+      failureClass: 'caller_fault',
+      vendorCode: 'RESPONSE_TOO_LARGE',
+      message: "The provider's answer exceeded the response size limit of 65536 bytes.",
+    });
+    expect(classifyNetworkError(codedError('UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE', 'x')).failureClass).toBe('caller_fault');
+  });
+
   it('passes the egress guard message through as a connection failure that fails over', () => {
     const failure = classifyNetworkError(codedError('EGRESS_BLOCKED', 'Custom provider address 10.0.0.5 is not allowed.'));
     expect(failure).toEqual({

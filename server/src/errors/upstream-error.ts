@@ -26,3 +26,19 @@ export class UpstreamFailedError extends AppError {
     super('upstream_failed', 502, `All upstream attempts failed. ${list}`.trim());
   }
 }
+
+/**
+ * A complete upstream answer past MAX_RESPONSE_BODY_BYTES (`upstream_response_too_large`, 502).
+ * Not tried elsewhere and not worth a client retry: the request would draw as large an answer
+ * again, billed again. The message names the limit, never the answer.
+ */
+export class UpstreamResponseTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super(
+      'upstream_response_too_large',
+      502,
+      `The provider's answer exceeded this gateway's response size limit of ${limitBytes} bytes (MAX_RESPONSE_BODY_BYTES); it was not retried with other keys or models.`,
+      { headers: { 'x-should-retry': 'false' } },
+    );
+  }
+}

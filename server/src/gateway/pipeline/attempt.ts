@@ -5,7 +5,10 @@ import { planFor, type InferencePlan } from '../formats/index.js';
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens, estimateTextTokens } from '../tokens.js';
 import { redactCredential, translateErrorBody } from '../translate/error-body.js';
-import { ERROR_BODY_BYTES, isSuccess, type UpstreamCall, type UpstreamHeaders } from '../upstream.js';
+import { ERROR_BODY_BYTES, isSuccess, ResponseTooLargeError, type UpstreamAnswer, type UpstreamCall, type UpstreamHeaders } from '../upstream.js';
+import { UpstreamResponseTooLargeError } from '../../errors/upstream-error.js';
+import { classifyNetworkError } from '../classify.js';
+import { errorReply } from './respond.js';
 import { accessOf, bodyOf, type PipelineDeps, type Reply, type RequestState } from './state.js';
 import { streamAttempt } from './stream-attempt.js';
 
@@ -78,7 +81,13 @@ export async function runAttempt(
   }
 
   // A complete answer, collected whole; an error status's body comes best-effort (see fetch).
-  const answer = await deps.upstream.fetch(call, deps.maxResponseBodyBytes);
+  let answer: UpstreamAnswer;
+  try {
+    answer = await deps.upstream.fetch(call, deps.maxResponseBodyBytes);
+  } catch (err) {
+    if (err instanceof ResponseTooLargeError) return tooLarge(state, err);
+    throw err; // classified by the failover loop, which also tells timeouts and client aborts apart
+  }
   if (!isSuccess(answer.status)) return refused(state, attempt, plan, answer.status, answer.headers, answer.body);
   const raw = answer.body;
   let json: unknown;
@@ -108,6 +117,15 @@ export async function runAttempt(
       errorCode: null,
     },
   };
+}
+
+/**
+ * A 2xx answer past MAX_RESPONSE_BODY_BYTES, dropped unread: classify.ts decides whether it fails
+ * over; when it does not (the rule today), the caller gets this 502 in its format.
+ */
+function tooLarge(state: RequestState, err: ResponseTooLargeError): AttemptResult<AttemptAnswer> {
+  const reply = errorReply(state.path, state.requestId, new UpstreamResponseTooLargeError(err.limit));
+  return { kind: 'failed', failure: classifyNetworkError(err), value: { reply, estimated: false, errorCode: reply.errorCode ?? null } };
 }
 
 /**

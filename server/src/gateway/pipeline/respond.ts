@@ -84,6 +84,7 @@ function writeComplete(res: ServerResponse, status: number, headers: OutgoingHtt
 export function writeReply(state: RequestState, reply: Reply): void {
   const headers = responseHeaders(state.requestId, state.path, reply.status, state);
   if (reply.errorCode) headers['x-gateway-error-code'] = reply.errorCode;
+  if (reply.headers) for (const [k, v] of Object.entries(reply.headers)) headers[k.toLowerCase()] = v;
   writeComplete(state.res, reply.status, headers, reply.contentType, reply.body);
 }
 
@@ -112,19 +113,25 @@ export function toAppError(err: unknown, requestId: string, logger: Logger): App
   return new InternalError(requestId, err);
 }
 
+/** An AppError as a complete answer in the caller's format: status, body, `x-gateway-error-code` and the error's headers. */
+export function errorReply(path: string, requestId: string, e: AppError): Reply {
+  const message = e.expose ? e.message : `Request failed (request ${requestId}).`;
+  const body =
+    errorFormatFor(path) === 'anthropic'
+      ? toAnthropicErrorBody(anthropicErrorTypeForStatus(e.status), `${e.code}: ${message}`)
+      : toOpenAiErrorBody(e.code, message, openAiErrorTypeForStatus(e.status));
+  return { status: e.status, contentType: 'application/json', body: JSON.stringify(body), errorCode: e.code, headers: e.headers };
+}
+
 /** The error in the caller's format; once the answer has started, the connection is cut instead. */
 export function writeError(res: ServerResponse, requestId: string, path: string, e: AppError, state?: RequestState): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const message = e.expose ? e.message : `Request failed (request ${requestId}).`;
-  const headers = responseHeaders(requestId, path, e.status, state);
+  const reply = errorReply(path, requestId, e);
+  const headers = responseHeaders(requestId, path, reply.status, state);
   headers['x-gateway-error-code'] = e.code;
   for (const [k, v] of Object.entries(e.headers)) headers[k.toLowerCase()] = v;
-  const body =
-    errorFormatFor(path) === 'anthropic'
-      ? toAnthropicErrorBody(anthropicErrorTypeForStatus(e.status), `${e.code}: ${message}`)
-      : toOpenAiErrorBody(e.code, message, openAiErrorTypeForStatus(e.status));
-  writeComplete(res, e.status, headers, 'application/json', JSON.stringify(body));
+  writeComplete(res, reply.status, headers, reply.contentType, reply.body);
 }

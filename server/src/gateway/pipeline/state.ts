@@ -52,6 +52,8 @@ export interface Reply {
   body: string | Buffer;
   /** Set for an upstream refusal returned to the caller (e.g. `upstream_client_error`). */
   errorCode?: string;
+  /** Extra headers of an error answer (an AppError's, e.g. `x-should-retry`). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
