@@ -130,6 +130,17 @@ describe('GraphQL request hardening', () => {
     const LOG_IN = 'mutation($e: String!, $p: String!) { logIn(input: { email: $e, password: $p }) { token } }';
     const SIGN_UP = 'mutation($e: String!) { signUp(input: { email: $e, password: "correct horse battery" }) { token } }';
 
+    /** Like `post`, with the HTTP status and the Retry-After header. */
+    const postHttp = async (query: string, variables: Record<string, unknown>, forwardedFor: string) => {
+      const res = await fetch(`${proxied.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { errors?: { extensions: Record<string, unknown> }[] };
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.errors?.[0].extensions.code ?? 'OK', body };
+    };
+
     it('rate limits logIn attempts per client address', async () => {
       const codes: string[] = [];
       for (let i = 0; i < 5; i++) codes.push(await post(LOG_IN, { e: 'x@example.com', p: 'wrong-password' }, '192.0.2.1, 10.0.0.1'));
@@ -144,6 +155,37 @@ describe('GraphQL request hardening', () => {
       expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED', 'RATE_LIMITED']);
       // Another client behind the same proxies has its own allowance.
       expect(await post(LOG_IN, { e: 'q@example.com', p: 'wrong-password' }, '203.0.113.10, 10.0.0.1')).toBe('UNAUTHENTICATED');
+    });
+
+    it('a refusal by the per-address limit carries Retry-After (the 60 s window left), other answers none', async () => {
+      const address = '192.0.2.40, 10.0.0.1';
+      for (let i = 0; i < 3; i++) {
+        const refused = await postHttp(LOG_IN, { e: 'wait@example.com', p: 'wrong-password' }, address);
+        expect(refused).toMatchObject({ status: 200, code: 'UNAUTHENTICATED', retryAfter: null });
+      }
+      const limited = await postHttp(LOG_IN, { e: 'wait@example.com', p: 'wrong-password' }, address);
+      // The HTTP status and the body stay what they were: a 200 with the error's code and message only.
+      expect(limited.status).toBe(200);
+      expect(limited.body).toEqual({
+        errors: [{ message: expect.stringMatching(/^Too many sign-up\/log-in attempts/), locations: expect.any(Array), path: ['logIn'], extensions: { code: 'RATE_LIMITED' } }],
+        data: null,
+      });
+      expect(Number(limited.retryAfter)).toBeGreaterThanOrEqual(55);
+      expect(Number(limited.retryAfter)).toBeLessThanOrEqual(60);
+      expect(limited.retryAfter).toMatch(/^\d+$/);
+      const ok = await postHttp(SIGN_UP, { e: 'waited@example.com' }, '192.0.2.41, 10.0.0.1');
+      expect(ok).toMatchObject({ code: 'OK', retryAfter: null });
+    });
+
+    it("a locked-out email's refusal carries Retry-After for the rest of its 15-minute lock-out", async () => {
+      expect((await postHttp(SIGN_UP, { e: 'locked@example.com' }, '192.0.2.50, 10.0.0.1')).code).toBe('OK');
+      for (let i = 0; i < 3; i++) {
+        expect((await postHttp(LOG_IN, { e: 'locked@example.com', p: `guess ${i}` }, `192.0.2.5${i + 1}, 10.0.0.1`)).code).toBe('UNAUTHENTICATED');
+      }
+      const locked = await postHttp(LOG_IN, { e: 'locked@example.com', p: 'correct horse battery' }, '192.0.2.55, 10.0.0.1');
+      expect(locked).toMatchObject({ status: 200, code: 'RATE_LIMITED' });
+      expect(Number(locked.retryAfter)).toBeGreaterThanOrEqual(15 * 60 - 10);
+      expect(Number(locked.retryAfter)).toBeLessThanOrEqual(15 * 60);
     });
 
     it('locks out an email after repeated failed log-ins from any address, even with the right password, without affecting others', async () => {

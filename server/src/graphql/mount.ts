@@ -8,6 +8,7 @@ import { authenticateAdmin } from '../services/accounts.js';
 import { createFormatError } from './format-error.js';
 import { DEFAULT_QUERY_LIMITS, queryLimitsRule } from './limits.js';
 import { operationLogPlugin } from './operation-log.js';
+import { retryAfterPlugin } from './retry-after.js';
 import { buildGatewaySchema } from './schema.js';
 import type { Context } from './context.js';
 import { bearerToken } from '../http/bearer-token.js';
@@ -32,7 +33,7 @@ export async function mountGraphql(services: Services): Promise<MountedGraphql> 
     allowBatchedHttpRequests: false,
     validationRules: [queryLimitsRule()],
     // The SPA bundles GraphiQL (works offline); GET /graphql from a browser is sent there.
-    plugins: [ApolloServerPluginLandingPageDisabled(), operationLogPlugin(services.logger)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), operationLogPlugin(services.logger), retryAfterPlugin()],
   });
   await apollo.start();
 
