@@ -95,7 +95,7 @@ describe('pendingUsageOf', () => {
   });
 
   it('writes the time as Date#toJSON does, also for the same second again', () => {
-    for (const at of ['2026-11-27T10:11:12.005Z', '2026-11-27T10:11:12.045Z', '2026-11-27T10:11:12.999Z', '2026-11-27T10:11:13.000Z']) {
+    for (const at of ['2026-11-27T10:11:12.005Z', '2026-11-27T10:11:12.045Z', '2026-11-27T10:11:12.999Z', '2026-11-27T10:11:13.000Z', '1969-12-31T23:59:59.500Z', '+010000-01-01T00:00:00.007Z']) {
       expect(columns(pendingUsageOf(record({ createdAt: new Date(at) }))).created_at).toBe(at);
     }
   });
