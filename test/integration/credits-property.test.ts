@@ -18,6 +18,7 @@ import { BalanceControl, DEFAULT_TIMINGS } from '../../server/src/services/credi
 import { budgetScopeId, periodBounds } from '../../server/src/services/credits/budget-period.js';
 import { SqlBudgetStore } from '../../server/src/services/credits/budget-store.js';
 import { formatUsd } from '../../server/src/services/credits/money.js';
+import { pendingUsageOf } from '../../server/src/services/usage/pending-usage.js';
 import { prepareUsageBatch, writeUsageBatch } from '../../server/src/services/usage/usage-batch.js';
 import { pgUsageDb } from '../../server/src/services/usage/usage-db.js';
 import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
@@ -250,8 +251,9 @@ describe('key budgets against the database (property)', () => {
         const flush = async (inst: (typeof instances)[number], commit: boolean) => {
           const batch = inst.queue.splice(0);
           if (batch.length === 0) return;
-          await server.services.usagePartitions.ensureFor(batch);
-          const prepared = await prepareUsageBatch(batch);
+          const events = batch.map(pendingUsageOf);
+          await server.services.usagePartitions.ensureFor(events);
+          const prepared = prepareUsageBatch(events);
           const attempt = inst.db.transaction(async (tx) => {
             await writeUsageBatch(tx, prepared);
             if (!commit) throw new Error('rolled back');

@@ -7,8 +7,9 @@ import { fundAccount, postV1 } from '../support/v1-client.js';
  * The API never lets an access key reference another account's configuration (the mutations check
  * ownership), but the database has only a plain foreign key. These tests plant such a reference
  * directly and pin the second line of defence: every read of a key's configuration is scoped to the
- * key's own account, so a reference it cannot own behaves as no configuration at all
- * (review 2026-11-27, mutants M06 and M08).
+ * key's own account, so GraphQL shows no configuration and /v1 refuses the key (fail closed: it
+ * never runs without the restrictions a configuration would set) (review 2026-11-27, mutants M06
+ * and M08).
  */
 describe('a cross-account configuration reference planted in the database', () => {
   let f: GatewayFixture;
@@ -54,7 +55,7 @@ describe('a cross-account configuration reference planted in the database', () =
     expect(JSON.stringify(data)).not.toContain('bob private config');
   });
 
-  it('/v1: the other account\'s configuration is not applied to the key (mutant M08)', async () => {
+  it('/v1: the key is refused, neither run under the other account\'s configuration nor unrestricted (mutant M08)', async () => {
     // Control: the same restriction in Alice's own configuration does refuse this model.
     const own = await createConfiguration(f, { allowedProviders: null, allowedModels: ['openai:gpt-4o'], routing: [] });
     const restricted = await createAccessKey(f, own, 'alice restricted');
@@ -63,7 +64,7 @@ describe('a cross-account configuration reference planted in the database', () =
     expect(refused.headers.get('x-gateway-error-code')).toBe('model_not_allowed');
 
     const res = await postV1(f, '/v1/chat/completions', chat, { token: planted.token });
-    expect(res.status).toBe(200);
-    expect((res.json as { choices: { message: { content: string } }[] }).choices[0].message.content).toContain('Hello from fake');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('x-gateway-error-code')).toBe('invalid_api_key');
   });
 });

@@ -72,6 +72,16 @@ function twoInstanceSuite(store: 'PostgreSQL' | 'Redis', extraEnv: () => Record<
       expect(await post(b, LOG_IN, { e: bystander, p: PASSWORD }, nextAddress())).toBe('OK');
     });
 
+    it('lets no more simultaneous guesses through than the limit, split over both instances', async () => {
+      const victim = `rush-${store}@example.com`;
+      expect(await post(a, SIGN_UP, { e: victim }, nextAddress())).toBe('OK');
+      // Eight guesses at once: each is counted before its password is checked, so only four are.
+      const codes = await Promise.all(Array.from({ length: 8 }, (_, i) => post(i % 2 ? b : a, LOG_IN, { e: victim, p: `rush ${i}` }, nextAddress())));
+      expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(4);
+      expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(4);
+      expect(await post(b, LOG_IN, { e: victim, p: PASSWORD }, nextAddress())).toBe('RATE_LIMITED');
+    });
+
     it('a success on one instance clears the count the other instance sees', async () => {
       const email = `member-${store}@example.com`;
       expect(await post(a, SIGN_UP, { e: email }, nextAddress())).toBe('OK');

@@ -118,7 +118,8 @@ describe('usage writer with a poison row', () => {
     expect(parked).toHaveLength(1);
     expect(parked[0]).toMatchObject({ request_id: poison.requestId, charge_nano: String(2n * FIVE_CENTS), charge_applied: true });
     expect(parked[0].error).toMatch(/out of range/);
-    expect(JSON.parse(Buffer.from(parked[0].payload).toString('utf8'))).toMatchObject({ requestId: poison.requestId, inputTokens: 2 ** 31 });
+    // The payload is the row as the batch carried it, keyed by column for an operator.
+    expect(JSON.parse(Buffer.from(parked[0].payload).toString('utf8'))).toMatchObject({ request_id: poison.requestId, input_tokens: 2 ** 31 });
     expect(await server.services.metrics.registry.getSingleMetricAsString('gateway_usage_dead_letters_total')).toMatch(/ 1$/m);
 
     // Later batches are not stuck behind it.
@@ -139,9 +140,9 @@ describe('usage writer with a poison row', () => {
 
     // Re-delivered records (same request ids): nothing new is written or charged.
     const [poison] = await sql<{ payload: Buffer }>('select payload from usage_dead_letter');
-    const parked = JSON.parse(Buffer.from(poison.payload).toString('utf8')) as UsageRecord & { createdAt: string };
+    const parked = JSON.parse(Buffer.from(poison.payload).toString('utf8')) as { request_id: string; input_tokens: number; created_at: string };
     server.services.usage.record(
-      record(attacker, { requestId: parked.requestId, inputTokens: parked.inputTokens, totalCostNano: 2n * FIVE_CENTS, createdAt: new Date(parked.createdAt) }),
+      record(attacker, { requestId: parked.request_id, inputTokens: parked.input_tokens, totalCostNano: 2n * FIVE_CENTS, createdAt: new Date(parked.created_at) }),
     );
     server.services.usage.record(written[0]);
     await server.services.usage.flush();

@@ -6,6 +6,10 @@ import type { UsageDb, UsageTx } from '../../server/src/services/usage/usage-db.
 import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
 import { UsageWriter } from '../../server/src/services/usage/usage-writer.js';
 import { storableJsonText } from '../../server/src/services/usage/usage-record.js';
+import { USAGE_ROW_COLUMNS } from '../../server/src/services/usage/pending-usage.js';
+
+const REQUEST_ID = USAGE_ROW_COLUMNS.findIndex(([c]) => c === 'request_id');
+const MODEL = USAGE_ROW_COLUMNS.findIndex(([c]) => c === 'model');
 
 /** A database that refuses any statement carrying a record with `bad` in its model; `down` fails everything. */
 function fakeDb() {
@@ -23,8 +27,8 @@ function fakeDb() {
             return [{ id: 'x' }] as R[];
           }
           if (!text.includes('insert into "usage_event"')) return [];
-          // The events travel as one JSON array of rows keyed by column.
-          const rows = JSON.parse(String(values[0])) as { request_id: string; model: string }[];
+          // The events travel as one JSON array of rows, each an array in USAGE_ROW_COLUMNS order.
+          const rows = (JSON.parse(String(values[0])) as unknown[][]).map((r) => ({ request_id: String(r[REQUEST_ID]), model: String(r[MODEL]) }));
           if (rows.some((r) => r.model.startsWith('bad'))) {
             throw Object.assign(new Error('value out of range'), { code: '22003' });
           }

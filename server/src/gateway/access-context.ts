@@ -195,6 +195,12 @@ export class AccessContextCache {
       loadVirtualModels(em, key.accountId),
     ]);
     if (!account) return null;
+    if (key.configurationId && !configuration) {
+      // Only a write outside the API can leave such a reference (another account's configuration):
+      // the key is refused rather than run without the restrictions its configuration would set.
+      this.deps.logger.error({ accessKeyId: key.id, configurationId: key.configurationId }, 'access key refused: its configuration is not one of its account\'s');
+      return null;
+    }
     const firewallPolicies = configuration?.firewallPolicyIds.length
       ? await getFirewallPoliciesByIds(em, key.accountId, configuration.firewallPolicyIds)
       : [];

@@ -92,14 +92,12 @@ export async function logIn(
   client: ClientInfo,
 ): Promise<AuthResult> {
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
-  await throttle.assertAllowed(email);
+  await throttle.beginAttempt(email);
   const member = await em.findOne(Member, { email });
   // Always run scrypt so response time does not reveal whether the email exists.
   const ok = await verifyPassword(String(input.password ?? ''), member?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!member || !ok) {
-    await throttle.recordFailure(email);
-    throw new AuthenticationError('Email or password is incorrect.');
-  }
+  // A failure stays counted (beginAttempt); only a success clears the count.
+  if (!member || !ok) throw new AuthenticationError('Email or password is incorrect.');
   await throttle.recordSuccess(email);
   return em.transactional(async (tem) => {
     const token = startSession(tem, member, client);

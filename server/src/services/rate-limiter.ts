@@ -30,4 +30,9 @@ export class RateLimiter {
       throw new RateLimitError(`Too many ${this.what}: limit is ${this.limit} per ${this.windowSeconds} s.`, err.msBeforeNext / 1000);
     }
   }
+
+  /** Forgets the key's hits (a success that ends a lock-out count). */
+  async reset(key: string): Promise<void> {
+    await this.counter.delete(counterKey(key));
+  }
 }

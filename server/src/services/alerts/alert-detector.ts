@@ -3,7 +3,7 @@ import { isBudgetPeriod, periodBounds, type BudgetPeriod } from '../credits/budg
 import { spentBetween } from '../credits/budget-store.js';
 import { unexpiredBalance } from '../credits/credit-sql.js';
 import { formatUsd } from '../credits/money.js';
-import { spendNano, type UsageRecord } from '../usage/usage-record.js';
+import type { PendingUsage } from '../usage/pending-usage.js';
 import { ALERT_EVENT_TYPES, BUDGET_THRESHOLDS, type BudgetThresholdData, type LowBalanceData } from './alert-events.js';
 import { enqueueAlerts, type NewAlert } from './delivery-store.js';
 
@@ -34,41 +34,41 @@ interface BudgetedKey {
 }
 
 /**
- * The organizations of `records` with alerts on, and the records worth a look (spend, or a budget
+ * The organizations of `events` with alerts on, and the events worth a look (spend, or a budget
  * refusal). One query per batch; the common case (no alerts configured) ends here.
  */
-export async function alertCandidates(sql: Sql, records: readonly UsageRecord[]): Promise<AlertCandidates | null> {
-  const relevant = records.filter((r) => spendNano(r) > 0n || r.totalCostNano > 0n || r.errorCode === 'budget_exceeded');
+export async function alertCandidates(sql: Sql, events: readonly PendingUsage[]): Promise<AlertCandidates | null> {
+  const relevant = events.filter((e) => e.charge.spendNano > 0n || e.charge.amountNano > 0n || e.errorCode === 'budget_exceeded');
   if (relevant.length === 0) return null;
   const enabled = await sql.query<EnabledAccount>(
     `select "account_id", "low_balance_threshold_nano"::text as "threshold_nano", "low_balance_armed" as "armed"
      from "alert_settings"
      where "account_id" = any($1::uuid[]) and "enabled" and "webhook_url" is not null and "encrypted_secret" is not null`,
-    [[...new Set(relevant.map((r) => r.accountId))]],
+    [[...new Set(relevant.map((e) => e.charge.accountId))]],
   );
   if (enabled.length === 0) return null;
   const enabledIds = new Set(enabled.map((a) => a.account_id));
-  return { enabled, records: relevant.filter((r) => enabledIds.has(r.accountId)) };
+  return { enabled, events: relevant.filter((e) => enabledIds.has(e.charge.accountId)) };
 }
 
 export interface AlertCandidates {
   enabled: EnabledAccount[];
-  records: UsageRecord[];
+  events: PendingUsage[];
 }
 
 /** Detects the candidates' alerts and queues them (same transaction); returns the new deliveries' ids. */
 export async function detectAlerts(sql: Sql, candidates: AlertCandidates, now: number): Promise<string[]> {
-  const alerts = [...(await budgetAlerts(sql, candidates.records)), ...(await lowBalanceAlerts(sql, candidates.enabled, now))];
+  const alerts = [...(await budgetAlerts(sql, candidates.events)), ...(await lowBalanceAlerts(sql, candidates.enabled, now))];
   return enqueueAlerts(sql, alerts, now);
 }
 
-/** Budget thresholds reached by the keys of `records` in the periods their requests were admitted in. */
-async function budgetAlerts(sql: Sql, records: readonly UsageRecord[]): Promise<NewAlert[]> {
-  if (records.length === 0) return [];
+/** Budget thresholds reached by the keys of `events` in the periods their requests were admitted in. */
+async function budgetAlerts(sql: Sql, events: readonly PendingUsage[]): Promise<NewAlert[]> {
+  if (events.length === 0) return [];
   const keys = await sql.query<BudgetedKey>(
     `select "id", "account_id", "name", "budget_nano"::text as "budget_nano", "budget_period" from "access_key"
      where "id" = any($1::uuid[]) and "budget_nano" is not null and "budget_period" is not null`,
-    [[...new Set(records.map((r) => r.accessKeyId))]],
+    [[...new Set(events.map((e) => e.charge.accessKeyId))]],
   );
   const alerts: NewAlert[] = [];
   for (const key of keys) {
@@ -77,11 +77,11 @@ async function budgetAlerts(sql: Sql, records: readonly UsageRecord[]): Promise<
     const budgetNano = BigInt(key.budget_nano);
     // Requests of one key in one batch usually share a period; one around a boundary may not.
     const periods = new Map<number, { end: number | null; refused: boolean }>();
-    for (const r of records) {
-      if (r.accessKeyId !== key.id) continue;
-      const { start, end } = periodBounds(period, r.createdAt.getTime());
+    for (const { charge, errorCode } of events) {
+      if (charge.accessKeyId !== key.id) continue;
+      const { start, end } = periodBounds(period, charge.at.getTime());
       const p = periods.get(start) ?? { end, refused: false };
-      p.refused ||= r.errorCode === 'budget_exceeded';
+      p.refused ||= errorCode === 'budget_exceeded';
       periods.set(start, p);
     }
     for (const [start, { end, refused }] of periods) {

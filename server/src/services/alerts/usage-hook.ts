@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { afterCommit, sqlOf, type SqlClient } from '../../db/pool.js';
-import type { UsageRecord } from '../usage/usage-record.js';
+import type { PendingUsage } from '../usage/pending-usage.js';
 import { alertCandidates, detectAlerts } from './alert-detector.js';
 
-export type UsageBatchHook = (client: SqlClient, records: readonly UsageRecord[]) => Promise<void>;
+export type UsageBatchHook = (client: SqlClient, events: readonly PendingUsage[]) => Promise<void>;
 
 /**
  * The usage writer's after-batch hook: alert detection in the batch's transaction, behind a
@@ -11,10 +11,10 @@ export type UsageBatchHook = (client: SqlClient, records: readonly UsageRecord[]
  * New alerts wake the delivery worker once the batch commits.
  */
 export function alertDetectionHook(options: { logger: Logger; now: () => number; onQueued: () => void }): UsageBatchHook {
-  return async (client, records) => {
+  return async (client, events) => {
     const sql = sqlOf(client);
     // A plain read of a table this module owns: outside the savepoint, so a batch with no alerts configured costs one query.
-    const candidates = await alertCandidates(sql, records);
+    const candidates = await alertCandidates(sql, events);
     if (!candidates) return;
     await client.query('savepoint alert_detection');
     try {

@@ -1,25 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { UsageTx } from './usage-db.js';
-import { chargeOf, isCharged, storableText, type UsageRecord } from './usage-record.js';
+import { isCharged, USAGE_ROW_COLUMNS, type PendingUsage } from './pending-usage.js';
+import { storableText } from './usage-record.js';
 
 /**
- * A usage record the database refused on its own (the rest of its batch landed): kept whole in
- * `usage_dead_letter` for an operator, with its charge. The payload is bytes, so nothing in it can
+ * A usage event the database refused on its own (the rest of its batch landed): kept whole in
+ * `usage_dead_letter` for an operator, with its charge. The payload is the row as the batch
+ * carried it, keyed by column, stored as bytes, so nothing in it can
  * be refused a second time; the request id is unique there, so re-parking a record is a no-op and
  * its charge is applied at most once (`chargeApplied` says whether it was).
  */
-export async function parkDeadLetter(tx: UsageTx, record: UsageRecord, error: unknown, applyCharge: boolean): Promise<boolean> {
-  const payload = Buffer.from(JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)), 'utf8');
-  const charge = chargeOf(record);
+export async function parkDeadLetter(tx: UsageTx, event: PendingUsage, error: unknown, applyCharge: boolean): Promise<boolean> {
+  const payload = Buffer.from(keyedRow(event.row), 'utf8');
+  const { charge } = event;
   const rows = await tx.query<{ id: string }>(
     `insert into "usage_dead_letter" ("id", "request_id", "account_id", "created_at", "charge_nano", "charge_applied", "error", "payload", "parked_at")
      values ($1, $2, $3, $4, $5, $6, $7, $8, now())
      on conflict ("request_id") do nothing returning "id"`,
     [
       randomUUID(),
-      storableText(String(record.requestId), 200),
-      storableText(String(record.accountId), 200),
-      record.createdAt instanceof Date && !Number.isNaN(record.createdAt.getTime()) ? record.createdAt : null,
+      storableText(String(charge.requestId), 200),
+      storableText(String(charge.accountId), 200),
+      charge.at instanceof Date && !Number.isNaN(charge.at.getTime()) ? charge.at : null,
       typeof charge.amountNano === 'bigint' ? charge.amountNano.toString() : '0',
       applyCharge,
       describe(error),
@@ -27,8 +29,18 @@ export async function parkDeadLetter(tx: UsageTx, record: UsageRecord, error: un
     ],
   );
   if (rows.length === 0) return false;
-  if (applyCharge && isCharged(record)) await tx.applyCharges([charge]);
+  if (applyCharge && isCharged(event)) await tx.applyCharges([charge]);
   return true;
+}
+
+/** The row keyed by column, for an operator to read (rows travel as bare arrays). */
+function keyedRow(row: string): string {
+  try {
+    const values = JSON.parse(row) as unknown[];
+    return JSON.stringify(Object.fromEntries(USAGE_ROW_COLUMNS.map(([column], i) => [column, values[i]])));
+  } catch {
+    return row;
+  }
 }
 
 /** The database's message and SQLSTATE: enough to fix the cause, never a row value (pg does not echo parameters). */

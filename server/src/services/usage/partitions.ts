@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { inTransaction, type SqlClient, type SqlPool } from '../../db/pool.js';
-import type { UsageRecord } from './usage-record.js';
+import type { PendingUsage } from './pending-usage.js';
 
 const DAY_MS = 86_400_000;
 /** Arbitrary constant: the transaction-scoped advisory lock that serialises partition DDL across instances. */
@@ -55,10 +55,10 @@ export class UsagePartitions {
   ) {}
 
   /** Makes sure every day of `batch` has its partition (the writer calls this before each batch). */
-  async ensureFor(batch: readonly UsageRecord[]): Promise<void> {
+  async ensureFor(batch: readonly PendingUsage[]): Promise<void> {
     const missing = new Set<number>();
     for (const r of batch) {
-      const day = dayStart(r.createdAt.getTime());
+      const day = dayStart(r.charge.at.getTime());
       // An unusable time is left for the database to refuse (and the writer to park).
       if (Number.isFinite(day) && !this.known.has(day)) missing.add(day);
     }

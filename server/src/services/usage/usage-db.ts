@@ -1,6 +1,6 @@
 import { inTransaction, type SqlClient, type SqlPool } from '../../db/pool.js';
 import type { Charge } from '../credits/credit-service.js';
-import type { UsageRecord } from './usage-record.js';
+import type { PendingUsage } from './pending-usage.js';
 
 /** One transaction of the usage writer: `$n`-parameterised SQL plus the credits' charge hook. */
 export interface UsageTx {
@@ -8,7 +8,7 @@ export interface UsageTx {
   /** Deducts the charges from credits inside this transaction. */
   applyCharges(charges: Charge[]): Promise<void>;
   /** Last step of a batch, same transaction: what else follows from the fresh records (alert detection). */
-  afterWrite?(records: readonly UsageRecord[]): Promise<void>;
+  afterWrite?(events: readonly PendingUsage[]): Promise<void>;
 }
 
 export interface UsageDb {
@@ -24,7 +24,7 @@ export type SqlChargeApplier = (client: SqlClient, charges: Charge[]) => Promise
 export function pgUsageDb(
   pool: SqlPool,
   applyCharges: SqlChargeApplier,
-  afterWrite?: (client: SqlClient, records: readonly UsageRecord[]) => Promise<void>,
+  afterWrite?: (client: SqlClient, events: readonly PendingUsage[]) => Promise<void>,
 ): UsageDb {
   return {
     transaction: (work) =>
@@ -32,7 +32,7 @@ export function pgUsageDb(
         work({
           query: async <R>(text: string, values: readonly unknown[]) => (await client.query(text, values as unknown[])).rows as R[],
           applyCharges: async (charges) => void (await applyCharges(client, charges)),
-          afterWrite: afterWrite && ((records) => afterWrite(client, records)),
+          afterWrite: afterWrite && ((events) => afterWrite(client, events)),
         }),
       ),
     probe: async () => void (await pool.query('select 1')),

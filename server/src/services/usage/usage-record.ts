@@ -1,5 +1,4 @@
 import type { UsageAttemptRecord, UsageFirewallDecision } from '../../entities/usage-event.entity.js';
-import type { Charge } from '../credits/credit-service.js';
 
 /** What the data plane hands the usage writer for one /v1 request. */
 export interface UsageRecord {
@@ -35,16 +34,6 @@ export interface UsageRecord {
 /** Spend (budgets, summaries) = fee + provider cost at catalog prices; the fee alone when unpriced. */
 export function spendNano(r: UsageRecord): bigint {
   return r.feeNano + (r.providerCostNano ?? 0n);
-}
-
-/** What the record costs: credits (amountNano) and the key's spend, in the period it was admitted (createdAt). */
-export function chargeOf(r: UsageRecord): Charge {
-  return { accountId: r.accountId, requestId: r.requestId, amountNano: r.totalCostNano, accessKeyId: r.accessKeyId, spendNano: spendNano(r), at: r.createdAt };
-}
-
-/** Anything to charge: credits or spend. */
-export function isCharged(r: UsageRecord): boolean {
-  return r.totalCostNano > 0n || spendNano(r) > 0n;
 }
 
 /**

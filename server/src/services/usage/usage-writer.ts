@@ -5,6 +5,7 @@ import { parkDeadLetter } from './dead-letter.js';
 import { isMissingPartition, type UsagePartitions } from './partitions.js';
 import { prepareUsageBatch, writeUsageBatch } from './usage-batch.js';
 import type { UsageDb } from './usage-db.js';
+import { pendingUsageOf, type PendingUsage } from './pending-usage.js';
 import type { UsageRecord } from './usage-record.js';
 
 export interface UsageWriterOptions {
@@ -16,7 +17,7 @@ export interface UsageWriterOptions {
   /**
    * Most events per transaction (default 5 × batchSize). While the database is behind the queue
    * grows and a batch takes up to this many: fewer transactions (each with its charges, touches
-   * and alert check) per event. Building the batch is sliced (prepareUsageBatch), so a large one
+   * and alert check) per event. Its rows are serialised already (pendingUsageOf), so a large one
    * does not hold the event loop either.
    */
   maxBatchSize?: number;
@@ -34,7 +35,7 @@ export interface UsageWriterOptions {
  * nothing is split or parked: the queue waits and retries.
  */
 export class UsageWriter {
-  private queue: UsageRecord[] = [];
+  private queue: PendingUsage[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
@@ -57,7 +58,7 @@ export class UsageWriter {
   }
 
   record(event: UsageRecord): void {
-    this.queue.push(event);
+    this.queue.push(pendingUsageOf(event));
     if (this.queue.length >= this.batchSize) this.kick();
   }
 
@@ -141,9 +142,9 @@ export class UsageWriter {
    * to the one record it refuses. Every write is idempotent (request ids), so halves written
    * before an outage are not written twice when the whole batch is retried.
    */
-  private async writeIsolating(batch: UsageRecord[]): Promise<void> {
+  private async writeIsolating(batch: PendingUsage[]): Promise<void> {
     try {
-      const prepared = await prepareUsageBatch(batch);
+      const prepared = prepareUsageBatch(batch);
       await this.options.db.transaction((tx) => writeUsageBatch(tx, prepared));
       return;
     } catch (err) {
@@ -165,23 +166,23 @@ export class UsageWriter {
     }
   }
 
-  private async park(record: UsageRecord, error: unknown): Promise<void> {
+  private async park(event: PendingUsage, error: unknown): Promise<void> {
     let parked: boolean;
     try {
-      parked = await this.options.db.transaction((tx) => parkDeadLetter(tx, record, error, true));
+      parked = await this.options.db.transaction((tx) => parkDeadLetter(tx, event, error, true));
     } catch (chargeErr) {
       if (!isRowRefusal(chargeErr)) throw chargeErr;
       // The charge itself is refused (e.g. an account id that is not one): park without it.
-      parked = await this.options.db.transaction((tx) => parkDeadLetter(tx, record, error, false));
+      parked = await this.options.db.transaction((tx) => parkDeadLetter(tx, event, error, false));
     }
     if (parked) {
       this.options.metrics.usageDeadLetters.inc();
-      this.options.logger.error({ err: error, requestId: String(record.requestId) }, 'usage event refused by the database; parked as a dead letter');
+      this.options.logger.error({ err: error, requestId: String(event.charge.requestId) }, 'usage event refused by the database; parked as a dead letter');
     }
   }
 
   private updateLag(): void {
-    const oldest = this.queue[0]?.createdAt;
+    const oldest = this.queue[0]?.charge.at;
     this.options.metrics.usageWriterPending.set(this.queue.length);
     this.options.metrics.usageWriterLag.set(oldest instanceof Date ? Math.max(0, (this.now() - oldest.getTime()) / 1000) : 0);
   }
