@@ -4,6 +4,7 @@ import './db/orm-async-context.js';
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
+import { EMBEDDED_HEAP_GROWING_PERCENT, limitHeapGrowth } from './heap-growth.js';
 
 async function main(): Promise<void> {
   let config;
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  // Before the embedded database and the app load, so start-up already sizes the heap this way.
+  if (!config.databaseUrl) limitHeapGrowth(EMBEDDED_HEAP_GROWING_PERCENT);
   const server = await startServer(config, { logger });
 
   let stopping = false;
