@@ -224,6 +224,25 @@ describe('observeStream (chat)', () => {
     expect(obs.error).toMatchObject({ failureClass: 'rate_limit', status: 429 });
   });
 
+  it('reads usage, finish reasons and errors also from frames written with JSON whitespace', () => {
+    const observer = chat.observeStream({ hideUsageChunk: false });
+    observer.observe({ data: '{"choices": [ {"index": 0, "delta": {"content": "Hi"}, "finish_reason": null}]}' });
+    // Usage on a content chunk (continuous usage stats, as vLLM sends them).
+    observer.observe({ data: '{"choices": [{"index": 0, "delta": {"content": "!"}, "finish_reason": null}], "usage": {"prompt_tokens": 3, "completion_tokens": 2}}' });
+    expect(observer.usage()).toEqual({ inputTokens: 3, outputTokens: 2 });
+    observer.observe({ data: '{"choices": [{"index": 0, "delta": {}, "finish_reason": "length"}]}' });
+    expect(observer.finishReasons()).toEqual(['length']);
+    expect(observer.outputText()).toBe('Hi!');
+    const failing = chat.observeStream({ hideUsageChunk: false });
+    expect(failing.observe({ data: '{"choices": [{"delta": {}}], "error": {"message": "boom", "type": "server_error"}}' }).error).toMatchObject({ failureClass: 'transient' });
+  });
+
+  it('reads the finish reason of one choice while another is still generating', () => {
+    const observer = chat.observeStream({ hideUsageChunk: false });
+    observer.observe({ data: '{"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null},{"index":1,"delta":{},"finish_reason":"stop"}]}' });
+    expect(observer.finishReasons()).toEqual(['stop']);
+  });
+
   it('does not count a choices-less, usage-less chunk as output', () => {
     const observer = chat.observeStream({ hideUsageChunk: false });
     expect(observer.observe({ data: '{"id":"","choices":[],"prompt_filter_results":[]}' })).toMatchObject({ meaningful: false, drop: false });

@@ -58,6 +58,16 @@ function buildRequest(input: BuildRequestInput): BuiltRequest {
   };
 }
 
+/** A frame with a choice in it (JSON whitespace allowed). */
+const HAS_CHOICE = /"choices"\s*:\s*\[\s*\{/;
+
+/**
+ * A frame that may carry an error, usage or a finish reason (the last chunk of a choice names it;
+ * mid-stream ones say null), so it is parsed at once. One regex pass: five substring searches over
+ * every frame were about 1.3 µs of a frame's 2.5 µs in a micro-benchmark of the mock's stream.
+ */
+const NEEDS_PARSE = /"error"|"usage"\s*:\s*\{|"finish_reason"\s*:(?!\s*null\b)/;
+
 /** Frames kept unparsed for a late token estimate, up to this many characters; past it, text is collected as it comes. */
 const DEFERRED_TEXT_LIMIT = 256 * 1024;
 
@@ -78,14 +88,7 @@ class ChatStreamObserver implements StreamObserver {
   observe(event: SseEvent): StreamObservation {
     const data = event.data;
     if (data === '[DONE]') return DONE;
-    if (
-      this.deferredChars < DEFERRED_TEXT_LIMIT &&
-      data.includes('"choices":[{') &&
-      !data.includes('"error"') &&
-      !data.includes('"usage":{') &&
-      // The last chunk of a choice names its finish reason (mid-stream ones say null).
-      (!data.includes('"finish_reason"') || data.includes('"finish_reason":null'))
-    ) {
+    if (this.deferredChars < DEFERRED_TEXT_LIMIT && HAS_CHOICE.test(data) && !NEEDS_PARSE.test(data)) {
       this.deferred.push(data);
       this.deferredChars += data.length;
       return CONTENT;
