@@ -314,6 +314,8 @@ function declaredLength(rawHeaders: Buffer[]): number {
 
 function notConnected(): void {}
 
+function settledAlready(): void {}
+
 /**
  * Collects one complete answer for `fetch` as an undici dispatch handler: chunks into one Buffer
  * and one promise settled once, where `request()` builds a full Readable per answer. It uses the
@@ -321,9 +323,6 @@ function notConnected(): void {}
  * with the onRequestStart/onResponse* hooks are adapted onto these through two objects more per call.
  */
 class AnswerCollector implements Dispatcher.DispatchHandler {
-  readonly promise: Promise<UpstreamAnswer>;
-  private resolve!: (answer: UpstreamAnswer) => void;
-  private reject!: (err: Error) => void;
   private settled = false;
   private status = 0;
   private rawHeaders: Buffer[] = [];
@@ -340,12 +339,10 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   constructor(
     private readonly signal: CallSignal,
     maxBytes: number,
+    private resolve: (answer: UpstreamAnswer) => void,
+    private reject: (err: Error) => void,
   ) {
     this.limit = maxBytes;
-    this.promise = new Promise<UpstreamAnswer>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
     listen(signal, this.onAbort);
   }
 
@@ -384,23 +381,35 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (this.settled) return;
-    const { chunks } = this;
+    const { chunks, resolve } = this;
     const body = chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, this.bytes);
+    const answer = new CompleteAnswer(this.status, this.rawHeaders, body);
     this.settle();
-    this.resolve(new CompleteAnswer(this.status, this.rawHeaders, body));
+    resolve(answer);
   }
 
   onError(err: Error): void {
     if (this.settled) return;
-    this.settle();
+    const { resolve, reject } = this;
     // An error status's body is best-effort: its status and headers still say what went wrong.
-    if (this.status !== 0 && !isSuccess(this.status)) this.resolve(new CompleteAnswer(this.status, this.rawHeaders, EMPTY));
-    else this.reject(err);
+    const answer = this.status !== 0 && !isSuccess(this.status) ? new CompleteAnswer(this.status, this.rawHeaders, EMPTY) : undefined;
+    this.settle();
+    if (answer) resolve(answer);
+    else reject(err);
   }
 
+  /**
+   * Lets go of everything the answer holds: undici may keep a finished request's handler a while
+   * (its queue, a connection's parser), and the header buffers, body chunks and the promise's
+   * settle functions would live as long.
+   */
   private settle(): void {
     this.settled = true;
     unlisten(this.signal, this.onAbort);
+    this.rawHeaders = [];
+    this.chunks = [];
+    this.resolve = settledAlready;
+    this.reject = settledAlready;
   }
 }
 
@@ -471,10 +480,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       }
       const aborted = abortedReason(call.signal);
       if (aborted) return Promise.reject(aborted);
-      const collector = new AnswerCollector(call.signal, maxBytes);
-      // The collector listens to the signal itself (also while the call is queued).
-      agentFor(call).dispatch(requestOptions(call, target), collector);
-      return collector.promise;
+      return new Promise<UpstreamAnswer>((resolve, reject) => {
+        // The collector listens to the signal itself (also while the call is queued).
+        agentFor(call).dispatch(requestOptions(call, target), new AnswerCollector(call.signal, maxBytes, resolve, reject));
+      });
     },
 
     async send(call) {
