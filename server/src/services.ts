@@ -36,7 +36,7 @@ export interface Services {
   events: LocalChangeEvents;
   /** signUp/logIn/acceptInvitation attempts per client address, shared by every instance. */
   authRateLimiter: RateLimiter;
-  /** Failed log-ins per email, shared by every instance. */
+  /** Log-in attempts per email without a success, shared by every instance. */
   loginThrottle: LoginThrottle;
   /** Per-key requestsPerMinute / tokensPerMinute (Redis when configured, else PostgreSQL). */
   keyRateLimits: KeyRateLimits;

@@ -80,12 +80,17 @@ function writeComplete(res: ServerResponse, status: number, headers: OutgoingHtt
   res.end(body);
 }
 
-/** A complete answer (or an upstream refusal returned as is). */
-export function writeReply(state: RequestState, reply: Reply): void {
-  const headers = responseHeaders(state.requestId, state.path, reply.status, state);
+/** A complete answer with the /v1 headers, its error code and an error's own headers. */
+function writeAnswer(res: ServerResponse, requestId: string, path: string, reply: Reply, state: RequestState | undefined): void {
+  const headers = responseHeaders(requestId, path, reply.status, state);
   if (reply.errorCode) headers['x-gateway-error-code'] = reply.errorCode;
   if (reply.headers) for (const [k, v] of Object.entries(reply.headers)) headers[k.toLowerCase()] = v;
-  writeComplete(state.res, reply.status, headers, reply.contentType, reply.body);
+  writeComplete(res, reply.status, headers, reply.contentType, reply.body);
+}
+
+/** A complete answer (or an upstream refusal returned as is). */
+export function writeReply(state: RequestState, reply: Reply): void {
+  writeAnswer(state.res, state.requestId, state.path, reply, state);
 }
 
 /** A JSON answer outside the inference pipeline (the models list). */
@@ -129,9 +134,5 @@ export function writeError(res: ServerResponse, requestId: string, path: string,
     res.destroy();
     return;
   }
-  const reply = errorReply(path, requestId, e);
-  const headers = responseHeaders(requestId, path, reply.status, state);
-  headers['x-gateway-error-code'] = e.code;
-  for (const [k, v] of Object.entries(e.headers)) headers[k.toLowerCase()] = v;
-  writeComplete(res, reply.status, headers, reply.contentType, reply.body);
+  writeAnswer(res, requestId, path, errorReply(path, requestId, e), state);
 }

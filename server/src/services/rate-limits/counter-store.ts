@@ -23,7 +23,7 @@ export interface CounterLimiterOptions {
 
 /**
  * The counters every instance shares — per-key rate limits, the sign-up/log-in limit per client
- * address, failed log-ins per email — so N instances allow what one would, not N times as much.
+ * address, log-in attempts per email — so N instances allow what one would, not N times as much.
  * In Redis when REDIS_URL is set (one connection per instance), else in PostgreSQL's `rate_limit`
  * table, both through rate-limiter-flexible's atomic upserts. One store, many limiters: each has
  * its own points and duration under its own key namespace.

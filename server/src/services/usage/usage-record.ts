@@ -41,10 +41,7 @@ export function spendNano(r: UsageRecord): bigint {
  * longer than its column is cut. Client-chosen text is refused at the /v1 edge; this is the
  * writer's own guard so such a value can never poison a batch.
  */
-export function storableText(s: string, max: number): string;
-export function storableText(s: string | null, max: number): string | null;
-export function storableText(s: string | null, max: number): string | null {
-  if (s === null) return null;
+export function storableText(s: string, max: number): string {
   const clean = s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
   return clean.length > max ? clean.slice(0, max) : clean;
 }
