@@ -4,7 +4,7 @@ import './db/orm-async-context.js';
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
-import { EMBEDDED_HEAP_GROWING_PERCENT, limitHeapGrowth } from './heap-growth.js';
+import { EMBEDDED_HEAP_GROWING_PERCENT, limitHeapGrowth, scavengeOnMainThreadOnOneCpu } from './gc-settings.js';
 
 async function main(): Promise<void> {
   let config;
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   // Before the embedded database and the app load, so start-up already sizes the heap this way.
   if (!config.databaseUrl) limitHeapGrowth(EMBEDDED_HEAP_GROWING_PERCENT);
+  if (scavengeOnMainThreadOnOneCpu()) logger.info('one CPU usable: young-generation GC runs on the main thread only');
   const server = await startServer(config, { logger });
 
   let stopping = false;
