@@ -24,4 +24,19 @@ describe('bound series (the /v1 metrics)', () => {
     expect(await ours.metrics()).toBe(await reference.metrics());
     expect(await ours.metrics()).toContain('lat_seconds_bucket{le="1",provider="openai",outcome="ok"} 4');
   });
+
+  it('pair() updates the series its label values name, in label-name order', async () => {
+    const registry = new Registry();
+    const attempts = new BoundCounter('attempts_total', 'attempts', ['provider', 'outcome'], registry);
+    attempts.pair('openai', 'ok').inc();
+    attempts.pair('openai', 'ok').inc();
+    attempts.labels({ provider: 'openai', outcome: 'ok' }).inc();
+    attempts.pair('anthropic', 'transient').inc();
+    const text = await registry.metrics();
+    expect(text).toContain('attempts_total{provider="openai",outcome="ok"} 3');
+    expect(text).toContain('attempts_total{provider="anthropic",outcome="transient"} 1');
+    attempts.reset();
+    attempts.pair('openai', 'ok').inc();
+    expect(await registry.metrics()).toContain('attempts_total{provider="openai",outcome="ok"} 1');
+  });
 });

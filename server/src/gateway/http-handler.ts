@@ -10,12 +10,13 @@ import { COUNT_TOKENS_STEPS } from './pipeline/count-tokens.js';
 import { runInference, type PipelineStep } from './pipeline/run.js';
 import { createRequestState, type PipelineDeps } from './pipeline/state.js';
 
-type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string, path: string) => Promise<void>;
+/** `started`: performance.now() when the request arrived (its latency, in metrics and usage). */
+type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string, path: string, started: number) => Promise<void>;
 
 const inference =
   (surface: Surface, deps: PipelineDeps, steps?: readonly PipelineStep[]): RouteHandler =>
-  (req, res, requestId, path) =>
-    runInference(createRequestState(req, res, surface, path, requestId, deps.now()), deps, steps);
+  (req, res, requestId, path, started) =>
+    runInference(createRequestState(req, res, surface, path, requestId, deps.now(), started), deps, steps);
 
 function listModels(deps: PipelineDeps): RouteHandler {
   return async (req, res, requestId, path) => {
@@ -74,11 +75,12 @@ export function createV1Handler(deps: PipelineDeps, metrics: HttpMetrics): (req:
   const modelRoute = { GET: retrieveModel(deps), HEAD: retrieveModel(deps) };
   return (req, res, path) => {
     const requestId = randomUUID();
-    metrics.track(req, res, path);
+    const started = performance.now();
+    metrics.track(req, res, path, started);
     const methods = routes[path] ?? (path.length > MODEL_PREFIX.length && path.startsWith(MODEL_PREFIX) ? modelRoute : undefined);
     const handler = methods?.[req.method ?? 'GET'];
     const done = handler
-      ? handler(req, res, requestId, path)
+      ? handler(req, res, requestId, path, started)
       : Promise.reject(
           methods
             ? new AppError('method_not_allowed', 405, `Method ${req.method} is not allowed on ${path}.`)

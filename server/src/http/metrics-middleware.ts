@@ -19,38 +19,46 @@ interface Series {
 
 /** Request count and latency per route, method and status; shared by /v1 (plain node:http) and Koa. */
 export class HttpMetrics {
-  // Label objects and their lookups cost more than the counting itself: resolve each series once.
-  private readonly series = new Map<string, Series>();
+  /**
+   * Series by route, method and status, each resolved once: label objects and their lookups cost
+   * more than the counting itself, and nested maps keyed by the (interned) route and method strings
+   * and the status number spare building and hashing a key string per request.
+   */
+  private readonly series = new Map<string, Map<string, Map<number, Series>>>();
 
   constructor(private readonly metrics: Metrics) {}
 
-  observe(path: string, method: string, status: number, startNs: bigint): void {
+  /** `started`: performance.now() when the request arrived. */
+  observe(path: string, method: string, status: number, started: number): void {
     const route = routeLabel(path);
-    const key = `${route} ${method} ${status}`;
-    let series = this.series.get(key);
+    let byMethod = this.series.get(route);
+    if (!byMethod) this.series.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let series = byStatus.get(status);
     if (!series) {
       const labels = { route, method, status: String(status) };
       series = { count: this.metrics.httpRequests.labels(labels), duration: this.metrics.httpDuration.labels(labels) };
-      this.series.set(key, series);
+      byStatus.set(status, series);
     }
     series.count.inc();
-    series.duration.observe(Number(process.hrtime.bigint() - startNs) / 1e9);
+    series.duration.observe((performance.now() - started) / 1000);
   }
 
   /**
    * Counts a plain node:http response when it completes (streams finish long after their handler
    * returns). A response cut before its headers is labelled 499, the client-closed convention.
+   * A response closes once, so a plain listener does (`once` wraps it in a bound function more).
    */
-  track(req: IncomingMessage, res: ServerResponse, path: string): void {
-    const start = process.hrtime.bigint();
-    res.once('close', () => this.observe(path, req.method ?? 'GET', res.headersSent ? res.statusCode : 499, start));
+  track(req: IncomingMessage, res: ServerResponse, path: string, started: number): void {
+    res.on('close', () => this.observe(path, req.method ?? 'GET', res.headersSent ? res.statusCode : 499, started));
   }
 }
 
 export function httpMetrics(recorder: HttpMetrics): Middleware {
   return async (ctx, next) => {
-    const start = process.hrtime.bigint();
-    const done = () => recorder.observe(ctx.path, ctx.method, ctx.status, start);
+    const started = performance.now();
+    const done = () => recorder.observe(ctx.path, ctx.method, ctx.status, started);
     try {
       await next();
     } finally {

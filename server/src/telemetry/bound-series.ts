@@ -22,6 +22,7 @@ interface CollectedValue {
 abstract class BoundMetric<L extends string, S> {
   readonly aggregator = 'sum';
   protected readonly series = new Map<string, { labels: Labels<L>; s: S }>();
+  private readonly pairs = new Map<string, Map<string, S>>();
 
   constructor(
     readonly name: string,
@@ -46,8 +47,26 @@ abstract class BoundMetric<L extends string, S> {
     return entry.s;
   }
 
+  /**
+   * The series of a two-label metric by its label values, in `labelNames` order: for updates whose
+   * labels vary per call (provider and outcome of each upstream attempt), where `labels()` would
+   * build a label object and a key string every time. The pairs seen are kept in nested maps.
+   */
+  pair(first: string, second: string): S {
+    let inner = this.pairs.get(first);
+    if (!inner) this.pairs.set(first, (inner = new Map()));
+    let s = inner.get(second);
+    if (!s) {
+      const [a, b] = this.labelNames;
+      s = this.labels({ [a]: first, [b]: second } as Labels<L>);
+      inner.set(second, s);
+    }
+    return s;
+  }
+
   reset(): void {
     this.series.clear();
+    this.pairs.clear();
   }
 
   protected abstract create(): S;

@@ -11,6 +11,6 @@ const BUILT_IN = new Set(BUILT_IN_PROVIDERS.map((p) => p.id));
 export function observeUpstreamLatency(metrics: Metrics, record: UsageRecord): void {
   for (const a of record.attempts) {
     const outcome = a.error === null && a.status !== null && a.status < 400 ? 'ok' : 'error';
-    metrics.upstreamLatency.observe({ provider: BUILT_IN.has(a.provider) ? a.provider : 'custom', outcome }, a.latencyMs / 1000);
+    metrics.upstreamLatency.pair(BUILT_IN.has(a.provider) ? a.provider : 'custom', outcome).observe(a.latencyMs / 1000);
   }
 }

@@ -1,12 +1,13 @@
 import { providerLabel } from '../../metrics.js';
 import { runWithFailover, type FailoverOptions } from '../failover.js';
-import { forwardedHeaders, runAttempt } from './attempt.js';
+import { forwardedHeaders, runAttempt, type AttemptAnswer } from './attempt.js';
 import { guardReply } from './policies.js';
 import { accessOf, resolutionOf, type PipelineDeps, type RequestState } from './state.js';
 
 /** Failover over the request's candidates under the key's timeouts, shared by every route that tries them. */
-export function failoverOver(state: RequestState, deps: PipelineDeps): Omit<FailoverOptions<never>, 'run'> {
+export function failoverOver<T>(state: RequestState, deps: PipelineDeps, run: FailoverOptions<T>['run']): FailoverOptions<T> {
   const access = accessOf(state);
+  const { metrics } = deps;
   return {
     attempts: resolutionOf(state).attempts,
     totalTimeoutMs: access.totalTimeoutMs,
@@ -15,7 +16,8 @@ export function failoverOver(state: RequestState, deps: PipelineDeps): Omit<Fail
     log: state.log,
     breakers: deps.breakers,
     budget: deps.retryBudget,
-    onAttempt: (a, outcome) => deps.metrics.upstreamAttempts.inc({ provider: providerLabel(a.provider), outcome }),
+    onAttempt: (a, outcome) => metrics.upstreamAttempts.pair(providerLabel(a.provider), outcome).inc(),
+    run,
   };
 }
 
@@ -25,10 +27,9 @@ export function failoverOver(state: RequestState, deps: PipelineDeps): Omit<Fail
  */
 export async function runAttempts(state: RequestState, deps: PipelineDeps): Promise<void> {
   const forwardHeaders = forwardedHeaders(state);
-  const result = await runWithFailover({
-    ...failoverOver(state, deps),
-    run: (attempt, signal, timer) => runAttempt(state, deps, attempt, forwardHeaders, signal, timer),
-  });
+  const result = await runWithFailover<AttemptAnswer>(
+    failoverOver(state, deps, (attempt, signal, timer) => runAttempt(state, deps, attempt, forwardHeaders, signal, timer)),
+  );
   const answer = result.value;
   state.attempt = result.attempt;
   state.status = result.status;

@@ -29,14 +29,13 @@ async function countTokens(state: RequestState, deps: PipelineDeps): Promise<voi
   // A `stream: true` in the body is ignored: counting never streams.
   state.streamed = false;
   const forwardHeaders = forwardedHeaders(state);
-  const options = failoverOver(state, deps);
-  const result = await runWithFailover<Reply>({
-    ...options,
-    // Only real upstream calls count in the upstream-attempt metric, not local estimates.
-    onAttempt: (a, outcome) => (a.target.endpoint.apiFormat === 'anthropic' ? options.onAttempt?.(a, outcome) : undefined),
-    run: (attempt, signal) =>
-      attempt.target.endpoint.apiFormat === 'anthropic' ? askProvider(state, deps, attempt, forwardHeaders, signal) : Promise.resolve(localEstimate(state)),
-  });
+  const options = failoverOver<Reply>(state, deps, (attempt, signal) =>
+    attempt.target.endpoint.apiFormat === 'anthropic' ? askProvider(state, deps, attempt, forwardHeaders, signal) : Promise.resolve(localEstimate(state)),
+  );
+  const countAttempt = options.onAttempt;
+  // Only real upstream calls count in the upstream-attempt metric, not local estimates.
+  options.onAttempt = (a, outcome) => (a.target.endpoint.apiFormat === 'anthropic' ? countAttempt?.(a, outcome) : undefined);
+  const result = await runWithFailover(options);
   state.attempt = result.attempt;
   state.status = result.status;
   state.reply = result.value;

@@ -44,7 +44,8 @@ export async function runInference(state: RequestState, deps: PipelineDeps, step
     state.clientClosed = true;
     state.inFlight?.abort(new ClientClosedError());
   };
-  res.once('close', onClose);
+  // A plain listener, removed below: `once` would wrap it in a bound function more per request.
+  res.on('close', onClose);
   let failure;
   try {
     for (const step of steps) {

@@ -122,6 +122,7 @@ export function createRequestState(
   path: string,
   requestId: string,
   admittedAt: number,
+  started = performance.now(),
 ): RequestState {
   return {
     req,
@@ -129,7 +130,7 @@ export function createRequestState(
     surface,
     path,
     requestId,
-    started: performance.now(),
+    started,
     admittedAt,
     clientClosed: false,
     log: [],
