@@ -64,11 +64,13 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
       // The rest is not buffered; node:http discards it once the 413 is written.
       fail(new RequestTooLargeError(limit));
     };
+    // Plain listeners: a request ends and closes once, and a second settle of the promise is a
+    // no-op, so `once` would only add a bound wrapper function per listener and request.
     req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-    req.once('error', fail);
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    req.on('error', fail);
     // The client went away mid-body (the pipeline sees its closed connection and answers nothing).
-    req.once('close', () => {
+    req.on('close', () => {
       if (!req.complete) fail(new Error('the client closed the connection before the request body was complete'));
     });
   });
