@@ -1,8 +1,9 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessKey, createConfiguration, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { headerOf, rawHttp, type RawResponse } from '../support/raw-http.js';
 import { gqlOk, signUpAccount } from '../support/graphql.js';
-import { fundAccount, postV1, readUsageEvents, type V1Response } from '../support/v1-client.js';
+import { fundAccount, postV1, readUsageEvents, type UsageRow, type V1Response } from '../support/v1-client.js';
 
 /** Hostile and malformed /v1 input: always a clear, well-formed answer in the caller's format, never a 500. */
 
@@ -235,6 +236,29 @@ describe('/v1 hostile input', () => {
       const garbage = await rawPost(route, [`authorization: Bearer ${token}`, 'content-type: application/json'], Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0xc3]));
       expectError(fromRaw(garbage), route, 'invalid_request', 400);
       expect(f.upstream.requests).toHaveLength(0);
+    });
+
+    it('a client that leaves mid-body reaches no upstream, is not logged as a failure, and the server keeps serving', async () => {
+      const body = JSON.stringify(bodyFor(route, { model }));
+      const head = [`POST ${route} HTTP/1.1`, 'host: 127.0.0.1', `content-length: ${body.length + 1000}`, `authorization: Bearer ${token}`].join('\r\n');
+      const socket = connect(f.server.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      socket.write(`${head}\r\n\r\n${body}`);
+      await new Promise((r) => setTimeout(r, 100));
+      socket.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(f.upstream.requests).toHaveLength(0);
+      expect(f.server.logs.join('\n')).not.toContain('unexpected /v1 error');
+      // The request settled (it does not hang on the body): recorded as the client's close.
+      const before = Date.now();
+      let closed: UsageRow | undefined;
+      while (!closed && Date.now() - before < 3000) {
+        closed = (await readUsageEvents(f)).find((r) => r.errorCode === 'client_closed' && r.endpoint === route && r.status === 499);
+        if (!closed) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(closed?.attempts).toEqual([]);
+      const ok = await post(route, bodyFor(route, { model }));
+      expect(ok.status, ok.text).toBe(200);
     });
 
     it('a wrong content-type is read as JSON all the same (no 415, no 500)', async () => {
