@@ -243,6 +243,18 @@ describe('observeStream (chat)', () => {
     expect(observer.finishReasons()).toEqual(['stop']);
   });
 
+  it('counts nothing before the first choice as meaningful, and no text from choice-less frames after it', () => {
+    const observer = chat.observeStream({ hideUsageChunk: false });
+    expect(observer.observe({ data: '{"id":"","choices":[],"prompt_filter_results":[]}' }).meaningful).toBe(false);
+    expect(observer.observe({ data: '{"id":"c","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}' }).meaningful).toBe(true);
+    // Once an answer has begun only errors, usage and finish reasons matter (Azure ends with content-filter frames).
+    expect(observer.observe({ data: '{"id":"c","choices":[],"content_filter_results":{}}' }).error).toBeUndefined();
+    observer.observe({ data: '{"id":"c","choices":[{"index":0,"delta":{"content":"!"},"finish_reason":"stop"}]}' });
+    expect(observer.outputText()).toBe('Hi!');
+    expect(observer.finishReasons()).toEqual(['stop']);
+    expect(observer.usage()).toBeUndefined();
+  });
+
   it('does not count a choices-less, usage-less chunk as output', () => {
     const observer = chat.observeStream({ hideUsageChunk: false });
     expect(observer.observe({ data: '{"id":"","choices":[],"prompt_filter_results":[]}' })).toMatchObject({ meaningful: false, drop: false });

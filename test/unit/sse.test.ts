@@ -59,6 +59,20 @@ describe('SseParser', () => {
     ]);
   });
 
+  it('reads data lines cut straight from the chunk exactly as other fields (LF-only lines)', () => {
+    // "dataX" is another field; "data" without a colon and "data:" with nothing after it add empty lines.
+    expect(parseAll(['data:x\ndataX: y\ndata\ndata:\nevent: e\n\n'])).toEqual([{ event: 'e', data: 'x\n\n' }]);
+    expect(parseAll(['dat', 'a: one\n', 'data: two\n', '\n'])).toEqual([{ data: 'one\ntwo' }]);
+  });
+
+  it('appends to the array it is given', () => {
+    const parser = new SseParser();
+    const out: SseEvent[] = [{ data: 'earlier' }];
+    expect(parser.push('data: a\n\ndata: b', out)).toBe(out);
+    expect(parser.flush(out)).toBe(out);
+    expect(out).toEqual([{ data: 'earlier' }, { data: 'a' }, { data: 'b' }]);
+  });
+
   it('strips exactly one space after the colon', () => {
     expect(parseAll(['data:  two spaces\n\n'])).toEqual([{ data: ' two spaces' }]);
   });

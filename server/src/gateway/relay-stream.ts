@@ -65,6 +65,11 @@ export function relayStream(o: StreamRelayOptions): Promise<StreamOutcome> {
   return new Promise<StreamOutcome>((resolve, reject) => new StreamRelay(o, resolve, reject).start());
 }
 
+/** Empties an array kept for reuse. `length = 0` would drop its backing store, so the next push allocates again. */
+function empty(items: unknown[]): void {
+  while (items.length > 0) items.pop();
+}
+
 const BLOCKED: StreamOutcome = { kind: 'relayed', complete: false, error: 'a firewall policy blocked the answer', blockedByPolicy: true };
 
 /**
@@ -81,6 +86,9 @@ class StreamRelay {
   /** Same format, but an event may be dropped: raw bytes cut at event ends, re-serialised only around a drop. */
   private readonly splice: boolean;
   private pending: (Uint8Array | string)[] = [];
+  /** One chunk's events and output (see take). */
+  private readonly events: SseEvent[] = [];
+  private readonly out: (Uint8Array | string)[] = [];
   private pendingBytes = 0;
   private meaningful = false;
   private committed = false;
@@ -149,13 +157,17 @@ class StreamRelay {
 
   private take(chunk: Uint8Array): void {
     const o = this.o;
-    let out: (Uint8Array | string)[] = [];
+    // Both arrays live as long as the relay and are emptied per chunk: no array per upstream chunk.
+    let out = this.out;
+    empty(out);
+    const events = this.events;
+    empty(events);
     let failure: UpstreamFailure | undefined;
     if (this.splice) {
       const complete = this.takeComplete(chunk, false);
-      failure = complete.length > 0 ? this.convert(this.parser.push(complete), out, complete) : undefined;
+      failure = complete.length > 0 ? this.convert(this.parser.push(complete, events), out, complete) : undefined;
     } else {
-      failure = this.convert(this.parser.push(chunk), out);
+      failure = this.convert(this.parser.push(chunk, events), out);
     }
     if (failure) return this.settle({ kind: 'failed', failure });
     if (this.passRaw) out.push(chunk);
@@ -201,7 +213,7 @@ class StreamRelay {
     const out: (Uint8Array | string)[] = [];
     if (this.splice && this.carry.length > 0) {
       const rest = this.takeComplete(new Uint8Array(0), true);
-      this.convert([...this.parser.push(rest), ...this.parser.flush()], out, rest);
+      this.convert(this.parser.flush(this.parser.push(rest)), out, rest);
     } else {
       this.convert(this.parser.flush(), out);
     }

@@ -44,16 +44,15 @@ export class SseParser {
   private data = '';
   private hasData = false;
 
-  push(chunk: Uint8Array | string): SseEvent[] {
+  /** The complete events in `chunk`, appended to `out` when given (the relay reuses one array per stream). */
+  push(chunk: Uint8Array | string, out: SseEvent[] = []): SseEvent[] {
     const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-    const out: SseEvent[] = [];
     if (text.length > 0) this.feed(text, out);
     return out;
   }
 
   /** End of stream: emits a trailing event even without its blank line (upstreams do cut it off). */
-  flush(): SseEvent[] {
-    const out: SseEvent[] = [];
+  flush(out: SseEvent[] = []): SseEvent[] {
     const rest = this.decoder.end();
     if (rest.length > 0) this.feed(rest, out);
     if (this.partial.length > 0) {
@@ -81,13 +80,19 @@ export class SseParser {
     if (text.indexOf('\r', start) < 0) {
       let end: number;
       while ((end = text.indexOf('\n', start)) >= 0) {
-        let line = text.slice(start, end);
         if (this.partial.length > 0) {
-          line = this.partial + line;
+          const line = this.partial + text.slice(start, end);
           this.partial = '';
+          this.processLine(line, out);
+        } else if (end === start) {
+          this.dispatch(out);
+        } else if (text.startsWith('data:', start)) {
+          // Nearly every line: its value is cut from the chunk's text at once, not from a line cut first.
+          this.appendData(text.slice(text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end));
+        } else {
+          this.processLine(text.slice(start, end), out);
         }
         start = end + 1;
-        this.processLine(line, out);
       }
     } else {
       start = this.feedLines(text, start, out);
@@ -132,11 +137,7 @@ export class SseParser {
     }
     switch (field) {
       case 'data':
-        if (this.hasData) this.data += '\n' + value;
-        else {
-          this.data = value;
-          this.hasData = true;
-        }
+        this.appendData(value);
         break;
       case 'event':
         this.eventType = value;
@@ -146,6 +147,14 @@ export class SseParser {
         break;
       default:
         break;
+    }
+  }
+
+  private appendData(value: string): void {
+    if (this.hasData) this.data += '\n' + value;
+    else {
+      this.data = value;
+      this.hasData = true;
     }
   }
 

@@ -82,13 +82,20 @@ class ChatStreamObserver implements StreamObserver {
   private deferredChars = 0;
   private tokens: TokenUsage | undefined;
   private readonly finishes: FinishReason[] = [];
+  /**
+   * A frame with a choice was seen. Whether a frame is meaningful only matters until then (the
+   * relay commits at the first one), so later frames skip the choice test: one regex pass a frame.
+   * A choice-less frame deferred after it yields no text when parsed for the estimate.
+   */
+  private answered = false;
 
   constructor(private readonly hideUsageChunk: boolean) {}
 
   observe(event: SseEvent): StreamObservation {
     const data = event.data;
     if (data === '[DONE]') return DONE;
-    if (this.deferredChars < DEFERRED_TEXT_LIMIT && HAS_CHOICE.test(data) && !NEEDS_PARSE.test(data)) {
+    if (this.deferredChars < DEFERRED_TEXT_LIMIT && (this.answered || HAS_CHOICE.test(data)) && !NEEDS_PARSE.test(data)) {
+      this.answered = true;
       this.deferred.push(data);
       this.deferredChars += data.length;
       return CONTENT;
@@ -102,6 +109,7 @@ class ChatStreamObserver implements StreamObserver {
     if (usage !== undefined) this.tokens = usage;
     const choices = frame.choices;
     if (Array.isArray(choices) && choices.length > 0) {
+      this.answered = true;
       this.collectChoices(choices);
       finishOfChoices(choices, this.finishes);
       return CONTENT;
