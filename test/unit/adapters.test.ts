@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BuildRequestInput, ProviderEndpoint, WireAdapter } from '../../server/src/gateway/adapters/adapter.js';
 import { adapterFor } from '../../server/src/gateway/adapters/index.js';
+import { contentLiteral } from '../../server/src/gateway/adapters/openai-chat.js';
 import { SseParser, type SseEvent } from '../../server/src/gateway/sse.js';
 
 const fixture = (path: string): string => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
@@ -253,6 +254,37 @@ describe('observeStream (chat)', () => {
     expect(observer.outputText()).toBe('Hi!');
     expect(observer.finishReasons()).toEqual(['stop']);
     expect(observer.usage()).toBeUndefined();
+  });
+
+  it('keeps the text of OpenAI content deltas for the estimate, escapes and all, in stream order', () => {
+    const observer = chat.observeStream({ hideUsageChunk: false });
+    const delta = (deltaJson: string, before = ''): string =>
+      `{"id":"c",${before}"choices":[{"index":0,"delta":${deltaJson},"logprobs":null,"finish_reason":null}],"usage":null}`;
+    const content = (text: string, before = ''): string => delta(`{"content":${JSON.stringify(text)}}`, before);
+    for (const data of [
+      content('He'),
+      content('llo "q" \\ é\n'),
+      content('a token longer than thirteen characters'),
+      content('"delta":{"content":}]'),
+      // The same key earlier in the frame: the literal is the one inside the choice.
+      content('!', '"x":{"delta":{"content":"not this"}},'),
+      // Not the one-choice, content-only shape: kept whole and parsed at the end.
+      delta('{"content":" and","role":"assistant"}'),
+      `{"id":"c","choices":[{"index":0,"delta":{"content":" two"},"logprobs":null,"finish_reason":null},{"index":1,"delta":{"content":" choices"},"logprobs":null,"finish_reason":null}]}`,
+      delta('{"reasoning_content":" thought"}'),
+    ]) {
+      expect(observer.observe({ data })).toMatchObject({ meaningful: true, drop: false, done: false });
+    }
+    expect(observer.outputText()).toBe('Hello "q" \\ é\na token longer than thirteen characters"delta":{"content":}]! and two choices thought');
+  });
+
+  it('finds the content literal of one content delta after another (the regex keeps no position between frames)', () => {
+    const frame = (id: string, text: string): string =>
+      `{"id":"${id}","choices":[{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}`;
+    expect(contentLiteral(frame('a-much-longer-id-than-the-next', 'one'))).toBe('"one"');
+    expect(contentLiteral(frame('b', 'two'))).toBe('"two"');
+    expect(contentLiteral('{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}')).toBeUndefined();
+    expect(contentLiteral(frame('c', 'three'))).toBe('"three"');
   });
 
   it('does not count a choices-less, usage-less chunk as output', () => {

@@ -72,6 +72,30 @@ const NEEDS_PARSE = /"error"|"usage"\s*:\s*\{|"finish_reason"\s*:(?!\s*null\b)/;
 const DEFERRED_TEXT_LIMIT = 256 * 1024;
 
 /**
+ * OpenAI's own content delta: one choice whose delta is only `content`. Such a frame is kept as
+ * its content's JSON string literal instead of whole: a stream outlives several scavenges, and the
+ * whole frames (about 240 bytes each, against a token of a few characters) were the largest item
+ * the garbage collector promoted per streamed request.
+ */
+const CONTENT_DELTA = /"choices":\[\{"index":0,"delta":\{"content":"(?:[^"\\]|\\.)*"\},"logprobs":null,"finish_reason":null\}\]/g;
+const CONTENT_KEY = '"delta":{"content":';
+const CONTENT_DELTA_TAIL = '},"logprobs":null,"finish_reason":null}]'.length;
+
+/**
+ * The JSON string literal of a frame's content when the frame is an OpenAI content delta. Found
+ * through the global regex's lastIndex rather than a capture: no match array per frame. The
+ * literal is the last `"delta":{"content":` before the match's end (inside a string literal
+ * quotes are escaped, so it cannot contain that key).
+ */
+export function contentLiteral(data: string): string | undefined {
+  // lastIndex is 0 between calls: a failed test resets it, a match is followed by the reset below.
+  if (!CONTENT_DELTA.test(data)) return undefined;
+  const end = CONTENT_DELTA.lastIndex - CONTENT_DELTA_TAIL;
+  CONTENT_DELTA.lastIndex = 0;
+  return data.slice(data.lastIndexOf(CONTENT_KEY, end) + CONTENT_KEY.length, end);
+}
+
+/**
  * Most frames are plain content deltas. They are recognised by substring and kept raw: their text
  * is only needed for an estimate when the stream never reports usage, which is then parsed once
  * at the end. Frames that may carry usage or an error are always parsed.
@@ -96,8 +120,10 @@ class ChatStreamObserver implements StreamObserver {
     if (data === '[DONE]') return DONE;
     if (this.deferredChars < DEFERRED_TEXT_LIMIT && (this.answered || HAS_CHOICE.test(data)) && !NEEDS_PARSE.test(data)) {
       this.answered = true;
-      this.deferred.push(data);
-      this.deferredChars += data.length;
+      // Short matches are copies; only a long token's literal still points into its frame.
+      const kept = contentLiteral(data) ?? data;
+      this.deferred.push(kept);
+      this.deferredChars += kept.length;
       return CONTENT;
     }
     const frame = parseFrame(data);
@@ -151,6 +177,11 @@ class ChatStreamObserver implements StreamObserver {
       const eager = this.text;
       this.text = '';
       for (const data of this.deferred) {
+        // A content delta's string literal (see CONTENT_DELTA), or a whole frame.
+        if (data.charCodeAt(0) === 34 /* " */) {
+          this.text += JSON.parse(data) as string;
+          continue;
+        }
         const frame = parseFrame(data);
         if (frame && Array.isArray(frame.choices)) this.collectChoices(frame.choices);
       }
