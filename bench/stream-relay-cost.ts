@@ -3,7 +3,7 @@
  * chunks + finish + usage + [DONE], one upstream chunk per frame as the mock writes them) fed
  * through `relayStream` with the chat observer, into a response that only counts bytes.
  *
- *   npx tsx bench/stream-relay-cost.ts [--streams N] [--coalesced] [--rewrite]
+ *   npm run bench:stream-relay -- [--streams N] [--coalesced] [--rewrite]
  *
  * Prints µs per stream (best of 5 rounds; noisy on a shared machine) and bytes allocated per
  * stream (V8's sampling heap profiler, 64-byte interval, objects already collected included),
