@@ -5,22 +5,19 @@ import { isCharged, USAGE_ROW_COLUMNS, type PendingUsage } from './pending-usage
 const ROW_COLUMNS = USAGE_ROW_COLUMNS.map(([c]) => `"${c}"`).join(', ');
 const ROW_VALUES = USAGE_ROW_COLUMNS.map(([, type], i) => (type === 'jsonb' ? `"r" -> ${i}` : `("r" ->> ${i})::${type}`)).join(', ');
 
-/** Rollup key and sums, the same for both granularities; the bucket column is `hour` or `day`. */
+/** Rollup sums, the same for both granularities. */
 const ROLLUP_SUMS = ['requests', 'input_tokens', 'output_tokens', 'fee_nano', 'provider_cost_nano', 'spend_nano', 'cost_nano', 'cache_hits'];
+const SUM_COLUMNS = ROLLUP_SUMS.map((c) => `"${c}"`).join(', ');
+const rollupKeys = (bucketColumn: 'hour' | 'day') => ['account_id', bucketColumn, 'access_key_id', 'provider', 'model', 'status'].map((c) => `"${c}"`).join(', ');
 
 /**
- * Adds the freshly inserted events to one rollup table. Sums as spendNano() and the JS rollups
- * did: spend = fee + provider cost (0 when unpriced), text keys '' for null. UTC buckets whatever
- * the session's TimeZone. Rows are inserted in key order, so two writers upserting overlapping keys
- * lock them in the same order.
+ * Upserts `rows` (rollup key, then the sums, in key order) into one rollup table. Rows come in
+ * key order, so two writers upserting overlapping keys lock them in the same order.
  */
-function rollupUpsert(table: string, bucketColumn: 'hour' | 'day'): string {
-  const keys = ['account_id', bucketColumn, 'access_key_id', 'provider', 'model', 'status'].map((c) => `"${c}"`).join(', ');
-  return `insert into "${table}" (${keys}, ${ROLLUP_SUMS.map((c) => `"${c}"`).join(', ')})
-    select "account_id", date_trunc('${bucketColumn}', "created_at", 'UTC'), "access_key_id", coalesce("provider", ''), coalesce("model", ''), "status",
-      count(*), sum("input_tokens"), sum("output_tokens"), sum("fee_nano"), sum(coalesce("provider_cost_nano", 0)),
-      sum("fee_nano" + coalesce("provider_cost_nano", 0)), sum("total_cost_nano"), count(*) filter (where "cache_hit")
-    from "fresh" group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
+function rollupUpsert(table: string, bucketColumn: 'hour' | 'day', rows: string): string {
+  const keys = rollupKeys(bucketColumn);
+  return `insert into "${table}" (${keys}, ${SUM_COLUMNS})
+    ${rows}
     on conflict (${keys}) do update set
     ${ROLLUP_SUMS.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(', ')}`;
 }
@@ -33,6 +30,12 @@ function rollupUpsert(table: string, bucketColumn: 'hour' | 'day'): string {
  * stored (same request id and time: a retried batch), and adds the rows actually inserted to the
  * hourly and daily rollups. Returns how many were inserted, and which only when some were
  * skipped ($2 = the batch's length).
+ *
+ * The fresh events are summed once, by hour ("hours": sums as spendNano() and the JS rollups did:
+ * spend = fee + provider cost (0 when unpriced), text keys '' for null; UTC buckets whatever the
+ * session's TimeZone), and the days are summed from those hours (a few dozen rows, exact: the
+ * sums are numeric). Grouping every event for each rollup (two sorts of the whole batch) was
+ * about a tenth of the statement on the embedded database.
  */
 const WRITE_BATCH = `with "fresh" as (
     insert into "usage_event" ("id", ${ROW_COLUMNS})
@@ -41,8 +44,21 @@ const WRITE_BATCH = `with "fresh" as (
     returning "request_id", "account_id", "access_key_id", "provider", "model", "status", "input_tokens", "output_tokens",
       "fee_nano", "provider_cost_nano", "total_cost_nano", "cache_hit", "created_at"
   ),
-  "hourly" as (${rollupUpsert('usage_rollup', 'hour')}),
-  "daily" as (${rollupUpsert('usage_rollup_daily', 'day')})
+  "hours" as (
+    select "account_id", date_trunc('hour', "created_at", 'UTC') as "hour", "access_key_id", coalesce("provider", '') as "provider",
+      coalesce("model", '') as "model", "status", count(*) as "requests", sum("input_tokens") as "input_tokens",
+      sum("output_tokens") as "output_tokens", sum("fee_nano") as "fee_nano", sum(coalesce("provider_cost_nano", 0)) as "provider_cost_nano",
+      sum("fee_nano" + coalesce("provider_cost_nano", 0)) as "spend_nano", sum("total_cost_nano") as "cost_nano",
+      count(*) filter (where "cache_hit") as "cache_hits"
+    from "fresh" group by 1, 2, 3, 4, 5, 6
+  ),
+  "hourly" as (${rollupUpsert('usage_rollup', 'hour', `select * from "hours" order by 1, 2, 3, 4, 5, 6`)}),
+  "daily" as (${rollupUpsert(
+    'usage_rollup_daily',
+    'day',
+    `select "account_id", date_trunc('day', "hour", 'UTC'), "access_key_id", "provider", "model", "status", ${ROLLUP_SUMS.map((c) => `sum("${c}")`).join(', ')}
+    from "hours" group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`,
+  )})
   select count(*)::int as "inserted", case when count(*) < $2 then array_agg("request_id") end as "fresh" from "fresh"`;
 
 /** A batch and its rows as one JSON array, built before the transaction (so no connection waits on it). */
