@@ -8,7 +8,7 @@ import { setUpBenchAccount } from './usage-account.js';
 import { usageEventGenerator } from './usage-events.js';
 
 /**
- * `npm run bench:usage-cost [-- --events=N] [-- --runs=N] [-- --db=pg|embedded|both]`
+ * `npm run bench:usage-cost [-- --events=N] [-- --runs=N] [-- --db=pg|embedded|both] [-- --rate=N]`
  *
  * What writing usage costs the gateway process per event: N production-shaped records (the
  * usage benchmark's generator) through the production UsageWriter of an in-process server
@@ -18,6 +18,10 @@ import { usageEventGenerator } from './usage-events.js';
  * by database name). Also the longest event-loop stall seen while writing (the writer's
  * synchronous slices). PostgreSQL: a scratch database on TEST_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres's server), dropped at the end.
+ *
+ * By default records are handed over in chunks of CHUNK and flushed, so batches are as large as
+ * the writer allows (maxBatchSize). With --rate=N they arrive at N per second instead, as from
+ * live traffic, and the writer's own batching (batch size, interval) decides the batches.
  */
 
 const argv = process.argv.slice(2);
@@ -27,6 +31,9 @@ const RUNS = Number(option('runs') ?? 3);
 const DB = option('db') ?? 'both';
 /** Records handed to the writer before waiting for it: a few batches queued, like a busy instance. */
 const CHUNK = 2_000;
+const RATE = option('rate') === undefined ? null : Number(option('rate'));
+/** --rate: records are handed over every TICK_MS. */
+const TICK_MS = 10;
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const log = (s: string) => process.stderr.write(`[bench:usage-cost] ${s}\n`);
@@ -105,10 +112,21 @@ async function measure(mode: 'pg' | 'embedded'): Promise<RunResult[]> {
       return out;
     };
     const write = async (batch: readonly UsageRecord[]) => {
+      if (RATE !== null) return writeAtRate(batch, RATE);
       for (let i = 0; i < batch.length; i += CHUNK) {
         for (const r of batch.slice(i, i + CHUNK)) writer.record(r);
         await writer.flush();
       }
+    };
+    const writeAtRate = async (batch: readonly UsageRecord[], perSecond: number) => {
+      const t0 = performance.now();
+      let handed = 0;
+      while (handed < batch.length) {
+        const due = Math.min(batch.length, Math.ceil(((performance.now() - t0) / 1000) * perSecond));
+        for (; handed < due; handed++) writer.record(batch[handed]);
+        await new Promise((r) => setTimeout(r, TICK_MS));
+      }
+      await writer.flush();
     };
     await write(records(4_000, 1)); // warm-up: JIT, plans, partitions
     const results: RunResult[] = [];
