@@ -5,8 +5,8 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * V8 garbage-collector settings chosen at start-up for how this process runs. Both are flags V8
  * reads each time it collects, so setting them at run time (before the app loads) takes effect
- * from the next collection. A flag the operator chose on the command line or in NODE_OPTIONS is
- * left alone.
+ * from the next collection. A flag the operator chose on the command line is left alone (Node
+ * refuses these V8 flags in NODE_OPTIONS).
  */
 
 /**
@@ -22,19 +22,14 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const EMBEDDED_HEAP_GROWING_PERCENT = 50;
 
-interface FlagContext {
-  nodeOptions?: string;
-  execArgv?: readonly string[];
-}
-
-/** Whether a flag matching `pattern` (`_` and `-` alike) was given on the command line or in NODE_OPTIONS. */
-function operatorChose(pattern: RegExp, { nodeOptions = process.env.NODE_OPTIONS ?? '', execArgv = process.execArgv }: FlagContext): boolean {
-  return [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => pattern.test(arg.replace(/_/g, '-')));
+/** Whether a flag matching `pattern` (`_` and `-` alike) was given on the command line. */
+function operatorChose(pattern: RegExp, execArgv: readonly string[]): boolean {
+  return execArgv.some((arg) => pattern.test(arg.replace(/_/g, '-')));
 }
 
 /** Sets V8's heap growing factor for this process, unless the operator chose one. */
-export function limitHeapGrowth(percent: number, context: FlagContext = {}): boolean {
-  if (operatorChose(/^--heap-growing-percent\b/, context)) return false;
+export function limitHeapGrowth(percent: number, execArgv: readonly string[] = process.execArgv): boolean {
+  if (operatorChose(/^--heap-growing-percent\b/, execArgv)) return false;
   setFlagsFromString(`--heap-growing-percent=${percent}`);
   return true;
 }
@@ -66,8 +61,8 @@ function readCgroupCpuMax(): string | undefined {
  * `--trace-gc-nvp` and per-thread CPU from /proc): the main thread's scavenge pause stayed at
  * ~12 µs per request either way, and the helper threads' CPU fell from ~14 to ~5 µs per request.
  */
-export function scavengeOnMainThreadOnOneCpu(cpus = usableCpus(), context: FlagContext = {}): boolean {
-  if (cpus > 1 || operatorChose(/^--(no-)?parallel-scavenge\b|^--single-threaded-gc\b/, context)) return false;
+export function scavengeOnMainThreadOnOneCpu(cpus = usableCpus(), execArgv: readonly string[] = process.execArgv): boolean {
+  if (cpus > 1 || operatorChose(/^--(no-)?parallel-scavenge\b|^--single-threaded-gc\b/, execArgv)) return false;
   setFlagsFromString('--no-parallel-scavenge');
   return true;
 }

@@ -6,16 +6,12 @@ import { limitHeapGrowth, scavengeOnMainThreadOnOneCpu, usableCpus } from '../..
 
 describe('limitHeapGrowth', () => {
   it('leaves a heap growing factor chosen on the command line alone', () => {
-    expect(limitHeapGrowth(50, { nodeOptions: '', execArgv: ['--heap-growing-percent=80'] })).toBe(false);
-    expect(limitHeapGrowth(50, { nodeOptions: '', execArgv: ['--heap_growing_percent=80'] })).toBe(false);
-  });
-
-  it('leaves a heap growing factor chosen in NODE_OPTIONS alone', () => {
-    expect(limitHeapGrowth(50, { nodeOptions: '--enable-source-maps --heap-growing-percent=80', execArgv: [] })).toBe(false);
+    expect(limitHeapGrowth(50, ['--heap-growing-percent=80'])).toBe(false);
+    expect(limitHeapGrowth(50, ['--enable-source-maps', '--heap_growing_percent=80'])).toBe(false);
   });
 
   it('sets the factor when nobody chose one', () => {
-    expect(limitHeapGrowth(50, { nodeOptions: '--max-old-space-size=2048', execArgv: ['--enable-source-maps'] })).toBe(true);
+    expect(limitHeapGrowth(50, ['--enable-source-maps', '--max-old-space-size=2048'])).toBe(true);
   });
 });
 
@@ -34,7 +30,7 @@ describe('usableCpus', () => {
 });
 
 describe('scavengeOnMainThreadOnOneCpu', () => {
-  const nobody = { nodeOptions: '', execArgv: [] };
+  const nobody: string[] = [];
 
   it('keeps parallel scavenging with more than one CPU', () => {
     expect(scavengeOnMainThreadOnOneCpu(2, nobody)).toBe(false);
@@ -42,9 +38,9 @@ describe('scavengeOnMainThreadOnOneCpu', () => {
   });
 
   it('leaves an operator choice alone', () => {
-    expect(scavengeOnMainThreadOnOneCpu(1, { nodeOptions: '--parallel-scavenge', execArgv: [] })).toBe(false);
-    expect(scavengeOnMainThreadOnOneCpu(1, { nodeOptions: '', execArgv: ['--no-parallel-scavenge'] })).toBe(false);
-    expect(scavengeOnMainThreadOnOneCpu(1, { nodeOptions: '', execArgv: ['--single_threaded_gc'] })).toBe(false);
+    expect(scavengeOnMainThreadOnOneCpu(1, ['--parallel-scavenge'])).toBe(false);
+    expect(scavengeOnMainThreadOnOneCpu(1, ['--no-parallel-scavenge'])).toBe(false);
+    expect(scavengeOnMainThreadOnOneCpu(1, ['--single_threaded_gc'])).toBe(false);
   });
 
   it('scavenges on the main thread with one CPU or less', () => {
