@@ -56,10 +56,11 @@ function readCgroupCpuMax(): string | undefined {
  * Scavenges (the young-generation GC, where a busy gateway's GC time goes) on the main thread only
  * when the process has at most one CPU. V8 splits each scavenge over as many helper threads as
  * Node's platform pool has (4), whatever CPUs the process may use; on one CPU the helpers cannot
- * run beside the main thread, which waits for them, so parallel scavenging only adds their
- * hand-offs. Measured under the shared benchmark's load (gateway pinned to one core, PostgreSQL,
- * `--trace-gc-nvp` and per-thread CPU from /proc): the main thread's scavenge pause stayed at
- * ~12 µs per request either way, and the helper threads' CPU fell from ~14 to ~5 µs per request.
+ * run beside the main thread, so parallel scavenging only adds their hand-offs. Measured under the
+ * shared benchmark's load (gateway pinned to one core, PostgreSQL, `--trace-gc-nvp`, four
+ * alternating pairs on a quiet machine): the helpers' scavenging work (4.4–6.4 µs per request) is
+ * gone and the main thread's scavenge pause stayed at 7–8 µs per request; the total CPU per
+ * request did not separate from the run-to-run noise.
  */
 export function scavengeOnMainThreadOnOneCpu(cpus = usableCpus(), execArgv: readonly string[] = process.execArgv): boolean {
   if (cpus > 1 || operatorChose(/^--(no-)?parallel-scavenge\b|^--single-threaded-gc\b/, execArgv)) return false;
