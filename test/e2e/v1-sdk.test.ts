@@ -86,7 +86,13 @@ describe('gateway process serving /v1 to the official SDKs', () => {
     const ids: string[] = [];
     for await (const m of openai.models.list()) ids.push(m.id);
     expect(ids).toEqual(expect.arrayContaining(['openai:gpt-4o-mini', 'anthropic:claude-haiku-4-5']));
-    expect(upstream.requests.map((r) => r.credential)).toEqual(['sk-e2e-openai', 'sk-e2e-openai', 'sk-e2e-anthropic']);
+    // The list also asks each provider for its own model list, with the account's key for it.
+    const inference = upstream.requests.filter((r) => r.method === 'POST');
+    expect(inference.map((r) => r.credential)).toEqual(['sk-e2e-openai', 'sk-e2e-openai', 'sk-e2e-anthropic']);
+    expect(upstream.requests.filter((r) => r.method === 'GET').map((r) => [r.path, r.credential]).sort()).toEqual([
+      ['/anthropic/v1/models', 'sk-e2e-anthropic'],
+      ['/openai/v1/models', 'sk-e2e-openai'],
+    ]);
   });
 
   it('SIGTERM drains an in-flight stream to its end, exits 0 and flushes usage events', async () => {

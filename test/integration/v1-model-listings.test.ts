@@ -152,4 +152,60 @@ describe('bare ids from the providers’ own model lists', () => {
     expect(res.status).toBe(404);
     expect(listings()).toEqual([]);
   });
+
+  describe('GET /v1/models', () => {
+    const ids = (list: { data: { id: string }[] }) => list.data.map((m) => m.id);
+
+    it('lists what the providers list for the key’s own credentials, once each, after the catalog', async () => {
+      f.upstream.models = ['gpt-brand-new', 'gpt-4o-mini', 'GPT-4o-2024-08-06'];
+      const a = await account({ openai: 'sk-list-openai-9' });
+      const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: a.accessToken, maxRetries: 0 });
+      const first = await openai.models.list();
+      expect(ids(first)).toContain('openai:gpt-brand-new');
+      expect(first.data.find((m) => m.id === 'openai:gpt-brand-new')).toMatchObject({ object: 'model', owned_by: 'openai' });
+      // A catalog model, or a dated snapshot of one, appears once: as the catalog's entry.
+      expect(ids(first).filter((id) => id.toLowerCase().startsWith('openai:gpt-4o-mini'))).toEqual(['openai:gpt-4o-mini']);
+      expect(ids(first).some((id) => id.toLowerCase() === 'openai:gpt-4o-2024-08-06')).toBe(false);
+      expect(ids(first).indexOf('openai:gpt-brand-new')).toBeGreaterThan(ids(first).indexOf('openai:gpt-4o-mini'));
+      // Without an own anthropic key nothing is asked of anthropic.
+      expect(listings().map((r) => [r.path, r.credential])).toEqual([['/openai/v1/models', 'sk-list-openai-9']]);
+
+      // Cached: the second list, one model by id (bare or prefixed) and a request make no list call.
+      expect(ids(await openai.models.list())).toEqual(ids(first));
+      expect(await openai.models.retrieve('gpt-brand-new')).toMatchObject({ id: 'openai:gpt-brand-new', owned_by: 'openai' });
+      expect(await openai.models.retrieve('openai:gpt-brand-new')).toMatchObject({ id: 'openai:gpt-brand-new' });
+      await openai.chat.completions.create({ model: 'gpt-brand-new', messages: user('hi') });
+      expect(listings()).toHaveLength(1);
+    });
+
+    it('lists only the models the key’s configuration allows', async () => {
+      const a = await account({ openai: 'sk-list-openai-10' });
+      const config = await gqlOk<{ createAccessKeyConfiguration: { id: string } }>(
+        f.baseUrl,
+        'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }',
+        { input: { name: 'one listed model', allowedModels: ['openai:gpt-brand-new', 'openai:gpt-4o-mini'] } },
+        a.token,
+      );
+      const key = await gqlOk<{ createAccessKey: { token: string } }>(
+        f.baseUrl,
+        'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token } }',
+        { input: { name: 'limited', description: null, configurationId: config.createAccessKeyConfiguration.id } },
+        a.token,
+      );
+      const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: key.createAccessKey.token, maxRetries: 0 });
+      expect(ids(await openai.models.list()).sort()).toEqual(['openai:gpt-4o-mini', 'openai:gpt-brand-new']);
+      const hidden = await openai.models.retrieve('fake-model').catch((e: unknown) => e);
+      expect(hidden).toBeInstanceOf(OpenAI.NotFoundError);
+    });
+
+    it('still lists the catalog when a provider fails to list', async () => {
+      const a = await account({ openai: 'sk-list-openai-11' });
+      f.upstream.scriptFor(isListing, { kind: 'status', status: 500 });
+      const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: a.accessToken, maxRetries: 0 });
+      const list = ids(await openai.models.list());
+      expect(list).toContain('openai:gpt-4o-mini');
+      expect(list).not.toContain('openai:gpt-brand-new');
+      expect(listings()).toHaveLength(1);
+    });
+  });
 });

@@ -176,7 +176,8 @@ describe('/v1 routes through the official SDKs', () => {
     // No key and no gateway credentials for these.
     expect(ids.some((id) => id.startsWith('google:'))).toBe(false);
     expect(ids.some((id) => id.startsWith('groq:'))).toBe(false);
-    expect(f.upstream.requests).toHaveLength(0);
+    // Only the providers' own model lists are asked (for models the catalog lacks), never a model.
+    expect(f.upstream.requests.every((r) => r.method === 'GET' && r.path.endsWith('/models'))).toBe(true);
   });
 
   it('models.retrieve(): one entry of the list, by provider:model or bare id; unknown ids are model_unknown', async () => {

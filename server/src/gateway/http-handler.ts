@@ -21,7 +21,7 @@ const inference =
 function listModels(deps: PipelineDeps): RouteHandler {
   return async (req, res, requestId, path) => {
     const access = await authenticateHeaders(req.headers, deps.cache, deps.now());
-    writeJson(res, requestId, path, { object: 'list', data: listModelsFor(access, deps.directory) });
+    writeJson(res, requestId, path, { object: 'list', data: await listModelsFor(access, deps.directory) });
   };
 }
 
@@ -31,7 +31,7 @@ const MODEL_PREFIX = '/v1/models/';
 function retrieveModel(deps: PipelineDeps): RouteHandler {
   return async (req, res, requestId, path) => {
     const access = await authenticateHeaders(req.headers, deps.cache, deps.now());
-    writeJson(res, requestId, path, findListedModel(access, deps.directory, decodePathPart(path.slice(MODEL_PREFIX.length))));
+    writeJson(res, requestId, path, await findListedModel(access, deps.directory, decodePathPart(path.slice(MODEL_PREFIX.length))));
   };
 }
 

@@ -3,13 +3,14 @@ import { ModelUnknownError } from '../errors/not-found-error.js';
 import type { ModelKind } from '../catalog/types.js';
 import type { AccessContext } from './access-context.js';
 import type { ProviderDirectory } from './provider-directory.js';
+import { listingSources, loadListings } from './resolve-model.js';
 
 export interface ListedModel {
   id: string;
   object: 'model';
   created: number;
   owned_by: string;
-  /** `chat` or `embedding` (catalog models; custom providers' models are not classified). */
+  /** `chat` or `embedding` (catalog models; custom providers' and listed models are not classified). */
   kind?: ModelKind;
   /** For an embedding model: the input limit per item. */
   context_window?: number;
@@ -20,8 +21,19 @@ export interface ListedModel {
 /** Catalog epoch for `created`: the catalog does not track release dates. */
 const CREATED = 1_735_689_600;
 
-/** The models this key may call and has credentials for, as `provider:model`. */
-export function listModelsFor(access: AccessContext, directory: ProviderDirectory): ListedModel[] {
+/**
+ * The models this key may call and has credentials for, as `provider:model`: the catalog's, then
+ * those a provider lists in its own `GET /models` for the key's credential and the catalog lacks
+ * (they resolve by bare id too, see resolve-model.ts), then custom providers' models. Listings
+ * not cached yet are fetched first (one call per provider and credential, cached for minutes;
+ * a provider that fails to list adds nothing).
+ */
+export async function listModelsFor(access: AccessContext, directory: ProviderDirectory): Promise<ListedModel[]> {
+  await loadListings(access, directory);
+  return listedModels(access, directory);
+}
+
+function listedModels(access: AccessContext, directory: ProviderDirectory): ListedModel[] {
   const out: ListedModel[] = [];
   const allowed = (provider: string, model: string) =>
     (!access.allowedProviders || access.allowedProviders.has(provider)) &&
@@ -50,6 +62,15 @@ export function listModelsFor(access: AccessContext, directory: ProviderDirector
       });
     }
   }
+  const { listings } = directory;
+  for (const source of listings ? listingSources(access, directory) : []) {
+    const providerId = source.provider.endpoint.id;
+    for (const model of listings?.listed(providerId, source.credentialId) ?? []) {
+      // A catalog model (or a dated snapshot of one) is listed above, or is not for this key.
+      if (directory.catalog.findModel(providerId, model) || directory.catalog.findDatedModel(model, providerId) || !allowed(providerId, model)) continue;
+      out.push({ id: `${providerId}:${model}`, object: 'model', created: CREATED, owned_by: providerId });
+    }
+  }
   for (const custom of access.customProviders.values()) {
     for (const model of custom.models.values()) {
       if (!allowed(custom.providerId, model)) continue;
@@ -64,9 +85,9 @@ export function listModelsFor(access: AccessContext, directory: ProviderDirector
  * or a bare model id, which names its first listing (catalog order puts the default provider
  * first). Matched case-insensitively, as model strings are; anything else is `model_unknown`.
  */
-export function findListedModel(access: AccessContext, directory: ProviderDirectory, id: string): ListedModel {
+export async function findListedModel(access: AccessContext, directory: ProviderDirectory, id: string): Promise<ListedModel> {
   const wanted = id.toLowerCase();
-  const listed = listModelsFor(access, directory);
+  const listed = await listModelsFor(access, directory);
   const found =
     listed.find((m) => m.id.toLowerCase() === wanted) ??
     listed.find((m) => m.id.slice(m.owned_by.length + 1).toLowerCase() === wanted);

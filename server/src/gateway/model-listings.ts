@@ -71,6 +71,11 @@ export class ModelListings {
     return this.cache.get(cacheKey(providerId, credentialId))?.ids?.get(modelId.toLowerCase());
   }
 
+  /** The ids a cached listing holds, as the provider spells them (in its order); empty when none is cached or it failed. */
+  listed(providerId: string, credentialId: string): Iterable<string> {
+    return this.cache.get(cacheKey(providerId, credentialId))?.ids?.values() ?? [];
+  }
+
   /** Whether a listing (or a remembered failure) for this credential is cached. */
   has(providerId: string, credentialId: string): boolean {
     return this.cache.has(cacheKey(providerId, credentialId));

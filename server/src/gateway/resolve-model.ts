@@ -114,7 +114,7 @@ function findListed(input: string, ctx: AccessContext, directory: ProviderDirect
  * first routed key (routing order, before any weighted pick), else the account's first key by
  * priority. Gateway credentials list nothing here: they serve priced catalog models only.
  */
-function listingSources(ctx: AccessContext, directory: ProviderDirectory): ListingSource[] {
+export function listingSources(ctx: AccessContext, directory: ProviderDirectory): ListingSource[] {
   const out: ListingSource[] = [];
   for (const providerId of directory.builtInIds()) {
     if (ctx.allowedProviders && !ctx.allowedProviders.has(providerId)) continue;
@@ -220,16 +220,23 @@ export function resolveAttemptsWithListings(
   }
 }
 
+/** Fetches the key's listings not cached yet (see listingSources); false when there were none to fetch. */
+export async function loadListings(ctx: AccessContext, directory: ProviderDirectory): Promise<boolean> {
+  const listings = directory.listings;
+  if (!listings) return false;
+  const missing = listingSources(ctx, directory).filter((s) => !listings.has(s.provider.endpoint.id, s.credentialId));
+  if (missing.length === 0) return false;
+  await listings.load(missing);
+  return true;
+}
+
 async function resolveAfterListing(first: unknown, again: () => Resolution, ctx: AccessContext, directory: ProviderDirectory): Promise<Resolution> {
   const tried = new Set<string>();
   let err = first;
   for (;;) {
-    const listings = directory.listings;
-    if (!(err instanceof ModelUnknownError) || !listings || err.model.includes(':') || tried.has(err.model)) throw err;
+    if (!(err instanceof ModelUnknownError) || err.model.includes(':') || tried.has(err.model)) throw err;
     tried.add(err.model);
-    const missing = listingSources(ctx, directory).filter((s) => !listings.has(s.provider.endpoint.id, s.credentialId));
-    if (missing.length === 0) throw err;
-    await listings.load(missing);
+    if (!(await loadListings(ctx, directory))) throw err;
     try {
       return again();
     } catch (next) {
