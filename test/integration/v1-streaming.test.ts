@@ -140,6 +140,9 @@ describe('/v1 streaming', () => {
         expect(res.text).not.toContain('oversized');
         const ev = await usageEventFor(f, res.headers.get('x-request-id'));
         expect(ev).toMatchObject({ status: 502, errorCode: 'upstream_response_too_large' });
+        // The provider bills the answer it sent: the prompt is recorded (estimated), not zero tokens.
+        expect(ev).toMatchObject({ tokensEstimated: true, outputTokens: 0, provider: route === '/v1/messages' ? 'anthropic' : 'openai' });
+        expect(ev.inputTokens).toBeGreaterThan(0);
         expect(ev.attempts).toHaveLength(1);
         expect(ev.attempts[0]).toMatchObject({ status: null, error: `The provider's answer exceeded the response size limit of ${RESPONSE_CAP} bytes.` });
       },

@@ -121,11 +121,14 @@ export async function runAttempt(
 
 /**
  * A 2xx answer past MAX_RESPONSE_BODY_BYTES, dropped unread: classify.ts decides whether it fails
- * over; when it does not (the rule today), the caller gets this 502 in its format.
+ * over; when it does not (the rule today), the caller gets this 502 in its format. The provider
+ * answered in full and bills it, so the event carries the prompt's estimate (all an embeddings
+ * answer bills); the answer's own tokens are unknown, its body never read, and count as none.
  */
 function tooLarge(state: RequestState, err: ResponseTooLargeError): AttemptResult<AttemptAnswer> {
   const reply = errorReply(state.path, state.requestId, new UpstreamResponseTooLargeError(err.limit));
-  return { kind: 'failed', failure: classifyNetworkError(err), value: { reply, estimated: false, errorCode: reply.errorCode ?? null } };
+  const usage = { inputTokens: estimateRequestInputTokens(state.surface, bodyOf(state).json), outputTokens: 0 };
+  return { kind: 'failed', failure: classifyNetworkError(err), value: { reply, usage, estimated: true, errorCode: reply.errorCode ?? null } };
 }
 
 /**
