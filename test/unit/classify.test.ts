@@ -94,7 +94,11 @@ describe('classifyNetworkError', () => {
       vendorCode: 'RESPONSE_TOO_LARGE',
       message: "The provider's answer exceeded the response size limit of 65536 bytes.",
     });
-    expect(classifyNetworkError(codedError('UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE', 'x')).failureClass).toBe('caller_fault');
+    expect(classifyNetworkError(codedError('UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE', 'x'))).toEqual({
+      failureClass: 'caller_fault',
+      vendorCode: 'RESPONSE_TOO_LARGE',
+      message: "The provider's answer exceeded the response size limit.",
+    });
   });
 
   it('passes the egress guard message through as a connection failure that fails over', () => {

@@ -114,8 +114,6 @@ const NETWORK_RULES: Readonly<Record<string, NetworkRule>> = {
   UND_ERR_BODY_TIMEOUT: { failureClass: 'transient', message: 'Timed out reading the provider response.' },
   UND_ERR_SOCKET: { failureClass: 'transient', message: 'The connection to the provider closed unexpectedly.' },
   UND_ERR_CLOSED: { failureClass: 'transient', message: 'The connection to the provider was closed.' },
-  // undici's own size cap: the same case as RESPONSE_TOO_LARGE (see responseTooLarge below).
-  UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE: { failureClass: 'caller_fault', message: 'The provider response was too large.' },
   UND_ERR_ABORTED: { failureClass: 'transient', message: 'The provider request was aborted.' },
   ECONNRESET: { failureClass: 'transient', message: 'The provider reset the connection.' },
   ECONNREFUSED: { failureClass: 'transient', message: 'The provider refused the connection.' },
@@ -138,8 +136,11 @@ function errorField(err: unknown, key: 'code' | 'name' | 'message'): string | un
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Codes of an answer past a size limit: ours (upstream.ts's ResponseTooLargeError) and undici's own cap. */
+const TOO_LARGE_CODES: ReadonlySet<string> = new Set(['RESPONSE_TOO_LARGE', 'UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE']);
+
 /**
- * A complete answer past its size limit (upstream.ts's ResponseTooLargeError). Its size
+ * A complete answer past its size limit (see TOO_LARGE_CODES). Its size
  * follows from the request (how much it asked the model to write), so another key or model would
  * send as much again, and the provider bills every such attempt: it is the request's fault, with
  * no failover and no mark against the key's circuit. The message names the limit, never the answer.
@@ -167,7 +168,7 @@ export function classifyNetworkError(err: unknown): UpstreamFailure {
         message: errorField(current, 'message') ?? 'The provider address is not allowed.',
       };
     }
-    if (code === 'RESPONSE_TOO_LARGE') return responseTooLarge(current);
+    if (code !== undefined && TOO_LARGE_CODES.has(code)) return responseTooLarge(current);
     const rule = (code !== undefined ? NETWORK_RULES[code] : undefined) ?? NETWORK_RULES[errorField(current, 'name') ?? ''];
     if (rule !== undefined) {
       return { failureClass: rule.failureClass, vendorCode: code ?? errorField(current, 'name'), message: rule.message };
