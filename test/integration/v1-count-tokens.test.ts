@@ -75,3 +75,31 @@ describe('POST /v1/messages/count_tokens', () => {
     expect(f.upstream.requests.filter((r) => !(r.method === 'GET' && r.path.endsWith('/models')))).toHaveLength(0);
   });
 });
+
+describe('POST /v1/messages/count_tokens past MAX_RESPONSE_BODY_BYTES', () => {
+  const CAP = 2048;
+  let f: GatewayFixture;
+  let anthropic: Anthropic;
+
+  beforeAll(async () => {
+    f = await startGatewayFixture({ MAX_RESPONSE_BODY_BYTES: String(CAP) });
+    await createProviderKey(f, 'anthropic', 'sk-ant-first', 0);
+    await createProviderKey(f, 'anthropic', 'sk-ant-second', 1);
+    anthropic = new Anthropic({ baseURL: f.baseUrl, apiKey: (await createAccessKey(f)).token, maxRetries: 0 });
+  });
+  afterAll(async () => f?.stop());
+
+  it('is upstream_response_too_large naming the limit (not the generic upstream_failed), not failed over', async () => {
+    const oversized = { input_tokens: 3, padding: 'x'.repeat(CAP * 2) };
+    f.upstream.scriptFor((r) => r.path.endsWith('/count_tokens'), { kind: 'status', status: 200, body: oversized }, { kind: 'status', status: 200, body: oversized });
+    const err = await anthropic.messages.countTokens({ model: 'claude-haiku-4-5', messages: MESSAGES }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.InternalServerError);
+    const apiError = err as InstanceType<typeof Anthropic.InternalServerError>;
+    expect(apiError.status).toBe(502);
+    expect(apiError.headers?.get('x-gateway-error-code')).toBe('upstream_response_too_large');
+    expect(apiError.message).toContain(`response size limit of ${CAP} bytes`);
+    expect(f.upstream.requests.map((r) => r.credential)).toEqual(['sk-ant-first']);
+    const ev = await usageEventFor(f, apiError.headers?.get('x-request-id') ?? null);
+    expect(ev).toMatchObject({ status: 502, errorCode: 'upstream_response_too_large', inputTokens: 0, outputTokens: 0 });
+  });
+});

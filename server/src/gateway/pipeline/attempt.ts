@@ -6,7 +6,7 @@ import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens, estimateTextTokens } from '../tokens.js';
 import { redactCredential, translateErrorBody } from '../translate/error-body.js';
 import { ERROR_BODY_BYTES, isSuccess, ResponseTooLargeError, type UpstreamAnswer, type UpstreamCall, type UpstreamHeaders } from '../upstream.js';
-import { UpstreamResponseTooLargeError } from '../../errors/upstream-error.js';
+import { UpstreamResponseTooLargeError, type UpstreamFailure } from '../../errors/upstream-error.js';
 import { classifyNetworkError } from '../classify.js';
 import { errorReply } from './respond.js';
 import { accessOf, bodyOf, type PipelineDeps, type Reply, type RequestState } from './state.js';
@@ -126,9 +126,14 @@ export async function runAttempt(
  * answer bills); the answer's own tokens are unknown, its body never read, and count as none.
  */
 function tooLarge(state: RequestState, err: ResponseTooLargeError): AttemptResult<AttemptAnswer> {
-  const reply = errorReply(state.path, state.requestId, new UpstreamResponseTooLargeError(err.limit));
+  const { failure, reply } = tooLargeFailure(state, err);
   const usage = { inputTokens: estimateRequestInputTokens(state.surface, bodyOf(state).json), outputTokens: 0 };
-  return { kind: 'failed', failure: classifyNetworkError(err), value: { reply, usage, estimated: true, errorCode: reply.errorCode ?? null } };
+  return { kind: 'failed', failure, value: { reply, usage, estimated: true, errorCode: reply.errorCode ?? null } };
+}
+
+/** An answer past the size limit: its failure (classify.ts) and the caller's 502 `upstream_response_too_large` in its format. */
+export function tooLargeFailure(state: RequestState, err: ResponseTooLargeError): { failure: UpstreamFailure; reply: Reply } {
+  return { failure: classifyNetworkError(err), reply: errorReply(state.path, state.requestId, new UpstreamResponseTooLargeError(err.limit)) };
 }
 
 /**

@@ -4,8 +4,8 @@ import { runWithFailover, type AttemptAbort, type AttemptResult } from '../failo
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens } from '../tokens.js';
 import { translateErrorBody } from '../translate/error-body.js';
-import { isSuccess } from '../upstream.js';
-import { forwardedHeaders } from './attempt.js';
+import { isSuccess, ResponseTooLargeError, type UpstreamAnswer } from '../upstream.js';
+import { forwardedHeaders, tooLargeFailure } from './attempt.js';
 import { failoverOver } from './attempts.js';
 import { authenticate } from './authenticate.js';
 import { readBody } from './body.js';
@@ -39,7 +39,7 @@ async function countTokens(state: RequestState, deps: PipelineDeps): Promise<voi
   state.attempt = result.attempt;
   state.status = result.status;
   state.reply = result.value;
-  if (result.status >= 400) state.errorCode = 'upstream_client_error';
+  if (result.status >= 400) state.errorCode = result.value.errorCode ?? 'upstream_client_error';
 }
 
 function localEstimate(state: RequestState): AttemptResult<Reply> {
@@ -62,10 +62,17 @@ async function askProvider(
     forwardHeaders,
   });
   const timeoutMs = accessOf(state).perAttemptTimeoutMs;
-  const res = await deps.upstream.fetch(
-    { url: built.url, headers: built.headers, body: built.body, egress: attempt.target.egress, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs },
-    deps.maxResponseBodyBytes,
-  );
+  let res: UpstreamAnswer;
+  try {
+    res = await deps.upstream.fetch(
+      { url: built.url, headers: built.headers, body: built.body, egress: attempt.target.egress, signal, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs },
+      deps.maxResponseBodyBytes,
+    );
+  } catch (err) {
+    if (!(err instanceof ResponseTooLargeError)) throw err; // classified by the failover loop
+    const { failure, reply } = tooLargeFailure(state, err);
+    return { kind: 'failed', failure, value: reply };
+  }
   if (isSuccess(res.status)) return { kind: 'done', status: res.status, value: { status: res.status, contentType: 'application/json', body: res.body } };
   const text = res.body.toString('utf8');
   // An Anthropic-compatible provider without the endpoint (many custom ones): count locally instead.
