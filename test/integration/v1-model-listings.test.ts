@@ -32,6 +32,22 @@ describe('bare ids from the providers’ own model lists', () => {
 
   const listings = () => f.upstream.requests.filter(isListing);
   const account = (providerKeys: Record<string, string>) => createAccount(f, { purchaseUsd: '10.00', providerKeys });
+  /** A new access key of the session's account under a new configuration (`input`): its token. */
+  const limitedKey = async (session: string, input: { name: string; allowedProviders?: string[]; allowedModels?: string[] }) => {
+    const config = await gqlOk<{ createAccessKeyConfiguration: { id: string } }>(
+      f.baseUrl,
+      'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }',
+      { input },
+      session,
+    );
+    const key = await gqlOk<{ createAccessKey: { token: string } }>(
+      f.baseUrl,
+      'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token } }',
+      { input: { name: 'limited', description: null, configurationId: config.createAccessKeyConfiguration.id } },
+      session,
+    );
+    return key.createAccessKey.token;
+  };
 
   it('serves a listed model through the OpenAI SDK, listed with the request’s own key, billed the fee only', async () => {
     const a = await account({ openai: 'sk-list-openai-1' });
@@ -128,19 +144,8 @@ describe('bare ids from the providers’ own model lists', () => {
   it('asks only providers the key may use', async () => {
     const a = await account({ openai: 'sk-list-openai-8', anthropic: 'sk-ant-list-2' });
     // Only anthropic allowed: the openai listing is never fetched and the id resolves there.
-    const config = await gqlOk<{ createAccessKeyConfiguration: { id: string } }>(
-      f.baseUrl,
-      'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }',
-      { input: { name: 'anthropic only', allowedProviders: ['anthropic'] } },
-      a.token,
-    );
-    const key = await gqlOk<{ createAccessKey: { token: string } }>(
-      f.baseUrl,
-      'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token } }',
-      { input: { name: 'limited', description: null, configurationId: config.createAccessKeyConfiguration.id } },
-      a.token,
-    );
-    const res = await postV1(f, '/v1/chat/completions', { model: 'gpt-brand-new', messages: user('hi') }, { token: key.createAccessKey.token });
+    const token = await limitedKey(a.token, { name: 'anthropic only', allowedProviders: ['anthropic'] });
+    const res = await postV1(f, '/v1/chat/completions', { model: 'gpt-brand-new', messages: user('hi') }, { token });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-gateway-provider')).toBe('anthropic');
     expect(listings().map((r) => r.credential)).toEqual(['sk-ant-list-2']);
@@ -180,19 +185,8 @@ describe('bare ids from the providers’ own model lists', () => {
 
     it('lists only the models the key’s configuration allows', async () => {
       const a = await account({ openai: 'sk-list-openai-10' });
-      const config = await gqlOk<{ createAccessKeyConfiguration: { id: string } }>(
-        f.baseUrl,
-        'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }',
-        { input: { name: 'one listed model', allowedModels: ['openai:gpt-brand-new', 'openai:gpt-4o-mini'] } },
-        a.token,
-      );
-      const key = await gqlOk<{ createAccessKey: { token: string } }>(
-        f.baseUrl,
-        'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token } }',
-        { input: { name: 'limited', description: null, configurationId: config.createAccessKeyConfiguration.id } },
-        a.token,
-      );
-      const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: key.createAccessKey.token, maxRetries: 0 });
+      const token = await limitedKey(a.token, { name: 'one listed model', allowedModels: ['openai:gpt-brand-new', 'openai:gpt-4o-mini'] });
+      const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: token, maxRetries: 0 });
       expect(ids(await openai.models.list()).sort()).toEqual(['openai:gpt-4o-mini', 'openai:gpt-brand-new']);
       const hidden = await openai.models.retrieve('fake-model').catch((e: unknown) => e);
       expect(hidden).toBeInstanceOf(OpenAI.NotFoundError);
