@@ -63,12 +63,14 @@ function listedModels(access: AccessContext, directory: ProviderDirectory): List
     }
   }
   const { listings } = directory;
-  for (const source of listings ? listingSources(access, directory) : []) {
-    const providerId = source.provider.endpoint.id;
-    for (const model of listings?.listed(providerId, source.credentialId) ?? []) {
-      // A catalog model (or a dated snapshot of one) is listed above, or is not for this key.
-      if (directory.catalog.findModel(providerId, model) || directory.catalog.findDatedModel(model, providerId) || !allowed(providerId, model)) continue;
-      out.push({ id: `${providerId}:${model}`, object: 'model', created: CREATED, owned_by: providerId });
+  if (listings) {
+    for (const source of listingSources(access, directory)) {
+      const providerId = source.provider.endpoint.id;
+      for (const model of listings.listed(providerId, source.credentialId)) {
+        // A catalog model (or a dated snapshot of one) is listed above, or is not for this key.
+        if (directory.catalog.findModel(providerId, model) || directory.catalog.findDatedModel(model, providerId) || !allowed(providerId, model)) continue;
+        out.push({ id: `${providerId}:${model}`, object: 'model', created: CREATED, owned_by: providerId });
+      }
     }
   }
   for (const custom of access.customProviders.values()) {
