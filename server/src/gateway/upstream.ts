@@ -13,6 +13,7 @@ import {
   type AllowList,
   type ListenAddress,
 } from './egress-guard.js';
+import { atTurnEnd } from './turn-end.js';
 
 /**
  * The one module that makes outbound HTTP calls. Two undici agents: `trusted` for catalog
@@ -341,6 +342,8 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     maxBytes: number,
     private resolve: (answer: UpstreamAnswer) => void,
     private reject: (err: Error) => void,
+    /** What to send (`sendOn`); dropped once sent, as undici keeps its own copy. */
+    private options: Dispatcher.DispatchOptions | undefined,
   ) {
     this.limit = maxBytes;
     listen(signal, this.onAbort);
@@ -352,6 +355,13 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     // Still queued or connecting: the caller hears now; the request is aborted when it gets a socket.
     this.reason = reason;
     this.onError(reason);
+  }
+
+  /** Hands the call to undici, unless the caller already has its outcome (aborted while the call waited to be sent). */
+  sendOn(agent: Agent): void {
+    const { options } = this;
+    this.options = undefined;
+    if (options && !this.settled) agent.dispatch(options, this);
   }
 
   onConnect(abort: AbortRequest): void {
@@ -411,6 +421,10 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     this.resolve = settledAlready;
     this.reject = settledAlready;
   }
+}
+
+function dispatchCollector(agent: Agent, collector: AnswerCollector): void {
+  collector.sendOn(agent);
 }
 
 interface Target {
@@ -481,8 +495,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const aborted = abortedReason(call.signal);
       if (aborted) return Promise.reject(aborted);
       return new Promise<UpstreamAnswer>((resolve, reject) => {
-        // The collector listens to the signal itself (also while the call is queued).
-        agentFor(call).dispatch(requestOptions(call, target), new AnswerCollector(call.signal, maxBytes, resolve, reject));
+        // The collector listens to the signal itself (also while the call is queued). It leaves
+        // with the turn's other writes (turn-end.ts).
+        atTurnEnd(dispatchCollector, agentFor(call), new AnswerCollector(call.signal, maxBytes, resolve, reject, requestOptions(call, target)));
       });
     },
 

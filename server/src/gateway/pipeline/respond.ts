@@ -9,6 +9,7 @@ import {
   toOpenAiErrorBody,
 } from '../translate/error-body.js';
 import { shouldRetryHeader } from '../formats/client-headers.js';
+import { atTurnEnd } from '../turn-end.js';
 import type { Reply, RequestState } from './state.js';
 
 /**
@@ -77,6 +78,11 @@ function writeComplete(res: ServerResponse, status: number, headers: OutgoingHtt
   headers['content-type'] = withCharset(contentType);
   headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   res.writeHead(status, headers);
+  // The head waits with the body: both leave in one write, with the turn's others (turn-end.ts).
+  atTurnEnd(endResponse, res, body);
+}
+
+function endResponse(res: ServerResponse, body: string | Buffer): void {
   res.end(body);
 }
 
