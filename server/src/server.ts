@@ -9,7 +9,7 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { openOrm, migrateUp } from './db/orm.js';
 import { createSqlPool } from './db/pool.js';
-import { EMBEDDED_USAGE_BATCHING, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { prepareDataDir, restrictDataDir } from './db/data-dir.js';
 import { loadOrCreateMasterKey } from './services/master-key.js';
 import { buildServices, type ServiceInputs, type Services } from './services.js';
@@ -64,7 +64,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     masterKey,
     creditOptions: options.credits,
     alertOptions: options.alerts,
-    usageBatching: embedded ? EMBEDDED_USAGE_BATCHING : undefined,
   });
   const gateway = await createApp(services);
   // Embedded mode is single-process (one process per data dir), so only PostgreSQL needs the feed.

@@ -10,7 +10,7 @@ import { LocalChangeEvents } from './services/change-events.js';
 import { AccessContextCache } from './gateway/access-context.js';
 import { ProviderDirectory } from './gateway/provider-directory.js';
 import { createUpstreamClient, type UpstreamClient } from './gateway/upstream.js';
-import { UsageWriter, type UsageWriterOptions } from './services/usage/usage-writer.js';
+import { UsageWriter } from './services/usage/usage-writer.js';
 import { pgUsageDb, type SqlChargeApplier } from './services/usage/usage-db.js';
 import { UsagePartitions } from './services/usage/partitions.js';
 import type { RequestTracer } from './telemetry/tracing.js';
@@ -78,7 +78,6 @@ export interface ServiceInputs {
   /** Test hooks: alert delivery retry policy, timeouts, polling. */
   alertOptions?: Pick<DeliveryWorkerOptions, 'retry' | 'timeoutMs' | 'pollMs' | 'random'>;
   /** How the usage writer groups events into transactions (the embedded database takes larger batches). */
-  usageBatching?: Pick<UsageWriterOptions, 'batchSize' | 'intervalMs'>;
 }
 
 export function buildServices(inputs: ServiceInputs): Services {
@@ -103,7 +102,7 @@ export function buildServices(inputs: ServiceInputs): Services {
   const alertDeliveries = new AlertDeliveryWorker({ sql, secretBox, upstream, logger, now: credits.now, ...inputs.alertOptions });
   // Alerts are detected in the usage batch that records the spend (same transaction), never on the request path.
   const detectAlerts = alertDetectionHook({ logger, now: credits.now, onQueued: () => alertDeliveries.kick() });
-  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges, detectAlerts), logger, metrics, partitions: usagePartitions, ...inputs.usageBatching });
+  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges, detectAlerts), logger, metrics, partitions: usagePartitions });
   const responseCache = createResponseCache(config, secretBox, logger);
   return {
     config,

@@ -81,15 +81,6 @@ const WORKER_V8_FLAGS = '--wasm-num-compilation-tasks=1';
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
-/**
- * Usage writer batching on the embedded database (the default is 200 events or 200 ms). Every
- * statement is a round trip between the gateway's thread and PGlite's (a socket, two thread
- * wake-ups) and a batch is twelve of them (events and rollups, charges, key touches, alert check,
- * begin and commit): ~10 ms of process CPU per batch whatever its size, ~50 µs per event at 200.
- * Events reach the database (and usage summaries, alerts) up to 500 ms after their request instead
- * of 200 ms; charges count in memory until then (BalanceControl), so credit checks do not lag.
- */
-export const EMBEDDED_USAGE_BATCHING = { batchSize: 500, intervalMs: 500 } as const;
 
 type WorkerMessage = { ready: string } | { stopped: true } | { error: string };
 

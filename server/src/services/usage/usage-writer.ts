@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics.js';
 import { parkDeadLetter } from './dead-letter.js';
 import { isMissingPartition, type UsagePartitions } from './partitions.js';
-import { prepareUsageBatch, writeUsageBatch } from './usage-batch.js';
+import { isStoredAlready, prepareUsageBatch, writeUsageBatch } from './usage-batch.js';
 import type { UsageDb } from './usage-db.js';
 import { pendingUsageOf, type PendingUsage } from './pending-usage.js';
 import type { UsageRecord } from './usage-record.js';
@@ -12,7 +12,7 @@ export interface UsageWriterOptions {
   db: UsageDb;
   logger: Logger;
   metrics: Metrics;
-  /** A batch is written as soon as this many events are queued (default 200). */
+  /** A batch is written as soon as this many events are queued (default DEFAULT_BATCHING). */
   batchSize?: number;
   /**
    * Most events per transaction (default 5 × batchSize). While the database is behind the queue
@@ -34,6 +34,17 @@ export interface UsageWriterOptions {
  * land, so one bad row never stops anyone's usage or billing. While the database is unreachable
  * nothing is split or parked: the queue waits and retries.
  */
+/**
+ * 1,000 events or 500 ms, whichever comes first. Every batch is a transaction of about a dozen
+ * statements (events and rollups, charges, key touches, alert check, begin and commit) whatever its
+ * size: on the embedded database each is a round trip to PGlite's thread (~10 ms of process CPU per
+ * batch), and on PostgreSQL larger batches cut the server's own work per event (~40 → ~32 µs in
+ * the A/B runs of bench/RESULTS.md, session 9), which on a shared host competes with everything
+ * else. Events reach the database (usage summaries, alerts) up to 500 ms after their request;
+ * charges count in memory until then (BalanceControl), so credit checks do not lag.
+ */
+const DEFAULT_BATCHING = { batchSize: 1000, intervalMs: 500 } as const;
+
 export class UsageWriter {
   private queue: PendingUsage[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -44,7 +55,7 @@ export class UsageWriter {
   private readonly now: () => number;
 
   constructor(private readonly options: UsageWriterOptions) {
-    this.batchSize = options.batchSize ?? 200;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCHING.batchSize;
     this.maxBatchSize = Math.max(this.batchSize, options.maxBatchSize ?? 5 * this.batchSize);
     this.now = options.now ?? Date.now;
   }
@@ -53,7 +64,7 @@ export class UsageWriter {
     this.timer = setInterval(() => {
       this.updateLag();
       this.kick();
-    }, this.options.intervalMs ?? 200);
+    }, this.options.intervalMs ?? DEFAULT_BATCHING.intervalMs);
     this.timer.unref();
   }
 
@@ -142,12 +153,13 @@ export class UsageWriter {
    * to the one record it refuses. Every write is idempotent (request ids), so halves written
    * before an outage are not written twice when the whole batch is retried.
    */
-  private async writeIsolating(batch: PendingUsage[]): Promise<void> {
+  private async writeIsolating(batch: PendingUsage[], skipStored = false): Promise<void> {
     try {
       const prepared = prepareUsageBatch(batch);
-      await this.options.db.transaction((tx) => writeUsageBatch(tx, prepared));
+      await this.options.db.transaction((tx) => writeUsageBatch(tx, prepared, skipStored));
       return;
     } catch (err) {
+      if (!skipStored && isStoredAlready(err)) return this.writeIsolating(batch, true);
       if (isMissingPartition(err)) {
         // Dropped by another instance's retention run: recreated before the retry.
         this.options.partitions?.forget();
@@ -158,8 +170,8 @@ export class UsageWriter {
       await this.options.db.probe();
       if (batch.length > 1) {
         const mid = Math.ceil(batch.length / 2);
-        await this.writeIsolating(batch.slice(0, mid));
-        await this.writeIsolating(batch.slice(mid));
+        await this.writeIsolating(batch.slice(0, mid), skipStored);
+        await this.writeIsolating(batch.slice(mid), skipStored);
         return;
       }
       await this.park(batch[0], err);
