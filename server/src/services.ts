@@ -77,7 +77,6 @@ export interface ServiceInputs {
   creditOptions?: Pick<CreditServiceOptions, 'now' | 'payments' | 'timings' | 'instanceId'>;
   /** Test hooks: alert delivery retry policy, timeouts, polling. */
   alertOptions?: Pick<DeliveryWorkerOptions, 'retry' | 'timeoutMs' | 'pollMs' | 'random'>;
-  /** How the usage writer groups events into transactions (the embedded database takes larger batches). */
 }
 
 export function buildServices(inputs: ServiceInputs): Services {

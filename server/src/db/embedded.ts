@@ -81,7 +81,6 @@ const WORKER_V8_FLAGS = '--wasm-num-compilation-tasks=1';
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
-
 type WorkerMessage = { ready: string } | { stopped: true } | { error: string };
 
 function nextMessage(worker: Worker): Promise<WorkerMessage> {

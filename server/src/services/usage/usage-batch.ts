@@ -26,9 +26,9 @@ function rollupUpsert(table: string, bucketColumn: 'hour' | 'day', rows: string)
  * Events and rollups in one statement (one round trip, no per-event work in JS after the JSON).
  * The batch travels as a single JSON parameter, an array of rows, each an array of values
  * (pending-usage.ts), parsed once as jsonb: not 24 bound parameters per event (each prepared,
- * measured and copied by pg) in a statement of thousands of placeholders. It inserts the events (skipping any already
- * stored, same request id and time, when `skipStored`: a retried batch), and adds the rows actually inserted to the
- * hourly and daily rollups. Returns how many were inserted, and which only when some were
+ * measured and copied by pg) in a statement of thousands of placeholders. It inserts the events
+ * (skipping any already stored, same request id and time, when `skipStored`: a retried batch), and
+ * adds the rows actually inserted to the hourly and daily rollups. Returns how many were inserted, and which only when some were
  * skipped ($2 = the batch's length).
  *
  * The fresh events are summed once, by hour ("hours": sums as spendNano() and the JS rollups did:
@@ -63,8 +63,8 @@ const writeBatchSql = (skipStored: boolean) => `with "fresh" as (
 
 /**
  * A batch is first written without `on conflict`: the speculative insertion behind it cost
- * PostgreSQL about a quarter of its work per event (~8 of ~32 µs), for the rare batch retried after
- * its commit went unanswered. Such a batch fails on the request-id key (isStoredAlready) and is
+ * PostgreSQL ~8 µs per row of this statement (bench/RESULTS.md, session 8), for the rare batch
+ * retried after its commit went unanswered. Such a batch fails on the request-id key (isStoredAlready) and is
  * written again by the statement that skips the records stored already.
  */
 const WRITE_BATCH = writeBatchSql(false);

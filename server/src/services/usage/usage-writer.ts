@@ -28,13 +28,6 @@ export interface UsageWriterOptions {
 }
 
 /**
- * Usage events leave the request path through this queue and are written in batches, each in one
- * transaction with its rollups and charges. A batch the database refuses is split until the
- * refused record is alone; that one is parked as a dead letter (with its charge) and the rest
- * land, so one bad row never stops anyone's usage or billing. While the database is unreachable
- * nothing is split or parked: the queue waits and retries.
- */
-/**
  * 1,000 events or 500 ms, whichever comes first. Every batch is a transaction of about a dozen
  * statements (events and rollups, charges, key touches, alert check, begin and commit) whatever its
  * size: on the embedded database each is a round trip to PGlite's thread (~10 ms of process CPU per
@@ -45,6 +38,13 @@ export interface UsageWriterOptions {
  */
 const DEFAULT_BATCHING = { batchSize: 1000, intervalMs: 500 } as const;
 
+/**
+ * Usage events leave the request path through this queue and are written in batches, each in one
+ * transaction with its rollups and charges. A batch the database refuses is split until the
+ * refused record is alone; that one is parked as a dead letter (with its charge) and the rest
+ * land, so one bad row never stops anyone's usage or billing. While the database is unreachable
+ * nothing is split or parked: the queue waits and retries.
+ */
 export class UsageWriter {
   private queue: PendingUsage[] = [];
   private timer: NodeJS.Timeout | undefined;
