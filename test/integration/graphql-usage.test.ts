@@ -7,7 +7,9 @@ import { fundAccount } from '../support/v1-client.js';
 interface EventsData {
   usageEvents: {
     nodes: {
+      id: string;
       requestId: string;
+      createdAt: string;
       endpoint: string;
       provider: string | null;
       model: string | null;
@@ -24,7 +26,7 @@ interface EventsData {
 
 const EVENTS = `query($filter: UsageFilter, $first: Int, $after: String) {
   usageEvents(filter: $filter, first: $first, after: $after) {
-    nodes { requestId endpoint provider model status streamed inputTokens outputTokens accessKeyId attempts { provider status } }
+    nodes { id requestId createdAt endpoint provider model status streamed inputTokens outputTokens accessKeyId attempts { provider status } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -73,6 +75,20 @@ describe('usage GraphQL', () => {
     expect(ok).toMatchObject({ endpoint: '/v1/chat/completions', provider: 'openai', model: 'gpt-4o-mini', status: 200, streamed: false });
     expect(ok?.inputTokens).toBeGreaterThan(0);
     expect(ok?.attempts).toEqual([{ provider: 'openai', status: 200 }]);
+  });
+
+  it('gives requests and events time-ordered ids (UUID v7: the usage indexes append instead of splitting random pages)', async () => {
+    const data = await gqlOk<EventsData>(f.baseUrl, EVENTS, { first: 100 }, f.account.token);
+    const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const msOf = (id: string) => Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    for (const event of data.usageEvents.nodes) {
+      expect(event.requestId).toMatch(v7);
+      expect(event.id).toMatch(v7);
+      // The event's id carries its admission time; the request id, its arrival just before.
+      expect(msOf(event.id)).toBe(Date.parse(event.createdAt));
+      expect(msOf(event.requestId)).toBeLessThanOrEqual(msOf(event.id));
+      expect(Date.parse(event.createdAt) - msOf(event.requestId)).toBeLessThan(5_000);
+    }
   });
 
   it('filters by access key and status, and paginates', async () => {

@@ -41,7 +41,11 @@ describe('pendingUsageOf', () => {
   it('serialises the usage_event row in column order, with exact nano amounts', () => {
     const r = record();
     const p = pendingUsageOf(r);
-    expect(columns(p)).toEqual({
+    const row = columns(p);
+    // The event's id is time-ordered by its admission time (timeOrderedUuid): 2026-11-27T10:11:12.345Z.
+    expect(row.id).toMatch(/^01a21c7c-d359-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(row).toEqual({
+      id: row.id,
       request_id: 'req-1',
       account_id: r.accountId,
       access_key_id: r.accessKeyId,

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Surface } from '../catalog/types.js';
+import { timeOrderedUuid } from '../db/time-ordered-uuid.js';
 import { AppError } from '../errors/app-error.js';
 import type { HttpMetrics } from '../http/metrics-middleware.js';
 import { findListedModel, listModelsFor } from './list-models.js';
@@ -74,7 +74,7 @@ export function createV1Handler(deps: PipelineDeps, metrics: HttpMetrics): (req:
   };
   const modelRoute = { GET: retrieveModel(deps), HEAD: retrieveModel(deps) };
   return (req, res, path) => {
-    const requestId = randomUUID();
+    const requestId = timeOrderedUuid();
     const started = performance.now();
     metrics.track(req, res, path, started);
     const methods = routes[path] ?? (path.length > MODEL_PREFIX.length && path.startsWith(MODEL_PREFIX) ? modelRoute : undefined);

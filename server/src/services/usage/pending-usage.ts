@@ -1,3 +1,4 @@
+import { timeOrderedUuid } from '../../db/time-ordered-uuid.js';
 import type { Charge } from '../credits/credit-service.js';
 import { spendNano, storableJsonText, type UsageRecord } from './usage-record.js';
 
@@ -20,11 +21,11 @@ export interface PendingUsage {
 
 /**
  * The usage_event columns a row carries, in order, with the type its element is read as (the id
- * is the database's). A row is an array rather than an object keyed by column: half the text to
+ * is made with the row, time-ordered: timeOrderedUuid). A row is an array rather than an object keyed by column: half the text to
  * build, send and parse, and no key names in every event.
  */
 export const USAGE_ROW_COLUMNS = [
-  ['request_id', 'text'], ['account_id', 'uuid'], ['access_key_id', 'uuid'], ['endpoint', 'text'], ['provider', 'text'],
+  ['id', 'uuid'], ['request_id', 'text'], ['account_id', 'uuid'], ['access_key_id', 'uuid'], ['endpoint', 'text'], ['provider', 'text'],
   ['model', 'text'], ['status', 'int'], ['streamed', 'boolean'], ['input_tokens', 'int'], ['output_tokens', 'int'],
   ['tokens_estimated', 'boolean'], ['latency_ms', 'int'], ['key_source', 'text'], ['provider_key_id', 'uuid'],
   ['fee_nano', 'bigint'], ['upstream_cost_nano', 'bigint'], ['total_cost_nano', 'bigint'], ['provider_cost_nano', 'bigint'],
@@ -81,6 +82,7 @@ function timestamp(d: Date): string | null {
 function usageEventRow(r: UsageRecord): string {
   return storableJsonText(
     JSON.stringify([
+      timeOrderedUuid(r.createdAt.getTime()),
       cut(r.requestId, 64),
       r.accountId,
       r.accessKeyId,

@@ -38,8 +38,8 @@ function rollupUpsert(table: string, bucketColumn: 'hour' | 'day', rows: string)
  * about a tenth of the statement on the embedded database.
  */
 const writeBatchSql = (skipStored: boolean) => `with "fresh" as (
-    insert into "usage_event" ("id", ${ROW_COLUMNS})
-    select gen_random_uuid(), ${ROW_VALUES} from jsonb_array_elements($1::jsonb) as "e"("r")
+    insert into "usage_event" (${ROW_COLUMNS})
+    select ${ROW_VALUES} from jsonb_array_elements($1::jsonb) as "e"("r")
     ${skipStored ? 'on conflict ("request_id", "created_at") do nothing' : ''}
     returning "request_id", "account_id", "access_key_id", "provider", "model", "status", "input_tokens", "output_tokens",
       "fee_nano", "provider_cost_nano", "total_cost_nano", "cache_hit", "created_at"

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { timeOrderedUuid } from '../../server/src/db/time-ordered-uuid.js';
+
+const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('timeOrderedUuid', () => {
+  it('is a version 7 UUID with the millisecond time in its first 48 bits', () => {
+    const ms = Date.UTC(2026, 10, 28, 9, 30, 0, 123);
+    const id = timeOrderedUuid(ms);
+    expect(id).toMatch(V7);
+    expect(Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(ms);
+    expect(timeOrderedUuid()).toMatch(V7);
+  });
+
+  it('sorts by time as text (how PostgreSQL compares uuids), and stays unique within a millisecond', () => {
+    const start = Date.UTC(2026, 10, 28);
+    const ids = [start, start + 1, start + 255, start + 256, start + 4096, start + 86_400_000].map((ms) => timeOrderedUuid(ms));
+    expect([...ids].sort()).toEqual(ids);
+    const sameMs = new Set(Array.from({ length: 10_000 }, () => timeOrderedUuid(start)));
+    expect(sameMs.size).toBe(10_000);
+  });
+
+  it('writes the time of each call, not of the call its cached text was made for', () => {
+    expect(timeOrderedUuid(1_000).slice(0, 13)).toBe('00000000-03e8');
+    expect(timeOrderedUuid(1_001).slice(0, 13)).toBe('00000000-03e9');
+    expect(timeOrderedUuid(2_000).slice(0, 13)).toBe('00000000-07d0');
+    expect(timeOrderedUuid(2 ** 40 + 5).slice(0, 13)).toBe('01000000-0005');
+  });
+});
