@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '../server/src/db/time-ordered-uuid.js';
 import type { UsageAttemptRecord } from '../server/src/entities/usage-event.entity.js';
 import type { UsageRecord } from '../server/src/services/usage/usage-record.js';
 
@@ -151,7 +151,8 @@ export function usageEventGenerator(o: GeneratorOptions): UsageEventGenerator {
       const providerKeyId = gateway ? null : pick(o.providerKeyIds);
       const keySource = gateway ? 'gateway' : 'user';
       const streamed = rand() < 0.6;
-      const requestId = randomUUID();
+      // As the gateway makes them (http-handler): time-ordered, from the request's arrival.
+      const requestId = timeOrderedUuid(createdAt.getTime());
       if (n % sampleEvery === 0) samples.push(requestId);
       const latencyMs = 150 + Math.floor(rand() * rand() * 6_000);
       const attempts: UsageAttemptRecord[] = [];

@@ -8,7 +8,7 @@ import { setUpBenchAccount } from './usage-account.js';
 import { usageEventGenerator } from './usage-events.js';
 
 /**
- * `npm run bench:usage-cost [-- --events=N] [-- --runs=N] [-- --db=pg|embedded|both] [-- --rate=N]`
+ * `npm run bench:usage-cost [-- --events=N] [-- --runs=N] [-- --db=pg|embedded|both] [-- --rate=N] [-- --prefill=N]`
  *
  * What writing usage costs the gateway process per event: N production-shaped records (the
  * usage benchmark's generator) through the production UsageWriter of an in-process server
@@ -22,6 +22,10 @@ import { usageEventGenerator } from './usage-events.js';
  * By default records are handed over in chunks of CHUNK and flushed, so batches are as large as
  * the writer allows (maxBatchSize). With --rate=N they arrive at N per second instead, as from
  * live traffic, and the writer's own batching (batch size, interval) decides the batches.
+ *
+ * --prefill=N first stores N events (unmeasured, through the same writer, dated before the
+ * measured ones): what writing costs once the table holds events, as a live gateway's does. Each
+ * run's events follow the previous run's in time, as live traffic does.
  */
 
 const argv = process.argv.slice(2);
@@ -32,6 +36,8 @@ const DB = option('db') ?? 'both';
 /** Records handed to the writer before waiting for it: a few batches queued, like a busy instance. */
 const CHUNK = 2_000;
 const RATE = option('rate') === undefined ? null : Number(option('rate'));
+const PREFILL = Number(option('prefill') ?? 0);
+const HOUR_MS = 3_600_000;
 /** --rate: records are handed over every TICK_MS. */
 const TICK_MS = 10;
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -104,9 +110,14 @@ async function measure(mode: 'pg' | 'embedded'): Promise<RunResult[]> {
     });
     const writer = server.services.usage;
     const now = Date.now();
-    const records = (n: number, seed: number): UsageRecord[] => {
-      // The last two hours: what a live writer's queue holds (a batch falls in one or two hours).
-      const g = usageEventGenerator({ accountId, accessKeyIds, providerKeyIds, events: n, from: new Date(now - 7_200_000), to: new Date(now), seed });
+    const generator = (events: number, seed: number, from: number, to: number) =>
+      usageEventGenerator({ accountId, accessKeyIds, providerKeyIds, events, from: new Date(from), to: new Date(to), seed });
+    // The last two hours, one slice per run after the warm-up's: a batch falls in one or two hours,
+    // and each run's events are newer than everything stored before it, as live traffic's are.
+    const slice = (2 * HOUR_MS) / (RUNS + 1);
+    const records = (n: number, seed: number, index: number): UsageRecord[] => {
+      const from = now - 2 * HOUR_MS + index * slice;
+      const g = generator(n, seed, from, from + slice);
       const out: UsageRecord[] = [];
       for (let r = g.next(); r; r = g.next()) out.push(r);
       return out;
@@ -128,10 +139,11 @@ async function measure(mode: 'pg' | 'embedded'): Promise<RunResult[]> {
       }
       await writer.flush();
     };
-    await write(records(4_000, 1)); // warm-up: JIT, plans, partitions
+    if (PREFILL > 0) await prefill(writer, generator(PREFILL, 2, now - 4 * HOUR_MS, now - 2 * HOUR_MS));
+    await write(records(4_000, 1, 0)); // warm-up: JIT, plans, partitions
     const results: RunResult[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const batch = records(EVENTS, 100 + run);
+      const batch = records(EVENTS, 100 + run, run + 1);
       const delay = monitorEventLoopDelay({ resolution: 1 });
       const stopCounting = await countInstructions();
       const db0 = database ? backendCpuMicros(database) : 0;
@@ -165,6 +177,22 @@ async function measure(mode: 'pg' | 'embedded'): Promise<RunResult[]> {
   }
 }
 
+/** Stores the generator's events through the writer as fast as it takes them, logging progress. */
+async function prefill(writer: { record(r: UsageRecord): void; flush(): Promise<void> }, g: ReturnType<typeof usageEventGenerator>) {
+  const started = performance.now();
+  let logged = 0;
+  for (let r = g.next(); r; r = g.next()) {
+    writer.record(r);
+    if (g.produced() % CHUNK === 0) await writer.flush();
+    if (g.produced() - logged >= 250_000) {
+      logged = g.produced();
+      log(`prefilled ${logged} of ${PREFILL} events (${Math.round(logged / ((performance.now() - started) / 1000))} events/s)`);
+    }
+  }
+  await writer.flush();
+  log(`prefilled ${PREFILL} events in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const modes = DB === 'both' ? (['pg', 'embedded'] as const) : ([DB as 'pg' | 'embedded'] as const);
@@ -174,7 +202,7 @@ for (const mode of modes) {
   const db = rs[0].dbCpuUsPerEvent === null ? '' : `, PostgreSQL backends ${median(rs.map((r) => r.dbCpuUsPerEvent ?? 0)).toFixed(1)} µs/event`;
   const instr = rs[0].kInstrPerEvent === null ? '' : ` (${median(rs.map((r) => r.kInstrPerEvent ?? 0)).toFixed(0)} k instructions/event)`;
   lines.push(
-    `${mode}: median of ${RUNS} × ${EVENTS} events: gateway process ${median(rs.map((r) => r.cpuUsPerEvent)).toFixed(1)} µs CPU/event${instr}${db}, ` +
+    `${mode}: median of ${RUNS} × ${EVENTS} events${PREFILL > 0 ? ` after ${PREFILL} stored` : ''}: gateway process ${median(rs.map((r) => r.cpuUsPerEvent)).toFixed(1)} µs CPU/event${instr}${db}, ` +
       `${Math.round(median(rs.map((r) => r.eventsPerSec)))} events/s, longest loop stall ${Math.max(...rs.map((r) => r.maxStallMs)).toFixed(1)} ms`,
   );
 }
