@@ -36,10 +36,10 @@ describe('health endpoints', () => {
     expect(text).toMatch(/gateway_http_requests_total\{route="\/v1\/other",method="GET",status="404"\} \d+/);
   });
 
-  it('sets x-request-id on every response, /v1 included', async () => {
+  it('sets a time-ordered x-request-id (UUID v7) on every response, /v1 included', async () => {
     for (const path of ['/healthz', '/v1/models', '/v1', '/v1/chat/completions?x=1']) {
       const res = await fetch(`${server.url}${path}`);
-      expect(res.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get('x-request-id'), path).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
   });
 });

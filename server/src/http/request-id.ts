@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { timeOrderedUuid } from '../db/time-ordered-uuid.js';
 
-/** Every response carries x-request-id; /v1 usage events use the same id. */
+/** Every response of the admin surface carries x-request-id, made as /v1's are (http-handler.ts). */
 export function requestId(): Middleware {
   return async (ctx, next) => {
-    const id = randomUUID();
+    const id = timeOrderedUuid();
     ctx.state.requestId = id;
     ctx.set('x-request-id', id);
     await next();
