@@ -2,8 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
+import { createMetrics } from '../../server/src/metrics.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
+import { pgUsageDb, type UsageDb } from '../../server/src/services/usage/usage-db.js';
 import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
+import { UsageWriter } from '../../server/src/services/usage/usage-writer.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { gqlOk, signUpAccount } from '../support/graphql.js';
 import { usdToNano } from '../support/credits.js';
@@ -169,5 +172,39 @@ describe('usage writer with a poison row', () => {
       );
       expect(sums, table).toEqual({ requests: '7', cost: String(7n * FIVE_CENTS) });
     }
+  });
+
+  it('writes a batch whose commit went unanswered once, when the same batch is sent again', async () => {
+    const victim = tenants[1];
+    const before = await state(victim);
+    const [{ count: lettersBefore }] = await sql<{ count: string }>('select count(*)::text as count from usage_dead_letter');
+    // The real transaction commits, then the client loses the answer (the connection drops).
+    const real = pgUsageDb(server.services.sql, (client, charges) => server.services.credits.applyCharges(client, charges));
+    let loseNextCommit = true;
+    const db: UsageDb = {
+      probe: () => real.probe(),
+      transaction: async (work) => {
+        const result = await real.transaction(work);
+        if (loseNextCommit) {
+          loseNextCommit = false;
+          throw new Error('Connection terminated unexpectedly');
+        }
+        return result;
+      },
+    };
+    const writer = new UsageWriter({ db, logger: createLogger('silent'), metrics: createMetrics() });
+    const batch = [record(victim), record(victim)];
+    for (const r of batch) writer.record(r);
+    await expect(writer.flush()).rejects.toThrow(/Connection terminated/);
+    expect(writer.pending).toBe(2);
+    // The same queued events again (same event ids and request ids), as the writer retries them.
+    await writer.flush();
+    expect(writer.pending).toBe(0);
+
+    const after = await state(victim);
+    expect(after.balance).toBe(before.balance - 2n * FIVE_CENTS);
+    expect(after.events).toHaveLength(before.events.length + 2);
+    expect(after.events.map((e) => e.requestId)).toEqual(expect.arrayContaining(batch.map((r) => r.requestId)));
+    expect(await sql('select count(*)::text as count from usage_dead_letter')).toEqual([{ count: lettersBefore }]);
   });
 });

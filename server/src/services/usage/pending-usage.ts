@@ -21,8 +21,9 @@ export interface PendingUsage {
 
 /**
  * The usage_event columns a row carries, in order, with the type its element is read as (the id
- * is made with the row, time-ordered: timeOrderedUuid). A row is an array rather than an object keyed by column: half the text to
- * build, send and parse, and no key names in every event.
+ * is made with the row, time-ordered: timeOrderedUuid; a batch sent again carries the same ids).
+ * A row is an array rather than an object keyed by column: half the text to build, send and
+ * parse, and no key names in every event.
  */
 export const USAGE_ROW_COLUMNS = [
   ['id', 'uuid'], ['request_id', 'text'], ['account_id', 'uuid'], ['access_key_id', 'uuid'], ['endpoint', 'text'], ['provider', 'text'],

@@ -27,9 +27,9 @@ function rollupUpsert(table: string, bucketColumn: 'hour' | 'day', rows: string)
  * The batch travels as a single JSON parameter, an array of rows, each an array of values
  * (pending-usage.ts), parsed once as jsonb: not 24 bound parameters per event (each prepared,
  * measured and copied by pg) in a statement of thousands of placeholders. It inserts the events
- * (skipping any already stored, same request id and time, when `skipStored`: a retried batch), and
- * adds the rows actually inserted to the hourly and daily rollups. Returns how many were inserted, and which only when some were
- * skipped ($2 = the batch's length).
+ * (skipping any already stored when `skipStored`: a retried batch, see isStoredAlready), and adds
+ * the rows actually inserted to the hourly and daily rollups. Returns how many were inserted, and
+ * which only when some were skipped ($2 = the batch's length).
  *
  * The fresh events are summed once, by hour ("hours": sums as spendNano() and the JS rollups did:
  * spend = fee + provider cost (0 when unpriced), text keys '' for null; UTC buckets whatever the
@@ -70,13 +70,23 @@ const writeBatchSql = (skipStored: boolean) => `with "fresh" as (
 const WRITE_BATCH = writeBatchSql(false);
 const WRITE_BATCH_SKIPPING_STORED = writeBatchSql(true);
 
-/** The batch holds a record stored already (same request id and time): retry it skipping those. */
+/**
+ * The batch holds a record stored already (same request id and time): retry it skipping those. A
+ * batch sent again after its commit went unanswered carries the same event ids too (made with the
+ * rows), so its first write fails on whichever key the insert checks first (the primary key,
+ * (id, created_at), in the tests). The retry skips by the request key, so an event that only shares
+ * an id with a stored one (another request) is still refused, and parked.
+ */
 export function isStoredAlready(err: unknown): boolean {
   const e = err as { code?: unknown; constraint?: unknown; detail?: unknown } | undefined;
   if (e?.code !== '23505') return false;
-  // The partitions' own copies of the key are named after them; the key's columns say which it is.
-  return typeof e.detail === 'string' ? e.detail.startsWith('Key (request_id, created_at)=') : String(e.constraint).includes('request_id');
+  // The partitions' own copies of the keys are named after them; the key's columns say which it is.
+  if (typeof e.detail === 'string') return STORED_KEYS.some((key) => (e.detail as string).startsWith(key));
+  const constraint = String(e.constraint);
+  return constraint.includes('request_id') || constraint.endsWith('_pkey');
 }
+
+const STORED_KEYS = ['Key (request_id, created_at)=', 'Key (id, created_at)='];
 
 /** A batch and its rows as one JSON array, built before the transaction (so no connection waits on it). */
 export interface PreparedBatch {
@@ -91,10 +101,9 @@ export function prepareUsageBatch(events: readonly PendingUsage[]): PreparedBatc
 
 /**
  * One batch in the caller's transaction: inserts the events (with `skipStored`, a record already
- * stored, same request id and time, is skipped, so a retried batch writes nothing twice; without
- * it such a batch fails, see isStoredAlready), adds the fresh ones to
- * the hourly and daily rollups, applies their charges and touches the keys' last use. Lock order:
- * rollup rows (key order), the charges' accounts and access keys (id order), then the touches, so
+ * stored is skipped, so a retried batch writes nothing twice; without it such a batch fails, see
+ * isStoredAlready), adds the fresh ones to the hourly and daily rollups, applies their charges and
+ * touches the keys' last use. Lock order: rollup rows (key order), the charges' accounts and access keys (id order), then the touches, so
  * two writers never wait on each other in a cycle (touching keys before the charges did deadlock).
  */
 export async function writeUsageBatch(tx: UsageTx, { events, json }: PreparedBatch, skipStored = false): Promise<number> {
