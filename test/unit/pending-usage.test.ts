@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isCharged, pendingUsageOf, USAGE_ROW_COLUMNS, type PendingUsage } from '../../server/src/services/usage/pending-usage.js';
-import { rowText } from '../../server/src/services/usage/row-arena.js';
 
 /** The row's values by column name. */
 function columns(p: PendingUsage): Record<string, unknown> {
-  const values = JSON.parse(rowText(p)) as unknown[];
+  const values = JSON.parse(p.row) as unknown[];
   expect(values).toHaveLength(USAGE_ROW_COLUMNS.length);
   return Object.fromEntries(USAGE_ROW_COLUMNS.map(([c], i) => [c, values[i]]));
 }

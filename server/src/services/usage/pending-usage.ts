@@ -1,18 +1,18 @@
 import { timeOrderedUuid } from '../../db/time-ordered-uuid.js';
 import type { Charge } from '../credits/credit-service.js';
-import { storeRow, type RowRef } from './row-arena.js';
 import { spendNano, storableJsonText, type UsageRecord } from './usage-record.js';
 
 /**
  * A usage event between the request that made it and the batch that writes it: its row
- * serialised once, when the request settles, and kept in an arena off the V8 heap (row-arena.ts:
- * its RowRef fields; rowText() reads it back), plus only what the batch's charges, key touches,
+ * serialised once, when the request settles, plus only what the batch's charges, key touches,
  * partitions and alerts read. Before, the whole record waited in the queue (an object graph: the
  * record, its attempt list, a Date, four BigInts) and each batch built a row object per event,
  * stringified it and drew a random event id: 3.9 KB allocated per /v1 request for usage, now
  * 1.7 KB, and the writer's own CPU per event fell by about a sixth (`npm run bench:usage-cost`).
  */
-export interface PendingUsage extends RowRef {
+export interface PendingUsage {
+  /** The usage_event row as a JSON array, its values in USAGE_ROW_COLUMNS order. */
+  row: string;
   /** What the event costs (credits and spend); also names its request, account, access key and admission time. */
   charge: Required<Charge>;
   providerKeyId: string | null;
@@ -20,7 +20,7 @@ export interface PendingUsage extends RowRef {
 }
 
 /**
- * The usage_event columns a row carries (a JSON array), in order, with the type its element is read as (the id
+ * The usage_event columns a row carries, in order, with the type its element is read as (the id
  * is made with the row, time-ordered: timeOrderedUuid; a batch sent again carries the same ids).
  * A row is an array rather than an object keyed by column: half the text to build, send and
  * parse, and no key names in every event.
@@ -35,11 +35,8 @@ export const USAGE_ROW_COLUMNS = [
 ] as const;
 
 export function pendingUsageOf(r: UsageRecord): PendingUsage {
-  const { arena, start, end } = storeRow(usageEventRow(r));
   return {
-    arena,
-    start,
-    end,
+    row: usageEventRow(r),
     charge: { accountId: r.accountId, requestId: r.requestId, amountNano: r.totalCostNano, accessKeyId: r.accessKeyId, spendNano: spendNano(r), at: r.createdAt },
     providerKeyId: r.providerKeyId,
     errorCode: r.errorCode,
