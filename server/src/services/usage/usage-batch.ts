@@ -103,8 +103,9 @@ export function prepareUsageBatch(events: readonly PendingUsage[]): PreparedBatc
  * One batch in the caller's transaction: inserts the events (with `skipStored`, a record already
  * stored is skipped, so a retried batch writes nothing twice; without it such a batch fails, see
  * isStoredAlready), adds the fresh ones to the hourly and daily rollups, applies their charges and
- * touches the keys' last use. Lock order: rollup rows (key order), the charges' accounts and access keys (id order), then the touches, so
- * two writers never wait on each other in a cycle (touching keys before the charges did deadlock).
+ * touches the keys' last use. Lock order: rollup rows (key order), the charges' accounts and access
+ * keys (id order), then the touches, so two writers never wait on each other in a cycle (touching
+ * keys before the charges did deadlock).
  */
 export async function writeUsageBatch(tx: UsageTx, { events, json }: PreparedBatch, skipStored = false): Promise<number> {
   const sql = skipStored ? WRITE_BATCH_SKIPPING_STORED : WRITE_BATCH;
