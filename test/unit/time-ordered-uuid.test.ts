@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { timeOrderedUuid } from '../../server/src/db/time-ordered-uuid.js';
-
-const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+import { UUID_V7 } from '../support/uuid.js';
 
 describe('timeOrderedUuid', () => {
   it('is a version 7 UUID with the millisecond time in its first 48 bits', () => {
     const ms = Date.UTC(2026, 10, 28, 9, 30, 0, 123);
     const id = timeOrderedUuid(ms);
-    expect(id).toMatch(V7);
+    expect(id).toMatch(UUID_V7);
     expect(Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(ms);
-    expect(timeOrderedUuid()).toMatch(V7);
+    expect(timeOrderedUuid()).toMatch(UUID_V7);
   });
 
   it('sorts by time as text (how PostgreSQL compares uuids), and stays unique within a millisecond', () => {

@@ -64,8 +64,8 @@ const writeBatchSql = (skipStored: boolean) => `with "fresh" as (
 /**
  * A batch is first written without `on conflict`: the speculative insertion behind it cost
  * PostgreSQL ~8 µs per row of this statement (bench/RESULTS.md, session 8), for the rare batch
- * retried after its commit went unanswered. Such a batch fails on the request-id key (isStoredAlready) and is
- * written again by the statement that skips the records stored already.
+ * retried after its commit went unanswered. Such a batch fails on a key of the records it stored
+ * (isStoredAlready) and is written again by the statement that skips them.
  */
 const WRITE_BATCH = writeBatchSql(false);
 const WRITE_BATCH_SKIPPING_STORED = writeBatchSql(true);
@@ -81,7 +81,8 @@ export function isStoredAlready(err: unknown): boolean {
   const e = err as { code?: unknown; constraint?: unknown; detail?: unknown } | undefined;
   if (e?.code !== '23505') return false;
   // The partitions' own copies of the keys are named after them; the key's columns say which it is.
-  if (typeof e.detail === 'string') return STORED_KEYS.some((key) => (e.detail as string).startsWith(key));
+  const { detail } = e;
+  if (typeof detail === 'string') return STORED_KEYS.some((key) => detail.startsWith(key));
   const constraint = String(e.constraint);
   return constraint.includes('request_id') || constraint.endsWith('_pkey');
 }
