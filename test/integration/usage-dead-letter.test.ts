@@ -98,7 +98,8 @@ describe('usage writer with a poison row', () => {
     const nul = record(attacker, { model: 'x\u0000y' });
     // A value PostgreSQL refuses (int overflow, e.g. a hostile upstream's token count).
     const poison = record(attacker, { inputTokens: 2 ** 31, totalCostNano: 2n * FIVE_CENTS, feeNano: 2n * FIVE_CENTS });
-    const victims = Array.from({ length: 5 }, () => record(victim));
+    // Text beyond ASCII travels as UTF-8 inside the batch's bytes (prepareUsageBatch) and is stored as sent.
+    const victims = Array.from({ length: 5 }, (_, i) => record(victim, i === 2 ? { model: 'modèle·日本·😀' } : {}));
     usage.record(nul);
     usage.record(victims[0]);
     usage.record(poison);
@@ -109,6 +110,7 @@ describe('usage writer with a poison row', () => {
 
     const v = await state(victim);
     expect(v.events.map((e) => e.requestId).sort()).toEqual(victims.map((r) => r.requestId).sort());
+    expect(v.events.find((e) => e.requestId === victims[2].requestId)?.model).toBe('modèle·日本·😀');
     expect(v.balance).toBe(usdToNano('5.00') - 5n * FIVE_CENTS);
 
     const a = await state(attacker);
