@@ -98,7 +98,7 @@ describe('usage writer with a poison row', () => {
     const nul = record(attacker, { model: 'x\u0000y' });
     // A value PostgreSQL refuses (int overflow, e.g. a hostile upstream's token count).
     const poison = record(attacker, { inputTokens: 2 ** 31, totalCostNano: 2n * FIVE_CENTS, feeNano: 2n * FIVE_CENTS });
-    // Text beyond ASCII travels as UTF-8 inside the batch's bytes (prepareUsageBatch) and is stored as sent.
+    // Text beyond ASCII is stored as sent (the batch's JSON text carries it unescaped).
     const victims = Array.from({ length: 5 }, (_, i) => record(victim, i === 2 ? { model: 'modèle·日本·😀' } : {}));
     usage.record(nul);
     usage.record(victims[0]);

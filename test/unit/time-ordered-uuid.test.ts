@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { timeOrderedUuid } from '../../server/src/db/time-ordered-uuid.js';
-import { UUID_V7 } from '../support/uuid.js';
+import { msOfUuidV7, UUID_V7 } from '../support/uuid.js';
 
 describe('timeOrderedUuid', () => {
   it('is a version 7 UUID with the millisecond time in its first 48 bits', () => {
     const ms = Date.UTC(2026, 10, 28, 9, 30, 0, 123);
     const id = timeOrderedUuid(ms);
     expect(id).toMatch(UUID_V7);
-    expect(Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(ms);
+    expect(msOfUuidV7(id)).toBe(ms);
     expect(timeOrderedUuid()).toMatch(UUID_V7);
   });
 

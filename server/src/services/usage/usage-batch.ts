@@ -99,8 +99,8 @@ export interface PreparedBatch {
  * The rows are serialised already (pendingUsageOf): a batch's JSON is one join, no per-event work.
  * The brackets go onto the first and last rows before the join, so its result is the whole text as
  * one flat string. Added around the joined text instead, they made a string of three pieces, which
- * pg copied whole into one piece again before measuring and encoding it for the wire: 1–1.6 µs
- * per event more (bench/RESULTS.md, session 11).
+ * V8 copied whole into one piece again when pg measured it for the wire: 1–1.6 µs per event more
+ * (bench/RESULTS.md, session 11).
  */
 export function prepareUsageBatch(events: readonly PendingUsage[]): PreparedBatch {
   const rows = events.map((e) => e.row);
