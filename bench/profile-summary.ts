@@ -126,7 +126,8 @@ const topIdx = args.indexOf('--top');
 const top = topIdx >= 0 ? Number(args[topIdx + 1]) : 40;
 const lastArg = args.find((a) => a.startsWith('--last='));
 const lastMicros = lastArg ? Number(lastArg.slice('--last='.length)) * 1e6 : Infinity;
-const files = args.filter((a, i) => a.endsWith('.cpuprofile') && i !== topIdx + 1);
+// The value after --top is not a file; without --top (topIdx -1) every argument may be one.
+const files = args.filter((a, i) => a.endsWith('.cpuprofile') && (topIdx < 0 || i !== topIdx + 1));
 if (files.length === 0) {
   process.stderr.write('usage: tsx bench/profile-summary.ts FILE.cpuprofile... [--top N] [--last=SECONDS]\n');
   process.exit(2);
