@@ -117,6 +117,44 @@ describe('key budgets (store)', () => {
     expect(await sql('select 1 from budget_grant where access_key_id = $1', [keyId])).toEqual([]);
   });
 
+  it('one batch spanning periods: each day is summed on its own, each budget period gets its own charge', async () => {
+    // Sunday, Monday and Tuesday of ISO weeks 14 and 15 (2026-04-05 is a Sunday).
+    const sunday = Date.parse('2026-04-05T12:00:00Z');
+    const monday = Date.parse('2026-04-06T08:00:00Z');
+    const tuesday = Date.parse('2026-04-07T20:00:00Z');
+    const weekly = await keyWithBudget(10n * USD, 'WEEK');
+    const unbudgeted = await keyWithBudget(10n * USD, 'WEEK');
+    await sql('update access_key set budget_nano = null, budget_period = null where id = $1', [unbudgeted.keyId]);
+    const control = budgetControl('bud-week');
+    const charges = [
+      { ownerId: weekly.keyId, amountNano: 1n, at: monday },
+      { ownerId: unbudgeted.keyId, amountNano: 1_000n, at: sunday },
+      { ownerId: weekly.keyId, amountNano: 10n, at: sunday },
+      { ownerId: weekly.keyId, amountNano: 100n, at: tuesday },
+      { ownerId: unbudgeted.keyId, amountNano: 10_000n, at: tuesday },
+      { ownerId: weekly.keyId, amountNano: 1_000n, at: monday + 1 },
+    ];
+    const applied = await inTransaction(server.services.sql, (client) => control.applyCharges(client, charges));
+    const byScope = Object.fromEntries(applied.map((a) => [a.scopeId ?? `none:${a.requestedNano}`, a.requestedNano]));
+    expect(byScope).toEqual({
+      [budgetScopeId(weekly.keyId, 'WEEK', sunday)]: 10n,
+      [budgetScopeId(weekly.keyId, 'WEEK', monday)]: 1_101n,
+      'none:11000': 11_000n,
+    });
+    expect(await spent(weekly.keyId)).toEqual([
+      ['2026-04-05', 10n],
+      ['2026-04-06', 1_001n],
+      ['2026-04-07', 100n],
+    ]);
+    const counts = await sql<{ request_count: number }>('select request_count from access_key_spend where access_key_id = $1 order by day', [weekly.keyId]);
+    expect(counts.map((r) => r.request_count)).toEqual([1, 2, 1]);
+    expect(await spent(unbudgeted.keyId)).toEqual([
+      ['2026-04-05', 1_000n],
+      ['2026-04-07', 10_000n],
+    ]);
+    await control.stop();
+  });
+
   it('a new period starts with the whole budget; a request admitted before midnight counts in its own day', async () => {
     clock = Date.parse('2026-03-31T23:59:58Z');
     const { accountId, keyId } = await keyWithBudget(100_000_000n, 'DAY');
