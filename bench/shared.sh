@@ -32,17 +32,22 @@ touch "$work/.started"
 # Only a report this run wrote (an aborted run must not republish an old one).
 latest="$(find "$work/results" -name '*.md' -newer "$work/.started" 2>/dev/null | sort | tail -n 1 || true)"
 if [ -n "$latest" ]; then
+  # The goal check ours.mjs would print (it stops on the probe's result first): bench/shared-goals.ts.
+  json="${latest%.md}.json"
+  goals=""
+  [ -f "$json" ] && { goals="$(cd "$project" && npx tsx bench/shared-goals.ts "$json")" || true; }
+  [ -n "$goals" ] && printf '%s\n' "$goals" >&2
   stamp="npm run bench ($db), $(date -u +%FT%TZ), $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), node $(node -v)"
   # Replace this database's section between its markers, keeping the rest of the file.
   node -e '
     const fs = require("node:fs");
-    const [file, db, stamp, report] = process.argv.slice(1);
+    const [file, db, stamp, report, goals] = process.argv.slice(1);
     const start = `<!-- bench:${db}:start -->`, end = `<!-- bench:${db}:end -->`;
     const text = fs.readFileSync(file, "utf8");
     const i = text.indexOf(start), j = text.indexOf(end);
-    const body = `${start}\n_${stamp}_\n\n${fs.readFileSync(report, "utf8").trim()}\n${end}`;
+    const body = `${start}\n_${stamp}_\n\n${goals ? `${goals.trim()}\n\n` : ""}${fs.readFileSync(report, "utf8").trim()}\n${end}`;
     fs.writeFileSync(file, i >= 0 && j > i ? text.slice(0, i) + body + text.slice(j + end.length) : `${text.trimEnd()}\n\n${body}\n`);
-  ' "$project/bench/RESULTS.md" "$db" "$stamp" "$latest"
+  ' "$project/bench/RESULTS.md" "$db" "$stamp" "$latest" "$goals"
   echo "[bench] report: bench/RESULTS.md ($db section)" >&2
 fi
 exit "$status"
