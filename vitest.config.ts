@@ -6,8 +6,9 @@ const graphqlAlias = { find: /^graphql$/, replacement: 'graphql/index.js' };
 
 /**
  * Integration tests that check process-wide state, which another file's work in the same process
- * would change: v1-no-promise-hooks asserts no async_hooks promise hook is installed, and the
- * OpenTelemetry test (usage-otel) legitimately installs one for the rest of its process.
+ * would change. v1-no-promise-hooks asserts that no async_hooks promise hook is left installed: a
+ * file that loads MikroORM before db/orm-async-context.ts (authorization-matrix does, through the
+ * GraphQL schema it imports; the server warns about it) leaves them on for the rest of its process.
  */
 const OWN_PROCESS = ['test/integration/v1-no-promise-hooks.test.ts'];
 
