@@ -12,6 +12,9 @@ const graphqlAlias = { find: /^graphql$/, replacement: 'graphql/index.js' };
  */
 const OWN_PROCESS = ['test/integration/v1-no-promise-hooks.test.ts'];
 
+/** What both integration projects share: real servers and databases, so longer timeouts. */
+const INTEGRATION = { environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 } as const;
+
 export default defineConfig({
   resolve: { alias: [graphqlAlias] },
   test: {
@@ -26,9 +29,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           exclude: OWN_PROCESS,
-          environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          ...INTEGRATION,
           // Each file starts its own servers on its own database, so files can share a worker's
           // module graph: loading the server's dependencies once per worker instead of once per
           // file took this project from ~225 to ~100 s (two workers).
@@ -37,13 +38,7 @@ export default defineConfig({
       },
       {
         resolve: { alias: [graphqlAlias] },
-        test: {
-          name: 'integration-own-process',
-          include: OWN_PROCESS,
-          environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
+        test: { name: 'integration-own-process', include: OWN_PROCESS, ...INTEGRATION },
       },
       {
         resolve: { alias: [graphqlAlias] },

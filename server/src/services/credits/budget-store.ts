@@ -27,19 +27,21 @@ interface DaySpend {
   scope: ScopeSpend;
 }
 
-/** A key's spend in one budget period (scope null: the key has no budget). */
+/** A key's spend in one budget period (scope and scope id null: the key has no budget). */
 interface ScopeSpend {
   accessKeyId: string;
   scope: string | null;
+  /** The balance scope id, "<keyId>:<scope>" (budgetScopeId). */
+  scopeId: string | null;
   amountNano: bigint;
 }
 
-/** The sum for the scope `at` falls in, created at zero the first time; keyed "<keyId>:<scope>". */
+/** The sum for the scope `at` falls in, created at zero the first time; keyed by scope id (the key id without a budget). */
 function scopeSpend(scopes: Map<string, ScopeSpend>, accessKeyId: string, period: BudgetPeriod | null, at: number): ScopeSpend {
   const scope = period ? budgetScope(period, at) : null;
-  const id = `${accessKeyId}:${scope}`;
-  let sum = scopes.get(id);
-  if (!sum) scopes.set(id, (sum = { accessKeyId, scope, amountNano: 0n }));
+  const scopeId = scope === null ? null : `${accessKeyId}:${scope}`;
+  let sum = scopes.get(scopeId ?? accessKeyId);
+  if (!sum) scopes.set(scopeId ?? accessKeyId, (sum = { accessKeyId, scope, scopeId, amountNano: 0n }));
   return sum;
 }
 
@@ -192,7 +194,7 @@ export class SqlBudgetStore implements BalanceStore {
         );
       }
       results.push({
-        scopeId: s.scope === null ? null : `${s.accessKeyId}:${s.scope}`,
+        scopeId: s.scopeId,
         requestedNano: s.amountNano,
         appliedNano: s.amountNano,
         shortfallNano: 0n,
