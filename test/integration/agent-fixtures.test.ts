@@ -8,11 +8,14 @@ import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fix
 
 /**
  * Issue 12: the requests real agents send, recorded by scripts/record-agent-requests.ts (Claude
- * Code 2.1.197 `claude -p`, Codex CLI 0.171.0 `codex exec`, Vercel AI SDK 6 `generateObject` on
- * its OpenAI Responses, OpenAI Chat and Anthropic providers), replayed through the official SDKs
+ * Code 2.1.332 `claude -p`, Codex CLI 0.171.0 `codex exec`, Vercel AI SDK 6 `generateObject` on
+ * its OpenAI Responses, OpenAI Chat and Anthropic providers; AI SDK 7 sends the same bodies),
+ * replayed through the official SDKs
  * against the gateway: to the provider speaking the client's format and to one of the other
  * format. Each must come back as a complete, valid answer in the client's format, so a regression
- * shows up without the CLIs installed.
+ * shows up without the CLIs installed. The recorder writes each client's newest recording under
+ * its name; an older version still in use keeps its recording beside it, named with its version
+ * (claude-code-2.1.197: other betas, no `thinking.display`, a 64k `max_tokens`).
  */
 
 interface Fixture {
@@ -61,21 +64,25 @@ describe('recorded agent requests replayed against the gateway', () => {
       'ai-sdk-generate-object/01-v1-responses.json',
       'ai-sdk-generate-object/02-v1-chat-completions.json',
       'ai-sdk-generate-object/03-v1-messages.json',
+      'claude-code-2.1.197/01-v1-messages.json',
       'claude-code/01-v1-messages.json',
       'codex/01-v1-responses.json',
     ]);
     // The agents' own default models are what they send unchanged.
-    expect(fixture('claude-code/01-v1-messages.json').body.model).toBe('claude-opus-4-8');
+    expect(fixture('claude-code/01-v1-messages.json').body.model).toBe('claude-opus-5-5');
+    expect(fixture('claude-code-2.1.197/01-v1-messages.json').body.model).toBe('claude-opus-4-8');
     expect(fixture('codex/01-v1-responses.json').body.model).toBe('gpt-6.2-sol');
   });
 
   describe('Claude Code (streamed /v1/messages?beta=true with tools, thinking, betas)', () => {
-    for (const [model, provider] of [
-      ['claude-opus-4-8', 'anthropic'],
-      ['gpt-6.2-sol', 'openai'],
+    for (const [recording, model, provider] of [
+      ['claude-code/01-v1-messages.json', 'claude-opus-5-5', 'anthropic'],
+      ['claude-code/01-v1-messages.json', 'gpt-6.2-sol', 'openai'],
+      ['claude-code-2.1.197/01-v1-messages.json', 'claude-opus-4-8', 'anthropic'],
+      ['claude-code-2.1.197/01-v1-messages.json', 'gpt-6.2-sol', 'openai'],
     ] as const) {
-      it(`answers a complete Anthropic stream from ${provider}`, async () => {
-        const rec = fixture('claude-code/01-v1-messages.json');
+      it(`${recording.split('/')[0]}: answers a complete Anthropic stream from ${provider}`, async () => {
+        const rec = fixture(recording);
         const body = { ...rec.body, model } as unknown as Anthropic.Beta.MessageCreateParamsStreaming;
         const stream = anthropic.beta.messages.stream(body, { headers: steering(rec) });
         const events: string[] = [];
