@@ -180,6 +180,22 @@ describe('/v1 routes through the official SDKs', () => {
     expect(f.upstream.requests.every((r) => r.method === 'GET' && r.path.endsWith('/models'))).toBe(true);
   });
 
+  it('Anthropic SDK models.list() and retrieve(): the same list, with display names (Claude Code labels its /model picker with them)', async () => {
+    const models: Anthropic.ModelInfo[] = [];
+    for await (const m of anthropic.models.list()) models.push(m);
+    const openaiIds: string[] = [];
+    for await (const m of openai.models.list()) openaiIds.push(m.id);
+    expect(models.map((m) => m.id)).toEqual(openaiIds);
+    expect(models.find((m) => m.id === 'anthropic:claude-sonnet-4-5')).toMatchObject({ type: 'model', display_name: 'Claude Sonnet 4.5' });
+    expect(models.find((m) => m.id === 'openai:gpt-4o-mini')).toMatchObject({ type: 'model', display_name: 'GPT-4o mini' });
+    expect(new Date(models[0].created_at).getTime()).toBeGreaterThan(0);
+    // One page holds everything: the SDK's paging stops after it.
+    const page = await anthropic.models.list({ limit: 5 });
+    expect(page.has_more).toBe(false);
+    expect(page.last_id).toBe(openaiIds.at(-1));
+    expect(await anthropic.models.retrieve('claude-sonnet-4-5')).toMatchObject({ id: 'anthropic:claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5' });
+  });
+
   it('models.retrieve(): one entry of the list, by provider:model or bare id; unknown ids are model_unknown', async () => {
     const listed: Record<string, unknown> = {};
     for await (const m of openai.models.list()) listed[m.id] = m;

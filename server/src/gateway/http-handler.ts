@@ -3,7 +3,7 @@ import type { Surface } from '../catalog/types.js';
 import { timeOrderedUuid } from '../db/time-ordered-uuid.js';
 import { AppError } from '../errors/app-error.js';
 import type { HttpMetrics } from '../http/metrics-middleware.js';
-import { findListedModel, listModelsFor } from './list-models.js';
+import { findListedModel, listModelsFor, modelList } from './list-models.js';
 import { authenticateHeaders } from './pipeline/authenticate.js';
 import { toAppError, writeError, writeJson } from './pipeline/respond.js';
 import { COUNT_TOKENS_STEPS } from './pipeline/count-tokens.js';
@@ -21,7 +21,7 @@ const inference =
 function listModels(deps: PipelineDeps): RouteHandler {
   return async (req, res, requestId, path) => {
     const access = await authenticateHeaders(req.headers, deps.cache, deps.now());
-    writeJson(res, requestId, path, { object: 'list', data: await listModelsFor(access, deps.directory) });
+    writeJson(res, requestId, path, modelList(await listModelsFor(access, deps.directory)));
   };
 }
 

@@ -5,11 +5,20 @@ import type { AccessContext } from './access-context.js';
 import type { ProviderDirectory } from './provider-directory.js';
 import { listingSources, loadListings } from './resolve-model.js';
 
+/**
+ * One model as both SDKs read it: OpenAI's model object (`object`, `created`, `owned_by`) plus
+ * Anthropic's (`type`, `display_name`, `created_at`), so `models.list()` works from either, and
+ * Claude Code's gateway model discovery labels its /model picker with display names.
+ */
 export interface ListedModel {
   id: string;
   object: 'model';
   created: number;
   owned_by: string;
+  type: 'model';
+  /** The catalog's name for the model; its id for models the catalog lacks. */
+  display_name: string;
+  created_at: string;
   /** `chat` or `embedding` (catalog models; custom providers' and listed models are not classified). */
   kind?: ModelKind;
   /** For an embedding model: the input limit per item. */
@@ -20,6 +29,16 @@ export interface ListedModel {
 
 /** Catalog epoch for `created`: the catalog does not track release dates. */
 const CREATED = 1_735_689_600;
+const CREATED_AT = new Date(CREATED * 1000).toISOString().replace('.000Z', 'Z');
+
+function listed(providerId: string, model: string, displayName = model): ListedModel {
+  return { id: `${providerId}:${model}`, object: 'model', created: CREATED, owned_by: providerId, type: 'model', display_name: displayName, created_at: CREATED_AT };
+}
+
+/** The list as both SDKs page it: OpenAI's `object`/`data`, Anthropic's `has_more`/`first_id`/`last_id` (one page: everything). */
+export function modelList(data: readonly ListedModel[]) {
+  return { object: 'list' as const, data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}
 
 /**
  * The models this key may call and has credentials for, as `provider:model`: the catalog's, then
@@ -52,10 +71,7 @@ function listedModels(access: AccessContext, directory: ProviderDirectory): List
       if (!allowed(spec.id, m.id)) continue;
       const kind = m.kind ?? 'chat';
       out.push({
-        id: `${spec.id}:${m.id}`,
-        object: 'model',
-        created: CREATED,
-        owned_by: spec.id,
+        ...listed(spec.id, m.id, m.displayName),
         kind,
         context_window: m.contextWindow,
         ...(kind === 'embedding' ? {} : { max_output_tokens: m.maxOutputTokens }),
@@ -69,14 +85,14 @@ function listedModels(access: AccessContext, directory: ProviderDirectory): List
       for (const model of listings.listed(providerId, source.credentialId)) {
         // A catalog model (or a dated snapshot of one) is listed above, or is not for this key.
         if (directory.catalog.findModel(providerId, model) || directory.catalog.findDatedModel(model, providerId) || !allowed(providerId, model)) continue;
-        out.push({ id: `${providerId}:${model}`, object: 'model', created: CREATED, owned_by: providerId });
+        out.push(listed(providerId, model));
       }
     }
   }
   for (const custom of access.customProviders.values()) {
     for (const model of custom.models.values()) {
       if (!allowed(custom.providerId, model)) continue;
-      out.push({ id: `${custom.providerId}:${model}`, object: 'model', created: CREATED, owned_by: custom.providerId });
+      out.push(listed(custom.providerId, model));
     }
   }
   return out;
