@@ -1,7 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
+import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateObject } from 'ai';
+import { generateObject, generateText, Output } from 'ai';
 import OpenAI from 'openai-v7';
 import { zodResponseFormat } from 'openai-v7/helpers/zod';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +91,25 @@ describe('structured output and request limits across formats', () => {
       expect(req.path).toBe('/anthropic/v1/messages');
       expect(req.body).toMatchObject({ output_config: { format: { type: 'json_schema', schema: expect.objectContaining({ type: 'object' }) } } });
     }
+  });
+
+  it("AI SDK 7 generateText with Output.object (generateObject's successor) on both paths, and through @ai-sdk/anthropic", async () => {
+    const provider = createOpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: token });
+    const anthropicProvider = createAnthropic({ baseURL: `${f.baseUrl}/v1`, apiKey: token });
+    const models = [provider.chat('claude-haiku-4-5'), provider('claude-haiku-4-5'), anthropicProvider('gpt-4o-mini')];
+    // @ai-sdk/anthropic asks a model it does not know (here an OpenAI one) for a `json` tool call instead of output_config.
+    f.upstream.script({ kind: 'ok', text: ANSWER }, { kind: 'ok', text: ANSWER }, { kind: 'ok', toolCall: { name: 'json', arguments: ANSWER } });
+    for (const model of models) {
+      const { output } = await generateText({ model, output: Output.object({ schema: City }), prompt: 'Biggest French city?', maxRetries: 0 });
+      expect(output).toEqual({ city: 'Paris', population: 2100000 });
+    }
+    const [chat, responses, messages] = f.upstream.requests;
+    for (const req of [chat, responses]) {
+      expect(req.path).toBe('/anthropic/v1/messages');
+      expect(req.body).toMatchObject({ output_config: { format: { type: 'json_schema', schema: expect.objectContaining({ type: 'object' }) } } });
+    }
+    expect(messages.path).toBe('/openai/v1/chat/completions');
+    expect(messages.body).toMatchObject({ tool_choice: 'required', tools: [{ type: 'function', function: { name: 'json', parameters: expect.objectContaining({ type: 'object' }) } }] });
   });
 
   it('json_object has no Anthropic equivalent: removed and named', async () => {
