@@ -1,4 +1,5 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
+import AnthropicV0 from '@anthropic-ai/sdk-v0';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAI as createOpenAIv3 } from '@ai-sdk/openai-v3';
 import { ChatAnthropic } from '@langchain/anthropic';
@@ -14,8 +15,9 @@ import { fundAccount, usageEventFor } from '../support/v1-client.js';
 /**
  * The agent frameworks users put in front of /v1, at their newest majors, changing only base URL
  * and key: the Vercel AI SDK 7 with its OpenAI and Anthropic providers (and AI SDK 6, which many
- * apps still run), and LangChain's ChatOpenAI, ChatAnthropic and OpenAIEmbeddings. Each goes
- * through the gateway to the simulated upstream, in its own format and across formats.
+ * apps still run), LangChain's ChatOpenAI, ChatAnthropic and OpenAIEmbeddings, and the Anthropic
+ * SDK's 0.x line (still released beside 1.x, and the one inside Claude Code). Each goes through
+ * the gateway to the simulated upstream, in its own format and across formats.
  */
 
 const PROMPT = 'Say hello to the gateway please';
@@ -144,6 +146,33 @@ describe('agent frameworks against /v1', () => {
       expect(await streamed.text).toBe('Hello from fake claude-haiku-4-5');
       expect((await streamed.usage).outputTokens).toBe(4);
       expect(f.upstream.requests[1].path).toBe('/anthropic/v1/messages');
+    });
+  });
+
+  describe('Anthropic SDK 0.x', () => {
+    it('messages.create, a streamed tool call translated from OpenAI, and count_tokens', async () => {
+      const anthropic = new AnthropicV0({ baseURL: f.baseUrl, apiKey: token, maxRetries: 0 });
+      const msg = await anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: PROMPT }] });
+      expect(msg.content).toEqual([expect.objectContaining({ type: 'text', text: 'Hello from fake claude-haiku-4-5' })]);
+      expect(msg.usage).toMatchObject({ input_tokens: REPORTED_INPUT, output_tokens: 4 });
+
+      f.upstream.script({ kind: 'ok', toolCall: { name: 'get_weather', arguments: '{"city":"Kyiv"}' } });
+      const stream = anthropic.messages.stream({
+        model: 'gpt-4o-mini',
+        max_tokens: 64,
+        tools: [{ name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }],
+        messages: [{ role: 'user', content: 'Weather in Kyiv?' }],
+      });
+      const final = await stream.finalMessage();
+      expect(final.stop_reason).toBe('tool_use');
+      expect(final.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'get_weather', input: { city: 'Kyiv' } })]);
+      // The exact count arrives in message_delta (message_start had the gateway's estimate), and the SDK keeps it.
+      expect(final.usage.input_tokens).toBe(Math.ceil('Weather in Kyiv?'.length / 4));
+      expect(f.upstream.requests[1].path).toBe('/openai/v1/chat/completions');
+
+      const counted = await anthropic.messages.countTokens({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: PROMPT }] });
+      expect(counted.input_tokens).toBeGreaterThan(0);
+      expect(f.upstream.requests[2].path).toBe('/anthropic/v1/messages/count_tokens');
     });
   });
 
