@@ -9,8 +9,9 @@ import { generateText, jsonSchema, stepCountIs, streamText, tool, type JSONSchem
 import { generateText as generateTextV6, streamText as streamTextV6 } from 'ai-v6';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_EMBEDDING_DIMENSIONS } from '../support/fake-embeddings.js';
-import { createAccessKey, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
-import { fundAccount, usageEventFor } from '../support/v1-client.js';
+import { createAccount } from '../support/credits.js';
+import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
+import { usageEventFor } from '../support/v1-client.js';
 
 /**
  * The agent frameworks users put in front of /v1, at their newest majors, changing only base URL
@@ -41,10 +42,7 @@ describe('agent frameworks against /v1', () => {
 
   beforeAll(async () => {
     f = await startGatewayFixture();
-    await fundAccount(f.baseUrl, f.account.token);
-    await createProviderKey(f, 'openai', 'sk-user-openai');
-    await createProviderKey(f, 'anthropic', 'sk-ant-user');
-    token = (await createAccessKey(f)).token;
+    token = (await createAccount(f, { purchaseUsd: '100.00', providerKeys: { openai: 'sk-user-openai', anthropic: 'sk-ant-user' } })).accessToken;
   });
   afterAll(async () => f?.stop());
   beforeEach(() => {
