@@ -2,7 +2,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateObject, generateText, Output } from 'ai';
+import { createOpenAI as createOpenAIv3 } from '@ai-sdk/openai-v3';
+import { generateText, Output } from 'ai';
+import { generateObject } from 'ai-v6';
 import OpenAI from 'openai-v7';
 import { zodResponseFormat } from 'openai-v7/helpers/zod';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -80,8 +82,8 @@ describe('structured output and request limits across formats', () => {
     expect(f.upstream.requests[1].body).toMatchObject({ stream: true, response_format: { type: 'json_schema' } });
   });
 
-  it('AI SDK generateObject (chat and Responses paths) against Claude', async () => {
-    const provider = createOpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: token });
+  it('AI SDK 6 generateObject (chat and Responses paths, @ai-sdk/openai 3) against Claude', async () => {
+    const provider = createOpenAIv3({ baseURL: `${f.baseUrl}/v1`, apiKey: token });
     f.upstream.script({ kind: 'ok', text: ANSWER }, { kind: 'ok', text: ANSWER });
     const viaChat = await generateObject({ model: provider.chat('claude-haiku-4-5'), schema: City, prompt: 'Biggest French city?', maxRetries: 0 });
     expect(viaChat.object).toEqual({ city: 'Paris', population: 2100000 });
