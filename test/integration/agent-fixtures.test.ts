@@ -10,9 +10,8 @@ import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fix
  * Issue 12: the requests real agents send, recorded by scripts/record-agent-requests.ts (Claude
  * Code 2.1.332 `claude -p`, Codex CLI 0.171.0 `codex exec`, Vercel AI SDK 6 `generateObject` on
  * its OpenAI Responses, OpenAI Chat and Anthropic providers; AI SDK 7 sends the same bodies),
- * replayed through the official SDKs
- * against the gateway: to the provider speaking the client's format and to one of the other
- * format. Each must come back as a complete, valid answer in the client's format, so a regression
+ * replayed through the official SDKs against the gateway: to the provider speaking the client's
+ * format and to one of the other format. Each must come back as a complete, valid answer in the client's format, so a regression
  * shows up without the CLIs installed. The recorder writes each client's newest recording under
  * its name; an older version still in use keeps its recording beside it, named with its version
  * (claude-code-2.1.197: other betas, no `thinking.display`, a 64k `max_tokens`).

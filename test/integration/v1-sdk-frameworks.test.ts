@@ -3,7 +3,7 @@ import AnthropicV0 from '@anthropic-ai/sdk-v0';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAI as createOpenAIv3 } from '@ai-sdk/openai-v3';
 import { ChatAnthropic } from '@langchain/anthropic';
-import { AIMessageChunk } from '@langchain/core/messages';
+import type { AIMessageChunk } from '@langchain/core/messages';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { generateText, jsonSchema, stepCountIs, streamText, tool, type JSONSchema7 } from 'ai';
 import { generateText as generateTextV6, streamText as streamTextV6 } from 'ai-v6';
@@ -179,6 +179,12 @@ describe('agent frameworks against /v1', () => {
       new ChatOpenAI({ model, apiKey: token, maxRetries: 0, configuration: { baseURL: `${f.baseUrl}/v1`, fetch: recordingFetch } });
     const chatAnthropic = (model: string) =>
       new ChatAnthropic({ model, apiKey: token, maxRetries: 0, anthropicApiUrl: f.baseUrl, clientOptions: { fetch: recordingFetch } });
+    /** PROMPT streamed, its chunks joined into one message as a LangChain app does. */
+    const streamJoined = async (chat: ChatOpenAI | ChatAnthropic): Promise<AIMessageChunk | undefined> => {
+      let joined: AIMessageChunk | undefined;
+      for await (const chunk of await chat.stream(PROMPT)) joined = joined ? joined.concat(chunk) : chunk;
+      return joined;
+    };
 
     it('ChatOpenAI: invoke with usage metadata, and the usage event under the access key', async () => {
       const reply = await chatOpenAI('gpt-4o-mini').invoke(PROMPT);
@@ -190,8 +196,7 @@ describe('agent frameworks against /v1', () => {
     });
 
     it('ChatOpenAI: stream to an Anthropic model, chunks join to the answer with usage', async () => {
-      let joined: AIMessageChunk | undefined;
-      for await (const chunk of await chatOpenAI('claude-haiku-4-5').stream(PROMPT)) joined = joined ? joined.concat(chunk) : chunk;
+      const joined = await streamJoined(chatOpenAI('claude-haiku-4-5'));
       expect(joined?.content).toBe('Hello from fake claude-haiku-4-5');
       expect(joined?.usage_metadata).toMatchObject({ input_tokens: REPORTED_INPUT, output_tokens: 4 });
       expect(f.upstream.requests[0].path).toBe('/anthropic/v1/messages');
@@ -213,8 +218,7 @@ describe('agent frameworks against /v1', () => {
       const ev = await usageEventFor(f, requestIds[0]);
       expect(ev).toMatchObject({ endpoint: '/v1/messages', provider: 'anthropic', status: 200, outputTokens: 4 });
 
-      let joined: AIMessageChunk | undefined;
-      for await (const chunk of await chatAnthropic('gpt-4o-mini').stream(PROMPT)) joined = joined ? joined.concat(chunk) : chunk;
+      const joined = await streamJoined(chatAnthropic('gpt-4o-mini'));
       const text = typeof joined?.content === 'string' ? joined.content : joined?.content.map((b) => ('text' in b ? b.text : '')).join('');
       expect(text).toBe('Hello from fake gpt-4o-mini');
       // An OpenAI stream reports its input only at the end, so the translated message_start carries
