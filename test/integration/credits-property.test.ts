@@ -19,6 +19,7 @@ import { budgetScopeId, periodBounds } from '../../server/src/services/credits/b
 import { SqlBudgetStore } from '../../server/src/services/credits/budget-store.js';
 import { formatUsd } from '../../server/src/services/credits/money.js';
 import { pendingUsageOf } from '../../server/src/services/usage/pending-usage.js';
+import { RowArena } from '../../server/src/services/usage/row-arena.js';
 import { prepareUsageBatch, writeUsageBatch } from '../../server/src/services/usage/usage-batch.js';
 import { pgUsageDb } from '../../server/src/services/usage/usage-db.js';
 import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
@@ -248,10 +249,11 @@ describe('key budgets against the database (property)', () => {
             expect(live <= budgetNano - spent).toBe(true);
           }
         };
+        const rows = new RowArena();
         const flush = async (inst: (typeof instances)[number], commit: boolean) => {
           const batch = inst.queue.splice(0);
           if (batch.length === 0) return;
-          const events = batch.map(pendingUsageOf);
+          const events = batch.map((r) => pendingUsageOf(r, rows));
           await server.services.usagePartitions.ensureFor(events);
           const prepared = prepareUsageBatch(events);
           const attempt = inst.db.transaction(async (tx) => {

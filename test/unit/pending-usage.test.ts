@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { isCharged, pendingUsageOf, USAGE_ROW_COLUMNS, type PendingUsage } from '../../server/src/services/usage/pending-usage.js';
+import { isCharged, pendingUsageOf as pendingUsageIn, USAGE_ROW_COLUMNS, type PendingUsage } from '../../server/src/services/usage/pending-usage.js';
+import { RowArena, rowText } from '../../server/src/services/usage/row-arena.js';
+import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
+
+const arena = new RowArena();
+const pendingUsageOf = (r: UsageRecord): PendingUsage => pendingUsageIn(r, arena);
 
 /** The row's values by column name. */
 function columns(p: PendingUsage): Record<string, unknown> {
-  const values = JSON.parse(p.row) as unknown[];
+  const values = JSON.parse(rowText(p.row)) as unknown[];
   expect(values).toHaveLength(USAGE_ROW_COLUMNS.length);
   return Object.fromEntries(USAGE_ROW_COLUMNS.map(([c], i) => [c, values[i]]));
 }
-import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
 
 const record = (over: Partial<UsageRecord> = {}): UsageRecord => ({
   requestId: 'req-1',

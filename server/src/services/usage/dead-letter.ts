@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UsageTx } from './usage-db.js';
 import { isCharged, USAGE_ROW_COLUMNS, type PendingUsage } from './pending-usage.js';
+import { rowText } from './row-arena.js';
 import { storableText } from './usage-record.js';
 
 /**
@@ -11,7 +12,7 @@ import { storableText } from './usage-record.js';
  * its charge is applied at most once (`chargeApplied` says whether it was).
  */
 export async function parkDeadLetter(tx: UsageTx, event: PendingUsage, error: unknown, applyCharge: boolean): Promise<boolean> {
-  const payload = Buffer.from(keyedRow(event.row), 'utf8');
+  const payload = Buffer.from(keyedRow(rowText(event.row)), 'utf8');
   const { charge } = event;
   const rows = await tx.query<{ id: string }>(
     `insert into "usage_dead_letter" ("id", "request_id", "account_id", "created_at", "charge_nano", "charge_applied", "error", "payload", "parked_at")

@@ -6,6 +6,7 @@ import { isMissingPartition, type UsagePartitions } from './partitions.js';
 import { isStoredAlready, prepareUsageBatch, writeUsageBatch } from './usage-batch.js';
 import type { UsageDb } from './usage-db.js';
 import { pendingUsageOf, type PendingUsage } from './pending-usage.js';
+import { RowArena } from './row-arena.js';
 import type { UsageRecord } from './usage-record.js';
 
 export interface UsageWriterOptions {
@@ -47,6 +48,8 @@ const DEFAULT_BATCHING = { batchSize: 1000, intervalMs: 500 } as const;
  */
 export class UsageWriter {
   private queue: PendingUsage[] = [];
+  /** The queued rows' bytes, off V8's heap; a row is released once it is stored (or parked). */
+  private readonly rows = new RowArena();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
@@ -69,7 +72,7 @@ export class UsageWriter {
   }
 
   record(event: UsageRecord): void {
-    this.queue.push(pendingUsageOf(event));
+    this.queue.push(pendingUsageOf(event, this.rows));
     if (this.queue.length >= this.batchSize) this.kick();
   }
 
@@ -140,6 +143,7 @@ export class UsageWriter {
         throw err;
       }
       this.queue.splice(0, batch.length);
+      this.rows.release(batch.map((e) => e.row));
       this.failures = 0;
       this.options.metrics.usageEventsWritten.inc(batch.length);
       if (!untilEmpty && this.queue.length < this.batchSize) return;
