@@ -23,7 +23,12 @@ warm="${WARM:-20000}" measured="${MEASURED:-30000}" conc="${CONC:-64}" port="${P
 [ "$#" -gt 0 ] || set -- "$project"
 work="$(mktemp -d)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done; rm -rf "$work"; }
+db=""
+cleanup() {
+  for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done
+  [ -z "$db" ] || psql "$server" -qc "drop database if exists $db with (force)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # The shared mock on a port of its own, taking the provider key bench/gateway-setup.ts stores.
@@ -88,7 +93,8 @@ for dir in "$@"; do
   cpu1=$(awk '{print $14 + $15}' "/proc/$node_pid/stat")
   kill -- "-$gw" 2>/dev/null || kill "$node_pid"
   wait "$gw" 2>/dev/null || true
-  psql "$server" -qc "drop database $db" >/dev/null
+  psql "$server" -qc "drop database $db with (force)" >/dev/null
+  db=""
   tail -n +"$((mark + 1))" "$log" | node -e '
     const [name, n, ticks, result] = process.argv.slice(1);
     const gcs = require("fs").readFileSync(0, "utf8").split("\n")
