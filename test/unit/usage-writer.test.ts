@@ -27,8 +27,11 @@ function fakeDb() {
             return [{ id: 'x' }] as R[];
           }
           if (!text.includes('insert into "usage_event"')) return [];
-          // The events travel as one JSON array of rows, each an array in USAGE_ROW_COLUMNS order.
-          const rows = (JSON.parse(String(values[0])) as unknown[][]).map((r) => ({ request_id: String(r[REQUEST_ID]), model: String(r[MODEL]) }));
+          // The events travel as one JSON array of rows, each an array in USAGE_ROW_COLUMNS order,
+          // in jsonb's binary format: a version byte (1), then the text.
+          const batch = values[0] as Buffer;
+          expect(batch[0]).toBe(1);
+          const rows = (JSON.parse(batch.toString('utf8', 1)) as unknown[][]).map((r) => ({ request_id: String(r[REQUEST_ID]), model: String(r[MODEL]) }));
           if (rows.some((r) => r.model.startsWith('bad'))) {
             throw Object.assign(new Error('value out of range'), { code: '22003' });
           }

@@ -4,10 +4,11 @@
  *
  * Held as strings, the rows of a batch (about 600 bytes each, up to 500 ms in the queue) survived
  * one or two scavenges each before V8 promoted them: the scavenger copied every row's bytes on the
- * request path, 3–5 µs per request and 2–3.5 ms pauses under the benchmark's load; bytes in a
- * recycled off-heap buffer cost it nothing (0.4–0.5 ms pauses; bench/usage-queue-gc.ts and
- * bench/RESULTS.md, session 14). Written by hand: no library keeps strings off-heap by reference
- * count, and the arena is a few lines over Buffer.
+ * request path; bytes in a recycled off-heap buffer cost it nothing. Under the shared benchmark's
+ * load the gateway's scavenges went from 12.5–14.7 to 9.1–11.3 µs per request and their mean pause
+ * from 4.9–5.7 to 3.5–4.5 ms (`npm run bench:scavenges`; bench/RESULTS.md, sessions 14 and 15).
+ * Written by hand: no library keeps strings off-heap by reference count, and the arena is a few
+ * lines over Buffer.
  */
 
 /** One off-heap buffer: rows are appended at `used`; `live` counts those not yet written. */
