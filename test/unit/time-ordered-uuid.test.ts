@@ -25,4 +25,15 @@ describe('timeOrderedUuid', () => {
     expect(timeOrderedUuid(2_000).slice(0, 13)).toBe('00000000-07d0');
     expect(timeOrderedUuid(2 ** 40 + 5).slice(0, 13)).toBe('01000000-0005');
   });
+
+  it('draws every random digit afresh (74 random bits, the variant 10xx), across refills of its random bytes', () => {
+    const ids = Array.from({ length: 5_000 }, () => timeOrderedUuid(Date.UTC(2026, 10, 28)));
+    for (const id of ids) expect(id).toMatch(UUID_V7);
+    // Every random hex position takes many values (each id uses 10 random bytes; 256 ids per refill).
+    const randomPositions = [15, 16, 17, 20, 21, 22, ...Array.from({ length: 12 }, (_, i) => 24 + i)];
+    for (const at of randomPositions) expect(new Set(ids.map((id) => id[at])).size).toBe(16);
+    expect(new Set(ids.map((id) => id[19]))).toEqual(new Set(['8', '9', 'a', 'b']));
+    // Each byte is its own: two neighbouring ones are equal in ~1 id in 256, not in every id.
+    expect(ids.filter((id) => id.slice(24, 26) === id.slice(26, 28)).length).toBeLessThan(100);
+  });
 });
