@@ -109,6 +109,10 @@ export interface GatewayProcessOptions {
   databaseUrl?: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** The checkout to run (default: the current directory), for comparing builds side by side. */
+  cwd?: string;
+  /** Every piece of the process's stdout and stderr, e.g. for --trace-gc-nvp's lines. */
+  onOutput?(chunk: string): void;
 }
 
 /**
@@ -117,7 +121,8 @@ export interface GatewayProcessOptions {
  */
 export async function spawnGateway(options: GatewayProcessOptions): Promise<BenchProcess & { compiled: boolean; output: string[] }> {
   const port = await freePort();
-  const compiled = existsSync('server/dist/main.js');
+  const cwd = options.cwd ?? process.cwd();
+  const compiled = existsSync(join(cwd, 'server/dist/main.js'));
   const entry = compiled ? ['server/dist/main.js'] : ['--import', 'tsx', 'server/src/main.ts'];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -139,11 +144,13 @@ export async function spawnGateway(options: GatewayProcessOptions): Promise<Benc
     tempDirs.add(dataDir);
     env.DATA_DIR = dataDir;
   }
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
   const output: string[] = [];
   const keep = (d: Buffer) => {
-    output.push(d.toString());
+    const text = d.toString();
+    options.onOutput?.(text);
+    output.push(text);
     if (output.length > 200) output.shift();
   };
   child.stdout?.on('data', keep);
