@@ -1,8 +1,12 @@
 # Gateway image: builds the server and the SPA, runs as an unprivileged user.
 FROM node:22-bookworm-slim AS build
+# A compiler for the optional malloc addon (native/malloc-tuning: periodic malloc_trim); without
+# one npm skips it and the gateway runs without the trims.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY patches ./patches
+COPY native ./native
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
@@ -16,6 +20,8 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
+# node_modules/malloc-tuning links here (with the compiled addon in build/Release).
+COPY --from=build /app/native ./native
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/server/dist ./server/dist
 COPY --from=build /app/web/dist ./web/dist

@@ -54,6 +54,10 @@ export interface Config {
   circuitBreakerOpenMs: number;
   /** Raw usage events older than this many days are dropped (whole daily partitions); rollups stay. */
   usageRetentionDays: number;
+  /** How often glibc's free memory is handed back to the system (malloc-tuning.ts); 0: never. */
+  mallocTrimIntervalMs: number;
+  /** The operator set glibc's mmap threshold in the environment (glibc read it at start-up). */
+  mallocMmapThresholdFromEnv: boolean;
   /** OTLP/HTTP collector base URL; set: one span per /v1 request with a child per attempt. */
   otelEndpoint: string | undefined;
   otelServiceName: string;
@@ -110,6 +114,7 @@ const EnvSchema = z.object({
   CIRCUIT_BREAKER_FAILURES: intFrom(5, 0, 1000),
   CIRCUIT_BREAKER_OPEN_MS: intFrom(30_000, 100, 3_600_000),
   USAGE_RETENTION_DAYS: intFrom(90, 1, 3650),
+  MALLOC_TRIM_INTERVAL_MS: intFrom(5_000, 0, 3_600_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('ai-gateway'),
   CATALOG_FILE: z.string().min(1).optional(),
@@ -219,6 +224,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     circuitBreakerFailures: e.CIRCUIT_BREAKER_FAILURES,
     circuitBreakerOpenMs: e.CIRCUIT_BREAKER_OPEN_MS,
     usageRetentionDays: e.USAGE_RETENTION_DAYS,
+    mallocTrimIntervalMs: e.MALLOC_TRIM_INTERVAL_MS,
+    mallocMmapThresholdFromEnv:
+      env.MALLOC_MMAP_THRESHOLD_ !== undefined || /\bglibc\.malloc\.mmap_threshold=/.test(env.GLIBC_TUNABLES ?? ''),
     otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     otelServiceName: e.OTEL_SERVICE_NAME,
     redisUrl: e.REDIS_URL,

@@ -5,6 +5,7 @@ import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { EMBEDDED_HEAP_GROWING_PERCENT, limitHeapGrowth, scavengeOnMainThreadOnOneCpu } from './gc-settings.js';
+import { fixMmapThreshold, loadMallocControls, startMallocTrimmer } from './malloc-tuning.js';
 
 async function main(): Promise<void> {
   let config;
@@ -21,7 +22,11 @@ async function main(): Promise<void> {
   // Before the embedded database and the app load, so start-up already sizes the heap this way.
   if (!config.databaseUrl) limitHeapGrowth(EMBEDDED_HEAP_GROWING_PERCENT);
   if (scavengeOnMainThreadOnOneCpu()) logger.info('one CPU usable: young-generation GC runs on the main thread only');
+  // Before the embedded database's worker and the load start allocating.
+  const malloc = loadMallocControls();
+  if (fixMmapThreshold(malloc, config.mallocMmapThresholdFromEnv)) logger.debug('glibc malloc: mmap threshold fixed at 128 KB');
   const server = await startServer(config, { logger });
+  startMallocTrimmer(malloc, config.mallocTrimIntervalMs, (err) => logger.warn({ err }, 'malloc_trim failed'));
 
   let stopping = false;
   const stop = (signal: string) => {
