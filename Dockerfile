@@ -13,11 +13,9 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
-# glibc malloc: two arenas instead of one per busy thread, and a fixed mmap threshold so large
-# blocks (scrypt's 16 MB, WASM compile buffers) go back to the system when freed instead of staying
-# in an arena. Measured with the embedded database: RSS after start-up 331 -> 275 MB, peak under
-# load with the other embedded tunings 394 -> 332 MB (bench/RESULTS.md, "Embedded memory").
-ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
+# No MALLOC_* variables: the gateway's malloc addon (built above) fixes glibc's mmap threshold and
+# trims the arenas every 5 s (server/src/malloc-tuning.ts: embedded peak RSS under the benchmark's
+# load ~440 -> 320-370 MB). A 128 KB threshold together with the trims cost 17 % more CPU.
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 # node_modules/malloc-tuning links here (with the compiled addon in build/Release).

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   if (scavengeOnMainThreadOnOneCpu()) logger.info('one CPU usable: young-generation GC runs on the main thread only');
   // Before the embedded database's worker and the load start allocating.
   const malloc = loadMallocControls();
-  if (fixMmapThreshold(malloc, config.mallocMmapThresholdFromEnv)) logger.debug('glibc malloc: mmap threshold fixed at 128 KB');
+  if (fixMmapThreshold(malloc, config.mallocMmapThresholdFromEnv)) logger.debug('glibc malloc: mmap threshold fixed at 32 MB');
   const server = await startServer(config, { logger });
   startMallocTrimmer(malloc, config.mallocTrimIntervalMs, (err) => logger.warn({ err }, 'malloc_trim failed'));
 

@@ -1,25 +1,33 @@
 import { createRequire } from 'node:module';
 
 /**
- * glibc's malloc, tuned for a long-running gateway. Node's own memory (Buffers under 128 KB, compile
- * jobs, the embedded database's worker) is malloc'd, and glibc keeps what is freed inside its
- * arenas as RSS: measured under the benchmark's load with the embedded database, 100 MB of the
- * 136 MB glibc held right after start-up was free, and the gateway peaked at ~420 MB RSS. Two
+ * glibc's malloc, tuned for a long-running gateway. Node's own memory (Buffers under 128 KB,
+ * compile jobs, the embedded database's worker) is malloc'd, and glibc keeps what is freed inside
+ * its arenas as RSS: measured under the benchmark's load with the embedded database, 100 MB of the
+ * 136 MB glibc held right after start-up was free, and the gateway peaked at ~440 MB RSS. Two
  * controls fix that, neither of which Node exposes, so a small optional addon does
  * (`native/malloc-tuning`, built by npm on Linux; elsewhere, or without a compiler, it is absent
  * and nothing here does anything):
  *
- * - a fixed mmap threshold. glibc raises it by itself to the largest block freed (up to 32 MB):
- *   after PGlite's 9 MB WASM buffer or a 16 MB scrypt buffer is freed, every later block below
- *   that size is carved from an arena instead of mapped and unmapped. glibc reads
- *   `MALLOC_MMAP_THRESHOLD_` only from the environment at process start, which the Docker image
- *   sets but `npm start` cannot portably; `mallopt()` sets the same at run time.
- * - periodic `malloc_trim(0)`, the only call that returns free pages in the middle of an arena.
+ * - periodic `malloc_trim(0)`, the only call that returns free pages in the middle of an arena;
+ * - a fixed mmap threshold, set before the embedded database loads. glibc otherwise moves the
+ *   threshold itself, up to the largest block freed, and with that moving threshold the trims gave
+ *   nothing back (peak 441 MB against 442).
  *
- * Peak RSS of the embedded gateway (process alone, the same 10 s + 10 s load): ~420 MB without
- * either, ~380 MB with the threshold, 300–320 MB with both. Capping the arenas as well
- * (`MALLOC_ARENA_MAX=2`) saved nothing more once the trims ran, and would make the main thread
- * and the database worker share an arena's lock.
+ * Measured side by side with the gateway before this (both embedded, pinned to one core,
+ * alternating 3-s rounds at c=64, process RSS and CPU per request):
+ *
+ * | mmap threshold | trims every 5 s | peak RSS | CPU per request |
+ * |---|---|---:|---:|
+ * | moving (glibc's default) | no | 437–451 MB | — |
+ * | moving | yes | 441 MB | same |
+ * | fixed at 128 KB (`MALLOC_MMAP_THRESHOLD_=131072`) | no | 357–388 MB | same |
+ * | fixed at 128 KB | yes | 306–346 MB | **+17 %**, p99 spikes |
+ * | fixed at 32 MB | yes | 321–349 MB | same |
+ *
+ * So: 32 MB (the most glibc's own adjustment would reach) and trims. Capping the arenas
+ * (`MALLOC_ARENA_MAX=2`) saved nothing more once the trims ran, and makes busy threads share an
+ * arena's lock.
  */
 export interface MallocControls {
   /** Whether the addon was built against glibc (false on musl). */
@@ -30,8 +38,8 @@ export interface MallocControls {
   trim(): Promise<boolean>;
 }
 
-/** glibc's default starting threshold, and the value the Docker image sets. */
-export const MALLOC_MMAP_THRESHOLD_BYTES = 128 * 1024;
+/** glibc's largest mmap threshold on 64-bit (`DEFAULT_MMAP_THRESHOLD_MAX`); see above. */
+export const MALLOC_MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024;
 
 /** The addon, or undefined where it was not built (not Linux, no compiler, musl). */
 export function loadMallocControls(): MallocControls | undefined {

@@ -17,11 +17,11 @@ function fakeControls(trim: () => Promise<boolean> = () => Promise.resolve(true)
 const builtControls = loadMallocControls();
 
 describe('fixMmapThreshold', () => {
-  it('fixes the threshold at 128 KB when the environment does not choose one', () => {
+  it('fixes the threshold at 32 MB when the environment does not choose one', () => {
     const controls = fakeControls();
     expect(fixMmapThreshold(controls, false)).toBe(true);
-    expect(controls.setMmapThreshold).toHaveBeenCalledWith(131072);
-    expect(MALLOC_MMAP_THRESHOLD_BYTES).toBe(131072);
+    expect(controls.setMmapThreshold).toHaveBeenCalledWith(33554432);
+    expect(MALLOC_MMAP_THRESHOLD_BYTES).toBe(33554432);
   });
 
   it("leaves the operator's own threshold alone", () => {
@@ -110,7 +110,7 @@ describe.runIf(builtControls)('the addon on glibc', () => {
     const script = `
       const { loadMallocControls } = await import(${JSON.stringify(new URL('../../server/src/malloc-tuning.ts', import.meta.url).href)});
       const controls = loadMallocControls();
-      controls.setMmapThreshold(128 * 1024);
+      controls.setMmapThreshold(32 * 1024 * 1024);
       let kept = [];
       for (let i = 0; i < 2048; i++) { const b = Buffer.allocUnsafeSlow(64 * 1024); b.fill(1); kept.push(b); }
       kept = kept.filter((_, i) => i % 2 === 0);
