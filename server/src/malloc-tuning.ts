@@ -62,8 +62,8 @@ export function fixMmapThreshold(controls: MallocControls | undefined, chosenByO
 
 /**
  * Gives glibc's free pages back every `intervalMs`, one trim at a time, off the event loop (a trim
- * walks every arena: 10–60 ms on a busy gateway, about 1 % of a core at the default 5 s). Returns a function that stops it. The timer does
- * not keep the process alive.
+ * walks every arena: 10–60 ms on a busy gateway, about 1 % of a core at the default 5 s). Returns
+ * a function that stops it. The timer does not keep the process alive.
  */
 export function startMallocTrimmer(
   controls: MallocControls | undefined,

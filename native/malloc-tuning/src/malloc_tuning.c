@@ -29,7 +29,7 @@ static napi_value SetMmapThreshold(napi_env env, napi_callback_info info) {
 
 /*
  * trim() -> Promise<boolean>: malloc_trim(0) on a libuv pool thread, true when glibc gave memory
- * back. It walks every arena's free lists and takes 5-30 ms on a busy gateway, too long for the
+ * back. It walks every arena's free lists and takes 10-60 ms on a busy gateway, too long for the
  * event loop; it is thread-safe and holds one arena's lock at a time.
  */
 typedef struct {
