@@ -28,13 +28,13 @@ export interface LoadResult {
   durationSec: number;
 }
 
-export interface LoadOptions {
+/** POST `body` to `url` on `connections` keep-alive connections, for a time or a number of requests. */
+export type LoadOptions = {
   url: string;
   body: string;
   headers: Record<string, string>;
   connections: number;
-  durationSec: number;
-}
+} & ({ durationSec: number } | { amount: number });
 
 export function runLoad(o: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -46,7 +46,7 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
         body: o.body,
         headers: { 'content-type': 'application/json', ...o.headers },
         connections: o.connections,
-        duration: o.durationSec,
+        ...('amount' in o ? { amount: o.amount } : { duration: o.durationSec }),
         timeout: 30,
       },
       (err, result) => {

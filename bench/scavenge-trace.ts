@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Pool } from 'undici';
 import { createTestDatabase } from '../test/support/db.js';
 import { setUpGatewayAccount } from './gateway-setup.js';
+import { runLoad } from './load.js';
 import { installCleanup, spawnGateway } from './processes.js';
 import { startZeroUpstream } from './zero-upstream.js';
 
@@ -31,29 +31,11 @@ function pin(pid: number, cpu: number): void {
   spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
 }
 
-/** Exactly `n` requests, `CONC` in flight on keep-alive connections; ms taken. */
+/** Exactly `n` requests, `CONC` in flight on keep-alive connections; seconds taken. */
 async function sendRequests(url: string, token: string, n: number): Promise<number> {
-  const target = new URL(url);
-  const pool = new Pool(target.origin, { connections: CONC, headersTimeout: 0, bodyTimeout: 0 });
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  let sent = 0;
-  let failed = 0;
-  const worker = async () => {
-    while (sent < n) {
-      sent++;
-      const res = await pool.request({ path: target.pathname, method: 'POST', headers, body: BODY });
-      await res.body.dump();
-      if (res.statusCode !== 200) failed++;
-    }
-  };
-  const started = Date.now();
-  try {
-    await Promise.all(Array.from({ length: CONC }, worker));
-  } finally {
-    await pool.close();
-  }
-  if (failed > 0) throw new Error(`${failed} of ${n} requests failed`);
-  return Date.now() - started;
+  const load = await runLoad({ url, body: BODY, headers: { authorization: `Bearer ${token}` }, connections: CONC, amount: n });
+  if (load.errors + load.non2xx > 0) throw new Error(`${load.errors + load.non2xx} of ${n} requests failed`);
+  return load.durationSec;
 }
 
 /** --trace-gc-nvp's lines as name=value records. */
@@ -82,7 +64,7 @@ async function measure(dir: string): Promise<string> {
     await sendRequests(url, accessToken, WARM);
     measuring = true;
     const before = await gateway.stats();
-    const ms = await sendRequests(url, accessToken, MEASURED);
+    const seconds = await sendRequests(url, accessToken, MEASURED);
     const after = await gateway.stats();
     measuring = false;
     const gcs = gcRecords(output.split('\n'));
@@ -97,7 +79,7 @@ async function measure(dir: string): Promise<string> {
       ` longest ${Math.max(...scavenges.map((g) => Number(g.pause)))} ms), ${(survived / MEASURED).toFixed(0)} B/request surviving,` +
       ` ${(sum(scavenges, 'allocated') / scavenges.length / 1e6).toFixed(1)} MB allocated between scavenges; ${full.length} full GCs` +
       ` (${sum(full, 'pause').toFixed(0)} ms); CPU ${((after.cpuMicros - before.cpuMicros) / MEASURED).toFixed(1)} µs/request,` +
-      ` ${Math.round((MEASURED / ms) * 1000)} req/s (noisy)`
+      ` ${Math.round(MEASURED / seconds)} req/s (noisy)`
     );
   } finally {
     await gateway.stop();
