@@ -1,10 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procStats } from './child-ipc.js';
 import { setUpGatewayAccount } from './gateway-setup.js';
-import { installCleanup, spawnGateway, type BenchProcess } from './processes.js';
+import { installCleanup, pin, spawnGateway, type BenchProcess } from './processes.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/db.js';
 
 /**
@@ -51,23 +51,22 @@ function sharedBenchDir(): string {
   return resolve(dir);
 }
 
-function pin(pid: number, cpu: number): void {
-  spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
-}
-
 /** A shared bench script (no dependencies but undici, which `npm run bench` installs there) on a CPU, until we exit. */
 async function startShared(dir: string, script: string, cpu: number, env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn('taskset', ['-c', String(cpu), process.execPath, join(dir, script)], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  // stderr shown: a port already taken must not go unnoticed while something else answers on it.
+  const child = spawn('taskset', ['-c', String(cpu), process.execPath, join(dir, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   process.on('exit', () => child.kill('SIGKILL'));
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 100 && child.exitCode === null; i++) {
     try {
       await fetch(`http://127.0.0.1:${port}/`);
-      return child;
+      // Answered: by this child only if it is still running (it exits when the port is taken).
+      await new Promise((r) => setTimeout(r, 200));
+      if (child.exitCode === null) return child;
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  throw new Error(`${script} did not start`);
+  throw new Error(`${script} did not start on port ${port} (taken by another process?)`);
 }
 
 /** The process's peak RSS (VmHWM), MB. */

@@ -1,4 +1,4 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from '../test/support/spawn-server.js';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,11 @@ export interface BenchProcess {
   /** µs of CPU (user + system, all threads) since the process started, and current RSS. */
   stats(): Promise<{ cpuMicros: number; rssBytes: number }>;
   stop(): Promise<void>;
+}
+
+/** Pins a process (all its threads) to one CPU, as the shared benchmark does. */
+export function pin(pid: number, cpu: number): void {
+  spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
 }
 
 const live = new Set<ChildProcess>();

@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createTestDatabase } from '../test/support/db.js';
 import { setUpGatewayAccount } from './gateway-setup.js';
 import { runLoad } from './load.js';
-import { installCleanup, spawnGateway } from './processes.js';
+import { installCleanup, pin, spawnGateway } from './processes.js';
 import { startZeroUpstream } from './zero-upstream.js';
 
 /**
@@ -25,11 +24,6 @@ const WARM = Number(process.env.WARM ?? 20_000);
 const MEASURED = Number(process.env.MEASURED ?? 30_000);
 const CONC = Number(process.env.CONC ?? 64);
 const BODY = JSON.stringify({ model: 'openai:gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello' }] });
-
-/** Pins a process (all its threads) to one CPU, as the shared benchmark does. */
-function pin(pid: number, cpu: number): void {
-  spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
-}
 
 /** Exactly `n` requests, `CONC` in flight on keep-alive connections; seconds taken. */
 async function sendRequests(url: string, token: string, n: number): Promise<number> {
