@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { procStats } from './child-ipc.js';
+import { postgresCpuByPid, procStats } from './child-ipc.js';
 import { setUpGatewayAccount } from './gateway-setup.js';
 import { installCleanup, pin, spawnGateway, type BenchProcess } from './processes.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/db.js';
@@ -17,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../test/support/db.js';
  * built with `npm run build:server`, on its own fresh PostgreSQL database, or the embedded one with
  * DB=embedded). Each cycle runs one wrk round per target, the order rotated per cycle; per round it
  * takes the server's CPU per request from /proc, req/s and wrk's p99, and, on PostgreSQL, the CPU
- * all `postgres` processes spent per request. It prints each round, the medians of the per-cycle
+ * all of PostgreSQL's server processes spent per request (postgresCpuByPid). It prints each round, the medians of the per-cycle
  * ratios against the bare proxy, and each server's peak RSS.
  *
  * Env: ROUNDS (cycles, default 7), ROUND_S (seconds per round, 4), CONC (64), STREAM=1 (streaming
@@ -69,32 +69,8 @@ async function startShared(dir: string, script: string, cpu: number, env: Record
   throw new Error(`${script} did not start on port ${port} (taken by another process?)`);
 }
 
-/** The process's peak RSS (VmHWM), MB. */
-function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m?.[1] ? Number(m[1]) / 1024 : NaN;
-}
-
-/** CPU µs so far of each process named `postgres` (backends and background workers), by pid. */
-function postgresCpuMicros(): Map<string, number> {
-  const tick = 1e6 / 100; // USER_HZ
-  const cpu = new Map<string, number>();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
-      const fields = stat.slice(close + 2).split(' ');
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * tick);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return cpu;
-}
-
-/** CPU spent between two readings: a process that exited in between drops out rather than counting negative. */
-function cpuBetween(before: Map<string, number>, after: Map<string, number>): number {
+/** CPU spent between two readings of postgresCpuByPid: a process that exited in between drops out rather than counting negative. */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
   let total = 0;
   for (const [pid, micros] of after) total += micros - (before.get(pid) ?? 0);
   return total;
@@ -140,9 +116,9 @@ interface Round {
 }
 
 async function round(shared: string, t: Target, seconds: number): Promise<Round> {
-  const [before, pgBefore] = [await procStats(t.pid), postgresCpuMicros()];
+  const [before, pgBefore] = [procStats(t.pid), postgresCpuByPid()];
   const r = await wrk(shared, `${t.url}/v1/chat/completions`, t.token, seconds);
-  const [after, pgAfter] = [await procStats(t.pid), postgresCpuMicros()];
+  const [after, pgAfter] = [procStats(t.pid), postgresCpuByPid()];
   const n = Math.max(1, r.requests);
   return {
     cpuPerRequest: (after.cpuMicros - before.cpuMicros) / n,
@@ -203,7 +179,7 @@ async function main(): Promise<void> {
       console.log(
         `${t.name.padEnd(24)} CPU ${median(rs.map((r) => r.cpuPerRequest)).toFixed(1)} µs (${ratio((r) => r.cpuPerRequest)}×)` +
           `  ${Math.round(median(rs.map((r) => r.rps)))} req/s (${ratio((r) => r.rps)}×)  p99 ${median(rs.map((r) => r.p99Ms)).toFixed(1)} ms (${ratio((r) => r.p99Ms)}×)` +
-          `  postgres ${median(rs.map((r) => r.postgresPerRequest)).toFixed(1)} µs/req  peak RSS ${peakRssMb(t.pid).toFixed(0)} MB`,
+          `  postgres ${median(rs.map((r) => r.postgresPerRequest)).toFixed(1)} µs/req  peak RSS ${(procStats(t.pid).hwmBytes / 2 ** 20).toFixed(0)} MB`,
       );
     }
   } finally {

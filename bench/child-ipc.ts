@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -62,6 +62,26 @@ export function procStats(pid: number): { cpuMicros: number; rssBytes: number; h
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
   return { cpuMicros: (ticks * 1e6) / CLOCK_TICKS, rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM') };
+}
+
+/**
+ * CPU (µs, procStats) so far of each PostgreSQL server process on this machine, by pid: backends
+ * and background workers (their titles start `postgres: `), or with `database` only the backends
+ * serving it (their titles name it). A process that exits between two readings drops out.
+ */
+export function postgresCpuByPid(database?: string): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres: ') || (database !== undefined && !cmd.includes(` ${database} `))) continue;
+      cpu.set(Number(entry), procStats(Number(entry)).cpuMicros);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return cpu;
 }
 
 /** USER_HZ: 100 on every mainstream Linux build (getconf CLK_TCK). */

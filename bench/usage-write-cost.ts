@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { UsageRecord } from '../server/src/services/usage/usage-record.js';
 import { startTestServer } from '../test/support/test-app.js';
+import { postgresCpuByPid } from './child-ipc.js';
 import { setUpBenchAccount } from './usage-account.js';
 import { usageEventGenerator } from './usage-events.js';
 
@@ -44,21 +44,10 @@ const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5
 
 const log = (s: string) => process.stderr.write(`[bench:usage-cost] ${s}\n`);
 
-/** CPU (µs) of the PostgreSQL backends serving `database` (their process titles name it); 0 when /proc is unreadable. */
+/** CPU (µs) of the PostgreSQL backends serving `database`; 0 when /proc is unreadable. */
 function backendCpuMicros(database: string): number {
-  const ticks = 1e6 / 100; // USER_HZ is 100 on Linux
   let total = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${database} `)) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * ticks;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
+  for (const micros of postgresCpuByPid(database).values()) total += micros;
   return total;
 }
 
