@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { postgresCpuByPid, procStats } from './child-ipc.js';
 import { setUpGatewayAccount } from './gateway-setup.js';
 import { installCleanup, pin, spawnGateway, type BenchProcess } from './processes.js';
+import { median } from './report.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/db.js';
 
 /**
@@ -128,12 +129,6 @@ async function round(shared: string, t: Target, seconds: number): Promise<Round>
     failed: Object.values(r.errors).reduce((a, b) => a + b, 0),
   };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
 
 async function main(): Promise<void> {
   installCleanup();

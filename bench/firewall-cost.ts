@@ -6,7 +6,7 @@ import type { FirewallPolicyData } from '../server/src/gateway/policies/types.js
 import { gqlOk } from '../test/support/graphql.js';
 import { runLoad } from './load.js';
 import { installCleanup, spawnGateway } from './processes.js';
-import { describeMachine } from './report.js';
+import { describeMachine, median } from './report.js';
 import { COMPLETION, startZeroUpstream } from './zero-upstream.js';
 
 /**
@@ -101,7 +101,6 @@ function firewallStepsMicros(body: string): number {
   return median(added);
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 async function setUp(baseUrl: string): Promise<{ plain: string; guarded: string }> {
   const { signUp } = await gqlOk<{ signUp: { token: string } }>(

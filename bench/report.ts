@@ -4,6 +4,11 @@ import type { LoadResult, SampleResult, SlowStreamsResult } from './load.js';
 
 /** Markdown rendering of one benchmark run. Numbers are reported, never asserted. */
 
+/** The middle value of repeated measurements (the upper middle one for an even count). */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+}
+
 export interface Machine {
   cpus: number;
   cpuModel: string;

@@ -4,6 +4,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { UsageRecord } from '../server/src/services/usage/usage-record.js';
 import { startTestServer } from '../test/support/test-app.js';
 import { postgresCpuByPid } from './child-ipc.js';
+import { median } from './report.js';
 import { setUpBenchAccount } from './usage-account.js';
 import { usageEventGenerator } from './usage-events.js';
 
@@ -181,8 +182,6 @@ async function prefill(writer: { record(r: UsageRecord): void; flush(): Promise<
   await writer.flush();
   log(`prefilled ${PREFILL} events in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const modes = DB === 'both' ? (['pg', 'embedded'] as const) : ([DB as 'pg' | 'embedded'] as const);
 const lines: string[] = [];
