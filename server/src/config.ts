@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BUILT_IN_CATALOG, type Catalog } from './catalog/catalog.js';
 import { CatalogFileError, loadCatalogFile } from './catalog/catalog-file.js';
 import { BUILT_IN_PROVIDERS } from './catalog/providers.js';
+import { USAGE_EVENT_STORAGE, type UsageEventStorage } from './services/usage/usage-storage.js';
 
 /** The only reader of process.env. Everything else receives a frozen Config. */
 export interface Config {
@@ -54,6 +55,11 @@ export interface Config {
   circuitBreakerOpenMs: number;
   /** Raw usage events older than this many days are dropped (whole daily partitions); rollups stay. */
   usageRetentionDays: number;
+  /**
+   * Which requests get a stored usage event (usage-storage.ts): every one (default), only failed
+   * ones, or none. Summaries, budgets, credits and alerts count every request in each mode.
+   */
+  usageEvents: UsageEventStorage;
   /** How often glibc's free memory is handed back to the system (malloc-tuning.ts); 0: never. */
   mallocTrimIntervalMs: number;
   /** The operator set glibc's mmap threshold in the environment (glibc read it at start-up). */
@@ -114,6 +120,7 @@ const EnvSchema = z.object({
   CIRCUIT_BREAKER_FAILURES: intFrom(5, 0, 1000),
   CIRCUIT_BREAKER_OPEN_MS: intFrom(30_000, 100, 3_600_000),
   USAGE_RETENTION_DAYS: intFrom(90, 1, 3650),
+  USAGE_EVENTS: z.enum(USAGE_EVENT_STORAGE).default('all'),
   MALLOC_TRIM_INTERVAL_MS: intFrom(5_000, 0, 3_600_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('ai-gateway'),
@@ -224,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     circuitBreakerFailures: e.CIRCUIT_BREAKER_FAILURES,
     circuitBreakerOpenMs: e.CIRCUIT_BREAKER_OPEN_MS,
     usageRetentionDays: e.USAGE_RETENTION_DAYS,
+    usageEvents: e.USAGE_EVENTS,
     mallocTrimIntervalMs: e.MALLOC_TRIM_INTERVAL_MS,
     mallocMmapThresholdFromEnv:
       env.MALLOC_MMAP_THRESHOLD_ !== undefined || /\bglibc\.malloc\.mmap_threshold=/.test(env.GLIBC_TUNABLES ?? ''),

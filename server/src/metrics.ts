@@ -12,6 +12,7 @@ export interface Metrics {
   openStreams: Gauge;
   usageEventsWritten: Counter;
   usageEventsDropped: Counter;
+  usageRequestsSummed: Counter;
   usageDeadLetters: Counter;
   upstreamLatency: BoundHistogram<'provider' | 'outcome'>;
   usageWriterPending: Gauge;
@@ -56,6 +57,11 @@ export function createMetrics(): Metrics {
       help: 'Usage event batch writes that failed and were retried',
       registers: [registry],
     }),
+    usageRequestsSummed: new Counter({
+      name: 'gateway_usage_requests_summed_total',
+      help: 'Requests without a stored usage event (USAGE_EVENTS) whose sums reached the rollups, credits and budgets',
+      registers: [registry],
+    }),
     upstreamLatency: new BoundHistogram(
       'gateway_upstream_latency_seconds',
       'Upstream attempt latency (to the answer, or to the end of the stream) by provider (custom providers as "custom") and outcome',
@@ -70,7 +76,7 @@ export function createMetrics(): Metrics {
     }),
     usageWriterPending: new Gauge({
       name: 'gateway_usage_writer_pending',
-      help: 'Usage events queued in this instance, not yet written',
+      help: 'Usage events (and requests summed without one) queued in this instance, not yet written',
       registers: [registry],
     }),
     usageWriterLag: new Gauge({

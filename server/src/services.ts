@@ -101,7 +101,7 @@ export function buildServices(inputs: ServiceInputs): Services {
   const alertDeliveries = new AlertDeliveryWorker({ sql, secretBox, upstream, logger, now: credits.now, ...inputs.alertOptions });
   // Alerts are detected in the usage batch that records the spend (same transaction), never on the request path.
   const detectAlerts = alertDetectionHook({ logger, now: credits.now, onQueued: () => alertDeliveries.kick() });
-  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges, detectAlerts), logger, metrics, partitions: usagePartitions });
+  const usage = new UsageWriter({ db: pgUsageDb(sql, applyCharges, detectAlerts), logger, metrics, partitions: usagePartitions, storage: config.usageEvents });
   const responseCache = createResponseCache(config, secretBox, logger);
   return {
     config,

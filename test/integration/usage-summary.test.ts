@@ -1,77 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatUsd } from '../../server/src/services/credits/money.js';
 import { pgUsageDb, type UsageDb } from '../../server/src/services/usage/usage-db.js';
 import type { UsageRecord } from '../../server/src/services/usage/usage-record.js';
 import { UsageWriter } from '../../server/src/services/usage/usage-writer.js';
 import { createAccessKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { gql, gqlOk, signUpAccount } from '../support/graphql.js';
+import { expected, HOUR, SUMMARY, summary as summaryOf, type Bucket, type Filter } from '../support/usage-oracle.js';
 
-const HOUR = 3_600_000;
 /** Whole hours, so the expected sums need no rounding (summaries widen to whole hours). */
 const NOW = Math.floor(Date.now() / HOUR) * HOUR;
-
-interface Bucket {
-  key: string;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: string;
-  spendUsd: string;
-}
-
-const SUMMARY = `query($from: DateTime!, $to: DateTime, $g: UsageGroupBy!, $filter: UsageFilter) {
-  usageSummary(from: $from, to: $to, groupBy: $g, filter: $filter) { key requests errors inputTokens outputTokens costUsd spendUsd }
-}`;
-
-type Filter = { accessKeyId?: string; provider?: string; model?: string; status?: number; errorsOnly?: boolean; requestId?: string };
-
-/** The oracle: buckets computed in JS from the records themselves. */
-function expected(records: UsageRecord[], g: string, from: number, to: number, f: Filter = {}): Bucket[] {
-  const keyOf = (r: UsageRecord): string => {
-    const iso = new Date(Math.floor(r.createdAt.getTime() / HOUR) * HOUR).toISOString();
-    if (g === 'HOUR') return `${iso.slice(0, 13)}:00:00Z`;
-    if (g === 'DAY') return iso.slice(0, 10);
-    if (g === 'PROVIDER') return r.provider ?? '(none)';
-    if (g === 'MODEL') return r.model === null ? '(none)' : r.provider ? `${r.provider}:${r.model}` : r.model;
-    return r.accessKeyId;
-  };
-  const sums = new Map<string, { b: Bucket; cost: bigint; spend: bigint }>();
-  for (const r of records) {
-    const t = r.createdAt.getTime();
-    if (t < from || t >= to) continue;
-    if ((f.accessKeyId && r.accessKeyId !== f.accessKeyId) || (f.provider && r.provider !== f.provider) || (f.model && r.model !== f.model)) continue;
-    if ((f.status !== undefined && r.status !== f.status) || (f.errorsOnly && r.status < 400) || (f.requestId && r.requestId !== f.requestId)) continue;
-    const key = keyOf(r);
-    const s = sums.get(key) ?? { b: { key, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: '', spendUsd: '' }, cost: 0n, spend: 0n };
-    s.b.requests++;
-    if (r.status >= 400) s.b.errors++;
-    s.b.inputTokens += r.inputTokens;
-    s.b.outputTokens += r.outputTokens;
-    s.cost += r.totalCostNano;
-    s.spend += r.feeNano + (r.providerCostNano ?? 0n);
-    sums.set(key, s);
-  }
-  return [...sums.values()]
-    .map(({ b, cost, spend }) => ({ ...b, costUsd: formatUsd(cost), spendUsd: formatUsd(spend) }))
-    .sort((a, b) => (a.key < b.key ? -1 : 1));
-}
 
 describe('usage summaries from rollups', () => {
   let f: GatewayFixture;
   const keys: string[] = [];
   const records: UsageRecord[] = [];
 
-  const summary = async (g: string, from: number, to: number, filter?: Filter) => {
-    const data = await gqlOk<{ usageSummary: Bucket[] }>(
-      f.baseUrl,
-      SUMMARY,
-      { from: new Date(from).toISOString(), to: new Date(to).toISOString(), g, filter },
-      f.account.token,
-    );
-    return [...data.usageSummary].sort((a, b) => (a.key < b.key ? -1 : 1));
-  };
+  const summary = (g: string, from: number, to: number, filter?: Filter) => summaryOf(f.baseUrl, f.account.token, g, from, to, filter);
 
   beforeAll(async () => {
     f = await startGatewayFixture({ USAGE_RETENTION_DAYS: '3' });

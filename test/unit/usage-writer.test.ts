@@ -15,6 +15,8 @@ const MODEL = USAGE_ROW_COLUMNS.findIndex(([c]) => c === 'model');
 function fakeDb() {
   const events: string[] = [];
   const parked: string[] = [];
+  /** Accounts whose summed requests (USAGE_EVENTS) landed, once per batch. */
+  const summed: string[] = [];
   const state = { down: false };
   const db: UsageDb = {
     async transaction(work) {
@@ -23,8 +25,15 @@ function fakeDb() {
       const tx: UsageTx = {
         async query<R>(text: string, values: readonly unknown[]): Promise<R[]> {
           if (text.includes('"usage_dead_letter"')) {
-            parked.push(String(values[1]));
+            parked.push(`${String(values[1]).split(':')[0]}:${String(values[2])}`);
             return [{ id: 'x' }] as R[];
+          }
+          if (text.includes('"usage_sum_batch"')) {
+            // Sums travel as JSON rollup rows: account, hour, key, status… (usage-sums.ts).
+            const rows = JSON.parse(String(values[0])) as string[][];
+            if (rows.some((r) => r[4].startsWith('bad'))) throw Object.assign(new Error('value out of range'), { code: '22003' });
+            pending.push(...new Set(rows.map((r) => `sums:${r[0]}`)));
+            return [{ claimed: 1 }] as R[];
           }
           if (!text.includes('insert into "usage_event"')) return [];
           // The events travel as one JSON array of rows, each an array in USAGE_ROW_COLUMNS order,
@@ -41,14 +50,14 @@ function fakeDb() {
         async applyCharges() {},
       };
       const result = await work(tx);
-      events.push(...pending);
+      for (const e of pending) (e.startsWith('sums:') ? summed : events).push(e);
       return result;
     },
     async probe() {
       if (state.down) throw new Error('down');
     },
   };
-  return { db, events, parked, state };
+  return { db, events, parked, summed, state };
 }
 
 const rec = (id: string, model = 'm'): UsageRecord => ({
@@ -64,7 +73,7 @@ describe('UsageWriter', () => {
     const ids = Array.from({ length: 40 }, (_, i) => `r${i}`);
     ids.forEach((id, i) => writer.record(rec(id, i === 7 || i === 33 ? 'bad' : 'm')));
     await writer.flush();
-    expect(f.parked.sort()).toEqual(['r33', 'r7']);
+    expect(f.parked.sort()).toEqual(['r33:a', 'r7:a']);
     expect(f.events.sort()).toEqual(ids.filter((id) => id !== 'r7' && id !== 'r33').sort());
     expect(writer.pending).toBe(0);
   });
@@ -81,7 +90,7 @@ describe('UsageWriter', () => {
     f.state.down = false;
     await writer.flush();
     expect(f.events).toEqual(['r1']);
-    expect(f.parked).toEqual(['r2']);
+    expect(f.parked).toEqual(['r2:a']);
   });
 
   it('keeps no waiter per record while a drain is running (sustained load never empties the queue)', async () => {
@@ -124,6 +133,49 @@ describe('UsageWriter', () => {
     await writer.flush();
     expect(transactions).toBe(2);
     expect(f.events).toHaveLength(13);
+  });
+});
+
+describe('UsageWriter summing requests without events', () => {
+  const inAccount = (accountId: string, id: string, model = 'm', status = 200): UsageRecord => ({ ...rec(id, model), accountId, status });
+
+  it('writes sums on the timer or a flush, not per record, and stores only failures with USAGE_EVENTS=errors', async () => {
+    const f = fakeDb();
+    const writer = new UsageWriter({ db: f.db, logger: pino({ level: 'silent' }), metrics: createMetrics(), batchSize: 4, storage: 'errors' });
+    for (let i = 0; i < 10; i++) writer.record(inAccount('a', `r${i}`, 'm', i === 3 ? 502 : 200));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(f.summed).toEqual([]);
+    expect(writer.pending).toBe(10);
+    await writer.flush();
+    expect(f.events).toEqual(['r3']);
+    expect(f.summed).toEqual(['sums:a']);
+    expect(writer.pending).toBe(0);
+  });
+
+  it('splits refused sums by account and parks only the account refused', async () => {
+    const f = fakeDb();
+    const writer = new UsageWriter({ db: f.db, logger: pino({ level: 'silent' }), metrics: createMetrics(), storage: 'off' });
+    for (const account of ['a', 'b', 'c']) for (let i = 0; i < 5; i++) writer.record(inAccount(account, `${account}${i}`, account === 'b' && i === 2 ? 'bad' : 'm'));
+    await writer.flush();
+    expect(f.summed.sort()).toEqual(['sums:a', 'sums:c']);
+    expect(f.parked).toEqual(['sums:b']);
+    expect(f.events).toEqual([]);
+    expect(writer.pending).toBe(0);
+  });
+
+  it('keeps sums while the database is unreachable and writes them once it answers', async () => {
+    const f = fakeDb();
+    const writer = new UsageWriter({ db: f.db, logger: pino({ level: 'silent' }), metrics: createMetrics(), storage: 'off' });
+    f.state.down = true;
+    writer.record(inAccount('a', 'r1'));
+    await expect(writer.flush()).rejects.toThrow(/ECONNREFUSED/);
+    writer.record(inAccount('b', 'r2'));
+    expect(writer.pending).toBe(2);
+    f.state.down = false;
+    await writer.flush();
+    expect(f.summed.sort()).toEqual(['sums:a', 'sums:b']);
+    expect(f.parked).toEqual([]);
+    expect(writer.pending).toBe(0);
   });
 });
 

@@ -12,6 +12,7 @@ import { UsageEvent } from './usage-event.entity.js';
 import { UsageRollup } from './usage-rollup.entity.js';
 import { UsageRollupDaily } from './usage-rollup-daily.entity.js';
 import { UsageDeadLetter } from './usage-dead-letter.entity.js';
+import { UsageSumBatch } from './usage-sum-batch.entity.js';
 import { CreditPurchase } from './credit-purchase.entity.js';
 import { CreditLot } from './credit-lot.entity.js';
 import { CreditTransaction } from './credit-transaction.entity.js';
@@ -58,6 +59,7 @@ export const ALL_ENTITIES = [
   UsageRollup,
   UsageRollupDaily,
   UsageDeadLetter,
+  UsageSumBatch,
   CreditPurchase,
   CreditLot,
   CreditTransaction,

@@ -11,6 +11,7 @@ import { Migration20261127121500 } from './Migration20261127121500.js';
 import { Migration20261127142733 } from './Migration20261127142733.js';
 import { Migration20261127150000 } from './Migration20261127150000.js';
 import { Migration20261127160500 } from './Migration20261127160500.js';
+import { Migration20261129050051 } from './Migration20261129050051.js';
 
 /** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127142733', class: Migration20261127142733 },
   { name: 'Migration20261127150000', class: Migration20261127150000 },
   { name: 'Migration20261127160500', class: Migration20261127160500 },
+  { name: 'Migration20261129050051', class: Migration20261129050051 },
 ];

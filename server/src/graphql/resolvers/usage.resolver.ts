@@ -3,7 +3,7 @@ import * as usage from '../../services/usage/usage-queries.js';
 import { Rule } from '../auth-checker.js';
 import { callerOf, type Context } from '../context.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
-import { UsageBucket, UsageEvent, UsageEventConnection, UsageFilter, UsageSummaryArgs } from '../types/usage.type.js';
+import { UsageBucket, UsageEvent, UsageEventConnection, UsageEventStorage, UsageFilter, UsageSummaryArgs } from '../types/usage.type.js';
 
 @Authorized()
 @Resolver(() => UsageEvent)
@@ -34,4 +34,14 @@ export class UsageResolver {
     const event = await usage.findUsageRequest(ctx.em, callerOf(ctx).accountId, requestId);
     return event ? UsageEvent.from(event) : null;
   }
+
+  @Authorized(Rule.VIEWER)
+  @Query(() => UsageEventStorage, {
+    description: 'Which requests get a usage event on this gateway: the events list, usageRequest and the CSV export hold only those.',
+  })
+  usageEventStorage(@Ctx() ctx: Context): UsageEventStorage {
+    return STORAGE[ctx.services.config.usageEvents];
+  }
 }
+
+const STORAGE = { all: UsageEventStorage.ALL, errors: UsageEventStorage.ERRORS, off: UsageEventStorage.OFF } as const;

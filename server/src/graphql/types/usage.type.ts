@@ -17,6 +17,17 @@ registerEnumType(UsageGroupBy, {
   description: 'DAY buckets are UTC days (YYYY-MM-DD); HOUR buckets UTC hours (YYYY-MM-DDTHH:00:00Z), for ranges of at most 7 days.',
 });
 
+export enum UsageEventStorage {
+  ALL = 'ALL',
+  ERRORS = 'ERRORS',
+  OFF = 'OFF',
+}
+registerEnumType(UsageEventStorage, {
+  name: 'UsageEventStorage',
+  description:
+    'Which requests this gateway stores a usage event for (the operator\'s USAGE_EVENTS): every one, only failed ones (status 400 or above), or none. Summaries, budgets and credits count every request in each case.',
+});
+
 @ObjectType()
 export class UsageAttempt {
   @Field(() => String)

@@ -3,7 +3,7 @@ import { isBudgetPeriod, periodBounds, type BudgetPeriod } from '../credits/budg
 import { spentBetween } from '../credits/budget-store.js';
 import { unexpiredBalance } from '../credits/credit-sql.js';
 import { formatUsd } from '../credits/money.js';
-import type { PendingUsage } from '../usage/pending-usage.js';
+import type { ChargedUsage } from '../usage/pending-usage.js';
 import { ALERT_EVENT_TYPES, BUDGET_THRESHOLDS, type BudgetThresholdData, type LowBalanceData } from './alert-events.js';
 import { enqueueAlerts, type NewAlert } from './delivery-store.js';
 
@@ -37,7 +37,7 @@ interface BudgetedKey {
  * The organizations of `events` with alerts on, and the events worth a look (spend, or a budget
  * refusal). One query per batch; the common case (no alerts configured) ends here.
  */
-export async function alertCandidates(sql: Sql, events: readonly PendingUsage[]): Promise<AlertCandidates | null> {
+export async function alertCandidates(sql: Sql, events: readonly ChargedUsage[]): Promise<AlertCandidates | null> {
   const relevant = events.filter((e) => e.charge.spendNano > 0n || e.charge.amountNano > 0n || e.errorCode === 'budget_exceeded');
   if (relevant.length === 0) return null;
   const enabled = await sql.query<EnabledAccount>(
@@ -53,7 +53,7 @@ export async function alertCandidates(sql: Sql, events: readonly PendingUsage[])
 
 export interface AlertCandidates {
   enabled: EnabledAccount[];
-  events: PendingUsage[];
+  events: ChargedUsage[];
 }
 
 /** Detects the candidates' alerts and queues them (same transaction); returns the new deliveries' ids. */
@@ -63,7 +63,7 @@ export async function detectAlerts(sql: Sql, candidates: AlertCandidates, now: n
 }
 
 /** Budget thresholds reached by the keys of `events` in the periods their requests were admitted in. */
-async function budgetAlerts(sql: Sql, events: readonly PendingUsage[]): Promise<NewAlert[]> {
+async function budgetAlerts(sql: Sql, events: readonly ChargedUsage[]): Promise<NewAlert[]> {
   if (events.length === 0) return [];
   const keys = await sql.query<BudgetedKey>(
     `select "id", "account_id", "name", "budget_nano"::text as "budget_nano", "budget_period" from "access_key"

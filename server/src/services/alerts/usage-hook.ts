@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { afterCommit, sqlOf, type SqlClient } from '../../db/pool.js';
-import type { PendingUsage } from '../usage/pending-usage.js';
+import type { ChargedUsage } from '../usage/pending-usage.js';
 import { alertCandidates, detectAlerts } from './alert-detector.js';
 
-export type UsageBatchHook = (client: SqlClient, events: readonly PendingUsage[]) => Promise<void>;
+export type UsageBatchHook = (client: SqlClient, events: readonly ChargedUsage[]) => Promise<void>;
 
 /**
  * The usage writer's after-batch hook: alert detection in the batch's transaction, behind a

@@ -33,6 +33,8 @@ export interface OwnerCharge {
   amountNano: bigint;
   /** When the request was admitted (epoch ms): picks a budget's period. */
   at: number;
+  /** Requests the charge sums (default 1): the request counts of the credit and spend ledgers. */
+  requests?: number;
 }
 
 export interface AppliedCharge {

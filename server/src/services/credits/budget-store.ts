@@ -170,7 +170,7 @@ export class SqlBudgetStore implements BalanceStore {
       let d = keyDays.get(day);
       if (!d) keyDays.set(day, (d = { accessKeyId: c.ownerId, day, amountNano: 0n, requests: 0, scope: scopeSpend(scopes, c.ownerId, period, c.at) }));
       d.amountNano += c.amountNano;
-      d.requests += 1;
+      d.requests += c.requests ?? 1;
       d.scope.amountNano += c.amountNano;
     }
     const rows = [...days.values()].flatMap((byDay) => [...byDay.values()]);

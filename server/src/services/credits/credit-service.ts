@@ -42,6 +42,11 @@ export interface Charge {
   spendNano?: bigint;
   /** When the request was admitted (picks the budget period); default: now. */
   at?: Date;
+  /**
+   * Requests this charge sums (default 1): a charge of requests without stored events covers all
+   * of one key's requests of an hour in a batch (usage-sums.ts).
+   */
+  requests?: number;
 }
 
 export interface AppliedCharges {
@@ -80,7 +85,7 @@ export function creditControl(options: Omit<BalanceControlOptions, 'refusal' | '
 
 /** Credit charges of requests, as the credit scopes take them. */
 export function creditCharges(charges: readonly Charge[], fallbackAt: number): OwnerCharge[] {
-  return charges.map((c) => ({ ownerId: c.accountId, amountNano: c.amountNano, at: c.at?.getTime() ?? fallbackAt }));
+  return charges.map((c) => ({ ownerId: c.accountId, amountNano: c.amountNano, at: c.at?.getTime() ?? fallbackAt, requests: c.requests }));
 }
 
 /**
@@ -146,7 +151,9 @@ export class CreditService {
     const credits = await this.control.applyCharges(tx, creditCharges(charges, fallback));
     const budgets = await this.budgets.applyCharges(
       tx,
-      charges.flatMap((c) => (c.accessKeyId && c.spendNano ? [{ ownerId: c.accessKeyId, amountNano: c.spendNano, at: c.at?.getTime() ?? fallback }] : [])),
+      charges.flatMap((c) =>
+        c.accessKeyId && c.spendNano ? [{ ownerId: c.accessKeyId, amountNano: c.spendNano, at: c.at?.getTime() ?? fallback, requests: c.requests }] : [],
+      ),
     );
     return { credits, budgets };
   }

@@ -126,7 +126,7 @@ export class SqlCreditStore implements BalanceStore {
     for (const c of charges) {
       const sum = byAccount.get(c.ownerId) ?? { amountNano: 0n, requests: 0 };
       sum.amountNano += c.amountNano;
-      sum.requests += 1;
+      sum.requests += c.requests ?? 1;
       byAccount.set(c.ownerId, sum);
     }
     const results: AppliedCharge[] = [];

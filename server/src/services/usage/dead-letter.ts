@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Charge } from '../credits/credit-service.js';
 import type { UsageTx } from './usage-db.js';
 import { isCharged, USAGE_ROW_COLUMNS, type PendingUsage } from './pending-usage.js';
 import { rowText } from './row-arena.js';
@@ -12,8 +13,27 @@ import { storableText } from './usage-record.js';
  * its charge is applied at most once (`chargeApplied` says whether it was).
  */
 export async function parkDeadLetter(tx: UsageTx, event: PendingUsage, error: unknown, applyCharge: boolean): Promise<boolean> {
-  const payload = Buffer.from(keyedRow(rowText(event.row)), 'utf8');
-  const { charge } = event;
+  const parked = await insertDeadLetter(tx, event.charge, keyedRow(rowText(event.row)), error, applyCharge);
+  if (parked && applyCharge && isCharged(event)) await tx.applyCharges([event.charge]);
+  return parked;
+}
+
+/**
+ * Requests summed without events (usage-sums.ts) whose sums the database refused: kept as one
+ * dead letter named after their batch (`charge` sums their charges, not applied), so an operator
+ * can add them by hand. Parking the same batch again is a no-op.
+ */
+export function parkSummedUsage(tx: UsageTx, charge: Pick<Charge, 'requestId' | 'accountId' | 'amountNano' | 'at'>, payload: string, error: unknown): Promise<boolean> {
+  return insertDeadLetter(tx, charge, payload, error, false);
+}
+
+async function insertDeadLetter(
+  tx: UsageTx,
+  charge: Pick<Charge, 'requestId' | 'accountId' | 'amountNano' | 'at'>,
+  payload: string,
+  error: unknown,
+  chargeApplied: boolean,
+): Promise<boolean> {
   const rows = await tx.query<{ id: string }>(
     `insert into "usage_dead_letter" ("id", "request_id", "account_id", "created_at", "charge_nano", "charge_applied", "error", "payload", "parked_at")
      values ($1, $2, $3, $4, $5, $6, $7, $8, now())
@@ -24,14 +44,12 @@ export async function parkDeadLetter(tx: UsageTx, event: PendingUsage, error: un
       storableText(String(charge.accountId), 200),
       charge.at instanceof Date && !Number.isNaN(charge.at.getTime()) ? charge.at : null,
       typeof charge.amountNano === 'bigint' ? charge.amountNano.toString() : '0',
-      applyCharge,
+      chargeApplied,
       describe(error),
-      payload,
+      Buffer.from(payload, 'utf8'),
     ],
   );
-  if (rows.length === 0) return false;
-  if (applyCharge && isCharged(event)) await tx.applyCharges([charge]);
-  return true;
+  return rows.length > 0;
 }
 
 /** The row keyed by column, for an operator to read (rows travel as bare arrays). */

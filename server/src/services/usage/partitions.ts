@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { inTransaction, type SqlClient, type SqlPool } from '../../db/pool.js';
 import type { PendingUsage } from './pending-usage.js';
+import { SUM_BATCH_RETENTION_DAYS } from './usage-sums.js';
 
 const DAY_MS = 86_400_000;
 /** Arbitrary constant: the transaction-scoped advisory lock that serialises partition DDL across instances. */
@@ -84,7 +85,10 @@ export class UsagePartitions {
     await this.running?.catch(() => undefined);
   }
 
-  /** Creates the partitions from yesterday to a week ahead and drops those past retention. */
+  /**
+   * Creates the partitions from yesterday to a week ahead and drops those past retention, and
+   * prunes the ids of summed batches (usage-sums.ts) no retry can still carry.
+   */
   maintain(now: number = (this.options.now ?? Date.now)()): Promise<void> {
     const run = async () => {
       const today = dayStart(now);
@@ -95,6 +99,7 @@ export class UsagePartitions {
         await createPartitions(client, ahead);
         const expired = (await listPartitionDays(client)).filter((day) => day + DAY_MS <= horizon);
         for (const day of expired) await client.query(`drop table if exists "${partitionName(day)}"`);
+        await client.query(`delete from "usage_sum_batch" where "written_at" < $1`, [new Date(now - SUM_BATCH_RETENTION_DAYS * DAY_MS)]);
         return expired;
       });
       for (const day of ahead) this.known.add(day);

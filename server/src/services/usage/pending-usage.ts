@@ -11,12 +11,22 @@ import { spendNano, storableJsonText, type UsageRecord } from './usage-record.js
  * stringified it and drew a random event id: 3.9 KB allocated per /v1 request for usage, now
  * 1.7 KB, and the writer's own CPU per event fell by about a sixth (`npm run bench:usage-cost`).
  */
-export interface PendingUsage {
+export interface PendingUsage extends ChargedUsage {
   /** The usage_event row as a JSON array, its values in USAGE_ROW_COLUMNS order, in the writer's arena. */
   row: ArenaRow;
-  /** What the event costs (credits and spend); also names its request, account, access key and admission time. */
-  charge: Required<Charge>;
   providerKeyId: string | null;
+}
+
+/** A charge as the usage writer applies it: `requests` only when it sums several (usage-sums.ts). */
+export type UsageCharge = Required<Omit<Charge, 'requests'>> & Pick<Charge, 'requests'>;
+
+/**
+ * What a batch's charges and alert detection read of a request, or of requests summed without
+ * events: its charge (credits and spend; also its request, account, access key and admission
+ * time) and its error code.
+ */
+export interface ChargedUsage {
+  charge: UsageCharge;
   errorCode: string | null;
 }
 
@@ -46,7 +56,7 @@ export function pendingUsageOf(r: UsageRecord, rows: RowArena): PendingUsage {
 }
 
 /** Anything to charge: credits or spend. */
-export function isCharged(p: PendingUsage): boolean {
+export function isCharged(p: ChargedUsage): boolean {
   return p.charge.amountNano > 0n || p.charge.spendNano > 0n;
 }
 

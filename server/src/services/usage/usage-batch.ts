@@ -7,7 +7,7 @@ const ROW_COLUMNS = USAGE_ROW_COLUMNS.map(([c]) => `"${c}"`).join(', ');
 const ROW_VALUES = USAGE_ROW_COLUMNS.map(([, type], i) => (type === 'jsonb' ? `"r" -> ${i}` : `("r" ->> ${i})::${type}`)).join(', ');
 
 /** Rollup sums, the same for both granularities. */
-const ROLLUP_SUMS = ['requests', 'input_tokens', 'output_tokens', 'fee_nano', 'provider_cost_nano', 'spend_nano', 'cost_nano', 'cache_hits'];
+export const ROLLUP_SUMS = ['requests', 'input_tokens', 'output_tokens', 'fee_nano', 'provider_cost_nano', 'spend_nano', 'cost_nano', 'cache_hits'] as const;
 const SUM_COLUMNS = ROLLUP_SUMS.map((c) => `"${c}"`).join(', ');
 const rollupKeys = (bucketColumn: 'hour' | 'day') => ['account_id', bucketColumn, 'access_key_id', 'provider', 'model', 'status'].map((c) => `"${c}"`).join(', ');
 
@@ -22,6 +22,18 @@ function rollupUpsert(table: string, bucketColumn: 'hour' | 'day', rows: string)
     on conflict (${keys}) do update set
     ${ROLLUP_SUMS.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(', ')}`;
 }
+
+/**
+ * The CTEs adding the rows of a preceding CTE "hours" (account_id, hour, access_key_id, provider,
+ * model, status, then ROLLUP_SUMS) to the hourly rollups, and their sums by UTC day to the daily ones.
+ */
+export const ROLLUP_UPSERTS = `"hourly" as (${rollupUpsert('usage_rollup', 'hour', `select * from "hours" order by 1, 2, 3, 4, 5, 6`)}),
+  "daily" as (${rollupUpsert(
+    'usage_rollup_daily',
+    'day',
+    `select "account_id", date_trunc('day', "hour", 'UTC'), "access_key_id", "provider", "model", "status", ${ROLLUP_SUMS.map((c) => `sum("${c}")`).join(', ')}
+    from "hours" group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`,
+  )})`;
 
 /**
  * Events and rollups in one statement (one round trip, no per-event work in JS after the JSON).
@@ -53,13 +65,7 @@ const writeBatchSql = (skipStored: boolean) => `with "fresh" as (
       count(*) filter (where "cache_hit") as "cache_hits"
     from "fresh" group by 1, 2, 3, 4, 5, 6
   ),
-  "hourly" as (${rollupUpsert('usage_rollup', 'hour', `select * from "hours" order by 1, 2, 3, 4, 5, 6`)}),
-  "daily" as (${rollupUpsert(
-    'usage_rollup_daily',
-    'day',
-    `select "account_id", date_trunc('day', "hour", 'UTC'), "access_key_id", "provider", "model", "status", ${ROLLUP_SUMS.map((c) => `sum("${c}")`).join(', ')}
-    from "hours" group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`,
-  )})
+  ${ROLLUP_UPSERTS}
   select count(*)::int as "inserted", case when count(*) < $2 then array_agg("request_id") end as "fresh" from "fresh"`;
 
 /**
@@ -117,9 +123,30 @@ export async function writeUsageBatch(tx: UsageTx, { events, json }: PreparedBat
   const fresh = freshIds === null ? events : events.filter((e) => freshIds.has(e.charge.requestId));
   const charges = fresh.filter(isCharged).map((e) => e.charge);
   if (charges.length > 0) await tx.applyCharges(charges);
-  await touchLastUsed(tx, fresh);
+  await touchLastUsed(tx, lastUses(fresh));
   await tx.afterWrite?.(fresh);
   return fresh.length;
+}
+
+/** When each access key and provider key was last used (a request's admission time). */
+export interface LastUses {
+  accessKeys: Map<string, Date>;
+  providerKeys: Map<string, Date>;
+}
+
+function lastUses(events: readonly PendingUsage[]): LastUses {
+  const uses: LastUses = { accessKeys: new Map(), providerKeys: new Map() };
+  for (const { charge, providerKeyId } of events) {
+    usedAt(uses.accessKeys, charge.accessKeyId, charge.at);
+    if (providerKeyId) usedAt(uses.providerKeys, providerKeyId, charge.at);
+  }
+  return uses;
+}
+
+/** Records a use of `id` at `at`, keeping the latest: requests settle out of admission order. */
+export function usedAt(uses: Map<string, Date>, id: string, at: Date): void {
+  const last = uses.get(id);
+  if (last === undefined || last.getTime() < at.getTime()) uses.set(id, at);
 }
 
 /** last_used_at of the access and provider keys the records used (never moved backwards), one statement. */
@@ -129,12 +156,6 @@ const TOUCH_LAST_USED = `with "access_keys" as (
   update "provider_key" t set "last_used_at" = v."at" from unnest($3::uuid[], $4::timestamptz[]) as v("id", "at")
   where t."id" = v."id" and (t."last_used_at" is null or t."last_used_at" < v."at")`;
 
-async function touchLastUsed(tx: UsageTx, events: readonly PendingUsage[]): Promise<void> {
-  const accessKeys = new Map<string, Date>();
-  const providerKeys = new Map<string, Date>();
-  for (const { charge, providerKeyId } of events) {
-    accessKeys.set(charge.accessKeyId, charge.at);
-    if (providerKeyId) providerKeys.set(providerKeyId, charge.at);
-  }
+export async function touchLastUsed(tx: UsageTx, { accessKeys, providerKeys }: LastUses): Promise<void> {
   await tx.query(TOUCH_LAST_USED, [[...accessKeys.keys()], [...accessKeys.values()], [...providerKeys.keys()], [...providerKeys.values()]]);
 }

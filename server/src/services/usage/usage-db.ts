@@ -1,6 +1,6 @@
 import { inTransaction, type SqlClient, type SqlPool } from '../../db/pool.js';
 import type { Charge } from '../credits/credit-service.js';
-import type { PendingUsage } from './pending-usage.js';
+import type { ChargedUsage } from './pending-usage.js';
 
 /** One transaction of the usage writer: `$n`-parameterised SQL plus the credits' charge hook. */
 export interface UsageTx {
@@ -8,7 +8,7 @@ export interface UsageTx {
   /** Deducts the charges from credits inside this transaction. */
   applyCharges(charges: Charge[]): Promise<void>;
   /** Last step of a batch, same transaction: what else follows from the fresh records (alert detection). */
-  afterWrite?(events: readonly PendingUsage[]): Promise<void>;
+  afterWrite?(events: readonly ChargedUsage[]): Promise<void>;
 }
 
 export interface UsageDb {
@@ -24,7 +24,7 @@ export type SqlChargeApplier = (client: SqlClient, charges: Charge[]) => Promise
 export function pgUsageDb(
   pool: SqlPool,
   applyCharges: SqlChargeApplier,
-  afterWrite?: (client: SqlClient, events: readonly PendingUsage[]) => Promise<void>,
+  afterWrite?: (client: SqlClient, events: readonly ChargedUsage[]) => Promise<void>,
 ): UsageDb {
   return {
     transaction: (work) =>

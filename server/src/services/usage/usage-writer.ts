@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics.js';
-import { parkDeadLetter } from './dead-letter.js';
+import { parkDeadLetter, parkSummedUsage } from './dead-letter.js';
 import { isMissingPartition, type UsagePartitions } from './partitions.js';
 import { isStoredAlready, prepareUsageBatch, writeUsageBatch } from './usage-batch.js';
 import type { UsageDb } from './usage-db.js';
 import { pendingUsageOf, type PendingUsage } from './pending-usage.js';
 import { RowArena } from './row-arena.js';
 import type { UsageRecord } from './usage-record.js';
+import { storesEvent, type UsageEventStorage } from './usage-storage.js';
+import { UsageSums, writeUsageSums } from './usage-sums.js';
 
 export interface UsageWriterOptions {
   db: UsageDb;
@@ -25,7 +28,15 @@ export interface UsageWriterOptions {
   intervalMs?: number;
   /** Daily partitions of usage_event: made sure of before each batch. */
   partitions?: Pick<UsagePartitions, 'ensureFor' | 'forget'>;
+  /** Which requests get a stored event (default all); the others are summed (usage-storage.ts). */
+  storage?: UsageEventStorage;
   now?: () => number;
+}
+
+/** Sums on their way to the database, with the id that makes writing them idempotent. */
+interface SumsBatch {
+  id: string;
+  sums: UsageSums;
 }
 
 /**
@@ -45,6 +56,10 @@ const DEFAULT_BATCHING = { batchSize: 1000, intervalMs: 500 } as const;
  * refused record is alone; that one is parked as a dead letter (with its charge) and the rest
  * land, so one bad row never stops anyone's usage or billing. While the database is unreachable
  * nothing is split or parked: the queue waits and retries.
+ *
+ * Requests whose event is not stored (USAGE_EVENTS) are summed instead (usage-sums.ts) and the
+ * sums written by the interval timer, each batch under an id it claims, so one retried after an
+ * unanswered commit adds nothing twice.
  */
 export class UsageWriter {
   private queue: PendingUsage[] = [];
@@ -53,6 +68,11 @@ export class UsageWriter {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
+  /** Requests summed since the last sums batch was cut. */
+  private sums = new UsageSums();
+  /** Sums batches cut and not written yet, oldest first: retried with their ids. */
+  private sumsInFlight: SumsBatch[] = [];
+  private readonly storage: UsageEventStorage;
   private readonly batchSize: number;
   private readonly maxBatchSize: number;
   private readonly now: () => number;
@@ -61,6 +81,7 @@ export class UsageWriter {
     this.batchSize = options.batchSize ?? DEFAULT_BATCHING.batchSize;
     this.maxBatchSize = Math.max(this.batchSize, options.maxBatchSize ?? 5 * this.batchSize);
     this.now = options.now ?? Date.now;
+    this.storage = options.storage ?? 'all';
   }
 
   start(): void {
@@ -72,6 +93,8 @@ export class UsageWriter {
   }
 
   record(event: UsageRecord): void {
+    // Sums wait for the timer: a batch of them costs the same transaction whatever it sums.
+    if (!storesEvent(this.storage, event)) return this.sums.add(event);
     this.queue.push(pendingUsageOf(event, this.rows));
     if (this.queue.length >= this.batchSize) this.kick();
   }
@@ -83,18 +106,19 @@ export class UsageWriter {
    * until the process ran out of memory (the usage benchmark at 6.8 M events).
    */
   private kick(): void {
-    if (this.flushing || this.queue.length === 0) return;
+    if (this.flushing || this.pending === 0) return;
     void this.startDrain(false).catch(() => undefined);
   }
 
+  /** Events queued plus requests summed, not written yet. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.sums.requests + this.sumsInFlight.reduce((n, b) => n + b.sums.requests, 0);
   }
 
   /** Writes everything queued so far. Rejects (keeping the queue) while the database is unreachable. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.queue.length === 0) return;
+    if (this.pending === 0) return;
     return this.startDrain(true);
   }
 
@@ -109,15 +133,15 @@ export class UsageWriter {
   /** Flushes until empty; retries a failing database a few times before giving up (logged). */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    for (let i = 0; i < 20 && this.queue.length > 0; i++) {
+    for (let i = 0; i < 20 && this.pending > 0; i++) {
       try {
         await this.flush();
       } catch {
         await new Promise((r) => setTimeout(r, 100 * (i + 1)));
       }
     }
-    if (this.queue.length > 0) {
-      this.options.logger.error({ lost: this.queue.length }, 'usage events could not be written before shutdown');
+    if (this.pending > 0) {
+      this.options.logger.error({ lost: this.pending }, 'usage events could not be written before shutdown');
     }
   }
 
@@ -129,19 +153,14 @@ export class UsageWriter {
    * at most `intervalMs`. Under saturating load batches were already large.
    */
   private async drain(untilEmpty: boolean): Promise<void> {
+    // Only when there are any: the events' first batch is taken now, not after an await.
+    if (this.sums.requests > 0 || this.sumsInFlight.length > 0) await this.failing(() => this.writeSums());
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.maxBatchSize);
-      try {
+      await this.failing(async () => {
         await this.options.partitions?.ensureFor(batch);
         await this.writeIsolating(batch);
-      } catch (err) {
-        this.failures++;
-        this.options.metrics.usageEventsDropped.inc();
-        if (this.failures === 1 || this.failures % 50 === 0) {
-          this.options.logger.error({ err, pending: this.queue.length }, 'writing usage events failed; will retry');
-        }
-        throw err;
-      }
+      });
       this.queue.splice(0, batch.length);
       this.rows.release(batch.map((e) => e.row));
       this.failures = 0;
@@ -149,6 +168,62 @@ export class UsageWriter {
       if (!untilEmpty && this.queue.length < this.batchSize) return;
       // Bounded slices: other work (the /v1 requests) runs between two batches.
       await yieldToEventLoop();
+    }
+  }
+
+  /** Runs one write; a failure is counted and logged (the first, then every 50th in a row) and rethrown. */
+  private async failing(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      this.failures++;
+      this.options.metrics.usageEventsDropped.inc();
+      if (this.failures === 1 || this.failures % 50 === 0) {
+        this.options.logger.error({ err, pending: this.pending }, 'writing usage events failed; will retry');
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Writes the sums batches in flight, after cutting one of what was summed since the last. A
+   * batch the database refuses (but answers) is split by account, each part under a new id (the
+   * refused transaction added nothing); an account's sums refused on their own are parked.
+   */
+  private async writeSums(): Promise<void> {
+    if (this.sums.requests > 0) {
+      this.sumsInFlight.push({ id: randomUUID(), sums: this.sums });
+      this.sums = new UsageSums();
+    }
+    while (this.sumsInFlight.length > 0) {
+      const batch = this.sumsInFlight[0];
+      try {
+        await this.options.db.transaction((tx) => writeUsageSums(tx, batch.sums, batch.id));
+      } catch (err) {
+        if (!isRowRefusal(err)) throw err;
+        await this.options.db.probe();
+        const parts = batch.sums.byAccount();
+        if (parts.length > 1) {
+          this.sumsInFlight.splice(0, 1, ...parts.map((sums) => ({ id: randomUUID(), sums })));
+          continue;
+        }
+        await this.parkSums(batch, err);
+      }
+      this.sumsInFlight.shift();
+      this.options.metrics.usageRequestsSummed.inc(batch.sums.requests);
+    }
+  }
+
+  private async parkSums({ id, sums }: SumsBatch, error: unknown): Promise<void> {
+    const charged = sums.chargedUsage();
+    const [accountId = ''] = sums.accounts.keys();
+    const charge = { requestId: `sums:${id}`, accountId, amountNano: charged.reduce((n, c) => n + c.charge.amountNano, 0n), at: sums.oldest };
+    const payload = JSON.stringify({ batchId: id, requests: sums.requests, rollups: sums.rollupRows(), charges: charged.map((c) => c.charge) }, (_, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    );
+    if (await this.options.db.transaction((tx) => parkSummedUsage(tx, charge, payload, error))) {
+      this.options.metrics.usageDeadLetters.inc();
+      this.options.logger.error({ err: error, batchId: id, requests: sums.requests }, 'summed usage refused by the database; parked as a dead letter');
     }
   }
 
@@ -198,9 +273,12 @@ export class UsageWriter {
   }
 
   private updateLag(): void {
-    const oldest = this.queue[0]?.charge.at;
-    this.options.metrics.usageWriterPending.set(this.queue.length);
-    this.options.metrics.usageWriterLag.set(oldest instanceof Date ? Math.max(0, (this.now() - oldest.getTime()) / 1000) : 0);
+    const oldest = [this.queue[0]?.charge.at, this.sumsInFlight[0]?.sums.oldest, this.sums.oldest].reduce<number | undefined>(
+      (min, at) => (at instanceof Date && (min === undefined || at.getTime() < min) ? at.getTime() : min),
+      undefined,
+    );
+    this.options.metrics.usageWriterPending.set(this.pending);
+    this.options.metrics.usageWriterLag.set(oldest === undefined ? 0 : Math.max(0, (this.now() - oldest) / 1000));
   }
 }
 

@@ -2,6 +2,7 @@ import { lazy, Suspense, useMemo } from 'react';
 import { useQuery } from 'urql';
 import { PageHeader } from '../../components/page-header';
 import { graphql } from '../../gql';
+import type { UsageEventStorage } from '../../gql/graphql';
 import { Loading } from '../../components/query-state';
 import { UsageEventsTable } from './usage-events-table';
 import { setSearch, useSearch } from '../../lib/router';
@@ -32,6 +33,7 @@ export const UsageLookupsQuery = graphql(`
         id
       }
     }
+    usageEventStorage
   }
 `);
 
@@ -57,7 +59,20 @@ export function UsagePage() {
       <Suspense fallback={<Loading label="charts" />}>
         <UsageCharts filter={filter} accessKeyNames={accessKeyNames} />
       </Suspense>
+      <EventStorageNotice storage={lookups.data?.usageEventStorage} />
       <UsageEventsTable filters={filters} accessKeyNames={accessKeyNames} providerKeyNames={providerKeyNames} />
     </div>
+  );
+}
+
+/** Says why the events list (and export) holds fewer requests than the charts when the operator stores fewer events. */
+function EventStorageNotice({ storage }: { storage: UsageEventStorage | undefined }) {
+  if (storage === undefined || storage === 'ALL') return null;
+  const which = storage === 'ERRORS' ? 'only for failed requests' : 'for no request';
+  return (
+    <p className="alert alert-warning" role="status" data-testid="usage-event-storage">
+      This gateway stores usage events {which} (<code>USAGE_EVENTS={storage.toLowerCase()}</code>): the events below and the CSV export hold only
+      those. The charts, budgets and credits count every request.
+    </p>
   );
 }
