@@ -9,7 +9,7 @@ import { median } from './report.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/db.js';
 
 /**
- * `npm run bench:ab -- DIR [DIR …]`: built checkouts side by side against the shared benchmark's
+ * `npm run bench:ab -- DIR [NAME=VALUE …] [DIR …]`: built checkouts side by side against the shared benchmark's
  * bare proxy, in one run, rounds interleaved, as the shared `compare.sh` measures one target.
  *
  * This machine's speed drifts by more than one change moves (bench/RESULTS.md, sessions 11–16), so
@@ -19,7 +19,8 @@ import { createTestDatabase, type TestDatabase } from '../test/support/db.js';
  * DB=embedded). Each cycle runs one wrk round per target, the order rotated per cycle; per round it
  * takes the server's CPU per request from /proc, req/s and wrk's p99, and, on PostgreSQL, the CPU
  * all of PostgreSQL's server processes spent per request (postgresCpuByPid). It prints each round, the medians of the per-cycle
- * ratios against the bare proxy, and each server's peak RSS.
+ * ratios against the bare proxy, and each server's peak RSS. NAME=VALUE after a DIR sets that
+ * gateway's environment: `npm run bench:ab -- . . USAGE_EVENTS=off` runs one build both ways.
  *
  * Env: ROUNDS (cycles, default 7), ROUND_S (seconds per round, 4), CONC (64), STREAM=1 (streaming
  * requests, 20 chunks), DB=embedded, SHARED_BENCH_DIR (default bench/.shared-bench, which `npm run bench`
@@ -130,27 +131,41 @@ async function round(shared: string, t: Target, seconds: number): Promise<Round>
   };
 }
 
+/** The gateways to run: each DIR argument, with the NAME=VALUE arguments after it as its environment. */
+function gatewaysOf(args: readonly string[]): { dir: string; env: Record<string, string> }[] {
+  const gateways: { dir: string; env: Record<string, string> }[] = [];
+  for (const arg of args) {
+    const setting = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(arg);
+    const last = gateways[gateways.length - 1];
+    if (!setting) gateways.push({ dir: resolve(arg), env: {} });
+    else if (last) last.env[setting[1] as string] = setting[2] as string;
+    else throw new Error(`${arg}: a setting applies to the DIR before it`);
+  }
+  return gateways;
+}
+
 async function main(): Promise<void> {
   installCleanup();
   process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
   if (EMBEDDED) delete process.env.TEST_DATABASE_URL;
-  const dirs = process.argv.slice(2).map((d) => resolve(d));
-  if (dirs.length === 0) throw new Error('usage: npm run bench:ab -- DIR [DIR …] (each built with npm run build:server)');
+  const gateways = gatewaysOf(process.argv.slice(2));
+  if (gateways.length === 0) throw new Error('usage: npm run bench:ab -- DIR [NAME=VALUE …] [DIR …] (each DIR built with npm run build:server)');
   const shared = sharedBenchDir();
   pin(process.pid, 1);
-  await startShared(shared, 'mock-upstream.mjs', 1, { MOCK_PORT: String(MOCK_PORT), MOCK_KEY: UPSTREAM_KEY }, MOCK_PORT);
+  const mock = await startShared(shared, 'mock-upstream.mjs', 1, { MOCK_PORT: String(MOCK_PORT), MOCK_KEY: UPSTREAM_KEY }, MOCK_PORT);
   const bare = await startShared(shared, 'bare-proxy.mjs', 0, { UPSTREAM: `http://127.0.0.1:${MOCK_PORT}`, PORT: String(BARE_PORT) }, BARE_PORT);
   const targets: Target[] = [
     { name: 'bare', url: `http://127.0.0.1:${BARE_PORT}`, token: UPSTREAM_KEY, pid: bare.pid ?? -1, stop: async () => void bare.kill() },
   ];
   const databases: TestDatabase[] = [];
-  for (const [i, dir] of dirs.entries()) {
+  for (const [i, { dir, env }] of gateways.entries()) {
     const db = await createTestDatabase();
     databases.push(db);
-    const gateway: BenchProcess = await spawnGateway({ upstreamUrl: `http://127.0.0.1:${MOCK_PORT}`, databaseUrl: db.databaseUrl, cwd: dir });
+    const gateway: BenchProcess = await spawnGateway({ upstreamUrl: `http://127.0.0.1:${MOCK_PORT}`, databaseUrl: db.databaseUrl, cwd: dir, env });
     pin(gateway.pid, 0);
     const { accessToken } = await setUpGatewayAccount(gateway.url);
-    targets.push({ name: `${i + 1}:${dir}`, url: gateway.url, token: accessToken, pid: gateway.pid, stop: () => gateway.stop() });
+    const settings = Object.entries(env).map(([k, v]) => ` ${k}=${v}`).join('');
+    targets.push({ name: `${i + 1}:${dir}${settings}`, url: gateway.url, token: accessToken, pid: gateway.pid, stop: () => gateway.stop() });
   }
   try {
     for (const t of targets) await round(shared, t, 3); // warm-up
@@ -180,6 +195,8 @@ async function main(): Promise<void> {
   } finally {
     for (const t of targets) await t.stop();
     for (const db of databases) await db.drop();
+    // A running child keeps this process alive: the run would not end.
+    mock.kill();
   }
 }
 

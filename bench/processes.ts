@@ -118,6 +118,8 @@ export interface GatewayProcessOptions {
   cwd?: string;
   /** Every piece of the process's stdout and stderr, e.g. for --trace-gc-nvp's lines. */
   onOutput?(chunk: string): void;
+  /** Settings of this gateway only, over the environment (e.g. USAGE_EVENTS=off). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -139,6 +141,7 @@ export async function spawnGateway(options: GatewayProcessOptions): Promise<Benc
     SHUTDOWN_GRACE_MS: '2000',
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     PROVIDER_BASE_URL_OPENAI: `${options.upstreamUrl}/v1`,
+    ...options.env,
   };
   if (options.databaseUrl) {
     env.DATABASE_URL = options.databaseUrl;

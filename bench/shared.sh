@@ -7,8 +7,10 @@
 #   npm run bench                                   # embedded database (the default install)
 #   BENCH_DATABASE_URL=postgres://… npm run bench   # PostgreSQL (use a fresh, empty database)
 #   ROUNDS=1 ROUND_S=1 WARMUP_S=1 CONC=16 SCENARIOS=nonstream,stream npm run bench   # smoke run
+#   USAGE_EVENTS=off BENCH_DATABASE_URL=postgres://… npm run bench   # the gateway without stored usage events
 #
-# Knobs are compare.sh's (see its README). The report replaces the <db> section of bench/RESULTS.md.
+# Knobs are compare.sh's (see its README). The report replaces the <db> section of bench/RESULTS.md
+# (<db>-usage-events-<mode> when USAGE_EVENTS is set to another mode than all).
 set -euo pipefail
 project="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${SHARED_BENCH_DIR:-}"
@@ -25,7 +27,10 @@ mkdir -p "$work"
 
 db=embedded
 [ -n "${BENCH_DATABASE_URL:-}" ] && db=postgresql
-echo "[bench] target: $project on $db; shared bench from $shared" >&2
+usage_events="${USAGE_EVENTS:-all}"
+section="$db"
+[ "$usage_events" != all ] && section="$db-usage-events-$usage_events"
+echo "[bench] target: $project on $db, USAGE_EVENTS=$usage_events; shared bench from $shared" >&2
 status=0
 touch "$work/.started"
 (cd "$work" && PROJECT_DIR="$project" node ours.mjs) || status=$?
@@ -37,7 +42,7 @@ if [ -n "$latest" ]; then
   goals=""
   [ -f "$json" ] && { goals="$(cd "$project" && npx tsx bench/shared-goals.ts "$json")" || true; }
   [ -n "$goals" ] && printf '%s\n' "$goals" >&2
-  stamp="npm run bench ($db), $(date -u +%FT%TZ), $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), node $(node -v)"
+  stamp="npm run bench ($db, USAGE_EVENTS=$usage_events), $(date -u +%FT%TZ), $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), node $(node -v)"
   # Replace this database's section between its markers, keeping the rest of the file.
   node -e '
     const fs = require("node:fs");
@@ -47,7 +52,7 @@ if [ -n "$latest" ]; then
     const i = text.indexOf(start), j = text.indexOf(end);
     const body = `${start}\n_${stamp}_\n\n${goals ? `${goals.trim()}\n\n` : ""}${fs.readFileSync(report, "utf8").trim()}\n${end}`;
     fs.writeFileSync(file, i >= 0 && j > i ? text.slice(0, i) + body + text.slice(j + end.length) : `${text.trimEnd()}\n\n${body}\n`);
-  ' "$project/bench/RESULTS.md" "$db" "$stamp" "$latest" "$goals"
-  echo "[bench] report: bench/RESULTS.md ($db section)" >&2
+  ' "$project/bench/RESULTS.md" "$section" "$stamp" "$latest" "$goals"
+  echo "[bench] report: bench/RESULTS.md ($section section)" >&2
 fi
 exit "$status"

@@ -10,10 +10,12 @@ import { ensureWebBuild } from './support/web-build.js';
 describe('admin SPA (mocked GraphQL)', () => {
   let server: StaticServer;
   let mock: ReturnType<typeof createMockGraphql>;
+  let fixtures: ReturnType<typeof createFixtures>;
 
   beforeAll(async () => {
     const dist = await ensureWebBuild();
-    mock = createMockGraphql(createFixtures().resolvers);
+    fixtures = createFixtures();
+    mock = createMockGraphql(fixtures.resolvers);
     server = await startStaticServer(dist, { graphql: (req, res) => mock.handler(req, res) });
   });
   afterAll(async () => {
@@ -85,6 +87,23 @@ describe('admin SPA (mocked GraphQL)', () => {
     await page.getByRole('button', { name: 'Load more' }).click();
     await expect.poll(() => usage.eventsTable().locator('tbody tr').count()).toBeGreaterThan(30);
     expect(mock.requests.some((r) => r.operationName === 'UsageEvents' && r.variables.after === '25')).toBe(true);
+    expect(await page.getByTestId('usage-event-storage').count()).toBe(0);
+  });
+
+  it('says which requests have events when the operator keeps only failures (USAGE_EVENTS=errors)', async () => {
+    const { page } = session;
+    fixtures.state.gateway.usageEventStorage = 'ERRORS';
+    try {
+      await logIn();
+      const { shell, usage } = pageObjects(page);
+      await shell.navigateTo('Usage');
+      await usage.waitForChart();
+      const notice = page.getByTestId('usage-event-storage');
+      await notice.waitFor();
+      expect(await notice.textContent()).toMatch(/stores usage events only for failed requests \(USAGE_EVENTS=errors\).*charts, budgets and credits count every request/);
+    } finally {
+      fixtures.state.gateway.usageEventStorage = 'ALL';
+    }
   });
 
   it('shows the CONFLICT message when deleting a provider key that is still referenced', async () => {

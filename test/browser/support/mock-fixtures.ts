@@ -179,6 +179,8 @@ export function createFixtures() {
     error,
     latencyMs: 420,
   });
+  /** The operator's settings the UI reads (USAGE_EVENTS). */
+  const gateway: { usageEventStorage: 'ALL' | 'ERRORS' | 'OFF' } = { usageEventStorage: 'ALL' };
   const usageEvents = Array.from({ length: 30 }, (_, i) => ({
     __typename: 'UsageEvent',
     id: `ue_${i}`,
@@ -355,7 +357,12 @@ export function createFixtures() {
     Sessions: authed(() => ({ data: { sessions: { __typename: 'SessionConnection', nodes: sessions } } })),
     Viewer: authed(() => ({ data: { viewer } })),
     UsageLookups: authed(() => ({
-      data: { accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys }, providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys }, providers },
+      data: {
+        accessKeys: { __typename: 'AccessKeyConnection', nodes: accessKeys },
+        providerKeys: { __typename: 'ProviderKeyConnection', nodes: providerKeys },
+        providers,
+        usageEventStorage: gateway.usageEventStorage,
+      },
     })),
     SetupState: authed(() => ({
       data: {
@@ -378,5 +385,5 @@ export function createFixtures() {
     FirewallPage: authed(() => ({ data: { firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: firewallPolicies } } })),
     UsageEvents: authed((v) => ({ data: { usageEvents: { __typename: 'UsageEventConnection', ...paginate(usageEvents, v) } } })),
   };
-  return { resolvers, state: { account, viewer, accessKeys, providerKeys, configurations, providers, usageEvents, virtualModels } };
+  return { resolvers, state: { account, viewer, accessKeys, providerKeys, configurations, providers, usageEvents, virtualModels, gateway } };
 }

@@ -163,7 +163,6 @@ export class UsageWriter {
       });
       this.queue.splice(0, batch.length);
       this.rows.release(batch.map((e) => e.row));
-      this.failures = 0;
       this.options.metrics.usageEventsWritten.inc(batch.length);
       if (!untilEmpty && this.queue.length < this.batchSize) return;
       // Bounded slices: other work (the /v1 requests) runs between two batches.
@@ -175,6 +174,7 @@ export class UsageWriter {
   private async failing(write: () => Promise<void>): Promise<void> {
     try {
       await write();
+      this.failures = 0;
     } catch (err) {
       this.failures++;
       this.options.metrics.usageEventsDropped.inc();
@@ -199,6 +199,7 @@ export class UsageWriter {
       const batch = this.sumsInFlight[0];
       try {
         await this.options.db.transaction((tx) => writeUsageSums(tx, batch.sums, batch.id));
+        this.options.metrics.usageRequestsSummed.inc(batch.sums.requests);
       } catch (err) {
         if (!isRowRefusal(err)) throw err;
         await this.options.db.probe();
@@ -210,7 +211,6 @@ export class UsageWriter {
         await this.parkSums(batch, err);
       }
       this.sumsInFlight.shift();
-      this.options.metrics.usageRequestsSummed.inc(batch.sums.requests);
     }
   }
 
