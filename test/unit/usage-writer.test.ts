@@ -137,17 +137,23 @@ describe('UsageWriter', () => {
 });
 
 describe('UsageWriter summing requests without events', () => {
-  const inAccount = (accountId: string, id: string, model = 'm', status = 200): UsageRecord => ({ ...rec(id, model), accountId, status });
+  const inAccount = (accountId: string, id: string, model = 'm', status = 200, errorCode: string | null = null): UsageRecord => ({
+    ...rec(id, model),
+    accountId,
+    status,
+    errorCode,
+  });
 
   it('writes sums on the timer or a flush, not per record, and stores only failures with USAGE_EVENTS=errors', async () => {
     const f = fakeDb();
     const writer = new UsageWriter({ db: f.db, logger: pino({ level: 'silent' }), metrics: createMetrics(), batchSize: 4, storage: 'errors' });
-    for (let i = 0; i < 10; i++) writer.record(inAccount('a', `r${i}`, 'm', i === 3 ? 502 : 200));
+    // r3 failed with a status, r6 midway through its stream (its 200 was sent already).
+    for (let i = 0; i < 10; i++) writer.record(inAccount('a', `r${i}`, 'm', i === 3 ? 502 : 200, i === 3 ? 'upstream_error' : i === 6 ? 'upstream_stream_error' : null));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(f.summed).toEqual([]);
     expect(writer.pending).toBe(10);
     await writer.flush();
-    expect(f.events).toEqual(['r3']);
+    expect(f.events).toEqual(['r3', 'r6']);
     expect(f.summed).toEqual(['sums:a']);
     expect(writer.pending).toBe(0);
   });

@@ -25,7 +25,7 @@ export enum UsageEventStorage {
 registerEnumType(UsageEventStorage, {
   name: 'UsageEventStorage',
   description:
-    'Which requests this gateway stores a usage event for (the operator\'s USAGE_EVENTS): every one, only failed ones (status 400 or above), or none. Summaries, budgets and credits count every request in each case.',
+    'Which requests this gateway stores a usage event for (the operator\'s USAGE_EVENTS): every one, only failed ones (an error status, or an error code such as a stream cut off midway), or none. Summaries, budgets and credits count every request in each case.',
 });
 
 @ObjectType()

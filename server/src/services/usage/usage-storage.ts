@@ -3,7 +3,8 @@ import type { UsageRecord } from './usage-record.js';
 /**
  * Which requests get a stored usage event (`USAGE_EVENTS`):
  * - `all` (default): every request, as the contract describes;
- * - `errors`: only requests that failed (status 400 or above), so failures stay inspectable;
+ * - `errors`: only requests that failed: an error status (400 or above), or an error code with a
+ *   status already sent (a stream cut off midway), so failures stay inspectable;
  * - `off`: none.
  * A request without a stored event is still counted exactly: its tokens, spend and cost go into
  * the hourly and daily rollups (every usage summary), its charge into credits and its key's
@@ -19,6 +20,6 @@ export const USAGE_EVENT_STORAGE = ['all', 'errors', 'off'] as const;
 export type UsageEventStorage = (typeof USAGE_EVENT_STORAGE)[number];
 
 /** Whether `record` is stored as a usage event under `storage`. */
-export function storesEvent(storage: UsageEventStorage, record: Pick<UsageRecord, 'status'>): boolean {
-  return storage === 'all' || (storage === 'errors' && record.status >= 400);
+export function storesEvent(storage: UsageEventStorage, record: Pick<UsageRecord, 'status' | 'errorCode'>): boolean {
+  return storage === 'all' || (storage === 'errors' && (record.status >= 400 || record.errorCode !== null));
 }
