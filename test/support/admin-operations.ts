@@ -110,6 +110,7 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
   creditPurchases: { rule: 'VIEWER', invoke: q('{ creditPurchases { nodes { id } } }') },
   usageEvents: { rule: 'VIEWER', invoke: q('{ usageEvents { nodes { id } } }') },
   usageRequest: { rule: 'VIEWER', invoke: q('{ usageRequest(requestId: "req_unknown") { id } }') },
+  usageEventStorage: { rule: 'VIEWER', invoke: q('{ usageEventStorage }') },
   firewallPolicies: { rule: 'VIEWER', invoke: q('{ firewallPolicies { nodes { id name } } }') },
   testFirewallPolicy: {
     rule: 'VIEWER',

@@ -221,7 +221,7 @@ export type UpdateProviderKeyInput = {
   priority?: number | null | undefined;
 };
 
-/** Which requests this gateway stores a usage event for (the operator's USAGE_EVENTS): every one, only failed ones (status 400 or above), or none. Summaries, budgets and credits count every request in each case. */
+/** Which requests this gateway stores a usage event for (the operator's USAGE_EVENTS): every one, only failed ones (an error status, or an error code such as a stream cut off midway), or none. Summaries, budgets and credits count every request in each case. */
 export type UsageEventStorage =
   | 'ALL'
   | 'ERRORS'

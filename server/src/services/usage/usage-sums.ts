@@ -1,6 +1,6 @@
 import { spendNano, storableText, type UsageRecord } from './usage-record.js';
 import { isCharged, type ChargedUsage } from './pending-usage.js';
-import { ROLLUP_UPSERTS, touchLastUsed, usedAt, type LastUses } from './usage-batch.js';
+import { ROLLUP_SUMS, ROLLUP_UPSERTS, touchLastUsed, usedAt, type LastUses } from './usage-batch.js';
 import type { UsageTx } from './usage-db.js';
 
 const HOUR_MS = 3_600_000;
@@ -113,7 +113,7 @@ export class UsageSums {
     return [...this.accounts.values()].flatMap((a) => [...a.charges.values()]);
   }
 
-  /** The hourly rollup rows, each an array in the column order of WRITE_SUMS's "hours". */
+  /** The hourly rollup rows, each an array in HOURS_COLUMNS order. */
   rollupRows(): unknown[][] {
     return [...this.accounts].flatMap(([accountId, a]) =>
       [...a.rollups.values()].map((r) => [
@@ -146,6 +146,12 @@ function chargeFlags(amountNano: bigint, spend: bigint, errorCode: string | null
   return (amountNano > 0n ? CREDITS : 0) | (spend > 0n ? SPEND : 0) | (errorCode === 'budget_exceeded' ? BUDGET_REFUSED : 0);
 }
 
+/** A rollup row's columns as rollupRows() orders them: the hourly rollup's key, then its sums. */
+const HOURS_COLUMNS: readonly (readonly [string, string])[] = [
+  ['account_id', 'uuid'], ['hour', 'timestamptz'], ['access_key_id', 'uuid'], ['provider', 'text'], ['model', 'text'], ['status', 'int'],
+  ...ROLLUP_SUMS.map((c) => [c, 'bigint'] as const),
+];
+
 /**
  * Claims the batch id, then adds the rows to the hourly and daily rollups, all in one statement:
  * with the id claimed already (a batch sent again after its commit went unanswered) "hours" is
@@ -155,11 +161,7 @@ const WRITE_SUMS = `with "claimed" as (
     insert into "usage_sum_batch" ("id", "written_at") values ($2::uuid, now()) on conflict do nothing returning "id"
   ),
   "hours" as (
-    select ("r" ->> 0)::uuid as "account_id", ("r" ->> 1)::timestamptz as "hour", ("r" ->> 2)::uuid as "access_key_id",
-      "r" ->> 3 as "provider", "r" ->> 4 as "model", ("r" ->> 5)::int as "status", ("r" ->> 6)::bigint as "requests",
-      ("r" ->> 7)::bigint as "input_tokens", ("r" ->> 8)::bigint as "output_tokens", ("r" ->> 9)::bigint as "fee_nano",
-      ("r" ->> 10)::bigint as "provider_cost_nano", ("r" ->> 11)::bigint as "spend_nano", ("r" ->> 12)::bigint as "cost_nano",
-      ("r" ->> 13)::bigint as "cache_hits"
+    select ${HOURS_COLUMNS.map(([column, type], i) => `("r" ->> ${i})::${type} as "${column}"`).join(', ')}
     from jsonb_array_elements($1::jsonb) as "e"("r") where exists (select from "claimed")
   ),
   ${ROLLUP_UPSERTS}
