@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { startServer, type RunningServer, type StartOptions } from '../../server/src/server.js';
+import { warmTokenizer } from '../../server/src/gateway/tokens.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 export interface TestServer extends RunningServer {
@@ -35,6 +36,9 @@ export async function startTestServer(
       cb();
     },
   });
+  // Tests compare exact o200k counts: the encoder's thread is ready before the first request (a
+  // server starts it on first need, and estimates by characters until it is up).
+  await warmTokenizer();
   const server = await startServer(config, { ...options, logger: createLogger(config.logLevel, sink) });
   return {
     ...server,

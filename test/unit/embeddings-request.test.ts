@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkEmbeddingsRequest, MAX_EMBEDDING_INPUTS, MAX_EMBEDDING_TOKENS } from '../../server/src/gateway/formats/openai-embeddings.js';
-import { estimateEmbeddingInputTokens, estimateRequestInputTokens, estimateTextTokens } from '../../server/src/gateway/tokens.js';
+import { estimateEmbeddingInputTokens, estimateRequestInputTokens, estimateTextTokens, warmTokenizer } from '../../server/src/gateway/tokens.js';
+
+// Exact o200k counts: the encoder's thread must be up (until then estimates go by characters).
+beforeAll(() => warmTokenizer());
 
 describe('checkEmbeddingsRequest', () => {
   it.each([

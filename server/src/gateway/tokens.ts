@@ -1,35 +1,24 @@
-import { createRequire } from 'node:module';
-import type { Tiktoken, TiktokenEncoding } from 'tiktoken';
 import type { Surface } from '../catalog/types.js';
+import { TokenizerThread } from './tokenizer-thread.js';
 
 /**
  * Token estimates for when a provider reports no usage. o200k_base is close enough for every
  * vendor's tokenizer to bill on; the point is a fair number, not an exact one.
  */
 
-const DEFAULT_ENCODING: TiktokenEncoding = 'o200k_base';
+/** The process's one encoder, in its own thread (tokenizer-thread.ts), started on first need. */
+const tokenizer = new TokenizerThread('o200k_base');
 
-// Loading a rank table costs ~100 ms and a few MB, so each encoder is built once and never freed.
-const encoders = new Map<TiktokenEncoding, Tiktoken>();
-
-// The WASM module alone is ~20 MB: it is required on first use, which many deployments never
-// reach (providers report usage), rather than at import.
-const requireTiktoken = createRequire(import.meta.url);
-
-function encoderFor(encoding: TiktokenEncoding): Tiktoken {
-  let encoder = encoders.get(encoding);
-  if (encoder === undefined) {
-    const { get_encoding } = requireTiktoken('tiktoken') as typeof import('tiktoken');
-    encoder = get_encoding(encoding);
-    encoders.set(encoding, encoder);
-  }
-  return encoder;
+/**
+ * Starts the encoder's thread and resolves once it counts: for answers that are nothing but a
+ * count (`count_tokens`), and tests that compare exact counts. Other estimates do not wait.
+ */
+export function warmTokenizer(): Promise<void> {
+  return tokenizer.start();
 }
 
-/** Builds the encoder ahead of the first request (call at start-up to keep it off a request's latency). */
-export function warmTokenizer(encoding: TiktokenEncoding = DEFAULT_ENCODING): void {
-  encoderFor(encoding);
-}
+/** o200k_base averages about four characters per token on English text and code. */
+const CHARS_PER_TOKEN = 4;
 
 /**
  * Above this many characters, only a prefix is encoded and the count is scaled: encoding runs at
@@ -37,12 +26,16 @@ export function warmTokenizer(encoding: TiktokenEncoding = DEFAULT_ENCODING): vo
  */
 const EXACT_LIMIT_CHARS = 256 * 1024;
 
-export function estimateTextTokens(text: string, encoding: TiktokenEncoding = DEFAULT_ENCODING): number {
+/**
+ * o200k_base tokens in `text`. While the encoder's thread is starting (or if it failed), by
+ * characters: a fair number for the few requests in those first tenths of a second, where the
+ * alternative was making every request in flight wait for the encoder.
+ */
+export function estimateTextTokens(text: string): number {
   if (text.length === 0) return 0;
-  const encoder = encoderFor(encoding);
-  // encode_ordinary: text like "<|endoftext|>" is counted as text instead of throwing.
-  if (text.length <= EXACT_LIMIT_CHARS) return encoder.encode_ordinary(text).length;
-  const sample = encoder.encode_ordinary(text.slice(0, EXACT_LIMIT_CHARS)).length;
+  if (text.length <= EXACT_LIMIT_CHARS) return tokenizer.count(text) ?? Math.ceil(text.length / CHARS_PER_TOKEN);
+  const sample = tokenizer.count(text.slice(0, EXACT_LIMIT_CHARS));
+  if (sample === undefined) return Math.ceil(text.length / CHARS_PER_TOKEN);
   return Math.ceil((sample * text.length) / EXACT_LIMIT_CHARS);
 }
 

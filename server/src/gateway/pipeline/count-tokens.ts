@@ -2,7 +2,7 @@ import { buildCountTokensRequest } from '../adapters/anthropic-messages.js';
 import { parseUpstreamError } from '../adapters/common.js';
 import { runWithFailover, type AttemptAbort, type AttemptResult } from '../failover.js';
 import type { Attempt } from '../resolve-model.js';
-import { estimateRequestInputTokens } from '../tokens.js';
+import { estimateRequestInputTokens, warmTokenizer } from '../tokens.js';
 import { translateErrorBody } from '../translate/error-body.js';
 import { isSuccess, ResponseTooLargeError, type UpstreamAnswer } from '../upstream.js';
 import { forwardedHeaders, tooLargeFailure } from './attempt.js';
@@ -29,8 +29,9 @@ async function countTokens(state: RequestState, deps: PipelineDeps): Promise<voi
   // A `stream: true` in the body is ignored: counting never streams.
   state.streamed = false;
   const forwardHeaders = forwardedHeaders(state);
+  // A local answer is nothing but the count: it waits for the encoder rather than estimating by characters.
   const options = failoverOver<Reply>(state, deps, (attempt, signal) =>
-    attempt.target.endpoint.apiFormat === 'anthropic' ? askProvider(state, deps, attempt, forwardHeaders, signal) : Promise.resolve(localEstimate(state)),
+    attempt.target.endpoint.apiFormat === 'anthropic' ? askProvider(state, deps, attempt, forwardHeaders, signal) : warmTokenizer().then(() => localEstimate(state)),
   );
   const countAttempt = options.onAttempt;
   // Only real upstream calls count in the upstream-attempt metric, not local estimates.
