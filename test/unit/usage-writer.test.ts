@@ -169,6 +169,17 @@ describe('UsageWriter summing requests without events', () => {
     expect(writer.pending).toBe(0);
   });
 
+  it('counts a request with an invalid time now rather than failing every later batch on it', async () => {
+    const f = fakeDb();
+    const writer = new UsageWriter({ db: f.db, logger: pino({ level: 'silent' }), metrics: createMetrics(), storage: 'off' });
+    writer.record({ ...inAccount('a', 'r1'), createdAt: new Date(Number.NaN) });
+    await writer.flush();
+    writer.record(inAccount('b', 'r2'));
+    await writer.flush();
+    expect(f.summed).toEqual(['sums:a', 'sums:b']);
+    expect(f.parked).toEqual([]);
+  });
+
   it('keeps sums while the database is unreachable and writes them once it answers', async () => {
     const f = fakeDb();
     const writer = new UsageWriter({ db: f.db, logger: pino({ level: 'silent' }), metrics: createMetrics(), storage: 'off' });

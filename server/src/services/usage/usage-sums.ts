@@ -49,7 +49,9 @@ export class UsageSums {
   add(r: UsageRecord): void {
     let account = this.accounts.get(r.accountId);
     if (!account) this.accounts.set(r.accountId, (account = new AccountSums()));
-    const at = r.createdAt;
+    // An invalid time would make every later batch fail on its hour (an event with one is parked
+    // alone; sums have no row to park): counted now instead.
+    const at = Number.isFinite(r.createdAt.getTime()) ? r.createdAt : new Date();
     const ms = at.getTime();
     // Cut and cleaned as the event's row would be (usage-record.ts), so both modes make the same rollup rows.
     const provider = r.provider === null ? '' : storableText(r.provider, 64);
