@@ -154,10 +154,10 @@ export class UsageWriter {
    */
   private async drain(untilEmpty: boolean): Promise<void> {
     // Only when there are any: the events' first batch is taken now, not after an await.
-    if (this.sums.requests > 0 || this.sumsInFlight.length > 0) await this.failing(() => this.writeSums());
+    if (this.sums.requests > 0 || this.sumsInFlight.length > 0) await this.logFailures(() => this.writeSums());
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.maxBatchSize);
-      await this.failing(async () => {
+      await this.logFailures(async () => {
         await this.options.partitions?.ensureFor(batch);
         await this.writeIsolating(batch);
       });
@@ -171,7 +171,7 @@ export class UsageWriter {
   }
 
   /** Runs one write; a failure is counted and logged (the first, then every 50th in a row) and rethrown. */
-  private async failing(write: () => Promise<void>): Promise<void> {
+  private async logFailures(write: () => Promise<void>): Promise<void> {
     try {
       await write();
       this.failures = 0;
