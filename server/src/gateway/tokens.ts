@@ -22,7 +22,8 @@ const CHARS_PER_TOKEN = 4;
 
 /**
  * Above this many characters, only a prefix is encoded and the count is scaled: encoding runs at
- * ~1 ms per 1k tokens on the event loop, and a multi-megabyte prompt would stall every stream.
+ * ~1 ms per 1k tokens, which the event loop waits for (tokenizer-thread.ts), and a multi-megabyte
+ * prompt would stall every stream.
  */
 const EXACT_LIMIT_CHARS = 256 * 1024;
 
