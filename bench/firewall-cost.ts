@@ -101,7 +101,6 @@ function firewallStepsMicros(body: string): number {
   return median(added);
 }
 
-
 async function setUp(baseUrl: string): Promise<{ plain: string; guarded: string }> {
   const { signUp } = await gqlOk<{ signUp: { token: string } }>(
     baseUrl,

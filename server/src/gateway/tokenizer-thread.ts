@@ -58,57 +58,61 @@ for (;;) {
 }
 `;
 
+/** The thread and the memory shared with it, made on first need. */
+interface Running {
+  worker: Worker;
+  control: Int32Array;
+  text: Uint8Array;
+  /** Resolves once the thread counts, or has failed. */
+  started: Promise<void>;
+}
+
 export class TokenizerThread {
-  private readonly control = new Int32Array(new SharedArrayBuffer(8));
-  private readonly text = new Uint8Array(new SharedArrayBuffer(TEXT_BYTES));
   private readonly encoder = new TextEncoder();
-  private worker: Worker | undefined;
-  private state: 'stopped' | 'starting' | 'ready' | 'failed' = 'stopped';
-  private readyPromise: Promise<void> | undefined;
+  private running: Running | undefined;
+  /** Set once the thread has built its encoder; cleared for good when it fails (estimates then go by characters). */
+  private ready = false;
 
   constructor(private readonly encoding: string) {}
 
   /** Starts the thread unless it runs; resolves once it can count (or has failed: estimates then go by characters). */
   start(): Promise<void> {
-    if (this.readyPromise) return this.readyPromise;
-    this.state = 'starting';
+    if (this.running) return this.running.started;
+    const control = new Int32Array(new SharedArrayBuffer(8));
+    const text = new Uint8Array(new SharedArrayBuffer(TEXT_BYTES));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: {
-        tiktoken: createRequire(import.meta.url).resolve('tiktoken'),
-        encoding: this.encoding,
-        control: this.control.buffer,
-        text: this.text.buffer,
-      },
+      workerData: { tiktoken: createRequire(import.meta.url).resolve('tiktoken'), encoding: this.encoding, control: control.buffer, text: text.buffer },
     });
     // Never keeps the process alive.
     worker.unref();
-    this.worker = worker;
-    this.readyPromise = new Promise<void>((resolve) => {
+    const started = new Promise<void>((resolve) => {
       worker.once('message', () => {
-        this.state = 'ready';
+        this.ready = true;
         resolve();
       });
       const fail = () => {
-        this.state = 'failed';
+        this.ready = false;
         resolve();
       };
       worker.once('error', fail);
       worker.once('exit', fail);
     });
-    return this.readyPromise;
+    this.running = { worker, control, text, started };
+    return started;
   }
 
   /** Tokens in `text`, or undefined while the thread is not ready (it is started then). Text over TEXT_BYTES is the caller's to sample. */
   count(text: string): number | undefined {
-    if (this.state !== 'ready') {
+    const running = this.running;
+    if (!this.ready || !running) {
       void this.start();
       return undefined;
     }
-    const { read, written } = this.encoder.encodeInto(text, this.text);
+    const { read, written } = this.encoder.encodeInto(text, running.text);
     if (read !== text.length) return undefined;
     if (written === 0) return 0;
-    const control = this.control;
+    const { control } = running;
     control[1] = written;
     Atomics.store(control, 0, REQUEST);
     Atomics.notify(control, 0);
@@ -124,7 +128,7 @@ export class TokenizerThread {
   }
 
   private fail(): void {
-    this.state = 'failed';
-    void this.worker?.terminate();
+    this.ready = false;
+    void this.running?.worker.terminate();
   }
 }
