@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,13 +18,15 @@ import { createTestDatabase, type TestDatabase } from '../test/support/db.js';
  * built with `npm run build:server`, on its own fresh PostgreSQL database, or the embedded one with
  * DB=embedded). Each cycle runs one wrk round per target, the order rotated per cycle; per round it
  * takes the server's CPU per request from /proc, req/s and wrk's p99, and, on PostgreSQL, the CPU
- * all of PostgreSQL's server processes spent per request (postgresCpuByPid). It prints each round, the medians of the per-cycle
- * ratios against the bare proxy, and each server's peak RSS. NAME=VALUE after a DIR sets that
- * gateway's environment: `npm run bench:ab -- . . USAGE_EVENTS=off` runs one build both ways.
+ * all of PostgreSQL's server processes spent per request (postgresCpuByPid). It prints each
+ * round, the medians of the per-cycle ratios against the bare proxy, and each server's peak RSS.
+ * NAME=VALUE after a DIR sets that gateway's environment: `npm run bench:ab -- . . USAGE_EVENTS=off`
+ * runs one build both ways.
  *
  * Env: ROUNDS (cycles, default 7), ROUND_S (seconds per round, 4), CONC (64), STREAM=1 (streaming
- * requests, 20 chunks), DB=embedded, SHARED_BENCH_DIR (default bench/.shared-bench, which `npm run bench`
- * fills).
+ * requests, 20 chunks), DB=embedded, CPU_PROF=DIR and HEAP_PROF=DIR (profiles, see PROFILES),
+ * PG_CPU=1 (PostgreSQL off cpu0, see PG_CPU), SHARED_BENCH_DIR (default bench/.shared-bench, which
+ * `npm run bench` fills).
  */
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
@@ -32,6 +34,14 @@ const ROUND_S = Number(process.env.ROUND_S ?? 4);
 const CONC = Number(process.env.CONC ?? 64);
 const STREAM = process.env.STREAM === '1';
 const EMBEDDED = process.env.DB === 'embedded';
+/**
+ * CPU_PROF=DIR / HEAP_PROF=DIR: each gateway runs under node --cpu-prof (read its profiles with
+ * bench/profile-summary.ts) or --heap-prof (sampled allocations still live at exit, i.e. what the
+ * gateway keeps; Chrome DevTools reads them), its files in DIR/<its number>.
+ */
+const PROFILES = { cpu: process.env.CPU_PROF, heap: process.env.HEAP_PROF };
+/** PG_CPU=N: the local PostgreSQL server runs on CPU N for the run (bench/pin-postgres.sh), off the gateways' cpu0. */
+const PG_CPU = EMBEDDED ? undefined : process.env.PG_CPU;
 const MOCK_PORT = 9100;
 const BARE_PORT = 9200;
 const UPSTREAM_KEY = 'sk-bench-0000000000000000'; // the provider key setUpGatewayAccount stores
@@ -43,6 +53,18 @@ const BODY = JSON.stringify({
 });
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+function profilerFlags(gateway: number): string[] {
+  const flags: string[] = [];
+  for (const [kind, dir] of Object.entries(PROFILES)) if (dir) flags.push(`--${kind}-prof`, `--${kind}-prof-dir=${dir}/${gateway}`);
+  return flags;
+}
+
+/** bench/pin-postgres.sh: PostgreSQL's processes onto `cpus` ('all' gives them every CPU back). */
+function pinPostgres(cpus: string): void {
+  const { status } = spawnSync(join(here, 'pin-postgres.sh'), [cpus], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (status !== 0) throw new Error(`bench/pin-postgres.sh ${cpus} failed`);
+}
 
 /** `npm run bench`'s copy of the shared bench: its bare proxy needs the undici installed there. */
 function sharedBenchDir(): string {
@@ -152,6 +174,10 @@ async function main(): Promise<void> {
   if (gateways.length === 0) throw new Error('usage: npm run bench:ab -- DIR [NAME=VALUE …] [DIR …] (each DIR built with npm run build:server)');
   const shared = sharedBenchDir();
   pin(process.pid, 1);
+  if (PG_CPU !== undefined) {
+    pinPostgres(PG_CPU);
+    process.on('exit', () => pinPostgres('all'));
+  }
   const mock = await startShared(shared, 'mock-upstream.mjs', 1, { MOCK_PORT: String(MOCK_PORT), MOCK_KEY: UPSTREAM_KEY }, MOCK_PORT);
   const bare = await startShared(shared, 'bare-proxy.mjs', 0, { UPSTREAM: `http://127.0.0.1:${MOCK_PORT}`, PORT: String(BARE_PORT) }, BARE_PORT);
   const targets: Target[] = [
@@ -161,7 +187,8 @@ async function main(): Promise<void> {
   for (const [i, { dir, env }] of gateways.entries()) {
     const db = await createTestDatabase();
     databases.push(db);
-    const gateway: BenchProcess = await spawnGateway({ upstreamUrl: `http://127.0.0.1:${MOCK_PORT}`, databaseUrl: db.databaseUrl, cwd: dir, env });
+    const nodeFlags = profilerFlags(i + 1);
+    const gateway: BenchProcess = await spawnGateway({ upstreamUrl: `http://127.0.0.1:${MOCK_PORT}`, databaseUrl: db.databaseUrl, cwd: dir, env, nodeFlags });
     pin(gateway.pid, 0);
     const { accessToken } = await setUpGatewayAccount(gateway.url);
     const settings = Object.entries(env).map(([k, v]) => ` ${k}=${v}`).join('');

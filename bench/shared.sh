@@ -8,9 +8,12 @@
 #   BENCH_DATABASE_URL=postgres://… npm run bench   # PostgreSQL (use a fresh, empty database)
 #   ROUNDS=1 ROUND_S=1 WARMUP_S=1 CONC=16 SCENARIOS=nonstream,stream npm run bench   # smoke run
 #   USAGE_EVENTS=off BENCH_DATABASE_URL=postgres://… npm run bench   # the gateway without stored usage events
+#   BENCH_POSTGRES_CPU=1 BENCH_DATABASE_URL=postgres://127.0.0.1… npm run bench   # a local PostgreSQL moved off the
+#                                                   # gateway's cpu0 for the run (bench/pin-postgres.sh)
 #
 # Knobs are compare.sh's (see its README). The report replaces the <db> section of bench/RESULTS.md
-# (<db>-usage-events-<mode> when USAGE_EVENTS is set to another mode than all).
+# (<db>-usage-events-<mode> when USAGE_EVENTS is set to another mode than all; -postgres-cpu<N> appended
+# when BENCH_POSTGRES_CPU is set).
 set -euo pipefail
 project="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${SHARED_BENCH_DIR:-}"
@@ -30,7 +33,14 @@ db=embedded
 usage_events="${USAGE_EVENTS:-all}"
 section="$db"
 [ "$usage_events" != all ] && section="$db-usage-events-$usage_events"
-echo "[bench] target: $project on $db, USAGE_EVENTS=$usage_events; shared bench from $shared" >&2
+postgres_cpu="${BENCH_POSTGRES_CPU:-}"
+if [ -n "$postgres_cpu" ]; then
+  [ "$db" = postgresql ] || { echo "BENCH_POSTGRES_CPU needs BENCH_DATABASE_URL" >&2; exit 1; }
+  "$project/bench/pin-postgres.sh" "$postgres_cpu"
+  trap '"$project/bench/pin-postgres.sh" all' EXIT
+  section="$section-postgres-cpu$postgres_cpu"
+fi
+echo "[bench] target: $project on $db${postgres_cpu:+ (PostgreSQL on CPU $postgres_cpu)}, USAGE_EVENTS=$usage_events; shared bench from $shared" >&2
 status=0
 touch "$work/.started"
 (cd "$work" && PROJECT_DIR="$project" node ours.mjs) || status=$?
@@ -42,7 +52,7 @@ if [ -n "$latest" ]; then
   goals=""
   [ -f "$json" ] && { goals="$(cd "$project" && npx tsx bench/shared-goals.ts "$json")" || true; }
   [ -n "$goals" ] && printf '%s\n' "$goals" >&2
-  stamp="npm run bench ($db, USAGE_EVENTS=$usage_events), $(date -u +%FT%TZ), $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), node $(node -v)"
+  stamp="npm run bench ($db${postgres_cpu:+ on CPU $postgres_cpu}, USAGE_EVENTS=$usage_events), $(date -u +%FT%TZ), $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), node $(node -v)"
   # Replace this database's section between its markers, keeping the rest of the file.
   node -e '
     const fs = require("node:fs");
