@@ -15,5 +15,8 @@ cpus="${1:?usage: pin-postgres.sh CPUS|all}"
 [ "$cpus" = all ] && cpus="0-$(($(nproc --all) - 1))"
 pids="$(pgrep -x postgres || true)"
 [ -n "$pids" ] || { echo "pin-postgres: no local PostgreSQL process found" >&2; exit 1; }
-for pid in $pids; do taskset -a -p -c "$cpus" "$pid" >/dev/null 2>&1 || true; done
-echo "pin-postgres: PostgreSQL's $(wc -w <<<"$pids") processes on CPUs $cpus" >&2
+moved=0
+# A backend that exits in between cannot be moved; one the user may not move is reported below.
+for pid in $pids; do taskset -a -p -c "$cpus" "$pid" >/dev/null 2>&1 && moved=$((moved + 1)); done
+[ "$moved" -gt 0 ] || { echo "pin-postgres: could not change PostgreSQL's CPU affinity (run as root or postgres)" >&2; exit 1; }
+echo "pin-postgres: $moved of PostgreSQL's $(wc -w <<<"$pids") processes on CPUs $cpus" >&2
