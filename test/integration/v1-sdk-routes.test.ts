@@ -210,8 +210,20 @@ describe('/v1 routes through the official SDKs', () => {
     expect(e.code).toBe('model_unknown');
     expect(e.message).toContain('gpt-4o-mini');
     expect(e.headers?.get('x-should-retry')).toBe('false');
-    // Listed for nobody here: no key, no gateway credentials.
-    await expect(openai.models.retrieve('google:gemini-2.5-flash')).rejects.toMatchObject({ status: 404, code: 'model_unknown' });
+    // Listed for nobody here: no key, no gateway credentials. The message says so, with no
+    // suggestion (the closest catalog id would be the model itself).
+    for (const id of ['google:gemini-2.5-flash', 'gemini-2.5-flash']) {
+      const missing = (await openai.models.retrieve(id).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.NotFoundError>;
+      expect(missing).toMatchObject({ status: 404, code: 'model_unknown' });
+      expect(missing.message).toContain('is not available to this access key: no provider key is configured for provider "google"');
+      expect(missing.message).not.toContain('Did you mean');
+    }
+    // A dated snapshot of a listed catalog model, which inference serves under that id, reads as
+    // its base model's entry under the asked id (Claude Code users set such ids).
+    const dated = await openai.models.retrieve('claude-sonnet-4-5-20250929');
+    expect(dated).toEqual({ ...(listed['anthropic:claude-sonnet-4-5'] as object), id: 'anthropic:claude-sonnet-4-5-20250929' });
+    expect((await openai.models.retrieve('openai:gpt-4o-mini-2024-07-18')).id).toBe('openai:gpt-4o-mini-2024-07-18');
+    await expect(openai.models.retrieve('google:gemini-2.5-flash-20250101')).rejects.toMatchObject({ status: 404, code: 'model_unknown' });
     const anonymous = await fetch(`${f.baseUrl}/v1/models/gpt-4o-mini`);
     expect(anonymous.status).toBe(401);
     expect(f.upstream.requests).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { BUILT_IN_PROVIDERS } from '../catalog/providers.js';
 import { ModelUnknownError } from '../errors/not-found-error.js';
-import type { ModelKind } from '../catalog/types.js';
+import type { ModelKind, ModelSpec } from '../catalog/types.js';
 import type { AccessContext } from './access-context.js';
 import type { ProviderDirectory } from './provider-directory.js';
 import { listingSources, loadListings } from './resolve-model.js';
@@ -52,23 +52,31 @@ export async function listModelsFor(access: AccessContext, directory: ProviderDi
   return listedModels(access, directory);
 }
 
+/** The key's configuration lets it call `provider:model`. */
+function allowed(access: AccessContext, provider: string, model: string): boolean {
+  return (
+    (!access.allowedProviders || access.allowedProviders.has(provider)) &&
+    (!access.allowedModels || access.allowedModels.has(`${provider}:${model}`.toLowerCase()))
+  );
+}
+
+/** A built-in provider has credentials for this key: a provider key routed to it, or the gateway's own. */
+function hasCredentials(access: AccessContext, directory: ProviderDirectory, providerId: string): boolean {
+  const target = directory.getBuiltIn(providerId);
+  if (!target) return false;
+  const rule = access.routing.get(providerId);
+  const ownKeys = rule
+    ? rule.providerKeyIds.some((id) => access.providerKeysById.get(id)?.provider === providerId)
+    : (access.providerKeys.get(providerId)?.length ?? 0) > 0;
+  return ownKeys || (Boolean(target.gatewaySecret) && (rule ? rule.useGatewayCredentials : true));
+}
+
 function listedModels(access: AccessContext, directory: ProviderDirectory): ListedModel[] {
   const out: ListedModel[] = [];
-  const allowed = (provider: string, model: string) =>
-    (!access.allowedProviders || access.allowedProviders.has(provider)) &&
-    (!access.allowedModels || access.allowedModels.has(`${provider}:${model}`.toLowerCase()));
-
   for (const spec of BUILT_IN_PROVIDERS) {
-    const target = directory.getBuiltIn(spec.id);
-    if (!target) continue;
-    const rule = access.routing.get(spec.id);
-    const ownKeys = rule
-      ? rule.providerKeyIds.some((id) => access.providerKeysById.get(id)?.provider === spec.id)
-      : (access.providerKeys.get(spec.id)?.length ?? 0) > 0;
-    const gateway = Boolean(target.gatewaySecret) && (rule ? rule.useGatewayCredentials : true);
-    if (!ownKeys && !gateway) continue;
+    if (!hasCredentials(access, directory, spec.id)) continue;
     for (const m of directory.catalog.listModels(spec.id)) {
-      if (!allowed(spec.id, m.id)) continue;
+      if (!allowed(access, spec.id, m.id)) continue;
       const kind = m.kind ?? 'chat';
       out.push({
         ...listed(spec.id, m.id, m.displayName),
@@ -84,14 +92,14 @@ function listedModels(access: AccessContext, directory: ProviderDirectory): List
       const providerId = source.provider.endpoint.id;
       for (const model of listings.listed(providerId, source.credentialId)) {
         // A catalog model (or a dated snapshot of one) is listed above, or is not for this key.
-        if (directory.catalog.findModel(providerId, model) || directory.catalog.findDatedModel(model, providerId) || !allowed(providerId, model)) continue;
+        if (directory.catalog.findModel(providerId, model) || directory.catalog.findDatedModel(model, providerId) || !allowed(access, providerId, model)) continue;
         out.push(listed(providerId, model));
       }
     }
   }
   for (const custom of access.customProviders.values()) {
     for (const model of custom.models.values()) {
-      if (!allowed(custom.providerId, model)) continue;
+      if (!allowed(access, custom.providerId, model)) continue;
       out.push(listed(custom.providerId, model));
     }
   }
@@ -101,14 +109,43 @@ function listedModels(access: AccessContext, directory: ProviderDirectory): List
 /**
  * One entry of the key's `/v1/models` list (`GET /v1/models/{id}`): `provider:model` as listed,
  * or a bare model id, which names its first listing (catalog order puts the default provider
- * first). Matched case-insensitively, as model strings are; anything else is `model_unknown`.
+ * first). Matched case-insensitively, as model strings are. A dated snapshot of a listed catalog
+ * model (`claude-sonnet-4-5-20250929`), which inference serves under that id, answers its base
+ * model's entry under the asked id. Anything else is `model_unknown`, saying why when the catalog
+ * knows the model.
  */
 export async function findListedModel(access: AccessContext, directory: ProviderDirectory, id: string): Promise<ListedModel> {
-  const wanted = id.toLowerCase();
   const listed = await listModelsFor(access, directory);
-  const found =
-    listed.find((m) => m.id.toLowerCase() === wanted) ??
-    listed.find((m) => m.id.slice(m.owned_by.length + 1).toLowerCase() === wanted);
-  if (!found) throw new ModelUnknownError(id, directory.catalog.suggestModel(id));
-  return found;
+  const found = entryOf(listed, id);
+  if (found) return found;
+  const { provider, model } = splitModelId(id);
+  const catalog = directory.catalog;
+  const dated = catalog.findDatedModel(model, provider);
+  const base = dated && entryOf(listed, `${dated.provider}:${dated.id}`);
+  if (base) return { ...base, id: `${base.owned_by}:${model}` };
+  const spec = dated ?? (provider === undefined ? catalog.findDefaultModel(model) : catalog.findModel(provider, model));
+  if (spec) throw new ModelUnknownError(id, undefined, `Model ${JSON.stringify(id)} is not available to this access key: ${whyNotListed(access, directory, spec)}.`);
+  const suggestion = catalog.suggestModel(id);
+  // A suggestion that is the id itself (a catalog id on another provider, say) helps nobody.
+  throw new ModelUnknownError(id, suggestion?.toLowerCase() === model.toLowerCase() ? undefined : suggestion);
+}
+
+function entryOf(listed: readonly ListedModel[], id: string): ListedModel | undefined {
+  const wanted = id.toLowerCase();
+  return listed.find((m) => m.id.toLowerCase() === wanted) ?? listed.find((m) => m.id.slice(m.owned_by.length + 1).toLowerCase() === wanted);
+}
+
+/** `provider:model` split at its first colon; a bare id has no provider. */
+function splitModelId(id: string): { provider: string | undefined; model: string } {
+  const colon = id.indexOf(':');
+  return colon < 0 ? { provider: undefined, model: id } : { provider: id.slice(0, colon), model: id.slice(colon + 1) };
+}
+
+/** Why a catalog model is missing from the key's list, in the words of the errors inference would answer. */
+function whyNotListed(access: AccessContext, directory: ProviderDirectory, spec: ModelSpec): string {
+  const { provider, id } = spec;
+  if (access.allowedProviders && !access.allowedProviders.has(provider)) return `its configuration does not allow provider "${provider}"`;
+  if (!allowed(access, provider, id)) return `its configuration does not allow model "${provider}:${id}"`;
+  if (!hasCredentials(access, directory, provider)) return `no provider key is configured for provider "${provider}" and it has no gateway credentials`;
+  return `provider "${provider}" is not available`;
 }
