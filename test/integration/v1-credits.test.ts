@@ -106,6 +106,33 @@ describe('/v1 credits', () => {
       }
       expect(before - (await balanceNano(f, own.token))).toBe(1200n);
     });
+
+    it('usage a provider cannot have meant (negative, fractional, absurd) is not believed: billed on the estimate', async () => {
+      const { openai } = clients(f, own);
+      const answer = (usage: Record<string, unknown>) => ({
+        id: 'chatcmpl-x',
+        object: 'chat.completion',
+        created: 1,
+        model: 'gpt-4o-mini',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from a confused provider' }, finish_reason: 'stop' }],
+        usage,
+      });
+      for (const usage of [
+        { prompt_tokens: -1_000_000, completion_tokens: -1_000_000 },
+        { prompt_tokens: 10.5, completion_tokens: 3 },
+        { prompt_tokens: 5, completion_tokens: 1e12 },
+      ]) {
+        f.upstream.script({ kind: 'status', status: 200, body: answer(usage) });
+        const { response } = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: user(PROMPT) }).withResponse();
+        const ev = await usageCost(f, response.headers.get('x-request-id'));
+        expect(ev).toMatchObject({ status: 200, tokensEstimated: true });
+        expect(ev.inputTokens).toBeGreaterThan(0);
+        expect(ev.outputTokens).toBeGreaterThan(0);
+        expect(ev.outputTokens).toBeLessThan(100);
+        expect(ev.feeNano).toBe(feeNano(ev.inputTokens, ev.outputTokens));
+        expect(ev.feeNano).toBeGreaterThan(0n);
+      }
+    });
   });
 
   describe('gateway credentials: fee + upstream cost at catalog prices', () => {

@@ -43,6 +43,21 @@ export interface TokenUsage {
   outputTokens: number;
 }
 
+/** More tokens than any model's window: a count above it is a provider's error, not usage. */
+const MAX_BILLABLE_TOKENS = 100_000_000;
+
+const isTokenCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0 && n <= MAX_BILLABLE_TOKENS;
+
+/**
+ * The usage a provider reported, when it can be billed: whole token counts from 0 up to
+ * MAX_BILLABLE_TOKENS. A provider (a custom one, say) reporting negative, fractional or absurd
+ * counts is not believed, and the request is billed on the gateway's estimate, as when a provider
+ * reports nothing: negative counts made a request free and put negative tokens in the summaries.
+ */
+export function billableUsage(usage: TokenUsage | undefined): TokenUsage | undefined {
+  return usage && isTokenCount(usage.inputTokens) && isTokenCount(usage.outputTokens) ? usage : undefined;
+}
+
 export interface StreamObservation {
   /** This event carries content or metadata a client must see (not a keep-alive/comment). */
   meaningful: boolean;

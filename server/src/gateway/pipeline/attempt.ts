@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../adapters/adapter.js';
+import { billableUsage, type TokenUsage } from '../adapters/adapter.js';
 import type { FinishReason } from '../pivot.js';
 import type { AttemptAbort, AttemptResult, AttemptTimer } from '../failover.js';
 import { planFor, type InferencePlan } from '../formats/index.js';
@@ -100,7 +100,7 @@ export async function runAttempt(
     // Some OpenAI-compatible vendors answer 200 with an error body: a failure, never a success.
     return { kind: 'failed', failure: { failureClass: 'transient', status: answer.status, message: 'upstream returned an error body with status 200' } };
   }
-  let usage = plan.upstream.readUsage(json);
+  let usage = billableUsage(plan.upstream.readUsage(json));
   const estimated = !usage;
   usage ??= {
     inputTokens: estimateRequestInputTokens(state.surface, body.json),
@@ -110,7 +110,7 @@ export async function runAttempt(
     kind: 'done',
     status: answer.status,
     value: {
-      reply: { status: answer.status, contentType: 'application/json', body: plan.translated ? JSON.stringify(plan.response(json, body.model)) : raw },
+      reply: { status: answer.status, contentType: 'application/json', body: plan.translated ? JSON.stringify(plan.response(json, attempt.model)) : raw },
       usage,
       estimated,
       finishReasons: plan.upstream.readFinishReasons(json),
