@@ -171,6 +171,8 @@ describe('/v1 failover', () => {
         ...withFallbacks('claude-haiku-4-5'),
       });
       expect(res.object).toBe('chat.completion');
+      // The body names the model that answered, as a same-format fallback's own body does.
+      expect(res.model).toBe('claude-haiku-4-5');
       expect(res.choices[0].message).toMatchObject({ role: 'assistant', content: 'Hello from fake claude-haiku-4-5' });
       expect(res.choices[0].finish_reason).toBe('stop');
       expect(res.usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: 4 });
@@ -198,12 +200,15 @@ describe('/v1 failover', () => {
       let text = '';
       let finish: string | null = null;
       let usage: OpenAI.CompletionUsage | null | undefined;
+      const models = new Set<string>();
       for await (const chunk of stream) {
+        models.add(chunk.model);
         text += chunk.choices[0]?.delta?.content ?? '';
         finish = chunk.choices[0]?.finish_reason ?? finish;
         if (chunk.usage) usage = chunk.usage;
       }
       expect(text).toBe('Hello from fake claude-haiku-4-5');
+      expect([...models]).toEqual(['claude-haiku-4-5']);
       expect(finish).toBe('stop');
       expect(usage?.completion_tokens).toBe(4);
       expect(f.upstream.requests.map((r) => r.path)).toEqual([

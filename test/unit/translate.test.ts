@@ -295,7 +295,8 @@ describe('messagesResponseToChat', () => {
       id: 'msg_01Aq9w938a90dw8q',
       object: 'chat.completion',
       created: expect.any(Number),
-      model: 'anthropic:claude-sonnet-4',
+      // The model that answered, as the upstream names it (a same-format answer passes its own).
+      model: 'claude-sonnet-4-20250514',
       choices: [
         {
           index: 0,
@@ -326,12 +327,20 @@ describe('chatResponseToMessages', () => {
       id: 'chatcmpl-BuZ2ToolCallsX9',
       type: 'message',
       role: 'assistant',
-      model: 'gpt-4o',
+      model: 'gpt-4o-2024-08-06',
       content: [{ type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris', unit: 'celsius' } }],
       stop_reason: 'tool_use',
       stop_sequence: null,
       usage: { input_tokens: 18, output_tokens: 18, cache_read_input_tokens: 64 },
     });
+  });
+
+  it('names the attempt\'s model when the upstream answer names none', () => {
+    const { model: _omitted, ...nameless } = JSON.parse(fixture('chat/completion.json')) as Record<string, unknown>;
+    expect(chatResponseToMessages(nameless, 'gpt-4o-mini').model).toBe('gpt-4o-mini');
+    expect(messagesResponseToChat({ ...(JSON.parse(fixture('messages/completion-tool-use.json')) as object), model: '' }, 'claude-haiku-4-5').model).toBe(
+      'claude-haiku-4-5',
+    );
   });
 
   it('converts plain text', () => {

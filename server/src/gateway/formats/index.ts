@@ -50,7 +50,12 @@ export interface InferencePlan {
   translated: boolean;
   /** The body to send and the client fields that could not be sent (named in x-gateway-removed-params). */
   request(body: Json, spec: ModelSpec | undefined): { body: Json; removed: string[] };
+  /**
+   * The answer in the client's format. Its model is the one that served it, as a same-format
+   * answer names it: the upstream's own name for it, else `model` (the attempt's upstream model id).
+   */
   response(json: unknown, model: string): Json;
+  /** `model`: the attempt's upstream model id, named in the client's frames. */
   stream(model: string, options: StreamOptions): StreamTranslator | undefined;
 }
 
@@ -86,7 +91,10 @@ function translatedPlan(surface: GenerativeSurface, format: ApiFormat): Inferenc
       for (const field of built.removed) removed.push(client.fieldNames[field]);
       return { body: built.body, removed };
     },
-    response: (json, model) => client.buildResponse(provider.codec.parseResponse(json), model),
+    response(json, model) {
+      const parsed = provider.codec.parseResponse(json);
+      return client.buildResponse(parsed, parsed.model || model);
+    },
     stream: (model, o) => createStreamTranslator(provider.codec.decoder(), client.encoder({ model, includeUsage: o.includeUsage, inputTokens: o.inputTokens })),
   };
 }

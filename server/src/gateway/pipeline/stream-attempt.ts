@@ -1,3 +1,4 @@
+import { billableUsage } from '../adapters/adapter.js';
 import type { AttemptResult, AttemptTimer } from '../failover.js';
 import type { InferencePlan } from '../formats/index.js';
 import { FirewallStreamFilter } from '../policies/stream-guard.js';
@@ -26,7 +27,8 @@ export async function streamAttempt(
   const body = bodyOf(state);
   const { res } = state;
   const hideUsage = injectedStreamUsage && !body.clientWantsStreamUsage;
-  const translator = plan.stream(body.model, {
+  // The model that serves the stream, as a same-format stream's own frames name it (a fallback's, say).
+  const translator = plan.stream(attempt.model, {
     includeUsage: body.clientWantsStreamUsage,
     // Announced in message_start, where Anthropic clients read the prompt size before any answer.
     inputTokens: plan.translated && state.surface === 'messages' ? estimateRequestInputTokens(state.surface, body.json) : undefined,
@@ -57,7 +59,7 @@ export async function streamAttempt(
     return { kind: 'failed', failure: relayed.failure };
   }
   const answer: AttemptAnswer = { estimated: false, errorCode: null, finishReasons: tracker?.finishReasons() };
-  const reported = tracker?.usage();
+  const reported = billableUsage(tracker?.usage());
   if (reported && relayed.complete) {
     answer.usage = reported;
   } else if (reported) {
