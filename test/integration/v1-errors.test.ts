@@ -182,6 +182,50 @@ describe('/v1 error codes', () => {
     });
   });
 
+  it('invalid_request 400: a body shape a provider would refuse is named before routing, never repaired in translation', async () => {
+    const token = await freshKey();
+    const user = [{ role: 'user', content: 'hi' }];
+    const cases: [Route, Record<string, unknown>, RegExp][] = [
+      ['/v1/chat/completions', { messages: undefined }, /^messages: must be a non-empty array/],
+      ['/v1/chat/completions', { messages: [] }, /^messages: must be a non-empty array/],
+      ['/v1/chat/completions', { messages: [null, ...user] }, /^messages\.0: must be a message object/],
+      ['/v1/chat/completions', { messages: [{ role: 'wizard', content: 'hi' }] }, /^messages\.0\.role: must be one of system, developer/],
+      ['/v1/chat/completions', { messages: [{ role: 'user', content: { a: 1 } }] }, /^messages\.0\.content: must be a string/],
+      ['/v1/chat/completions', { max_tokens: '10' }, /^max_tokens: must be a positive integer/],
+      ['/v1/chat/completions', { max_completion_tokens: -3 }, /^max_completion_tokens: must be a positive integer/],
+      ['/v1/chat/completions', { temperature: 5 }, /^temperature: must be a number from 0 to 2/],
+      ['/v1/chat/completions', { top_p: 1.5 }, /^top_p: must be a number from 0 to 1/],
+      ['/v1/chat/completions', { n: 0 }, /^n: must be a positive integer/],
+      ['/v1/chat/completions', { tools: [null] }, /^tools: must be an array of tool objects/],
+      ['/v1/messages', { max_tokens: undefined }, /^max_tokens: is required/],
+      ['/v1/messages', { max_tokens: 1.5 }, /^max_tokens: must be a positive integer/],
+      ['/v1/messages', { messages: 'hi' }, /^messages: must be a non-empty array/],
+      ['/v1/messages', { messages: [{ role: 'user', content: { a: 1 } }] }, /^messages\.0\.content: must be a string or an array of content blocks/],
+      ['/v1/messages', { messages: [{ role: 'assistant' }] }, /^messages\.0\.content/],
+      ['/v1/messages', { temperature: 1.5 }, /^temperature: must be a number from 0 to 1/],
+      ['/v1/messages', { system: 5 }, /^system: must be a string or an array/],
+      ['/v1/responses', { input: 5 }, /^input: must be a string or an array of input items/],
+      ['/v1/responses', { input: [null] }, /^input: must be a string or an array of input items/],
+      ['/v1/responses', { max_output_tokens: -1 }, /^max_output_tokens: must be a positive integer/],
+    ];
+    // Same format and translated alike: the answer must not depend on which provider would serve it.
+    for (const model of ['gpt-4o-mini', 'claude-haiku-4-5']) {
+      for (const [route, fields, problem] of cases) {
+        const body = { ...bodyFor(route, { model }), ...fields };
+        const message = expectGatewayError(await postV1(f, route, body, { token }), route, 'invalid_request', 400);
+        expect(message.replace(/^invalid_request: /, ''), `${route} ${JSON.stringify(fields)}`).toMatch(problem);
+      }
+    }
+    expect(f.upstream.requests).toHaveLength(0);
+    // JSON null reads as absent, as the providers read it; count_tokens has no output limit.
+    const nulls = { max_tokens: null, temperature: null, top_p: null, n: null, tools: null };
+    expect((await postV1(f, '/v1/chat/completions', { ...bodyFor('/v1/chat/completions', { model: 'gpt-4o-mini' }), ...nulls }, { token })).status).toBe(200);
+    const counted = await postV1(f, '/v1/messages/count_tokens', { model: 'gpt-4o-mini', messages: user }, { token });
+    expect(counted.status, counted.text).toBe(200);
+    const badCount = await postV1(f, '/v1/messages/count_tokens', { model: 'gpt-4o-mini', messages: [null] }, { token });
+    expect(badCount.status).toBe(400);
+  });
+
   it('/v1/responses uses the OpenAI error shape', async () => {
     const token = await freshKey();
     expectGatewayError(await postV1(f, '/v1/responses', bodyFor('/v1/responses', { model: 5 }), { token }), '/v1/responses', 'invalid_request', 400);
