@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessKey, createConfiguration, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { headerOf, rawHttp, type RawResponse } from '../support/raw-http.js';
@@ -330,6 +331,46 @@ describe('/v1 hostile input', () => {
       const after = await post(route, bodyFor(route, { model }));
       expect(after.status).toBe(200);
     });
+  });
+
+  it('Content-Encoding: gzip, deflate and br bodies are decoded under the size limit; anything else is refused, never parsed as JSON', async () => {
+    const body = JSON.stringify(bodyFor('/v1/chat/completions', { model: 'gpt-4o-mini' }));
+    const auth = `authorization: Bearer ${token}`;
+    for (const [encoding, bytes] of [
+      ['gzip', gzipSync(body)],
+      ['x-gzip', gzipSync(body)],
+      ['deflate', deflateSync(body)],
+      ['br', brotliCompressSync(body)],
+      ['GZip', gzipSync(body)],
+    ] as const) {
+      const res = await rawPost('/v1/chat/completions', [auth, 'content-type: application/json', `content-encoding: ${encoding}`], bytes);
+      expect(res.status, `${encoding}: ${res.body}`).toBe(200);
+    }
+    expect(f.upstream.requests).toHaveLength(5);
+    expect(f.upstream.requests.every((r) => (r.body as { model: string }).model === 'gpt-4o-mini')).toBe(true);
+    // Not what the header says, an unknown or a stacked encoding, a name Object.prototype holds.
+    const refusals: [string, Buffer | string, number][] = [
+      ['gzip', body, 400],
+      ['br', 'not brotli', 400],
+      ['foo', body, 415],
+      ['gzip, br', gzipSync(body), 415],
+      ['constructor', body, 415],
+      ['__proto__', body, 415],
+    ];
+    for (const [encoding, bytes, status] of refusals) {
+      const res = await rawPost('/v1/chat/completions', [auth, 'content-type: application/json', `content-encoding: ${encoding}`], bytes);
+      expect(res.status, `${encoding}: ${res.body}`).toBe(status);
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'invalid_request' } });
+    }
+    // The limit holds for the decoded body too: a small bomb is refused, not inflated past it.
+    const bomb = gzipSync(Buffer.alloc(MAX_BODY * 50, 0x20));
+    expect(bomb.length).toBeLessThan(MAX_BODY);
+    const big = await rawPost('/v1/chat/completions', [auth, 'content-type: application/json', 'content-encoding: gzip'], bomb);
+    expect(big.status).toBe(413);
+    const anthropicShaped = await rawPost('/v1/messages', [auth, 'content-type: application/json', 'content-encoding: zstd'], body);
+    expect(anthropicShaped.status).toBe(415);
+    expect(JSON.parse(anthropicShaped.body)).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    expect(f.upstream.requests).toHaveLength(5);
   });
 
   it('regression: a non-streaming 200 whose body is an error fails over instead of reaching the caller as a success', async () => {

@@ -7,6 +7,13 @@ export class ValidationError extends AppError {
   }
 }
 
+/** A request body in a Content-Encoding the gateway does not decode (`invalid_request`, 415). */
+export class UnsupportedEncodingError extends AppError {
+  constructor(encoding: string) {
+    super('invalid_request', 415, `Unsupported Content-Encoding ${JSON.stringify(encoding)}: send the body as is, or gzip, deflate or br.`);
+  }
+}
+
 export class RequestTooLargeError extends AppError {
   constructor(limitBytes: number) {
     super('request_too_large', 413, `Request body exceeds the ${limitBytes}-byte limit.`);

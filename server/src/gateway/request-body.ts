@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { RequestTooLargeError, ValidationError } from '../errors/validation-error.js';
+import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
+import { RequestTooLargeError, UnsupportedEncodingError, ValidationError } from '../errors/validation-error.js';
 import { hasUnsafeText } from './text-safety.js';
 
 export interface InferenceBody {
@@ -38,6 +39,36 @@ function nestsDeeperThan(raw: Buffer, max: number): boolean {
     }
   }
   return false;
+}
+
+type Decompress = (body: InputType, options: ZlibOptions, callback: (err: Error | null, out: Buffer) => void) => void;
+
+/** The Content-Encodings a client may compress its body with (RFC 9110 names; x-gzip is gzip). */
+const DECODERS: ReadonlyMap<string, Decompress> = new Map<string, Decompress>([
+  ['gzip', gunzip],
+  ['x-gzip', gunzip],
+  ['deflate', inflate],
+  ['br', brotliDecompress],
+]);
+
+/**
+ * The body, decoded from its Content-Encoding. The size cap holds for the compressed bytes and
+ * again for the decoded ones (zlib stops at maxOutputLength: a small bomb cannot inflate past it).
+ * An encoding the gateway cannot decode is refused (415) rather than parsed as if it were JSON.
+ */
+export async function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding === undefined || encoding === '' || encoding === 'identity') return readRawBody(req, limit);
+  const decompress = DECODERS.get(encoding);
+  if (!decompress) throw new UnsupportedEncodingError(encoding);
+  const compressed = await readRawBody(req, limit);
+  return new Promise((resolve, reject) => {
+    decompress(compressed, { maxOutputLength: limit }, (err, out) => {
+      if (!err) resolve(out);
+      else if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') reject(new RequestTooLargeError(limit));
+      else reject(new ValidationError(`Request body is not valid ${encoding} data.`));
+    });
+  });
 }
 
 /**

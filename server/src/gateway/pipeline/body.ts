@@ -1,6 +1,6 @@
 import { checkEmbeddingsRequest } from '../formats/openai-embeddings.js';
 import { checkGenerativeRequest } from '../request-fields.js';
-import { parseInferenceBody, readRawBody } from '../request-body.js';
+import { parseInferenceBody, readRequestBody } from '../request-body.js';
 import type { PipelineDeps, RequestState } from './state.js';
 
 const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
@@ -11,7 +11,7 @@ const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
  * would refuse (or, translated, would be silently repaired).
  */
 export async function readBody(state: RequestState, deps: PipelineDeps): Promise<void> {
-  state.body = parseInferenceBody(await readRawBody(state.req, deps.maxRequestBodyBytes));
+  state.body = parseInferenceBody(await readRequestBody(state.req, deps.maxRequestBodyBytes));
   if (state.surface === 'embeddings') checkEmbeddingsRequest(state.body.json);
   else checkGenerativeRequest(state.surface, state.body.json, state.path === COUNT_TOKENS_PATH);
   state.streamed = state.body.stream;
