@@ -253,6 +253,19 @@ describe('/v1 routes through the official SDKs', () => {
     expect(f.upstream.requests[1].headers).toMatchObject({ 'anthropic-version': '2024-02-29', 'anthropic-beta': 'tools-2024', 'x-api-key': 'sk-ant-user' });
     expect(f.upstream.requests[1].headers.authorization).toBeUndefined();
     expect((b.json as { content: { text: string }[] }).content[0].text).toBe('Hello from fake claude-haiku-4-5');
+    // A header of one API's family reaches only providers speaking that API (translated requests included).
+    const family = { 'anthropic-version': '2023-06-01', 'anthropic-beta': 'tools-2024', 'openai-beta': 'assistants=v2' };
+    const toOpenai = await postV1(f, '/v1/messages', { model: 'gpt-4o-mini', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, { token, headers: family });
+    expect(toOpenai.status).toBe(200);
+    const toAnthropic = await postV1(f, '/v1/chat/completions', { model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] }, { token, headers: family });
+    expect(toAnthropic.status).toBe(200);
+    const [openaiUp, anthropicUp] = f.upstream.requests.slice(2);
+    expect(openaiUp.path).toBe('/openai/v1/chat/completions');
+    expect(openaiUp.headers).toMatchObject({ 'openai-beta': 'assistants=v2' });
+    expect(Object.keys(openaiUp.headers).filter((h) => h.startsWith('anthropic-'))).toEqual([]);
+    expect(anthropicUp.path).toBe('/anthropic/v1/messages');
+    expect(anthropicUp.headers).toMatchObject({ 'anthropic-version': '2023-06-01', 'anthropic-beta': 'tools-2024' });
+    expect(anthropicUp.headers['openai-beta']).toBeUndefined();
   });
 
   it('provider:model forces the provider; catalog ids are case-insensitive', async () => {

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { UpstreamFailure } from '../../errors/upstream-error.js';
 import { classifyHttpFailure, classifyVendorError, parseRetryAfter } from '../classify.js';
+import type { ApiFormat } from '../../catalog/types.js';
 import type { BuildRequestInput, BuiltRequest } from './adapter.js';
 
 /** Wire mechanics shared by every adapter; none of it depends on the vendor. */
@@ -57,6 +58,13 @@ const NEVER_FORWARD: ReadonlySet<string> = new Set([
   'upgrade',
 ]);
 
+/** A client header of one API's family (`anthropic-beta`, `openai-beta`) reaches only providers speaking that API. */
+function meantFor(name: string, format: ApiFormat): boolean {
+  if (name.startsWith('anthropic-')) return format === 'anthropic';
+  if (name.startsWith('openai-')) return format === 'openai';
+  return true;
+}
+
 export function buildHeaders(input: BuildRequestInput): Record<string, string> {
   const { endpoint, forwardHeaders, credential } = input;
   const headers: Record<string, string> = {};
@@ -64,7 +72,7 @@ export function buildHeaders(input: BuildRequestInput): Record<string, string> {
   // After the fixed ones: a client's anthropic-version overrides the catalog default.
   for (const name in forwardHeaders) {
     const lower = name.toLowerCase();
-    if (!NEVER_FORWARD.has(lower)) headers[lower] = forwardHeaders[name];
+    if (!NEVER_FORWARD.has(lower) && meantFor(lower, endpoint.apiFormat)) headers[lower] = forwardHeaders[name];
   }
   headers['content-type'] = 'application/json';
   if (credential !== null) {
