@@ -338,9 +338,14 @@ describe('POST /v1/embeddings', () => {
       expect(f.upstream.requests).toHaveLength(0);
     });
 
-    it('GET is not allowed', async () => {
+    it('GET is not allowed, and the 405 says what is (RFC 9110: Allow)', async () => {
       const res = await fetch(`${f.baseUrl}/v1/embeddings`, { headers: { authorization: `Bearer ${plain}` } });
       expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect(await res.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+      const models = await fetch(`${f.baseUrl}/v1/models`, { method: 'POST', headers: { authorization: `Bearer ${plain}` } });
+      expect(models.status).toBe(405);
+      expect(models.headers.get('allow')).toBe('GET, HEAD');
     });
   });
 

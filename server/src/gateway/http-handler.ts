@@ -83,7 +83,7 @@ export function createV1Handler(deps: PipelineDeps, metrics: HttpMetrics): (req:
       ? handler(req, res, requestId, path, started)
       : Promise.reject(
           methods
-            ? new AppError('method_not_allowed', 405, `Method ${req.method} is not allowed on ${path}.`)
+            ? new AppError('method_not_allowed', 405, `Method ${req.method} is not allowed on ${path}.`, { headers: { allow: Object.keys(methods).join(', ') } })
             : new AppError('not_found', 404, NOT_FOUND),
         );
     done.catch((err: unknown) => writeError(res, requestId, path, toAppError(err, requestId, deps.logger)));
