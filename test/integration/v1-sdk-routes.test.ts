@@ -226,6 +226,19 @@ describe('/v1 routes through the official SDKs', () => {
     await expect(openai.models.retrieve('google:gemini-2.5-flash-20250101')).rejects.toMatchObject({ status: 404, code: 'model_unknown' });
     const anonymous = await fetch(`${f.baseUrl}/v1/models/gpt-4o-mini`);
     expect(anonymous.status).toBe(401);
+    // The id in the path is held to a body `model`'s rules, and a refused one is not echoed back.
+    for (const [id, problem] of [
+      ['%00', 'control characters'],
+      ['m'.repeat(300), 'at most 256 characters'],
+      ['%20%20', 'non-empty'],
+    ]) {
+      const res = await fetch(`${f.baseUrl}/v1/models/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(400);
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({ error: { code: 'invalid_request' } });
+      expect(text).toContain(problem);
+      expect(text).not.toContain('m'.repeat(300));
+    }
     expect(f.upstream.requests).toHaveLength(0);
   });
 

@@ -4,6 +4,7 @@ import { timeOrderedUuid } from '../db/time-ordered-uuid.js';
 import { AppError } from '../errors/app-error.js';
 import type { HttpMetrics } from '../http/metrics-middleware.js';
 import { findListedModel, listModelsFor, modelList } from './list-models.js';
+import { modelStringProblem } from './request-body.js';
 import { authenticateHeaders } from './pipeline/authenticate.js';
 import { toAppError, writeError, writeJson } from './pipeline/respond.js';
 import { COUNT_TOKENS_STEPS } from './pipeline/count-tokens.js';
@@ -35,12 +36,17 @@ function retrieveModel(deps: PipelineDeps): RouteHandler {
   };
 }
 
+/** The model id in the path, percent-decoded and held to the rules of a body's `model`. */
 function decodePathPart(part: string): string {
+  let id: string;
   try {
-    return decodeURIComponent(part);
+    id = decodeURIComponent(part);
   } catch {
     throw new AppError('invalid_request', 400, 'The model id in the path is not validly percent-encoded.');
   }
+  const problem = modelStringProblem(id);
+  if (problem) throw new AppError('invalid_request', 400, `The model id in the path ${problem}.`);
+  return id;
 }
 
 /** `/v1` and `/v1/…`: everything else belongs to the admin surface (Koa). */

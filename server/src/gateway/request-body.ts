@@ -107,6 +107,20 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
   });
 }
 
+/** Longest model string a request may name (usage rows keep it; catalog ids are far shorter). */
+const MAX_MODEL_LENGTH = 256;
+
+/**
+ * What is wrong with a model string a client sent (in a body or a path), or undefined. The model
+ * string reaches usage rows and logs (audit HIGH-1: a NUL stopped usage writing for everyone).
+ */
+export function modelStringProblem(model: string): string | undefined {
+  if (model.trim() === '') return 'is required and must be a non-empty string';
+  if (model.length > MAX_MODEL_LENGTH) return `must be at most ${MAX_MODEL_LENGTH} characters`;
+  if (hasUnsafeText(model)) return 'must not contain control characters or unpaired surrogates';
+  return undefined;
+}
+
 function positiveInt(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
 }
@@ -126,15 +140,12 @@ export function parseInferenceBody(raw: Buffer): InferenceBody {
     throw new ValidationError('Request body must be a JSON object.');
   }
   const body = json as Record<string, unknown>;
-  if (typeof body.model !== 'string' || body.model.trim() === '') {
-    throw new ValidationError('`model` is required and must be a non-empty string.');
-  }
-  if (body.model.length > 256) throw new ValidationError('`model` must be at most 256 characters.');
-  // The model string reaches usage rows and logs (audit HIGH-1: a NUL stopped usage writing for everyone).
-  if (hasUnsafeText(body.model)) throw new ValidationError('`model` must not contain control characters or unpaired surrogates.');
+  if (typeof body.model !== 'string') throw new ValidationError('`model` is required and must be a non-empty string.');
+  const problem = modelStringProblem(body.model);
+  if (problem) throw new ValidationError(`\`model\` ${problem}.`);
   let fallbacks: string[] = [];
   if (body.models !== undefined && body.models !== null) {
-    if (!Array.isArray(body.models) || !body.models.every((m) => typeof m === 'string' && m.trim() !== '' && m.length <= 256)) {
+    if (!Array.isArray(body.models) || !body.models.every((m) => typeof m === 'string' && m.trim() !== '' && m.length <= MAX_MODEL_LENGTH)) {
       throw new ValidationError('`models` must be an array of non-empty model strings.');
     }
     if ((body.models as string[]).some(hasUnsafeText)) {
