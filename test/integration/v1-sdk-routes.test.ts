@@ -189,10 +189,22 @@ describe('/v1 routes through the official SDKs', () => {
     expect(models.find((m) => m.id === 'anthropic:claude-sonnet-4-5')).toMatchObject({ type: 'model', display_name: 'Claude Sonnet 4.5' });
     expect(models.find((m) => m.id === 'openai:gpt-4o-mini')).toMatchObject({ type: 'model', display_name: 'GPT-4o mini' });
     expect(new Date(models[0].created_at).getTime()).toBeGreaterThan(0);
-    // One page holds everything: the SDK's paging stops after it.
+    // Without paging parameters one page holds everything (OpenAI's list takes none). With
+    // Anthropic's, pages as Anthropic's API does: the SDK walks them to the same list.
     const page = await anthropic.models.list({ limit: 5 });
-    expect(page.has_more).toBe(false);
-    expect(page.last_id).toBe(openaiIds.at(-1));
+    expect(page.data.map((m) => m.id)).toEqual(openaiIds.slice(0, 5));
+    expect(page.has_more).toBe(true);
+    expect(page.last_id).toBe(openaiIds[4]);
+    const walked: string[] = [];
+    for await (const m of anthropic.models.list({ limit: 7 })) walked.push(m.id);
+    expect(walked).toEqual(openaiIds);
+    const back = await anthropic.models.list({ limit: 3, before_id: openaiIds[4] });
+    expect(back.data.map((m) => m.id)).toEqual(openaiIds.slice(1, 4));
+    expect(back.has_more).toBe(true);
+    const last = await anthropic.models.list({ limit: 1000, after_id: openaiIds.at(-2) });
+    expect(last.data.map((m) => m.id)).toEqual([openaiIds.at(-1)]);
+    expect(last.has_more).toBe(false);
+    await expect(anthropic.models.list({ limit: 0 })).rejects.toMatchObject({ status: 400 });
     expect(await anthropic.models.retrieve('claude-sonnet-4-5')).toMatchObject({ id: 'anthropic:claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5' });
   });
 

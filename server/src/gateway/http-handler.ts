@@ -22,7 +22,10 @@ const inference =
 function listModels(deps: PipelineDeps): RouteHandler {
   return async (req, res, requestId, path) => {
     const access = await authenticateHeaders(req.headers, deps.cache, deps.now());
-    writeJson(res, requestId, path, modelList(await listModelsFor(access, deps.directory)));
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    writeJson(res, requestId, path, modelList(await listModelsFor(access, deps.directory), query));
   };
 }
 

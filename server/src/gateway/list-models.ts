@@ -1,5 +1,6 @@
 import { BUILT_IN_PROVIDERS } from '../catalog/providers.js';
 import { ModelUnknownError } from '../errors/not-found-error.js';
+import { ValidationError } from '../errors/validation-error.js';
 import type { ModelKind, ModelSpec } from '../catalog/types.js';
 import type { AccessContext } from './access-context.js';
 import type { ProviderDirectory } from './provider-directory.js';
@@ -35,9 +36,41 @@ function listed(providerId: string, model: string, displayName = model): ListedM
   return { id: `${providerId}:${model}`, object: 'model', created: CREATED, owned_by: providerId, type: 'model', display_name: displayName, created_at: CREATED_AT };
 }
 
-/** The list as both SDKs page it: OpenAI's `object`/`data`, Anthropic's `has_more`/`first_id`/`last_id` (one page: everything). */
-export function modelList(data: readonly ListedModel[]) {
-  return { object: 'list' as const, data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+/** Anthropic's default and largest `limit`. */
+const DEFAULT_PAGE = 20;
+const MAX_PAGE = 1000;
+
+/**
+ * The list as both SDKs page it: OpenAI's `object`/`data` (one page, everything: OpenAI's list
+ * takes no paging parameters), with Anthropic's `has_more`/`first_id`/`last_id`. A caller that
+ * pages as Anthropic's API does (`limit`, `after_id`, `before_id`) gets that page; an unknown
+ * cursor id is an empty page, as a model that left the list since the last page would be.
+ */
+export function modelList(all: readonly ListedModel[], query: URLSearchParams = new URLSearchParams()) {
+  const limitParam = query.get('limit');
+  const after = query.get('after_id');
+  const before = query.get('before_id');
+  if (limitParam === null && after === null && before === null) return page(all, false);
+  const limit = limitParam === null ? DEFAULT_PAGE : Number(limitParam);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ValidationError(`limit: must be an integer from 1 to ${MAX_PAGE}`);
+  const indexOf = (id: string) => all.findIndex((m) => m.id === id);
+  if (before !== null) {
+    const end = indexOf(before);
+    if (end < 0) return page([], false);
+    const start = Math.max(0, end - limit);
+    return page(all.slice(start, end), start > 0);
+  }
+  let start = 0;
+  if (after !== null) {
+    const at = indexOf(after);
+    if (at < 0) return page([], false);
+    start = at + 1;
+  }
+  return page(all.slice(start, start + limit), start + limit < all.length);
+}
+
+function page(data: readonly ListedModel[], hasMore: boolean) {
+  return { object: 'list' as const, data, has_more: hasMore, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }
 
 /**
