@@ -86,8 +86,13 @@ describe('/v1 error codes', () => {
       ];
       for (const c of cases) {
         const res = await postV1(f, route, bodyFor(route, { model }), { token: c.token, viaApiKeyHeader: c.via, headers: c.header });
-        expectGatewayError(res, route, 'invalid_api_key', 401);
+        const message = expectGatewayError(res, route, 'invalid_api_key', 401);
+        // A key in a shape the gateway does not read is told apart from no key at all.
+        if (c.header) expect(message).toContain('Malformed Authorization header');
+        if (!c.header && c.token === undefined) expect(message).toContain('Missing access key');
       }
+      const junk = await postV1(f, route, bodyFor(route, { model }), { headers: { authorization: `Bearer ng-${'A'.repeat(43)} junk` } });
+      expect(expectGatewayError(junk, route, 'invalid_api_key', 401)).toContain('Malformed Authorization header');
       const key = await createAccessKey(f);
       const before = await postV1(f, route, bodyFor(route, { model }), { token: key.token });
       expect(before.status).toBe(200);

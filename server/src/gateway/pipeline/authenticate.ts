@@ -19,7 +19,14 @@ export function extractAccessToken(headers: IncomingHttpHeaders): string | undef
  */
 export function authenticateHeaders(headers: IncomingHttpHeaders, cache: AccessContextCache, now: number): AccessContext | Promise<AccessContext> {
   const token = extractAccessToken(headers);
-  if (!token) throw new AuthenticationError('Missing access key: send Authorization: Bearer <key> or x-api-key: <key>.');
+  if (!token) {
+    // A key sent in a shape the gateway does not read (`Basic …`, `Bearer <key> extra`) is not a missing one.
+    throw new AuthenticationError(
+      headers.authorization
+        ? 'Malformed Authorization header: send Authorization: Bearer <key> (the key alone) or x-api-key: <key>.'
+        : 'Missing access key: send Authorization: Bearer <key> or x-api-key: <key>.',
+    );
+  }
   const found = cache.lookup(token);
   return found instanceof Promise ? found.then((access) => admit(access, now)) : admit(found, now);
 }
