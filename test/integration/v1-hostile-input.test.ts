@@ -226,13 +226,15 @@ describe('/v1 hostile input', () => {
         const res = await post(route, bodyFor(route, { model, stream }));
         expect(expectError(fromFetch(res), route, 'invalid_request', 400)).toMatch(/stream/);
       }
-      // Invalid UTF-8 inside the model string: decoded with replacement characters → unknown model.
-      const json = Buffer.from(JSON.stringify(bodyFor(route, { model: 'gpt-4o-miniXX' })), 'utf8');
-      const at = json.indexOf('XX');
-      json[at] = 0xff;
-      json[at + 1] = 0xfe;
-      const bad = await rawPost(route, [`authorization: Bearer ${token}`, 'content-type: application/json'], json);
-      expectError(fromRaw(bad), route, 'model_unknown', 404);
+      // Invalid UTF-8 in the model string or a prompt: refused, never decoded into U+FFFD and sent on.
+      for (const marked of [bodyFor(route, { model: 'gpt-4o-miniXX' }), bodyFor(route, { model, metadata: { note: 'hi XX there' } })]) {
+        const json = Buffer.from(JSON.stringify(marked), 'utf8');
+        const at = json.indexOf('XX');
+        json[at] = 0xff;
+        json[at + 1] = 0xfe;
+        const bad = await rawPost(route, [`authorization: Bearer ${token}`, 'content-type: application/json'], json);
+        expect(expectError(fromRaw(bad), route, 'invalid_request', 400)).toMatch(/not valid UTF-8/);
+      }
       // Invalid UTF-8 outside JSON syntax.
       const garbage = await rawPost(route, [`authorization: Bearer ${token}`, 'content-type: application/json'], Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0xc3]));
       expectError(fromRaw(garbage), route, 'invalid_request', 400);

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { RequestTooLargeError, UnsupportedEncodingError, ValidationError } from '../errors/validation-error.js';
@@ -130,6 +131,9 @@ export function parseInferenceBody(raw: Buffer): InferenceBody {
   if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
     throw new ValidationError(`Request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
   }
+  // JSON is UTF-8 (RFC 8259); decoding replaces broken bytes with U+FFFD, which would change the
+  // prompt without a word. isUtf8 is a native scan: nothing measurable per request.
+  if (!isUtf8(raw)) throw new ValidationError('Request body is not valid UTF-8.');
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
