@@ -7,6 +7,7 @@ import { healthRouter } from './http/health.js';
 import { staticWeb } from './http/static-web.js';
 import { mountGraphql } from './graphql/mount.js';
 import { createV1Handler, isV1Path, pathOf } from './gateway/http-handler.js';
+import { v1Cors } from './http/v1-cors.js';
 import { CircuitBreakers, RetryBudget } from './gateway/circuit-breaker.js';
 import { stripeWebhookRouter } from './http/stripe-webhook.js';
 import { usageExportRouter } from './http/usage-export.js';
@@ -74,10 +75,11 @@ export async function createApp(services: Services): Promise<GatewayApp> {
 
   // Koa snapshots its middleware here, so this comes after every app.use().
   const admin = app.callback();
+  const cors = v1Cors(services.config.v1CorsOrigins);
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req.url);
-    if (isV1Path(path)) v1(req, res, path);
-    else void admin(req, res);
+    if (!isV1Path(path)) void admin(req, res);
+    else if (!cors?.(req, res)) v1(req, res, path);
   };
   return { app, handle, stop: () => graphql.stop() };
 }

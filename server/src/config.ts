@@ -60,6 +60,8 @@ export interface Config {
    * ones, or none. Summaries, budgets, credits and alerts count every request in each mode.
    */
   usageEvents: UsageEventStorage;
+  /** Browser origins that may call /v1 cross-origin (http/v1-cors.ts); empty: none, `*`: any. */
+  v1CorsOrigins: readonly string[];
   /** How often glibc's free memory is handed back to the system (malloc-tuning.ts); 0: never. */
   mallocTrimIntervalMs: number;
   /** The operator set glibc's mmap threshold in the environment (glibc read it at start-up). */
@@ -122,6 +124,11 @@ const EnvSchema = z.object({
   USAGE_RETENTION_DAYS: intFrom(90, 1, 3650),
   USAGE_EVENTS: z.enum(USAGE_EVENT_STORAGE).default('all'),
   MALLOC_TRIM_INTERVAL_MS: intFrom(5_000, 0, 3_600_000),
+  V1_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.literal('*'), z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin must be scheme://host[:port] (no path), or *')]))),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('ai-gateway'),
   CATALOG_FILE: z.string().min(1).optional(),
@@ -232,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     circuitBreakerOpenMs: e.CIRCUIT_BREAKER_OPEN_MS,
     usageRetentionDays: e.USAGE_RETENTION_DAYS,
     usageEvents: e.USAGE_EVENTS,
+    v1CorsOrigins: e.V1_CORS_ORIGINS,
     mallocTrimIntervalMs: e.MALLOC_TRIM_INTERVAL_MS,
     mallocMmapThresholdFromEnv:
       env.MALLOC_MMAP_THRESHOLD_ !== undefined || /\bglibc\.malloc\.mmap_threshold=/.test(env.GLIBC_TUNABLES ?? ''),
