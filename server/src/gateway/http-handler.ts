@@ -22,10 +22,7 @@ const inference =
 function listModels(deps: PipelineDeps): RouteHandler {
   return async (req, res, requestId, path) => {
     const access = await authenticateHeaders(req.headers, deps.cache, deps.now());
-    const url = req.url ?? '';
-    const q = url.indexOf('?');
-    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
-    writeJson(res, requestId, path, modelList(await listModelsFor(access, deps.directory), query));
+    writeJson(res, requestId, path, modelList(await listModelsFor(access, deps.directory), queryOf(req.url)));
   };
 }
 
@@ -62,6 +59,13 @@ export function pathOf(url: string | undefined): string {
   const u = url ?? '/';
   const q = u.indexOf('?');
   return q === -1 ? u : u.slice(0, q);
+}
+
+/** The query of a request target (what pathOf leaves out), parsed. */
+function queryOf(url: string | undefined): URLSearchParams {
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return new URLSearchParams(q === -1 ? '' : u.slice(q + 1));
 }
 
 const NOT_FOUND =

@@ -8,7 +8,7 @@ import { isSuccess, ResponseTooLargeError, type UpstreamAnswer } from '../upstre
 import { forwardedHeaders, tooLargeFailure } from './attempt.js';
 import { failoverOver } from './attempts.js';
 import { authenticate } from './authenticate.js';
-import { readBody } from './body.js';
+import { readCountTokensBody } from './body.js';
 import { applyPolicies } from './policies.js';
 import { resolve } from './resolve.js';
 import type { PipelineStep } from './run.js';
@@ -23,7 +23,7 @@ import { accessOf, bodyOf, type PipelineDeps, type Reply, type RequestState } fr
  * `state.usage` is never set, and neither is `state.sent`, which would bill an estimated prompt
  * to a client that leaves early.
  */
-export const COUNT_TOKENS_STEPS: readonly PipelineStep[] = [authenticate, readBody, applyPolicies, resolve, countTokens];
+export const COUNT_TOKENS_STEPS: readonly PipelineStep[] = [authenticate, readCountTokensBody, applyPolicies, resolve, countTokens];
 
 async function countTokens(state: RequestState, deps: PipelineDeps): Promise<void> {
   // A `stream: true` in the body is ignored: counting never streams.
