@@ -14,6 +14,7 @@ import { prepareDataDir, restrictDataDir } from './db/data-dir.js';
 import { loadOrCreateMasterKey } from './services/master-key.js';
 import { buildServices, type ServiceInputs, type Services } from './services.js';
 import { createApp } from './app.js';
+import { answerClientErrors } from './http/client-error.js';
 import { startTracing } from './telemetry/tracing.js';
 import { startPgChangeFeed } from './services/pg-change-feed.js';
 
@@ -91,6 +92,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     connectionsCheckingInterval: Math.min(1000, config.httpHeadersTimeoutMs),
   });
   httpServer.on('request', gateway.handle);
+  answerClientErrors(httpServer);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());

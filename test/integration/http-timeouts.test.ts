@@ -53,6 +53,8 @@ describe('slow clients (audit HIGH-3)', () => {
     // Closed by the timeouts, not at once.
     expect(Date.now() - opened).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 100);
     expect(slowBody[0].received()).toMatch(/^HTTP\/1\.1 408/);
+    const answer = slowBody[0].received();
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'request_timeout' } });
     expect((await fetch(`${f.baseUrl}/healthz`)).status).toBe(200);
   });
 

@@ -328,11 +328,20 @@ describe('/v1 hostile input', () => {
       const body = JSON.stringify(bodyFor(route, { model }));
       const res = await rawPost(route, [`authorization: Bearer ${token}`, `x-pad: ${'a'.repeat(64 * 1024)}`], body);
       expect(res.status).toBe(431);
+      // Node's own answer has no body (SDKs report "431 status code (no body)"); this one says why.
+      expect(JSON.parse(res.body)).toMatchObject({ error: { type: 'invalid_request_error', code: 'request_headers_too_large' } });
       const many = await rawPost(route, [`authorization: Bearer ${token}`, ...Array.from({ length: 3000 }, (_, i) => `x-h${i}: v`)], body);
       expect([200, 431]).toContain(many.status);
       const after = await post(route, bodyFor(route, { model }));
       expect(after.status).toBe(200);
     });
+  });
+
+  it('a request Node cannot parse gets a 400 with a JSON error body, and the connection is closed', async () => {
+    const res = await raw('POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 5\r\ncontent-length: 7\r\n\r\nhello');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_request', message: 'Malformed HTTP request.' } });
+    expect(res.headers).toContainEqual(['x-gateway-error-code', 'invalid_request']);
   });
 
   it('Content-Encoding: gzip, deflate and br bodies are decoded under the size limit; anything else is refused, never parsed as JSON', async () => {
