@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { RequestTooLargeError, UnsupportedEncodingError, ValidationError } from '../errors/validation-error.js';
 import { hasUnsafeText } from './text-safety.js';
+import { isPositiveInteger } from './request-fields.js';
 
 export interface InferenceBody {
   json: Record<string, unknown>;
@@ -123,7 +124,7 @@ export function modelStringProblem(model: string): string | undefined {
 }
 
 function positiveInt(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
+  return isPositiveInteger(v) ? v : undefined;
 }
 
 /** The fields the gateway itself reads; everything else is forwarded untouched. */

@@ -24,7 +24,7 @@ const OUTPUT_LIMITS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens
 const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** JSON null reads as absent, as the providers read it. */
 const given = (v: unknown): boolean => v !== undefined && v !== null;
-const isPositiveInteger = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+export const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
 function refuse(field: string, problem: string): never {
   throw new ValidationError(`${field}: ${problem}`);
