@@ -29,6 +29,7 @@ describe('/v1/responses from every provider', () => {
     await fundAccount(f.baseUrl, f.account.token);
     await createProviderKey(f, 'anthropic', 'sk-ant-user');
     await createProviderKey(f, 'deepseek', 'sk-deepseek-user');
+    await createProviderKey(f, 'openai', 'sk-openai-user');
     await createCustomProvider(f, { providerId: 'local', baseUrl: `http://127.0.0.1:${f.upstream.port}/custom/v1`, apiFormat: 'OPENAI', models: ['my-llama'] });
     token = (await createAccessKey(f)).token;
     openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: token, maxRetries: 0 });
@@ -108,6 +109,27 @@ describe('/v1/responses from every provider', () => {
       { role: 'assistant', content: [{ type: 'tool_use', id: expect.any(String), name: 'get_weather', input: { city: 'Paris' } }] },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: expect.any(String), content: '21°C' }] },
     ]);
+  });
+
+  it('previous_response_id and conversation need a provider serving Responses itself: refused for Claude, skipped as a fallback', async () => {
+    // Translated, the stored turns would be lost and the answer would look complete.
+    for (const field of [{ previous_response_id: 'resp_abc' }, { conversation: 'conv_123' }]) {
+      const res = await postV1(f, '/v1/responses', { model: 'claude-haiku-4-5', input: 'What is my name?', ...field }, { token });
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ error: { code: 'model_not_supported', message: expect.stringContaining(Object.keys(field)[0]) } });
+    }
+    expect(f.upstream.requests).toHaveLength(0);
+
+    const served = await postV1(
+      f,
+      '/v1/responses',
+      { model: 'openai:gpt-4o-mini', models: ['claude-haiku-4-5'], input: 'What is my name?', previous_response_id: 'resp_abc' },
+      { token },
+    );
+    expect(served.status).toBe(200);
+    expect(served.headers.get('x-gateway-rejected-models')).toBe('claude-haiku-4-5');
+    expect(f.upstream.requests).toHaveLength(1);
+    expect(f.upstream.requests[0].body).toMatchObject({ model: 'gpt-4o-mini', previous_response_id: 'resp_abc' });
   });
 
   it('a chat-completions-only provider (DeepSeek), streamed: text and reported usage', async () => {

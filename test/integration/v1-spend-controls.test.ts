@@ -154,6 +154,34 @@ describe('/v1 spend controls', () => {
       expect(sent[5]).toHaveProperty('max_tokens', 50);
     });
 
+    it('keeps a thinking budget under the capped max_tokens (Anthropic refuses one that is not below it): lowered, or removed and named', async () => {
+      const thinkingAt = (budget: number) => ({ model: 'claude-haiku-4-5', max_tokens: 20_000, thinking: { type: 'enabled', budget_tokens: budget }, messages: user('hi') });
+      // Cap 50: no budget fits (Anthropic's minimum is 1,024).
+      const removed = await postV1(f, '/v1/messages', thinkingAt(2000), { token });
+      expect(removed.status).toBe(200);
+      expect(removed.headers.get('x-gateway-removed-params')).toBe('thinking');
+      expect(f.upstream.requests[0].body).toMatchObject({ max_tokens: 50 });
+      expect(f.upstream.requests[0].body).not.toHaveProperty('thinking');
+
+      await setCaps({ maxOutputTokens: 3000 });
+      try {
+        f.upstream.reset();
+        for (const budget of [16_000, 2000]) expect((await postV1(f, '/v1/messages', thinkingAt(budget), { token })).status).toBe(200);
+        // Too large: lowered to leave room for an answer; already under the cap: as sent.
+        expect(f.upstream.requests.map((r) => r.body)).toMatchObject([
+          { max_tokens: 3000, thinking: { type: 'enabled', budget_tokens: 1976 } },
+          { max_tokens: 3000, thinking: { type: 'enabled', budget_tokens: 2000 } },
+        ]);
+        // An OpenAI client's reasoning served by Anthropic stays under the cap too.
+        f.upstream.reset();
+        const openai = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: token, maxRetries: 0 });
+        await openai.chat.completions.create({ model: 'anthropic:claude-haiku-4-5', messages: user('hi'), reasoning_effort: 'high' });
+        expect(f.upstream.requests[0].body).toMatchObject({ max_tokens: 3000, thinking: { budget_tokens: 1976 } });
+      } finally {
+        await setCaps({ maxOutputTokens: 50 });
+      }
+    });
+
     it('refuses estimated input above maxInputTokens with request_too_large in each format, nothing upstream', async () => {
       const long = 'lorem ipsum dolor sit amet '.repeat(40);
       for (const [path, body] of [

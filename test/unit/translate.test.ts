@@ -253,6 +253,28 @@ describe('messagesRequestToChat', () => {
     expect(out).toEqual({ messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 40 });
   });
 
+  describe('reasoning to thinking', () => {
+    const spec = { maxOutputTokens: 64_000 } as ModelSpec;
+    const toMessages = (body: Json) => planFor('chat', ANTHROPIC).request({ messages: [{ role: 'user', content: 'hi' }], ...body }, spec);
+
+    it('without a client limit, max_tokens grows to hold the effort budget and an answer', () => {
+      expect(toMessages({ reasoning_effort: 'high' }).body).toMatchObject({ max_tokens: 17_408, thinking: { type: 'enabled', budget_tokens: 16_384 } });
+      // Bounded by the model: the budget shrinks to leave room for an answer.
+      const small = planFor('chat', ANTHROPIC).request({ messages: [{ role: 'user', content: 'hi' }], reasoning_effort: 'high' }, { maxOutputTokens: 8192 } as ModelSpec);
+      expect(small.body).toMatchObject({ max_tokens: 8192, thinking: { budget_tokens: 7168 } });
+    });
+
+    it("never raises the client's max_completion_tokens: the budget fits under it, or the reasoning is named as removed", () => {
+      expect(toMessages({ reasoning_effort: 'high', max_completion_tokens: 1000 })).toMatchObject({ body: { max_tokens: 1000 }, removed: ['reasoning_effort'] });
+      expect(toMessages({ reasoning_effort: 'high', max_completion_tokens: 1000 }).body).not.toHaveProperty('thinking');
+      expect(toMessages({ reasoning_effort: 'high', max_completion_tokens: 1500 }).body).toMatchObject({ max_tokens: 1500, thinking: { budget_tokens: 1024 } });
+      expect(toMessages({ reasoning_effort: 'high', max_completion_tokens: 4000 }).body).toMatchObject({ max_tokens: 4000, thinking: { budget_tokens: 2976 } });
+      expect(toMessages({ reasoning_effort: 'low', max_completion_tokens: 20_000 }).body).toMatchObject({ max_tokens: 20_000, thinking: { budget_tokens: 2048 } });
+      const responses = planFor('responses', ANTHROPIC).request({ input: 'hi', reasoning: { effort: 'medium' }, max_output_tokens: 800 }, spec);
+      expect(responses).toMatchObject({ body: { max_tokens: 800 }, removed: ['reasoning'] });
+    });
+  });
+
   it('sends a tool-only assistant turn with null content', () => {
     const out = messagesRequestToChat({
       messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] }],

@@ -16,6 +16,8 @@ export interface InferenceBody {
   clientWantsStreamUsage: boolean;
   /** max_tokens / max_completion_tokens / max_output_tokens, when given. */
   maxOutputTokens: number | undefined;
+  /** Fields the account's token caps took out of `json` (token-caps.ts), named in x-gateway-removed-params. */
+  removedByCaps?: string[];
 }
 
 const MAX_FALLBACKS = 16;

@@ -149,8 +149,23 @@ function checkPolicy(t: ModelTarget, ctx: AccessContext): void {
  * and, for a catalog model, an embedding model; the generative routes refuse embedding models.
  * Uncatalogued models (pass-through, custom) are the caller's word: the provider decides.
  */
-function checkServes(t: ModelTarget, surface: Surface): void {
+/**
+ * What a request needs of a candidate beyond its surface. `storedState`: a Responses request that
+ * continues a conversation the provider stored (`previous_response_id`, `conversation`), which only
+ * a provider serving the Responses API itself can read: translated for any other, the request
+ * would be answered without the earlier turns, as if it were complete.
+ */
+export interface CandidateNeeds {
+  storedState?: 'previous_response_id' | 'conversation';
+}
+
+function checkServes(t: ModelTarget, surface: Surface, needs: CandidateNeeds): void {
   const name = JSON.stringify(`${t.provider}:${t.model}`);
+  if (needs.storedState && !t.target.surfaces.includes('responses')) {
+    throw new ModelNotSupportedError(
+      `\`${needs.storedState}\` continues a conversation stored by the provider that answered it, and ${name} does not serve the Responses API itself, so it would answer without the earlier turns. Send the whole conversation in \`input\`, or use a model of a provider that serves /v1/responses (e.g. "openai:gpt-4o-mini").`,
+    );
+  }
   if (surface === 'embeddings' && !t.target.surfaces.includes('embeddings')) {
     throw new ModelNotSupportedError(`Provider ${JSON.stringify(t.provider)} does not offer embeddings, so ${name} cannot serve /v1/embeddings. Use an embedding model such as "openai:text-embedding-3-small".`);
   }
@@ -212,11 +227,12 @@ export function resolveAttemptsWithListings(
   fallbacks: readonly string[],
   ctx: AccessContext,
   directory: ProviderDirectory,
+  needs: CandidateNeeds = {},
 ): Resolution | Promise<Resolution> {
   try {
-    return resolveAttempts(surface, model, fallbacks, ctx, directory);
+    return resolveAttempts(surface, model, fallbacks, ctx, directory, needs);
   } catch (err) {
-    return resolveAfterListing(err, () => resolveAttempts(surface, model, fallbacks, ctx, directory), ctx, directory);
+    return resolveAfterListing(err, () => resolveAttempts(surface, model, fallbacks, ctx, directory, needs), ctx, directory);
   }
 }
 
@@ -257,6 +273,7 @@ export function resolveAttempts(
   fallbacks: readonly string[],
   ctx: AccessContext,
   directory: ProviderDirectory,
+  needs: CandidateNeeds = {},
 ): Resolution {
   const attempts: Attempt[] = [];
   const rejectedModels: string[] = [];
@@ -283,7 +300,7 @@ export function resolveAttempts(
         if (isPrimary) primaryProvider = t.provider;
         try {
           checkPolicy(t, ctx);
-          checkServes(t, surface);
+          checkServes(t, surface, needs);
         } catch (err) {
           throw new Rejection(err as Error);
         }

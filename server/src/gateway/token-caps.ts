@@ -4,6 +4,7 @@ import type { AccessContext } from './access-context.js';
 import type { InferenceBody } from './request-body.js';
 import type { Attempt } from './resolve-model.js';
 import { estimateRequestInputTokens } from './tokens.js';
+import { thinkingBudgetWithin } from './formats/anthropic-messages.js';
 
 /** Estimated input above the account's maxInputTokens (`request_too_large`, 413; nothing goes upstream). */
 export class InputTokensTooLargeError extends AppError {
@@ -23,7 +24,7 @@ export class InputTokensTooLargeError extends AppError {
  * - maxOutputTokens: a request asking for more output, or not saying, is sent with the cap, in
  *   the field its format uses (chat: the one the client used, else `max_completion_tokens` for
  *   OpenAI and models that require it, `max_tokens` elsewhere; responses: `max_output_tokens`;
- *   messages: `max_tokens`).
+ *   messages: `max_tokens`, with a thinking budget lowered to fit under it).
  */
 export function applyTokenCaps(access: AccessContext, surface: Surface, body: InferenceBody, attempts: readonly Attempt[]): void {
   if (access.maxInputTokens !== null) {
@@ -47,4 +48,23 @@ export function applyTokenCaps(access: AccessContext, surface: Surface, body: In
     json[first && (first.provider === 'openai' || first.spec?.maxTokensParam === 'max_completion_tokens') ? 'max_completion_tokens' : 'max_tokens'] = cap;
   }
   body.maxOutputTokens = cap;
+  if (surface === 'messages') fitThinking(body, cap);
+}
+
+/**
+ * Anthropic refuses a thinking budget that is not below max_tokens (or under 1,024): one the cap
+ * left too large is lowered to fit, or the thinking is taken out where no budget fits.
+ */
+function fitThinking(body: InferenceBody, maxTokens: number): void {
+  const thinking = body.json.thinking;
+  if (typeof thinking !== 'object' || thinking === null) return;
+  const t = thinking as Record<string, unknown>;
+  if (typeof t.budget_tokens !== 'number' || t.budget_tokens < maxTokens) return;
+  const budget = thinkingBudgetWithin(maxTokens, t.budget_tokens);
+  if (budget !== undefined) {
+    body.json.thinking = { ...t, budget_tokens: budget };
+  } else {
+    delete body.json.thinking;
+    (body.removedByCaps ??= []).push('thinking');
+  }
 }

@@ -208,8 +208,22 @@ function partToBlock(part: PivotPart): Json | undefined {
   }
 }
 
-/** Thinking budget for an OpenAI-style effort (Anthropic's minimum is 1,024). */
-const BUDGET: Readonly<Record<ReasoningEffort, number>> = { minimal: 1024, low: 2048, medium: 8192, high: 16384, xhigh: 32768 };
+/** Anthropic's smallest thinking budget; the budget must also stay below max_tokens. */
+const MIN_THINKING_BUDGET = 1024;
+/** Thinking budget for an OpenAI-style effort. */
+const BUDGET: Readonly<Record<ReasoningEffort, number>> = { minimal: MIN_THINKING_BUDGET, low: 2048, medium: 8192, high: 16384, xhigh: 32768 };
+/** Room kept for the answer beside the thinking, where max_tokens allows it. */
+const ANSWER_ROOM = 1024;
+
+/**
+ * The thinking budget that fits under `maxTokens` (which counts thinking and answer together):
+ * `wanted` where it leaves room for an answer, less where it would not, undefined where no budget
+ * Anthropic accepts fits (max_tokens of 1,024 or less).
+ */
+export function thinkingBudgetWithin(maxTokens: number, wanted: number): number | undefined {
+  if (maxTokens <= MIN_THINKING_BUDGET) return undefined;
+  return Math.max(MIN_THINKING_BUDGET, Math.min(wanted, maxTokens - Math.min(ANSWER_ROOM, maxTokens - MIN_THINKING_BUDGET)));
+}
 
 function buildRequest(req: PivotRequest, { spec }: BuildOptions): BuiltBody {
   const removed: PivotField[] = [];
@@ -227,16 +241,19 @@ function buildRequest(req: PivotRequest, { spec }: BuildOptions): BuiltBody {
   if (system.length === 1 && system[0].cache_control === undefined) body.system = system[0].text;
   else if (system.length > 0) body.system = system;
   body.messages = messages;
-  let maxTokens = clampMaxTokens(req.maxTokens, spec) ?? Math.min(DEFAULT_MAX_TOKENS, spec?.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
+  const requested = clampMaxTokens(req.maxTokens, spec);
+  let maxTokens = requested ?? Math.min(DEFAULT_MAX_TOKENS, spec?.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
 
   let thinking = false;
   if (req.reasoning !== undefined && !req.reasoning.disabled) {
-    const budget = Math.max(1024, req.reasoning.budgetTokens ?? BUDGET[req.reasoning.effort ?? 'medium']);
-    // Anthropic requires max_tokens above the thinking budget.
-    const limit = spec?.maxOutputTokens ?? Number.MAX_SAFE_INTEGER;
-    if (budget < limit) {
-      maxTokens = Math.min(Math.max(maxTokens, budget + 1024), limit);
-      body.thinking = { type: 'enabled', budget_tokens: Math.min(budget, maxTokens - 1) };
+    const wanted = req.reasoning.budgetTokens ?? BUDGET[req.reasoning.effort ?? 'medium'];
+    // Without a limit from the client (or the account's cap) max_tokens grows to hold the thinking
+    // and an answer; a limit is never raised: like OpenAI's max_completion_tokens, it bounds
+    // reasoning and answer together, and the credit reservation was sized by it.
+    if (requested === undefined) maxTokens = Math.min(Math.max(maxTokens, wanted + ANSWER_ROOM), spec?.maxOutputTokens ?? Number.MAX_SAFE_INTEGER);
+    const budget = thinkingBudgetWithin(maxTokens, wanted);
+    if (budget !== undefined) {
+      body.thinking = { type: 'enabled', budget_tokens: budget };
       thinking = true;
     } else {
       removed.push('reasoning');

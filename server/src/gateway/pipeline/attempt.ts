@@ -60,7 +60,7 @@ export async function runAttempt(
     stream: body.stream,
     forwardHeaders,
   });
-  state.removedParams = [...request.removed, ...built.removedParams];
+  state.removedParams = [...(body.removedByCaps ?? []), ...request.removed, ...built.removedParams];
   state.sent = attempt;
   const { perAttemptTimeoutMs } = accessOf(state);
   const call: UpstreamCall = {

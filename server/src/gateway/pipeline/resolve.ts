@@ -1,4 +1,5 @@
-import { resolveAttemptsWithListings } from '../resolve-model.js';
+import type { Surface } from '../../catalog/types.js';
+import { resolveAttemptsWithListings, type CandidateNeeds } from '../resolve-model.js';
 import { accessOf, bodyOf, resolutionOf, type PipelineDeps, type RequestState } from './state.js';
 
 /**
@@ -7,7 +8,7 @@ import { accessOf, bodyOf, resolutionOf, type PipelineDeps, type RequestState } 
  */
 export function resolve(state: RequestState, deps: PipelineDeps): void | Promise<void> {
   const body = bodyOf(state);
-  const resolution = resolveAttemptsWithListings(state.surface, body.model, body.fallbacks, accessOf(state), deps.directory);
+  const resolution = resolveAttemptsWithListings(state.surface, body.model, body.fallbacks, accessOf(state), deps.directory, needsOf(state.surface, body.json));
   if (resolution instanceof Promise) {
     return resolution.then((r) => {
       state.resolution = r;
@@ -30,4 +31,14 @@ export function reserve(state: RequestState, deps: PipelineDeps): void | Promise
   return reservation.then((r) => {
     state.reservation = r;
   });
+}
+
+const NO_NEEDS: CandidateNeeds = {};
+
+/** A Responses request continuing stored state needs a provider that serves /v1/responses itself. */
+function needsOf(surface: Surface, json: Record<string, unknown>): CandidateNeeds {
+  if (surface !== 'responses') return NO_NEEDS;
+  if (json.previous_response_id !== undefined && json.previous_response_id !== null) return { storedState: 'previous_response_id' };
+  if (json.conversation !== undefined && json.conversation !== null) return { storedState: 'conversation' };
+  return NO_NEEDS;
 }
