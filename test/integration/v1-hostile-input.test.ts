@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessKey, createConfiguration, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { headerOf, rawHttp, type RawResponse } from '../support/raw-http.js';
 import { gqlOk, signUpAccount } from '../support/graphql.js';
-import { fundAccount, postV1, readUsageEvents, type UsageRow, type V1Response } from '../support/v1-client.js';
+import { fundAccount, postV1, readUsageEvents, usageEventFor, type UsageRow, type V1Response } from '../support/v1-client.js';
 
 /** Hostile and malformed /v1 input: always a clear, well-formed answer in the caller's format, never a 500. */
 
@@ -405,6 +405,18 @@ describe('/v1 hostile input', () => {
     expectError(fromFetch(res), '/v1/chat/completions', 'upstream_failed', 502);
     // The afterAll canary check covers the body; the response is also searched here for a clear failure.
     expect(res.text).not.toContain(CANARY_OPENAI);
+  });
+
+  it('an upstream error message with NUL, controls and lone surrogates is stored cleaned, never refused or parked', async () => {
+    const hostile = { error: { message: 'boom\u0000 \ud800 end\u001b[31m', type: 'server_error' } };
+    f.upstream.script({ kind: 'status', status: 500, body: hostile }, { kind: 'status', status: 500, body: hostile });
+    const res = await post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    expectError(fromFetch(res), '/v1/chat/completions', 'upstream_failed', 502);
+    expect(res.text).not.toMatch(/\\u0000|\\ud800|\\u001b/);
+    const event = await usageEventFor(f, res.headers.get('x-request-id'));
+    expect(event.attempts[0].error).toBe('boom  \ufffd end [31m');
+    const letters = await f.server.services.orm.em.fork().getConnection().execute('select count(*)::int as n from usage_dead_letter');
+    expect(letters).toEqual([{ n: 0 }]);
   });
 
   it('regression (audit HIGH-1): after NUL and lone-surrogate model names, every tenant is still recorded and charged', async () => {

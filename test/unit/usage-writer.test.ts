@@ -201,6 +201,9 @@ describe('storableJsonText', () => {
     const value = { a: 'x\u0000y', b: ['\u0000', '\\u0000 is text', '\\\u0000'], c: 'plain' };
     const out = JSON.parse(storableJsonText(JSON.stringify(value))) as typeof value;
     expect(out).toEqual({ a: 'x\ufffdy', b: ['\ufffd', '\\u0000 is text', '\\\ufffd'], c: 'plain' });
+    // Lone surrogates (JSON.stringify escapes them; jsonb refuses them) too; pairs and escaped text stay.
+    const surrogates = { a: 'x\ud800y', b: '\udc00', c: '\ud83d\ude00', d: '\\ud800 is text', e: '\\\ud800' };
+    expect(JSON.parse(storableJsonText(JSON.stringify(surrogates)))).toEqual({ a: 'x\ufffdy', b: '\ufffd', c: '\ud83d\ude00', d: '\\ud800 is text', e: '\\\ufffd' });
     const clean = JSON.stringify({ a: 'nothing to do' });
     expect(storableJsonText(clean)).toBe(clean);
   });

@@ -5,6 +5,7 @@ import { UpstreamFailedError } from '../errors/upstream-error.js';
 import { UpstreamTimeoutError } from '../errors/timeout-error.js';
 import { FAILURE_POLICY } from '../errors/failure-class.js';
 import { classifyNetworkError } from './classify.js';
+import { cleanText } from './text-safety.js';
 import type { Attempt } from './resolve-model.js';
 import type { CircuitBreakers, RetryBudget } from './circuit-breaker.js';
 
@@ -202,14 +203,17 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
         return { value: result.value, attempt, status: result.status };
       }
       const { failure } = result;
+      // Upstream text (a custom provider's error message) goes to the usage row, the logs and the
+      // caller's 502: without control characters or lone surrogates, which PostgreSQL refuses.
+      const message = cleanText(failure.message);
       record.status = failure.status ?? null;
-      record.error = failure.message;
+      record.error = message;
       o.breakers?.failure(breakerKey(attempt), failure.failureClass, failure.retryAfterSeconds);
       o.onAttempt?.(attempt, failure.failureClass);
       summaries.push({
         provider: attempt.provider,
         model: attempt.model,
-        error: failure.status ? `HTTP ${failure.status}: ${failure.message}` : failure.message,
+        error: failure.status ? `HTTP ${failure.status}: ${message}` : message,
       });
       if (!FAILURE_POLICY[failure.failureClass].failOver) {
         if (result.value !== undefined) return { value: result.value, attempt, status: failure.status ?? 502 };

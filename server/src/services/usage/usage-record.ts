@@ -46,14 +46,20 @@ export function storableText(s: string, max: number): string {
   return clean.length > max ? clean.slice(0, max) : clean;
 }
 
-/** `\u0000` escapes preceded by an even number of backslashes, i.e. real U+0000 characters, not escaped text. */
-const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+/**
+ * Escapes of characters PostgreSQL's json and jsonb refuse, preceded by an even number of
+ * backslashes (real characters, not escaped text): `\u0000`, and lone surrogates, which
+ * JSON.stringify writes as `\udXXX` escapes (a pair it writes as the character itself).
+ */
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
 
 /**
- * JSON.stringify output with every U+0000 in its strings replaced by U+FFFD (PostgreSQL's json
- * and jsonb refuse it). JSON.stringify writes that character only as the escape `\u0000`, so
- * the text is scanned once instead of calling a replacer for every value.
+ * JSON.stringify output with every U+0000 and lone surrogate in its strings replaced by U+FFFD.
+ * JSON.stringify writes those only as escapes, so the text is searched (natively) for them instead
+ * of calling a replacer for every value. The /v1 edge refuses such text in what clients send; an
+ * upstream's error message is cleaned where it is read (failover.ts); this is the writer's own
+ * guard: one such row used to be refused, and the batch around it bisected, over and over.
  */
 export function storableJsonText(json: string): string {
-  return json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json;
+  return json.includes('\\u0000') || json.includes('\\ud') ? json.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : json;
 }
