@@ -83,6 +83,21 @@ describe('relayStream', () => {
     }
   });
 
+  it('cuts at every event end whatever the chunk size, LF and CRLF alike (terminators straddling chunks of 1–3 bytes)', async () => {
+    for (const eol of ['\n', '\r\n']) {
+      const framed = frames.map((f) => f.replaceAll('\n', eol));
+      const text = framed.join('');
+      const expected = framed.filter((f) => !f.includes('"usage"')).join('');
+      for (const size of [1, 2, 3, 5, 64]) {
+        const parts = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+        const r = await relay(parts, true);
+        // Events written again around a dropped one end in LF (the same events to any SSE client).
+        expect(r.text.replaceAll('\r\n', '\n'), `${JSON.stringify(eol)} in chunks of ${size}`).toBe(expected.replaceAll('\r\n', '\n'));
+        expect(r.usage).toEqual({ inputTokens: 7, outputTokens: 2 });
+      }
+    }
+  });
+
   it('pauses the upstream while the client socket is full and resumes on drain', async () => {
     const written: string[] = [];
     const res = Object.assign(new EventEmitter(), {

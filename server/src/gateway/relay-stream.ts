@@ -70,6 +70,8 @@ function empty(items: unknown[]): void {
   while (items.length > 0) items.pop();
 }
 
+const EMPTY = Buffer.alloc(0);
+
 const BLOCKED: StreamOutcome = { kind: 'relayed', complete: false, error: 'a firewall policy blocked the answer', blockedByPolicy: true };
 
 /**
@@ -97,8 +99,16 @@ class StreamRelay {
   private upstreamErrored = false;
   /** The output filter ended the stream (a firewall rule blocked what came next). */
   private blocked = false;
-  /** Splice mode: bytes after the last complete event, waiting for the rest of it. */
-  private carry: Buffer = Buffer.alloc(0);
+  /**
+   * Splice mode: the chunks after the last complete event, waiting for the rest of it. Kept as a
+   * list and joined once an event completes: joining on every chunk copied a long event's bytes
+   * again per chunk (quadratic up to MAX_SSE_EVENT_BYTES, ~0.3 s of the event loop for one hostile
+   * upstream sending 4 MiB without a line break).
+   */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  /** The carry's last three bytes (at most): where a terminator completed by the next chunk starts. */
+  private carryTail: Buffer = EMPTY;
   private settled = false;
   /** The body was handed to the background drain or read to its end: never destroy it. */
   private released = false;
@@ -211,7 +221,7 @@ class StreamRelay {
   private finishAtEnd(): void {
     const o = this.o;
     const out: (Uint8Array | string)[] = [];
-    if (this.splice && this.carry.length > 0) {
+    if (this.splice && this.carryBytes > 0) {
       const rest = this.takeComplete(new Uint8Array(0), true);
       this.convert(this.parser.flush(this.parser.push(rest)), out, rest);
     } else {
@@ -348,13 +358,36 @@ class StreamRelay {
 
   /** Splice mode: raw bytes are cut at the last complete event; the incomplete rest waits for more. */
   private takeComplete(chunk: Uint8Array, final: boolean): Buffer {
-    const carry = this.carry;
-    // A terminator may straddle the join: rescan only the carry's last three bytes.
-    const from = Math.max(0, carry.length - 3);
-    const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const end = final ? buf.length : lastEventEnd(buf, from);
-    this.carry = buf.subarray(end);
-    if (this.carry.length > MAX_SSE_EVENT_BYTES) throw new SseEventTooLargeError();
-    return buf.subarray(0, end);
+    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (this.carryBytes === 0) {
+      const end = final ? view.length : lastEventEnd(view);
+      if (end < view.length) this.hold(view.subarray(end));
+      return view.subarray(0, end);
+    }
+    // A terminator may straddle the join: scan the chunk with the carry's last three bytes.
+    let end = view.length;
+    if (!final) {
+      const tail = this.carryTail;
+      const probed = lastEventEnd(Buffer.concat([tail, view]));
+      if (probed === 0) {
+        this.hold(view);
+        return EMPTY;
+      }
+      end = Math.max(0, probed - tail.length);
+    }
+    const buf = Buffer.concat([...this.carry, view], this.carryBytes + view.length);
+    const complete = this.carryBytes + end;
+    this.carry = [];
+    this.carryBytes = 0;
+    this.carryTail = EMPTY;
+    if (complete < buf.length) this.hold(buf.subarray(complete));
+    return buf.subarray(0, complete);
+  }
+
+  private hold(bytes: Buffer): void {
+    this.carry.push(bytes);
+    this.carryBytes += bytes.length;
+    if (this.carryBytes > MAX_SSE_EVENT_BYTES) throw new SseEventTooLargeError();
+    this.carryTail = bytes.length >= 3 ? bytes.subarray(bytes.length - 3) : Buffer.concat([this.carryTail, bytes]).subarray(-3);
   }
 }
