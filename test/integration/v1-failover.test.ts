@@ -61,6 +61,22 @@ describe('/v1 failover', () => {
       expect(res.headers.get('x-gateway-attempts')).toBe('2');
     });
 
+    it('every key rate limited: 502 upstream_failed with the shortest retry-after; any other failure among them: none', async () => {
+      f.upstream.scriptFor(byCredential('sk-openai-A'), { kind: 'status', status: 429, headers: { 'retry-after': '7' } });
+      f.upstream.scriptFor(byCredential('sk-openai-B'), { kind: 'status', status: 429, headers: { 'retry-after': '3' } });
+      const limited = await postV1(f, '/v1/chat/completions', { model: 'openai:gpt-4o-mini', messages: user('hi') }, { token: plain });
+      expect(limited.status).toBe(502);
+      expect(limited.headers.get('x-gateway-error-code')).toBe('upstream_failed');
+      expect(limited.headers.get('retry-after')).toBe('3');
+
+      f.upstream.reset();
+      f.upstream.scriptFor(byCredential('sk-openai-A'), { kind: 'status', status: 429, headers: { 'retry-after': '7' } });
+      f.upstream.scriptFor(byCredential('sk-openai-B'), { kind: 'status', status: 503 });
+      const mixed = await postV1(f, '/v1/chat/completions', { model: 'openai:gpt-4o-mini', messages: user('hi') }, { token: plain });
+      expect(mixed.status).toBe(502);
+      expect(mixed.headers.get('retry-after')).toBeNull();
+    });
+
     it('with routing: first key 401 → second key, both failing → next fallback model', async () => {
       f.upstream.scriptFor(byCredential('sk-openai-B'), { kind: 'status', status: 401 });
       const one = await postV1(f, '/v1/chat/completions', { model: 'gpt-4o-mini', messages: user('hi') }, { token: routed });

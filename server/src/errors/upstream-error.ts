@@ -21,9 +21,19 @@ export interface AttemptSummary {
 
 /** Every candidate failed (`upstream_failed`, 502). */
 export class UpstreamFailedError extends AppError {
-  constructor(attempts: AttemptSummary[]) {
+  /**
+   * `retryAfterSeconds`: when every attempt was rate limited and said for how long, the shortest
+   * wait, sent as `retry-after` so SDKs retry when a provider will take the request again (the
+   * status stays 502, the contract's answer when every attempt failed).
+   */
+  constructor(attempts: AttemptSummary[], retryAfterSeconds?: number) {
     const list = attempts.map((a, i) => `#${i + 1} ${a.provider}:${a.model}: ${a.error}`).join('; ');
-    super('upstream_failed', 502, `All upstream attempts failed. ${list}`.trim());
+    super(
+      'upstream_failed',
+      502,
+      `All upstream attempts failed. ${list}`.trim(),
+      retryAfterSeconds === undefined ? undefined : { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } },
+    );
   }
 }
 

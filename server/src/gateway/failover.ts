@@ -140,6 +140,9 @@ export function breakerKey(attempt: Attempt): string {
 export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value: T; attempt: Attempt; status: number }> {
   const deadline = Date.now() + o.totalTimeoutMs;
   const summaries: { provider: string; model: string; error: string }[] = [];
+  /** The shortest retry-after of the attempts, while every one failed rate-limited with one (else undefined). */
+  let retryAfter: number | undefined;
+  let onlyRateLimited = true;
   const healthy: Attempt[] = [];
   const deferred: Attempt[] = [];
   for (const attempt of o.attempts) (o.breakers?.allows(breakerKey(attempt)) === false ? deferred : healthy).push(attempt);
@@ -209,6 +212,8 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
       record.status = failure.status ?? null;
       record.error = message;
       o.breakers?.failure(breakerKey(attempt), failure.failureClass, failure.retryAfterSeconds);
+      if (failure.failureClass !== 'rate_limit' || failure.retryAfterSeconds === undefined) onlyRateLimited = false;
+      else retryAfter = Math.min(retryAfter ?? Infinity, failure.retryAfterSeconds);
       o.onAttempt?.(attempt, failure.failureClass);
       summaries.push({
         provider: attempt.provider,
@@ -221,7 +226,7 @@ export async function runWithFailover<T>(o: FailoverOptions<T>): Promise<{ value
         break;
       }
     }
-    throw new UpstreamFailedError(summaries);
+    throw new UpstreamFailedError(summaries, onlyRateLimited ? retryAfter : undefined);
   } finally {
     o.client.inFlight = undefined;
   }
