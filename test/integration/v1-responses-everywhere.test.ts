@@ -43,6 +43,8 @@ describe('/v1/responses from every provider', () => {
       .withResponse();
     expect(data.output_text).toBe('Hello from fake claude-haiku-4-5');
     expect(data.status).toBe('completed');
+    // The request's settings are repeated as OpenAI's answers repeat them, defaults where it left one out.
+    expect(data).toMatchObject({ instructions: INSTRUCTIONS, max_output_tokens: 100, tools: [], temperature: 1, top_p: 1, previous_response_id: null });
     expect(data.usage).toMatchObject({ input_tokens: REPORTED_INPUT, output_tokens: 4, total_tokens: REPORTED_INPUT + 4 });
     const up = f.upstream.requests[0];
     expect(up.path).toBe('/anthropic/v1/messages');
@@ -77,6 +79,8 @@ describe('/v1/responses from every provider', () => {
     expect(types.at(-1)).toBe('response.completed');
     expect(types).toContain('response.reasoning_summary_text.delta');
     expect(types).toContain('response.function_call_arguments.delta');
+    expect(final.tools).toMatchObject([{ type: 'function', name: 'get_weather' }]);
+    expect(final.reasoning).toMatchObject({ effort: 'low' });
     const call = final.output.find((o) => o.type === 'function_call');
     expect(call).toMatchObject({ type: 'function_call', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' });
     expect(final.output.find((o) => o.type === 'reasoning')).toMatchObject({ summary: [{ type: 'summary_text', text: 'The user wants weather.' }] });

@@ -21,11 +21,11 @@ const OPENAI_CHAT = { apiFormat: 'openai', surfaces: ['chat'] } as const;
 /** The pairwise views the suite was written against, now each a trip through the pivot. */
 const chatRequestToMessages = (body: Json, spec?: ModelSpec) => planFor('chat', ANTHROPIC).request(body, spec).body;
 const messagesRequestToChat = (body: Json, spec?: ModelSpec) => planFor('messages', OPENAI_CHAT).request(body, spec).body;
-const messagesResponseToChat = (json: unknown, model: string) => planFor('chat', ANTHROPIC).response(json, model);
-const chatResponseToMessages = (json: unknown, model: string) => planFor('messages', OPENAI_CHAT).response(json, model);
+const messagesResponseToChat = (json: unknown, model: string) => planFor('chat', ANTHROPIC).response(json, model, {});
+const chatResponseToMessages = (json: unknown, model: string) => planFor('messages', OPENAI_CHAT).response(json, model, {});
 const createMessagesToChatStream = (model: string, o: { includeUsage?: boolean } = {}) =>
-  planFor('chat', ANTHROPIC).stream(model, { includeUsage: o.includeUsage === true }) as StreamTranslator;
-const createChatToMessagesStream = (model: string) => planFor('messages', OPENAI_CHAT).stream(model, { includeUsage: false }) as StreamTranslator;
+  planFor('chat', ANTHROPIC).stream(model, { includeUsage: o.includeUsage === true, request: {} }) as StreamTranslator;
+const createChatToMessagesStream = (model: string) => planFor('messages', OPENAI_CHAT).stream(model, { includeUsage: false, request: {} }) as StreamTranslator;
 
 const fixture = (path: string): string => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
 

@@ -118,8 +118,8 @@ export interface EncoderOptions {
   includeUsage: boolean;
   /** Estimated input tokens for formats that announce them before the upstream does (message_start). */
   inputTokens?: number;
-  /** The request, for formats that echo it back (Responses). */
-  request?: PivotRequest;
+  /** The client's request body, for formats whose answers repeat its settings (Responses). */
+  request?: Json;
   now?: number;
 }
 

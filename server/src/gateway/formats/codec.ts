@@ -25,7 +25,8 @@ export interface BuiltBody {
 /** What a client-facing format needs: read its requests, write its answers and streams. */
 export interface ClientCodec {
   parseRequest(body: Json): PivotRequest;
-  buildResponse(response: PivotResponse, model: string): Json;
+  /** `request`: the client's body, for formats whose answers repeat its settings (Responses). */
+  buildResponse(response: PivotResponse, model: string, request: Json): Json;
   encoder(options: EncoderOptions): StreamEncoder;
   /** The client-side name of each pivot field, for x-gateway-removed-params. */
   fieldNames: Readonly<Record<PivotField, string>>;

@@ -41,6 +41,8 @@ export interface StreamTranslator extends Omit<StreamObserver, 'observe'> {
 export interface StreamOptions {
   /** chat clients: stream_options.include_usage was asked for. */
   includeUsage: boolean;
+  /** The client's request body (Responses events repeat its settings). */
+  request: Json;
   /** Estimated input tokens, announced where a format expects them up front (message_start). */
   inputTokens?: number;
 }
@@ -54,7 +56,7 @@ export interface InferencePlan {
    * The answer in the client's format. Its model is the one that served it, as a same-format
    * answer names it: the upstream's own name for it, else `model` (the attempt's upstream model id).
    */
-  response(json: unknown, model: string): Json;
+  response(json: unknown, model: string, request: Json): Json;
   /** `model`: the attempt's upstream model id, named in the client's frames. */
   stream(model: string, options: StreamOptions): StreamTranslator | undefined;
 }
@@ -91,11 +93,12 @@ function translatedPlan(surface: GenerativeSurface, format: ApiFormat): Inferenc
       for (const field of built.removed) removed.push(client.fieldNames[field]);
       return { body: built.body, removed };
     },
-    response(json, model) {
+    response(json, model, request) {
       const parsed = provider.codec.parseResponse(json);
-      return client.buildResponse(parsed, parsed.model || model);
+      return client.buildResponse(parsed, parsed.model || model, request);
     },
-    stream: (model, o) => createStreamTranslator(provider.codec.decoder(), client.encoder({ model, includeUsage: o.includeUsage, inputTokens: o.inputTokens })),
+    stream: (model, o) =>
+      createStreamTranslator(provider.codec.decoder(), client.encoder({ model, includeUsage: o.includeUsage, inputTokens: o.inputTokens, request: o.request })),
   };
 }
 

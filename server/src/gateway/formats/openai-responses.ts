@@ -190,7 +190,39 @@ function usageToResponses(u: PivotUsage): Json {
 
 type Status = 'in_progress' | 'completed' | 'incomplete' | 'failed';
 
-function responseObject(id: string, model: string, createdAt: number, status: Status, output: Json[], usage: PivotUsage | null, extra: Json = {}): Json {
+/**
+ * The request settings a Response repeats, as OpenAI's own answers do (its defaults where the
+ * request left one out): SDK types declare them, and code reads e.g. `response.tools` back.
+ */
+function echoedSettings(request: Json | undefined): Json {
+  const r = request ?? {};
+  return {
+    instructions: r.instructions ?? null,
+    max_output_tokens: r.max_output_tokens ?? null,
+    parallel_tool_calls: r.parallel_tool_calls ?? true,
+    // Never translated: a request continuing stored state only reaches providers serving Responses (resolve-model.ts).
+    previous_response_id: null,
+    reasoning: r.reasoning ?? { effort: null, summary: null },
+    temperature: r.temperature ?? 1,
+    text: r.text ?? { format: { type: 'text' } },
+    tool_choice: r.tool_choice ?? 'auto',
+    tools: r.tools ?? [],
+    top_p: r.top_p ?? 1,
+    truncation: r.truncation ?? 'disabled',
+    metadata: r.metadata ?? {},
+  };
+}
+
+function responseObject(
+  id: string,
+  model: string,
+  createdAt: number,
+  status: Status,
+  output: Json[],
+  usage: PivotUsage | null,
+  request: Json | undefined,
+  extra: Json = {},
+): Json {
   return {
     id,
     object: 'response',
@@ -200,11 +232,8 @@ function responseObject(id: string, model: string, createdAt: number, status: St
     incomplete_details: status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
     model,
     output,
-    parallel_tool_calls: true,
-    tool_choice: 'auto',
-    tools: [],
     usage: usage === null ? null : usageToResponses(usage),
-    metadata: {},
+    ...echoedSettings(request),
     ...extra,
   };
 }
@@ -228,7 +257,7 @@ const callItem = (id: string, callId: string, name: string, args: string, status
 
 const statusFor = (finish: FinishReason): Status => (finish === 'length' ? 'incomplete' : 'completed');
 
-function buildResponse(res: PivotResponse, model: string, now = Date.now()): Json {
+function buildResponse(res: PivotResponse, model: string, request: Json, now = Date.now()): Json {
   const output: Json[] = [];
   for (const part of res.content) {
     if (part.type === 'reasoning') output.push(reasoningItem(generatedId('rs_'), part.text));
@@ -240,7 +269,7 @@ function buildResponse(res: PivotResponse, model: string, now = Date.now()): Jso
     } else if (part.type === 'tool_call') output.push(callItem(generatedId('fc_'), part.id, part.name, part.arguments, 'completed'));
   }
   const id = res.id.startsWith('resp_') ? res.id : `resp_${res.id}`;
-  return responseObject(id, model, Math.floor(now / 1000), statusFor(res.finish), output, res.usage ?? { inputTokens: 0, outputTokens: 0 });
+  return responseObject(id, model, Math.floor(now / 1000), statusFor(res.finish), output, res.usage ?? { inputTokens: 0, outputTokens: 0 }, request);
 }
 
 /**
@@ -270,7 +299,7 @@ class ResponsesEncoder implements StreamEncoder {
 
   private snapshot(status: Status, extra: Json = {}): Json {
     const usage = status === 'in_progress' ? null : completeUsage(this.usage);
-    return responseObject(this.id, this.options.model, this.createdAt, status, status === 'in_progress' ? [] : this.output, usage, extra);
+    return responseObject(this.id, this.options.model, this.createdAt, status, status === 'in_progress' ? [] : this.output, usage, this.options.request, extra);
   }
 
   private start(out: string[]): void {
@@ -396,7 +425,7 @@ class ResponsesEncoder implements StreamEncoder {
 /** `response.failed` for a stream the gateway has to end (passed through or translated). */
 export function responsesFailedFrame(code: string, message: string): string {
   const id = generatedId('resp_');
-  const response = responseObject(id, '', Math.floor(Date.now() / 1000), 'failed', [], null, { error: { code, message } });
+  const response = responseObject(id, '', Math.floor(Date.now() / 1000), 'failed', [], null, undefined, { error: { code, message } });
   return sseFrame('response.failed', { type: 'response.failed', sequence_number: 0, response });
 }
 
@@ -412,7 +441,7 @@ const FIELD_NAMES: Readonly<Record<PivotField, string>> = {
 
 export const openAiResponsesCodec: ClientCodec = {
   parseRequest,
-  buildResponse: (res, model) => buildResponse(res, model),
+  buildResponse: (res, model, request) => buildResponse(res, model, request),
   encoder: (options) => new ResponsesEncoder(options),
   fieldNames: FIELD_NAMES,
 };

@@ -110,7 +110,7 @@ export async function runAttempt(
     kind: 'done',
     status: answer.status,
     value: {
-      reply: { status: answer.status, contentType: 'application/json', body: plan.translated ? JSON.stringify(plan.response(json, attempt.model)) : raw },
+      reply: { status: answer.status, contentType: 'application/json', body: plan.translated ? JSON.stringify(plan.response(json, attempt.model, body.json)) : raw },
       usage,
       estimated,
       finishReasons: plan.upstream.readFinishReasons(json),

@@ -30,6 +30,7 @@ export async function streamAttempt(
   // The model that serves the stream, as a same-format stream's own frames name it (a fallback's, say).
   const translator = plan.stream(attempt.model, {
     includeUsage: body.clientWantsStreamUsage,
+    request: body.json,
     // Announced in message_start, where Anthropic clients read the prompt size before any answer.
     inputTokens: plan.translated && state.surface === 'messages' ? estimateRequestInputTokens(state.surface, body.json) : undefined,
   });
