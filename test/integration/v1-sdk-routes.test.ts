@@ -206,6 +206,11 @@ describe('/v1 routes through the official SDKs', () => {
     expect(last.has_more).toBe(false);
     await expect(anthropic.models.list({ limit: 0 })).rejects.toMatchObject({ status: 400 });
     expect(await anthropic.models.retrieve('claude-sonnet-4-5')).toMatchObject({ id: 'anthropic:claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5' });
+    // Errors in Anthropic's shape for the Anthropic SDK (it sends anthropic-version), so it reads the message and type.
+    const unknown = (await anthropic.models.retrieve('claude-sonnet-9').catch((e: unknown) => e)) as InstanceType<typeof Anthropic.NotFoundError>;
+    expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
+    expect(unknown.error).toMatchObject({ type: 'error', error: { type: 'not_found_error', message: expect.stringContaining('model_unknown') } });
+    expect(unknown.requestID).toBeTruthy();
   });
 
   it('models.retrieve(): one entry of the list, by provider:model or bare id; unknown ids are model_unknown', async () => {

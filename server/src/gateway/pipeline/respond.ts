@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors/app-error.js';
 import { InternalError } from '../../errors/internal-error.js';
@@ -18,9 +18,14 @@ import type { Reply, RequestState } from './state.js';
  * caller's format.
  */
 
-/** /v1/messages speaks Anthropic's error shape; every other /v1 route OpenAI's. */
-export function errorFormatFor(path: string): 'anthropic' | 'openai' {
-  return path === '/v1/messages' || path.startsWith('/v1/messages/') ? 'anthropic' : 'openai';
+/**
+ * /v1/messages speaks Anthropic's error shape; every other /v1 route OpenAI's, except the models
+ * routes, which both SDKs call: a caller sending `anthropic-version` (the Anthropic SDKs always do)
+ * gets Anthropic's shape there, which its SDK turns into a readable message.
+ */
+export function errorFormatFor(path: string, req?: IncomingMessage): 'anthropic' | 'openai' {
+  if (path === '/v1/messages' || path.startsWith('/v1/messages/')) return 'anthropic';
+  return req?.headers['anthropic-version'] !== undefined && (path === '/v1/models' || path.startsWith('/v1/models/')) ? 'anthropic' : 'openai';
 }
 
 /**
@@ -28,7 +33,7 @@ export function errorFormatFor(path: string): 'anthropic' | 'openai' {
  * format, which its SDKs and Claude Code report), `x-should-retry: false` where a retry cannot
  * help, and the contract's x-gateway-* headers (empty defaults without an inference state).
  */
-function responseHeaders(requestId: string, path: string, status: number, state: RequestState | undefined): OutgoingHttpHeaders {
+function responseHeaders(requestId: string, path: string, status: number, state: RequestState | undefined, req?: IncomingMessage): OutgoingHttpHeaders {
   const last = state?.attempt ?? state?.resolution?.attempts[0];
   const headers: OutgoingHttpHeaders = {
     'x-request-id': requestId,
@@ -49,7 +54,7 @@ function responseHeaders(requestId: string, path: string, status: number, state:
   }
   const removed = state?.removedParams;
   if (removed !== undefined && removed.length > 0) headers['x-gateway-removed-params'] = removed.map((p) => encodeURIComponent(wellFormed(p))).join(',');
-  if (errorFormatFor(path) === 'anthropic') headers['request-id'] = requestId;
+  if (errorFormatFor(path, req) === 'anthropic') headers['request-id'] = requestId;
   const retry = shouldRetryHeader(status);
   if (retry !== undefined) headers['x-should-retry'] = retry;
   return headers;
@@ -88,7 +93,7 @@ function endResponse(res: ServerResponse, body: string | Buffer): void {
 
 /** A complete answer with the /v1 headers, its error code and an error's own headers. */
 function writeAnswer(res: ServerResponse, requestId: string, path: string, reply: Reply, state: RequestState | undefined): void {
-  const headers = responseHeaders(requestId, path, reply.status, state);
+  const headers = responseHeaders(requestId, path, reply.status, state, res.req);
   if (reply.errorCode) headers['x-gateway-error-code'] = reply.errorCode;
   if (reply.headers) for (const [k, v] of Object.entries(reply.headers)) headers[k.toLowerCase()] = v;
   writeComplete(res, reply.status, headers, reply.contentType, reply.body);
@@ -101,7 +106,7 @@ export function writeReply(state: RequestState, reply: Reply): void {
 
 /** A JSON answer outside the inference pipeline (the models list). */
 export function writeJson(res: ServerResponse, requestId: string, path: string, value: unknown): void {
-  writeComplete(res, 200, responseHeaders(requestId, path, 200, undefined), 'application/json', JSON.stringify(value));
+  writeComplete(res, 200, responseHeaders(requestId, path, 200, undefined, res.req), 'application/json', JSON.stringify(value));
 }
 
 /**
@@ -125,10 +130,10 @@ export function toAppError(err: unknown, requestId: string, logger: Logger): App
 }
 
 /** An AppError as a complete answer in the caller's format: status, body, `x-gateway-error-code` and the error's headers. */
-export function errorReply(path: string, requestId: string, e: AppError): Reply {
+export function errorReply(path: string, requestId: string, e: AppError, req?: IncomingMessage): Reply {
   const message = e.expose ? e.message : `Request failed (request ${requestId}).`;
   const body =
-    errorFormatFor(path) === 'anthropic'
+    errorFormatFor(path, req) === 'anthropic'
       ? toAnthropicErrorBody(anthropicErrorTypeForStatus(e.status), `${e.code}: ${message}`)
       : toOpenAiErrorBody(e.code, message, openAiErrorTypeForStatus(e.status));
   return { status: e.status, contentType: 'application/json', body: JSON.stringify(body), errorCode: e.code, headers: e.headers };
@@ -140,5 +145,5 @@ export function writeError(res: ServerResponse, requestId: string, path: string,
     res.destroy();
     return;
   }
-  writeAnswer(res, requestId, path, errorReply(path, requestId, e), state);
+  writeAnswer(res, requestId, path, errorReply(path, requestId, e, res.req), state);
 }
