@@ -14,7 +14,7 @@ import { recordAudit } from './audit.js';
 import type { Caller } from './caller.js';
 import { TOKEN_PREFIX, generateToken, hashPassword, hashToken } from './crypto.js';
 import type { Mailer } from './mailer.js';
-import { assertMayManage } from './members.js';
+import { assertMayManage, mayGrant } from './members.js';
 import { mutate, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { isRole } from './roles.js';
@@ -144,6 +144,15 @@ export async function acceptInvitation(
       ? await tem.findOne(Invitation, { tokenHash: hashToken(token) }, { lockMode: LockMode.PESSIMISTIC_WRITE })
       : null;
     assertUsable(invitation, now);
+    // The inviter must still be a member who may grant this role: a removed or demoted member's
+    // earlier invitations are no way back in (they are revoked then too; this also covers any
+    // invitation issued before that rule).
+    const inviter = invitation.invitedBy ? await tem.findOne(Member, { id: invitation.invitedBy, accountId: invitation.accountId }) : null;
+    if (!inviter || !mayGrant(inviter.role, invitation.role)) {
+      throw new ValidationError(
+        `This invitation is no longer valid: the member who sent it has left the organization or may no longer grant the ${invitation.role} role; ask for a new one.`,
+      );
+    }
     const member = tem.create(Member, {
       id: randomUUID(),
       accountId: invitation.accountId,
