@@ -398,4 +398,4 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
 };
 
 /** Environment for servers the operations above run against: no call leaves the machine. */
-export const OPERATIONS_ENV = { AUTH_RATE_LIMIT_PER_MINUTE: '100000', PROVIDER_BASE_URL_OPENAI: 'http://127.0.0.1:9/v1' };
+export const OPERATIONS_ENV = { AUTH_RATE_LIMIT_PER_MINUTE: '100000', INVITATIONS_PER_HOUR: '100000', PROVIDER_BASE_URL_OPENAI: 'http://127.0.0.1:9/v1' };

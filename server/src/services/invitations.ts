@@ -13,6 +13,7 @@ import { passwordSchema } from './password-policy.js';
 import { recordAudit } from './audit.js';
 import type { Caller } from './caller.js';
 import { TOKEN_PREFIX, generateToken, hashPassword, hashToken } from './crypto.js';
+import type { InvitationThrottle } from './invitation-throttle.js';
 import type { Mailer } from './mailer.js';
 import { assertMayManage, mayGrant } from './members.js';
 import { mutate, type MutationScope } from './mutation.js';
@@ -40,11 +41,6 @@ export async function listInvitations(
   return paginate(em, Invitation, { accountId, ...pending(new Date()) }, args);
 }
 
-/**
- * Invites an email with a role: the token (for the accept link) is returned once and only its
- * hash is stored; it expires after 7 days. An earlier pending invitation for the same email is
- * replaced. Only an OWNER may invite an OWNER.
- */
 /** How an invitation reaches the invitee besides the copied link: optional e-mail. */
 export interface InvitationDelivery {
   mailer: Mailer | null;
@@ -52,15 +48,23 @@ export interface InvitationDelivery {
   baseUrl: string;
 }
 
+/**
+ * Invites an email with a role: the token (for the accept link) is returned once and only its
+ * hash is stored; it expires after 7 days. An earlier pending invitation for the same email is
+ * replaced. Only an OWNER may invite an OWNER. Rate limited per organization and per recipient
+ * address (`throttle`), before the address is looked up.
+ */
 export async function inviteMember(
   scope: MutationScope,
   caller: Caller,
   input: { email: string; role: string },
+  throttle: InvitationThrottle,
   delivery: InvitationDelivery = { mailer: null, baseUrl: '' },
 ): Promise<{ invitation: IInvitation; token: string; emailSent: boolean }> {
   const data = parseInput(InviteSchema, input);
   const role = data.role as IInvitation['role'];
   assertMayManage(caller, role);
+  await throttle.consume(caller.accountId, data.email);
   const created = await mutate(
     scope,
     async (em) => {
