@@ -37,7 +37,7 @@ export interface Services {
   events: LocalChangeEvents;
   /** signUp/logIn/acceptInvitation attempts per client address, shared by every instance. */
   authRateLimiter: RateLimiter;
-  /** Log-in attempts per email without a success, shared by every instance. */
+  /** Log-in attempts per email (per client address, and all addresses together) without a success, shared by every instance. */
   loginThrottle: LoginThrottle;
   /** Invitations per organization and per recipient address, shared by every instance. */
   invitationThrottle: InvitationThrottle;
@@ -115,7 +115,11 @@ export function buildServices(inputs: ServiceInputs): Services {
     secretBox,
     events,
     authRateLimiter: new RateLimiter(counters, 'auth-ip', config.authRateLimitPerMinute, 60, 'sign-up/log-in attempts from this address'),
-    loginThrottle: new LoginThrottle(counters, config.loginFailuresPerEmail, 15 * 60),
+    loginThrottle: new LoginThrottle(counters, {
+      perAddress: config.loginFailuresPerEmail,
+      anyAddress: config.loginFailuresPerEmailAnyAddress,
+      windowSeconds: 15 * 60,
+    }),
     invitationThrottle: new InvitationThrottle(counters, {
       perOrganizationPerHour: config.invitationsPerHour,
       perAddressPerDay: config.invitationsPerAddressPerDay,

@@ -92,13 +92,13 @@ export async function logIn(
   client: ClientInfo,
 ): Promise<AuthResult> {
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
-  await throttle.beginAttempt(email);
+  await throttle.beginAttempt(email, client.ip);
   const member = await em.findOne(Member, { email });
   // Always run scrypt so response time does not reveal whether the email exists.
   const ok = await verifyPassword(String(input.password ?? ''), member?.passwordHash ?? DUMMY_PASSWORD_HASH);
   // A failure stays counted (beginAttempt); only a success clears the count.
   if (!member || !ok) throw new AuthenticationError('Email or password is incorrect.');
-  await throttle.recordSuccess(email);
+  await throttle.recordSuccess(email, client.ip);
   return em.transactional(async (tem) => {
     const token = startSession(tem, member, client);
     recordAudit(tem, memberActor(member, client.ip), { action: 'session.logIn', targetType: 'member', targetId: member.id });
