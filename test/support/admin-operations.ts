@@ -205,9 +205,19 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
   revokeApiKey: {
     rule: 'ADMIN',
     audit: 'apiKey.revoke',
+    // An ADMIN's key: an OWNER's key only an OWNER may revoke (graphql-api-keys.test.ts).
     invoke: async (org) => ({
       query: 'mutation($id: ID!) { revokeApiKey(id: $id) }',
-      variables: { id: (await ownerDo<{ createApiKey: { apiKey: { id: string } } }>(org, 'mutation { createApiKey(input: { name: "k" }) { apiKey { id } } }')).createApiKey.apiKey.id },
+      variables: {
+        id: (
+          await gqlOk<{ createApiKey: { apiKey: { id: string } } }>(
+            org.url,
+            'mutation { createApiKey(input: { name: "k" }) { apiKey { id } } }',
+            {},
+            org.members.ADMIN.token,
+          )
+        ).createApiKey.apiKey.id,
+      },
     }),
   },
 
