@@ -166,6 +166,16 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
       variables: { id: await sessionIdOf(org, await logIn(org.url, org.members[role].email)) },
     }),
   },
+  changePassword: {
+    rule: 'VIEWER',
+    audit: 'member.changePassword',
+    // Ends the member's other sessions: use a throwaway member of that role.
+    invoke: async (org, role) => ({
+      query: 'mutation($input: ChangePasswordInput!) { changePassword(input: $input) }',
+      variables: { input: { currentPassword: 'correct horse battery', newPassword: 'a quite different passphrase' } },
+      token: (await addMember(org.url, ownerToken(org), role)).token,
+    }),
+  },
   logOutEverywhere: {
     rule: 'VIEWER',
     audit: 'session.revokeAll',
