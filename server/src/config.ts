@@ -29,8 +29,17 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   authRateLimitPerMinute: number;
-  /** Failed log-ins for one email within 15 minutes before that email is locked out for the rest of the window. */
+  /**
+   * Failed log-ins for one email from one client address within 15 minutes before that email is
+   * locked out for that address for the rest of the window (other addresses are not affected).
+   */
   loginFailuresPerEmail: number;
+  /** Failed log-ins for one email from all addresses together within 15 minutes (distributed guessing). */
+  loginFailuresPerEmailAnyAddress: number;
+  /** Invitations one organization may issue per hour. */
+  invitationsPerHour: number;
+  /** Invitations one e-mail address may receive per day, from all organizations together. */
+  invitationsPerAddressPerDay: number;
   maxRequestBodyBytes: number;
   maxResponseBodyBytes: number;
   logLevel: string;
@@ -104,6 +113,9 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: intFrom(30, 1),
   LOGIN_FAILURES_PER_EMAIL: intFrom(10, 1),
+  LOGIN_FAILURES_PER_EMAIL_ANY_ADDRESS: intFrom(100, 1),
+  INVITATIONS_PER_HOUR: intFrom(20, 1),
+  INVITATIONS_PER_ADDRESS_PER_DAY: intFrom(3, 1),
   MAX_REQUEST_BODY_BYTES: intFrom(20 * 1024 * 1024, 1024),
   MAX_RESPONSE_BODY_BYTES: intFrom(64 * 1024 * 1024, 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -220,6 +232,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM ?? 'AI Gateway <no-reply@localhost>',
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     loginFailuresPerEmail: e.LOGIN_FAILURES_PER_EMAIL,
+    loginFailuresPerEmailAnyAddress: e.LOGIN_FAILURES_PER_EMAIL_ANY_ADDRESS,
+    invitationsPerHour: e.INVITATIONS_PER_HOUR,
+    invitationsPerAddressPerDay: e.INVITATIONS_PER_ADDRESS_PER_DAY,
     maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     maxResponseBodyBytes: e.MAX_RESPONSE_BODY_BYTES,
     logLevel: e.LOG_LEVEL,

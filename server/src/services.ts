@@ -6,6 +6,7 @@ import type { Metrics } from './metrics.js';
 import { SecretBox } from './services/crypto.js';
 import { RateLimiter } from './services/rate-limiter.js';
 import { LoginThrottle } from './services/login-throttle.js';
+import { InvitationThrottle } from './services/invitation-throttle.js';
 import { LocalChangeEvents } from './services/change-events.js';
 import { AccessContextCache } from './gateway/access-context.js';
 import { ProviderDirectory } from './gateway/provider-directory.js';
@@ -36,8 +37,10 @@ export interface Services {
   events: LocalChangeEvents;
   /** signUp/logIn/acceptInvitation attempts per client address, shared by every instance. */
   authRateLimiter: RateLimiter;
-  /** Log-in attempts per email without a success, shared by every instance. */
+  /** Log-in attempts per email (per client address, and all addresses together) without a success, shared by every instance. */
   loginThrottle: LoginThrottle;
+  /** Invitations per organization and per recipient address, shared by every instance. */
+  invitationThrottle: InvitationThrottle;
   /** Per-key requestsPerMinute / tokensPerMinute (Redis when configured, else PostgreSQL). */
   keyRateLimits: KeyRateLimits;
   accessContexts: AccessContextCache;
@@ -112,7 +115,15 @@ export function buildServices(inputs: ServiceInputs): Services {
     secretBox,
     events,
     authRateLimiter: new RateLimiter(counters, 'auth-ip', config.authRateLimitPerMinute, 60, 'sign-up/log-in attempts from this address'),
-    loginThrottle: new LoginThrottle(counters, config.loginFailuresPerEmail, 15 * 60),
+    loginThrottle: new LoginThrottle(counters, {
+      perAddress: config.loginFailuresPerEmail,
+      anyAddress: config.loginFailuresPerEmailAnyAddress,
+      windowSeconds: 15 * 60,
+    }),
+    invitationThrottle: new InvitationThrottle(counters, {
+      perOrganizationPerHour: config.invitationsPerHour,
+      perAddressPerDay: config.invitationsPerAddressPerDay,
+    }),
     accessContexts,
     providers: new ProviderDirectory(config, { upstream }),
     upstream,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gqlErr, gqlOk, signUpAccount } from '../support/graphql.js';
+import { addMember } from '../support/organization.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
 
 const CREATE = 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id name keyRedacted createdAt lastUsedAt } } }';
@@ -96,6 +97,25 @@ describe('GraphQL API keys: createApiKey, apiKeys, revokeApiKey', () => {
     expect((await gqlErr(url, LIST, { first: 101 }, token)).code).toBe('BAD_USER_INPUT');
     expect((await gqlErr(url, LIST, { first: 0 }, token)).code).toBe('BAD_USER_INPUT');
     expect((await gqlErr(url, LIST, { after: 'bm90IGEgY3Vyc29y' }, token)).code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses to let an API key mint API keys, which would outlive its revocation (security review finding 8)', async () => {
+    const { createApiKey: parent } = await gqlOk<Created>(url, CREATE, { input: { name: 'parent' } }, session);
+    const refused = await gqlErr(url, CREATE, { input: { name: 'child' } }, parent.token);
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', message: 'API keys cannot create API keys; sign in as a member to create one.' });
+    const listed = await gqlOk<Listed>(url, LIST, { first: 100 }, session);
+    expect(listed.apiKeys.nodes.map((n) => n.name)).not.toContain('child');
+  });
+
+  it("lets only an OWNER revoke an OWNER's API key; an ADMIN still revokes an ADMIN's (security review finding 8)", async () => {
+    const admin = await addMember(url, session, 'ADMIN');
+    const { createApiKey: ownerKey } = await gqlOk<Created>(url, CREATE, { input: { name: 'owner automation' } }, session);
+    const { createApiKey: adminKey } = await gqlOk<Created>(url, CREATE, { input: { name: 'admin automation' } }, admin.token);
+    expect(await gqlErr(url, REVOKE, { id: ownerKey.apiKey.id }, admin.token)).toMatchObject({ code: 'FORBIDDEN', message: "Only an OWNER may revoke an OWNER's API key." });
+    expect((await gqlErr(url, REVOKE, { id: ownerKey.apiKey.id }, adminKey.token)).code).toBe('FORBIDDEN');
+    expect((await gqlOk<{ me: { id: string } }>(url, '{ me { id } }', {}, ownerKey.token)).me.id).toBeTruthy();
+    expect(await gqlOk(url, REVOKE, { id: adminKey.apiKey.id }, admin.token)).toEqual({ revokeApiKey: true });
+    expect(await gqlOk(url, REVOKE, { id: ownerKey.apiKey.id }, session)).toEqual({ revokeApiKey: true });
   });
 
   it('requires authentication for every operation', async () => {

@@ -112,7 +112,8 @@ describe('GraphQL request hardening', () => {
         TRUST_PROXY: 'true',
         TRUST_PROXY_HOPS: '2',
         AUTH_RATE_LIMIT_PER_MINUTE: '3',
-        LOGIN_FAILURES_PER_EMAIL: '3',
+        LOGIN_FAILURES_PER_EMAIL: '2',
+        LOGIN_FAILURES_PER_EMAIL_ANY_ADDRESS: '6',
       });
     });
     afterAll(async () => proxied?.stop());
@@ -143,7 +144,7 @@ describe('GraphQL request hardening', () => {
 
     it('rate limits logIn attempts per client address', async () => {
       const codes: string[] = [];
-      for (let i = 0; i < 5; i++) codes.push(await post(LOG_IN, { e: 'x@example.com', p: 'wrong-password' }, '192.0.2.1, 10.0.0.1'));
+      for (let i = 0; i < 5; i++) codes.push(await post(LOG_IN, { e: `x${i}@example.com`, p: 'wrong-password' }, '192.0.2.1, 10.0.0.1'));
       expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED', 'RATE_LIMITED']);
     });
 
@@ -160,7 +161,7 @@ describe('GraphQL request hardening', () => {
     it('a refusal by the per-address limit carries Retry-After (the 60 s window left), other answers none', async () => {
       const address = '192.0.2.40, 10.0.0.1';
       for (let i = 0; i < 3; i++) {
-        const refused = await postHttp(LOG_IN, { e: 'wait@example.com', p: 'wrong-password' }, address);
+        const refused = await postHttp(LOG_IN, { e: `wait${i}@example.com`, p: 'wrong-password' }, address);
         expect(refused).toMatchObject({ status: 200, code: 'UNAUTHENTICATED', retryAfter: null });
       }
       const limited = await postHttp(LOG_IN, { e: 'wait@example.com', p: 'wrong-password' }, address);
@@ -179,23 +180,36 @@ describe('GraphQL request hardening', () => {
 
     it("a locked-out email's refusal carries Retry-After for the rest of its 15-minute lock-out", async () => {
       expect((await postHttp(SIGN_UP, { e: 'locked@example.com' }, '192.0.2.50, 10.0.0.1')).code).toBe('OK');
-      for (let i = 0; i < 3; i++) {
-        expect((await postHttp(LOG_IN, { e: 'locked@example.com', p: `guess ${i}` }, `192.0.2.5${i + 1}, 10.0.0.1`)).code).toBe('UNAUTHENTICATED');
+      for (let i = 0; i < 2; i++) {
+        expect((await postHttp(LOG_IN, { e: 'locked@example.com', p: `guess ${i}` }, '192.0.2.51, 10.0.0.1')).code).toBe('UNAUTHENTICATED');
       }
-      const locked = await postHttp(LOG_IN, { e: 'locked@example.com', p: 'correct horse battery' }, '192.0.2.55, 10.0.0.1');
+      const locked = await postHttp(LOG_IN, { e: 'locked@example.com', p: 'correct horse battery' }, '192.0.2.51, 10.0.0.1');
       expect(locked).toMatchObject({ status: 200, code: 'RATE_LIMITED' });
       expect(Number(locked.retryAfter)).toBeGreaterThanOrEqual(15 * 60 - 10);
       expect(Number(locked.retryAfter)).toBeLessThanOrEqual(15 * 60);
     });
 
-    it('locks out an email after repeated failed log-ins from any address, even with the right password, without affecting others', async () => {
+    it('locks an email out only for the address that failed, even with the right password: the member signs in from another (security review finding 5)', async () => {
       expect(await post(SIGN_UP, { e: 'victim@example.com' }, '192.0.2.20, 10.0.0.1')).toBe('OK');
       expect(await post(SIGN_UP, { e: 'bystander@example.com' }, '192.0.2.20, 10.0.0.1')).toBe('OK');
+      const attacker = '198.51.100.77, 10.0.0.1';
       const codes: string[] = [];
-      for (let i = 0; i < 3; i++) codes.push(await post(LOG_IN, { e: 'victim@example.com', p: `guess number ${i}` }, `198.51.10${i}.1, 10.0.0.1`));
-      expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED']);
-      expect(await post(LOG_IN, { e: 'VICTIM@example.com', p: 'correct horse battery' }, '192.0.2.30, 10.0.0.1')).toBe('RATE_LIMITED');
+      for (let i = 0; i < 2; i++) codes.push(await post(LOG_IN, { e: 'victim@example.com', p: `guess number ${i}` }, attacker));
+      expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
+      expect(await post(LOG_IN, { e: 'VICTIM@example.com', p: 'correct horse battery' }, attacker)).toBe('RATE_LIMITED');
+      // The owner, from their own address, is not locked out; nor is anyone else from the attacker's.
+      expect(await post(LOG_IN, { e: 'victim@example.com', p: 'correct horse battery' }, '192.0.2.30, 10.0.0.1')).toBe('OK');
       expect(await post(LOG_IN, { e: 'bystander@example.com', p: 'correct horse battery' }, '192.0.2.31, 10.0.0.1')).toBe('OK');
+    });
+
+    it('still locks an email out after many failures spread over many addresses (distributed guessing)', async () => {
+      expect(await post(SIGN_UP, { e: 'spread@example.com' }, '192.0.2.60, 10.0.0.1')).toBe('OK');
+      const codes: string[] = [];
+      for (let i = 0; i < 6; i++) codes.push(await post(LOG_IN, { e: 'spread@example.com', p: `guess ${i}` }, `198.51.10${i}.9, 10.0.0.1`));
+      expect(codes).toEqual(Array(6).fill('UNAUTHENTICATED'));
+      const locked = await postHttp(LOG_IN, { e: 'spread@example.com', p: 'correct horse battery' }, '192.0.2.61, 10.0.0.1');
+      expect(locked).toMatchObject({ code: 'RATE_LIMITED', body: { errors: [{ message: 'Too many log-in attempts for this account without a success: limit is 6 per 900 s.' }] } });
+      expect(Number(locked.retryAfter)).toBeGreaterThanOrEqual(15 * 60 - 10);
     });
   });
 });

@@ -77,4 +77,19 @@ describe('invitation e-mail', () => {
     await accept(server.url, data.inviteMember.token);
     expect(server.logs.join('\n')).toContain('sending the invitation e-mail failed');
   });
+
+  it('keeps the organization name, free text anyone chooses at sign-up, out of the Subject and quotes it in the body (security review finding 4)', async () => {
+    const lure = 'ACME Payroll. URGENT: verify your salary account at https://acme-payroll.example.net/login';
+    const owner = await signUpAccount(server.url, lure);
+    smtp.onRcptTo = (_address, _session, callback) => callback();
+    const before = received.length;
+    await gqlOk(server.url, 'mutation { inviteMember(input: { email: "victim@example.org", role: VIEWER }) { emailSent } }', {}, owner.token);
+    await expect.poll(() => received.length).toBe(before + 1);
+    const raw = received[before].body;
+    const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1].replace(/\r?\n[ \t]/g, ' ');
+    expect(subject).toBe('You have been invited to an organization on AI Gateway');
+    expect(raw).not.toMatch(/^Subject:.*(ACME|URGENT|payroll)/im);
+    const body = raw.replace(/=\r?\n/g, '');
+    expect(body).toContain(`Organization name (as chosen by its owner): "${lure}"`);
+  });
 });

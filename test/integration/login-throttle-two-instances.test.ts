@@ -1,8 +1,9 @@
 /**
  * The log-in throttles are shared by every instance behind a load balancer: two gateways on one
- * PostgreSQL (and, with TEST_REDIS_URL, one Redis) count failed log-ins per email and sign-up/log-in
- * attempts per client address together, over GraphQL HTTP. Per instance, each would allow its own
- * full quota, so N instances would give an attacker N times the guesses.
+ * PostgreSQL (and, with TEST_REDIS_URL, one Redis) count failed log-ins per (email, client
+ * address) and per email across all addresses, and sign-up/log-in attempts per client address,
+ * together, over GraphQL HTTP. Per instance, each would allow its own full quota, so N instances
+ * would give an attacker N times the guesses.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -47,7 +48,8 @@ function twoInstanceSuite(store: 'PostgreSQL' | 'Redis', extraEnv: () => Record<
         ...sharedInstanceEnv(db),
         TRUST_PROXY: 'true',
         AUTH_RATE_LIMIT_PER_MINUTE: '3',
-        LOGIN_FAILURES_PER_EMAIL: '4',
+        LOGIN_FAILURES_PER_EMAIL: '2',
+        LOGIN_FAILURES_PER_EMAIL_ANY_ADDRESS: '4',
         ...extraEnv(),
       };
       a = await startServer(loadConfig({ ...env, INSTANCE_ID: 'a' }), { logger: createLogger('silent') });
@@ -58,15 +60,26 @@ function twoInstanceSuite(store: 'PostgreSQL' | 'Redis', extraEnv: () => Record<
       await db?.drop();
     });
 
-    it('locks an email out on both instances once failures split between them reach the limit', async () => {
+    it('locks an email out for one address on both instances once its failures split between them reach the limit; other addresses still get in', async () => {
       const victim = `victim-${store}@example.com`;
+      const attacker = nextAddress();
+      expect(await post(a, SIGN_UP, { e: victim }, nextAddress())).toBe('OK');
+      expect(await post(a, LOG_IN, { e: victim, p: 'guess 0' }, attacker)).toBe('UNAUTHENTICATED');
+      expect(await post(b, LOG_IN, { e: victim, p: 'guess 1' }, attacker)).toBe('UNAUTHENTICATED');
+      // One failure per instance, two in all: this address is locked out everywhere, even with the right password.
+      expect(await post(a, LOG_IN, { e: victim.toUpperCase(), p: PASSWORD }, attacker)).toBe('RATE_LIMITED');
+      // The member, from their own address, signs in on either instance.
+      expect(await post(b, LOG_IN, { e: victim, p: PASSWORD }, nextAddress())).toBe('OK');
+    });
+
+    it('locks an email out on both instances once failures from many addresses reach the any-address limit', async () => {
+      const victim = `spread-${store}@example.com`;
       const bystander = `bystander-${store}@example.com`;
       expect(await post(a, SIGN_UP, { e: victim }, nextAddress())).toBe('OK');
       expect(await post(b, SIGN_UP, { e: bystander }, nextAddress())).toBe('OK');
       const codes: string[] = [];
       for (let i = 0; i < 4; i++) codes.push(await post(i % 2 ? b : a, LOG_IN, { e: victim, p: `guess ${i}` }, nextAddress()));
       expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED']);
-      // Two failures per instance, four in all: locked out everywhere, even with the right password.
       expect(await post(a, LOG_IN, { e: victim, p: PASSWORD }, nextAddress())).toBe('RATE_LIMITED');
       expect(await post(b, LOG_IN, { e: victim.toUpperCase(), p: PASSWORD }, nextAddress())).toBe('RATE_LIMITED');
       expect(await post(b, LOG_IN, { e: bystander, p: PASSWORD }, nextAddress())).toBe('OK');
@@ -84,12 +97,12 @@ function twoInstanceSuite(store: 'PostgreSQL' | 'Redis', extraEnv: () => Record<
 
     it('a success on one instance clears the count the other instance sees', async () => {
       const email = `member-${store}@example.com`;
+      const home = nextAddress();
       expect(await post(a, SIGN_UP, { e: email }, nextAddress())).toBe('OK');
-      for (let i = 0; i < 3; i++) expect(await post(i % 2 ? b : a, LOG_IN, { e: email, p: `typo ${i}` }, nextAddress())).toBe('UNAUTHENTICATED');
-      expect(await post(b, LOG_IN, { e: email, p: PASSWORD }, nextAddress())).toBe('OK');
-      // Without the reset these would make 6 of 4; after it they are 3.
-      for (let i = 0; i < 3; i++) expect(await post(i % 2 ? a : b, LOG_IN, { e: email, p: `typo ${i}` }, nextAddress())).toBe('UNAUTHENTICATED');
-      expect(await post(a, LOG_IN, { e: email, p: PASSWORD }, nextAddress())).toBe('OK');
+      expect(await post(a, LOG_IN, { e: email, p: 'typo 0' }, home)).toBe('UNAUTHENTICATED');
+      expect(await post(b, LOG_IN, { e: email, p: PASSWORD }, home)).toBe('OK');
+      // Without the reset this attempt would be the third of two and refused; after it, it is the first.
+      expect(await post(a, LOG_IN, { e: email, p: 'typo 1' }, home)).toBe('UNAUTHENTICATED');
     });
 
     it('counts attempts per client address across both instances', async () => {
@@ -112,6 +125,7 @@ function twoInstanceSuite(store: 'PostgreSQL' | 'Redis', extraEnv: () => Record<
           expect(rows).toEqual([]);
         } else {
           expect(rows.some((r) => r.key.startsWith('login-email:'))).toBe(true);
+          expect(rows.some((r) => r.key.startsWith('login-email-ip:'))).toBe(true);
           expect(rows.some((r) => r.key.startsWith('auth-ip:'))).toBe(true);
           expect(rows.filter((r) => r.key.includes('@') || r.key.includes('198.51.100.'))).toEqual([]);
         }
@@ -134,6 +148,7 @@ describe.skipIf(!databaseUrl)('log-in throttles shared by every instance', () =>
       try {
         const keys = await redis.keys(`${prefix}*`);
         expect(keys.some((k) => k.startsWith(`${prefix}login-email:`))).toBe(true);
+        expect(keys.some((k) => k.startsWith(`${prefix}login-email-ip:`))).toBe(true);
         expect(keys.some((k) => k.startsWith(`${prefix}auth-ip:`))).toBe(true);
         expect(keys.filter((k) => k.includes('@'))).toEqual([]);
       } finally {

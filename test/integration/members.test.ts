@@ -128,6 +128,51 @@ describe('organizations: members, invitations, roles, sessions', () => {
     });
   });
 
+  describe('invitations after their inviter leaves or is demoted', () => {
+    it("revokes a removed or demoted member's pending invitations (audited), and refuses an invitation whose inviter may no longer grant its role (security review finding 1)", async () => {
+      const team = await createOrganization(url);
+      const owner = team.members.OWNER.token;
+      const tryAccept = (t: string) => gqlErr(url, 'mutation($t: String!) { acceptInvitation(token: $t, input: { password: "correct horse battery" }) { token } }', { t });
+      const pendingIds = async () => (await gqlOk<{ invitations: { nodes: { id: string }[] } }>(url, INVITATIONS, {}, owner)).invitations.nodes.map((i) => i.id);
+      const revocations = async (id: string) =>
+        (await sql<{ action: string; actor_id: string }>(`select action, actor_id from audit_event where target_id = ? and action = 'invitation.revoke'`, [id])).map((r) => r.actor_id);
+
+      // Removed: an ADMIN's invitation as ADMIN (the way back in the review found) is revoked with them.
+      const leaving = await addMember(url, owner, 'ADMIN');
+      const backdoor = await invite(url, leaving.token, 'ADMIN');
+      await gqlOk(url, REMOVE, { id: leaving.memberId }, owner);
+      expect(await pendingIds()).not.toContain(backdoor.id);
+      expect(await revocations(backdoor.id)).toEqual([team.members.OWNER.memberId]);
+      expect((await tryAccept(backdoor.token)).message).toMatch(/revoked/);
+
+      // Demoted to DEVELOPER: may invite nobody any more, so both of their invitations go.
+      const demoted = await addMember(url, owner, 'ADMIN');
+      const asAdmin = await invite(url, demoted.token, 'ADMIN');
+      const asViewer = await invite(url, demoted.token, 'VIEWER');
+      // An OWNER demoted to ADMIN keeps the invitations an ADMIN may still grant, loses the OWNER one.
+      const exOwner = await addMember(url, owner, 'ADMIN');
+      await gqlOk(url, UPDATE_ROLE, { id: exOwner.memberId, role: 'OWNER' }, owner);
+      const ownerInvite = await invite(url, exOwner.token, 'OWNER');
+      const adminInvite = await invite(url, exOwner.token, 'ADMIN');
+      await gqlOk(url, UPDATE_ROLE, { id: demoted.memberId, role: 'DEVELOPER' }, owner);
+      await gqlOk(url, UPDATE_ROLE, { id: exOwner.memberId, role: 'ADMIN' }, owner);
+      const pending = await pendingIds();
+      expect(pending).not.toContain(asAdmin.id);
+      expect(pending).not.toContain(asViewer.id);
+      expect(pending).not.toContain(ownerInvite.id);
+      expect(pending).toContain(adminInvite.id);
+      expect(await revocations(ownerInvite.id)).toHaveLength(1);
+      expect(await revocations(adminInvite.id)).toEqual([]);
+
+      // At accept time too, whatever the invitation row says: the inviter must still exist and may grant the role.
+      await sql(`update invitation set revoked_at = null where id in (?, ?)`, [backdoor.id, ownerInvite.id]);
+      for (const token of [backdoor.token, ownerInvite.token]) {
+        expect(await tryAccept(token)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/no longer valid: the member who sent it has left the organization or may no longer grant/) });
+      }
+      await accept(url, adminInvite.token);
+    });
+  });
+
   describe('sessions', () => {
     it('lists your own sessions, revokes one, and signs out everywhere', async () => {
       const member = await addMember(url, org.members.OWNER.token, 'VIEWER');

@@ -166,6 +166,16 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
       variables: { id: await sessionIdOf(org, await logIn(org.url, org.members[role].email)) },
     }),
   },
+  changePassword: {
+    rule: 'VIEWER',
+    audit: 'member.changePassword',
+    // Ends the member's other sessions: use a throwaway member of that role.
+    invoke: async (org, role) => ({
+      query: 'mutation($input: ChangePasswordInput!) { changePassword(input: $input) }',
+      variables: { input: { currentPassword: 'correct horse battery', newPassword: 'a quite different passphrase' } },
+      token: (await addMember(org.url, ownerToken(org), role)).token,
+    }),
+  },
   logOutEverywhere: {
     rule: 'VIEWER',
     audit: 'session.revokeAll',
@@ -205,9 +215,19 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
   revokeApiKey: {
     rule: 'ADMIN',
     audit: 'apiKey.revoke',
+    // An ADMIN's key: an OWNER's key only an OWNER may revoke (graphql-api-keys.test.ts).
     invoke: async (org) => ({
       query: 'mutation($id: ID!) { revokeApiKey(id: $id) }',
-      variables: { id: (await ownerDo<{ createApiKey: { apiKey: { id: string } } }>(org, 'mutation { createApiKey(input: { name: "k" }) { apiKey { id } } }')).createApiKey.apiKey.id },
+      variables: {
+        id: (
+          await gqlOk<{ createApiKey: { apiKey: { id: string } } }>(
+            org.url,
+            'mutation { createApiKey(input: { name: "k" }) { apiKey { id } } }',
+            {},
+            org.members.ADMIN.token,
+          )
+        ).createApiKey.apiKey.id,
+      },
     }),
   },
 
@@ -398,4 +418,4 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
 };
 
 /** Environment for servers the operations above run against: no call leaves the machine. */
-export const OPERATIONS_ENV = { AUTH_RATE_LIMIT_PER_MINUTE: '100000', PROVIDER_BASE_URL_OPENAI: 'http://127.0.0.1:9/v1' };
+export const OPERATIONS_ENV = { AUTH_RATE_LIMIT_PER_MINUTE: '100000', INVITATIONS_PER_HOUR: '100000', PROVIDER_BASE_URL_OPENAI: 'http://127.0.0.1:9/v1' };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
@@ -9,7 +9,9 @@ import { Session } from '../entities/session.entity.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
-import { recordAudit, type Actor } from './audit.js';
+import { PermissionError } from '../errors/permission-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { recordAudit, systemActor, type Actor } from './audit.js';
 import type { Caller } from './caller.js';
 import { DUMMY_PASSWORD_HASH, TOKEN_PREFIX, hashPassword, hashToken, verifyPassword } from './crypto.js';
 import { mutate, type MutationScope } from './mutation.js';
@@ -92,19 +94,78 @@ export async function logIn(
   client: ClientInfo,
 ): Promise<AuthResult> {
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
-  await throttle.beginAttempt(email);
+  await throttle.beginAttempt(email, client.ip);
   const member = await em.findOne(Member, { email });
   // Always run scrypt so response time does not reveal whether the email exists.
   const ok = await verifyPassword(String(input.password ?? ''), member?.passwordHash ?? DUMMY_PASSWORD_HASH);
   // A failure stays counted (beginAttempt); only a success clears the count.
   if (!member || !ok) throw new AuthenticationError('Email or password is incorrect.');
-  await throttle.recordSuccess(email);
+  await throttle.recordSuccess(email, client.ip);
   return em.transactional(async (tem) => {
     const token = startSession(tem, member, client);
     recordAudit(tem, memberActor(member, client.ip), { action: 'session.logIn', targetType: 'member', targetId: member.id });
     await tem.flush();
     return { token, account: await getAccount(tem, member.accountId) };
   });
+}
+
+const ChangePasswordSchema = z.object({ currentPassword: z.string().max(1000), newPassword: passwordSchema });
+
+/**
+ * Changes the signed-in member's password: the current one is checked as logIn checks it (scrypt,
+ * timing-safe; a wrong one counts in the log-in throttle for that email and client address), the
+ * new one must pass the password policy. Every other session of the member ends; the current one
+ * stays. Sessions only: an API key (which never knew the password) is refused.
+ */
+export async function changePassword(
+  scope: MutationScope,
+  caller: Caller,
+  throttle: LoginThrottle,
+  input: { currentPassword: string; newPassword: string },
+): Promise<boolean> {
+  if (caller.via !== 'session') throw new PermissionError('forbidden', 'Changing a password needs a signed-in session; an API key cannot.');
+  const data = parseInput(ChangePasswordSchema, input);
+  if (data.newPassword === data.currentPassword) throw new ValidationError('newPassword: must differ from the current password.');
+  const member = await scope.em.findOne(Member, { id: caller.memberId, accountId: caller.accountId });
+  if (!member) throw new NotFoundError('Member', caller.memberId);
+  const ip = scope.actor.ip;
+  await throttle.beginAttempt(member.email, ip);
+  if (!(await verifyPassword(data.currentPassword, member.passwordHash))) {
+    // Not UNAUTHENTICATED: the session is fine, only the password typed is wrong.
+    throw new ValidationError('currentPassword: is incorrect.');
+  }
+  await throttle.recordSuccess(member.email, ip);
+  const passwordHash = await hashPassword(data.newPassword);
+  return mutate(
+    scope,
+    async (em) => {
+      await em.nativeUpdate(Member, { id: member.id }, { passwordHash });
+      await em.nativeUpdate(Session, { memberId: member.id, revokedAt: null, id: { $ne: caller.credentialId } }, { revokedAt: new Date() });
+      return true;
+    },
+    () => ({ audit: { action: 'member.changePassword', targetType: 'member', targetId: member.id } }),
+  );
+}
+
+/**
+ * The operator's way back in for a member who forgot their password (e.g. the only OWNER): sets a
+ * new random password (144 bits; returned once, stored only as its scrypt hash), ends all of the
+ * member's sessions and writes a `member.resetPassword` audit event by the system. Used by
+ * `npm run reset-password`, never over the API.
+ */
+export async function resetPassword(em: EntityManager, emailInput: string): Promise<{ email: string; password: string }> {
+  const email = parseInput(emailSchema, emailInput);
+  const password = randomBytes(18).toString('base64url');
+  const passwordHash = await hashPassword(password);
+  await em.transactional(async (tem) => {
+    const member = await tem.findOne(Member, { email });
+    if (!member) throw new NotFoundError('Member', email);
+    await tem.nativeUpdate(Member, { id: member.id }, { passwordHash });
+    await tem.nativeUpdate(Session, { memberId: member.id, revokedAt: null }, { revokedAt: new Date() });
+    recordAudit(tem, systemActor(member.accountId), { action: 'member.resetPassword', targetType: 'member', targetId: member.id });
+    await tem.flush();
+  });
+  return { email, password };
 }
 
 function isStale(at: Date | null | undefined, now: Date): boolean {

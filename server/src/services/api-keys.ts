@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, type IApiKey } from '../entities/api-key.entity.js';
+import { Member } from '../entities/member.entity.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { PermissionError } from '../errors/permission-error.js';
 import { ValidationError } from '../errors/validation-error.js';
@@ -12,12 +13,19 @@ import { paginate } from './pagination.js';
 import { isRole, roleAtLeast } from './roles.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
-/** Creates an admin-API key acting with `role` (default and at most the creator's role); token shown once. */
+/**
+ * Creates an admin-API key acting with `role` (default and at most the creator's role); token
+ * shown once. Only a member's session may: a key minted by a key would outlive the revocation of
+ * the key that minted it (it belongs to the member, not to that key).
+ */
 export async function createApiKey(
   scope: MutationScope,
   caller: Caller,
   input: { name: string; role?: string | null },
 ): Promise<{ apiKey: IApiKey; token: string }> {
+  if (caller.via !== 'session') {
+    throw new PermissionError('forbidden', 'API keys cannot create API keys; sign in as a member to create one.');
+  }
   const name = parseInput(nameSchema(), input.name);
   const role = input.role ?? caller.role;
   if (!isRole(role)) throw new ValidationError('role: must be one of OWNER, ADMIN, DEVELOPER, VIEWER.');
@@ -49,13 +57,19 @@ export async function listApiKeys(
   return paginate(em, ApiKey, { accountId, revokedAt: null }, args);
 }
 
-export async function revokeApiKey(scope: MutationScope, id: string): Promise<boolean> {
+/** Revokes an API key; one that belongs to an OWNER only an OWNER may revoke. */
+export async function revokeApiKey(scope: MutationScope, caller: Caller, id: string): Promise<boolean> {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('API key', id);
   return mutate(
     scope,
     async (em) => {
-      const n = await em.nativeUpdate(ApiKey, { id, accountId: scope.actor.accountId, revokedAt: null }, { revokedAt: new Date() });
-      if (n === 0) throw new NotFoundError('API key', id);
+      const key = await em.findOne(ApiKey, { id, accountId: caller.accountId, revokedAt: null });
+      if (!key) throw new NotFoundError('API key', id);
+      const owner = key.memberId ? await em.findOne(Member, { id: key.memberId, accountId: caller.accountId }) : null;
+      if (owner?.role === 'OWNER' && caller.role !== 'OWNER') {
+        throw new PermissionError('forbidden', "Only an OWNER may revoke an OWNER's API key.");
+      }
+      key.revokedAt = new Date();
       return true;
     },
     () => ({ audit: { action: 'apiKey.revoke', targetType: 'apiKey', targetId: id } }),

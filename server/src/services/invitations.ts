@@ -13,8 +13,9 @@ import { passwordSchema } from './password-policy.js';
 import { recordAudit } from './audit.js';
 import type { Caller } from './caller.js';
 import { TOKEN_PREFIX, generateToken, hashPassword, hashToken } from './crypto.js';
+import type { InvitationThrottle } from './invitation-throttle.js';
 import type { Mailer } from './mailer.js';
-import { assertMayManage } from './members.js';
+import { assertMayManage, mayGrant } from './members.js';
 import { mutate, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { isRole } from './roles.js';
@@ -40,11 +41,6 @@ export async function listInvitations(
   return paginate(em, Invitation, { accountId, ...pending(new Date()) }, args);
 }
 
-/**
- * Invites an email with a role: the token (for the accept link) is returned once and only its
- * hash is stored; it expires after 7 days. An earlier pending invitation for the same email is
- * replaced. Only an OWNER may invite an OWNER.
- */
 /** How an invitation reaches the invitee besides the copied link: optional e-mail. */
 export interface InvitationDelivery {
   mailer: Mailer | null;
@@ -52,15 +48,23 @@ export interface InvitationDelivery {
   baseUrl: string;
 }
 
+/**
+ * Invites an email with a role: the token (for the accept link) is returned once and only its
+ * hash is stored; it expires after 7 days. An earlier pending invitation for the same email is
+ * replaced. Only an OWNER may invite an OWNER. Rate limited per organization and per recipient
+ * address (`throttle`), before the address is looked up.
+ */
 export async function inviteMember(
   scope: MutationScope,
   caller: Caller,
   input: { email: string; role: string },
+  throttle: InvitationThrottle,
   delivery: InvitationDelivery = { mailer: null, baseUrl: '' },
 ): Promise<{ invitation: IInvitation; token: string; emailSent: boolean }> {
   const data = parseInput(InviteSchema, input);
   const role = data.role as IInvitation['role'];
   assertMayManage(caller, role);
+  await throttle.consume(caller.accountId, data.email);
   const created = await mutate(
     scope,
     async (em) => {
@@ -144,6 +148,15 @@ export async function acceptInvitation(
       ? await tem.findOne(Invitation, { tokenHash: hashToken(token) }, { lockMode: LockMode.PESSIMISTIC_WRITE })
       : null;
     assertUsable(invitation, now);
+    // The inviter must still be a member who may grant this role: a removed or demoted member's
+    // earlier invitations are no way back in (they are revoked then too; this also covers any
+    // invitation issued before that rule).
+    const inviter = invitation.invitedBy ? await tem.findOne(Member, { id: invitation.invitedBy, accountId: invitation.accountId }) : null;
+    if (!inviter || !mayGrant(inviter.role, invitation.role)) {
+      throw new ValidationError(
+        `This invitation is no longer valid: the member who sent it has left the organization or may no longer grant the ${invitation.role} role; ask for a new one.`,
+      );
+    }
     const member = tem.create(Member, {
       id: randomUUID(),
       accountId: invitation.accountId,

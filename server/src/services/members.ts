@@ -1,16 +1,18 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey } from '../entities/api-key.entity.js';
+import { Invitation } from '../entities/invitation.entity.js';
 import { Member, type IMember } from '../entities/member.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { PermissionError } from '../errors/permission-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { recordAudit } from './audit.js';
 import type { Caller } from './caller.js';
 import { mutate, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
-import { isRole, type Role } from './roles.js';
+import { isRole, roleAtLeast, type Role } from './roles.js';
 import { uuidSchema } from './validate.js';
 
 export async function listMembers(
@@ -31,6 +33,33 @@ export async function getMember(em: EntityManager, accountId: string, id: string
 export function assertMayManage(caller: Caller, role: Role): void {
   if (role === 'OWNER' && caller.role !== 'OWNER') {
     throw new PermissionError('forbidden', 'Only an OWNER may add, change or remove an OWNER.');
+  }
+}
+
+/**
+ * Whether a member with `inviterRole` may hand out `role` by invitation: inviting needs ADMIN, and
+ * only an OWNER grants OWNER. An invitation stays valid only while its inviter still may.
+ */
+export function mayGrant(inviterRole: Role, role: Role): boolean {
+  return roleAtLeast(inviterRole, 'ADMIN') && (role !== 'OWNER' || inviterRole === 'OWNER');
+}
+
+/**
+ * Revokes the member's pending invitations that `role` may no longer grant (all of them when
+ * `role` is null: the member is being removed), each audited as a revocation, so a removed or
+ * demoted member keeps no way back in through an invitation issued earlier.
+ */
+async function revokeInvitationsIssuedBy(scope: MutationScope, em: EntityManager, member: IMember, role: Role | null): Promise<void> {
+  const now = new Date();
+  const issued = await em.find(
+    Invitation,
+    { accountId: member.accountId, invitedBy: member.id, acceptedAt: null, revokedAt: null, expiresAt: { $gt: now } },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
+  for (const invitation of issued) {
+    if (role && mayGrant(role, invitation.role)) continue;
+    invitation.revokedAt = now;
+    recordAudit(em, scope.actor, { action: 'invitation.revoke', targetType: 'invitation', targetId: invitation.id });
   }
 }
 
@@ -57,6 +86,7 @@ export async function updateMemberRole(scope: MutationScope, caller: Caller, id:
       if (role !== 'OWNER') await assertNotLastOwner(em, member, 'demoted');
       // The member's sessions and API keys follow at once: authentication reads the role per request.
       member.role = role;
+      await revokeInvitationsIssuedBy(scope, em, member, role);
       return member;
     },
     (member) => ({ audit: { action: 'member.updateRole', targetType: 'member', targetId: member.id } }),
@@ -65,7 +95,7 @@ export async function updateMemberRole(scope: MutationScope, caller: Caller, id:
 
 /**
  * Removes a member (also oneself, unless the last OWNER): their sessions end with the row, and
- * the API keys they created are revoked.
+ * the API keys they created and the invitations they issued that are still pending are revoked.
  */
 export async function removeMember(scope: MutationScope, caller: Caller, id: string): Promise<boolean> {
   return mutate(
@@ -75,6 +105,7 @@ export async function removeMember(scope: MutationScope, caller: Caller, id: str
       assertMayManage(caller, member.role);
       await assertNotLastOwner(em, member, 'removed');
       await em.nativeUpdate(ApiKey, { memberId: member.id, revokedAt: null }, { revokedAt: new Date() });
+      await revokeInvitationsIssuedBy(scope, em, member, null);
       em.remove(member);
       return member.id;
     },

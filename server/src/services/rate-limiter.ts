@@ -31,6 +31,11 @@ export class RateLimiter {
     }
   }
 
+  /** Gives back one hit (a success that should not count toward a lock-out). */
+  async refund(key: string): Promise<void> {
+    await this.counter.reward(counterKey(key), 1);
+  }
+
   /** Forgets the key's hits (a success that ends a lock-out count). */
   async reset(key: string): Promise<void> {
     await this.counter.delete(counterKey(key));

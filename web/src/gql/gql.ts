@@ -62,6 +62,7 @@ type Documents = {
     "\n  mutation UpdateAlertSettings($input: AlertSettingsInput!) {\n    updateAlertSettings(input: $input) {\n      enabled\n      webhookUrl\n      webhookSecretSet\n      lowBalanceThresholdUsd\n    }\n  }\n": typeof types.UpdateAlertSettingsDocument,
     "\n  mutation RotateAlertWebhookSecret {\n    rotateAlertWebhookSecret {\n      secret\n      settings {\n        enabled\n        webhookUrl\n        webhookSecretSet\n        lowBalanceThresholdUsd\n      }\n    }\n  }\n": typeof types.RotateAlertWebhookSecretDocument,
     "\n  mutation SendTestWebhook {\n    sendTestWebhook {\n      id\n      status\n    }\n  }\n": typeof types.SendTestWebhookDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n": typeof types.ChangePasswordDocument,
     "\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": typeof types.LogOutEverywhereDocument,
@@ -130,6 +131,7 @@ const documents: Documents = {
     "\n  mutation UpdateAlertSettings($input: AlertSettingsInput!) {\n    updateAlertSettings(input: $input) {\n      enabled\n      webhookUrl\n      webhookSecretSet\n      lowBalanceThresholdUsd\n    }\n  }\n": types.UpdateAlertSettingsDocument,
     "\n  mutation RotateAlertWebhookSecret {\n    rotateAlertWebhookSecret {\n      secret\n      settings {\n        enabled\n        webhookUrl\n        webhookSecretSet\n        lowBalanceThresholdUsd\n      }\n    }\n  }\n": types.RotateAlertWebhookSecretDocument,
     "\n  mutation SendTestWebhook {\n    sendTestWebhook {\n      id\n      status\n    }\n  }\n": types.SendTestWebhookDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n": types.ChangePasswordDocument,
     "\n  query Sessions {\n    sessions(first: 100) {\n      nodes {\n        id\n        createdAt\n        lastUsedAt\n        ip\n        userAgent\n        current\n      }\n    }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
     "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": types.LogOutEverywhereDocument,
@@ -356,6 +358,10 @@ export function graphql(source: "\n  mutation RotateAlertWebhookSecret {\n    ro
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SendTestWebhook {\n    sendTestWebhook {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation SendTestWebhook {\n    sendTestWebhook {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

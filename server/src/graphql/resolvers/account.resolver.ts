@@ -4,7 +4,7 @@ import { getMember } from '../../services/members.js';
 import * as sessions from '../../services/sessions.js';
 import { Rule } from '../auth-checker.js';
 import { callerOf, scopeOf, type Context } from '../context.js';
-import { Account, AccountSettingsInput, AuthPayload, LogInInput, SignUpInput } from '../types/account.type.js';
+import { Account, AccountSettingsInput, AuthPayload, ChangePasswordInput, LogInInput, SignUpInput } from '../types/account.type.js';
 import { Member } from '../types/member.type.js';
 
 export function clientOf(ctx: Context): sessions.ClientInfo {
@@ -41,6 +41,15 @@ export class AccountResolver {
     await ctx.services.authRateLimiter.consume(ctx.clientIp);
     const { token, account } = await accounts.logIn(ctx.em, ctx.services.loginThrottle, input, clientOf(ctx));
     return { token, account: Account.from(account) };
+  }
+
+  @Authorized(Rule.VIEWER)
+  @Mutation(() => Boolean, {
+    description:
+      "Changes the signed-in member's password (sessions only, not API keys): checks the current one, applies the password policy, and ends the member's other sessions.",
+  })
+  async changePassword(@Arg('input', () => ChangePasswordInput) input: ChangePasswordInput, @Ctx() ctx: Context): Promise<boolean> {
+    return accounts.changePassword(scopeOf(ctx), callerOf(ctx), ctx.services.loginThrottle, input);
   }
 
   @Authorized(Rule.ADMIN)

@@ -16,15 +16,15 @@ export class ApiKeyResolver {
   }
 
   @Authorized(Rule.ADMIN)
-  @Mutation(() => CreatedApiKey)
+  @Mutation(() => CreatedApiKey, { description: 'Creates an API key (token shown once) acting with at most your role. Needs a signed-in session: an API key cannot create one.' })
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreatedApiKey> {
     const { apiKey, token } = await apiKeys.createApiKey(scopeOf(ctx), callerOf(ctx), input);
     return { apiKey: ApiKey.from(apiKey), token };
   }
 
   @Authorized(Rule.ADMIN)
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, { description: "Revokes an API key. Only an OWNER revokes an OWNER's key." })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    return apiKeys.revokeApiKey(scopeOf(ctx), id);
+    return apiKeys.revokeApiKey(scopeOf(ctx), callerOf(ctx), id);
   }
 }

@@ -40,7 +40,7 @@ export class MemberResolver {
   @Mutation(() => CreatedInvitation, { description: 'Invites an email with a role; the token is shown once and expires in 7 days. Only an OWNER invites an OWNER.' })
   async inviteMember(@Arg('input', () => InviteMemberInput) input: InviteMemberInput, @Ctx() ctx: Context): Promise<CreatedInvitation> {
     const delivery = { mailer: ctx.services.mailer, baseUrl: publicBaseUrl(ctx.services.config) };
-    const { invitation, token, emailSent } = await invitations.inviteMember(scopeOf(ctx), callerOf(ctx), input, delivery);
+    const { invitation, token, emailSent } = await invitations.inviteMember(scopeOf(ctx), callerOf(ctx), input, ctx.services.invitationThrottle, delivery);
     return { invitation: Invitation.from(invitation), token, emailSent };
   }
 

@@ -79,6 +79,15 @@ export class LogInInput {
   password!: string;
 }
 
+@InputType({ description: "The signed-in member's current password and the new one (the password policy applies)." })
+export class ChangePasswordInput {
+  @Field(() => String)
+  currentPassword!: string;
+
+  @Field(() => String)
+  newPassword!: string;
+}
+
 @InputType()
 export class AccountSettingsInput {
   @Field(() => Int, { nullable: true })

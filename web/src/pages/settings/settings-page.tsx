@@ -12,6 +12,7 @@ import { graphql } from '../../gql';
 import type { SettingsApiKeysQuery as ApiKeysData, SettingsPageQuery } from '../../gql/graphql';
 import { useRole } from '../../lib/role';
 import { SessionsCard } from './sessions-card';
+import { ChangePasswordCard } from './change-password-card';
 import { AlertWebhooksCard } from './alert-webhooks-card';
 import { TokenCapsCard } from './token-caps-card';
 
@@ -102,6 +103,7 @@ export function SettingsPage() {
             {can('ADMIN') ? <TokenCapsCard /> : null}
             {can('ADMIN') ? <AlertWebhooksCard /> : null}
             {can('DEVELOPER') ? <ApiKeysSection canManage={can('ADMIN')} /> : null}
+            <ChangePasswordCard />
             <SessionsCard />
           </div>
         )}
