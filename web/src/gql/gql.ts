@@ -26,7 +26,7 @@ type Documents = {
     "\n  query AuditMembers {\n    members(first: 100) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": typeof types.AuditMembersDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.LogInDocument,
-    "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreatePlaygroundKeyDocument,
+    "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        limits {\n          expiresAt\n        }\n      }\n    }\n  }\n": typeof types.CreatePlaygroundKeyDocument,
     "\n  query ChatUsage($requestId: String!) {\n    usageRequest(requestId: $requestId) {\n      id\n      totalCostUsd\n    }\n  }\n": typeof types.ChatUsageDocument,
     "\n  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {\n    createAccessKeyConfiguration(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateAccessKeyConfigurationDocument,
     "\n  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {\n    updateAccessKeyConfiguration(id: $id, input: $input) {\n      id\n      name\n      allowedProviders\n      allowedModels\n    }\n  }\n": typeof types.UpdateAccessKeyConfigurationDocument,
@@ -94,7 +94,7 @@ const documents: Documents = {
     "\n  query AuditMembers {\n    members(first: 100) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": types.AuditMembersDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.LogInDocument,
-    "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n": types.CreatePlaygroundKeyDocument,
+    "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        limits {\n          expiresAt\n        }\n      }\n    }\n  }\n": types.CreatePlaygroundKeyDocument,
     "\n  query ChatUsage($requestId: String!) {\n    usageRequest(requestId: $requestId) {\n      id\n      totalCostUsd\n    }\n  }\n": types.ChatUsageDocument,
     "\n  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {\n    createAccessKeyConfiguration(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateAccessKeyConfigurationDocument,
     "\n  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {\n    updateAccessKeyConfiguration(id: $id, input: $input) {\n      id\n      name\n      allowedProviders\n      allowedModels\n    }\n  }\n": types.UpdateAccessKeyConfigurationDocument,
@@ -215,7 +215,7 @@ export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        limits {\n          expiresAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        limits {\n          expiresAt\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
