@@ -66,7 +66,7 @@ type Documents = {
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": typeof types.LogOutEverywhereDocument,
     "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": typeof types.SettingsPageDocument,
-    "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.SettingsApiKeysDocument,
+    "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        effectiveRole\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.SettingsApiKeysDocument,
     "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": typeof types.UpdateAccountSettingsDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
@@ -134,7 +134,7 @@ const documents: Documents = {
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
     "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": types.LogOutEverywhereDocument,
     "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": types.SettingsPageDocument,
-    "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": types.SettingsApiKeysDocument,
+    "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        effectiveRole\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": types.SettingsApiKeysDocument,
     "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": types.UpdateAccountSettingsDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
@@ -375,7 +375,7 @@ export function graphql(source: "\n  query SettingsPage {\n    me {\n      id\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        effectiveRole\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        effectiveRole\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
