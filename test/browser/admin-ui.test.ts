@@ -106,6 +106,29 @@ describe('admin SPA (mocked GraphQL)', () => {
     }
   });
 
+  it('regression (review #12): the spend axis shows sub-cent amounts in full, in micro-dollars, inside the chart', async () => {
+    const { page } = session;
+    const saved = fixtures.state.daily.map((b) => b.costUsd);
+    // Sub-cent spend like a fresh account's processing fees: ticks used to read "50.0000016" with "$" cut off.
+    fixtures.state.daily.forEach((b, i) => (b.costUsd = (0.0000002 * (i + 1)).toFixed(9)));
+    try {
+      await logIn();
+      const { shell, usage } = pageObjects(page);
+      await shell.navigateTo('Usage');
+      await usage.waitForChart();
+      const chart = page.locator('.chart[aria-label^="Spend per UTC day"]');
+      // The Y-axis ticks: the only labels with a dollar sign (the X axis has dates).
+      const ticks = chart.locator('text').filter({ hasText: '$' });
+      await expect.poll(() => ticks.count()).toBeGreaterThan(2);
+      const labels = await ticks.allTextContents();
+      for (const label of labels) expect(label).toMatch(/^\d+(\.\d+)?µ\$$/);
+      const svg = (await chart.locator('svg.recharts-surface').boundingBox())!;
+      for (const box of await ticks.evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().left))) expect(box).toBeGreaterThanOrEqual(svg.x);
+    } finally {
+      fixtures.state.daily.forEach((b, i) => (b.costUsd = saved[i]));
+    }
+  });
+
   it('shows the CONFLICT message when deleting a provider key that is still referenced', async () => {
     const { page } = session;
     await logIn();

@@ -225,7 +225,7 @@ export function createFixtures() {
     { __typename: 'CreditTransaction', id: 'ct_1', kind: 'purchase', amountUsd: '50.000000000', createdAt: iso(40), expiresAt: new Date(Date.now() + 325 * day).toISOString() },
     { __typename: 'CreditTransaction', id: 'ct_2', kind: 'usage', amountUsd: '-7.820000000', createdAt: iso(1), expiresAt: null },
   ];
-  const apiKeys = [{ __typename: 'ApiKey', id: 'api_1', name: 'terraform', keyRedacted: 'gw-…77aa', role: 'ADMIN', createdAt: iso(60), lastUsedAt: iso(2) }];
+  const apiKeys = [{ __typename: 'ApiKey', id: 'api_1', name: 'terraform', keyRedacted: 'gw-…77aa', role: 'ADMIN', effectiveRole: 'ADMIN', createdAt: iso(60), lastUsedAt: iso(2) }];
   /** The signed-in member; tests may lower `viewer.role` to see the UI of another role. */
   const viewer = { __typename: 'Member', id: 'mem_1', email: 'ada@example.com', name: 'Ada Lovelace', role: 'OWNER' };
   const sessions = [
@@ -385,5 +385,5 @@ export function createFixtures() {
     FirewallPage: authed(() => ({ data: { firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: firewallPolicies } } })),
     UsageEvents: authed((v) => ({ data: { usageEvents: { __typename: 'UsageEventConnection', ...paginate(usageEvents, v) } } })),
   };
-  return { resolvers, state: { account, viewer, accessKeys, providerKeys, configurations, providers, usageEvents, virtualModels, gateway } };
+  return { resolvers, state: { account, viewer, accessKeys, providerKeys, configurations, providers, usageEvents, virtualModels, gateway, daily } };
 }

@@ -77,8 +77,11 @@ export class AccessKeysPageObject {
     await this.page.getByRole('button', { name: 'I have copied it' }).click();
   }
 
+  /** Picks a configuration in the key's row and saves it (picking alone only stages it). */
   async setConfiguration(keyName: string, configuration: string | null): Promise<void> {
-    await this.page.getByLabel(`Configuration for ${keyName}`).selectOption(configuration === null ? { value: '' } : { label: configuration });
+    await this.page.getByLabel(`Configuration for ${keyName}`, { exact: true }).selectOption(configuration === null ? { value: '' } : { label: configuration });
+    await this.page.getByRole('button', { name: `Save configuration for ${keyName}` }).click();
+    await this.page.getByRole('button', { name: `Save configuration for ${keyName}` }).waitFor({ state: 'detached' });
   }
 
   async revoke(keyName: string): Promise<void> {

@@ -3,9 +3,9 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
 import { formatUsd, parseUsdNano } from '../lib/format';
 import { Link } from '../lib/router';
-import { useRole } from '../lib/role';
+import { useRole, useViewer } from '../lib/role';
 import { signOut } from '../lib/session';
-import type { Role } from '../gql/graphql';
+import type { Role, ViewerQuery as ViewerData } from '../gql/graphql';
 import { Icon, type IconName } from './icons';
 import { ThemeSelect } from './theme-select';
 
@@ -55,6 +55,7 @@ export function AppLayout({ path, children }: { path: string; children: ReactNod
   const [menuOpen, setMenuOpen] = useState(false);
   const [me] = useQuery({ query: LayoutMeQuery });
   const account = me.data?.me;
+  const { viewer, fetching: viewerFetching } = useViewer();
   const [, logOut] = useMutation(LogOutMutation);
   const { can } = useRole();
   const onLogOut = async () => {
@@ -111,14 +112,7 @@ export function AppLayout({ path, children }: { path: string; children: ReactNod
             </Link>
           ) : null}
           <div className="account-row">
-            <div className="account-id">
-              <span className="avatar" aria-hidden="true">
-                {(account?.name || account?.email || '?').slice(0, 1).toUpperCase()}
-              </span>
-              <span className="account-email" title={account?.email}>
-                {account?.name || account?.email || (me.fetching ? 'Loading…' : '')}
-              </span>
-            </div>
+            <SignedInAs viewer={viewer} organization={account ? account.name || account.email : null} loading={viewerFetching || me.fetching} />
             <button type="button" className="btn-icon" onClick={onLogOut} aria-label="Log out" title="Log out">
               <Icon name="logout" />
             </button>
@@ -130,6 +124,38 @@ export function AppLayout({ path, children }: { path: string; children: ReactNod
         {account && isZero(account.creditBalanceUsd) ? <ZeroBalanceWarning /> : null}
         {children}
       </main>
+    </div>
+  );
+}
+
+/**
+ * Who is signed in (the member, not the organization: every member of an organization shares `me`), and in
+ * which organization. An API key has no member; the UI is then used with the key's role.
+ */
+function SignedInAs({ viewer, organization, loading }: { viewer: ViewerData['viewer']; organization: string | null; loading: boolean }) {
+  const who = viewer ? viewer.name || viewer.email : loading ? 'Loading…' : 'API key';
+  return (
+    <div className="account-id" data-testid="signed-in-as">
+      <span className="avatar" aria-hidden="true">
+        {(viewer ? viewer.name || viewer.email : '?').slice(0, 1).toUpperCase()}
+      </span>
+      <span className="account-text">
+        <span className="visually-hidden">Signed in as </span>
+        <span className="account-name" title={viewer?.email}>
+          {who}
+        </span>
+        {viewer ? (
+          <span className="account-email small" title={viewer.email}>
+            {viewer.role}
+            {viewer.name ? ` · ${viewer.email}` : ''}
+          </span>
+        ) : null}
+        {organization ? (
+          <span className="account-email small" title={organization}>
+            Organization: {organization}
+          </span>
+        ) : null}
+      </span>
     </div>
   );
 }

@@ -62,7 +62,9 @@ export function DataTable({ label, columns, className, children }: DataTableProp
     columns.map((c) => (typeof c === 'string' ? c : c.hidden ? '' : c.label)),
   );
   return (
-    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+    // The scroll region's name differs from the table's, which is often also its card's: two landmarks of one
+    // name ("Members" region twice) cannot be told apart (axe landmark-unique).
+    <div className="table-wrap" role="region" aria-label={`${label} table`} tabIndex={0}>
       <table ref={ref} className={className ? `table ${className}` : 'table'} aria-label={label}>
         <thead>
           <tr>

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { CombinedError } from 'urql';
 import { ErrorMessage } from './error-message';
 import { Modal } from './modal';
@@ -40,17 +40,50 @@ export interface FormActionsProps {
   onCancel?: () => void;
 }
 
+/**
+ * The error of the last submit until the user edits the form or tries again: a server error about the old input
+ * ("A virtual model named “smart” already exists.") must not stay up beside a new input, least of all when the
+ * browser blocks the next submit itself (a field's pattern, required) and the action never runs. Listens on the
+ * enclosing <form>, so every form ending in {@link FormActions} gets it.
+ */
+function useErrorUntilEdited(error: SubmitState['error']): [SubmitState['error'], RefObject<HTMLDivElement | null>] {
+  const anchor = useRef<HTMLDivElement>(null);
+  const current = useRef(error);
+  current.current = error;
+  const [dismissed, setDismissed] = useState<SubmitState['error']>(null);
+  useEffect(() => {
+    const form = anchor.current?.closest('form');
+    if (!form) return;
+    const dismiss = () => setDismissed(current.current ?? null);
+    const reset = () => setDismissed(null);
+    form.addEventListener('input', dismiss);
+    form.addEventListener('change', dismiss);
+    // `invalid` does not bubble: listen while it passes the form on its way to the field.
+    form.addEventListener('invalid', dismiss, true);
+    // Before the form's own submit handler runs, so an error it sets again (even the same text) shows.
+    form.addEventListener('submit', reset, true);
+    return () => {
+      form.removeEventListener('input', dismiss);
+      form.removeEventListener('change', dismiss);
+      form.removeEventListener('invalid', dismiss, true);
+      form.removeEventListener('submit', reset, true);
+    };
+  }, []);
+  return [error && error !== dismissed ? error : null, anchor];
+}
+
 /** The foot of a form: the submit action's error, an optional success notice, then Cancel and submit. */
 export function FormActions({ state, submitLabel, busyLabel, notice, onCancel }: FormActionsProps) {
+  const [error, anchor] = useErrorUntilEdited(state.error);
   return (
     <>
-      <ErrorMessage error={state.error} />
+      <ErrorMessage error={error} />
       {notice ? (
         <div className="alert alert-success" role="status">
           {notice}
         </div>
       ) : null}
-      <div className="actions">
+      <div className="actions" ref={anchor}>
         {onCancel ? (
           <button type="button" className="btn" onClick={onCancel}>
             Cancel

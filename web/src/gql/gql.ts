@@ -26,7 +26,7 @@ type Documents = {
     "\n  query AuditMembers {\n    members(first: 100) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": typeof types.AuditMembersDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.LogInDocument,
-    "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreatePlaygroundKeyDocument,
+    "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        limits {\n          expiresAt\n        }\n      }\n    }\n  }\n": typeof types.CreatePlaygroundKeyDocument,
     "\n  query ChatUsage($requestId: String!) {\n    usageRequest(requestId: $requestId) {\n      id\n      totalCostUsd\n    }\n  }\n": typeof types.ChatUsageDocument,
     "\n  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {\n    createAccessKeyConfiguration(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateAccessKeyConfigurationDocument,
     "\n  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {\n    updateAccessKeyConfiguration(id: $id, input: $input) {\n      id\n      name\n      allowedProviders\n      allowedModels\n    }\n  }\n": typeof types.UpdateAccessKeyConfigurationDocument,
@@ -67,7 +67,7 @@ type Documents = {
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": typeof types.LogOutEverywhereDocument,
     "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": typeof types.SettingsPageDocument,
-    "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.SettingsApiKeysDocument,
+    "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        effectiveRole\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.SettingsApiKeysDocument,
     "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": typeof types.UpdateAccountSettingsDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
@@ -95,7 +95,7 @@ const documents: Documents = {
     "\n  query AuditMembers {\n    members(first: 100) {\n      nodes {\n        id\n        email\n      }\n    }\n  }\n": types.AuditMembersDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      account {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.LogInDocument,
-    "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n": types.CreatePlaygroundKeyDocument,
+    "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        limits {\n          expiresAt\n        }\n      }\n    }\n  }\n": types.CreatePlaygroundKeyDocument,
     "\n  query ChatUsage($requestId: String!) {\n    usageRequest(requestId: $requestId) {\n      id\n      totalCostUsd\n    }\n  }\n": types.ChatUsageDocument,
     "\n  mutation CreateAccessKeyConfiguration($input: AccessKeyConfigurationInput!) {\n    createAccessKeyConfiguration(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateAccessKeyConfigurationDocument,
     "\n  mutation UpdateAccessKeyConfiguration($id: ID!, $input: AccessKeyConfigurationInput!) {\n    updateAccessKeyConfiguration(id: $id, input: $input) {\n      id\n      name\n      allowedProviders\n      allowedModels\n    }\n  }\n": types.UpdateAccessKeyConfigurationDocument,
@@ -136,7 +136,7 @@ const documents: Documents = {
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
     "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": types.LogOutEverywhereDocument,
     "\n  query SettingsPage {\n    me {\n      id\n      email\n      name\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": types.SettingsPageDocument,
-    "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": types.SettingsApiKeysDocument,
+    "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        effectiveRole\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": types.SettingsApiKeysDocument,
     "\n  mutation UpdateAccountSettings($input: AccountSettingsInput!) {\n    updateAccountSettings(input: $input) {\n      id\n      settings {\n        totalTimeoutMs\n        perAttemptTimeoutMs\n      }\n    }\n  }\n": types.UpdateAccountSettingsDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      token\n      apiKey {\n        id\n        name\n        keyRedacted\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
@@ -217,7 +217,7 @@ export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        limits {\n          expiresAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePlaygroundKey($input: CreateAccessKeyInput!) {\n    createAccessKey(input: $input) {\n      token\n      accessKey {\n        id\n        name\n        limits {\n          expiresAt\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -381,7 +381,7 @@ export function graphql(source: "\n  query SettingsPage {\n    me {\n      id\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        effectiveRole\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query SettingsApiKeys {\n    apiKeys(first: 100) {\n      nodes {\n        id\n        name\n        keyRedacted\n        role\n        effectiveRole\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -58,6 +58,16 @@ export function usdToChartNumber(amount: string): number {
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZoneName: 'short' });
 
+// Budgets, charts and key expiry use UTC: their dates say so and read the same in every browser.
+const utcDateTimeFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+
+/** "Jan 15, 2027, 14:00 UTC": a moment in UTC whatever the browser's time zone. */
+export function formatUtcDateTime(iso: string | null | undefined, fallback = 'Never'): string {
+  if (!iso) return fallback;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${utcDateTimeFormat.format(d)} UTC`;
+}
+
 export function formatDateTime(iso: string | null | undefined, fallback = 'Never'): string {
   if (!iso) return fallback;
   const d = new Date(iso);

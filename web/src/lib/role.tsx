@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
-import type { Role } from '../gql/graphql';
+import type { Role, ViewerQuery as ViewerData } from '../gql/graphql';
 
 /** The signed-in member (null for an API key), read from the API so the UI follows role changes. */
 export const ViewerQuery = graphql(`
@@ -27,9 +27,14 @@ export function roleAtLeast(role: Role | null | undefined, minimum: Role): boole
  * is false, so a button the member may not use is never shown (the server refuses it anyway).
  */
 export function useRole(): { role: Role | null; memberId: string | null; can: (minimum: Role) => boolean } {
-  const [result] = useQuery({ query: ViewerQuery, context: VIEWER_CONTEXT });
-  const viewer = result.data?.viewer ?? null;
+  const { viewer } = useViewer();
   return { role: viewer?.role ?? null, memberId: viewer?.id ?? null, can: (minimum) => roleAtLeast(viewer?.role, minimum) };
+}
+
+/** The signed-in member (null when signed in with an API key, or while loading: see `fetching`). */
+export function useViewer(): { viewer: ViewerData['viewer']; fetching: boolean } {
+  const [result] = useQuery({ query: ViewerQuery, context: VIEWER_CONTEXT });
+  return { viewer: result.data?.viewer ?? null, fetching: result.fetching };
 }
 
 /** Renders its children only for members holding `min` or a higher role. */

@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Member } from '../../entities/member.entity.js';
 import * as apiKeys from '../../services/api-keys.js';
 import { Rule } from '../auth-checker.js';
 import { callerOf, scopeOf, type Context } from '../context.js';
@@ -11,15 +12,21 @@ export class ApiKeyResolver {
   @Authorized(Rule.DEVELOPER)
   @Query(() => ApiKeyConnection, { description: 'Active (unrevoked) API keys, newest first.' })
   async apiKeys(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<ApiKey>> {
-    const page = await apiKeys.listApiKeys(ctx.em, callerOf(ctx).accountId, args);
-    return { nodes: page.nodes.map(ApiKey.from), pageInfo: page.pageInfo };
+    const { accountId } = callerOf(ctx);
+    const page = await apiKeys.listApiKeys(ctx.em, accountId, args);
+    // One read for the creators of the whole page: their current role caps what each key may do.
+    const creatorIds = [...new Set(page.nodes.flatMap((k) => (k.memberId ? [k.memberId] : [])))];
+    const creators = creatorIds.length ? await ctx.em.find(Member, { id: { $in: creatorIds }, accountId }) : [];
+    const roleOf = new Map(creators.map((m) => [m.id, m.role]));
+    return { nodes: page.nodes.map((k) => ApiKey.from(k, (k.memberId && roleOf.get(k.memberId)) || null)), pageInfo: page.pageInfo };
   }
 
   @Authorized(Rule.ADMIN)
   @Mutation(() => CreatedApiKey, { description: 'Creates an API key (token shown once) acting with at most your role. Needs a signed-in session: an API key cannot create one.' })
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreatedApiKey> {
     const { apiKey, token } = await apiKeys.createApiKey(scopeOf(ctx), callerOf(ctx), input);
-    return { apiKey: ApiKey.from(apiKey), token };
+    // The key's role is at most the caller's, which is at most the creating member's own role.
+    return { apiKey: ApiKey.from(apiKey, apiKey.role), token };
   }
 
   @Authorized(Rule.ADMIN)

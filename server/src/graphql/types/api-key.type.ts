@@ -2,6 +2,7 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import type { IApiKey } from '../../entities/api-key.entity.js';
 import type { Role as RoleName } from '../../services/roles.js';
 import { connectionType } from './connection.type.js';
+import { lowerRole } from '../../services/roles.js';
 import { Role } from './role.type.js';
 
 @ObjectType({ description: 'Admin-API key for scripts; the token is shown once at creation.' })
@@ -15,8 +16,14 @@ export class ApiKey {
   @Field(() => String)
   keyRedacted!: string;
 
-  @Field(() => Role, { description: 'Acts with this role, capped at its creator\'s current role.' })
+  @Field(() => Role, { description: 'The role it was created with; effectiveRole is what it may do now.' })
   role!: RoleName;
+
+  @Field(() => Role, {
+    nullable: true,
+    description: "What the key may do now: the lower of role and its creator's current role; null once its creator is no longer a member (the key is refused).",
+  })
+  effectiveRole!: RoleName | null;
 
   @Field(() => Date)
   createdAt!: Date;
@@ -24,12 +31,14 @@ export class ApiKey {
   @Field(() => Date, { nullable: true })
   lastUsedAt!: Date | null;
 
-  static from(k: IApiKey): ApiKey {
+  /** `creatorRole`: the creating member's current role, null when they are gone. */
+  static from(k: IApiKey, creatorRole: RoleName | null): ApiKey {
     return Object.assign(new ApiKey(), {
       id: k.id,
       name: k.name,
       keyRedacted: k.keyRedacted,
       role: k.role,
+      effectiveRole: creatorRole ? lowerRole(k.role, creatorRole) : null,
       createdAt: k.createdAt,
       lastUsedAt: k.lastUsedAt ?? null,
     });

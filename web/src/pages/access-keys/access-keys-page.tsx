@@ -4,17 +4,17 @@ import { Card } from '../../components/card';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ACTIONS_COLUMN, DataTable, RelativeTimeCell, RowButton } from '../../components/data-table';
 import { EmptyCard } from '../../components/empty-state';
-import { ErrorMessage } from '../../components/error-message';
 import { DuplicateNameHint, Field, FormDialog } from '../../components/form';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { QuickstartPanel } from '../../components/quickstart-panel';
 import { SecretReveal } from '../../components/secret-reveal';
+import { StagedSelect } from '../../components/staged-select';
 import { SetupChecklist } from '../../components/setup-checklist';
 import { graphql } from '../../gql';
 import type { AccessKeysPageQuery } from '../../gql/graphql';
 import { Link } from '../../lib/router';
-import { LimitsFields, NO_LIMITS, SpendCell, draftOf, limitsInput } from './key-limits';
+import { ExpiryNote, LimitsFields, NO_LIMITS, SpendCell, draftOf, limitsInput, rateLimitsText } from './key-limits';
 import { RequireRole, useRole } from '../../lib/role';
 
 const AccessKeysPageQueryDoc = graphql(`
@@ -137,7 +137,7 @@ export function AccessKeysPage() {
             </EmptyCard>
           ) : (
             <Card>
-              <DataTable label="Access keys" columns={['Name', 'Key', 'Configuration', 'Budget', 'Created', 'Last used', ACTIONS_COLUMN]}>
+              <DataTable label="Access keys" columns={['Name', 'Key', 'Configuration', 'Spend & limits', 'Created', 'Last used', ACTIONS_COLUMN]}>
                 <tbody>
                   {data.accessKeys.nodes.map((key) => (
                     <AccessKeyRowView key={key.id} accessKey={key} configurations={data.accessKeyConfigurations.nodes} />
@@ -165,37 +165,44 @@ export function AccessKeysPage() {
 
 function AccessKeyRowView({ accessKey, configurations }: { accessKey: AccessKeyRow; configurations: ConfigurationOption[] }) {
   const canManage = useRole().can('DEVELOPER');
-  const [updateState, update] = useMutation(UpdateAccessKeyMutation);
+  const [, update] = useMutation(UpdateAccessKeyMutation);
   const [, revoke] = useMutation(RevokeAccessKeyMutation);
   const [renameOpen, setRenameOpen] = useState(false);
-
-  const attach = (configurationId: string) => {
-    void update({ id: accessKey.id, input: { configurationId: configurationId || null } }, TYPENAMES);
-  };
+  const nameOf = (id: string) => configurations.find((c) => c.id === id)?.name ?? 'a configuration';
 
   return (
     <tr>
       <td>
         <div className="cell-title">{accessKey.name}</div>
         {accessKey.description ? <div className="muted small">{accessKey.description}</div> : null}
+        <ExpiryNote expiresAt={accessKey.limits.expiresAt} />
       </td>
       <td>
         <code className="mono-chip">{accessKey.keyRedacted}</code>
       </td>
       <td>
-        <select
-          aria-label={`Configuration for ${accessKey.name}`}
+        <StagedSelect
+          label={`Configuration for ${accessKey.name}`}
           value={accessKey.configuration?.id ?? ''}
-          onChange={(e) => attach(e.target.value)}
-          disabled={updateState.fetching || !canManage}
+          disabled={!canManage}
           className="select-compact"
+          describe={(id) =>
+            id
+              ? `Requests with ${accessKey.name} will follow “${nameOf(id)}” instead of ${accessKey.configuration ? `“${accessKey.configuration.name}”` : 'no restrictions'}.`
+              : `${accessKey.name} loses the restrictions, routing and firewall policies of “${accessKey.configuration?.name ?? ''}”.`
+          }
+          onSave={async (id) => (await update({ id: accessKey.id, input: { configurationId: id || null } }, TYPENAMES)).error}
         >
           <option value="">No restrictions</option>
           <ConfigurationOptions configurations={configurations} />
-        </select>
-        {updateState.error && !renameOpen ? <ErrorMessage error={updateState.error} /> : null}
+        </StagedSelect>
       </td>
-      <SpendCell spentUsd={accessKey.spentUsd} budgetUsd={accessKey.limits.budgetUsd} periodResetsAt={accessKey.periodResetsAt} />
+      <SpendCell
+        spentUsd={accessKey.spentUsd}
+        budgetUsd={accessKey.limits.budgetUsd}
+        periodResetsAt={accessKey.periodResetsAt}
+        rateLimits={rateLimitsText(accessKey.limits)}
+      />
       <RelativeTimeCell value={accessKey.createdAt} />
       <RelativeTimeCell value={accessKey.lastUsedAt} />
       <td className="row-actions">

@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/form';
 import { PageHeader } from '../../components/page-header';
 import { graphql } from '../../gql';
-import { formatInt, formatUsd } from '../../lib/format';
+import { formatInt, formatUsd, formatUtcDateTime } from '../../lib/format';
 import { Link } from '../../lib/router';
 import { ChatRequestError, streamChat, type StreamOutcome } from './chat-stream';
 import { forgetPlaygroundKey, readPlaygroundKeys, redactToken, savePlaygroundKey, type PlaygroundKey } from './playground-keys';
@@ -17,10 +17,16 @@ const CreatePlaygroundKeyMutation = graphql(`
       accessKey {
         id
         name
+        limits {
+          expiresAt
+        }
       }
     }
   }
 `);
+
+/** A playground key's token lives only in one tab, so the key itself should not outlive the session by much. */
+const PLAYGROUND_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 const ChatUsageQuery = graphql(`
   query ChatUsage($requestId: String!) {
@@ -248,9 +254,13 @@ function KeyPicker({ keys, token, onPick, onAdd, onForget }: KeyPickerProps) {
   };
   const createNew = async () => {
     const name = `playground ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    const result = await createKey({ input: { name, description: 'Created by the chat playground; revoke it when done.' } }, { additionalTypenames: ['AccessKey'] });
+    const expiresAt = new Date(Date.now() + PLAYGROUND_KEY_LIFETIME_MS).toISOString();
+    const result = await createKey(
+      { input: { name, description: 'Created by the chat playground; expires after 24 hours.', limits: { expiresAt } } },
+      { additionalTypenames: ['AccessKey'] },
+    );
     const created = result.data?.createAccessKey;
-    if (created) onAdd({ id: created.accessKey.id, name: created.accessKey.name, token: created.token });
+    if (created) onAdd({ id: created.accessKey.id, name: created.accessKey.name, token: created.token, expiresAt: created.accessKey.limits.expiresAt ?? expiresAt });
   };
   return (
     <Card title="Access key">
@@ -265,7 +275,7 @@ function KeyPicker({ keys, token, onPick, onAdd, onForget }: KeyPickerProps) {
             {keys.length === 0 ? <option value="-1">No key in this tab yet</option> : null}
             {keys.map((k, index) => (
               <option key={k.token} value={String(index)}>
-                {k.name} ({redactToken(k.token)})
+                {k.name} ({redactToken(k.token)}){k.expiresAt ? `, expires ${formatUtcDateTime(k.expiresAt)}` : ''}
               </option>
             ))}
           </select>
@@ -292,7 +302,7 @@ function KeyPicker({ keys, token, onPick, onAdd, onForget }: KeyPickerProps) {
         </div>
       </div>
       <div className="actions actions-start">
-        <button type="button" className="btn" onClick={createNew} disabled={create.fetching}>
+        <button type="button" className="btn" onClick={createNew} disabled={create.fetching} aria-describedby="playground-key-lifetime">
           {create.fetching ? 'Creating…' : 'Create a playground key'}
         </button>
         {token ? (
@@ -301,6 +311,9 @@ function KeyPicker({ keys, token, onPick, onAdd, onForget }: KeyPickerProps) {
           </button>
         ) : null}
       </div>
+      <p className="muted small" id="playground-key-lifetime">
+        A playground key expires 24 hours after it is created, so one left behind by a closed tab stops working on its own.
+      </p>
       <ErrorMessage error={create.error} />
     </Card>
   );

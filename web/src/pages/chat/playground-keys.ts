@@ -11,6 +11,8 @@ export interface PlaygroundKey {
   id: string | null;
   name: string;
   token: string;
+  /** When the key stops working (keys created here expire after 24 hours); absent when unknown. */
+  expiresAt?: string | null;
 }
 
 const STORAGE_KEY = 'ai-gateway.playground-keys';

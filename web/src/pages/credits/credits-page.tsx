@@ -104,9 +104,10 @@ function PurchaseCard() {
       window.location.assign(created.checkoutUrl);
       return;
     }
+    // Completed at once without a checkout page: the gateway runs with manual payments and took no money.
     setNotice(
       created.status === 'completed'
-        ? `Added ${formatUsd(created.amountUsd)}; expires ${formatDate(created.expiresAt)}.`
+        ? `Added ${formatUsd(created.amountUsd)} without any payment (manual payments: nothing was charged); expires ${formatDate(created.expiresAt)}.`
         : `Purchase of ${formatUsd(created.amountUsd)} is ${created.status}.`,
     );
   };
@@ -134,9 +135,14 @@ function PurchaseCard() {
             />
           </div>
           <small className="hint" id="purchase-hint">
-            Minimum $5.00.
+            Minimum $5.00, maximum $10,000.00.
           </small>
         </label>
+        <p className="muted small" data-testid="payment-mode-note">
+          With manual payments (<code>PAYMENTS=manual</code>, the default) the credit is granted at once and <strong>no payment is taken</strong>:
+          anyone who may buy credits here adds them for free. With Stripe payments (<code>PAYMENTS=stripe</code>) you are sent to Stripe Checkout
+          and the credit arrives once Stripe confirms the payment.
+        </p>
         <ErrorMessage error={validation ?? state.error} />
         {notice ? (
           <div className="alert alert-success" role="status">

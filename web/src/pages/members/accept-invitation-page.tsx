@@ -37,7 +37,7 @@ export function AcceptInvitationPage() {
   };
 
   return (
-    <div className="auth-screen">
+    <main className="auth-screen">
       <div className="auth-card">
         <div className="auth-brand">
           <Brand />
@@ -74,6 +74,6 @@ export function AcceptInvitationPage() {
           </div>
         )}
       </div>
-    </div>
+    </main>
   );
 }

@@ -5,11 +5,11 @@ import { Card } from '../../components/card';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ACTIONS_COLUMN, DataTable, RelativeTimeCell } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
-import { ErrorMessage } from '../../components/error-message';
 import { Field, FormDialog } from '../../components/form';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { SecretReveal } from '../../components/secret-reveal';
+import { StagedSelect } from '../../components/staged-select';
 import { graphql } from '../../gql';
 import type { InviteMemberMutation, MembersPageQuery, Role } from '../../gql/graphql';
 import { formatDateTime } from '../../lib/format';
@@ -199,23 +199,20 @@ function MembersCard({ members, canManage, isOwner }: { members: MemberNode[]; c
 }
 
 function RoleSelect({ member, isOwner }: { member: MemberNode; isOwner: boolean }) {
-  const [state, update] = useMutation(UpdateMemberRoleMutation);
+  const [, update] = useMutation(UpdateMemberRoleMutation);
   return (
-    <>
-      <select
-        aria-label={`Role of ${member.email}`}
-        value={member.role}
-        disabled={state.fetching}
-        onChange={(e) => void update({ id: member.id, role: e.target.value as Role }, TYPENAMES)}
-      >
-        {ROLES.filter((r) => isOwner || r !== 'OWNER').map((r) => (
-          <option key={r} value={r}>
-            {r}
-          </option>
-        ))}
-      </select>
-      <ErrorMessage error={state.error} />
-    </>
+    <StagedSelect
+      label={`Role of ${member.email}`}
+      value={member.role}
+      describe={(role) => `${member.name || member.email} becomes ${role}: ${ROLE_HINT[role as Role].replace(/^./, (c) => c.toLowerCase())}`}
+      onSave={async (role) => (await update({ id: member.id, role: role as Role }, TYPENAMES)).error}
+    >
+      {ROLES.filter((r) => isOwner || r !== 'OWNER').map((r) => (
+        <option key={r} value={r}>
+          {r}
+        </option>
+      ))}
+    </StagedSelect>
   );
 }
 

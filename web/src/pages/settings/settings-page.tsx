@@ -9,8 +9,8 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { SecretReveal } from '../../components/secret-reveal';
 import { graphql } from '../../gql';
-import type { SettingsApiKeysQuery as ApiKeysData, SettingsPageQuery } from '../../gql/graphql';
-import { useRole } from '../../lib/role';
+import type { Role, SettingsApiKeysQuery as ApiKeysData, SettingsPageQuery } from '../../gql/graphql';
+import { useRole, useViewer } from '../../lib/role';
 import { SessionsCard } from './sessions-card';
 import { ChangePasswordCard } from './change-password-card';
 import { AlertWebhooksCard } from './alert-webhooks-card';
@@ -38,6 +38,7 @@ const SettingsApiKeysQuery = graphql(`
         name
         keyRedacted
         role
+        effectiveRole
         createdAt
         lastUsedAt
       }
@@ -81,23 +82,38 @@ const TYPENAMES = { additionalTypenames: ['ApiKey', 'Account'] };
 export function SettingsPage() {
   const [result, reexecute] = useQuery({ query: SettingsPageQueryDoc, context: TYPENAMES });
   const { can } = useRole();
+  const { viewer } = useViewer();
   return (
     <div className="page">
       <PageHeader title="Settings" description="Account-wide request timeouts, token caps, alert webhooks and API keys for automating this admin API." />
       <QueryState result={result} label="settings" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
         {(data) => (
           <div className="stack">
-            <Card title="Account">
-              <dl className="kv">
-                <div>
-                  <dt>Email</dt>
-                  <dd>{data.me.email}</dd>
-                </div>
-                <div>
-                  <dt>Name</dt>
-                  <dd>{data.me.name || '—'}</dd>
-                </div>
-              </dl>
+            <Card title="Signed in as">
+              {viewer ? (
+                <dl className="kv">
+                  <div>
+                    <dt>Your name</dt>
+                    <dd>{viewer.name || '—'}</dd>
+                  </div>
+                  <div>
+                    <dt>Your email</dt>
+                    <dd data-testid="viewer-email">{viewer.email}</dd>
+                  </div>
+                  <div>
+                    <dt>Your role</dt>
+                    <dd>{viewer.role}</dd>
+                  </div>
+                  <div>
+                    <dt>Organization</dt>
+                    <dd>{data.me.name || data.me.email}</dd>
+                  </div>
+                </dl>
+              ) : (
+                <p className="muted">
+                  This admin API is used with an API key of the organization {data.me.name || data.me.email}, not a member's login.
+                </p>
+              )}
             </Card>
             {can('ADMIN') ? <TimeoutsCard key={`${data.me.settings.totalTimeoutMs}:${data.me.settings.perAttemptTimeoutMs}`} settings={data.me.settings} /> : null}
             {can('ADMIN') ? <TokenCapsCard /> : null}
@@ -194,7 +210,9 @@ function ApiKeysCard({ apiKeys, canManage }: { apiKeys: ApiKeysData['apiKeys']['
                 <td>
                   <code className="mono-chip">{k.keyRedacted}</code>
                 </td>
-                <td>{k.role}</td>
+                <td>
+                  <ApiKeyRole role={k.role} effectiveRole={k.effectiveRole} />
+                </td>
                 <RelativeTimeCell value={k.createdAt} />
                 <RelativeTimeCell value={k.lastUsedAt} />
                 {canManage ? (
@@ -222,5 +240,16 @@ function ApiKeysCard({ apiKeys, canManage }: { apiKeys: ApiKeysData['apiKeys']['
         </Field>
       </FormDialog>
     </Card>
+  );
+}
+
+/** What an API key may do now: its role, unless its creator's current role is lower (the server caps it). */
+function ApiKeyRole({ role, effectiveRole }: { role: Role; effectiveRole: Role | null | undefined }) {
+  if (!effectiveRole) return <span title="Its creator is no longer a member, so the key is refused.">None (creator removed)</span>;
+  if (effectiveRole === role) return <>{role}</>;
+  return (
+    <span title={`Created as ${role}; a key never acts above its creator's current role, which is now ${effectiveRole}.`}>
+      {effectiveRole} <span className="muted small">(created as {role}, limited by its creator's role)</span>
+    </span>
   );
 }

@@ -49,12 +49,27 @@ type Bucket = UsageBucketFieldsFragment;
 const COLORS = { primary: '#6366f1', secondary: '#0ea5e9', danger: '#e11d48', success: '#10b981' };
 
 /** Axis ticks: plain decimals with two significant digits (never "2.6e-7"); exact amounts are in the tooltip. */
-function formatAxisUsd(value: number): string {
-  if (value === 0) return '$0';
-  if (value >= 1) return `$${value.toFixed(value >= 100 ? 0 : 2)}`;
-  const decimals = Math.min(9, Math.max(2, 1 - Math.floor(Math.log10(value))));
-  return `$${value.toFixed(decimals)}`;
+const axisUsd = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 });
+const axisUsdLarge = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+
+/**
+ * Spend ticks in at most 7 characters, so the axis can be sized for them: "$0", "$0.25", "$12", "$1.2K". When the
+ * largest amount is under a tenth of a cent, every tick is in micro-dollars ("1.6µ$" for $0.0000016) instead of
+ * a row of zeros; one unit per axis. Exact amounts are in the tooltip.
+ */
+export function axisUsdFormatter(maxValue: number): (value: number) => string {
+  const micro = maxValue > 0 && maxValue < 0.001;
+  return (value) => {
+    if (!Number.isFinite(value) || value === 0) return micro ? '0µ$' : '$0';
+    const sign = value < 0 ? '-' : '';
+    const abs = Math.abs(value);
+    if (micro) return `${sign}${axisUsd.format(abs * 1e6)}µ$`;
+    return `${sign}$${abs >= 1000 ? axisUsdLarge.format(abs) : axisUsd.format(abs)}`;
+  };
 }
+
+/** Wide enough for the longest tick axisUsdFormatter makes ("-$0.0012", "$1.23K"), at the axis font size. */
+const USD_AXIS_WIDTH = 64;
 
 function dayKey(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -105,6 +120,7 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
   const spend = sumUsd(data.daily.map((b) => b.costUsd));
   const cacheHits = data.daily.reduce((n, b) => n + b.cacheHits, 0);
   const tickStyle = { fontSize: 12 };
+  const formatSpendTick = axisUsdFormatter(Math.max(0, ...points.map((p) => p.spend)));
 
   return (
     <div className="stack" data-testid="usage-charts">
@@ -156,7 +172,7 @@ function ChartsView({ data, from, to, accessKeyNames }: { data: UsageSummaryQuer
               <AreaChart accessibilityLayer={false} data={points} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
                 <CartesianGrid vertical={false} />
                 <XAxis dataKey="label" tick={tickStyle} tickLine={false} axisLine={false} minTickGap={16} />
-                <YAxis tick={tickStyle} tickLine={false} axisLine={false} tickFormatter={formatAxisUsd} width="auto" />
+                <YAxis tick={tickStyle} tickLine={false} axisLine={false} tickFormatter={formatSpendTick} width={USD_AXIS_WIDTH} />
                 <Tooltip formatter={(_value, _name, item) => formatUsd((item.payload as { spendUsd: string }).spendUsd)} />
                 <Area type="monotone" dataKey="spend" name="Spend (USD)" stroke={COLORS.success} fill={COLORS.success} fillOpacity={0.2} isAnimationActive={false} />
               </AreaChart>
