@@ -61,7 +61,7 @@ describe('GraphQL firewall policies', () => {
     const bad = async (rules: unknown[]) => gqlErr(url, CREATE, { input: { ...piiPolicy, rules } }, token);
     const backref = await bad([{ kind: 'DENY_PATTERN', pattern: '(a)\\1' }]);
     expect(backref.code).toBe('BAD_USER_INPUT');
-    expect(backref.message).toMatch(/rules\.0\.pattern: .*linear-time/);
+    expect(backref.message).toMatch(/rules\[0\]\.pattern: .*linear-time/);
     expect((await bad([{ kind: 'DENY_PATTERN', pattern: '(?=x)y' }])).code).toBe('BAD_USER_INPUT');
     expect((await bad([{ kind: 'DENY_PATTERN' }])).code).toBe('BAD_USER_INPUT');
     expect((await bad([{ kind: 'REDACT_PII', piiTypes: [] }])).message).toMatch(/at least one PII type/);

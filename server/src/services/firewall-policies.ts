@@ -12,12 +12,12 @@ import { PII_TYPES, type FirewallRuleData, type PiiType } from '../gateway/polic
 import type { Page } from '../graphql/types/connection.type.js';
 import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
-import { nameSchema, parseInput, uuidSchema } from './validate.js';
+import { fieldPath, nameSchema, parseInput, uuidSchema } from './validate.js';
 
 const toolNameSchema = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
 const RuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('DENY_PATTERN'), pattern: z.string().min(1, 'is required for DENY_PATTERN') }),
+  z.object({ kind: z.literal('DENY_PATTERN'), pattern: z.string({ error: 'is required for DENY_PATTERN' }).min(1, 'is required for DENY_PATTERN') }),
   z.object({
     kind: z.literal('REDACT_PII'),
     piiTypes: z.array(z.enum(PII_TYPES as [PiiType, ...PiiType[]])).min(1, 'must list at least one PII type'),
@@ -52,7 +52,7 @@ export function parsePolicyInput(input: FirewallPolicyInputData): Omit<z.infer<t
         try {
           compilePattern(rule.pattern);
         } catch (err) {
-          if (err instanceof InvalidPatternError) throw new ValidationError(`rules.${i}.pattern: ${err.message}`);
+          if (err instanceof InvalidPatternError) throw new ValidationError(`${fieldPath(['rules', i, 'pattern'])}: ${err.message}`);
           throw err;
         }
         return { kind: rule.kind, pattern: rule.pattern };
@@ -145,7 +145,7 @@ export async function checkFirewallPolicyRefs(em: EntityManager, accountId: stri
     ? new Set((await em.find(FirewallPolicy, { accountId, id: { $in: valid } }, { lockMode: LockMode.PESSIMISTIC_READ })).map((p) => p.id))
     : new Set<string>();
   ids.forEach((id, i) => {
-    if (!found.has(id)) issues.push(`firewallPolicyIds.${i}: unknown firewall policy ${JSON.stringify(id)}`);
+    if (!found.has(id)) issues.push(`${fieldPath(['firewallPolicyIds', i])}: unknown firewall policy ${JSON.stringify(id)}`);
   });
   return unique;
 }
