@@ -6,9 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { gqlErr, gqlOk } from '../support/graphql.js';
 
+const CREATE_KEY = `mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { accessKey { id limits { budgetUsd budgetPeriod expiresAt } } } }`;
+const UPDATE_KEY = `mutation($id: ID!, $input: UpdateAccessKeyInput!) { updateAccessKey(id: $id, input: $input) { id limits { budgetUsd budgetPeriod expiresAt } } }`;
 const CREATE_POLICY = `mutation($input: FirewallPolicyInput!) { createFirewallPolicy(input: $input) { id name } }`;
 const CREATE_PROVIDER_KEY = `mutation($input: CreateProviderKeyInput!) { createProviderKey(input: $input) { id name keyRedacted } }`;
 
+interface KeyLimits {
+  budgetUsd: string | null;
+  budgetPeriod: string | null;
+  expiresAt: string | null;
+}
 
 describe('admin API validation (review-admin findings)', () => {
   let f: GatewayFixture;
@@ -21,6 +28,49 @@ describe('admin API validation (review-admin findings)', () => {
     f = await startGatewayFixture({}, { credits: { now: () => clock } });
   });
   afterAll(async () => f?.stop());
+
+  it('#3: an expiresAt in the past is refused on create and update; an expired key keeps its unchanged expiry when edited', async () => {
+    const past = new Date(clock - 60_000).toISOString();
+    const created = await fails(CREATE_KEY, { input: { name: 'expired', limits: { expiresAt: past } } });
+    expect(created).toMatchObject({ code: 'BAD_USER_INPUT', message: 'expiresAt: must be in the future; revoke the key to stop it now' });
+
+    const expiresAt = new Date(Math.floor(clock / 60_000) * 60_000 + 3_600_000 + 17_000); // seconds the edit form does not show
+    const key = (await as<{ createAccessKey: { accessKey: { id: string } } }>(CREATE_KEY, { input: { name: 'soon', limits: { expiresAt } } })).createAccessKey.accessKey;
+    expect((await fails(UPDATE_KEY, { id: key.id, input: { limits: { expiresAt: past } } })).message).toBe(
+      'expiresAt: must be in the future; revoke the key to stop it now',
+    );
+
+    clock += 2 * 3_600_000; // the key has expired
+    // The edit form resends every field, the expiry to the minute.
+    const formExpiry = new Date(Math.floor(expiresAt.getTime() / 60_000) * 60_000).toISOString();
+    const edited = (await as<{ updateAccessKey: { limits: KeyLimits } }>(UPDATE_KEY, { id: key.id, input: { limits: { budgetUsd: '5', budgetPeriod: 'DAY', expiresAt: formExpiry } } }))
+      .updateAccessKey;
+    expect(edited.limits).toEqual({ budgetUsd: '5.00', budgetPeriod: 'DAY', expiresAt: expiresAt.toISOString() });
+    const moved = await fails(UPDATE_KEY, { id: key.id, input: { limits: { expiresAt: new Date(clock - 60_000).toISOString() } } });
+    expect(moved.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('#6: amounts over the maximum say the maximum, not that the format is wrong', async () => {
+    const purchase = await fails('mutation($a: String!) { purchaseCredits(amountUsd: $a) { id } }', { a: '99999999999' });
+    expect(purchase).toMatchObject({ code: 'BAD_USER_INPUT', message: 'The maximum purchase is $10000.00.' });
+    const budget = await fails(CREATE_KEY, { input: { name: 'rich', limits: { budgetUsd: '1000000000000' } } });
+    expect(budget).toMatchObject({ code: 'BAD_USER_INPUT', message: 'budgetUsd: must be at most 1000000000.00 US dollars' });
+    expect((await fails(CREATE_KEY, { input: { name: 'odd', limits: { budgetUsd: '1.5.0' } } })).message).toMatch(/budgetUsd: must be a positive decimal amount/);
+  });
+
+  it('#7: budgetPeriod without a budget is refused; clearing the budget with a period (as the edit form does) still works', async () => {
+    const key = (await as<{ createAccessKey: { accessKey: { id: string } } }>(CREATE_KEY, { input: { name: 'period' } })).createAccessKey.accessKey;
+    const refused = await fails(UPDATE_KEY, { id: key.id, input: { limits: { budgetPeriod: 'WEEK' } } });
+    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', message: 'budgetPeriod: needs budgetUsd (a period without a budget limits nothing)' });
+    expect((await fails(CREATE_KEY, { input: { name: 'p2', limits: { budgetPeriod: 'DAY' } } })).code).toBe('BAD_USER_INPUT');
+
+    const set = await as<{ updateAccessKey: { limits: KeyLimits } }>(UPDATE_KEY, { id: key.id, input: { limits: { budgetUsd: '10', budgetPeriod: 'WEEK' } } });
+    expect(set.updateAccessKey.limits).toMatchObject({ budgetUsd: '10.00', budgetPeriod: 'WEEK' });
+    // The key has a budget now, so a period alone changes it.
+    expect((await as<{ updateAccessKey: { limits: KeyLimits } }>(UPDATE_KEY, { id: key.id, input: { limits: { budgetPeriod: 'DAY' } } })).updateAccessKey.limits.budgetPeriod).toBe('DAY');
+    const cleared = await as<{ updateAccessKey: { limits: KeyLimits } }>(UPDATE_KEY, { id: key.id, input: { limits: { budgetUsd: null, budgetPeriod: 'MONTH' } } });
+    expect(cleared.updateAccessKey.limits).toMatchObject({ budgetUsd: null, budgetPeriod: null });
+  });
 
   it('#10: validation messages are "<field>: <plain reason>", one per field, with human paths', async () => {
     const settings = await fails('mutation($input: AccountSettingsInput!) { updateAccountSettings(input: $input) { id } }', { input: { totalTimeoutMs: -1 } });
