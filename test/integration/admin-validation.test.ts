@@ -72,6 +72,15 @@ describe('admin API validation (review-admin findings)', () => {
     expect(cleared.updateAccessKey.limits).toMatchObject({ budgetUsd: null, budgetPeriod: null });
   });
 
+  it('#8: a short provider key is redacted to at most a quarter of its characters; normal keys as before', async () => {
+    const redacted = async (name: string, key: string) =>
+      (await as<{ createProviderKey: { keyRedacted: string } }>(CREATE_PROVIDER_KEY, { input: { provider: 'groq', name, key } })).createProviderKey.keyRedacted;
+    expect(await redacted('short3', 'abc')).toBe('…');
+    expect(await redacted('short8', 'sk-12345')).toBe('…45');
+    expect(await redacted('short10', 'abcdefghij')).toBe('…ij');
+    expect(await redacted('normal', 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789')).toBe('sk-proj…6789');
+  });
+
   it('#10: validation messages are "<field>: <plain reason>", one per field, with human paths', async () => {
     const settings = await fails('mutation($input: AccountSettingsInput!) { updateAccountSettings(input: $input) { id } }', { input: { totalTimeoutMs: -1 } });
     expect(settings).toMatchObject({ code: 'BAD_USER_INPUT', message: 'totalTimeoutMs: must be at least 1000' });
