@@ -81,6 +81,17 @@ describe('admin API validation (review-admin findings)', () => {
     expect(await redacted('normal', 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789')).toBe('sk-proj…6789');
   });
 
+  it('#9: a malformed JSON body to /graphql gets a GraphQL-shaped JSON error with status 400', async () => {
+    const res = await fetch(`${f.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad json' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({ message: expect.stringContaining('not valid JSON'), extensions: { code: 'BAD_REQUEST' } });
+    // A well-formed request still works.
+    expect((await as<{ me: { id: string } }>('{ me { id } }')).me.id).toBe(f.account.accountId);
+  });
+
   it('#10: validation messages are "<field>: <plain reason>", one per field, with human paths', async () => {
     const settings = await fails('mutation($input: AccountSettingsInput!) { updateAccountSettings(input: $input) { id } }', { input: { totalTimeoutMs: -1 } });
     expect(settings).toMatchObject({ code: 'BAD_USER_INPUT', message: 'totalTimeoutMs: must be at least 1000' });
