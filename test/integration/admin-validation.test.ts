@@ -108,4 +108,14 @@ describe('admin API validation (review-admin findings)', () => {
     expect(vm.message).toMatch(/^targets\[1\]\.model: "gpt-4o-mnii" is not a catalog model id/);
     for (const e of [settings, rule, vm]) expect(e.message).not.toMatch(/Too small|Invalid input|expected \w+|\.\d+[.:]/);
   });
+
+  it('#15: /api/usage/export refuses an errorsOnly that is not true or false', async () => {
+    const from = new Date(clock - 86_400_000).toISOString();
+    const download = (query: string) => fetch(`${f.baseUrl}/api/usage/export?from=${from}&${query}`, { headers: { authorization: `Bearer ${f.account.token}` } });
+    const res = await download('errorsOnly=maybe');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'BAD_USER_INPUT', message: '`errorsOnly` must be true or false.' } });
+    expect((await download('errorsOnly=true')).status).toBe(200);
+    expect((await download('errorsOnly=false')).status).toBe(200);
+  });
 });
