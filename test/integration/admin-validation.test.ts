@@ -4,12 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
-import { gqlErr, gqlOk } from '../support/graphql.js';
+import { gql, gqlErr, gqlOk } from '../support/graphql.js';
 
 const CREATE_KEY = `mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { accessKey { id limits { budgetUsd budgetPeriod expiresAt } } } }`;
 const UPDATE_KEY = `mutation($id: ID!, $input: UpdateAccessKeyInput!) { updateAccessKey(id: $id, input: $input) { id limits { budgetUsd budgetPeriod expiresAt } } }`;
+const CREATE_CONFIGURATION = `mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id name } }`;
+const UPDATE_CONFIGURATION = `mutation($id: ID!, $input: AccessKeyConfigurationInput!) { updateAccessKeyConfiguration(id: $id, input: $input) { id name } }`;
 const CREATE_POLICY = `mutation($input: FirewallPolicyInput!) { createFirewallPolicy(input: $input) { id name } }`;
+const UPDATE_POLICY = `mutation($id: ID!, $input: FirewallPolicyInput!) { updateFirewallPolicy(id: $id, input: $input) { id name } }`;
 const CREATE_PROVIDER_KEY = `mutation($input: CreateProviderKeyInput!) { createProviderKey(input: $input) { id name keyRedacted } }`;
+const UPDATE_PROVIDER_KEY = `mutation($id: ID!, $input: UpdateProviderKeyInput!) { updateProviderKey(id: $id, input: $input) { id name } }`;
 
 interface KeyLimits {
   budgetUsd: string | null;
@@ -48,6 +52,40 @@ describe('admin API validation (review-admin findings)', () => {
     expect(edited.limits).toEqual({ budgetUsd: '5.00', budgetPeriod: 'DAY', expiresAt: expiresAt.toISOString() });
     const moved = await fails(UPDATE_KEY, { id: key.id, input: { limits: { expiresAt: new Date(clock - 60_000).toISOString() } } });
     expect(moved.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('#4: configuration, firewall policy and per-provider key names are unique per account ignoring case (CONFLICT), also under concurrent creates', async () => {
+    const first = (await as<{ createAccessKeyConfiguration: { id: string } }>(CREATE_CONFIGURATION, { input: { name: 'conf1' } })).createAccessKeyConfiguration;
+    expect(await fails(CREATE_CONFIGURATION, { input: { name: 'CONF1' } })).toMatchObject({
+      code: 'CONFLICT',
+      message: 'A configuration named "CONF1" already exists (names are compared ignoring case).',
+    });
+    const second = (await as<{ createAccessKeyConfiguration: { id: string } }>(CREATE_CONFIGURATION, { input: { name: 'conf2' } })).createAccessKeyConfiguration;
+    expect((await fails(UPDATE_CONFIGURATION, { id: second.id, input: { name: 'Conf1' } })).code).toBe('CONFLICT');
+    expect((await as<{ updateAccessKeyConfiguration: { name: string } }>(UPDATE_CONFIGURATION, { id: first.id, input: { name: 'Conf1' } })).updateAccessKeyConfiguration.name).toBe('Conf1');
+
+    const fw = (await as<{ createFirewallPolicy: { id: string } }>(CREATE_POLICY, { input: policy('fw1') })).createFirewallPolicy;
+    expect(await fails(CREATE_POLICY, { input: policy('FW1') })).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('A firewall policy named "FW1" already exists') });
+    const fw2 = (await as<{ createFirewallPolicy: { id: string } }>(CREATE_POLICY, { input: policy('fw2') })).createFirewallPolicy;
+    expect((await fails(UPDATE_POLICY, { id: fw2.id, input: policy('fw1') })).code).toBe('CONFLICT');
+    expect((await as<{ updateFirewallPolicy: { id: string } }>(UPDATE_POLICY, { id: fw.id, input: policy('fw1') })).updateFirewallPolicy.id).toBe(fw.id);
+
+    const pk = { provider: 'openai', name: 'prod openai', key: 'sk-first-0123456789abcdef' };
+    await as(CREATE_PROVIDER_KEY, { input: pk });
+    expect(await fails(CREATE_PROVIDER_KEY, { input: { ...pk, name: 'Prod OpenAI', key: 'sk-second-0123456789abcdef' } })).toMatchObject({
+      code: 'CONFLICT',
+      message: 'A "openai" provider key named "Prod OpenAI" already exists (names are compared ignoring case).',
+    });
+    await as(CREATE_PROVIDER_KEY, { input: { ...pk, provider: 'anthropic' } }); // another provider's key may share the name
+    const other = (await as<{ createProviderKey: { id: string } }>(CREATE_PROVIDER_KEY, { input: { ...pk, name: 'backup' } })).createProviderKey;
+    expect((await fails(UPDATE_PROVIDER_KEY, { id: other.id, input: { name: 'PROD openai' } })).code).toBe('CONFLICT');
+
+    // The unique index decides: of simultaneous creates with one name, exactly one succeeds.
+    const racing = await Promise.all(Array.from({ length: 6 }, () => gql(f.baseUrl, CREATE_CONFIGURATION, { input: { name: 'raced' } }, f.account.token)));
+    expect(racing.filter((r) => !r.errors).length).toBe(1);
+    expect(racing.filter((r) => r.errors).map((r) => r.errors?.[0].extensions?.code)).toEqual(Array(5).fill('CONFLICT'));
+    const racingPolicies = await Promise.all(Array.from({ length: 4 }, () => gql(f.baseUrl, CREATE_POLICY, { input: policy('raced') }, f.account.token)));
+    expect(racingPolicies.filter((r) => !r.errors).length).toBe(1);
   });
 
   it('#6: amounts over the maximum say the maximum, not that the format is wrong', async () => {

@@ -93,7 +93,7 @@ describe('GraphQL firewall policies', () => {
   });
 
   it('updates a policy in place and tells the data plane to reload', async () => {
-    const { createFirewallPolicy: p } = await gqlOk<{ createFirewallPolicy: Policy }>(url, CREATE, { input: piiPolicy }, token);
+    const { createFirewallPolicy: p } = await gqlOk<{ createFirewallPolicy: Policy }>(url, CREATE, { input: { ...piiPolicy, name: 'to update' } }, token);
     const events: string[] = [];
     const off = server.services.events.subscribe((e) => events.push(e.kind));
     const { updateFirewallPolicy: u } = await gqlOk<{ updateFirewallPolicy: Policy }>(

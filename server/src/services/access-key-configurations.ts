@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import {
@@ -200,6 +200,18 @@ function assertId(id: string): void {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Access key configuration', id);
 }
 
+/** Names are unique per account, ignoring case; the unique index decides, so concurrent saves cannot both win. */
+async function flushOrConflict(em: EntityManager, name: string): Promise<void> {
+  try {
+    await em.flush();
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) {
+      throw new ConflictError(`A configuration named ${JSON.stringify(name)} already exists (names are compared ignoring case).`);
+    }
+    throw err;
+  }
+}
+
 export async function listConfigurations(
   em: EntityManager,
   accountId: string,
@@ -229,7 +241,9 @@ export async function createConfiguration(scope: MutationScope, input: Configura
   const accountId = scope.actor.accountId;
   return mutate(scope, async (tem) => {
     const data = await checkReferences(tem, accountId, parsed);
-    return tem.create(AccessKeyConfiguration, { id: randomUUID(), accountId, ...data });
+    const configuration = tem.create(AccessKeyConfiguration, { id: randomUUID(), accountId, ...data });
+    await flushOrConflict(tem, data.name);
+    return configuration;
   }, (c) => changed('configuration.create', c));
 }
 
@@ -242,6 +256,7 @@ export async function updateConfiguration(scope: MutationScope, id: string, inpu
     const configuration = await tem.findOne(AccessKeyConfiguration, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!configuration) throw new NotFoundError('Access key configuration', id);
     Object.assign(configuration, await checkReferences(tem, accountId, parsed));
+    await flushOrConflict(tem, configuration.name);
     return configuration;
   }, (c) => changed('configuration.update', c));
 }

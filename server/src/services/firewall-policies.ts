@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
@@ -70,6 +70,18 @@ function assertId(id: string): void {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Firewall policy', id);
 }
 
+/** Names are unique per account, ignoring case; the unique index decides, so concurrent saves cannot both win. */
+async function flushOrConflict(em: EntityManager, name: string): Promise<void> {
+  try {
+    await em.flush();
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) {
+      throw new ConflictError(`A firewall policy named ${JSON.stringify(name)} already exists (names are compared ignoring case).`);
+    }
+    throw err;
+  }
+}
+
 export async function listFirewallPolicies(
   em: EntityManager,
   accountId: string,
@@ -96,7 +108,11 @@ export async function createFirewallPolicy(scope: MutationScope, input: Firewall
   const data = parsePolicyInput(input);
   return mutate(
     scope,
-    async (em) => em.create(FirewallPolicy, { id: randomUUID(), accountId: scope.actor.accountId, ...data }),
+    async (tem) => {
+      const policy = tem.create(FirewallPolicy, { id: randomUUID(), accountId: scope.actor.accountId, ...data });
+      await flushOrConflict(tem, data.name);
+      return policy;
+    },
     (policy) => changed('firewallPolicy.create', policy),
   );
 }
@@ -111,6 +127,7 @@ export async function updateFirewallPolicy(scope: MutationScope, id: string, inp
       const policy = await tem.findOne(FirewallPolicy, { id, accountId: scope.actor.accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!policy) throw new NotFoundError('Firewall policy', id);
       Object.assign(policy, data);
+      await flushOrConflict(tem, data.name);
       return policy;
     },
     (policy) => changed('firewallPolicy.update', policy),
@@ -125,7 +142,7 @@ export async function deleteFirewallPolicy(scope: MutationScope, id: string): Pr
     const policy = await tem.findOne(FirewallPolicy, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!policy) throw new NotFoundError('Firewall policy', id);
     // Configurations attaching it lock the policy FOR SHARE, so none can slip in after this read.
-    const users = (await tem.find(AccessKeyConfiguration, { accountId })).filter((c) => c.firewallPolicyIds.includes(id));
+    const users = (await tem.find(AccessKeyConfiguration, { accountId }, { orderBy: { createdAt: 'asc', id: 'asc' } })).filter((c) => c.firewallPolicyIds.includes(id));
     if (users.length > 0) {
       throw new ConflictError(
         `Firewall policy ${JSON.stringify(policy.name)} is attached to ${users.length} configuration${users.length === 1 ? '' : 's'} ` +
