@@ -138,28 +138,28 @@ describe('GraphQL access key configurations', () => {
 
     it.each([
       ['an empty name', { name: '' }, /name: must not be empty/],
-      ['an unknown allowed provider', { name: 'x', allowedProviders: ['openai', 'nope'] }, /allowedProviders\.1: unknown provider "nope"/],
-      ['a duplicate allowed provider', { name: 'x', allowedProviders: ['openai', 'openai'] }, /allowedProviders\.1: duplicate/],
-      ['a model without provider', { name: 'x', allowedModels: ['gpt-4o'] }, /allowedModels\.0: must be "provider:model"/],
-      ['a model with an empty model part', { name: 'x', allowedModels: ['openai:'] }, /allowedModels\.0: must be "provider:model"/],
-      ['a model with an unknown provider', { name: 'x', allowedModels: ['nope:gpt-4o'] }, /allowedModels\.0: unknown provider "nope"/],
+      ['an unknown allowed provider', { name: 'x', allowedProviders: ['openai', 'nope'] }, /allowedProviders\[1\]: unknown provider "nope"/],
+      ['a duplicate allowed provider', { name: 'x', allowedProviders: ['openai', 'openai'] }, /allowedProviders\[1\]: duplicate/],
+      ['a model without provider', { name: 'x', allowedModels: ['gpt-4o'] }, /allowedModels\[0\]: must be "provider:model"/],
+      ['a model with an empty model part', { name: 'x', allowedModels: ['openai:'] }, /allowedModels\[0\]: must be "provider:model"/],
+      ['a model with an unknown provider', { name: 'x', allowedModels: ['nope:gpt-4o'] }, /allowedModels\[0\]: unknown provider "nope"/],
       ['an undeclared custom provider model', { name: 'x', allowedModels: ['vllm:gpt-4o'] }, /not declared on custom provider "vllm"/],
-      ['a duplicate model (case-insensitive)', { name: 'x', allowedModels: ['openai:gpt-4o', 'openai:GPT-4o'] }, /allowedModels\.1: duplicate/],
-      ['routing for an unknown provider', { name: 'x', routing: [{ provider: 'nope', providerKeyIds: [] }] }, /routing\.0\.provider: unknown provider/],
+      ['a duplicate model (case-insensitive)', { name: 'x', allowedModels: ['openai:gpt-4o', 'openai:GPT-4o'] }, /allowedModels\[1\]: duplicate/],
+      ['routing for an unknown provider', { name: 'x', routing: [{ provider: 'nope', providerKeyIds: [] }] }, /routing\[0\]\.provider: unknown provider/],
       [
         'two routing entries for one provider',
         { name: 'x', routing: [{ provider: 'openai', providerKeyIds: [] }, { provider: 'openai', providerKeyIds: [] }] },
-        /routing\.1\.provider: provider "openai" already has a routing entry/,
+        /routing\[1\]\.provider: provider "openai" already has a routing entry/,
       ],
       [
         'an unknown provider key id',
         { name: 'x', routing: [{ provider: 'openai', providerKeyIds: ['00000000-0000-4000-8000-000000000000'] }] },
-        /routing\.0\.providerKeyIds\.0: provider key "00000000-0000-4000-8000-000000000000" not found/,
+        /routing\[0\]\.providerKeyIds\[0\]: provider key "00000000-0000-4000-8000-000000000000" not found/,
       ],
       [
         'a malformed provider key id',
         { name: 'x', routing: [{ provider: 'openai', providerKeyIds: ['abc'] }] },
-        /routing\.0\.providerKeyIds\.0: provider key "abc" not found/,
+        /routing\[0\]\.providerKeyIds\[0\]: provider key "abc" not found/,
       ],
     ])('rejects %s with BAD_USER_INPUT', async (_label, input, message) => {
       const err = await gqlErr(url, CREATE, { input }, token);
@@ -183,12 +183,12 @@ describe('GraphQL access key configurations', () => {
         token,
       );
       expect(dup.code).toBe('BAD_USER_INPUT');
-      expect(dup.message).toMatch(/routing\.0\.providerKeyIds\.1: duplicate provider key/);
+      expect(dup.message).toMatch(/routing\[0\]\.providerKeyIds\[1\]: duplicate provider key/);
     });
 
     it('reports several problems at once', async () => {
       const err = await gqlErr(url, CREATE, { input: { name: 'x', allowedProviders: ['a1', 'a2'], allowedModels: ['b:c'] } }, token);
-      expect(err.message).toMatch(/allowedProviders\.0.*allowedProviders\.1.*allowedModels\.0/);
+      expect(err.message).toMatch(/allowedProviders\[0\].*allowedProviders\[1\].*allowedModels\[0\]/);
     });
   });
 

@@ -145,7 +145,7 @@ describe('GraphQL account isolation', () => {
       const err = await gqlErr(url, createConfig, { input: { name: 'steal', routing: [{ provider: 'openai', providerKeyIds: [keyId] }] } }, b.token);
       expect(err.code).toBe('BAD_USER_INPUT');
       // Exactly the answer for a key that does not exist: nothing about its provider or owner.
-      expect(err.message).toBe(`routing.0.providerKeyIds.0: provider key ${JSON.stringify(keyId)} not found`);
+      expect(err.message).toBe(`routing[0].providerKeyIds[0]: provider key ${JSON.stringify(keyId)} not found`);
     }
     // Mixed with B's own key: still rejected as a whole.
     const mixed = await gqlErr(

@@ -228,9 +228,9 @@ describe('GraphQL providers and custom providers', () => {
       ['a URL over 2048 characters', { baseUrl: `https://example.com/${'a'.repeat(2040)}` }, /baseUrl: must be at most 2048/],
       ['no models', { models: [] }, /models: must declare at least one model/],
       ['more than 500 models', { models: Array.from({ length: 501 }, (_, i) => `m${i}`) }, /models: must declare at most 500/],
-      ['an empty model id', { models: ['ok', ' '] }, /models\.1: must not be empty/],
-      ['a model id over 256 characters', { models: ['m'.repeat(257)] }, /models\.0: must be at most 256/],
-      ['duplicate models (case-insensitive)', { models: ['Model-A', 'model-a'] }, /models\.1: duplicate model/],
+      ['an empty model id', { models: ['ok', ' '] }, /models\[1\]: must not be empty/],
+      ['a model id over 256 characters', { models: ['m'.repeat(257)] }, /models\[0\]: must be at most 256/],
+      ['duplicate models (case-insensitive)', { models: ['Model-A', 'model-a'] }, /models\[1\]: duplicate model/],
     ])('rejects %s with BAD_USER_INPUT', async (_label, overrides, message) => {
       const err = await gqlErr(url, CREATE, { input: input({ providerId: 'invalid-case', ...overrides }) }, token);
       expect(err.code).toBe('BAD_USER_INPUT');

@@ -24,8 +24,8 @@ describe('master key rotation', () => {
     for (const value of ['sk-rotate-one-123456', 'sk-rotate-two-654321']) {
       const d = await gqlOk<{ createProviderKey: { id: string } }>(
         server.url,
-        'mutation($k: String!) { createProviderKey(input: { provider: "openai", name: "k", key: $k }) { id } }',
-        { k: value },
+        'mutation($k: String!, $name: String!) { createProviderKey(input: { provider: "openai", name: $name, key: $k }) { id } }',
+        { k: value, name: `k ${ids.length + 1}` },
         token,
       );
       ids.push(d.createProviderKey.id);

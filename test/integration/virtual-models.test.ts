@@ -91,9 +91,9 @@ describe('virtual models', () => {
         f.account.token,
       );
       expect(err.code).toBe('BAD_USER_INPUT');
-      expect(err.message).toContain('targets.0.model: unknown provider "nope"');
-      expect(err.message).toContain('targets.1.model: "smart" is not a catalog model id');
-      expect(err.message).toContain('targets.3.model: duplicate target');
+      expect(err.message).toContain('targets[0].model: unknown provider "nope"');
+      expect(err.message).toContain('targets[1].model: "smart" is not a catalog model id');
+      expect(err.message).toContain('targets[3].model: duplicate target');
       const zero = await gqlErr(f.baseUrl, CREATE, { input: { name: 'zero', strategy: 'WEIGHTED', targets: [{ model: 'gpt-4o', weight: 0 }] } }, f.account.token);
       expect(zero.message).toContain('WEIGHTED needs at least one target with a weight above 0');
       const empty = await gqlErr(f.baseUrl, CREATE, { input: { name: 'empty', targets: [] } }, f.account.token);

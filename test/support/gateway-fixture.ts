@@ -40,12 +40,15 @@ export async function startGatewayFixture(
   };
 }
 
+let providerKeyCount = 0;
+
+/** Without a name, each key gets its own (a provider's key names are unique per account). */
 export async function createProviderKey(
   f: GatewayFixture,
   provider: string,
   key: string,
   priority = 0,
-  name = `${provider} key`,
+  name = `${provider} key ${++providerKeyCount}`,
 ): Promise<string> {
   const data = await gqlOk<{ createProviderKey: { id: string } }>(
     f.baseUrl,
@@ -71,11 +74,14 @@ export async function createAccessKey(
   return { id: data.createAccessKey.accessKey.id, token: data.createAccessKey.token };
 }
 
+let configurationCount = 0;
+
+/** Without a name, each configuration gets its own (names are unique per account). */
 export async function createConfiguration(f: GatewayFixture, input: Record<string, unknown>): Promise<string> {
   const data = await gqlOk<{ createAccessKeyConfiguration: { id: string } }>(
     f.baseUrl,
     'mutation($input: AccessKeyConfigurationInput!) { createAccessKeyConfiguration(input: $input) { id } }',
-    { input: { name: 'config', ...input } },
+    { input: { name: `config ${++configurationCount}`, ...input } },
     f.account.token,
   );
   return data.createAccessKeyConfiguration.id;

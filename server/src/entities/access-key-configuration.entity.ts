@@ -37,5 +37,12 @@ export const AccessKeyConfiguration = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
+  // Names are unique per account, ignoring case (Migration20261129120000).
+  uniques: [
+    {
+      name: 'access_key_configuration_account_id_lower_name_unique',
+      expression: 'create unique index "access_key_configuration_account_id_lower_name_unique" on "access_key_configuration" ("account_id", lower("name"))',
+    },
+  ],
 });
 export type IAccessKeyConfiguration = InferEntity<typeof AccessKeyConfiguration>;

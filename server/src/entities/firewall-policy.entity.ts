@@ -15,5 +15,12 @@ export const FirewallPolicy = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
+  // Names are unique per account, ignoring case (Migration20261129120000).
+  uniques: [
+    {
+      name: 'firewall_policy_account_id_lower_name_unique',
+      expression: 'create unique index "firewall_policy_account_id_lower_name_unique" on "firewall_policy" ("account_id", lower("name"))',
+    },
+  ],
 });
 export type IFirewallPolicy = InferEntity<typeof FirewallPolicy>;

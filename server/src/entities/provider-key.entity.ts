@@ -18,5 +18,13 @@ export const ProviderKey = defineEntity({
     lastUsedAt: p.datetime().nullable(),
   },
   indexes: [{ properties: ['accountId', 'provider'] }],
+  // A provider's keys have distinct names in an account, ignoring case (Migration20261129120000).
+  uniques: [
+    {
+      name: 'provider_key_account_id_provider_lower_name_unique',
+      expression:
+        'create unique index "provider_key_account_id_provider_lower_name_unique" on "provider_key" ("account_id", "provider", lower("name"))',
+    },
+  ],
 });
 export type IProviderKey = InferEntity<typeof ProviderKey>;

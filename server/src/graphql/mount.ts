@@ -3,6 +3,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { koaMiddleware } from '@as-integrations/koa';
+import type { Middleware } from 'koa';
 import type { Services } from '../services.js';
 import { authenticateAdmin } from '../services/accounts.js';
 import { createFormatError } from './format-error.js';
@@ -16,6 +17,38 @@ import { bearerToken } from '../http/bearer-token.js';
 export interface MountedGraphql {
   router: Router;
   stop(): Promise<void>;
+}
+
+/** raw-body's refusals by type; any other 4xx keeps its own (exposed) wording. */
+const BODY_ERRORS: Record<string, string> = {
+  'entity.too.large': 'The request body is larger than the 1 MB limit.',
+  'encoding.unsupported': 'The request body has an unsupported Content-Encoding: send it as is, or gzip, deflate or br.',
+  'charset.unsupported': 'The request body has an unsupported charset: send UTF-8.',
+};
+
+/**
+ * Parses a JSON body; a body it cannot read is answered as every other bad GraphQL request is,
+ * `{"errors":[{"message", "extensions":{"code":"BAD_REQUEST"}}]}` with a 4xx status, not Koa's
+ * plain-text "Bad Request" (clients that read `errors[]` could not parse that).
+ */
+function parseJsonBody(): Middleware {
+  const parse = bodyParser({ jsonLimit: '1mb', enableTypes: ['json'] });
+  return async (ctx, next) => {
+    try {
+      await parse(ctx, async () => {});
+    } catch (err) {
+      const { status, type, expose, message } = err as { status?: number; type?: string; expose?: boolean; message?: string };
+      if (typeof status !== 'number' || status < 400 || status >= 500) throw err;
+      const said =
+        err instanceof SyntaxError
+          ? 'The request body is not valid JSON (send one JSON object: {"query": …, "variables": …}).'
+          : (BODY_ERRORS[type ?? ''] ?? (expose && message ? message : 'The request body could not be read.'));
+      ctx.status = status;
+      ctx.body = { errors: [{ message: said, extensions: { code: 'BAD_REQUEST' } }] };
+      return;
+    }
+    await next();
+  };
 }
 
 export async function mountGraphql(services: Services): Promise<MountedGraphql> {
@@ -47,7 +80,7 @@ export async function mountGraphql(services: Services): Promise<MountedGraphql> 
   });
   router.all(
     '/graphql',
-    bodyParser({ jsonLimit: '1mb', enableTypes: ['json'] }),
+    parseJsonBody(),
     koaMiddleware(apollo, {
       context: async ({ ctx }): Promise<Context> => {
         const em = services.orm.em.fork();

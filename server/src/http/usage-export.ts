@@ -12,6 +12,11 @@ function fail(ctx: Context, status: number, code: string, message: string): void
   ctx.body = { error: { code, message } };
 }
 
+const BOOLEANS = new Map([
+  ['true', true],
+  ['false', false],
+]);
+
 function parseTime(value: string | undefined, name: string): Date | string | undefined {
   if (value === undefined || value === '') return undefined;
   const at = new Date(value);
@@ -21,7 +26,7 @@ function parseTime(value: string | undefined, name: string): Date | string | und
 /**
  * GET /api/usage/export?from=…&to=…: the caller's usage events as CSV, oldest first, streamed.
  * Same bearer tokens as /graphql (sessions and API keys). Optional filters as in UsageFilter:
- * accessKeyId, provider, model, status, requestId, errorsOnly=true.
+ * accessKeyId, provider, model, status, requestId, errorsOnly=true|false.
  */
 export function usageExportRouter(services: Services): Router {
   const router = new Router();
@@ -41,13 +46,15 @@ export function usageExportRouter(services: Services): Router {
     if (to <= from) return fail(ctx, 400, 'BAD_USER_INPUT', '`to` must be after `from`.');
     const status = q.status ? Number(q.status) : undefined;
     if (status !== undefined && !Number.isInteger(status)) return fail(ctx, 400, 'BAD_USER_INPUT', '`status` must be an integer.');
+    const errorsOnly = q.errorsOnly === undefined || q.errorsOnly === '' ? false : BOOLEANS.get(q.errorsOnly);
+    if (errorsOnly === undefined) return fail(ctx, 400, 'BAD_USER_INPUT', '`errorsOnly` must be true or false.');
     const filter: UsageFilterInput = {
       accessKeyId: q.accessKeyId || undefined,
       provider: q.provider || undefined,
       model: q.model || undefined,
       requestId: q.requestId || undefined,
       status,
-      errorsOnly: q.errorsOnly === 'true',
+      errorsOnly,
     };
     const day = (d: Date) => d.toISOString().slice(0, 10);
     ctx.set('content-disposition', `attachment; filename="usage-${day(from)}-${day(to)}.csv"`);

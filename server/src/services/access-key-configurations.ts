@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import {
@@ -13,13 +13,12 @@ import { AccessKey } from '../entities/access-key.entity.js';
 import { ProviderKey } from '../entities/provider-key.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
-import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
 import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { checkFirewallPolicyRefs } from './firewall-policies.js';
 import { loadKnownProviders } from './providers.js';
-import { nameSchema, parseInput, uuidSchema } from './validate.js';
+import { fieldPath, nameSchema, parseInput, throwIssues, uuidSchema } from './validate.js';
 
 export interface ConfigurationInputData {
   name: string;
@@ -130,8 +129,8 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
 
   const seenProviders = new Set<string>();
   allowedProviders?.forEach((id, i) => {
-    if (!known.has(id)) unknown(`allowedProviders.${i}`, id);
-    else if (seenProviders.has(id)) issues.push(`allowedProviders.${i}: duplicate provider ${JSON.stringify(id)}`);
+    if (!known.has(id)) unknown(fieldPath(['allowedProviders', i]), id);
+    else if (seenProviders.has(id)) issues.push(`${fieldPath(['allowedProviders', i])}: duplicate provider ${JSON.stringify(id)}`);
     seenProviders.add(id);
   });
 
@@ -139,11 +138,11 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
   allowedModels?.forEach((ref, i) => {
     const { provider, model } = splitModelRef(ref);
     const p = known.get(provider);
-    if (!p) unknown(`allowedModels.${i}`, provider);
+    if (!p) unknown(fieldPath(['allowedModels', i]), provider);
     else if (p.declaredModels && !p.declaredModels.has(model.toLowerCase())) {
-      issues.push(`allowedModels.${i}: model ${JSON.stringify(model)} is not declared on custom provider ${JSON.stringify(provider)}`);
+      issues.push(`${fieldPath(['allowedModels', i])}: model ${JSON.stringify(model)} is not declared on custom provider ${JSON.stringify(provider)}`);
     } else if (seenModels.has(ref.toLowerCase())) {
-      issues.push(`allowedModels.${i}: duplicate model ${JSON.stringify(ref)}`);
+      issues.push(`${fieldPath(['allowedModels', i])}: duplicate model ${JSON.stringify(ref)}`);
     }
     seenModels.add(ref.toLowerCase());
   });
@@ -156,14 +155,14 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
 
   const routedProviders = new Set<string>();
   routing.forEach((rule, i) => {
-    if (!known.has(rule.provider)) unknown(`routing.${i}.provider`, rule.provider);
+    if (!known.has(rule.provider)) unknown(fieldPath(['routing', i, 'provider']), rule.provider);
     else if (routedProviders.has(rule.provider)) {
-      issues.push(`routing.${i}.provider: provider ${JSON.stringify(rule.provider)} already has a routing entry`);
+      issues.push(`${fieldPath(['routing', i, 'provider'])}: provider ${JSON.stringify(rule.provider)} already has a routing entry`);
     }
     routedProviders.add(rule.provider);
     const seenKeys = new Set<string>();
     rule.providerKeyIds.forEach((id, j) => {
-      const path = `routing.${i}.providerKeyIds.${j}`;
+      const path = fieldPath(['routing', i, 'providerKeyIds', j]);
       const provider = keyProvider.get(id);
       if (provider === undefined) issues.push(`${path}: provider key ${JSON.stringify(id)} not found`);
       else if (provider !== rule.provider) {
@@ -172,18 +171,15 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
       seenKeys.add(id);
     });
     if (rule.weights && rule.weights.length !== rule.providerKeyIds.length) {
-      issues.push(`routing.${i}.weights: must list one weight per provider key (${rule.providerKeyIds.length})`);
+      issues.push(`${fieldPath(['routing', i, 'weights'])}: must list one weight per provider key (${rule.providerKeyIds.length})`);
     } else if (rule.strategy === 'WEIGHTED' && rule.providerKeyIds.length > 0 && rule.weights && !rule.weights.some((w) => w > 0)) {
-      issues.push(`routing.${i}.weights: WEIGHTED needs at least one weight above 0`);
+      issues.push(`${fieldPath(['routing', i, 'weights'])}: WEIGHTED needs at least one weight above 0`);
     }
   });
 
   const firewallPolicyIds = await checkFirewallPolicyRefs(em, accountId, data.firewallPolicyIds ?? [], issues);
 
-  if (issues.length > 0) {
-    const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
-    throw new ValidationError(issues.slice(0, 5).join('; ') + more);
-  }
+  throwIssues(issues);
   return {
     name: data.name,
     allowedProviders,
@@ -202,6 +198,18 @@ async function checkReferences(em: EntityManager, accountId: string, data: Parse
 
 function assertId(id: string): void {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Access key configuration', id);
+}
+
+/** Names are unique per account, ignoring case; the unique index decides, so concurrent saves cannot both win. */
+async function flushOrConflict(em: EntityManager, name: string): Promise<void> {
+  try {
+    await em.flush();
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) {
+      throw new ConflictError(`A configuration named ${JSON.stringify(name)} already exists (names are compared ignoring case).`);
+    }
+    throw err;
+  }
 }
 
 export async function listConfigurations(
@@ -233,7 +241,9 @@ export async function createConfiguration(scope: MutationScope, input: Configura
   const accountId = scope.actor.accountId;
   return mutate(scope, async (tem) => {
     const data = await checkReferences(tem, accountId, parsed);
-    return tem.create(AccessKeyConfiguration, { id: randomUUID(), accountId, ...data });
+    const configuration = tem.create(AccessKeyConfiguration, { id: randomUUID(), accountId, ...data });
+    await flushOrConflict(tem, data.name);
+    return configuration;
   }, (c) => changed('configuration.create', c));
 }
 
@@ -246,6 +256,7 @@ export async function updateConfiguration(scope: MutationScope, id: string, inpu
     const configuration = await tem.findOne(AccessKeyConfiguration, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!configuration) throw new NotFoundError('Access key configuration', id);
     Object.assign(configuration, await checkReferences(tem, accountId, parsed));
+    await flushOrConflict(tem, configuration.name);
     return configuration;
   }, (c) => changed('configuration.update', c));
 }

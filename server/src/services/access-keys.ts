@@ -58,6 +58,7 @@ export async function listAccessKeys(
 export async function createAccessKey(
   scope: MutationScope,
   input: { name: string; description?: string | null; configurationId?: string | null; limits?: KeyLimitsInput | null },
+  now: number,
 ): Promise<{ accessKey: IAccessKey; token: string }> {
   const data = parseInput(CreateSchema, input);
   const accountId = scope.actor.accountId;
@@ -73,7 +74,7 @@ export async function createAccessKey(
       keyRedacted: redactSecret(token),
       configurationId,
     });
-    applyKeyLimits(accessKey, input.limits);
+    applyKeyLimits(accessKey, input.limits, now);
     return { accessKey, token };
   }, ({ accessKey }) => changed('accessKey.create', accessKey));
 }
@@ -95,6 +96,7 @@ export async function updateAccessKey(
   scope: MutationScope,
   id: string,
   input: { name?: string | null; description?: string | null; configurationId?: string | null; limits?: KeyLimitsInput | null },
+  now: number,
 ): Promise<IAccessKey> {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Access key', id);
   const data = parseInput(UpdateSchema, input);
@@ -107,7 +109,7 @@ export async function updateAccessKey(
     if (data.configurationId !== undefined) {
       key.configurationId = data.configurationId === null ? null : await lockConfiguration(tem, accountId, data.configurationId);
     }
-    applyKeyLimits(key, input.limits);
+    applyKeyLimits(key, input.limits, now);
     return key;
   }, (key) => changed('accessKey.update', key));
 }

@@ -17,11 +17,17 @@ export function hashToken(token: string): string {
   return hash('sha256', token, 'hex');
 }
 
-/** First few and last 4 characters; enough to recognise, useless to use. */
+/**
+ * First few and last 4 characters; enough to recognise, useless to use. Never more than a quarter
+ * of the characters in all: a short value shows only its end ("…45"), and under 8 characters
+ * nothing ("…"). A prefix shorter than 3 characters says nothing, so it is left out.
+ */
 export function redactSecret(secret: string): string {
-  if (secret.length <= 12) return `${secret.slice(0, 2)}…${secret.slice(-2)}`;
-  const head = Math.min(8, Math.max(3, Math.floor(secret.length / 6)));
-  return `${secret.slice(0, head)}…${secret.slice(-4)}`;
+  const budget = Math.floor(secret.length / 4);
+  if (budget < 2) return '…';
+  const tail = Math.min(4, budget);
+  const head = Math.min(8, Math.max(3, Math.floor(secret.length / 6)), budget - tail);
+  return `${head >= 3 ? secret.slice(0, head) : ''}…${secret.slice(-tail)}`;
 }
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64 };

@@ -128,7 +128,7 @@ interface ProviderReferences {
 async function findReferences(em: EntityManager, accountId: string, providerId: string): Promise<ProviderReferences> {
   return {
     keyCount: await em.count(ProviderKey, { accountId, provider: providerId }),
-    configurations: configurationsReferencingProvider(await em.find(AccessKeyConfiguration, { accountId }), providerId),
+    configurations: configurationsReferencingProvider(await em.find(AccessKeyConfiguration, { accountId }, { orderBy: { createdAt: 'asc', id: 'asc' } }), providerId),
     virtualModels: virtualModelsReferencingProvider(await em.find(VirtualModel, { accountId }, { orderBy: { name: 'asc' } }), providerId),
   };
 }
@@ -214,7 +214,7 @@ export async function updateCustomProvider(scope: MutationScope, providerId: str
       const kept = new Set(data.models.map((m) => m.toLowerCase()));
       const prefix = `${cp.providerId}:`;
       const isDropped = (m: string): boolean => m.startsWith(prefix) && !kept.has(m.slice(prefix.length).toLowerCase());
-      for (const c of await tem.find(AccessKeyConfiguration, { accountId })) {
+      for (const c of await tem.find(AccessKeyConfiguration, { accountId }, { orderBy: { createdAt: 'asc', id: 'asc' } })) {
         const dropped = (c.allowedModels ?? []).find(isDropped);
         if (dropped) {
           throw new ConflictError(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
@@ -12,12 +12,12 @@ import { PII_TYPES, type FirewallRuleData, type PiiType } from '../gateway/polic
 import type { Page } from '../graphql/types/connection.type.js';
 import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
-import { nameSchema, parseInput, uuidSchema } from './validate.js';
+import { fieldPath, nameSchema, parseInput, uuidSchema } from './validate.js';
 
 const toolNameSchema = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
 const RuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('DENY_PATTERN'), pattern: z.string().min(1, 'is required for DENY_PATTERN') }),
+  z.object({ kind: z.literal('DENY_PATTERN'), pattern: z.string({ error: 'is required for DENY_PATTERN' }).min(1, 'is required for DENY_PATTERN') }),
   z.object({
     kind: z.literal('REDACT_PII'),
     piiTypes: z.array(z.enum(PII_TYPES as [PiiType, ...PiiType[]])).min(1, 'must list at least one PII type'),
@@ -52,7 +52,7 @@ export function parsePolicyInput(input: FirewallPolicyInputData): Omit<z.infer<t
         try {
           compilePattern(rule.pattern);
         } catch (err) {
-          if (err instanceof InvalidPatternError) throw new ValidationError(`rules.${i}.pattern: ${err.message}`);
+          if (err instanceof InvalidPatternError) throw new ValidationError(`${fieldPath(['rules', i, 'pattern'])}: ${err.message}`);
           throw err;
         }
         return { kind: rule.kind, pattern: rule.pattern };
@@ -68,6 +68,18 @@ export function parsePolicyInput(input: FirewallPolicyInputData): Omit<z.infer<t
 
 function assertId(id: string): void {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Firewall policy', id);
+}
+
+/** Names are unique per account, ignoring case; the unique index decides, so concurrent saves cannot both win. */
+async function flushOrConflict(em: EntityManager, name: string): Promise<void> {
+  try {
+    await em.flush();
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) {
+      throw new ConflictError(`A firewall policy named ${JSON.stringify(name)} already exists (names are compared ignoring case).`);
+    }
+    throw err;
+  }
 }
 
 export async function listFirewallPolicies(
@@ -96,7 +108,11 @@ export async function createFirewallPolicy(scope: MutationScope, input: Firewall
   const data = parsePolicyInput(input);
   return mutate(
     scope,
-    async (em) => em.create(FirewallPolicy, { id: randomUUID(), accountId: scope.actor.accountId, ...data }),
+    async (tem) => {
+      const policy = tem.create(FirewallPolicy, { id: randomUUID(), accountId: scope.actor.accountId, ...data });
+      await flushOrConflict(tem, data.name);
+      return policy;
+    },
     (policy) => changed('firewallPolicy.create', policy),
   );
 }
@@ -111,6 +127,7 @@ export async function updateFirewallPolicy(scope: MutationScope, id: string, inp
       const policy = await tem.findOne(FirewallPolicy, { id, accountId: scope.actor.accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!policy) throw new NotFoundError('Firewall policy', id);
       Object.assign(policy, data);
+      await flushOrConflict(tem, data.name);
       return policy;
     },
     (policy) => changed('firewallPolicy.update', policy),
@@ -125,7 +142,7 @@ export async function deleteFirewallPolicy(scope: MutationScope, id: string): Pr
     const policy = await tem.findOne(FirewallPolicy, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!policy) throw new NotFoundError('Firewall policy', id);
     // Configurations attaching it lock the policy FOR SHARE, so none can slip in after this read.
-    const users = (await tem.find(AccessKeyConfiguration, { accountId })).filter((c) => c.firewallPolicyIds.includes(id));
+    const users = (await tem.find(AccessKeyConfiguration, { accountId }, { orderBy: { createdAt: 'asc', id: 'asc' } })).filter((c) => c.firewallPolicyIds.includes(id));
     if (users.length > 0) {
       throw new ConflictError(
         `Firewall policy ${JSON.stringify(policy.name)} is attached to ${users.length} configuration${users.length === 1 ? '' : 's'} ` +
@@ -145,7 +162,7 @@ export async function checkFirewallPolicyRefs(em: EntityManager, accountId: stri
     ? new Set((await em.find(FirewallPolicy, { accountId, id: { $in: valid } }, { lockMode: LockMode.PESSIMISTIC_READ })).map((p) => p.id))
     : new Set<string>();
   ids.forEach((id, i) => {
-    if (!found.has(id)) issues.push(`firewallPolicyIds.${i}: unknown firewall policy ${JSON.stringify(id)}`);
+    if (!found.has(id)) issues.push(`${fieldPath(['firewallPolicyIds', i])}: unknown firewall policy ${JSON.stringify(id)}`);
   });
   return unique;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
@@ -54,6 +54,20 @@ function assertId(id: string): void {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Provider key', id);
 }
 
+/** A provider's key names are unique per account, ignoring case; the unique index decides, so concurrent saves cannot both win. */
+async function flushOrConflict(em: EntityManager, key: IProviderKey): Promise<void> {
+  try {
+    await em.flush();
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) {
+      throw new ConflictError(
+        `A ${JSON.stringify(key.provider)} provider key named ${JSON.stringify(key.name)} already exists (names are compared ignoring case).`,
+      );
+    }
+    throw err;
+  }
+}
+
 async function findOwn(em: EntityManager, accountId: string, id: string, lock?: LockMode): Promise<IProviderKey> {
   assertId(id);
   const key = await em.findOne(ProviderKey, { id, accountId }, lock ? { lockMode: lock } : {});
@@ -103,6 +117,7 @@ export async function createProviderKey(
       keyRedacted: redactSecret(data.key),
       priority: data.priority ?? 0,
     });
+    await flushOrConflict(tem, key);
     return key;
   }, (key) => changed('providerKey.create', key));
 }
@@ -138,6 +153,7 @@ export async function updateProviderKey(
     const key = await findOwn(em, scope.actor.accountId, id);
     if (data.name != null) key.name = data.name;
     if (data.priority != null) key.priority = data.priority;
+    await flushOrConflict(em, key);
     return key;
   }, (key) => changed('providerKey.update', key));
 }
@@ -148,7 +164,7 @@ export async function deleteProviderKey(scope: MutationScope, id: string): Promi
   return mutate(scope, async (tem) => {
     // FOR UPDATE: a configuration being saved with this key (FOR SHARE) finishes first and is seen below.
     const key = await findOwn(tem, accountId, id, LockMode.PESSIMISTIC_WRITE);
-    const configurations = await tem.find(AccessKeyConfiguration, { accountId });
+    const configurations = await tem.find(AccessKeyConfiguration, { accountId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
     const referencing = configurations.filter((c) => c.routing.some((r) => r.providerKeyIds.includes(key.id)));
     if (referencing.length > 0) {
       const names = referencing.slice(0, 5).map((c) => JSON.stringify(c.name)).join(', ');

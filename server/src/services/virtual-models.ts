@@ -11,7 +11,7 @@ import type { Page } from '../graphql/types/connection.type.js';
 import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { loadKnownProviders } from './providers.js';
-import { parseInput, uuidSchema } from './validate.js';
+import { fieldPath, parseInput, throwIssues, uuidSchema } from './validate.js';
 
 export interface VirtualModelInputData {
   name: string;
@@ -80,7 +80,7 @@ async function validate(em: EntityManager, accountId: string, input: VirtualMode
   const known = await loadKnownProviders(em, accountId, providerIds, { lock: true });
   const seen = new Set<string>();
   targets.forEach((t, i) => {
-    const path = `targets.${i}.model`;
+    const path = fieldPath(['targets', i, 'model']);
     const colon = t.model.indexOf(':');
     if (colon >= 0) {
       const provider = t.model.slice(0, colon);
@@ -100,10 +100,7 @@ async function validate(em: EntityManager, accountId: string, input: VirtualMode
   if (strategy === 'WEIGHTED' && !targets.some((t) => t.weight > 0)) {
     issues.push('targets: WEIGHTED needs at least one target with a weight above 0');
   }
-  if (issues.length > 0) {
-    const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
-    throw new ValidationError(issues.slice(0, 5).join('; ') + more);
-  }
+  throwIssues(issues);
   return { name: data.name, description: data.description || null, strategy, targets };
 }
 

@@ -47,7 +47,7 @@ export class AccessKeyResolver {
     @Arg('input', () => CreateAccessKeyInput) input: CreateAccessKeyInput,
     @Ctx() ctx: Context,
   ): Promise<CreatedAccessKey> {
-    const { accessKey, token } = await accessKeys.createAccessKey(scopeOf(ctx), input);
+    const { accessKey, token } = await accessKeys.createAccessKey(scopeOf(ctx), input, ctx.services.credits.now());
     return { accessKey: AccessKey.from(accessKey), token };
   }
 
@@ -58,7 +58,7 @@ export class AccessKeyResolver {
     @Arg('input', () => UpdateAccessKeyInput) input: UpdateAccessKeyInput,
     @Ctx() ctx: Context,
   ): Promise<AccessKey> {
-    return AccessKey.from(await accessKeys.updateAccessKey(scopeOf(ctx), id, input));
+    return AccessKey.from(await accessKeys.updateAccessKey(scopeOf(ctx), id, input, ctx.services.credits.now()));
   }
 
   @Authorized(Rule.DEVELOPER)

@@ -19,12 +19,14 @@ export const MAX_PURCHASE_NANO = 10_000n * NANO_PER_USD;
 /** "5", "5.5", "12.34" → nano-USD. Whole cents only (what a card can be charged); $5.00 to $10,000.00. */
 export function parsePurchaseAmount(amountUsd: string): bigint {
   const trimmed = typeof amountUsd === 'string' ? amountUsd.trim() : '';
-  const nano = /^\d{1,9}(\.\d{1,2})?$/.test(trimmed) ? parseDecimal(trimmed) : undefined;
-  if (nano === undefined) {
-    throw new ValidationError('amountUsd must be a decimal amount of US dollars with at most 2 decimals, e.g. "5.00".');
-  }
+  const decimal = /^(\d+)(\.\d{1,2})?$/.exec(trimmed);
+  if (!decimal) throw new ValidationError('amountUsd must be a decimal amount of US dollars with at most 2 decimals, e.g. "5.00".');
+  const tooLarge = () => new ValidationError(`The maximum purchase is $${formatUsd(MAX_PURCHASE_NANO)}.`);
+  // More whole digits than the maximum has: too large, without turning a long digit run into a bigint.
+  if (decimal[1].replace(/^0+/, '').length > 9) throw tooLarge();
+  const nano = parseDecimal(trimmed)!;
   if (nano < MIN_PURCHASE_NANO) throw new ValidationError(`The minimum purchase is $${formatUsd(MIN_PURCHASE_NANO)}.`);
-  if (nano > MAX_PURCHASE_NANO) throw new ValidationError(`The maximum purchase is $${formatUsd(MAX_PURCHASE_NANO)}.`);
+  if (nano > MAX_PURCHASE_NANO) throw tooLarge();
   return nano;
 }
 
