@@ -121,7 +121,8 @@ describe('per-key rate limits', () => {
         expect((err.error as { code?: string }).code).toBe('rate_limited');
         const retryAfter = Number(err.headers?.get('retry-after'));
         expect(retryAfter).toBeGreaterThanOrEqual(1);
-        expect(retryAfter).toBeLessThanOrEqual(60);
+        // Up to two minutes: this minute's requests still weigh on the next minute's estimate (sliding-window.ts).
+        expect(retryAfter).toBeLessThanOrEqual(120);
       }
     });
   });
