@@ -165,7 +165,8 @@ describe('/v1 error codes', () => {
       expectGatewayError(res, route, 'rate_limited', 429);
       const retryAfter = Number(res.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
-      expect(retryAfter).toBeLessThanOrEqual(60);
+      // Up to two minutes: this minute's requests still weigh on the next minute's estimate (sliding-window.ts).
+      expect(retryAfter).toBeLessThanOrEqual(120);
       expect(f.upstream.requests).toHaveLength(RATE_LIMIT);
       // Another key is not affected.
       expect((await postV1(f, route, bodyFor(route, { model }), { token: await freshKey() })).status).toBe(200);
