@@ -141,6 +141,8 @@ describe('admin UI review fixes', () => {
     const page = await open('/access-keys', 'Access keys', members.viewer.token);
     const sidebar = page.getByTestId('signed-in-as');
     await expect.poll(() => sidebar.textContent()).toContain(members.viewer.email);
+    // The organization comes from its own query, which may answer after the member's.
+    await expect.poll(() => sidebar.textContent()).toContain('Organization: Olive Operator');
     const text = (await sidebar.textContent()) ?? '';
     expect(text).toContain('Signed in as Vera Viewer');
     expect(text).toContain('VIEWER');
