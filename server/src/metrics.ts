@@ -14,6 +14,7 @@ export interface Metrics {
   usageEventsDropped: Counter;
   usageRequestsSummed: Counter;
   usageDeadLetters: Counter;
+  creditShortfall: Counter;
   upstreamLatency: BoundHistogram<'provider' | 'outcome'>;
   usageWriterPending: Gauge;
   usageWriterLag: Gauge;
@@ -69,6 +70,11 @@ export function createMetrics(): Metrics {
       [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
       registry,
     ),
+    creditShortfall: new Counter({
+      name: 'gateway_credit_shortfall_usd_total',
+      help: 'Credit charges above the balance left when they were applied (a provider reporting far more usage than the pre-flight hold), written off',
+      registers: [registry],
+    }),
     usageDeadLetters: new Counter({
       name: 'gateway_usage_dead_letters_total',
       help: 'Usage events the database refused on their own, parked in usage_dead_letter (the rest of their batch landed)',

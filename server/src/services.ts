@@ -94,7 +94,16 @@ export function buildServices(inputs: ServiceInputs): Services {
     selfAddresses: () => listenAddresses,
   });
   const accessContexts = new AccessContextCache({ em: () => orm.em.fork(), secretBox, events, logger });
-  const credits = new CreditService({ orm, sql, config, logger, events, ...inputs.creditOptions });
+  const credits = new CreditService({
+    orm,
+    sql,
+    config,
+    logger,
+    events,
+    // Operators can alert on money the pre-flight estimate let through (README, Credits).
+    onCreditShortfall: (nano) => metrics.creditShortfall.inc(Number(nano) / 1e9),
+    ...inputs.creditOptions,
+  });
   // One store (Redis when configured, else PostgreSQL) for every counter instances must share.
   const counters = createCounterStore({ redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, sql, logger, instanceId: config.instanceId });
   const keyRateLimits = createKeyRateLimits(counters, credits.now);

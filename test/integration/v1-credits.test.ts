@@ -135,6 +135,33 @@ describe('/v1 credits', () => {
     });
   });
 
+  it('a charge beyond the balance (usage far above the estimate) stops at zero and is counted in gateway_credit_shortfall_usd_total', async () => {
+    const poor = await createAccount(f, { purchaseUsd: '5.00', providerKeys: { openai: 'sk-openai-poor' } });
+    const { openai } = clients(f, poor);
+    // 99 M input tokens (believable, under the 100 M bound) for a short prompt: $4.95 of fee each,
+    // against a reservation sized by the prompt's bytes.
+    const huge = {
+      id: 'chatcmpl-huge',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 99_000_000, completion_tokens: 0 },
+    };
+    const shortfall = async () => {
+      const text = await f.server.services.metrics.registry.getSingleMetricAsString('gateway_credit_shortfall_usd_total');
+      return Number(/^gateway_credit_shortfall_usd_total (\S+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await shortfall();
+    for (let i = 0; i < 2; i++) {
+      f.upstream.script({ kind: 'status', status: 200, body: huge });
+      const { response } = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: user(PROMPT) }).withResponse();
+      expect((await usageCost(f, response.headers.get('x-request-id'))).feeNano).toBe(4_950_000_000n);
+    }
+    expect(await balanceNano(f, poor.token)).toBe(0n);
+    expect((await shortfall()) - before).toBeCloseTo(4.9, 6);
+  });
+
   describe('gateway credentials: fee + upstream cost at catalog prices', () => {
     let managed: TestAccount;
     beforeAll(async () => {

@@ -67,6 +67,8 @@ export interface CreditServiceOptions {
   /** Defaults to config.instanceId. */
   instanceId?: string;
   timings?: Partial<BalanceControlTimings>;
+  /** A charge the balance could not cover in full (written off; logged too). Budgets record spend in full instead. */
+  onCreditShortfall?: (shortfallNano: bigint) => void;
   store?: BalanceStore;
   budgetStore?: BalanceStore;
 }
@@ -105,7 +107,11 @@ export class CreditService {
     const { config } = options;
     this.now = options.now ?? Date.now;
     const common = { instanceId: options.instanceId ?? config.instanceId, logger: options.logger, now: this.now, timings: options.timings };
-    this.control = creditControl({ ...common, store: options.store ?? new SqlCreditStore(options.sql) });
+    this.control = creditControl({
+      ...common,
+      store: options.store ?? new SqlCreditStore(options.sql),
+      onShortfall: (a) => options.onCreditShortfall?.(a.shortfallNano),
+    });
     this.budgets = new BalanceControl({
       ...common,
       store: options.budgetStore ?? new SqlBudgetStore(options.sql),
