@@ -125,6 +125,10 @@ describe('admin UI review fixes', () => {
 
     await page.getByRole('button', { name: 'Save configuration for row-key' }).click();
     await expect.poll(configurationOf).toBe(config.id);
+    // The page shows the saved configuration once its list is fetched again.
+    await page.getByRole('button', { name: 'Save configuration for row-key' }).waitFor({ state: 'detached' });
+    await expect.poll(() => select.inputValue()).toBe(config.id);
+    await expect.poll(() => select.isEnabled()).toBe(true);
 
     // Detaching is staged the same way, and says what the key loses.
     await select.focus();
