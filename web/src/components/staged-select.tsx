@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { CombinedError } from 'urql';
 import { ErrorMessage } from './error-message';
 
@@ -24,6 +24,9 @@ interface StagedSelectProps {
  */
 export function StagedSelect({ label, value, children, onSave, describe, disabled, className }: StagedSelectProps) {
   const [staged, setStaged] = useState<string | null>(null);
+  /** A value just saved, shown until `value` (the page's data, fetched again after the save) catches up. */
+  const [saved, setSaved] = useState<string | null>(null);
+  useEffect(() => setSaved(null), [value]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CombinedError | Error | string | null>(null);
   const noteId = useId();
@@ -39,7 +42,10 @@ export function StagedSelect({ label, value, children, onSave, describe, disable
     try {
       const failure = await onSave(staged);
       if (failure) setError(failure);
-      else setStaged(null);
+      else {
+        setSaved(staged);
+        setStaged(null);
+      }
     } finally {
       setBusy(false);
     }
@@ -49,11 +55,12 @@ export function StagedSelect({ label, value, children, onSave, describe, disable
       <select
         aria-label={label}
         aria-describedby={pending ? noteId : undefined}
-        value={staged ?? value}
+        value={staged ?? saved ?? value}
         disabled={disabled || busy}
         className={className}
         onChange={(e) => {
           setError(null);
+          setSaved(null);
           setStaged(e.target.value === value ? null : e.target.value);
         }}
         onKeyDown={(e) => {
