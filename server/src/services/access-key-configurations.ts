@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import {
@@ -14,7 +14,7 @@ import { ProviderKey } from '../entities/provider-key.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
-import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
+import { flushOrConflict, mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { checkFirewallPolicyRefs } from './firewall-policies.js';
 import { loadKnownProviders } from './providers.js';
@@ -200,16 +200,9 @@ function assertId(id: string): void {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Access key configuration', id);
 }
 
-/** Names are unique per account, ignoring case; the unique index decides, so concurrent saves cannot both win. */
-async function flushOrConflict(em: EntityManager, name: string): Promise<void> {
-  try {
-    await em.flush();
-  } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) {
-      throw new ConflictError(`A configuration named ${JSON.stringify(name)} already exists (names are compared ignoring case).`);
-    }
-    throw err;
-  }
+/** Names are unique per account, ignoring case (a unique index). */
+function duplicateName(name: string): ConflictError {
+  return new ConflictError(`A configuration named ${JSON.stringify(name)} already exists (names are compared ignoring case).`);
 }
 
 export async function listConfigurations(
@@ -242,7 +235,7 @@ export async function createConfiguration(scope: MutationScope, input: Configura
   return mutate(scope, async (tem) => {
     const data = await checkReferences(tem, accountId, parsed);
     const configuration = tem.create(AccessKeyConfiguration, { id: randomUUID(), accountId, ...data });
-    await flushOrConflict(tem, data.name);
+    await flushOrConflict(tem, () => duplicateName(data.name));
     return configuration;
   }, (c) => changed('configuration.create', c));
 }
@@ -256,7 +249,7 @@ export async function updateConfiguration(scope: MutationScope, id: string, inpu
     const configuration = await tem.findOne(AccessKeyConfiguration, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!configuration) throw new NotFoundError('Access key configuration', id);
     Object.assign(configuration, await checkReferences(tem, accountId, parsed));
-    await flushOrConflict(tem, configuration.name);
+    await flushOrConflict(tem, () => duplicateName(configuration.name));
     return configuration;
   }, (c) => changed('configuration.update', c));
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { isBuiltInProviderId } from '../catalog/index.js';
@@ -11,7 +11,7 @@ import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { nameSchema, parseInput, providerIdSchema } from './validate.js';
-import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
+import { flushOrConflict, mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 
 export const MAX_CUSTOM_PROVIDERS = 100;
 export const MAX_DECLARED_MODELS = 500;
@@ -158,15 +158,6 @@ async function lockOwn(em: EntityManager, accountId: string, providerId: string)
   return cp;
 }
 
-async function flushOrConflict(em: EntityManager, providerId: string): Promise<void> {
-  try {
-    await em.flush();
-  } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) throw duplicateIdError(providerId);
-    throw err;
-  }
-}
-
 /** The audit entry and cache invalidation of a change to one custom provider. */
 function changed(action: string, cp: ICustomProvider): ChangeRecord {
   return {
@@ -184,7 +175,7 @@ export async function createCustomProvider(scope: MutationScope, input: CustomPr
       throw new ValidationError(`An account may declare at most ${MAX_CUSTOM_PROVIDERS} custom providers.`);
     }
     const cp = tem.create(CustomProvider, { id: randomUUID(), accountId, ...data });
-    await flushOrConflict(tem, data.providerId);
+    await flushOrConflict(tem, () => duplicateIdError(data.providerId));
     return cp;
   }, (cp) => changed('customProvider.create', cp));
 }
@@ -235,7 +226,7 @@ export async function updateCustomProvider(scope: MutationScope, providerId: str
     }
 
     Object.assign(cp, data);
-    await flushOrConflict(tem, data.providerId);
+    await flushOrConflict(tem, () => duplicateIdError(data.providerId));
     return cp;
   }, (cp) => changed('customProvider.update', cp));
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
@@ -10,7 +10,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import { compilePattern, InvalidPatternError } from '../gateway/policies/compile.js';
 import { PII_TYPES, type FirewallRuleData, type PiiType } from '../gateway/policies/types.js';
 import type { Page } from '../graphql/types/connection.type.js';
-import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
+import { flushOrConflict, mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { fieldPath, nameSchema, parseInput, uuidSchema } from './validate.js';
 
@@ -70,16 +70,9 @@ function assertId(id: string): void {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Firewall policy', id);
 }
 
-/** Names are unique per account, ignoring case; the unique index decides, so concurrent saves cannot both win. */
-async function flushOrConflict(em: EntityManager, name: string): Promise<void> {
-  try {
-    await em.flush();
-  } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) {
-      throw new ConflictError(`A firewall policy named ${JSON.stringify(name)} already exists (names are compared ignoring case).`);
-    }
-    throw err;
-  }
+/** Names are unique per account, ignoring case (a unique index). */
+function duplicateName(name: string): ConflictError {
+  return new ConflictError(`A firewall policy named ${JSON.stringify(name)} already exists (names are compared ignoring case).`);
 }
 
 export async function listFirewallPolicies(
@@ -110,7 +103,7 @@ export async function createFirewallPolicy(scope: MutationScope, input: Firewall
     scope,
     async (tem) => {
       const policy = tem.create(FirewallPolicy, { id: randomUUID(), accountId: scope.actor.accountId, ...data });
-      await flushOrConflict(tem, data.name);
+      await flushOrConflict(tem, () => duplicateName(data.name));
       return policy;
     },
     (policy) => changed('firewallPolicy.create', policy),
@@ -127,7 +120,7 @@ export async function updateFirewallPolicy(scope: MutationScope, id: string, inp
       const policy = await tem.findOne(FirewallPolicy, { id, accountId: scope.actor.accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!policy) throw new NotFoundError('Firewall policy', id);
       Object.assign(policy, data);
-      await flushOrConflict(tem, data.name);
+      await flushOrConflict(tem, () => duplicateName(data.name));
       return policy;
     },
     (policy) => changed('firewallPolicy.update', policy),

@@ -1,4 +1,6 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ConflictError } from '../errors/conflict-error.js';
 import { recordAudit, type Actor, type AuditEntry } from './audit.js';
 import type { ChangeEvent, ChangeEvents } from './change-events.js';
 
@@ -36,4 +38,17 @@ export async function mutate<T>(
   });
   for (const event of record.events ?? []) scope.events.publish(event);
   return result;
+}
+
+/**
+ * Flushes the change, turning a unique-index violation into `conflict()`: where a name or id must
+ * be unique the index decides, so two concurrent saves cannot both win.
+ */
+export async function flushOrConflict(em: EntityManager, conflict: () => ConflictError): Promise<void> {
+  try {
+    await em.flush();
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) throw conflict();
+    throw err;
+  }
 }

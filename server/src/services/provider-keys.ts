@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
@@ -9,7 +9,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
 import { providerKeyAad, redactSecret, type SecretBox } from './crypto.js';
-import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
+import { flushOrConflict, mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate, type KeysetOrder } from './pagination.js';
 import { loadKnownProviders } from './providers.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
@@ -54,18 +54,9 @@ function assertId(id: string): void {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Provider key', id);
 }
 
-/** A provider's key names are unique per account, ignoring case; the unique index decides, so concurrent saves cannot both win. */
-async function flushOrConflict(em: EntityManager, key: IProviderKey): Promise<void> {
-  try {
-    await em.flush();
-  } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) {
-      throw new ConflictError(
-        `A ${JSON.stringify(key.provider)} provider key named ${JSON.stringify(key.name)} already exists (names are compared ignoring case).`,
-      );
-    }
-    throw err;
-  }
+/** A provider's key names are unique per account, ignoring case (a unique index). */
+function duplicateName(key: IProviderKey): ConflictError {
+  return new ConflictError(`A ${JSON.stringify(key.provider)} provider key named ${JSON.stringify(key.name)} already exists (names are compared ignoring case).`);
 }
 
 async function findOwn(em: EntityManager, accountId: string, id: string, lock?: LockMode): Promise<IProviderKey> {
@@ -117,7 +108,7 @@ export async function createProviderKey(
       keyRedacted: redactSecret(data.key),
       priority: data.priority ?? 0,
     });
-    await flushOrConflict(tem, key);
+    await flushOrConflict(tem, () => duplicateName(key));
     return key;
   }, (key) => changed('providerKey.create', key));
 }
@@ -153,7 +144,7 @@ export async function updateProviderKey(
     const key = await findOwn(em, scope.actor.accountId, id);
     if (data.name != null) key.name = data.name;
     if (data.priority != null) key.priority = data.priority;
-    await flushOrConflict(em, key);
+    await flushOrConflict(em, () => duplicateName(key));
     return key;
   }, (key) => changed('providerKey.update', key));
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { BUILT_IN_CATALOG, type Catalog } from '../catalog/catalog.js';
@@ -8,7 +8,7 @@ import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
-import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
+import { flushOrConflict, mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { loadKnownProviders } from './providers.js';
 import { fieldPath, parseInput, throwIssues, uuidSchema } from './validate.js';
@@ -108,15 +108,6 @@ function duplicateName(name: string): ConflictError {
   return new ConflictError(`A virtual model named ${JSON.stringify(name)} already exists.`);
 }
 
-async function flushOrConflict(em: EntityManager, name: string): Promise<void> {
-  try {
-    await em.flush();
-  } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) throw duplicateName(name);
-    throw err;
-  }
-}
-
 async function lockOwn(em: EntityManager, accountId: string, id: string): Promise<IVirtualModel> {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Virtual model', id);
   const vm = await em.findOne(VirtualModel, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -155,7 +146,7 @@ export async function createVirtualModel(
       throw new ValidationError(`An account may define at most ${MAX_VIRTUAL_MODELS} virtual models.`);
     }
     const vm = tem.create(VirtualModel, { id: randomUUID(), accountId, ...data });
-    await flushOrConflict(tem, data.name);
+    await flushOrConflict(tem, () => duplicateName(data.name));
     return vm;
   }, (vm) => changed('virtualModel.create', vm));
 }
@@ -173,7 +164,7 @@ export async function updateVirtualModel(
     const data = await validate(tem, accountId, input, catalog);
     if (data.name !== vm.name && (await tem.count(VirtualModel, { accountId, name: data.name }))) throw duplicateName(data.name);
     Object.assign(vm, data);
-    await flushOrConflict(tem, data.name);
+    await flushOrConflict(tem, () => duplicateName(data.name));
     return vm;
   }, (vm) => changed('virtualModel.update', vm));
 }
