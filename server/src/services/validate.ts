@@ -130,7 +130,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], rootField?: st
     const field = fieldPath(issue.path) || rootField || '';
     if (!byField.has(field)) byField.set(field, field ? `${field}: ${issue.message}` : issue.message);
   }
-  const messages = [...byField.values()];
+  return joinIssues([...byField.values()]);
+}
+
+/** At most MAX_FIELDS_NAMED messages joined by "; ", the rest counted. */
+function joinIssues(messages: readonly string[]): string {
   const more = messages.length > MAX_FIELDS_NAMED ? ` (and ${messages.length - MAX_FIELDS_NAMED} more)` : '';
   return messages.slice(0, MAX_FIELDS_NAMED).join('; ') + more;
 }
@@ -144,9 +148,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.in
 
 /** Joins service-level issues ("<field>: <reason>", built with fieldPath) like parseInput does. */
 export function throwIssues(issues: readonly string[]): void {
-  if (issues.length === 0) return;
-  const more = issues.length > MAX_FIELDS_NAMED ? ` (and ${issues.length - MAX_FIELDS_NAMED} more)` : '';
-  throw new ValidationError(issues.slice(0, MAX_FIELDS_NAMED).join('; ') + more);
+  if (issues.length > 0) throw new ValidationError(joinIssues(issues));
 }
 
 /** Trimmed, non-empty, bounded, no control characters. Parsed on its own, its field is `name`. */
