@@ -10,7 +10,7 @@ import type { Caller } from './caller.js';
 import { TOKEN_PREFIX, generateToken, hashToken, redactSecret } from './crypto.js';
 import { mutate, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
-import { isRole, roleAtLeast } from './roles.js';
+import { isRole, roleAtLeast, type Role } from './roles.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
 /**
@@ -55,6 +55,13 @@ export async function listApiKeys(
   args: { first?: number | null; after?: string | null },
 ): Promise<Page<IApiKey>> {
   return paginate(em, ApiKey, { accountId, revokedAt: null }, args);
+}
+
+/** The current role of each key's creator (absent once the creator is gone), in one read: it caps what the key may do. */
+export async function creatorRoles(em: EntityManager, accountId: string, keys: readonly IApiKey[]): Promise<Map<string, Role>> {
+  const ids = [...new Set(keys.flatMap((k) => (k.memberId ? [k.memberId] : [])))];
+  const creators = ids.length > 0 ? await em.find(Member, { id: { $in: ids }, accountId }) : [];
+  return new Map(creators.map((m) => [m.id, m.role]));
 }
 
 /** Revokes an API key; one that belongs to an OWNER only an OWNER may revoke. */

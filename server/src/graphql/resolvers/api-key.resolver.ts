@@ -1,5 +1,4 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { Member } from '../../entities/member.entity.js';
 import * as apiKeys from '../../services/api-keys.js';
 import { Rule } from '../auth-checker.js';
 import { callerOf, scopeOf, type Context } from '../context.js';
@@ -14,10 +13,7 @@ export class ApiKeyResolver {
   async apiKeys(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<Page<ApiKey>> {
     const { accountId } = callerOf(ctx);
     const page = await apiKeys.listApiKeys(ctx.em, accountId, args);
-    // One read for the creators of the whole page: their current role caps what each key may do.
-    const creatorIds = [...new Set(page.nodes.flatMap((k) => (k.memberId ? [k.memberId] : [])))];
-    const creators = creatorIds.length ? await ctx.em.find(Member, { id: { $in: creatorIds }, accountId }) : [];
-    const roleOf = new Map(creators.map((m) => [m.id, m.role]));
+    const roleOf = await apiKeys.creatorRoles(ctx.em, accountId, page.nodes);
     return { nodes: page.nodes.map((k) => ApiKey.from(k, (k.memberId && roleOf.get(k.memberId)) || null)), pageInfo: page.pageInfo };
   }
 
