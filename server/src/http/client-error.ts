@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { toOpenAiErrorBody } from '../gateway/translate/error-body.js';
 
 /**
  * What Node answers for a request it could not read (headers past the limit, a malformed request,
@@ -24,7 +25,7 @@ const BAD_REQUEST = { status: '400 Bad Request', code: 'invalid_request', messag
 
 function rawAnswer(errorCode: string | undefined): string {
   const { status, code, message } = (errorCode !== undefined && ANSWERS[errorCode]) || BAD_REQUEST;
-  const body = JSON.stringify({ error: { message, type: 'invalid_request_error', code } });
+  const body = JSON.stringify(toOpenAiErrorBody(code, message, 'invalid_request_error'));
   return (
     `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
     `x-gateway-error-code: ${code}\r\nConnection: close\r\n\r\n${body}`
