@@ -78,6 +78,43 @@ describe('/v1 spend controls', () => {
     expect(BigInt(rows[0].provider)).toBeGreaterThan(0n);
   });
 
+  it('an image by URL is held at its model’s image ceiling: a budget its real cost would overshoot refuses it before it goes upstream', async () => {
+    // gpt-4o-mini bills a 6-tile image at 2,833 + 6 × 5,667 tokens: $0.0055 at $0.15 per million,
+    // while the request body is a hundred bytes. The hold (48,169 tokens for the image) covers it.
+    const imageTokens = 2_833 + 6 * 5_667;
+    const answer = {
+      id: 'chatcmpl-image',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'a cat' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: imageTokens + 10, completion_tokens: 3 },
+    };
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] },
+    ];
+    const small = await createAccessKey(f, null, 'image budget small', { budgetUsd: '0.005', budgetPeriod: 'TOTAL' });
+    const refusedClient = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: small.token, maxRetries: 0 });
+    f.upstream.script({ kind: 'status', status: 200, body: answer });
+    const refusal = await refusedClient.chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 10 }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(OpenAI.APIError);
+    expect((refusal as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect(((refusal as InstanceType<typeof OpenAI.APIError>).error as { code?: string }).code).toBe('budget_exceeded');
+    expect(f.upstream.requests).toHaveLength(0);
+    expect((await keyInfo(small.id)).spentUsd).toBe('0.00');
+
+    f.upstream.reset();
+    const enough = await createAccessKey(f, null, 'image budget enough', { budgetUsd: '0.02', budgetPeriod: 'TOTAL' });
+    const servedClient = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: enough.token, maxRetries: 0 });
+    f.upstream.script({ kind: 'status', status: 200, body: answer });
+    const served = await servedClient.chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 10 });
+    expect(served.usage?.prompt_tokens).toBe(imageTokens + 10);
+    const usage = await usageSpend(enough.id);
+    // (36,845 × $0.15 + 3 × $0.60) per million, plus the fee on 36,848 tokens.
+    expect(usage.spendNano).toBe(36_845n * 150n + 3n * 600n + 36_848n * 50n);
+    expect(BigInt(Math.round(Number((await keyInfo(enough.id)).spentUsd) * 1e9))).toBe(usage.spendNano);
+  });
+
   it('a DAY budget refuses within the day and starts over at midnight UTC; a request counts in the day it was admitted', async () => {
     clock = Date.parse('2026-09-30T23:59:00Z');
     // One request's worst case fits, two do not.

@@ -47,6 +47,19 @@ describe('CATALOG_FILE merged over the built-in catalog', () => {
     expect(catalog.findModel('openai', 'gpt-4o')).toMatchObject({ inputPriceUsdPerMTok: null, outputPriceUsdPerMTok: null });
   });
 
+  it('sets a model’s image ceiling, and null returns it to the default', () => {
+    const catalog = parse({
+      models: [
+        { provider: 'openai', id: 'gpt-4o', maxImageInputTokens: 2_000 },
+        { provider: 'openai', id: 'gpt-4o-mini', maxImageInputTokens: null },
+      ],
+    });
+    expect(catalog.findModel('openai', 'gpt-4o')?.maxImageInputTokens).toBe(2_000);
+    expect(BUILT_IN_CATALOG.findModel('openai', 'gpt-4o-mini')?.maxImageInputTokens).toBe(48_169);
+    expect(catalog.findModel('openai', 'gpt-4o-mini')?.maxImageInputTokens).toBeUndefined();
+    expect(errorOf({ models: [{ provider: 'openai', id: 'gpt-4o', maxImageInputTokens: 0 }] })).toContain('maxImageInputTokens: must be positive');
+  });
+
   it('resolves aliases to the model, which keeps its upstream id', () => {
     const catalog = parse({ models: [{ provider: 'anthropic', id: 'claude-opus-4-8', aliases: ['opus', 'Opus-Latest'] }] });
     expect(catalog.findDefaultModel('opus')?.id).toBe('claude-opus-4-8');

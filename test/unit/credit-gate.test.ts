@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_CATALOG } from '../../server/src/catalog/catalog.js';
 const findModel = BUILT_IN_CATALOG.findModel.bind(BUILT_IN_CATALOG);
-import { createCreditGate } from '../../server/src/gateway/credit-gate.js';
+import { createCreditGate, estimateInputForReservation } from '../../server/src/gateway/credit-gate.js';
 import type { InferenceBody } from '../../server/src/gateway/request-body.js';
 import type { Attempt, KeySource } from '../../server/src/gateway/resolve-model.js';
 import { worstCaseCost } from '../../server/src/services/pricing.js';
@@ -81,5 +81,38 @@ describe('credit gate pre-flight', () => {
     if (r instanceof Promise) throw new Error('a warm reservation made a promise');
     r.settle({ totalNano: 7n, spendNano: 5n, feeNano: 2n, upstreamCostNano: 0n, providerCostNano: 5n });
     expect(settled).toEqual(['credit 7', 'budget 5']);
+  });
+
+  it('counts images and documents apart from the text, in small bodies (bytes) and large ones (tokenizer) alike', () => {
+    const image = { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } };
+    const small: InferenceBody = { ...body, json: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, image] }] }, bytes: 120 };
+    expect(estimateInputForReservation('chat', small)).toEqual({ textTokens: 40, images: 1, documents: 0 });
+    const big: InferenceBody = {
+      ...body,
+      json: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }, image, image, { type: 'file', file: { file_id: 'file-1' } }] }] },
+      bytes: 70 * 1024,
+    };
+    const estimate = estimateInputForReservation('chat', big);
+    expect(estimate).toMatchObject({ images: 2, documents: 1 });
+    expect(estimate.textTokens).toBeLessThan(20);
+  });
+
+  it('holds an image by URL at its model’s image ceiling, not at the few bytes of its URL', () => {
+    const reserved: bigint[] = [];
+    const gate = createCreditGate({
+      reserve: (_accountId, worstCaseNano) => {
+        reserved.push(worstCaseNano);
+        return { settle: () => undefined, release: () => undefined };
+      },
+      reserveBudget: () => ({ settle: () => undefined, release: () => undefined }),
+    });
+    const json = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }] };
+    const a = attempt('openai', 'gpt-4o-mini', 'gateway');
+    gate.reserve({ accountId: 'acc', accessKeyId: 'key', budgetPeriod: null }, 'chat', [a], { ...body, json, bytes: 99 }, 0);
+    expect(reserved).toEqual([
+      worstCaseCost({ estimatedInputTokens: 33, images: 1, maxOutputTokens: 1000, model: a.spec, keySource: 'gateway' }).totalNano,
+    ]);
+    // 33 text tokens + 48,169 for the image, 1,000 out, at $0.15 / $0.60 per million (150 / 600 nano-USD a token) plus the fee.
+    expect(reserved[0]).toBe(48_202n * 150n + 1_000n * 600n + 49_202n * 50n);
   });
 });

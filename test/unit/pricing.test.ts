@@ -3,7 +3,15 @@ import { BUILT_IN_CATALOG } from '../../server/src/catalog/catalog.js';
 const findModel = BUILT_IN_CATALOG.findModel.bind(BUILT_IN_CATALOG);
 import type { ModelSpec } from '../../server/src/catalog/types.js';
 import { formatUsd, parseDecimal } from '../../server/src/services/credits/money.js';
-import { DEFAULT_MAX_OUTPUT_TOKENS, FEE_NANO_PER_TOKEN, computeCost, worstCaseCost } from '../../server/src/services/pricing.js';
+import {
+  DEFAULT_DOCUMENT_INPUT_TOKENS,
+  DEFAULT_IMAGE_INPUT_TOKENS,
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  FEE_NANO_PER_TOKEN,
+  computeCost,
+  worstCaseCost,
+  worstCaseInputTokens,
+} from '../../server/src/services/pricing.js';
 
 const spec = (input: string, output: string, maxOutputTokens = 16_384): ModelSpec => ({
   id: 'test-model',
@@ -90,6 +98,32 @@ describe('worstCaseCost', () => {
     for (const out of [0, 1, 999, 4_000]) {
       expect(computeCost({ inputTokens: 2_000, outputTokens: out, model, keySource: 'gateway' }).totalNano).toBeLessThanOrEqual(worst.totalNano);
     }
+  });
+});
+
+describe('worstCaseInputTokens', () => {
+  const mini = findModel('openai', 'gpt-4o-mini')!;
+  const gpt4o = findModel('openai', 'gpt-4o')!;
+  const sonnet = findModel('anthropic', 'claude-sonnet-4-5')!;
+
+  it('holds every image at its model’s ceiling: gpt-4o-mini’s 48,169 tokens, the default elsewhere', () => {
+    expect(mini.maxImageInputTokens).toBe(48_169);
+    expect(findModel('openrouter', 'openai/gpt-4o-mini')!.maxImageInputTokens).toBe(48_169);
+    expect(worstCaseInputTokens({ estimatedInputTokens: 40, images: 2, model: mini, maxOutputTokens: 0, keySource: 'gateway' })).toBe(40 + 2 * 48_169);
+    expect(worstCaseInputTokens({ estimatedInputTokens: 40, images: 1, model: gpt4o, maxOutputTokens: 0, keySource: 'gateway' })).toBe(40 + DEFAULT_IMAGE_INPUT_TOKENS);
+    expect(worstCaseInputTokens({ estimatedInputTokens: 40, images: 1, model: undefined, maxOutputTokens: 0, keySource: 'user' })).toBe(40 + DEFAULT_IMAGE_INPUT_TOKENS);
+    expect(worstCaseInputTokens({ estimatedInputTokens: 40, model: mini, maxOutputTokens: 0, keySource: 'gateway' })).toBe(40);
+  });
+
+  it('holds a request with a document at its model’s whole context window', () => {
+    expect(worstCaseInputTokens({ estimatedInputTokens: 40, images: 3, documents: 1, model: sonnet, maxOutputTokens: 0, keySource: 'gateway' })).toBe(sonnet.contextWindow);
+    expect(worstCaseInputTokens({ estimatedInputTokens: 40, documents: 1, model: undefined, maxOutputTokens: 0, keySource: 'user' })).toBe(DEFAULT_DOCUMENT_INPUT_TOKENS);
+    expect(worstCaseInputTokens({ estimatedInputTokens: 300_000, documents: 1, model: sonnet, maxOutputTokens: 0, keySource: 'gateway' })).toBe(300_000);
+  });
+
+  it('prices the images into worstCaseCost', () => {
+    const withImage = worstCaseCost({ estimatedInputTokens: 40, images: 1, maxOutputTokens: 100, model: mini, keySource: 'gateway' });
+    expect(withImage).toEqual(computeCost({ inputTokens: 40 + 48_169, outputTokens: 100, model: mini, keySource: 'gateway' }));
   });
 });
 

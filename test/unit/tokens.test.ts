@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenizerThread } from '../../server/src/gateway/tokenizer-thread.js';
 import {
   collectRequestText,
-  collectText,
-  createCollector,
+  countMedia,
   estimateRequestInputTokens,
   estimateTextTokens,
   warmTokenizer,
@@ -54,20 +53,38 @@ describe('estimateTextTokens', () => {
   });
 });
 
-describe('collectText', () => {
-  it('takes text from strings and parts, and counts images without tokenizing them', () => {
-    const into = createCollector();
-    collectText(
-      [
-        { type: 'text', text: 'look' },
-        { type: 'image_url', image_url: { url: `data:image/png;base64,${'A'.repeat(100_000)}` } },
-        { type: 'tool_use', id: 't', name: 'f', input: { a: 1 } },
-        { type: 'tool_result', tool_use_id: 't', content: [{ type: 'text', text: 'done' }] },
-      ],
-      into,
-    );
+describe('content parts', () => {
+  const parts = [
+    { type: 'text', text: 'look' },
+    { type: 'image_url', image_url: { url: `data:image/png;base64,${'A'.repeat(100_000)}` } },
+    { type: 'tool_use', id: 't', name: 'f', input: { a: 1 } },
+    { type: 'tool_result', tool_use_id: 't', content: [{ type: 'text', text: 'done' }, { type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] },
+    { type: 'document', source: { type: 'url', url: 'https://x/y.pdf' } },
+  ];
+
+  it('takes text from strings and parts, and counts images and documents without reading them', () => {
+    const into = collectRequestText('messages', { messages: [{ role: 'user', content: parts }] });
     expect(into.parts).toEqual(['look', 'f', '{"a":1}', 'done']);
-    expect(into.images).toBe(1);
+    expect(into).toMatchObject({ images: 2, documents: 1, messages: 1 });
+  });
+
+  it('countMedia finds the same media in every surface, nested tool results and function outputs included', () => {
+    expect(countMedia('messages', { messages: [{ role: 'user', content: parts }] })).toMatchObject({ images: 2, documents: 1 });
+    expect(
+      countMedia('chat', {
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/a.png' } }, { type: 'file', file: { file_id: 'f' } }] }],
+      }),
+    ).toMatchObject({ images: 1, documents: 1 });
+    expect(
+      countMedia('responses', {
+        input: [
+          { role: 'user', content: [{ type: 'input_image', image_url: 'https://x/a.png' }, { type: 'input_file', file_url: 'https://x/b.pdf' }] },
+          { type: 'function_call_output', call_id: 'c', output: [{ type: 'input_image', image_url: 'https://x/c.png' }] },
+        ],
+      }),
+    ).toMatchObject({ images: 2, documents: 1 });
+    expect(countMedia('chat', { messages: [{ role: 'user', content: 'plain' }] })).toMatchObject({ images: 0, documents: 0 });
+    expect(countMedia('embeddings', { input: 'x' })).toMatchObject({ images: 0, documents: 0 });
   });
 });
 

@@ -59,6 +59,8 @@ const ModelEntry = z
       .optional(),
     maxTokensParam: z.literal('max_completion_tokens').nullable().optional(),
     aliases: z.array(modelId).max(50).optional(),
+    /** Null returns the model to the default image ceiling. */
+    maxImageInputTokens: tokens.nullable().optional(),
   })
   .strict();
 
@@ -155,6 +157,8 @@ function override(model: ModelSpec, entry: Entry): ModelSpec {
   if (entry.maxTokensParam === null) delete next.maxTokensParam;
   else if (entry.maxTokensParam !== undefined) next.maxTokensParam = entry.maxTokensParam;
   if (entry.aliases !== undefined) next.aliases = entry.aliases;
+  if (entry.maxImageInputTokens === null) delete next.maxImageInputTokens;
+  else if (entry.maxImageInputTokens !== undefined) next.maxImageInputTokens = entry.maxImageInputTokens;
   // Untouched built-ins stay the same frozen objects; changed and new ones are frozen here.
   return freeze(next);
 }

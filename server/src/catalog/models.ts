@@ -24,6 +24,12 @@ const VISION: Modalities = { input: ['text', 'image'], output: ['text'] };
 const DOCUMENTS: Modalities = { input: ['text', 'image', 'pdf'], output: ['text'] };
 const MULTIMODAL: Modalities = { input: ['text', 'image', 'audio', 'video', 'pdf'], output: ['text'] };
 
+/**
+ * gpt-4o-mini bills an image at 2,833 tokens plus 5,667 per 512-px tile (OpenAI's vision pricing),
+ * where gpt-4o bills 85 plus 170: at most 8 tiles once scaled to 2048 × 768, so 48,169 tokens.
+ */
+const GPT_4O_MINI_IMAGE_TOKENS = 2_833 + 5_667 * 8;
+
 const openai: ModelSpec[] = [
   // developers.openai.com/api/docs/models/gpt-6.2-sol (Codex's default model).
   { id: 'gpt-6.2-sol', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-6.2 Sol', contextWindow: 1_050_000, maxOutputTokens: 128_000, modalities: VISION, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '10.00' },
@@ -39,7 +45,7 @@ const openai: ModelSpec[] = [
   { id: 'gpt-4.1-mini', provider: 'openai', displayName: 'GPT-4.1 mini', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.40', outputPriceUsdPerMTok: '1.60' },
   { id: 'gpt-4.1-nano', provider: 'openai', displayName: 'GPT-4.1 nano', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.10', outputPriceUsdPerMTok: '0.40' },
   { id: 'gpt-4o', provider: 'openai', displayName: 'GPT-4o', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '10.00' },
-  { id: 'gpt-4o-mini', provider: 'openai', displayName: 'GPT-4o mini', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.15', outputPriceUsdPerMTok: '0.60' },
+  { id: 'gpt-4o-mini', provider: 'openai', displayName: 'GPT-4o mini', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.15', outputPriceUsdPerMTok: '0.60', maxImageInputTokens: GPT_4O_MINI_IMAGE_TOKENS },
   { id: 'o3', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'o3', contextWindow: 200_000, maxOutputTokens: 100_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '8.00' },
   { id: 'o4-mini', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'o4-mini', contextWindow: 200_000, maxOutputTokens: 100_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.10', outputPriceUsdPerMTok: '4.40' },
 ];
@@ -91,7 +97,7 @@ const deepseek: ModelSpec[] = [
 const openrouter: ModelSpec[] = [
   { id: 'openai/gpt-5', provider: 'openrouter', displayName: 'OpenAI: GPT-5', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00' },
   { id: 'openai/gpt-4o', provider: 'openrouter', displayName: 'OpenAI: GPT-4o', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '10.00' },
-  { id: 'openai/gpt-4o-mini', provider: 'openrouter', displayName: 'OpenAI: GPT-4o mini', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.15', outputPriceUsdPerMTok: '0.60' },
+  { id: 'openai/gpt-4o-mini', provider: 'openrouter', displayName: 'OpenAI: GPT-4o mini', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.15', outputPriceUsdPerMTok: '0.60', maxImageInputTokens: GPT_4O_MINI_IMAGE_TOKENS },
   { id: 'anthropic/claude-opus-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Opus 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
   { id: 'anthropic/claude-sonnet-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Sonnet 4.5', contextWindow: 1_000_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00' },
   { id: 'anthropic/claude-haiku-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Haiku 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.00', outputPriceUsdPerMTok: '5.00' },

@@ -65,4 +65,11 @@ export interface ModelSpec {
   outputPriceUsdPerMTok: string | null;
   /** Other bare ids that name this model (the upstream still receives `id`). */
   aliases?: readonly string[];
+  /**
+   * The most input tokens one image can be billed at on this model, when it differs from
+   * pricing.ts's DEFAULT_IMAGE_INPUT_TOKENS (gpt-4o-mini bills an image at ~33× gpt-4o's tokens).
+   * Credit and budget holds count every image at this ceiling: its real size is unknown before
+   * the provider reads it (a URL image is a few bytes in the body).
+   */
+  maxImageInputTokens?: number;
 }

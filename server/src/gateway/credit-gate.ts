@@ -3,7 +3,7 @@ import { computeCost, worstCaseCost, type Cost } from '../services/pricing.js';
 import type { TokenUsage } from './adapters/adapter.js';
 import type { InferenceBody } from './request-body.js';
 import type { Attempt, KeySource } from './resolve-model.js';
-import { estimateRequestInputTokens } from './tokens.js';
+import { countMedia, estimateRequestInput, type InputEstimate } from './tokens.js';
 import type { Reservation } from '../services/credits/balance-control.js';
 import type { BudgetPeriod } from '../services/credits/budget-period.js';
 
@@ -36,16 +36,19 @@ export interface CreditReserver {
   reserveBudget(accessKeyId: string, period: BudgetPeriod, worstCaseNano: bigint, at: number): Reservation | Promise<Reservation>;
 }
 
-/** Below this size a byte count bounds the prompt's tokens cheaply; above it, images and files dominate. */
+/** Below this size a byte count bounds the prompt's text tokens cheaply; above it, images and files dominate. */
 const BYTE_ESTIMATE_LIMIT = 64 * 1024;
 
 /**
- * Input tokens for the pre-flight check without tokenizing on the hot path: a small body has at
- * most about bytes/3 tokens of text (JSON framing included); a large one is usually images or
- * files, which the tokenizer-based estimate counts at their flat price instead of their size.
+ * Input for the pre-flight hold without tokenizing on the hot path: a small body has at most
+ * about bytes/3 tokens of text (JSON framing included), a large one is estimated by the tokenizer.
+ * Either way its images and documents are counted apart, for worstCaseCost to hold each at its
+ * model's ceiling: an image by URL is a few bytes in the body and thousands of tokens upstream.
  */
-export function estimateInputForReservation(surface: Surface, body: InferenceBody): number {
-  return body.bytes <= BYTE_ESTIMATE_LIMIT ? Math.ceil(body.bytes / 3) : estimateRequestInputTokens(surface, body.json);
+export function estimateInputForReservation(surface: Surface, body: InferenceBody): InputEstimate {
+  if (body.bytes > BYTE_ESTIMATE_LIMIT) return estimateRequestInput(surface, body.json);
+  const { images, documents } = countMedia(surface, body.json);
+  return { textTokens: Math.ceil(body.bytes / 3), images, documents };
 }
 
 /**
@@ -86,11 +89,18 @@ function spendReservation(credit: Reservation, budget: Reservation | undefined):
 export function createCreditGate(credits: CreditReserver): CreditGate {
   return {
     reserve(payer, surface, attempts, body, at) {
-      const estimatedInputTokens = estimateInputForReservation(surface, body);
+      const { textTokens, images, documents } = estimateInputForReservation(surface, body);
       let worstCredit = 0n;
       let worstSpend = 0n;
       for (const a of attempts) {
-        const c = worstCaseCost({ estimatedInputTokens, maxOutputTokens: body.maxOutputTokens, model: a.spec, keySource: a.credential.keySource });
+        const c = worstCaseCost({
+          estimatedInputTokens: textTokens,
+          images,
+          documents,
+          maxOutputTokens: body.maxOutputTokens,
+          model: a.spec,
+          keySource: a.credential.keySource,
+        });
         if (c.totalNano > worstCredit) worstCredit = c.totalNano;
         if (c.spendNano > worstSpend) worstSpend = c.spendNano;
       }

@@ -1,4 +1,4 @@
-import type { Surface } from '../catalog/types.js';
+import type { GenerativeSurface, Surface } from '../catalog/types.js';
 import { TokenizerThread } from './tokenizer-thread.js';
 
 /**
@@ -44,7 +44,11 @@ export function estimateTextTokens(text: string): number {
 const TOKENS_PER_MESSAGE = 3;
 /** Every reply is primed with an assistant header. */
 const REPLY_PRIMING_TOKENS = 3;
-/** An image's real cost depends on its size, which is unknown here; this is OpenAI's 512×512 high-detail tile cost. */
+/**
+ * An image's real cost depends on its size, which is unknown here; this is OpenAI's 512×512
+ * high-detail tile cost, a typical image's. Holds on credit count images at their ceiling instead
+ * (pricing.ts).
+ */
 const TOKENS_PER_IMAGE = 765;
 
 type Json = Record<string, unknown>;
@@ -53,106 +57,152 @@ function isRecord(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export interface CollectedText {
-  /** Text fragments to encode (joined with newlines). */
-  parts: string[];
-  /** Messages / input items seen, for framing overhead. */
-  messages: number;
-  images: number;
-}
-
-export function createCollector(): CollectedText {
-  return { parts: [], messages: 0, images: 0 };
+/** What the model reads in a request, as the walk below meets it. */
+interface ContentVisitor {
+  /** A message or input item (framing overhead). */
+  message(): void;
+  text(text: string): void;
+  /** A value the model reads as its JSON text (tool-call input); serialised only by visitors that count text. */
+  json(value: unknown): void;
+  image(): void;
+  /** A file, document or audio part: what it costs is unknown until the provider reads it. */
+  document(): void;
 }
 
 const IMAGE_TYPES: ReadonlySet<string> = new Set(['image_url', 'image', 'input_image']);
-const FILE_TYPES: ReadonlySet<string> = new Set(['file', 'input_file', 'document']);
+const DOCUMENT_TYPES: ReadonlySet<string> = new Set(['file', 'input_file', 'document', 'input_audio', 'audio']);
 
 /**
- * Text from a content value in any of the three formats: a string, or a list of parts/blocks
- * (text, tool calls and results, images). Binary payloads are counted, never tokenized.
+ * A content value in any of the three formats: a string, or a list of parts/blocks (text, tool
+ * calls and results, images, files). Binary payloads are counted, never read.
  */
-export function collectText(content: unknown, into: CollectedText): void {
+function walkContent(content: unknown, v: ContentVisitor): void {
   if (typeof content === 'string') {
-    if (content !== '') into.parts.push(content);
+    if (content !== '') v.text(content);
     return;
   }
   if (!Array.isArray(content)) return;
   for (const part of content) {
     if (typeof part === 'string') {
-      into.parts.push(part);
+      v.text(part);
       continue;
     }
     if (!isRecord(part)) continue;
     const type = typeof part.type === 'string' ? part.type : '';
     if (IMAGE_TYPES.has(type)) {
-      into.images++;
+      v.image();
       continue;
     }
-    if (FILE_TYPES.has(type)) {
-      // A document's text is unknown without decoding it; count it like one image page.
-      into.images++;
+    if (DOCUMENT_TYPES.has(type)) {
+      v.document();
       continue;
     }
-    if (typeof part.text === 'string') into.parts.push(part.text);
-    else if (typeof part.refusal === 'string') into.parts.push(part.refusal);
+    if (typeof part.text === 'string') v.text(part.text);
+    else if (typeof part.refusal === 'string') v.text(part.refusal);
     if (type === 'tool_use' || type === 'server_tool_use') {
-      if (typeof part.name === 'string') into.parts.push(part.name);
-      if (part.input !== undefined) into.parts.push(JSON.stringify(part.input));
+      if (typeof part.name === 'string') v.text(part.name);
+      if (part.input !== undefined) v.json(part.input);
     } else if (type === 'tool_result') {
-      collectText(part.content, into);
+      walkContent(part.content, v);
     } else if (type === 'thinking' && typeof part.thinking === 'string') {
-      into.parts.push(part.thinking);
+      v.text(part.thinking);
     }
   }
 }
 
-function collectChatMessage(msg: Json, into: CollectedText): void {
-  into.messages++;
-  collectText(msg.content, into);
-  if (typeof msg.name === 'string') into.parts.push(msg.name);
+function walkChatMessage(msg: Json, v: ContentVisitor): void {
+  v.message();
+  walkContent(msg.content, v);
+  if (typeof msg.name === 'string') v.text(msg.name);
   if (Array.isArray(msg.tool_calls)) {
     for (const call of msg.tool_calls) {
       if (!isRecord(call) || !isRecord(call.function)) continue;
-      if (typeof call.function.name === 'string') into.parts.push(call.function.name);
-      if (typeof call.function.arguments === 'string') into.parts.push(call.function.arguments);
+      if (typeof call.function.name === 'string') v.text(call.function.name);
+      if (typeof call.function.arguments === 'string') v.text(call.function.arguments);
     }
   }
 }
 
-function collectResponsesItem(item: unknown, into: CollectedText): void {
+function walkResponsesItem(item: unknown, v: ContentVisitor): void {
   if (typeof item === 'string') {
-    into.messages++;
-    into.parts.push(item);
+    v.message();
+    v.text(item);
     return;
   }
   if (!isRecord(item)) return;
-  into.messages++;
-  collectText(item.content, into);
+  v.message();
+  walkContent(item.content, v);
   // function_call / function_call_output / reasoning items
-  if (typeof item.name === 'string') into.parts.push(item.name);
-  if (typeof item.arguments === 'string') into.parts.push(item.arguments);
-  if (typeof item.output === 'string') into.parts.push(item.output);
-  else if (Array.isArray(item.output)) collectText(item.output, into);
-  if (Array.isArray(item.summary)) collectText(item.summary, into);
+  if (typeof item.name === 'string') v.text(item.name);
+  if (typeof item.arguments === 'string') v.text(item.arguments);
+  if (typeof item.output === 'string') v.text(item.output);
+  else if (Array.isArray(item.output)) walkContent(item.output, v);
+  if (Array.isArray(item.summary)) walkContent(item.summary, v);
 }
 
-/** Everything in a request body that the model reads as input, per surface. */
-export function collectRequestText(surface: Surface, body: Json, into: CollectedText = createCollector()): CollectedText {
+/** Everything in a request body that the model reads as input, per surface (tool schemas aside). */
+function walkRequest(surface: GenerativeSurface, body: Json, v: ContentVisitor): void {
   switch (surface) {
     case 'chat':
-      if (Array.isArray(body.messages)) for (const m of body.messages) if (isRecord(m)) collectChatMessage(m, into);
+      if (Array.isArray(body.messages)) for (const m of body.messages) if (isRecord(m)) walkChatMessage(m, v);
       break;
     case 'messages':
-      collectText(body.system, into);
-      if (Array.isArray(body.messages)) for (const m of body.messages) if (isRecord(m)) collectChatMessage(m, into);
+      walkContent(body.system, v);
+      if (Array.isArray(body.messages)) for (const m of body.messages) if (isRecord(m)) walkChatMessage(m, v);
       break;
     case 'responses':
-      if (typeof body.instructions === 'string') into.parts.push(body.instructions);
-      if (typeof body.input === 'string') collectResponsesItem(body.input, into);
-      else if (Array.isArray(body.input)) for (const item of body.input) collectResponsesItem(item, into);
+      if (typeof body.instructions === 'string') v.text(body.instructions);
+      if (typeof body.input === 'string') walkResponsesItem(body.input, v);
+      else if (Array.isArray(body.input)) for (const item of body.input) walkResponsesItem(item, v);
       break;
   }
+}
+
+/** Images and documents in a request: what its input can cost beyond its text. */
+export interface MediaCount {
+  images: number;
+  documents: number;
+}
+
+class MediaCounter implements ContentVisitor, MediaCount {
+  images = 0;
+  documents = 0;
+  message(): void {}
+  text(_text: string): void {}
+  json(_value: unknown): void {}
+  image(): void {
+    this.images++;
+  }
+  document(): void {
+    this.documents++;
+  }
+}
+
+/** Counts the images and documents only: no text is gathered or serialised (the credit hold's cheap path). */
+export function countMedia(surface: Surface, body: Json): MediaCount {
+  const counter = new MediaCounter();
+  if (surface !== 'embeddings') walkRequest(surface, body, counter);
+  return counter;
+}
+
+/** The request's text to encode, and its framing and media, for an estimate. */
+class TextCollector extends MediaCounter {
+  readonly parts: string[] = [];
+  messages = 0;
+  override message(): void {
+    this.messages++;
+  }
+  override text(text: string): void {
+    this.parts.push(text);
+  }
+  override json(value: unknown): void {
+    this.parts.push(JSON.stringify(value));
+  }
+}
+
+export function collectRequestText(surface: GenerativeSurface, body: Json): TextCollector {
+  const into = new TextCollector();
+  walkRequest(surface, body, into);
   // Tool schemas are sent to the model as text; their JSON is a fair proxy.
   if (Array.isArray(body.tools) && body.tools.length > 0) into.parts.push(JSON.stringify(body.tools));
   if (Array.isArray(body.functions) && body.functions.length > 0) into.parts.push(JSON.stringify(body.functions));
@@ -178,14 +228,24 @@ export function estimateEmbeddingInputTokens(body: Json): number {
   return tokens;
 }
 
-export function estimateRequestInputTokens(surface: Surface, body: Json): number {
-  if (surface === 'embeddings') return estimateEmbeddingInputTokens(body);
+/** A request's estimated text tokens (framing included) and its media, counted apart: what a hold prices per model. */
+export interface InputEstimate extends MediaCount {
+  textTokens: number;
+}
+
+export function estimateRequestInput(surface: Surface, body: Json): InputEstimate {
+  if (surface === 'embeddings') return { textTokens: estimateEmbeddingInputTokens(body), images: 0, documents: 0 };
   const collected = collectRequestText(surface, body);
   const text = collected.parts.length === 1 ? collected.parts[0] : collected.parts.join('\n');
-  return (
-    estimateTextTokens(text) +
-    collected.messages * TOKENS_PER_MESSAGE +
-    collected.images * TOKENS_PER_IMAGE +
-    REPLY_PRIMING_TOKENS
-  );
+  return {
+    textTokens: estimateTextTokens(text) + collected.messages * TOKENS_PER_MESSAGE + REPLY_PRIMING_TOKENS,
+    images: collected.images,
+    documents: collected.documents,
+  };
+}
+
+/** A fair estimate of a request's input tokens: each image or document at a typical image's cost. */
+export function estimateRequestInputTokens(surface: Surface, body: Json): number {
+  const { textTokens, images, documents } = estimateRequestInput(surface, body);
+  return textTokens + (images + documents) * TOKENS_PER_IMAGE;
 }

@@ -39,8 +39,27 @@ export interface CostInput {
   keySource: PricedKeySource;
 }
 
+/**
+ * The most tokens one image can be billed at where the catalog gives no ceiling of its own
+ * (ModelSpec.maxImageInputTokens): Claude 4.7 and later read images up to 2,576 px on the long
+ * edge, about 4,784 tokens; OpenAI's patch-billed models at most 1,536 patches × 2.46 = 3,779, its
+ * tile-billed ones 1,445.
+ */
+export const DEFAULT_IMAGE_INPUT_TOKENS = 4_800;
+
+/**
+ * Input tokens a document is held at when its model is unknown. A file, PDF or audio part costs
+ * what its pages or seconds do, unknown until the provider reads it; a known model holds its whole
+ * context window.
+ */
+export const DEFAULT_DOCUMENT_INPUT_TOKENS = 1_000_000;
+
 export interface WorstCaseInput {
+  /** The request's text (framing and tool schemas included), estimated. */
   estimatedInputTokens: number;
+  /** Images and documents in the request, priced at the model's ceilings (worstCaseInputTokens). */
+  images?: number;
+  documents?: number;
   /** The request's max_tokens / max_completion_tokens / max_output_tokens, if any. */
   maxOutputTokens: number | null | undefined;
   model: ModelSpec | undefined;
@@ -99,10 +118,21 @@ export function computeCost(input: CostInput): Cost {
  * The most a request can cost: estimated input plus the request's output cap (bounded by the
  * model's maximum), or the model's maximum, or DEFAULT_MAX_OUTPUT_TOKENS when neither is known.
  */
+/**
+ * The most input tokens a request can be billed for on `model`: its text estimate plus every image
+ * at the model's ceiling, or, with a document among them, the model's whole context window (the
+ * provider refuses more).
+ */
+export function worstCaseInputTokens(input: WorstCaseInput): number {
+  const { estimatedInputTokens: text, images = 0, documents = 0, model } = input;
+  if (documents > 0) return Math.max(text, model?.contextWindow ?? DEFAULT_DOCUMENT_INPUT_TOKENS);
+  return text + images * (model?.maxImageInputTokens ?? DEFAULT_IMAGE_INPUT_TOKENS);
+}
+
 export function worstCaseCost(input: WorstCaseInput): Cost {
   const requested = input.maxOutputTokens != null && input.maxOutputTokens > 0 ? input.maxOutputTokens : undefined;
   const modelMax = input.model?.maxOutputTokens;
   const maxOutput =
     requested !== undefined && modelMax !== undefined ? Math.min(requested, modelMax) : requested ?? modelMax ?? DEFAULT_MAX_OUTPUT_TOKENS;
-  return price(tokens(input.estimatedInputTokens), tokens(maxOutput), input.model, input.keySource);
+  return price(tokens(worstCaseInputTokens(input)), tokens(maxOutput), input.model, input.keySource);
 }
