@@ -273,6 +273,90 @@ describe('messagesRequestToChat', () => {
       const responses = planFor('responses', ANTHROPIC).request({ input: 'hi', reasoning: { effort: 'medium' }, max_output_tokens: 800 }, spec);
       expect(responses).toMatchObject({ body: { max_tokens: 800 }, removed: ['reasoning'] });
     });
+
+    // Anthropic: "When thinking is enabled, a final assistant message must start with a thinking block".
+    const toolLoop = [
+      { role: 'user', content: 'weather in Oslo?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: '4°C' },
+    ];
+
+    it('leaves thinking out, and names it, when a chat client continues a tool loop (chat cannot carry the signed thinking back)', () => {
+      const continued = planFor('chat', ANTHROPIC).request({ messages: toolLoop, reasoning_effort: 'medium' }, spec);
+      expect(continued.body).not.toHaveProperty('thinking');
+      expect(continued.removed).toEqual(['reasoning_effort']);
+      expect(continued.body.max_tokens).toBe(4096);
+      // A new user turn after the loop needs no earlier thinking: it is kept.
+      const next = planFor('chat', ANTHROPIC).request(
+        { messages: [...toolLoop, { role: 'assistant', content: 'It is 4°C.' }, { role: 'user', content: 'and Bergen?' }], reasoning_effort: 'medium' },
+        spec,
+      );
+      expect(next.body).toMatchObject({ thinking: { type: 'enabled' } });
+      expect(next.removed).toEqual([]);
+    });
+
+    it("keeps thinking when the turn's first assistant message opens with Claude's signed thinking (Responses round trip)", () => {
+      const claudeAnswer = {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [
+          { type: 'thinking', thinking: 'Need the weather tool.', signature: 'sig-abc' },
+          { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Oslo' } },
+        ],
+        stop_reason: 'tool_use',
+        usage: { input_tokens: 10, output_tokens: 5 },
+      };
+      const plan = planFor('responses', ANTHROPIC);
+      const first = plan.response(claudeAnswer, 'claude-sonnet-4-5', {}) as { output: Json[] };
+      const [reasoning, call] = first.output;
+      expect(reasoning).toMatchObject({ type: 'reasoning', encrypted_content: 'gateway-anthropic-signature:sig-abc' });
+      expect(String(reasoning.id)).toMatch(/^rs_gw/);
+      expect(String(call.id)).toMatch(/^fc_gw/);
+      const second = plan.request(
+        {
+          input: [{ role: 'user', content: 'weather in Oslo?' }, ...first.output, { type: 'function_call_output', call_id: 'toolu_1', output: '4°C' }],
+          reasoning: { effort: 'medium' },
+        },
+        spec,
+      );
+      expect(second.removed).toEqual([]);
+      expect(second.body).toMatchObject({ thinking: { type: 'enabled' } });
+      expect((second.body.messages as Json[])[1]).toEqual({
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: 'Need the weather tool.', signature: 'sig-abc' },
+          { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Oslo' } },
+        ],
+      });
+    });
+
+    it('streams the signature into the reasoning item, for the next turn to send back', () => {
+      const stream = planFor('responses', ANTHROPIC).stream('claude-sonnet-4-5', { includeUsage: false, request: {} }) as StreamTranslator;
+      const frames = [
+        { event: 'message_start', data: { type: 'message_start', message: { id: 'msg_2', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], usage: { input_tokens: 3, output_tokens: 1 } } } },
+        { event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } } },
+        { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Hmm.' } } },
+        { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig-xyz' } } },
+        { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
+        { event: 'message_delta', data: { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } } },
+        { event: 'message_stop', data: { type: 'message_stop' } },
+      ];
+      let out = '';
+      for (const f of frames) out += stream.push({ event: f.event, data: JSON.stringify(f.data) }).frames.join('');
+      const done = events(out).find((e) => e.event === 'response.output_item.done');
+      expect(JSON.parse(done!.data).item).toMatchObject({ type: 'reasoning', encrypted_content: 'gateway-anthropic-signature:sig-xyz' });
+    });
+
+    it("does not take OpenAI's own encrypted reasoning for Anthropic's signature", () => {
+      const body = planFor('responses', ANTHROPIC).request(
+        { input: [{ type: 'reasoning', id: 'rs_68ab', summary: [{ type: 'summary_text', text: 'x' }], encrypted_content: 'gAAAAB…' }, { role: 'user', content: 'go on' }] },
+        spec,
+      ).body;
+      expect(JSON.stringify(body)).not.toContain('gAAAAB');
+      expect(JSON.stringify(body)).not.toContain('"thinking"');
+    });
   });
 
   it('sends a tool-only assistant turn with null content', () => {
@@ -535,5 +619,41 @@ describe('error bodies', () => {
     const [failed] = events(streamErrorFrame('responses', 'upstream_timeout', 'late'));
     expect(failed.event).toBe('response.failed');
     expect(JSON.parse(failed.data)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'upstream_timeout', message: 'late' } } });
+  });
+});
+
+describe('a Responses conversation another vendor answered, sent to a provider serving Responses itself', () => {
+  const OPENAI_RESPONSES = { apiFormat: 'openai', surfaces: ['chat', 'responses'] } as const;
+  const prepare = (body: Json) => planFor('responses', OPENAI_RESPONSES).request(body, undefined).body;
+
+  it("drops the gateway's reasoning items and the gateway's ids, and keeps OpenAI's own items as they are", () => {
+    const own = { type: 'reasoning', id: 'rs_68abcdef', summary: [], encrypted_content: 'gAAAA' };
+    const body = {
+      model: 'gpt-5',
+      input: [
+        { role: 'user', content: 'weather in Oslo?' },
+        { type: 'reasoning', id: 'rs_gwmk1a2b0001', summary: [{ type: 'summary_text', text: 'x' }], encrypted_content: 'gateway-anthropic-signature:s' },
+        { type: 'function_call', id: 'fc_gwmk1a2b0002', call_id: 'toolu_1', name: 'weather', arguments: '{}', status: 'completed' },
+        { type: 'function_call_output', call_id: 'toolu_1', output: '4°C' },
+        { type: 'message', id: 'msg_gwmk1a2b0003', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'It is 4°C.', annotations: [] }] },
+        own,
+        { role: 'user', content: 'and Bergen?' },
+      ],
+    };
+    const sent = prepare(body);
+    expect(sent.input).toEqual([
+      { role: 'user', content: 'weather in Oslo?' },
+      { type: 'function_call', call_id: 'toolu_1', name: 'weather', arguments: '{}', status: 'completed' },
+      { type: 'function_call_output', call_id: 'toolu_1', output: '4°C' },
+      { type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'It is 4°C.', annotations: [] }] },
+      own,
+      { role: 'user', content: 'and Bergen?' },
+    ]);
+    expect((body.input as Json[]).length).toBe(7); // the client's body is not changed
+  });
+
+  it('passes a body without such items through as the same object', () => {
+    const body = { model: 'gpt-5', input: [{ type: 'reasoning', id: 'rs_68abcdef', summary: [] }, { role: 'user', content: 'hi' }] };
+    expect(prepare(body)).toBe(body);
   });
 });

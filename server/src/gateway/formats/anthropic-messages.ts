@@ -225,6 +225,35 @@ export function thinkingBudgetWithin(maxTokens: number, wanted: number): number 
   return Math.max(MIN_THINKING_BUDGET, Math.min(wanted, maxTokens - Math.min(ANSWER_ROOM, maxTokens - MIN_THINKING_BUDGET)));
 }
 
+const isThinkingBlock = (block: unknown): boolean => isRecord(block) && (block.type === 'thinking' || block.type === 'redacted_thinking');
+const hasToolResult = (message: Json): boolean => Array.isArray(message.content) && message.content.some((b) => isRecord(b) && b.type === 'tool_result');
+
+/**
+ * Whether the assistant turn this request continues starts without a thinking block. With thinking
+ * on, Anthropic refuses that ("a final assistant message must start with a thinking block"): the
+ * turn is the messages after the last user message that is more than tool results, and its first
+ * assistant message must open with the (signed) thinking Claude wrote. Claude thinks once per
+ * turn, so later assistant messages of a tool loop need none.
+ */
+export function continuedTurnLacksThinking(messages: readonly Json[]): boolean {
+  let first: Json | undefined;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.role === 'assistant') first = m;
+    else if (!hasToolResult(m)) break;
+  }
+  if (first === undefined) return false;
+  return !(Array.isArray(first.content) && isThinkingBlock(first.content[0]));
+}
+
+/** With thinking off, Anthropic refuses thinking in an assistant message in the final position (a prefill): it is left out. */
+function withoutFinalThinking(messages: Json[]): void {
+  const last = messages[messages.length - 1];
+  if (last?.role !== 'assistant' || !Array.isArray(last.content) || !last.content.some(isThinkingBlock)) return;
+  last.content = last.content.filter((b) => !isThinkingBlock(b));
+  if ((last.content as Json[]).length === 0) messages.pop();
+}
+
 function buildRequest(req: PivotRequest, { spec }: BuildOptions): BuiltBody {
   const removed: PivotField[] = [];
   const messages: Json[] = [];
@@ -245,7 +274,11 @@ function buildRequest(req: PivotRequest, { spec }: BuildOptions): BuiltBody {
   let maxTokens = requested ?? Math.min(DEFAULT_MAX_TOKENS, spec?.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
 
   let thinking = false;
-  if (req.reasoning !== undefined && !req.reasoning.disabled) {
+  if (req.reasoning !== undefined && !req.reasoning.disabled && continuedTurnLacksThinking(messages)) {
+    // A client format without Anthropic's signed thinking (Chat Completions, a Responses client
+    // that dropped it) continuing a tool loop: with thinking on, Anthropic answers 400.
+    removed.push('reasoning');
+  } else if (req.reasoning !== undefined && !req.reasoning.disabled) {
     const wanted = req.reasoning.budgetTokens ?? BUDGET[req.reasoning.effort ?? 'medium'];
     // Without a limit from the client (or the account's cap) max_tokens grows to hold the thinking
     // and an answer; a limit is never raised: like OpenAI's max_completion_tokens, it bounds
@@ -260,6 +293,7 @@ function buildRequest(req: PivotRequest, { spec }: BuildOptions): BuiltBody {
     }
   }
   body.max_tokens = maxTokens;
+  if (!thinking) withoutFinalThinking(messages);
   // Thinking is incompatible with temperature and top_k changes.
   if (req.temperature !== undefined) {
     if (thinking) removed.push('temperature');

@@ -6,7 +6,7 @@ import type { SseEvent } from '../sse.js';
 import { anthropicMessagesCodec } from './anthropic-messages.js';
 import type { ClientCodec, ProviderCodec } from './codec.js';
 import { openAiChatCodec } from './openai-chat.js';
-import { openAiResponsesCodec } from './openai-responses.js';
+import { openAiResponsesCodec, withoutGatewayItems } from './openai-responses.js';
 
 /**
  * How a client format reaches a provider: passed through untouched when the provider serves that
@@ -65,16 +65,17 @@ const NO_REMOVED: string[] = [];
 
 const NATIVE: Readonly<Record<Surface, InferencePlan>> = {
   chat: nativePlan('chat'),
-  responses: nativePlan('responses'),
+  // Turns another vendor answered through the gateway carry items this provider never wrote.
+  responses: nativePlan('responses', withoutGatewayItems),
   messages: nativePlan('messages'),
   embeddings: nativePlan('embeddings'),
 };
 
-function nativePlan(surface: Surface): InferencePlan {
+function nativePlan(surface: Surface, prepare: (body: Json) => Json = (body) => body): InferencePlan {
   return {
     upstream: adapterFor(surface),
     translated: false,
-    request: (body) => ({ body, removed: NO_REMOVED }),
+    request: (body) => ({ body: prepare(body), removed: NO_REMOVED }),
     response: (json) => json as Json,
     stream: () => undefined,
   };

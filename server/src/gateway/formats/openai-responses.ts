@@ -70,6 +70,11 @@ function append(messages: PivotMessage[], role: 'user' | 'assistant', parts: Piv
   else messages.push({ role, content: parts });
 }
 
+/** The Anthropic signature the gateway put in `encrypted_content`; undefined for OpenAI's own. */
+function signatureOf(encrypted: unknown): string | undefined {
+  return typeof encrypted === 'string' && encrypted.startsWith(SIGNATURE_PREFIX) ? encrypted.slice(SIGNATURE_PREFIX.length) : undefined;
+}
+
 function parseInput(input: unknown, system: PivotPart[], removed: Set<string>): PivotMessage[] {
   const messages: PivotMessage[] = [];
   if (typeof input === 'string') return input === '' ? [] : [{ role: 'user', content: [{ type: 'text', text: input }] }];
@@ -95,7 +100,8 @@ function parseInput(input: unknown, system: PivotPart[], removed: Set<string>): 
       }
       case 'reasoning': {
         const summary = Array.isArray(item.summary) ? item.summary.map((s) => (isRecord(s) ? (str(s.text) ?? '') : '')).join('\n') : '';
-        if (summary !== '') append(messages, 'assistant', [{ type: 'reasoning', text: summary }]);
+        const signature = signatureOf(item.encrypted_content);
+        if (summary !== '' || signature !== undefined) append(messages, 'assistant', [{ type: 'reasoning', text: summary, ...(signature === undefined ? {} : { signature }) }]);
         break;
       }
       case 'item_reference':
@@ -238,7 +244,29 @@ function responseObject(
   };
 }
 
-const reasoningItem = (id: string, text: string): Json => ({ type: 'reasoning', id, summary: text === '' ? [] : [{ type: 'summary_text', text }] });
+/**
+ * Output items of a translated answer get ids marked as the gateway's: `gw` never follows the
+ * prefix in OpenAI's own (hex) ids, so a provider serving Responses itself can be spared items it
+ * never wrote (withoutGatewayItems) when a later turn of the conversation goes to it.
+ */
+const GATEWAY_ITEM_ID = /^(rs|msg|fc)_gw/;
+const gatewayItemId = (prefix: 'rs_' | 'msg_' | 'fc_') => generatedId(`${prefix}gw`);
+
+/**
+ * Another vendor's thinking signature (Anthropic's) travels in a reasoning item's
+ * `encrypted_content`, the field Responses clients send back whole (Codex asks for it), so the
+ * next turn can return the thinking to the model that wrote it: Anthropic refuses a tool-use turn
+ * continued with thinking on but the thinking left out. The prefix tells it from OpenAI's own
+ * encrypted reasoning, which only OpenAI can read.
+ */
+const SIGNATURE_PREFIX = 'gateway-anthropic-signature:';
+
+const reasoningItem = (id: string, text: string, signature?: string): Json => ({
+  type: 'reasoning',
+  id,
+  summary: text === '' ? [] : [{ type: 'summary_text', text }],
+  ...(signature === undefined ? {} : { encrypted_content: `${SIGNATURE_PREFIX}${signature}` }),
+});
 const messageItem = (id: string, text: string, status: Status): Json => ({
   type: 'message',
   id,
@@ -260,13 +288,13 @@ const statusFor = (finish: FinishReason): Status => (finish === 'length' ? 'inco
 function buildResponse(res: PivotResponse, model: string, request: Json, now = Date.now()): Json {
   const output: Json[] = [];
   for (const part of res.content) {
-    if (part.type === 'reasoning') output.push(reasoningItem(generatedId('rs_'), part.text));
+    if (part.type === 'reasoning') output.push(reasoningItem(gatewayItemId('rs_'), part.text, part.signature));
     else if (part.type === 'text') {
       const last = output[output.length - 1];
       // Adjacent text parts are one message.
       if (last?.type === 'message') ((last.content as Json[])[0] as { text: string }).text += part.text;
-      else output.push(messageItem(generatedId('msg_'), part.text, 'completed'));
-    } else if (part.type === 'tool_call') output.push(callItem(generatedId('fc_'), part.id, part.name, part.arguments, 'completed'));
+      else output.push(messageItem(gatewayItemId('msg_'), part.text, 'completed'));
+    } else if (part.type === 'tool_call') output.push(callItem(gatewayItemId('fc_'), part.id, part.name, part.arguments, 'completed'));
   }
   const id = res.id.startsWith('resp_') ? res.id : `resp_${res.id}`;
   return responseObject(id, model, Math.floor(now / 1000), statusFor(res.finish), output, res.usage ?? { inputTokens: 0, outputTokens: 0 }, request);
@@ -286,7 +314,7 @@ class ResponsesEncoder implements StreamEncoder {
   private finish: FinishReason | undefined;
   private usage: Partial<PivotUsage> = {};
   private readonly output: Json[] = [];
-  private open: { kind: 'text' | 'reasoning' | 'tool'; index: number; itemId: string; text: string; toolIndex?: number } | undefined;
+  private open: { kind: 'text' | 'reasoning' | 'tool'; index: number; itemId: string; text: string; toolIndex?: number; signature?: string } | undefined;
   private readonly tools = new Map<number, { outputIndex: number; itemId: string; callId: string; name: string; args: string }>();
 
   constructor(private readonly options: EncoderOptions) {
@@ -322,7 +350,7 @@ class ResponsesEncoder implements StreamEncoder {
       const ref = { item_id: o.itemId, output_index: o.index, summary_index: 0 };
       this.event(out, 'response.reasoning_summary_text.done', { ...ref, text: o.text });
       this.event(out, 'response.reasoning_summary_part.done', { ...ref, part: { type: 'summary_text', text: o.text } });
-      this.output[o.index] = reasoningItem(o.itemId, o.text);
+      this.output[o.index] = reasoningItem(o.itemId, o.text, o.signature);
     } else {
       const tool = this.tools.get(o.toolIndex ?? -1);
       if (tool === undefined) return;
@@ -332,10 +360,10 @@ class ResponsesEncoder implements StreamEncoder {
     this.event(out, 'response.output_item.done', { output_index: o.index, item: this.output[o.index] });
   }
 
-  private openItem(out: string[], kind: 'text' | 'reasoning', prefix: string): NonNullable<ResponsesEncoder['open']> {
+  private openItem(out: string[], kind: 'text' | 'reasoning', prefix: 'msg_' | 'rs_'): NonNullable<ResponsesEncoder['open']> {
     this.closeOpen(out);
     const index = this.output.length;
-    const itemId = generatedId(prefix);
+    const itemId = gatewayItemId(prefix);
     const item = kind === 'text' ? messageItem(itemId, '', 'in_progress') : reasoningItem(itemId, '');
     this.output.push(item);
     this.event(out, 'response.output_item.added', { output_index: index, item });
@@ -370,11 +398,15 @@ class ResponsesEncoder implements StreamEncoder {
         this.event(out, 'response.reasoning_summary_text.delta', { item_id: o.itemId, output_index: o.index, summary_index: 0, delta: part.text });
         break;
       }
+      case 'reasoning_signature':
+        // Anthropic signs a thinking block just before closing it.
+        if (this.open?.kind === 'reasoning') this.open.signature = part.signature;
+        break;
       case 'tool_start': {
         this.start(out);
         this.closeOpen(out);
         const index = this.output.length;
-        const tool = { outputIndex: index, itemId: generatedId('fc_'), callId: part.id, name: part.name, args: '' };
+        const tool = { outputIndex: index, itemId: gatewayItemId('fc_'), callId: part.id, name: part.name, args: '' };
         this.tools.set(part.index, tool);
         const item = callItem(tool.itemId, tool.callId, tool.name, '', 'in_progress');
         this.output.push(item);
@@ -427,6 +459,29 @@ export function responsesFailedFrame(code: string, message: string): string {
   const id = generatedId('resp_');
   const response = responseObject(id, '', Math.floor(Date.now() / 1000), 'failed', [], null, undefined, { error: { code, message } });
   return sseFrame('response.failed', { type: 'response.failed', sequence_number: 0, response });
+}
+
+const isGatewayItem = (item: unknown): item is Json => isRecord(item) && typeof item.id === 'string' && GATEWAY_ITEM_ID.test(item.id);
+
+/**
+ * A Responses body for a provider serving Responses itself, when a conversation has turns another
+ * vendor answered through the gateway: the items the gateway wrote are not the provider's. OpenAI
+ * looks up reasoning items by id (404 "Item not found" without `store`) and cannot decrypt another
+ * vendor's thinking, so those are dropped; messages and function calls keep their content without
+ * the foreign id (it is optional on input items). Untouched (the same object) when there are none.
+ */
+export function withoutGatewayItems(body: Json): Json {
+  const input = body.input;
+  if (!Array.isArray(input) || !input.some(isGatewayItem)) return body;
+  const kept: unknown[] = [];
+  for (const item of input) {
+    if (!isGatewayItem(item)) kept.push(item);
+    else if (item.type !== 'reasoning') {
+      const { id: _foreignId, ...rest } = item;
+      kept.push(rest);
+    }
+  }
+  return { ...body, input: kept };
 }
 
 const FIELD_NAMES: Readonly<Record<PivotField, string>> = {
