@@ -83,7 +83,11 @@ describe('/v1/responses from every provider', () => {
     expect(final.reasoning).toMatchObject({ effort: 'low' });
     const call = final.output.find((o) => o.type === 'function_call');
     expect(call).toMatchObject({ type: 'function_call', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' });
-    expect(final.output.find((o) => o.type === 'reasoning')).toMatchObject({ summary: [{ type: 'summary_text', text: 'The user wants weather.' }] });
+    // Claude's signature rides in encrypted_content, which the client asked for, to go back next turn.
+    expect(final.output.find((o) => o.type === 'reasoning')).toMatchObject({
+      summary: [{ type: 'summary_text', text: 'The user wants weather.' }],
+      encrypted_content: 'gateway-anthropic-signature:sig_fake',
+    });
     expect(final.usage?.output_tokens).toBeGreaterThan(0);
 
     const up = f.upstream.requests[0];
@@ -92,8 +96,8 @@ describe('/v1/responses from every provider', () => {
       tools: [{ name: 'get_weather', description: 'Weather for a city', input_schema: WEATHER.parameters, strict: true }],
       thinking: { type: 'enabled', budget_tokens: 2048 },
     });
-    // Anthropic cannot return OpenAI's encrypted reasoning: said, not silently ignored.
-    expect(response.headers.get('x-gateway-removed-params')).toBe('include');
+    // Encrypted reasoning is returned (Claude's own), so `include` is honoured: nothing removed.
+    expect(response.headers.get('x-gateway-removed-params')).toBeNull();
     const ev = await usageEventFor(f, response.headers.get('x-request-id'));
     expect(ev).toMatchObject({ status: 200, errorCode: null, tokensEstimated: false });
 
@@ -113,6 +117,66 @@ describe('/v1/responses from every provider', () => {
       { role: 'assistant', content: [{ type: 'tool_use', id: expect.any(String), name: 'get_weather', input: { city: 'Paris' } }] },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: expect.any(String), content: '21°C' }] },
     ]);
+  });
+
+  it('a tool loop with reasoning, as Codex runs it: Claude gets its signed thinking back; OpenAI later gets none of the items the gateway wrote', async () => {
+    const callId = (item: OpenAI.Responses.ResponseOutputItem | undefined) => (item?.type === 'function_call' ? item.call_id : '');
+    f.upstream.script({ kind: 'ok', reasoning: 'The user wants weather.', toolCall: { name: 'get_weather', arguments: '{"city":"Oslo"}' } });
+    const settings = { tools: [WEATHER], reasoning: { effort: 'low' as const }, include: ['reasoning.encrypted_content' as const], store: false };
+    const first = await openai.responses.create({ model: 'claude-haiku-4-5', input: 'Weather in Oslo?', ...settings });
+    const call = first.output.find((o) => o.type === 'function_call');
+    // Codex sends back every output item as it came, then the tool's result.
+    const transcript: OpenAI.Responses.ResponseInputItem[] = [
+      { role: 'user', content: 'Weather in Oslo?' },
+      ...(first.output as OpenAI.Responses.ResponseInputItem[]),
+      { type: 'function_call_output', call_id: callId(call), output: '4°C' },
+    ];
+    const second = await openai.responses.create({ model: 'claude-haiku-4-5', input: transcript, ...settings }).withResponse();
+    expect(second.response.status).toBe(200);
+    const toClaude = f.upstream.requests[1].body as { messages: unknown[]; thinking?: unknown };
+    // The fake answers 400 as Anthropic does when thinking is on and the turn's thinking is missing.
+    expect(toClaude.thinking).toMatchObject({ type: 'enabled' });
+    expect(toClaude.messages[1]).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'The user wants weather.', signature: 'sig_fake' },
+        { type: 'tool_use', id: callId(call), name: 'get_weather', input: { city: 'Oslo' } },
+      ],
+    });
+    expect(second.response.headers.get('x-gateway-removed-params')).toBeNull();
+
+    // The next turn goes to OpenAI itself (a model switch, or failover): Claude's reasoning item and
+    // the ids the gateway made are not OpenAI's, which would answer 404 "Item not found".
+    const third = await openai.responses.create({
+      model: 'openai:gpt-5',
+      input: [...transcript, ...(second.data.output as OpenAI.Responses.ResponseInputItem[]), { role: 'user', content: 'And Bergen?' }],
+      ...settings,
+    });
+    expect(third.status).toBe('completed');
+    const toOpenAi = f.upstream.requests[2];
+    expect(toOpenAi.path).toBe('/openai/v1/responses');
+    const sent = (toOpenAi.body as { input: { type?: string; id?: string }[] }).input;
+    expect(sent.filter((item) => item.type === 'reasoning')).toEqual([]);
+    expect(sent.filter((item) => item.id !== undefined)).toEqual([]);
+    expect(sent.find((item) => item.type === 'function_call')).toMatchObject({ call_id: callId(call), name: 'get_weather' });
+  });
+
+  it('a chat client continuing a tool loop with reasoning_effort: Claude gets the request without thinking, named as removed, not a 400', async () => {
+    const chat = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: token, maxRetries: 0 });
+    const { response } = await chat.chat.completions
+      .create({
+        model: 'claude-haiku-4-5',
+        reasoning_effort: 'low',
+        messages: [
+          { role: 'user', content: 'Weather in Oslo?' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+          { role: 'tool', tool_call_id: 'call_1', content: '4°C' },
+        ],
+      })
+      .withResponse();
+    expect(response.status).toBe(200);
+    expect(f.upstream.requests[0].body).not.toHaveProperty('thinking');
+    expect(response.headers.get('x-gateway-removed-params')).toBe('reasoning_effort');
   });
 
   it('previous_response_id and conversation need a provider serving Responses itself: refused for Claude, skipped as a fallback', async () => {

@@ -448,6 +448,24 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
+/**
+ * Anthropic's 400 for a tool loop continued with thinking on but without the thinking that opened
+ * the assistant's turn (the real API's wording). Checked the simple way the real API's message
+ * reads: the assistant message before the last tool results must start with a thinking block.
+ */
+function anthropicThinkingRefusal(body: Record<string, unknown>): string | undefined {
+  const thinking = body.thinking as { type?: unknown } | undefined;
+  if (thinking?.type !== 'enabled' || !Array.isArray(body.messages)) return undefined;
+  const messages = body.messages as { role?: unknown; content?: unknown }[];
+  const last = messages[messages.length - 1];
+  const isToolResults = Array.isArray(last?.content) && (last.content as { type?: unknown }[]).some((b) => b?.type === 'tool_result');
+  if (last?.role !== 'user' || !isToolResults) return undefined;
+  const assistant = messages[messages.length - 2];
+  const first = Array.isArray(assistant?.content) ? (assistant.content as { type?: unknown }[])[0] : undefined;
+  if (first?.type === 'thinking' || first?.type === 'redacted_thinking') return undefined;
+  return `messages.${messages.length - 2}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first?.type ?? 'text')}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`.`;
+}
+
 export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   let globalQueue: FaultStep[] = [];
@@ -577,6 +595,11 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return;
     }
     if (format === 'embeddings') return respondEmbeddings(req, res, recorded, body, step);
+    const refusal = format === 'messages' ? anthropicThinkingRefusal(body) : undefined;
+    if (refusal !== undefined && (step.kind === 'ok' || step.kind === 'trickle')) {
+      sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } }, baseHeaders(recorded));
+      return;
+    }
 
     switch (step.kind) {
       case 'ok':

@@ -309,7 +309,9 @@ describe('messagesRequestToChat', () => {
         usage: { input_tokens: 10, output_tokens: 5 },
       };
       const plan = planFor('responses', ANTHROPIC);
-      const first = plan.response(claudeAnswer, 'claude-sonnet-4-5', {}) as { output: Json[] };
+      // Like OpenAI, encrypted reasoning only for a client that includes it.
+      expect((plan.response(claudeAnswer, 'claude-sonnet-4-5', {}) as { output: Json[] }).output[0]).not.toHaveProperty('encrypted_content');
+      const first = plan.response(claudeAnswer, 'claude-sonnet-4-5', { include: ['reasoning.encrypted_content'] }) as { output: Json[] };
       const [reasoning, call] = first.output;
       expect(reasoning).toMatchObject({ type: 'reasoning', encrypted_content: 'gateway-anthropic-signature:sig-abc' });
       expect(String(reasoning.id)).toMatch(/^rs_gw/);
@@ -318,6 +320,7 @@ describe('messagesRequestToChat', () => {
         {
           input: [{ role: 'user', content: 'weather in Oslo?' }, ...first.output, { type: 'function_call_output', call_id: 'toolu_1', output: '4°C' }],
           reasoning: { effort: 'medium' },
+          include: ['reasoning.encrypted_content'],
         },
         spec,
       );
@@ -333,7 +336,7 @@ describe('messagesRequestToChat', () => {
     });
 
     it('streams the signature into the reasoning item, for the next turn to send back', () => {
-      const stream = planFor('responses', ANTHROPIC).stream('claude-sonnet-4-5', { includeUsage: false, request: {} }) as StreamTranslator;
+      const stream = planFor('responses', ANTHROPIC).stream('claude-sonnet-4-5', { includeUsage: false, request: { include: ['reasoning.encrypted_content'] } }) as StreamTranslator;
       const frames = [
         { event: 'message_start', data: { type: 'message_start', message: { id: 'msg_2', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], usage: { input_tokens: 3, output_tokens: 1 } } } },
         { event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } } },

@@ -144,6 +144,8 @@ function parseRequest(body: Json): PivotRequest {
   const removed = new Set(unconsumed(body, CONSUMED));
   // The gateway never stores responses, so `store: false` is honoured as sent.
   if (body.store === false) removed.delete('store');
+  // Encrypted reasoning is what the model that wrote it can read back (reasoningItem): honoured.
+  if (Array.isArray(body.include) && body.include.every((entry) => entry === ENCRYPTED_REASONING)) removed.delete('include');
   const system: PivotPart[] = typeof body.instructions === 'string' && body.instructions !== '' ? [{ type: 'text', text: body.instructions }] : [];
   const messages = parseInput(body.input, system, removed);
   const out: PivotRequest = {
@@ -260,6 +262,10 @@ const gatewayItemId = (prefix: 'rs_' | 'msg_' | 'fc_') => generatedId(`${prefix}
  * encrypted reasoning, which only OpenAI can read.
  */
 const SIGNATURE_PREFIX = 'gateway-anthropic-signature:';
+const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
+
+/** As at OpenAI, reasoning items carry `encrypted_content` only for a client that asked for it (Codex does). */
+const wantsEncryptedReasoning = (request: Json | undefined): boolean => Array.isArray(request?.include) && request.include.includes(ENCRYPTED_REASONING);
 
 const reasoningItem = (id: string, text: string, signature?: string): Json => ({
   type: 'reasoning',
@@ -287,8 +293,9 @@ const statusFor = (finish: FinishReason): Status => (finish === 'length' ? 'inco
 
 function buildResponse(res: PivotResponse, model: string, request: Json, now = Date.now()): Json {
   const output: Json[] = [];
+  const encrypted = wantsEncryptedReasoning(request);
   for (const part of res.content) {
-    if (part.type === 'reasoning') output.push(reasoningItem(gatewayItemId('rs_'), part.text, part.signature));
+    if (part.type === 'reasoning') output.push(reasoningItem(gatewayItemId('rs_'), part.text, encrypted ? part.signature : undefined));
     else if (part.type === 'text') {
       const last = output[output.length - 1];
       // Adjacent text parts are one message.
@@ -317,8 +324,11 @@ class ResponsesEncoder implements StreamEncoder {
   private open: { kind: 'text' | 'reasoning' | 'tool'; index: number; itemId: string; text: string; toolIndex?: number; signature?: string } | undefined;
   private readonly tools = new Map<number, { outputIndex: number; itemId: string; callId: string; name: string; args: string }>();
 
+  private readonly encryptedReasoning: boolean;
+
   constructor(private readonly options: EncoderOptions) {
     this.createdAt = Math.floor((options.now ?? Date.now()) / 1000);
+    this.encryptedReasoning = wantsEncryptedReasoning(options.request);
   }
 
   private event(out: string[], type: string, payload: Json): void {
@@ -400,7 +410,7 @@ class ResponsesEncoder implements StreamEncoder {
       }
       case 'reasoning_signature':
         // Anthropic signs a thinking block just before closing it.
-        if (this.open?.kind === 'reasoning') this.open.signature = part.signature;
+        if (this.open?.kind === 'reasoning' && this.encryptedReasoning) this.open.signature = part.signature;
         break;
       case 'tool_start': {
         this.start(out);
