@@ -10,6 +10,8 @@ describe('messages → chat translation parameters', () => {
     f = await startGatewayFixture();
     await fundAccount(f.baseUrl, f.account.token);
     await createProviderKey(f, 'openai', 'sk-openai-translation');
+    await createProviderKey(f, 'deepseek', 'sk-deepseek-translation');
+    await createProviderKey(f, 'anthropic', 'sk-ant-translation');
     anthropic = new Anthropic({ baseURL: f.baseUrl, apiKey: (await createAccessKey(f)).token, maxRetries: 0 });
   });
   afterAll(async () => f?.stop());
@@ -27,5 +29,33 @@ describe('messages → chat translation parameters', () => {
     const sent = f.upstream.requests.at(-1)?.body as Record<string, unknown>;
     expect(sent.max_tokens).toBe(33);
     expect(sent).not.toHaveProperty('max_completion_tokens');
+  });
+
+  it("a conversation moving from DeepSeek back to Claude: DeepSeek's reasoning (unsigned thinking) and the thinking requirement do not earn Anthropic's 400", async () => {
+    f.upstream.reset();
+    const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }];
+    f.upstream.script({ kind: 'ok', reasoning: 'Need the weather.', toolCall: { name: 'get_weather', arguments: '{"city":"Oslo"}' } });
+    const first = await anthropic.messages.create({ model: 'deepseek:deepseek-reasoner', max_tokens: 2000, tools, messages: [{ role: 'user', content: 'Weather in Oslo?' }] });
+    expect(first.content[0]).toMatchObject({ type: 'thinking', thinking: 'Need the weather.', signature: '' });
+    const call = first.content.find((b) => b.type === 'tool_use');
+    const { response } = await anthropic.messages
+      .create({
+        model: 'claude-haiku-4-5',
+        max_tokens: 4000,
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        tools,
+        messages: [
+          { role: 'user', content: 'Weather in Oslo?' },
+          { role: 'assistant', content: first.content },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: call?.type === 'tool_use' ? call.id : '', content: '4°C' }] },
+        ],
+      })
+      .withResponse();
+    expect(response.status).toBe(200);
+    const sent = f.upstream.requests[1];
+    expect(sent.path).toBe('/anthropic/v1/messages');
+    expect(JSON.stringify(sent.body)).not.toContain('Need the weather.');
+    expect(sent.body).not.toHaveProperty('thinking');
+    expect(response.headers.get('x-gateway-removed-params')).toBe('thinking');
   });
 });

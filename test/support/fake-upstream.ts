@@ -454,9 +454,17 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
  * reads: the assistant message before the last tool results must start with a thinking block.
  */
 function anthropicThinkingRefusal(body: Record<string, unknown>): string | undefined {
-  const thinking = body.thinking as { type?: unknown } | undefined;
-  if (thinking?.type !== 'enabled' || !Array.isArray(body.messages)) return undefined;
+  if (!Array.isArray(body.messages)) return undefined;
   const messages = body.messages as { role?: unknown; content?: unknown }[];
+  for (const [i, m] of messages.entries()) {
+    if (!Array.isArray(m.content)) continue;
+    for (const [j, block] of (m.content as { type?: unknown; signature?: unknown }[]).entries()) {
+      // Anthropic verifies the signature of every thinking block sent back; only its own pass.
+      if (block?.type === 'thinking' && (typeof block.signature !== 'string' || block.signature === '')) return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
+    }
+  }
+  const thinking = body.thinking as { type?: unknown } | undefined;
+  if (thinking?.type !== 'enabled') return undefined;
   const last = messages[messages.length - 1];
   const isToolResults = Array.isArray(last?.content) && (last.content as { type?: unknown }[]).some((b) => b?.type === 'tool_result');
   if (last?.role !== 'user' || !isToolResults) return undefined;

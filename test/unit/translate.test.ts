@@ -9,7 +9,7 @@ import {
   toOpenAiErrorBody,
   translateErrorBody,
 } from '../../server/src/gateway/translate/error-body.js';
-import { finishFromAnthropic } from '../../server/src/gateway/formats/anthropic-messages.js';
+import { finishFromAnthropic, forAnthropic } from '../../server/src/gateway/formats/anthropic-messages.js';
 import { planFor, type StreamTranslator } from '../../server/src/gateway/formats/index.js';
 import { finishFromChat } from '../../server/src/gateway/formats/openai-chat.js';
 import type { ModelSpec } from '../../server/src/catalog/types.js';
@@ -658,5 +658,38 @@ describe('a Responses conversation another vendor answered, sent to a provider s
   it('passes a body without such items through as the same object', () => {
     const body = { model: 'gpt-5', input: [{ type: 'reasoning', id: 'rs_68abcdef', summary: [] }, { role: 'user', content: 'hi' }] };
     expect(prepare(body)).toBe(body);
+  });
+});
+
+describe('a Messages conversation another vendor answered, sent to Anthropic itself', () => {
+  const loop = (assistant: unknown[]) => [
+    { role: 'user', content: 'weather in Oslo?' },
+    { role: 'assistant', content: assistant },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '4°C' }] },
+  ];
+  const toolUse = { type: 'tool_use', id: 'call_1', name: 'weather', input: { city: 'Oslo' } };
+
+  it("leaves out another vendor's unsigned thinking, and thinking itself where the continued turn then opens without it", () => {
+    const body = { model: 'claude-sonnet-4-5', max_tokens: 5000, thinking: { type: 'enabled', budget_tokens: 2048 }, messages: loop([{ type: 'thinking', thinking: 'deepseek thought', signature: '' }, toolUse]) };
+    const { body: sent, removed } = forAnthropic(body);
+    expect(sent.messages).toEqual(loop([toolUse]));
+    expect(sent).not.toHaveProperty('thinking');
+    expect(removed).toEqual(['thinking']);
+    expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 }); // the client's body is not changed
+  });
+
+  it('keeps adaptive thinking (Claude Code), which needs no thinking in earlier turns; an assistant message left empty goes', () => {
+    const body = { model: 'claude-opus-4-8', thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: [{ type: 'thinking', thinking: 'x', signature: '' }] }, { role: 'user', content: 'b' }] };
+    const { body: sent, removed } = forAnthropic(body);
+    expect(sent.messages).toEqual([{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }]);
+    expect(sent.thinking).toEqual({ type: 'adaptive' });
+    expect(removed).toEqual([]);
+  });
+
+  it("sends Claude's own conversation as the same object", () => {
+    const own = { model: 'claude-sonnet-4-5', thinking: { type: 'enabled', budget_tokens: 2048 }, messages: loop([{ type: 'thinking', thinking: 't', signature: 'sig' }, toolUse]) };
+    expect(forAnthropic(own).body).toBe(own);
+    const plain = { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] };
+    expect(forAnthropic(plain).body).toBe(plain);
   });
 });

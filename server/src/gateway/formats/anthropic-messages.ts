@@ -246,6 +246,38 @@ export function continuedTurnLacksThinking(messages: readonly Json[]): boolean {
   return !(Array.isArray(first.content) && isThinkingBlock(first.content[0]));
 }
 
+/** Thinking the gateway wrote for a translated answer: another vendor's reasoning, unsigned. Anthropic refuses it ("Invalid signature"). */
+const isForeignThinking = (block: unknown): boolean => isRecord(block) && block.type === 'thinking' && (typeof block.signature !== 'string' || block.signature === '');
+const hasForeignThinking = (message: unknown): boolean => isRecord(message) && message.role === 'assistant' && Array.isArray(message.content) && message.content.some(isForeignThinking);
+
+/**
+ * A Messages body for Anthropic itself, when turns of the conversation were answered by another
+ * vendor through the gateway (a fallback, a model switch): their reasoning came back as thinking
+ * blocks without a signature, which Anthropic refuses, so they are left out (a message left empty
+ * goes too: Anthropic joins the turns around it). A tool loop continued with thinking enabled
+ * whose turn then opens without thinking goes without it, named in `removed`, as a translated
+ * request would. The client's body is never changed; without such turns it is sent as it is.
+ */
+export function forAnthropic(body: Json): { body: Json; removed: string[] } {
+  const original = body.messages;
+  if (!Array.isArray(original)) return { body, removed: [] };
+  let messages = original as unknown[];
+  if (messages.some(hasForeignThinking)) {
+    messages = messages.flatMap((m) => {
+      if (!hasForeignThinking(m)) return [m];
+      const message = m as Json;
+      const content = (message.content as unknown[]).filter((b) => !isForeignThinking(b));
+      return content.length === 0 ? [] : [{ ...message, content }];
+    });
+  }
+  const thinking = isRecord(body.thinking) && body.thinking.type === 'enabled' && continuedTurnLacksThinking(messages.filter(isRecord));
+  if (messages === original && !thinking) return { body, removed: [] };
+  const out: Json = { ...body, messages };
+  if (!thinking) return { body: out, removed: [] };
+  delete out.thinking;
+  return { body: out, removed: ['thinking'] };
+}
+
 /** With thinking off, Anthropic refuses thinking in an assistant message in the final position (a prefill): it is left out. */
 function withoutFinalThinking(messages: Json[]): void {
   const last = messages[messages.length - 1];

@@ -3,7 +3,7 @@ import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from 
 import { adapterFor } from '../adapters/index.js';
 import { mergeUsage, type FinishReason, type Json, type PivotUsage, type StreamDecoder, type StreamEncoder, type StreamPart } from '../pivot.js';
 import type { SseEvent } from '../sse.js';
-import { anthropicMessagesCodec } from './anthropic-messages.js';
+import { anthropicMessagesCodec, forAnthropic } from './anthropic-messages.js';
 import type { ClientCodec, ProviderCodec } from './codec.js';
 import { openAiChatCodec } from './openai-chat.js';
 import { openAiResponsesCodec, withoutGatewayItems } from './openai-responses.js';
@@ -63,19 +63,21 @@ export interface InferencePlan {
 
 const NO_REMOVED: string[] = [];
 
+const asIs = (body: Json) => ({ body, removed: NO_REMOVED });
+
 const NATIVE: Readonly<Record<Surface, InferencePlan>> = {
-  chat: nativePlan('chat'),
-  // Turns another vendor answered through the gateway carry items this provider never wrote.
-  responses: nativePlan('responses', withoutGatewayItems),
-  messages: nativePlan('messages'),
-  embeddings: nativePlan('embeddings'),
+  chat: nativePlan('chat', asIs),
+  // Turns another vendor answered through the gateway carry items and thinking this provider never wrote.
+  responses: nativePlan('responses', (body) => ({ body: withoutGatewayItems(body), removed: NO_REMOVED })),
+  messages: nativePlan('messages', forAnthropic),
+  embeddings: nativePlan('embeddings', asIs),
 };
 
-function nativePlan(surface: Surface, prepare: (body: Json) => Json = (body) => body): InferencePlan {
+function nativePlan(surface: Surface, prepare: (body: Json) => { body: Json; removed: string[] }): InferencePlan {
   return {
     upstream: adapterFor(surface),
     translated: false,
-    request: (body) => ({ body: prepare(body), removed: NO_REMOVED }),
+    request: prepare,
     response: (json) => json as Json,
     stream: () => undefined,
   };

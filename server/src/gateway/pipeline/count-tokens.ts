@@ -3,6 +3,7 @@ import { parseUpstreamError } from '../adapters/common.js';
 import { runWithFailover, type AttemptAbort, type AttemptResult } from '../failover.js';
 import type { Attempt } from '../resolve-model.js';
 import { estimateRequestInputTokens, warmTokenizer } from '../tokens.js';
+import { forAnthropic } from '../formats/anthropic-messages.js';
 import { translateErrorBody } from '../translate/error-body.js';
 import { isSuccess, ResponseTooLargeError, type UpstreamAnswer } from '../upstream.js';
 import { forwardedHeaders, tooLargeFailure } from './attempt.js';
@@ -59,7 +60,8 @@ async function askProvider(
     endpoint: attempt.target.endpoint,
     model: attempt.model,
     credential: attempt.credential.secret,
-    body: bodyOf(state).json,
+    // Refused by Anthropic's counting as by its answering: another vendor's unsigned thinking.
+    body: forAnthropic(bodyOf(state).json).body,
     forwardHeaders,
   });
   const timeoutMs = accessOf(state).perAttemptTimeoutMs;
