@@ -26,7 +26,7 @@ export function AuditDetailsList({ details }: { details: AuditDetailsView | null
       {details.changes.map((c) => (
         <li key={`change:${c.field}`}>
           <span className="audit-field">{c.field}:</span> <Value value={c.from} /> <span aria-hidden="true">→</span>
-          <span className="visually-hidden">changed to</span> <Value value={c.to} />
+          <span className="visually-hidden"> changed to</span> <Value value={c.to} />
         </li>
       ))}
       {details.truncated ? <li className="muted">More changes were left out.</li> : null}
