@@ -6,8 +6,8 @@ import { Migration } from '@mikro-orm/migrations';
  * append-only triggers (row-level UPDATE/DELETE, TRUNCATE) neither fire nor change; events written
  * before it keep null.
  */
-export class Migration20261130090000 extends Migration {
-  override name = 'Migration20261130090000';
+export class Migration20261129130000 extends Migration {
+  override name = 'Migration20261129130000';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "audit_event" add column "details" jsonb null;`);
