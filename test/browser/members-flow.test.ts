@@ -82,5 +82,15 @@ describe('members and roles in the browser', () => {
     await page.getByLabel('Action').fill('invitation.accept');
     await page.getByRole('table', { name: 'Audit events' }).getByText('invitation.accept').waitFor();
     expect(await page.getByRole('table', { name: 'Audit events' }).getByText('member.invite').count()).toBe(0);
+
+    // An event says what changed: the role, from → to (the arrow read out as "changed to").
+    const members = await gqlOk<{ members: { nodes: { id: string; email: string }[] } }>(server.url, '{ members(first: 100) { nodes { id email } } }', {}, owner.token);
+    const vera = members.members.nodes.find((m) => m.email === email)!;
+    await gqlOk(server.url, 'mutation($id: ID!) { updateMemberRole(id: $id, role: DEVELOPER) { id } }', { id: vera.id }, owner.token);
+    await page.getByLabel('Action').fill('member.updateRole');
+    const change = page.getByRole('table', { name: 'Audit events' }).getByRole('listitem').filter({ hasText: 'role:' });
+    await change.waitFor();
+    expect(await change.textContent()).toBe('role: VIEWER → changed to DEVELOPER');
+    expect(await page.getByRole('table', { name: 'Audit events' }).getByRole('listitem').filter({ hasText: 'email:' }).textContent()).toBe(`email: ${email}`);
   });
 });

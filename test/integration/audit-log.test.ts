@@ -5,7 +5,7 @@ import { revokeAccessKey } from '../../server/src/services/access-keys.js';
 import type { ChangeEvent } from '../../server/src/services/change-events.js';
 import { ADMIN_OPERATIONS, OPERATIONS_ENV } from '../support/admin-operations.js';
 import { gql, gqlErr, gqlOk } from '../support/graphql.js';
-import { createOrganization, PASSWORD, type Organization } from '../support/organization.js';
+import { addMember, createOrganization, PASSWORD, type Organization } from '../support/organization.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
 
 interface AuditRow {
@@ -18,7 +18,20 @@ interface AuditRow {
   target_type: string | null;
   target_id: string | null;
   ip: string | null;
+  details: unknown;
 }
+
+interface DetailsView {
+  fields: { field: string; value: string | null }[];
+  changes: { field: string; from: string | null; to: string | null }[];
+  truncated: boolean;
+}
+
+const DETAILS = `query($filter: AuditFilter) {
+  auditEvents(filter: $filter, first: 100) {
+    nodes { id action targetId details { fields { field value } changes { field from to } truncated } }
+  }
+}`;
 
 const AUDIT = `query($filter: AuditFilter, $first: Int, $after: String) {
   auditEvents(filter: $filter, first: $first, after: $after) {
@@ -41,6 +54,18 @@ describe('audit log', async () => {
     org = await createOrganization(server.url);
   }, 120_000);
   afterAll(async () => server?.stop());
+
+  /** The events of one action on one target, newest first, with their details, as an ADMIN reads them. */
+  const eventsOf = async (action: string, targetId: string) =>
+    (
+      await gqlOk<{ auditEvents: { nodes: { id: string; action: string; targetId: string; details: DetailsView | null }[] } }>(
+        server.url,
+        DETAILS,
+        { filter: { action, targetId } },
+        org.members.ADMIN.token,
+      )
+    ).auditEvents.nodes;
+  const fieldsOf = (d: DetailsView | null) => Object.fromEntries((d?.fields ?? []).map((f) => [f.field, f.value]));
 
   it.each(mutations)('%s writes exactly one audit event (none if it changes nothing), with its action, actor and no secret', async (op) => {
     const spec = ADMIN_OPERATIONS[op];
@@ -146,5 +171,96 @@ describe('audit log', async () => {
     expect(published).toEqual([expect.objectContaining({ kind: 'accessKey', accountId: org.accountId })]);
     const [event] = await rows('target_id = ? and action = ?', [id, 'accessKey.revoke']);
     expect(event).toMatchObject({ actor_type: 'system', actor_id: null, account_id: org.accountId });
+  });
+
+  describe('details: what changed', () => {
+    it('records a role change from → to, with whose role it was', async () => {
+      const member = await addMember(server.url, org.members.OWNER.token, 'VIEWER');
+      await gqlOk(server.url, 'mutation($id: ID!) { updateMemberRole(id: $id, role: ADMIN) { id } }', { id: member.memberId }, org.members.OWNER.token);
+      const [event] = await eventsOf('member.updateRole', member.memberId);
+      expect(event.details?.changes).toEqual([{ field: 'role', from: 'VIEWER', to: 'ADMIN' }]);
+      expect(fieldsOf(event.details)).toEqual({ email: member.email });
+    });
+
+    it("records an access key's changed limits from → to, and only the fields that changed", async () => {
+      const owner = org.members.OWNER.token;
+      const created = await gqlOk<{ createAccessKey: { accessKey: { id: string } } }>(
+        server.url,
+        'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { accessKey { id } } }',
+        { input: { name: 'budgeted', limits: { budgetUsd: '10', tokensPerMinute: 5000 } } },
+        owner,
+      );
+      const id = created.createAccessKey.accessKey.id;
+      const [create] = await eventsOf('accessKey.create', id);
+      expect(fieldsOf(create.details)).toEqual({ name: 'budgeted', budgetUsd: '10.00', budgetPeriod: 'MONTH', tokensPerMinute: '5000' });
+
+      await gqlOk(
+        server.url,
+        'mutation($id: ID!, $input: UpdateAccessKeyInput!) { updateAccessKey(id: $id, input: $input) { id } }',
+        { id, input: { limits: { budgetUsd: '100', requestsPerMinute: 60, tokensPerMinute: null } } },
+        owner,
+      );
+      const [update] = await eventsOf('accessKey.update', id);
+      expect(update.details?.changes).toEqual([
+        { field: 'budgetUsd', from: '10.00', to: '100.00' },
+        { field: 'requestsPerMinute', from: null, to: '60' },
+        { field: 'tokensPerMinute', from: '5000', to: null },
+      ]);
+      expect(fieldsOf(update.details)).toEqual({ name: 'budgeted' });
+    });
+
+    it('records a provider key create and rotation by name, provider and redacted form, never the key', async () => {
+      const owner = org.members.OWNER.token;
+      const original = 'sk-audit-original-9f8e7d6c5b4a39281706';
+      const rotated = 'sk-audit-rotated-0a1b2c3d4e5f60718293';
+      const created = await gqlOk<{ createProviderKey: { id: string } }>(
+        server.url,
+        'mutation($input: CreateProviderKeyInput!) { createProviderKey(input: $input) { id } }',
+        { input: { provider: 'openai', name: 'audited key', key: original, priority: 2 } },
+        owner,
+      );
+      const id = created.createProviderKey.id;
+      const rotation = await gqlOk<{ rotateProviderKey: { keyRedacted: string } }>(
+        server.url,
+        'mutation($id: ID!, $key: String!) { rotateProviderKey(id: $id, key: $key) { keyRedacted } }',
+        { id, key: rotated },
+        owner,
+      );
+
+      const [create] = await eventsOf('providerKey.create', id);
+      expect(fieldsOf(create.details)).toEqual({ name: 'audited key', provider: 'openai', priority: '2' });
+      const [rotate] = await eventsOf('providerKey.rotate', id);
+      expect(fieldsOf(rotate.details)).toEqual({ name: 'audited key', provider: 'openai', rotated: 'true', keyRedacted: rotation.rotateProviderKey.keyRedacted });
+
+      // Neither value, nor the part of it a redaction hides, in what the API returns or the table stores.
+      const stored = JSON.stringify(await rows('target_id = ?', [id]));
+      const returned = JSON.stringify([create, rotate]);
+      for (const secret of [original, rotated]) {
+        const hidden = secret.slice(8, -4);
+        for (const text of [stored, returned]) {
+          expect(text).not.toContain(secret);
+          expect(text).not.toContain(hidden);
+        }
+      }
+    });
+
+    it('records account settings changes from → to (token caps)', async () => {
+      const owner = org.members.OWNER.token;
+      const update = 'mutation($input: AccountSettingsInput!) { updateAccountSettings(input: $input) { id } }';
+      await gqlOk(server.url, update, { input: { maxInputTokens: 1000, maxOutputTokens: null } }, owner);
+      await gqlOk(server.url, update, { input: { maxInputTokens: 2000, maxOutputTokens: 500 } }, owner);
+      const [latest] = await eventsOf('settings.update', org.accountId);
+      expect(latest.details?.changes).toEqual([
+        { field: 'maxInputTokens', from: '1000', to: '2000' },
+        { field: 'maxOutputTokens', from: null, to: '500' },
+      ]);
+    });
+
+    it('reads an event that records no details (as every event written before them) as null', async () => {
+      const [event] = (await rows(`details is null and account_id = ?`, [org.accountId])).slice(-1);
+      expect(event).toBeDefined();
+      const [read] = (await eventsOf(event.action, event.target_id ?? '')).filter((e) => e.id === event.id);
+      expect(read?.details).toBeNull();
+    });
   });
 });

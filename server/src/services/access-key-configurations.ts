@@ -10,10 +10,12 @@ import {
 } from '../entities/access-key-configuration.entity.js';
 import type { RoutingStrategy } from '../entities/virtual-model.entity.js';
 import { AccessKey } from '../entities/access-key.entity.js';
+import type { AuditDetails } from '../entities/audit-event.entity.js';
 import { ProviderKey } from '../entities/provider-key.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { auditChanges, auditFields, type AuditSnapshot } from './audit-details.js';
 import { flushOrConflict, mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { checkFirewallPolicyRefs } from './firewall-policies.js';
@@ -221,10 +223,22 @@ export async function findConfiguration(em: EntityManager, accountId: string, id
   return c && c.accountId === accountId ? c : null;
 }
 
-/** The audit entry and cache invalidation of a change to one configuration. */
-function changed(action: string, c: IAccessKeyConfiguration): ChangeRecord {
+/** What the audit log compares of a configuration: everything it decides, each field whole (shallow). */
+function audited(c: IAccessKeyConfiguration): AuditSnapshot {
   return {
-    audit: { action, targetType: 'configuration', targetId: c.id },
+    name: c.name,
+    allowedProviders: c.allowedProviders ?? null,
+    allowedModels: c.allowedModels ?? null,
+    routing: c.routing,
+    firewallPolicyIds: c.firewallPolicyIds,
+    cache: c.cache ?? null,
+  };
+}
+
+/** The audit entry and cache invalidation of a change to one configuration. */
+function changed(action: string, c: IAccessKeyConfiguration, details: AuditDetails = auditFields({ name: c.name })): ChangeRecord {
+  return {
+    audit: { action, targetType: 'configuration', targetId: c.id, details },
     events: [{ kind: 'configuration', accountId: c.accountId }],
   };
 }
@@ -248,10 +262,13 @@ export async function updateConfiguration(scope: MutationScope, id: string, inpu
   return mutate(scope, async (tem) => {
     const configuration = await tem.findOne(AccessKeyConfiguration, { id, accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!configuration) throw new NotFoundError('Access key configuration', id);
+    const before = audited(configuration);
     Object.assign(configuration, await checkReferences(tem, accountId, parsed));
     await flushOrConflict(tem, () => duplicateName(configuration.name));
-    return configuration;
-  }, (c) => changed('configuration.update', c));
+    return { configuration, before };
+  }, ({ configuration: c, before }) => changed('configuration.update', c, auditChanges(before, audited(c), { name: c.name }))).then(
+    ({ configuration }) => configuration,
+  );
 }
 
 /** Deletes a configuration; CONFLICT while an active access key uses it (revoked keys are detached). */

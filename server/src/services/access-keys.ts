@@ -6,11 +6,13 @@ import { AccessKeyConfiguration } from '../entities/access-key-configuration.ent
 import { AccessKey, type IAccessKey } from '../entities/access-key.entity.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
+import type { AuditDetails } from '../entities/audit-event.entity.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { auditChanges, auditFields, type AuditSnapshot } from './audit-details.js';
 import { TOKEN_PREFIX, generateToken, hashToken, redactSecret } from './crypto.js';
 import { mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
-import { applyKeyLimits, type KeyLimitsInput } from './key-limits.js';
+import { applyKeyLimits, keyLimitsOf, type KeyLimitsInput } from './key-limits.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
 /** Free text; empty means none. Line breaks and tabs are fine, other control characters are not. */
@@ -76,13 +78,18 @@ export async function createAccessKey(
     });
     applyKeyLimits(accessKey, input.limits, now);
     return { accessKey, token };
-  }, ({ accessKey }) => changed('accessKey.create', accessKey));
+  }, ({ accessKey }) => changed('accessKey.create', accessKey, auditFields(audited(accessKey))));
+}
+
+/** What the audit log records of a key: its settings and limits, never its token or hash. */
+function audited(key: IAccessKey): AuditSnapshot {
+  return { name: key.name, description: key.description ?? null, configurationId: key.configurationId ?? null, ...keyLimitsOf(key) };
 }
 
 /** The audit entry and cache invalidation of a change to one access key. */
-function changed(action: string, key: IAccessKey): ChangeRecord {
+function changed(action: string, key: IAccessKey, details: AuditDetails): ChangeRecord {
   return {
-    audit: { action, targetType: 'accessKey', targetId: key.id },
+    audit: { action, targetType: 'accessKey', targetId: key.id, details },
     events: [{ kind: 'accessKey', accountId: key.accountId, tokenHash: key.tokenHash, accessKeyId: key.id }],
   };
 }
@@ -104,14 +111,15 @@ export async function updateAccessKey(
   return mutate(scope, async (tem) => {
     const key = await tem.findOne(AccessKey, { id, accountId, revokedAt: null });
     if (!key) throw new NotFoundError('Access key', id);
+    const before = audited(key);
     if (data.name != null) key.name = data.name;
     if (data.description !== undefined) key.description = data.description;
     if (data.configurationId !== undefined) {
       key.configurationId = data.configurationId === null ? null : await lockConfiguration(tem, accountId, data.configurationId);
     }
     applyKeyLimits(key, input.limits, now);
-    return key;
-  }, (key) => changed('accessKey.update', key));
+    return { key, before };
+  }, ({ key, before }) => changed('accessKey.update', key, auditChanges(before, audited(key), { name: key.name }))).then(({ key }) => key);
 }
 
 /** Revokes an active key at once; returns it (with its token hash, for cache invalidation). */
@@ -123,5 +131,5 @@ export async function revokeAccessKey(scope: MutationScope, id: string): Promise
     if (!key) throw new NotFoundError('Access key', id);
     key.revokedAt = new Date();
     return key;
-  }, (key) => changed('accessKey.revoke', key));
+  }, (key) => changed('accessKey.revoke', key, auditFields({ name: key.name })));
 }

@@ -12,6 +12,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { PermissionError } from '../errors/permission-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { recordAudit, systemActor, type Actor } from './audit.js';
+import { auditChanges, type AuditSnapshot } from './audit-details.js';
 import type { Caller } from './caller.js';
 import { DUMMY_PASSWORD_HASH, TOKEN_PREFIX, hashPassword, hashToken, verifyPassword } from './crypto.js';
 import { mutate, type MutationScope } from './mutation.js';
@@ -213,6 +214,16 @@ export async function getAccount(em: EntityManager, accountId: string): Promise<
   return account;
 }
 
+/** The organization's settings as the audit log compares them. */
+function auditedSettings(account: IAccount): AuditSnapshot {
+  return {
+    totalTimeoutMs: account.totalTimeoutMs,
+    perAttemptTimeoutMs: account.perAttemptTimeoutMs,
+    maxInputTokens: account.maxInputTokens ?? null,
+    maxOutputTokens: account.maxOutputTokens ?? null,
+  };
+}
+
 export async function updateAccountSettings(
   scope: MutationScope,
   input: { totalTimeoutMs?: number | null; perAttemptTimeoutMs?: number | null; maxInputTokens?: number | null; maxOutputTokens?: number | null },
@@ -225,6 +236,7 @@ export async function updateAccountSettings(
     scope,
     async (em) => {
       const account = await getAccount(em, accountId);
+      const before = auditedSettings(account);
       const total = data.totalTimeoutMs ?? account.totalTimeoutMs;
       const perAttempt = data.perAttemptTimeoutMs ?? account.perAttemptTimeoutMs;
       parseInput(SettingsSchema, { totalTimeoutMs: total, perAttemptTimeoutMs: perAttempt });
@@ -233,11 +245,11 @@ export async function updateAccountSettings(
       // Token caps: null clears, omitted stays.
       if (caps.maxInputTokens !== undefined) account.maxInputTokens = caps.maxInputTokens;
       if (caps.maxOutputTokens !== undefined) account.maxOutputTokens = caps.maxOutputTokens;
-      return account;
+      return { account, before };
     },
-    (account) => ({
-      audit: { action: 'settings.update', targetType: 'organization', targetId: account.id },
+    ({ account, before }) => ({
+      audit: { action: 'settings.update', targetType: 'organization', targetId: account.id, details: auditChanges(before, auditedSettings(account)) },
       events: [{ kind: 'account', accountId: account.id }],
     }),
-  );
+  ).then(({ account }) => account);
 }

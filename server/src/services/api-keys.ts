@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { PermissionError } from '../errors/permission-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { auditFields } from './audit-details.js';
 import type { Caller } from './caller.js';
 import { TOKEN_PREFIX, generateToken, hashToken, redactSecret } from './crypto.js';
 import { mutate, type MutationScope } from './mutation.js';
@@ -45,7 +46,7 @@ export async function createApiKey(
       });
       return { apiKey, token };
     },
-    ({ apiKey }) => ({ audit: { action: 'apiKey.create', targetType: 'apiKey', targetId: apiKey.id } }),
+    ({ apiKey }) => ({ audit: { action: 'apiKey.create', targetType: 'apiKey', targetId: apiKey.id, details: auditFields({ name: apiKey.name, role: apiKey.role }) } }),
   );
 }
 
@@ -77,8 +78,8 @@ export async function revokeApiKey(scope: MutationScope, caller: Caller, id: str
         throw new PermissionError('forbidden', "Only an OWNER may revoke an OWNER's API key.");
       }
       key.revokedAt = new Date();
-      return true;
+      return key;
     },
-    () => ({ audit: { action: 'apiKey.revoke', targetType: 'apiKey', targetId: id } }),
-  );
+    (key) => ({ audit: { action: 'apiKey.revoke', targetType: 'apiKey', targetId: key.id, details: auditFields({ name: key.name, role: key.role }) } }),
+  ).then(() => true);
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditEvent, type AuditActorType, type IAuditEvent } from '../entities/audit-event.entity.js';
+import { AuditEvent, type AuditActorType, type AuditDetails, type IAuditEvent } from '../entities/audit-event.entity.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { boundAuditDetails } from './audit-details.js';
 import { paginate } from './pagination.js';
 import { uuidSchema } from './validate.js';
 
@@ -21,6 +22,8 @@ export interface AuditEntry {
   action: string;
   targetType?: string | null;
   targetId?: string | null;
+  /** What changed (services/audit-details.ts builds it); bounded in size here, never a secret. */
+  details?: AuditDetails | null;
 }
 
 export function systemActor(accountId: string): Actor {
@@ -43,6 +46,7 @@ export function recordAudit(em: EntityManager, actor: Actor, entry: AuditEntry):
     targetType: entry.targetType ?? null,
     targetId: entry.targetId ?? null,
     ip: actor.ip,
+    details: boundAuditDetails(entry.details),
   });
 }
 

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { isBuiltInProviderId } from '../catalog/index.js';
 import { AccessKeyConfiguration, type IAccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
+import type { AuditDetails } from '../entities/audit-event.entity.js';
 import { CustomProvider, type ICustomProvider } from '../entities/custom-provider.entity.js';
 import { ProviderKey } from '../entities/provider-key.entity.js';
 import { VirtualModel, type IVirtualModel } from '../entities/virtual-model.entity.js';
@@ -11,6 +12,7 @@ import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { nameSchema, parseInput, providerIdSchema } from './validate.js';
+import { auditChanges, auditFields, type AuditSnapshot } from './audit-details.js';
 import { flushOrConflict, mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 
 export const MAX_CUSTOM_PROVIDERS = 100;
@@ -158,10 +160,24 @@ async function lockOwn(em: EntityManager, accountId: string, providerId: string)
   return cp;
 }
 
+/**
+ * The base URL as the audit log records it: without its query string, which some endpoints use to
+ * carry a key (credentials in the URL itself are refused on input).
+ */
+function auditedBaseUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return `${url.origin}${url.pathname}`;
+}
+
+/** What the audit log compares of a custom provider. */
+function audited(cp: ICustomProvider): AuditSnapshot {
+  return { providerId: cp.providerId, name: cp.name, baseUrl: auditedBaseUrl(cp.baseUrl), apiFormat: cp.apiFormat, models: cp.models };
+}
+
 /** The audit entry and cache invalidation of a change to one custom provider. */
-function changed(action: string, cp: ICustomProvider): ChangeRecord {
+function changed(action: string, cp: ICustomProvider, details: AuditDetails = auditFields({ providerId: cp.providerId, name: cp.name })): ChangeRecord {
   return {
-    audit: { action, targetType: 'customProvider', targetId: cp.providerId },
+    audit: { action, targetType: 'customProvider', targetId: cp.providerId, details },
     events: [{ kind: 'customProvider', accountId: cp.accountId }],
   };
 }
@@ -177,7 +193,13 @@ export async function createCustomProvider(scope: MutationScope, input: CustomPr
     const cp = tem.create(CustomProvider, { id: randomUUID(), accountId, ...data });
     await flushOrConflict(tem, () => duplicateIdError(data.providerId));
     return cp;
-  }, (cp) => changed('customProvider.create', cp));
+  }, (cp) =>
+    changed(
+      'customProvider.create',
+      cp,
+      auditFields({ providerId: cp.providerId, name: cp.name, baseUrl: auditedBaseUrl(cp.baseUrl), apiFormat: cp.apiFormat, modelCount: cp.models.length }),
+    ),
+  );
 }
 
 /**
@@ -190,6 +212,7 @@ export async function updateCustomProvider(scope: MutationScope, providerId: str
   const accountId = scope.actor.accountId;
   return mutate(scope, async (tem) => {
     const cp = await lockOwn(tem, accountId, providerId);
+    const before = audited(cp);
     const data = parseCustomProvider(input);
 
     if (data.providerId !== cp.providerId) {
@@ -227,8 +250,10 @@ export async function updateCustomProvider(scope: MutationScope, providerId: str
 
     Object.assign(cp, data);
     await flushOrConflict(tem, () => duplicateIdError(data.providerId));
-    return cp;
-  }, (cp) => changed('customProvider.update', cp));
+    return { cp, before };
+  }, ({ cp, before }) => changed('customProvider.update', cp, auditChanges(before, audited(cp), { providerId: cp.providerId, name: cp.name }))).then(
+    ({ cp }) => cp,
+  );
 }
 
 /**

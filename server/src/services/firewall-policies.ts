@@ -3,6 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
+import type { AuditDetails } from '../entities/audit-event.entity.js';
 import { FirewallPolicy, type IFirewallPolicy } from '../entities/firewall-policy.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
@@ -10,6 +11,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import { compilePattern, InvalidPatternError } from '../gateway/policies/compile.js';
 import { PII_TYPES, type FirewallRuleData, type PiiType } from '../gateway/policies/types.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { auditChanges, auditFields, type AuditSnapshot } from './audit-details.js';
 import { flushOrConflict, mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { fieldPath, nameSchema, parseInput, uuidSchema } from './validate.js';
@@ -92,9 +94,17 @@ export async function getFirewallPoliciesByIds(em: EntityManager, accountId: str
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
+/** What the audit log compares of a policy; the rule list whole (its JSON text, truncated). */
+function audited(policy: IFirewallPolicy): AuditSnapshot {
+  return { name: policy.name, mode: policy.mode, onError: policy.onError, rules: policy.rules };
+}
+
 /** The audit entry and cache invalidation (configurations carry their policies) of a change to one policy. */
-function changed(action: string, policy: { id: string; accountId: string }): ChangeRecord {
-  return { audit: { action, targetType: 'firewallPolicy', targetId: policy.id }, events: [{ kind: 'configuration', accountId: policy.accountId }] };
+function changed(action: string, policy: IFirewallPolicy, details: AuditDetails = auditFields({ name: policy.name })): ChangeRecord {
+  return {
+    audit: { action, targetType: 'firewallPolicy', targetId: policy.id, details },
+    events: [{ kind: 'configuration', accountId: policy.accountId }],
+  };
 }
 
 export async function createFirewallPolicy(scope: MutationScope, input: FirewallPolicyInputData): Promise<IFirewallPolicy> {
@@ -106,7 +116,7 @@ export async function createFirewallPolicy(scope: MutationScope, input: Firewall
       await flushOrConflict(tem, () => duplicateName(data.name));
       return policy;
     },
-    (policy) => changed('firewallPolicy.create', policy),
+    (policy) => changed('firewallPolicy.create', policy, auditFields({ name: policy.name, mode: policy.mode, onError: policy.onError, ruleCount: policy.rules.length })),
   );
 }
 
@@ -119,12 +129,13 @@ export async function updateFirewallPolicy(scope: MutationScope, id: string, inp
     async (tem) => {
       const policy = await tem.findOne(FirewallPolicy, { id, accountId: scope.actor.accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!policy) throw new NotFoundError('Firewall policy', id);
+      const before = audited(policy);
       Object.assign(policy, data);
       await flushOrConflict(tem, () => duplicateName(data.name));
-      return policy;
+      return { policy, before };
     },
-    (policy) => changed('firewallPolicy.update', policy),
-  );
+    ({ policy, before }) => changed('firewallPolicy.update', policy, auditChanges(before, audited(policy), { name: policy.name })),
+  ).then(({ policy }) => policy);
 }
 
 /** CONFLICT while a configuration still applies it (detach it there first). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import type { AuditDetails } from '../entities/audit-event.entity.js';
 import { Invitation, type IInvitation } from '../entities/invitation.entity.js';
 import { Member } from '../entities/member.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
@@ -11,6 +12,7 @@ import type { Page } from '../graphql/types/connection.type.js';
 import { emailSchema, flushNewLogin, getAccount, memberActor, type AuthResult } from './accounts.js';
 import { passwordSchema } from './password-policy.js';
 import { recordAudit } from './audit.js';
+import { auditFields } from './audit-details.js';
 import type { Caller } from './caller.js';
 import { TOKEN_PREFIX, generateToken, hashPassword, hashToken } from './crypto.js';
 import type { InvitationThrottle } from './invitation-throttle.js';
@@ -87,7 +89,7 @@ export async function inviteMember(
       });
       return { invitation, token };
     },
-    ({ invitation }) => ({ audit: { action: 'member.invite', targetType: 'invitation', targetId: invitation.id } }),
+    ({ invitation }) => ({ audit: { action: 'member.invite', targetType: 'invitation', targetId: invitation.id, details: invitationFields(invitation) } }),
   );
   // After the commit: a slow or failing SMTP server never loses the invitation (the link is shown anyway).
   let emailSent = false;
@@ -110,18 +112,25 @@ export function acceptLink(baseUrl: string, token: string): string {
   return `${baseUrl}/accept-invitation?token=${encodeURIComponent(token)}`;
 }
 
+/** Whom an invitation is for and with which role (never its token), for the audit log. */
+function invitationFields(invitation: IInvitation): AuditDetails {
+  return auditFields({ email: invitation.email, role: invitation.role });
+}
+
 export async function revokeInvitation(scope: MutationScope, id: string): Promise<boolean> {
   if (!uuidSchema.safeParse(id).success) throw new NotFoundError('Invitation', id);
   return mutate(
     scope,
     async (em) => {
       const now = new Date();
-      const n = await em.nativeUpdate(Invitation, { id, accountId: scope.actor.accountId, ...pending(now) }, { revokedAt: now });
-      if (n === 0) throw new NotFoundError('Invitation', id);
-      return true;
+      // FOR UPDATE: a concurrent accept or revoke waits, then no longer finds it pending.
+      const invitation = await em.findOne(Invitation, { id, accountId: scope.actor.accountId, ...pending(now) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!invitation) throw new NotFoundError('Invitation', id);
+      invitation.revokedAt = now;
+      return invitation;
     },
-    () => ({ audit: { action: 'invitation.revoke', targetType: 'invitation', targetId: id } }),
-  );
+    (invitation) => ({ audit: { action: 'invitation.revoke', targetType: 'invitation', targetId: invitation.id, details: invitationFields(invitation) } }),
+  ).then(() => true);
 }
 
 /** Why a token cannot be used; one message per case so the person knows whom to ask. */
@@ -168,7 +177,7 @@ export async function acceptInvitation(
     });
     invitation.acceptedAt = now;
     const sessionToken = startSession(tem, member, client);
-    recordAudit(tem, memberActor(member, client.ip), { action: 'invitation.accept', targetType: 'member', targetId: member.id });
+    recordAudit(tem, memberActor(member, client.ip), { action: 'invitation.accept', targetType: 'member', targetId: member.id, details: invitationFields(invitation) });
     await flushNewLogin(tem);
     return { token: sessionToken, account: await getAccount(tem, invitation.accountId) };
   });

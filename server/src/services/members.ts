@@ -9,6 +9,7 @@ import { PermissionError } from '../errors/permission-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
 import { recordAudit } from './audit.js';
+import { auditChanges, auditFields } from './audit-details.js';
 import type { Caller } from './caller.js';
 import { mutate, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
@@ -59,7 +60,12 @@ async function revokeInvitationsIssuedBy(scope: MutationScope, em: EntityManager
   for (const invitation of issued) {
     if (role && mayGrant(role, invitation.role)) continue;
     invitation.revokedAt = now;
-    recordAudit(em, scope.actor, { action: 'invitation.revoke', targetType: 'invitation', targetId: invitation.id });
+    recordAudit(em, scope.actor, {
+      action: 'invitation.revoke',
+      targetType: 'invitation',
+      targetId: invitation.id,
+      details: auditFields({ email: invitation.email, role: invitation.role }),
+    });
   }
 }
 
@@ -84,13 +90,21 @@ export async function updateMemberRole(scope: MutationScope, caller: Caller, id:
       assertMayManage(caller, member.role);
       assertMayManage(caller, role);
       if (role !== 'OWNER') await assertNotLastOwner(em, member, 'demoted');
+      const before = { role: member.role };
       // The member's sessions and API keys follow at once: authentication reads the role per request.
       member.role = role;
       await revokeInvitationsIssuedBy(scope, em, member, role);
-      return member;
+      return { member, before };
     },
-    (member) => ({ audit: { action: 'member.updateRole', targetType: 'member', targetId: member.id } }),
-  );
+    ({ member, before }) => ({
+      audit: {
+        action: 'member.updateRole',
+        targetType: 'member',
+        targetId: member.id,
+        details: auditChanges(before, { role: member.role }, { email: member.email }),
+      },
+    }),
+  ).then(({ member }) => member);
 }
 
 /**
@@ -107,8 +121,10 @@ export async function removeMember(scope: MutationScope, caller: Caller, id: str
       await em.nativeUpdate(ApiKey, { memberId: member.id, revokedAt: null }, { revokedAt: new Date() });
       await revokeInvitationsIssuedBy(scope, em, member, null);
       em.remove(member);
-      return member.id;
+      return member;
     },
-    (memberId) => ({ audit: { action: 'member.remove', targetType: 'member', targetId: memberId } }),
+    (member) => ({
+      audit: { action: 'member.remove', targetType: 'member', targetId: member.id, details: auditFields({ email: member.email, role: member.role }) },
+    }),
   ).then(() => true);
 }

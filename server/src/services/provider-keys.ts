@@ -3,11 +3,13 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AccessKeyConfiguration } from '../entities/access-key-configuration.entity.js';
+import type { AuditDetails } from '../entities/audit-event.entity.js';
 import { ProviderKey, type IProviderKey } from '../entities/provider-key.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { auditChanges, auditFields, type AuditSnapshot } from './audit-details.js';
 import { providerKeyAad, redactSecret, type SecretBox } from './crypto.js';
 import { flushOrConflict, mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate, type KeysetOrder } from './pagination.js';
@@ -110,13 +112,18 @@ export async function createProviderKey(
     });
     await flushOrConflict(tem, () => duplicateName(key));
     return key;
-  }, (key) => changed('providerKey.create', key));
+  }, (key) => changed('providerKey.create', key, auditFields(audited(key))));
+}
+
+/** What the audit log records of a provider key: never the key value, encrypted or redacted. */
+function audited(key: IProviderKey): AuditSnapshot {
+  return { name: key.name, provider: key.provider, priority: key.priority };
 }
 
 /** The audit entry (never the key value) and cache invalidation of a change to one provider key. */
-function changed(action: string, key: IProviderKey): ChangeRecord {
+function changed(action: string, key: IProviderKey, details: AuditDetails = auditFields({ name: key.name, provider: key.provider })): ChangeRecord {
   return {
-    audit: { action, targetType: 'providerKey', targetId: key.id },
+    audit: { action, targetType: 'providerKey', targetId: key.id, details },
     events: [{ kind: 'providerKey', accountId: key.accountId }],
   };
 }
@@ -130,7 +137,10 @@ export async function rotateProviderKey(scope: MutationScope, secretBox: SecretB
     key.encryptedKey = secretBox.encrypt(value, providerKeyAad(accountId, key.id));
     key.keyRedacted = redactSecret(value);
     return key;
-  }, (key) => changed('providerKey.rotate', key));
+  }, (key) =>
+    // The new redacted form (shown to every reader of provider keys anyway) tells which value is now in use.
+    changed('providerKey.rotate', key, auditFields({ name: key.name, provider: key.provider, rotated: true, keyRedacted: key.keyRedacted })),
+  );
 }
 
 /** Renames or re-prioritises a key; omitted or null fields stay unchanged. */
@@ -142,11 +152,14 @@ export async function updateProviderKey(
   const data = parseInput(UpdateSchema, input);
   return mutate(scope, async (em) => {
     const key = await findOwn(em, scope.actor.accountId, id);
+    const before = audited(key);
     if (data.name != null) key.name = data.name;
     if (data.priority != null) key.priority = data.priority;
     await flushOrConflict(em, () => duplicateName(key));
-    return key;
-  }, (key) => changed('providerKey.update', key));
+    return { key, before };
+  }, ({ key, before }) => changed('providerKey.update', key, auditChanges(before, audited(key), { name: key.name, provider: key.provider }))).then(
+    ({ key }) => key,
+  );
 }
 
 /** Deletes a key; CONFLICT while a configuration's routing names it. */

@@ -3,11 +3,13 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { BUILT_IN_CATALOG, type Catalog } from '../catalog/catalog.js';
+import type { AuditDetails } from '../entities/audit-event.entity.js';
 import { VirtualModel, type IVirtualModel, type RoutingStrategy, type VirtualModelTarget } from '../entities/virtual-model.entity.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Page } from '../graphql/types/connection.type.js';
+import { auditChanges, auditFields, type AuditSnapshot } from './audit-details.js';
 import { flushOrConflict, mutate, type ChangeRecord, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
 import { loadKnownProviders } from './providers.js';
@@ -128,9 +130,17 @@ export async function loadVirtualModels(em: EntityManager, accountId: string): P
   return em.find(VirtualModel, { accountId });
 }
 
+/** What the audit log compares of a virtual model; the target list whole (its JSON text, truncated). */
+function audited(vm: IVirtualModel): AuditSnapshot {
+  return { name: vm.name, description: vm.description ?? null, strategy: vm.strategy, targets: vm.targets };
+}
+
 /** The audit entry and cache invalidation of a change to one virtual model. */
-function changed(action: string, vm: IVirtualModel): ChangeRecord {
-  return { audit: { action, targetType: 'virtualModel', targetId: vm.id }, events: [{ kind: 'virtualModel', accountId: vm.accountId }] };
+function changed(action: string, vm: IVirtualModel, details: AuditDetails = auditFields({ name: vm.name })): ChangeRecord {
+  return {
+    audit: { action, targetType: 'virtualModel', targetId: vm.id, details },
+    events: [{ kind: 'virtualModel', accountId: vm.accountId }],
+  };
 }
 
 export async function createVirtualModel(
@@ -148,7 +158,7 @@ export async function createVirtualModel(
     const vm = tem.create(VirtualModel, { id: randomUUID(), accountId, ...data });
     await flushOrConflict(tem, () => duplicateName(data.name));
     return vm;
-  }, (vm) => changed('virtualModel.create', vm));
+  }, (vm) => changed('virtualModel.create', vm, auditFields({ name: vm.name, strategy: vm.strategy, targets: vm.targets.map((t) => t.model) })));
 }
 
 /** Replaces name, description, strategy and the whole target list. */
@@ -161,12 +171,13 @@ export async function updateVirtualModel(
   const accountId = scope.actor.accountId;
   return mutate(scope, async (tem) => {
     const vm = await lockOwn(tem, accountId, id);
+    const before = audited(vm);
     const data = await validate(tem, accountId, input, catalog);
     if (data.name !== vm.name && (await tem.count(VirtualModel, { accountId, name: data.name }))) throw duplicateName(data.name);
     Object.assign(vm, data);
     await flushOrConflict(tem, () => duplicateName(data.name));
-    return vm;
-  }, (vm) => changed('virtualModel.update', vm));
+    return { vm, before };
+  }, ({ vm, before }) => changed('virtualModel.update', vm, auditChanges(before, audited(vm), { name: vm.name }))).then(({ vm }) => vm);
 }
 
 export async function deleteVirtualModel(scope: MutationScope, id: string): Promise<IVirtualModel> {

@@ -13,6 +13,7 @@ import { Migration20261127150000 } from './Migration20261127150000.js';
 import { Migration20261127160500 } from './Migration20261127160500.js';
 import { Migration20261129050051 } from './Migration20261129050051.js';
 import { Migration20261129110000 } from './Migration20261129110000.js';
+import { Migration20261129130000 } from './Migration20261129130000.js';
 
 /** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127160500', class: Migration20261127160500 },
   { name: 'Migration20261129050051', class: Migration20261129050051 },
   { name: 'Migration20261129110000', class: Migration20261129110000 },
+  { name: 'Migration20261129130000', class: Migration20261129130000 },
 ];

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AlertDelivery, AlertSettings, type IAlertDelivery, type IAlertSettings } from '../../entities/alert.entity.js';
+import type { AuditDetails } from '../../entities/audit-event.entity.js';
 import { RateLimitError } from '../../errors/rate-limit-error.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import type { Page } from '../../graphql/types/connection.type.js';
+import { auditChanges, type AuditSnapshot } from '../audit-details.js';
 import { formatUsd, parseDecimal } from '../credits/money.js';
 import type { SecretBox } from '../crypto.js';
 import { mutate, type MutationScope } from '../mutation.js';
@@ -99,15 +101,29 @@ async function settingsRow(em: EntityManager, accountId: string): Promise<IAlert
   return (await em.findOne(AlertSettings, { accountId })) ?? em.create(AlertSettings, { accountId, enabled: false, lowBalanceArmed: true });
 }
 
-const audit = (action: string, accountId: string) => ({ audit: { action, targetType: 'organization', targetId: accountId } });
+const audit = (action: string, accountId: string, details?: AuditDetails) => ({ audit: { action, targetType: 'organization', targetId: accountId, details } });
+
+/**
+ * Alert settings as the audit log compares them: the webhook only by its host, since a webhook URL
+ * is often a credential itself (Slack, Discord), and the signing secret never.
+ */
+function audited(row: IAlertSettings): AuditSnapshot {
+  return {
+    enabled: row.enabled,
+    webhookHost: row.webhookUrl ? new URL(row.webhookUrl).host : null,
+    lowBalanceThresholdUsd: row.lowBalanceThresholdNano == null ? null : formatUsd(BigInt(row.lowBalanceThresholdNano)),
+  };
+}
 
 export async function updateAlertSettings(scope: MutationScope, box: SecretBox, input: AlertSettingsInput): Promise<AlertSettingsView> {
   const data = parseInput(UpdateSchema, input);
   const accountId = scope.actor.accountId;
-  const row = await mutate(
+  const { row } = await mutate(
     scope,
     async (em) => {
       const row = await settingsRow(em, accountId);
+      const before = audited(row);
+      const previousUrl = row.webhookUrl ?? null;
       if (data.webhookUrl !== undefined) row.webhookUrl = data.webhookUrl;
       if (data.webhookSecret != null) row.encryptedSecret = box.encrypt(data.webhookSecret, alertSecretAad(accountId));
       if (data.lowBalanceThresholdUsd !== undefined) {
@@ -121,9 +137,11 @@ export async function updateAlertSettings(scope: MutationScope, box: SecretBox, 
       if (row.enabled && !row.encryptedSecret) {
         throw new ValidationError('Set a signing secret (webhookSecret or rotateAlertWebhookSecret) before enabling alerts.');
       }
-      return row;
+      // Whether the URL or the secret changed is recorded, never their values (see audited).
+      const changedFlags = { webhookUrlChanged: previousUrl !== (row.webhookUrl ?? null) || null, signingSecretChanged: data.webhookSecret != null || null };
+      return { row, details: auditChanges(before, audited(row), changedFlags) };
     },
-    () => audit('alertWebhook.update', accountId),
+    ({ details }) => audit('alertWebhook.update', accountId, details),
   );
   return viewOf(row);
 }

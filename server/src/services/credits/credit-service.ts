@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { publicBaseUrl, type Config } from '../../config.js';
+import { auditFields } from '../audit-details.js';
 import { mutate, type ChangeRecord, type MutationScope } from '../mutation.js';
 import type { SqlPool } from '../../db/pool.js';
 import { BudgetExceededError, InsufficientCreditsError } from '../../errors/credits-error.js';
@@ -203,7 +204,12 @@ export class CreditService {
     const { em } = scope;
     const accountId = scope.actor.accountId;
     const audited = (purchase: ICreditPurchase): ChangeRecord => ({
-      audit: { action: 'credits.purchase', targetType: 'creditPurchase', targetId: purchase.id },
+      audit: {
+        action: 'credits.purchase',
+        targetType: 'creditPurchase',
+        targetId: purchase.id,
+        details: auditFields({ amountUsd: formatUsd(BigInt(purchase.amountNano)), status: purchase.status }),
+      },
       events: purchase.status === 'completed' ? [{ kind: 'credits', accountId }] : [],
     });
     if (this.options.config.payments === 'manual') {

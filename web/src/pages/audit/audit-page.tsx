@@ -10,6 +10,7 @@ import { Loading } from '../../components/query-state';
 import { graphql } from '../../gql';
 import type { AuditFilter } from '../../gql/graphql';
 import { formatDateTime } from '../../lib/format';
+import { AuditDetailsList } from './audit-details-list';
 
 const AuditEventsQueryDoc = graphql(`
   query AuditEvents($filter: AuditFilter, $first: Int!, $after: String) {
@@ -24,6 +25,18 @@ const AuditEventsQueryDoc = graphql(`
         targetType
         targetId
         ip
+        details {
+          fields {
+            field
+            value
+          }
+          changes {
+            field
+            from
+            to
+          }
+          truncated
+        }
       }
       pageInfo {
         hasNextPage
@@ -45,7 +58,7 @@ const AuditMembersQueryDoc = graphql(`
 `);
 
 const PAGE_SIZE = 50;
-const COLUMNS = 5;
+const COLUMNS = 6;
 const TYPENAMES = { additionalTypenames: ['AuditEvent'] };
 
 /** Actions the gateway writes today; the field also accepts any other exact action name. */
@@ -115,7 +128,7 @@ export function AuditPage() {
     <div className="page">
       <PageHeader
         title="Audit log"
-        description="Every change in this organization: who did what, to which object, from where, when. Nobody can edit or delete it."
+        description="Every change in this organization: who did what, to which object and what changed, from where, when. Secrets are never recorded. Nobody can edit or delete it."
       />
       <Card title="Filters">
         <form className="form-grid" aria-label="Audit filters" onSubmit={(e) => e.preventDefault()}>
@@ -149,7 +162,7 @@ export function AuditPage() {
         </form>
       </Card>
       <Card title="Events">
-        <DataTable label="Audit events" columns={['Time', 'Actor', 'Action', 'Target', 'IP']}>
+        <DataTable label="Audit events" columns={['Time', 'Actor', 'Action', 'Target', 'Details', 'IP']}>
           <CursorPages key={JSON.stringify(input)}>{(page) => <EventPage {...page} filter={input} />}</CursorPages>
         </DataTable>
       </Card>
@@ -192,6 +205,9 @@ function EventPage({ filter, after, isLast, onLoadMore }: CursorPage & { filter:
           <td>
             {e.targetType ? <span className="muted small">{e.targetType} </span> : null}
             {e.targetId ? <code className="mono-chip">{e.targetId}</code> : '—'}
+          </td>
+          <td>
+            <AuditDetailsList details={e.details} />
           </td>
           <td>{e.ip ?? '—'}</td>
         </tr>
