@@ -48,6 +48,8 @@ describe('members and roles in the browser', () => {
       const invitee = await context.newPage();
       await invitee.goto(link);
       await invitee.getByRole('heading', { name: 'Join your team' }).waitFor();
+      // What the invitation offers shows before the form is filled in.
+      await invitee.getByTestId('invitation-summary').getByText('VIEWER', { exact: true }).waitFor();
       await invitee.getByLabel('Name').fill('Vera Viewer');
       await invitee.getByLabel('Password').fill('viewer password 1');
       await invitee.getByRole('button', { name: 'Accept invitation' }).click();

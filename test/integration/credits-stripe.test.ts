@@ -75,6 +75,10 @@ describe('credits with PAYMENTS=stripe', () => {
     return { ...account, purchase: purchaseCredits, request, sessionId };
   }
 
+  it('tells anyone up front that purchases go through Stripe (gatewayPricing.paymentMode)', async () => {
+    expect(await gqlOk(server.url, '{ gatewayPricing { paymentMode } }')).toEqual({ gatewayPricing: { paymentMode: 'STRIPE' } });
+  });
+
   it('creates a pending purchase with a Checkout URL and grants nothing yet', async () => {
     const { token, accountId, purchase, request } = await startPurchase('12.34');
     expect(purchase).toMatchObject({ amountUsd: '12.34', status: 'pending' });
@@ -150,14 +154,18 @@ describe('credits with PAYMENTS=stripe', () => {
   });
 });
 
-describe('the Stripe webhook with PAYMENTS=manual', () => {
+describe('credits with PAYMENTS=manual', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
   });
   afterAll(async () => server?.stop());
 
-  it('is not served', async () => {
+  it('tells anyone up front that purchases are recorded without payment (gatewayPricing.paymentMode)', async () => {
+    expect(await gqlOk(server.url, '{ gatewayPricing { paymentMode } }')).toEqual({ gatewayPricing: { paymentMode: 'MANUAL' } });
+  });
+
+  it('does not serve the Stripe webhook', async () => {
     const res = await fetch(`${server.url}/webhooks/stripe`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
   });

@@ -126,7 +126,14 @@ export const ADMIN_OPERATIONS: Record<string, OperationSpec> = {
   invitations: { rule: 'DEVELOPER', invoke: q('{ invitations { nodes { id role } } }') },
   auditEvents: { rule: 'ADMIN', invoke: q('{ auditEvents { nodes { id action } } }') },
   virtualModels: { rule: 'VIEWER', invoke: q('{ virtualModels { nodes { id targets { model } } } }') },
-  gatewayPricing: { rule: 'PUBLIC', invoke: q('{ gatewayPricing { processingFeeUsdPerMTok minimumPurchaseUsd } }') },
+  gatewayPricing: { rule: 'PUBLIC', invoke: q('{ gatewayPricing { processingFeeUsdPerMTok minimumPurchaseUsd paymentMode } }') },
+  invitationPreview: {
+    rule: 'PUBLIC',
+    invoke: async (org) => ({
+      query: 'query($token: String!) { invitationPreview(token: $token) { organization role state } }',
+      variables: { token: (await invite(org.url, ownerToken(org), 'VIEWER')).token },
+    }),
+  },
 
   // ---- sign-in, sessions
   signUp: {

@@ -4,7 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { AuditDetails } from '../entities/audit-event.entity.js';
 import { Invitation, type IInvitation } from '../entities/invitation.entity.js';
-import { Member } from '../entities/member.entity.js';
+import { Member, type IMember } from '../entities/member.entity.js';
+import type { AppError } from '../errors/app-error.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
@@ -20,7 +21,7 @@ import type { Mailer } from './mailer.js';
 import { assertMayManage, mayGrant } from './members.js';
 import { mutate, type MutationScope } from './mutation.js';
 import { paginate } from './pagination.js';
-import { isRole } from './roles.js';
+import { isRole, type Role } from './roles.js';
 import { startSession, type ClientInfo } from './sessions.js';
 import { nameSchema, parseInput, uuidSchema } from './validate.js';
 
@@ -133,12 +134,102 @@ export async function revokeInvitation(scope: MutationScope, id: string): Promis
   ).then(() => true);
 }
 
+/**
+ * Where an invitation stands, in the order acceptance checks: used, revoked, expired; whether its
+ * inviter is still a member who may grant its role (a removed or demoted member's earlier
+ * invitations are no way back in: they are revoked then too, and this also covers any invitation
+ * issued before that rule, or a role change racing the acceptance); and whether its email got a
+ * login since it was sent (one login per email across the gateway).
+ */
+export type InvitationStanding = 'usable' | 'accepted' | 'revoked' | 'expired' | 'inviter_cannot_grant' | 'login_exists';
+
+/** What besides the invitation's own row decides its standing. */
+export interface InvitationSurroundings {
+  /** The member who sent it, if they are still in its organization. */
+  inviter: IMember | null;
+  loginExists: boolean;
+}
+
+/** The one validity rule, shared by acceptInvitation and previewInvitation so the preview never calls usable what acceptance refuses. */
+export function standingOf(invitation: IInvitation, around: InvitationSurroundings, now: Date): InvitationStanding {
+  if (invitation.acceptedAt) return 'accepted';
+  if (invitation.revokedAt) return 'revoked';
+  if (invitation.expiresAt <= now) return 'expired';
+  if (!around.inviter || !mayGrant(around.inviter.role, invitation.role)) return 'inviter_cannot_grant';
+  if (around.loginExists) return 'login_exists';
+  return 'usable';
+}
+
+async function surroundingsOf(em: EntityManager, invitation: IInvitation): Promise<InvitationSurroundings> {
+  const inviter = invitation.invitedBy ? await em.findOne(Member, { id: invitation.invitedBy, accountId: invitation.accountId }) : null;
+  return { inviter, loginExists: (await em.count(Member, { email: invitation.email })) > 0 };
+}
+
 /** Why a token cannot be used; one message per case so the person knows whom to ask. */
-function assertUsable(invitation: IInvitation | null, now: Date): asserts invitation is IInvitation {
-  if (!invitation) throw new ValidationError('This invitation link is not valid.');
-  if (invitation.acceptedAt) throw new ValidationError('This invitation has already been used.');
-  if (invitation.revokedAt) throw new ValidationError('This invitation has been revoked; ask for a new one.');
-  if (invitation.expiresAt <= now) throw new ValidationError('This invitation has expired; ask for a new one.');
+function refusal(standing: Exclude<InvitationStanding, 'usable'>, invitation: IInvitation): AppError {
+  switch (standing) {
+    case 'accepted':
+      return new ValidationError('This invitation has already been used.');
+    case 'revoked':
+      return new ValidationError('This invitation has been revoked; ask for a new one.');
+    case 'expired':
+      return new ValidationError('This invitation has expired; ask for a new one.');
+    case 'inviter_cannot_grant':
+      return new ValidationError(
+        `This invitation is no longer valid: the member who sent it has left the organization or may no longer grant the ${invitation.role} role; ask for a new one.`,
+      );
+    case 'login_exists':
+      return new ConflictError('An account with this email already exists.');
+  }
+}
+
+/**
+ * The invitation a token stands for, found by the token's SHA-256 (an index lookup on the hash of
+ * a 256-bit random token, so there is no secret comparison to time); null for anything else.
+ */
+async function findByToken(em: EntityManager, token: string, options: { lock?: boolean } = {}): Promise<IInvitation | null> {
+  if (!token.startsWith(TOKEN_PREFIX.invitation)) return null;
+  return em.findOne(Invitation, { tokenHash: hashToken(token) }, options.lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+}
+
+export type InvitationState = 'PENDING' | 'EXPIRED' | 'REVOKED' | 'ACCEPTED' | 'LOGIN_EXISTS';
+
+/** An invitation its inviter may no longer grant is as good as revoked (membership changes revoke such invitations anyway). */
+const STATE_OF: Record<InvitationStanding, InvitationState> = {
+  usable: 'PENDING',
+  accepted: 'ACCEPTED',
+  revoked: 'REVOKED',
+  expired: 'EXPIRED',
+  inviter_cannot_grant: 'REVOKED',
+  login_exists: 'LOGIN_EXISTS',
+};
+
+/** What the invitee sees before accepting. Whoever holds the token is its recipient, so the email is shown whole. */
+export interface InvitationPreview {
+  organization: string;
+  role: Role;
+  /** The inviter's name, else their email; null once they have left the organization. */
+  invitedBy: string | null;
+  /** The login acceptance creates. */
+  email: string;
+  expiresAt: Date;
+  state: InvitationState;
+}
+
+/** Looks an invitation up by its token without using it (no sign-in needed); null for an unknown token. */
+export async function previewInvitation(em: EntityManager, token: string, now = new Date()): Promise<InvitationPreview | null> {
+  const invitation = await findByToken(em, token);
+  if (!invitation) return null;
+  const around = await surroundingsOf(em, invitation);
+  const account = await getAccount(em, invitation.accountId);
+  return {
+    organization: account.name ?? account.email,
+    role: invitation.role,
+    invitedBy: around.inviter ? (around.inviter.name ?? around.inviter.email) : null,
+    email: invitation.email,
+    expiresAt: invitation.expiresAt,
+    state: STATE_OF[standingOf(invitation, around, now)],
+  };
 }
 
 /** Accepts an invitation (no sign-in needed): creates the member's login and signs them in. */
@@ -153,19 +244,10 @@ export async function acceptInvitation(
   return em.transactional(async (tem) => {
     const now = new Date();
     // FOR UPDATE: two accepts of one token serialise; the second sees acceptedAt.
-    const invitation = token.startsWith(TOKEN_PREFIX.invitation)
-      ? await tem.findOne(Invitation, { tokenHash: hashToken(token) }, { lockMode: LockMode.PESSIMISTIC_WRITE })
-      : null;
-    assertUsable(invitation, now);
-    // The inviter must still be a member who may grant this role: a removed or demoted member's
-    // earlier invitations are no way back in (they are revoked then too; this also covers any
-    // invitation issued before that rule).
-    const inviter = invitation.invitedBy ? await tem.findOne(Member, { id: invitation.invitedBy, accountId: invitation.accountId }) : null;
-    if (!inviter || !mayGrant(inviter.role, invitation.role)) {
-      throw new ValidationError(
-        `This invitation is no longer valid: the member who sent it has left the organization or may no longer grant the ${invitation.role} role; ask for a new one.`,
-      );
-    }
+    const invitation = await findByToken(tem, token, { lock: true });
+    if (!invitation) throw new ValidationError('This invitation link is not valid.');
+    const standing = standingOf(invitation, await surroundingsOf(tem, invitation), now);
+    if (standing !== 'usable') throw refusal(standing, invitation);
     const member = tem.create(Member, {
       id: randomUUID(),
       accountId: invitation.accountId,
@@ -178,6 +260,7 @@ export async function acceptInvitation(
     invitation.acceptedAt = now;
     const sessionToken = startSession(tem, member, client);
     recordAudit(tem, memberActor(member, client.ip), { action: 'invitation.accept', targetType: 'member', targetId: member.id, details: invitationFields(invitation) });
+    // A login for this email created since surroundingsOf read it (e.g. a concurrent sign-up) still fails here, on the unique index.
     await flushNewLogin(tem);
     return { token: sessionToken, account: await getAccount(tem, invitation.accountId) };
   });

@@ -179,8 +179,8 @@ export function createFixtures() {
     error,
     latencyMs: 420,
   });
-  /** The operator's settings the UI reads (USAGE_EVENTS). */
-  const gateway: { usageEventStorage: 'ALL' | 'ERRORS' | 'OFF' } = { usageEventStorage: 'ALL' };
+  /** The operator's settings the UI reads (USAGE_EVENTS, PAYMENTS). */
+  const gateway: { usageEventStorage: 'ALL' | 'ERRORS' | 'OFF'; paymentMode: 'MANUAL' | 'STRIPE' } = { usageEventStorage: 'ALL', paymentMode: 'MANUAL' };
   const usageEvents = Array.from({ length: 30 }, (_, i) => ({
     __typename: 'UsageEvent',
     id: `ue_${i}`,
@@ -346,6 +346,7 @@ export function createFixtures() {
     DeleteProviderKey: authed(() => gqlError('CONFLICT', 'Provider key is still used by configuration "production"')),
     ProvidersPage: authed(() => ({ data: { providers } })),
     CreditsBalance: authed(() => ({ data: { me: account } })),
+    PaymentMode: () => ({ data: { gatewayPricing: { __typename: 'GatewayPricing', paymentMode: gateway.paymentMode } } }),
     CreditTransactions: authed((v) => ({ data: { creditTransactions: { __typename: 'CreditTransactionConnection', ...paginate(transactions, v) } } })),
     SettingsPage: authed(() => ({ data: { me: account } })),
     SettingsTokenCaps: authed(() => ({ data: { me: account } })),

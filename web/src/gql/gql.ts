@@ -35,11 +35,13 @@ type Documents = {
     "\n  query CreditsBalance {\n    me {\n      id\n      creditBalanceUsd\n    }\n  }\n": typeof types.CreditsBalanceDocument,
     "\n  query CreditTransactions($first: Int!, $after: String) {\n    creditTransactions(first: $first, after: $after) {\n      nodes {\n        id\n        kind\n        amountUsd\n        createdAt\n        expiresAt\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CreditTransactionsDocument,
     "\n  mutation PurchaseCredits($amountUsd: String!) {\n    purchaseCredits(amountUsd: $amountUsd) {\n      id\n      amountUsd\n      expiresAt\n      status\n      checkoutUrl\n    }\n  }\n": typeof types.PurchaseCreditsDocument,
+    "\n  query PaymentMode {\n    gatewayPricing {\n      paymentMode\n    }\n  }\n": typeof types.PaymentModeDocument,
     "\n  query FirewallPage {\n    firewallPolicies(first: 100) {\n      nodes {\n        id\n        name\n        mode\n        onError\n        rules {\n          kind\n          pattern\n          piiTypes\n          tools\n          restoreInResponse\n        }\n      }\n    }\n  }\n": typeof types.FirewallPageDocument,
     "\n  mutation DeleteFirewallPolicy($id: ID!) {\n    deleteFirewallPolicy(id: $id)\n  }\n": typeof types.DeleteFirewallPolicyDocument,
     "\n  mutation CreateFirewallPolicy($input: FirewallPolicyInput!) {\n    createFirewallPolicy(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateFirewallPolicyDocument,
     "\n  mutation UpdateFirewallPolicy($id: ID!, $input: FirewallPolicyInput!) {\n    updateFirewallPolicy(id: $id, input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.UpdateFirewallPolicyDocument,
     "\n  query TestFirewallPolicy($input: FirewallPolicyInput!, $text: String!) {\n    testFirewallPolicy(input: $input, text: $text) {\n      blocked\n      reason\n      redactedText\n      decisions {\n        rule\n        action\n        count\n      }\n    }\n  }\n": typeof types.TestFirewallPolicyDocument,
+    "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      organization\n      role\n      invitedBy\n      email\n      expiresAt\n      state\n    }\n  }\n": typeof types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($token: String!, $input: AcceptInvitationInput!) {\n    acceptInvitation(token: $token, input: $input) {\n      token\n      account {\n        id\n        name\n        email\n      }\n    }\n  }\n": typeof types.AcceptInvitationDocument,
     "\n  query MembersPage {\n    members(first: 100) {\n      nodes {\n        id\n        email\n        name\n        role\n        createdAt\n        lastActiveAt\n      }\n    }\n    invitations(first: 100) {\n      nodes {\n        id\n        email\n        role\n        createdAt\n        expiresAt\n      }\n    }\n  }\n": typeof types.MembersPageDocument,
     "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      token\n      emailSent\n      invitation {\n        id\n        email\n        role\n      }\n    }\n  }\n": typeof types.InviteMemberDocument,
@@ -104,11 +106,13 @@ const documents: Documents = {
     "\n  query CreditsBalance {\n    me {\n      id\n      creditBalanceUsd\n    }\n  }\n": types.CreditsBalanceDocument,
     "\n  query CreditTransactions($first: Int!, $after: String) {\n    creditTransactions(first: $first, after: $after) {\n      nodes {\n        id\n        kind\n        amountUsd\n        createdAt\n        expiresAt\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CreditTransactionsDocument,
     "\n  mutation PurchaseCredits($amountUsd: String!) {\n    purchaseCredits(amountUsd: $amountUsd) {\n      id\n      amountUsd\n      expiresAt\n      status\n      checkoutUrl\n    }\n  }\n": types.PurchaseCreditsDocument,
+    "\n  query PaymentMode {\n    gatewayPricing {\n      paymentMode\n    }\n  }\n": types.PaymentModeDocument,
     "\n  query FirewallPage {\n    firewallPolicies(first: 100) {\n      nodes {\n        id\n        name\n        mode\n        onError\n        rules {\n          kind\n          pattern\n          piiTypes\n          tools\n          restoreInResponse\n        }\n      }\n    }\n  }\n": types.FirewallPageDocument,
     "\n  mutation DeleteFirewallPolicy($id: ID!) {\n    deleteFirewallPolicy(id: $id)\n  }\n": types.DeleteFirewallPolicyDocument,
     "\n  mutation CreateFirewallPolicy($input: FirewallPolicyInput!) {\n    createFirewallPolicy(input: $input) {\n      id\n    }\n  }\n": types.CreateFirewallPolicyDocument,
     "\n  mutation UpdateFirewallPolicy($id: ID!, $input: FirewallPolicyInput!) {\n    updateFirewallPolicy(id: $id, input: $input) {\n      id\n      name\n    }\n  }\n": types.UpdateFirewallPolicyDocument,
     "\n  query TestFirewallPolicy($input: FirewallPolicyInput!, $text: String!) {\n    testFirewallPolicy(input: $input, text: $text) {\n      blocked\n      reason\n      redactedText\n      decisions {\n        rule\n        action\n        count\n      }\n    }\n  }\n": types.TestFirewallPolicyDocument,
+    "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      organization\n      role\n      invitedBy\n      email\n      expiresAt\n      state\n    }\n  }\n": types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($token: String!, $input: AcceptInvitationInput!) {\n    acceptInvitation(token: $token, input: $input) {\n      token\n      account {\n        id\n        name\n        email\n      }\n    }\n  }\n": types.AcceptInvitationDocument,
     "\n  query MembersPage {\n    members(first: 100) {\n      nodes {\n        id\n        email\n        name\n        role\n        createdAt\n        lastActiveAt\n      }\n    }\n    invitations(first: 100) {\n      nodes {\n        id\n        email\n        role\n        createdAt\n        expiresAt\n      }\n    }\n  }\n": types.MembersPageDocument,
     "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      token\n      emailSent\n      invitation {\n        id\n        email\n        role\n      }\n    }\n  }\n": types.InviteMemberDocument,
@@ -253,6 +257,10 @@ export function graphql(source: "\n  mutation PurchaseCredits($amountUsd: String
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query PaymentMode {\n    gatewayPricing {\n      paymentMode\n    }\n  }\n"): (typeof documents)["\n  query PaymentMode {\n    gatewayPricing {\n      paymentMode\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query FirewallPage {\n    firewallPolicies(first: 100) {\n      nodes {\n        id\n        name\n        mode\n        onError\n        rules {\n          kind\n          pattern\n          piiTypes\n          tools\n          restoreInResponse\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query FirewallPage {\n    firewallPolicies(first: 100) {\n      nodes {\n        id\n        name\n        mode\n        onError\n        rules {\n          kind\n          pattern\n          piiTypes\n          tools\n          restoreInResponse\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -270,6 +278,10 @@ export function graphql(source: "\n  mutation UpdateFirewallPolicy($id: ID!, $in
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TestFirewallPolicy($input: FirewallPolicyInput!, $text: String!) {\n    testFirewallPolicy(input: $input, text: $text) {\n      blocked\n      reason\n      redactedText\n      decisions {\n        rule\n        action\n        count\n      }\n    }\n  }\n"): (typeof documents)["\n  query TestFirewallPolicy($input: FirewallPolicyInput!, $text: String!) {\n    testFirewallPolicy(input: $input, text: $text) {\n      blocked\n      reason\n      redactedText\n      decisions {\n        rule\n        action\n        count\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      organization\n      role\n      invitedBy\n      email\n      expiresAt\n      state\n    }\n  }\n"): (typeof documents)["\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      organization\n      role\n      invitedBy\n      email\n      expiresAt\n      state\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -16,6 +16,7 @@ import {
   Member,
   MemberConnection,
 } from '../types/member.type.js';
+import { InvitationPreview } from '../types/invitation-preview.type.js';
 import { Role } from '../types/role.type.js';
 import { clientOf } from './account.resolver.js';
 
@@ -48,6 +49,20 @@ export class MemberResolver {
   @Mutation(() => Boolean, { description: 'Revokes a pending invitation.' })
   async revokeInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     return invitations.revokeInvitation(scopeOf(ctx), id);
+  }
+
+  @Authorized(Rule.PUBLIC)
+  @Query(() => InvitationPreview, {
+    nullable: true,
+    description:
+      'What an invitation offers and whether acceptInvitation would take it now (no sign-in needed); null for an unknown token. ' +
+      'Rate limited per client IP together with signUp, logIn and acceptInvitation.',
+  })
+  async invitationPreview(@Arg('token', () => String) token: string, @Ctx() ctx: Context): Promise<InvitationPreview | null> {
+    // Counted with acceptInvitation's attempts: guessing tokens through either costs from one allowance.
+    await ctx.services.authRateLimiter.consume(ctx.clientIp);
+    const preview = await invitations.previewInvitation(ctx.em, token);
+    return preview ? InvitationPreview.from(preview) : null;
   }
 
   @Authorized(Rule.PUBLIC)

@@ -50,6 +50,14 @@ const PurchaseCreditsMutation = graphql(`
   }
 `);
 
+const PaymentModeQuery = graphql(`
+  query PaymentMode {
+    gatewayPricing {
+      paymentMode
+    }
+  }
+`);
+
 const TYPENAMES = { additionalTypenames: ['CreditTransaction', 'Account', 'CreditPurchase'] };
 const MIN_PURCHASE_CENTS = 500n;
 const PRESETS = ['10', '25', '50', '100'];
@@ -138,11 +146,7 @@ function PurchaseCard() {
             Minimum $5.00, maximum $10,000.00.
           </small>
         </label>
-        <p className="muted small" data-testid="payment-mode-note">
-          With manual payments (<code>PAYMENTS=manual</code>, the default) the credit is granted at once and <strong>no payment is taken</strong>:
-          anyone who may buy credits here adds them for free. With Stripe payments (<code>PAYMENTS=stripe</code>) you are sent to Stripe Checkout
-          and the credit arrives once Stripe confirms the payment.
-        </p>
+        <PaymentModeNote />
         <ErrorMessage error={validation ?? state.error} />
         {notice ? (
           <div className="alert alert-success" role="status">
@@ -154,6 +158,28 @@ function PurchaseCard() {
         </button>
       </form>
     </Card>
+  );
+}
+
+/** Says before anyone clicks what Buy credits does on this gateway (the operator's PAYMENTS). */
+function PaymentModeNote() {
+  const [result, reexecute] = useQuery({ query: PaymentModeQuery });
+  return (
+    <QueryState result={result} label="payment mode" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
+      {({ gatewayPricing }) =>
+        gatewayPricing.paymentMode === 'STRIPE' ? (
+          <p className="muted small" data-testid="payment-mode-note">
+            Payments go through Stripe (<code>PAYMENTS=stripe</code>): <strong>Buy credits</strong> takes you to Stripe Checkout, and the credit arrives once
+            Stripe confirms the payment.
+          </p>
+        ) : (
+          <p className="muted small" data-testid="payment-mode-note">
+            Purchases are recorded manually (<code>PAYMENTS=manual</code>): <strong>Buy credits</strong> adds the credit at once and{' '}
+            <strong>no payment is taken</strong>, so anyone who may buy credits here adds them for free.
+          </p>
+        )
+      }
+    </QueryState>
   );
 }
 

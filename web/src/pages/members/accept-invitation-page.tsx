@@ -1,11 +1,27 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { Brand } from '../../components/app-layout';
 import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/form';
+import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
-import { navigate } from '../../lib/router';
+import type { InvitationPreviewQuery as PreviewData, InvitationState } from '../../gql/graphql';
+import { formatDateTime } from '../../lib/format';
+import { Link, navigate } from '../../lib/router';
 import { signIn } from '../../lib/session';
+
+const InvitationPreviewQuery = graphql(`
+  query InvitationPreview($token: String!) {
+    invitationPreview(token: $token) {
+      organization
+      role
+      invitedBy
+      email
+      expiresAt
+      state
+    }
+  }
+`);
 
 const AcceptInvitationMutation = graphql(`
   mutation AcceptInvitation($token: String!, $input: AcceptInvitationInput!) {
@@ -20,9 +36,106 @@ const AcceptInvitationMutation = graphql(`
   }
 `);
 
-/** Opened from an invitation link (`/accept-invitation?token=…`): sets up the invitee's login. */
+type Preview = NonNullable<PreviewData['invitationPreview']>;
+
+/** Opened from an invitation link (`/accept-invitation?token=…`): shows the invitation, then sets up the invitee's login. */
 export function AcceptInvitationPage() {
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
+  return (
+    <main className="auth-screen">
+      <div className="auth-card">
+        <div className="auth-brand">
+          <Brand />
+        </div>
+        <h1>Join your team</h1>
+        {token ? (
+          <Invitation token={token} />
+        ) : (
+          <div className="alert alert-warning" role="alert">
+            This link has no invitation token. Open the full link you were sent, or ask for a new invitation.
+          </div>
+        )}
+      </div>
+    </main>
+  );
+}
+
+/** What the invitation offers, read before the form so nobody sets a password for an invitation that cannot be used. */
+function Invitation({ token }: { token: string }) {
+  // network-only: the state (revoked, expired) is the server's now, never a cached answer.
+  const [result, reexecute] = useQuery({ query: InvitationPreviewQuery, variables: { token }, requestPolicy: 'network-only' });
+  return (
+    <QueryState result={result} label="invitation" onRetry={() => reexecute({ requestPolicy: 'network-only' })}>
+      {({ invitationPreview: preview }) =>
+        preview?.state === 'PENDING' ? (
+          <>
+            <InvitationSummary preview={preview} />
+            <AcceptForm token={token} />
+          </>
+        ) : (
+          <InvitationUnusable preview={preview ?? null} />
+        )
+      }
+    </QueryState>
+  );
+}
+
+function InvitationSummary({ preview }: { preview: Preview }) {
+  return (
+    <div data-testid="invitation-summary">
+      <p>
+        You&rsquo;re invited to <strong>{preview.organization}</strong> as <strong>{preview.role}</strong>
+        {preview.invitedBy ? (
+          <>
+            {' '}
+            by <strong>{preview.invitedBy}</strong>
+          </>
+        ) : null}
+        ; expires {formatDateTime(preview.expiresAt)}.
+      </p>
+      <p className="muted">
+        You will sign in as <strong>{preview.email}</strong>. Choose your name and a password.
+      </p>
+    </div>
+  );
+}
+
+const NOT_VALID = 'This invitation link is not valid. Check that you opened the full link you were sent, or ask for a new invitation.';
+
+type Unusable = Exclude<InvitationState, 'PENDING'>;
+
+/** Why an invitation cannot be accepted, and what to do instead; `ask` names whom to ask for a new one. */
+const UNUSABLE: Record<Unusable, (preview: Preview, ask: string) => string> = {
+  EXPIRED: (p, ask) => `This invitation to ${p.organization} expired on ${formatDateTime(p.expiresAt)}; ${ask}.`,
+  REVOKED: (p, ask) => `This invitation to ${p.organization} has been withdrawn (revoked, or replaced by a newer one); ${ask}.`,
+  ACCEPTED: (p) => `This invitation to ${p.organization} has already been used. Sign in with ${p.email} instead.`,
+  LOGIN_EXISTS: (p) =>
+    `${p.email} already has a login on this gateway, and an email has only one, so it cannot join ${p.organization}. Sign in instead, or ask for an invitation to another email.`,
+};
+
+function unusableMessage(preview: Preview | null): string {
+  if (!preview || preview.state === 'PENDING') return NOT_VALID;
+  const ask = preview.invitedBy ? `ask ${preview.invitedBy} or another admin for a new one` : 'ask an admin of the organization for a new one';
+  return UNUSABLE[preview.state](preview, ask);
+}
+
+function InvitationUnusable({ preview }: { preview: Preview | null }) {
+  const canSignIn = preview?.state === 'ACCEPTED' || preview?.state === 'LOGIN_EXISTS';
+  return (
+    <>
+      <div className="alert alert-warning" role="alert" data-testid="invitation-unusable">
+        {unusableMessage(preview)}
+      </div>
+      {canSignIn ? (
+        <p>
+          <Link to="/login">Sign in</Link>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function AcceptForm({ token }: { token: string }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [state, accept] = useMutation(AcceptInvitationMutation);
@@ -37,43 +150,26 @@ export function AcceptInvitationPage() {
   };
 
   return (
-    <main className="auth-screen">
-      <div className="auth-card">
-        <div className="auth-brand">
-          <Brand />
-        </div>
-        <h1>Join your team</h1>
-        {token ? (
-          <>
-            <p className="muted">You were invited to an organization on this gateway. Choose your name and a password to sign in.</p>
-            <form onSubmit={submit} className="form" aria-label="Accept invitation">
-              <Field label="Name">
-                <input type="text" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Ada Lovelace" />
-              </Field>
-              <Field label="Password">
-                <input
-                  type="password"
-                  name="password"
-                  autoComplete="new-password"
-                  required
-                  minLength={8}
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                />
-                <small className="hint">At least 8 characters.</small>
-              </Field>
-              <ErrorMessage error={state.error} />
-              <button type="submit" className="btn btn-primary btn-block" disabled={state.fetching}>
-                {state.fetching ? 'Please wait…' : 'Accept invitation'}
-              </button>
-            </form>
-          </>
-        ) : (
-          <div className="alert alert-warning" role="alert">
-            This link has no invitation token. Open the full link you were sent, or ask for a new invitation.
-          </div>
-        )}
-      </div>
-    </main>
+    <form onSubmit={submit} className="form" aria-label="Accept invitation">
+      <Field label="Name">
+        <input type="text" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Ada Lovelace" />
+      </Field>
+      <Field label="Password">
+        <input
+          type="password"
+          name="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <small className="hint">At least 8 characters.</small>
+      </Field>
+      <ErrorMessage error={state.error} />
+      <button type="submit" className="btn btn-primary btn-block" disabled={state.fetching}>
+        {state.fetching ? 'Please wait…' : 'Accept invitation'}
+      </button>
+    </form>
   );
 }
