@@ -121,6 +121,21 @@ describe('credits with PAYMENTS=stripe', () => {
       token,
     );
     expect(txs.creditTransactions.nodes.filter((t) => t.kind === 'purchase')).toHaveLength(1);
+    // The money arriving is a change like any other: audited once, by the system, however often delivered.
+    const audit = await gqlOk<{ auditEvents: { nodes: { action: string; actorType: string; targetId: string; details: { fields: { field: string; value: string }[] } | null }[] } }>(
+      server.url,
+      '{ auditEvents(filter: { action: "credits.purchaseCompleted" }, first: 10) { nodes { action actorType targetId details { fields { field value } } } } }',
+      {},
+      token,
+    );
+    expect(audit.auditEvents.nodes).toEqual([
+      {
+        action: 'credits.purchaseCompleted',
+        actorType: 'system',
+        targetId: purchase.id,
+        details: { fields: [{ field: 'amountUsd', value: '12.34' }, { field: 'method', value: 'stripe' }] },
+      },
+    ]);
   });
 
   it('does not grant an unpaid session, a different amount, or an unknown session', async () => {

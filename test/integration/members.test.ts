@@ -119,9 +119,16 @@ describe('organizations: members, invitations, roles, sessions', () => {
       expect(await code('mutation { purchaseCredits(amountUsd: "5.00") { id } }', {}, member.token)).toBe('FORBIDDEN');
       expect(await code('mutation { purchaseCredits(amountUsd: "5.00") { id } }', {}, apiKey)).toBe('FORBIDDEN');
 
+      const [{ id: apiKeyId }] = await sql<{ id: string }>('select id::text as id from api_key where member_id = ?', [member.memberId]);
       await gqlOk(url, REMOVE, { id: member.memberId }, owner);
       expect(await code('{ me { id } }', {}, member.token)).toBe('UNAUTHENTICATED');
       expect(await code('{ me { id } }', {}, apiKey)).toBe('UNAUTHENTICATED');
+      // The key's revocation is in the audit log like one revoked by hand, by whoever removed the member.
+      const revoked = await sql<{ actor_id: string; details: { fields: Record<string, string> } }>(
+        `select actor_id, details from audit_event where action = 'apiKey.revoke' and target_id = ?`,
+        [apiKeyId],
+      );
+      expect(revoked).toEqual([{ actor_id: org.members.OWNER.memberId, details: { fields: { name: 'm', role: 'ADMIN' } } }]);
       expect((await gqlErr(url, 'mutation($input: LogInInput!) { logIn(input: $input) { token } }', { input: { email: member.email, password: PASSWORD } })).code).toBe(
         'UNAUTHENTICATED',
       );

@@ -69,6 +69,15 @@ async function revokeInvitationsIssuedBy(scope: MutationScope, em: EntityManager
   }
 }
 
+/** Revokes the API keys a removed member created, each audited as a revocation, as if revoked one by one. */
+async function revokeApiKeysCreatedBy(scope: MutationScope, em: EntityManager, member: IMember): Promise<void> {
+  const now = new Date();
+  for (const key of await em.find(ApiKey, { accountId: member.accountId, memberId: member.id, revokedAt: null })) {
+    key.revokedAt = now;
+    recordAudit(em, scope.actor, { action: 'apiKey.revoke', targetType: 'apiKey', targetId: key.id, details: auditFields({ name: key.name, role: key.role }) });
+  }
+}
+
 /**
  * Locks the organization's owners (FOR UPDATE), so two owners demoting or removing each other at
  * the same time serialise and the second one sees that it would leave none.
@@ -118,7 +127,7 @@ export async function removeMember(scope: MutationScope, caller: Caller, id: str
       const member = await getMember(em, caller.accountId, id);
       assertMayManage(caller, member.role);
       await assertNotLastOwner(em, member, 'removed');
-      await em.nativeUpdate(ApiKey, { memberId: member.id, revokedAt: null }, { revokedAt: new Date() });
+      await revokeApiKeysCreatedBy(scope, em, member);
       await revokeInvitationsIssuedBy(scope, em, member, null);
       em.remove(member);
       return member;

@@ -9,6 +9,8 @@ import { CreditPurchase, type ICreditPurchase } from '../../entities/credit-purc
 import { CreditTransaction, type ICreditTransaction } from '../../entities/credit-transaction.entity.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import type { Page } from '../../graphql/types/connection.type.js';
+import { auditFields } from '../audit-details.js';
+import { recordAudit, systemActor } from '../audit.js';
 import { paginate } from '../pagination.js';
 import { LOT_LIFETIME_MS, lockAccount, sqlOfEm, sweepExpiredLots } from './credit-sql.js';
 import { NANO_PER_CENT, NANO_PER_USD, formatUsd, parseDecimal } from './money.js';
@@ -150,6 +152,14 @@ export async function completePaidSession(
     const purchase = await tx.findOneOrFail(CreditPurchase, { id: found.id }, { refresh: true });
     if (purchase.externalId === null) purchase.externalId = session.id;
     const granted = await grantPurchase(tx, purchase, now);
+    if (granted) {
+      recordAudit(tx, systemActor(purchase.accountId), {
+        action: 'credits.purchaseCompleted',
+        targetType: 'creditPurchase',
+        targetId: purchase.id,
+        details: auditFields({ amountUsd: formatUsd(BigInt(purchase.amountNano)), method: 'stripe' }),
+      });
+    }
     return { outcome: granted ? 'granted' : 'already-granted', purchase };
   });
 }
