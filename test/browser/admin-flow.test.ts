@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
@@ -77,6 +78,23 @@ describe('admin SPA against the real server', () => {
     await po.usage.waitForChart();
     const attempts = await po.usage.expandFirstEvent();
     expect(await attempts.textContent()).toContain('openai:gpt-4o-mini');
+
+    // The CSV export streams in: the events received are counted as they arrive, then saved.
+    const exportStatus = page.getByRole('status').filter({ hasText: /Download|Export/ });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const rows = csv.trim().split('\r\n');
+    expect(rows[0]).toMatch(/^created_at,request_id,/);
+    expect(rows.slice(1).some((r) => r.includes('gpt-4o-mini'))).toBe(true);
+    await expect.poll(() => exportStatus.textContent()).toBe(`Downloaded ${rows.length - 1} ${rows.length === 2 ? 'event' : 'events'}.`);
+    // A long export can be cancelled while it runs (here: an answer that never comes).
+    await page.route('**/api/usage/export**', () => undefined);
+    await page.getByRole('button', { name: 'Download CSV' }).click();
+    await expect.poll(() => exportStatus.textContent()).toBe('Downloading… 0 events (0.0 MB)');
+    await page.getByRole('button', { name: 'Cancel export' }).click();
+    await expect.poll(() => exportStatus.textContent()).toBe('Export cancelled.');
+    await page.getByRole('button', { name: 'Download CSV' }).waitFor();
+    await page.unroute('**/api/usage/export**');
 
     // A referenced provider key cannot be deleted; the CONFLICT message is shown in the dialog.
     await po.shell.navigateTo('Provider keys');
