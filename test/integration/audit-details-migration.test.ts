@@ -1,31 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/src/db/embedded.js';
-import { openOrm } from '../../server/src/db/orm.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { describe, expect, it } from 'vitest';
+import { useUnmigratedOrm } from '../support/migration-orm.js';
 
 /** The last migration before audit events had details. */
 const BEFORE_DETAILS = 'Migration20261129110000';
 
 /** Adding audit_event.details keeps the log as it was: old rows read null and stay append-only. */
 describe('migration adding audit event details', () => {
-  let db: TestDatabase;
-  let embedded: EmbeddedDatabase | undefined;
-  let orm: MikroORM;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    if (!db.databaseUrl) embedded = await startEmbeddedDatabase(db.dataDir, 1);
-    orm = await openOrm({ clientUrl: db.databaseUrl ?? embedded!.clientUrl, poolMax: 1 });
-  }, 120_000);
-  afterAll(async () => {
-    await orm?.close(true);
-    await embedded?.stop();
-    await db?.drop();
-  });
+  const unmigratedOrm = useUnmigratedOrm();
 
   it('leaves existing events with null details and the append-only trigger in place', async () => {
+    const orm = unmigratedOrm();
     await orm.migrator.up({ to: BEFORE_DETAILS });
     const em = orm.em.fork();
     const id = randomUUID();

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/src/db/embedded.js';
-import { openOrm } from '../../server/src/db/orm.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { describe, expect, it } from 'vitest';
+import { useUnmigratedOrm } from '../support/migration-orm.js';
 
 /** The last migration before configuration, firewall policy and provider key names became unique. */
 const BEFORE_UNIQUE_NAMES = 'Migration20261129050051';
@@ -14,25 +11,13 @@ const DUPLICATE = /duplicate key value violates unique constraint "\w+_lower_nam
  * "name (2)", "name (3)", … in creation order, then the case-insensitive unique indexes hold.
  */
 describe('migration to unique names', () => {
-  let db: TestDatabase;
-  let embedded: EmbeddedDatabase | undefined;
-  let orm: MikroORM;
+  const unmigratedOrm = useUnmigratedOrm();
   const accountA = randomUUID();
   const accountB = randomUUID();
   const at = (minutes: number) => new Date(Date.parse('2026-11-01T00:00:00Z') + minutes * 60_000);
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    if (!db.databaseUrl) embedded = await startEmbeddedDatabase(db.dataDir, 1);
-    orm = await openOrm({ clientUrl: db.databaseUrl ?? embedded!.clientUrl, poolMax: 1 });
-  }, 120_000);
-  afterAll(async () => {
-    await orm?.close(true);
-    await embedded?.stop();
-    await db?.drop();
-  });
-
   it('renames later duplicates deterministically and then refuses new ones, ignoring case', async () => {
+    const orm = unmigratedOrm();
     await orm.migrator.up({ to: BEFORE_UNIQUE_NAMES });
     const em = orm.em.fork();
     for (const [id, email] of [

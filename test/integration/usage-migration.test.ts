@@ -1,30 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/src/db/embedded.js';
-import { openOrm } from '../../server/src/db/orm.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { describe, expect, it } from 'vitest';
+import { useUnmigratedOrm } from '../support/migration-orm.js';
 
 /** Existing usage rows survive the move to rollups and a partitioned table. */
 describe('usage migrations', () => {
-  let db: TestDatabase;
-  let embedded: EmbeddedDatabase | undefined;
-  let orm: MikroORM;
+  const unmigratedOrm = useUnmigratedOrm();
   const DAY = 86_400_000;
   const times = [Date.now() - 200 * DAY, Date.now() - 3 * DAY, Date.now() - 3 * DAY + 1000, Date.now()];
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    if (!db.databaseUrl) embedded = await startEmbeddedDatabase(db.dataDir, 1);
-    orm = await openOrm({ clientUrl: db.databaseUrl ?? embedded!.clientUrl, poolMax: 1 });
-  });
-  afterAll(async () => {
-    await orm?.close(true);
-    await embedded?.stop();
-    await db?.drop();
-  });
-
   it('keeps every event, builds their rollups and partitions them by day', async () => {
+    const orm = unmigratedOrm();
     await orm.migrator.up({ to: 'Migration20261125162059' });
     const em = orm.em.fork();
     const accountId = randomUUID();
