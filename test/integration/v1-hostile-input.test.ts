@@ -111,8 +111,9 @@ describe('/v1 hostile input', () => {
         expect(expectError(fromFetch(res), route, 'invalid_request', 400)).toMatch(/models/);
       }
       // Huge entries and non-strings inside a huge list are refused the same way.
-      const long = await post(route, bodyFor(route, { model, models: ['x'.repeat(100_000)] }));
-      expectError(fromFetch(long), route, 'invalid_request', 400);
+      const long = await post(route, bodyFor(route, { model, models: [model, 'x'.repeat(100_000)] }));
+      // The message names the entry, as `model`'s names the field.
+      expect(expectError(fromFetch(long), route, 'invalid_request', 400)).toContain('`models[1]` must be at most 256 characters');
       const objects = await post(route, bodyFor(route, { model, models: Array.from({ length: 1000 }, () => ({ model: 'gpt-4o' })) }));
       expectError(fromFetch(objects), route, 'invalid_request', 400);
       // At the limit the request is served.

@@ -152,14 +152,15 @@ export function parseInferenceBody(raw: Buffer): InferenceBody {
   if (problem) throw new ValidationError(`\`model\` ${problem}.`);
   let fallbacks: string[] = [];
   if (body.models !== undefined && body.models !== null) {
-    if (!Array.isArray(body.models) || !body.models.every((m) => typeof m === 'string' && m.trim() !== '' && m.length <= MAX_MODEL_LENGTH)) {
-      throw new ValidationError('`models` must be an array of non-empty model strings.');
-    }
-    if ((body.models as string[]).some(hasUnsafeText)) {
-      throw new ValidationError('`models` must not contain control characters or unpaired surrogates.');
+    if (!Array.isArray(body.models) || !body.models.every((m) => typeof m === 'string')) {
+      throw new ValidationError('`models` must be an array of model strings.');
     }
     if (body.models.length > MAX_FALLBACKS) {
       throw new ValidationError(`\`models\` may list at most ${MAX_FALLBACKS} fallback models.`);
+    }
+    for (const [i, model] of (body.models as string[]).entries()) {
+      const fallbackProblem = modelStringProblem(model);
+      if (fallbackProblem) throw new ValidationError(`\`models[${i}]\` ${fallbackProblem}.`);
     }
     fallbacks = body.models as string[];
   }
