@@ -8,7 +8,13 @@
  * (`npm install @anthropic-ai/claude-code @openai/codex ai @ai-sdk/openai @ai-sdk/anthropic zod`
  * in a scratch directory) and pass that directory:
  *
- *   TEST_DATABASE_URL=… npx tsx scripts/record-agent-requests.ts /path/to/scratch
+ *   TEST_DATABASE_URL=… npx tsx scripts/record-agent-requests.ts /path/to/scratch [name…]
+ *
+ * Names (e.g. `codex-multiturn`) record only those clients. The `-multiturn` recordings are tool
+ * loops with reasoning: the simulated upstream answers the first turn with thinking and a shell
+ * tool call the agent runs (`echo hi`), the second with text. Codex talks to Claude; Claude Code's
+ * first turn is answered by DeepSeek (reasoning, unsigned once it is thinking) and its second by
+ * Claude, through a virtual model, as a fallback would.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,7 +23,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createAccount } from '../test/support/credits.js';
+import type { RecordedRequest } from '../test/support/fake-upstream.js';
 import { startGatewayFixture } from '../test/support/gateway-fixture.js';
+import { gqlOk } from '../test/support/graphql.js';
 
 /** Headers worth keeping: the ones that steer format, version and features. Never credentials. */
 const KEPT_HEADERS = /^(content-type|accept|anthropic-version|anthropic-beta|openai-beta|x-stainless-helper-method|x-stainless-lang|x-stainless-package-version|user-agent|originator|session_id|version)$/;
@@ -30,9 +38,18 @@ interface Captured {
 }
 
 const scratch = resolve(process.argv[2] ?? '.');
+const only = process.argv.slice(3);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
 const outDir = resolve('test/fixtures/agents');
 const f = await startGatewayFixture();
-const account = await createAccount(f, { purchaseUsd: '50.00', providerKeys: { openai: 'sk-record-openai', anthropic: 'sk-ant-record' } });
+const account = await createAccount(f, { purchaseUsd: '50.00', providerKeys: { openai: 'sk-record-openai', anthropic: 'sk-ant-record', deepseek: 'sk-record-deepseek' } });
+// Claude Code thinks with a budget (extended thinking) for a name it reads as Claude Sonnet 4.5.
+await gqlOk(
+  f.baseUrl,
+  'mutation($input: VirtualModelInput!) { createVirtualModel(input: $input) { id } }',
+  { input: { name: 'claude-sonnet-4-5-mix', targets: [{ model: 'deepseek:deepseek-reasoner' }, { model: 'anthropic:claude-sonnet-4-5' }] } },
+  account.token,
+);
 
 let captured: Captured[] = [];
 const proxy = createServer((req, res) => {
@@ -68,6 +85,7 @@ await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
 const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 
 async function record(name: string, command: string, args: string[], env: Record<string, string>, cwd: string): Promise<void> {
+  if (!wanted(name)) return;
   captured = [];
   const code = await new Promise<number | null>((done) => {
     const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -92,7 +110,7 @@ async function record(name: string, command: string, args: string[], env: Record
 /** No credentials, no machine or install identifiers, no temporary paths: fixtures are committed. */
 function sanitize(c: Captured): string {
   let text = JSON.stringify(c, null, 2);
-  for (const secret of [account.accessToken, 'sk-record-openai', 'sk-ant-record']) text = text.split(secret).join('<redacted>');
+  for (const secret of [account.accessToken, 'sk-record-openai', 'sk-ant-record', 'sk-record-deepseek']) text = text.split(secret).join('<redacted>');
   text = text
     .replace(/\/tmp\/[a-z-]+-home-[A-Za-z0-9]+/g, '/home/user')
     .replace(/\/tmp\/[a-z-]+-work-[A-Za-z0-9]+/g, '/work/project')
@@ -131,15 +149,15 @@ const bin = (name: string) => join(scratch, 'node_modules', '.bin', name);
   }, cwd);
 }
 
-// Codex CLI: `codex exec` with a model provider whose base_url is the gateway.
-{
-  const codexHome = mkdtempSync(join(tmpdir(), 'codex-home-'));
-  const cwd = mkdtempSync(join(tmpdir(), 'codex-work-'));
+/** Codex's config.toml for the gateway as README's quickstart has it, plus `extra` settings. */
+function codexHome(model: string, extra: string[] = []): string {
+  const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
   writeFileSync(
-    join(codexHome, 'config.toml'),
+    join(home, 'config.toml'),
     [
-      'model = "gpt-6.2-sol"',
+      `model = "${model}"`,
       'model_provider = "gateway"',
+      ...extra,
       '',
       '[model_providers.gateway]',
       'name = "AI gateway"',
@@ -149,7 +167,54 @@ const bin = (name: string) => join(scratch, 'node_modules', '.bin', name);
       '',
     ].join('\n'),
   );
-  await record('codex', bin('codex'), ['exec', '--skip-git-repo-check', 'say hi'], { HOME: codexHome, CODEX_HOME: codexHome, GATEWAY_KEY: account.accessToken }, cwd);
+  return home;
+}
+
+// Codex CLI: `codex exec` with a model provider whose base_url is the gateway.
+{
+  const home = codexHome('gpt-6.2-sol');
+  const cwd = mkdtempSync(join(tmpdir(), 'codex-work-'));
+  await record('codex', bin('codex'), ['exec', '--skip-git-repo-check', 'say hi'], { HOME: home, CODEX_HOME: home, GATEWAY_KEY: account.accessToken }, cwd);
+}
+
+const hasTool = (r: RecordedRequest, name: string) => Array.isArray((r.body as { tools?: unknown } | undefined)?.tools) && JSON.stringify((r.body as { tools: unknown }).tools).includes(`"name":"${name}"`);
+const prompt = 'Run `echo hi` in the shell and tell me what it printed.';
+const thought = 'The user wants me to run echo hi.';
+
+// Codex CLI on Claude with reasoning, a tool loop: its second request returns Claude's signed
+// thinking in the reasoning item's encrypted_content.
+{
+  f.upstream.reset();
+  f.upstream.scriptFor(
+    (r) => r.path === '/anthropic/v1/messages' && hasTool(r, 'exec_command'),
+    { kind: 'ok', reasoning: thought, toolCall: { name: 'exec_command', arguments: '{"cmd":"echo hi"}' } },
+    { kind: 'ok', text: 'The command printed hi.' },
+  );
+  const home = codexHome('claude-sonnet-4-5', ['model_reasoning_effort = "medium"']);
+  const cwd = mkdtempSync(join(tmpdir(), 'codex-work-'));
+  // The sandbox needs kernel features containers often lack; the command is `echo hi`.
+  const args = ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', prompt];
+  await record('codex-multiturn', bin('codex'), args, { HOME: home, CODEX_HOME: home, GATEWAY_KEY: account.accessToken }, cwd);
+}
+
+// Claude Code on extended thinking, a tool loop DeepSeek opens (its reasoning comes back as
+// unsigned thinking) and Claude continues.
+{
+  f.upstream.reset();
+  const bash = { name: 'Bash', arguments: '{"command":"echo hi","description":"Print hi"}' };
+  f.upstream.scriptFor((r) => r.path === '/deepseek/v1/chat/completions' && hasTool(r, 'Bash'), { kind: 'ok', reasoning: thought, toolCall: bash }, { kind: 'status', status: 500 });
+  f.upstream.scriptFor((r) => r.path === '/anthropic/v1/messages' && hasTool(r, 'Bash'), { kind: 'ok', text: 'The command printed hi.' });
+  const home = mkdtempSync(join(tmpdir(), 'cc-home-'));
+  const cwd = mkdtempSync(join(tmpdir(), 'cc-work-'));
+  // --dangerously-skip-permissions is refused as root: the one tool is allowed instead.
+  await record('claude-code-multiturn', bin('claude'), ['-p', prompt, '--allowedTools', 'Bash'], {
+    HOME: home,
+    ANTHROPIC_BASE_URL: proxyUrl,
+    ANTHROPIC_AUTH_TOKEN: account.accessToken,
+    ANTHROPIC_MODEL: 'claude-sonnet-4-5-mix',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+  }, cwd);
 }
 
 // Vercel AI SDK generateObject: OpenAI provider (Responses by default, then Chat) and Anthropic provider.

@@ -14,7 +14,9 @@ import { startGatewayFixture, type GatewayFixture } from '../support/gateway-fix
  * format and to one of the other format. Each must come back as a complete, valid answer in the client's format, so a regression
  * shows up without the CLIs installed. The recorder writes each client's newest recording under
  * its name; an older version still in use keeps its recording beside it, named with its version
- * (claude-code-2.1.197: other betas, no `thinking.display`, a 64k `max_tokens`).
+ * (claude-code-2.1.197: other betas, no `thinking.display`, a 64k `max_tokens`). The
+ * `-multiturn` recordings are tool loops with reasoning (see the recorder), whose second request
+ * carries the first turn's reasoning back.
  */
 
 interface Fixture {
@@ -64,7 +66,11 @@ describe('recorded agent requests replayed against the gateway', () => {
       'ai-sdk-generate-object/02-v1-chat-completions.json',
       'ai-sdk-generate-object/03-v1-messages.json',
       'claude-code-2.1.197/01-v1-messages.json',
+      'claude-code-multiturn/01-v1-messages.json',
+      'claude-code-multiturn/02-v1-messages.json',
       'claude-code/01-v1-messages.json',
+      'codex-multiturn/01-v1-responses.json',
+      'codex-multiturn/02-v1-responses.json',
       'codex/01-v1-responses.json',
     ]);
     // The agents' own default models are what they send unchanged.
@@ -121,6 +127,56 @@ describe('recorded agent requests replayed against the gateway', () => {
         expect(lastUpstream()?.path).toMatch(new RegExp(`^/${provider}/v1/`));
       });
     }
+  });
+
+  describe('tool loops with reasoning: the request continuing the loop, as the agent sent it', () => {
+    const THOUGHT = 'The user wants me to run echo hi.';
+
+    it("Codex on Claude: Claude gets its signed thinking back from the reasoning item's encrypted_content", async () => {
+      const rec = fixture('codex-multiturn/02-v1-responses.json');
+      // Codex echoes the reasoning item the gateway wrote, its rs_gw… id and encrypted_content included.
+      expect(rec.body.input).toContainEqual(expect.objectContaining({ type: 'reasoning', id: expect.stringMatching(/^rs_gw/), encrypted_content: 'gateway-anthropic-signature:sig_fake' }));
+      const { data: stream, response } = await openai.responses.create(rec.body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, { headers: steering(rec) }).withResponse();
+      const types: string[] = [];
+      for await (const event of stream) types.push(event.type);
+      expect(types.at(-1)).toBe('response.completed');
+      const sent = lastUpstream();
+      expect(sent?.path).toBe('/anthropic/v1/messages');
+      const body = sent?.body as { thinking?: unknown; messages: { role: string; content: unknown[] }[] };
+      // The simulated Anthropic refuses the loop (400) when thinking is on and the turn's thinking is missing.
+      expect(body.thinking).toMatchObject({ type: 'enabled' });
+      expect(body.messages.at(-2)?.content[0]).toEqual({ type: 'thinking', thinking: THOUGHT, signature: 'sig_fake' });
+      expect(response.headers.get('x-gateway-removed-params')).not.toMatch(/thinking|reasoning|include/);
+    });
+
+    it('Codex moving from Claude to OpenAI: none of the items the gateway wrote reach OpenAI', async () => {
+      const rec = fixture('codex-multiturn/02-v1-responses.json');
+      const body = { ...rec.body, model: 'openai:gpt-5' } as unknown as OpenAI.Responses.ResponseCreateParamsStreaming;
+      for await (const event of await openai.responses.create(body, { headers: steering(rec) })) expect(event.type).not.toBe('response.failed');
+      const sent = lastUpstream();
+      expect(sent?.path).toBe('/openai/v1/responses');
+      const input = (sent?.body as { input: { type?: string; id?: string; call_id?: string }[] }).input;
+      expect(input.filter((item) => item.type === 'reasoning')).toEqual([]);
+      expect(input.filter((item) => /^(rs|msg|fc)_gw/.test(item.id ?? ''))).toEqual([]);
+      expect(input.find((item) => item.type === 'function_call')).toMatchObject({ call_id: 'toolu_fake000001' });
+    });
+
+    it("Claude Code moving from DeepSeek to Claude: DeepSeek's unsigned thinking, then thinking and its clearing go (named), not Anthropic's 400", async () => {
+      const rec = fixture('claude-code-multiturn/02-v1-messages.json');
+      // Recorded through a virtual model whose first target (DeepSeek) answered the first turn.
+      expect(rec.body.model).toBe('claude-sonnet-4-5-mix');
+      const body = { ...rec.body, model: 'claude-sonnet-4-5' } as unknown as Anthropic.Beta.MessageCreateParamsStreaming;
+      const { data: stream, response } = await anthropic.beta.messages.create(body, { headers: steering(rec) }).withResponse();
+      const types: string[] = [];
+      for await (const event of stream) types.push(event.type);
+      expect(types.at(-1)).toBe('message_stop');
+      const sent = lastUpstream();
+      expect(sent?.path).toBe('/anthropic/v1/messages');
+      expect(sent?.body).not.toHaveProperty('thinking');
+      expect(sent?.body).not.toHaveProperty('context_management');
+      expect(sent?.rawBody).not.toContain(THOUGHT);
+      expect(response.headers.get('x-gateway-removed-params')).toBe('thinking,context_management.edits.clear_thinking_20251015');
+    });
   });
 
   describe('Vercel AI SDK generateObject (json schema on each provider path)', () => {

@@ -58,4 +58,37 @@ describe('messages → chat translation parameters', () => {
     expect(sent.body).not.toHaveProperty('thinking');
     expect(response.headers.get('x-gateway-removed-params')).toBe('thinking');
   });
+
+  it('Claude Code moving from DeepSeek back to Claude: the thinking it goes without is not cleared either (Anthropic refuses clear_thinking without thinking)', async () => {
+    f.upstream.reset();
+    const tools: Anthropic.Tool[] = [{ name: 'Bash', description: 'Run a command', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }];
+    f.upstream.script({ kind: 'ok', reasoning: 'Run it.', toolCall: { name: 'Bash', arguments: '{"command":"echo hi"}' } });
+    // As Claude Code 2.1.332 sends it with a model on extended thinking (claude-sonnet-4-5; its
+    // 32,000 max_tokens would make the SDK insist on streaming).
+    const settings = {
+      max_tokens: 16000,
+      thinking: { type: 'enabled' as const, budget_tokens: 15999 },
+      context_management: { edits: [{ type: 'clear_thinking_20251015' as const, keep: 'all' as const }] },
+      betas: ['context-management-2025-06-27', 'interleaved-thinking-2025-05-14'],
+      tools,
+    };
+    const first = await anthropic.beta.messages.create({ ...settings, model: 'deepseek:deepseek-reasoner', messages: [{ role: 'user', content: 'Run echo hi' }] });
+    const call = first.content.find((b) => b.type === 'tool_use');
+    const { response } = await anthropic.beta.messages
+      .create({
+        ...settings,
+        model: 'claude-sonnet-4-5',
+        messages: [
+          { role: 'user', content: 'Run echo hi' },
+          { role: 'assistant', content: first.content },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: call?.type === 'tool_use' ? call.id : '', content: 'hi' }] },
+        ],
+      })
+      .withResponse();
+    expect(response.status).toBe(200);
+    const sent = f.upstream.requests[1].body as Record<string, unknown>;
+    expect(sent).not.toHaveProperty('thinking');
+    expect(sent).not.toHaveProperty('context_management');
+    expect(response.headers.get('x-gateway-removed-params')).toBe('thinking,context_management.edits.clear_thinking_20251015');
+  });
 });

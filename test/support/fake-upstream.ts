@@ -452,8 +452,14 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
  * Anthropic's 400 for a tool loop continued with thinking on but without the thinking that opened
  * the assistant's turn (the real API's wording). Checked the simple way the real API's message
  * reads: the assistant message before the last tool results must start with a thinking block.
+ * Also its 400 for context editing that clears thinking in a request without thinking.
  */
 function anthropicThinkingRefusal(body: Record<string, unknown>): string | undefined {
+  // Clearing thinking (Claude Code asks for it on every request) needs thinking on, as at the real API.
+  const management = body.context_management as { edits?: unknown } | undefined;
+  const clearing = Array.isArray(management?.edits) ? (management.edits as { type?: unknown }[]).find((e) => typeof e?.type === 'string' && e.type.startsWith('clear_thinking_')) : undefined;
+  const thinkingType = (body.thinking as { type?: unknown } | undefined)?.type;
+  if (clearing !== undefined && thinkingType !== 'enabled' && thinkingType !== 'adaptive') return `\`${String(clearing.type)}\` strategy requires \`thinking\` to be enabled or adaptive`;
   if (!Array.isArray(body.messages)) return undefined;
   const messages = body.messages as { role?: unknown; content?: unknown }[];
   for (const [i, m] of messages.entries()) {

@@ -678,6 +678,25 @@ describe('a Messages conversation another vendor answered, sent to Anthropic its
     expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 }); // the client's body is not changed
   });
 
+  it('where thinking goes, context editing that clears thinking goes too (refused without thinking); other edits stay', () => {
+    const clearTools = { type: 'clear_tool_uses_20250919', trigger: { type: 'input_tokens', value: 100000 } };
+    const managed = (edits: unknown[]) => ({
+      model: 'claude-sonnet-4-5',
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      context_management: { edits },
+      messages: loop([{ type: 'thinking', thinking: 'deepseek thought', signature: '' }, toolUse]),
+    });
+    const alone = forAnthropic(managed([{ type: 'clear_thinking_20251015', keep: 'all' }]));
+    expect(alone.body).not.toHaveProperty('context_management');
+    expect(alone.removed).toEqual(['thinking', 'context_management.edits.clear_thinking_20251015']);
+    const mixed = forAnthropic(managed([{ type: 'clear_thinking_20251015', keep: 'all' }, clearTools]));
+    expect(mixed.body.context_management).toEqual({ edits: [clearTools] });
+    // Thinking kept (Claude's own signed thinking): the clearing is kept as well.
+    const own = managed([{ type: 'clear_thinking_20251015', keep: 'all' }]);
+    own.messages = loop([{ type: 'thinking', thinking: 't', signature: 'sig' }, toolUse]);
+    expect(forAnthropic(own)).toEqual({ body: own, removed: [] });
+  });
+
   it('keeps adaptive thinking (Claude Code), which needs no thinking in earlier turns; an assistant message left empty goes', () => {
     const body = { model: 'claude-opus-4-8', thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: [{ type: 'thinking', thinking: 'x', signature: '' }] }, { role: 'user', content: 'b' }] };
     const { body: sent, removed } = forAnthropic(body);

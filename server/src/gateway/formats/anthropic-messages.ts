@@ -275,7 +275,25 @@ export function forAnthropic(body: Json): { body: Json; removed: string[] } {
   const out: Json = { ...body, messages };
   if (!thinking) return { body: out, removed: [] };
   delete out.thinking;
-  return { body: out, removed: ['thinking'] };
+  return { body: out, removed: ['thinking', ...withoutThinkingClearing(out)] };
+}
+
+const isThinkingClearing = (edit: unknown): edit is Json => isRecord(edit) && typeof edit.type === 'string' && edit.type.startsWith('clear_thinking_');
+
+/**
+ * Context editing that clears thinking (Claude Code asks for `clear_thinking_20251015` on every
+ * request) is refused without thinking ("strategy requires `thinking` to be enabled or adaptive"):
+ * where thinking goes, so does its clearing, which had nothing left to clear. Returns the names removed.
+ */
+function withoutThinkingClearing(body: Json): string[] {
+  const management = body.context_management;
+  if (!isRecord(management) || !Array.isArray(management.edits) || !management.edits.some(isThinkingClearing)) return [];
+  const clearing = management.edits.filter(isThinkingClearing).map((edit) => `context_management.edits.${String(edit.type)}`);
+  const edits = management.edits.filter((edit) => !isThinkingClearing(edit));
+  // Nothing left to edit: the setting goes whole.
+  if (edits.length === 0) delete body.context_management;
+  else body.context_management = { ...management, edits };
+  return clearing;
 }
 
 /** With thinking off, Anthropic refuses thinking in an assistant message in the final position (a prefill): it is left out. */
