@@ -127,6 +127,21 @@ describe('recorded agent requests replayed against the gateway', () => {
         expect(lastUpstream()?.path).toMatch(new RegExp(`^/${provider}/v1/`));
       });
     }
+
+    it('keeps the tools its default model is given in an additional_tools item (namespaces, a custom grammar tool) when Claude serves it', async () => {
+      const rec = fixture('codex/01-v1-responses.json');
+      const declared = (rec.body.input as { type?: string; tools?: { type: string; name: string; tools?: { name: string }[] }[] }[]).find((i) => i.type === 'additional_tools');
+      const expected = (declared?.tools ?? []).flatMap((ns) => (ns.tools ?? []).map((t) => `${ns.name}__${t.name}`));
+      expect(expected).toContain('functions__exec');
+      const body = { ...rec.body, model: 'claude-opus-4-8' } as unknown as OpenAI.Responses.ResponseCreateParamsStreaming;
+      const { data: stream, response } = await openai.responses.create(body, { headers: steering(rec) }).withResponse();
+      for await (const event of stream) expect(event.type).not.toBe('response.failed');
+      const sent = lastUpstream()?.body as { tools?: { name: string; input_schema: { properties: Record<string, unknown> } }[] };
+      expect((sent.tools ?? []).map((t) => t.name)).toEqual(expected);
+      // `exec` takes raw JavaScript: offered as one text input.
+      expect(sent.tools?.find((t) => t.name === 'functions__exec')?.input_schema.properties).toHaveProperty('input');
+      expect(response.headers.get('x-gateway-removed-params') ?? '').not.toMatch(/additional_tools|namespace|custom/);
+    });
   });
 
   describe('tool loops with reasoning: the request continuing the loop, as the agent sent it', () => {

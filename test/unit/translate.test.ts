@@ -712,3 +712,101 @@ describe('a Messages conversation another vendor answered, sent to Anthropic its
     expect(forAnthropic(plain).body).toBe(plain);
   });
 });
+
+describe('Responses tool declarations for a provider that only knows functions (Codex on Claude)', () => {
+  const plan = planFor('responses', ANTHROPIC);
+  const request = {
+    model: 'claude-sonnet-4-5',
+    include: [],
+    tools: [
+      { type: 'function', name: 'exec_command', parameters: { type: 'object', properties: { cmd: { type: 'string' } } } },
+      { type: 'namespace', name: 'multi_agent_v1', description: 'Sub-agents', tools: [{ type: 'function', name: 'spawn_agent', parameters: { type: 'object', properties: {} } }] },
+    ],
+    input: [
+      { type: 'additional_tools', role: 'developer', tools: [{ type: 'namespace', name: 'functions', tools: [{ type: 'custom', name: 'exec', description: 'Run JavaScript', format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/' } }] }] },
+      { role: 'user', content: 'go' },
+    ],
+  };
+
+  it('offers namespaced and custom tools as functions, from `tools` and from additional_tools items alike', () => {
+    const { body, removed } = plan.request(request, undefined);
+    expect((body.tools as { name: string }[]).map((t) => t.name)).toEqual(['exec_command', 'multi_agent_v1__spawn_agent', 'functions__exec']);
+    const exec = (body.tools as { name: string; description?: string; input_schema: Json }[])[2];
+    expect(exec.description).toBe('Run JavaScript');
+    expect(exec.input_schema).toMatchObject({ required: ['input'], properties: { input: { type: 'string', description: expect.stringContaining('start: /.+/') } } });
+    expect(removed).toEqual([]);
+  });
+
+  it('answers calls as the client declared them: a namespaced function_call, a custom_tool_call with its text', () => {
+    const claude = {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      content: [
+        { type: 'tool_use', id: 'toolu_1', name: 'multi_agent_v1__spawn_agent', input: { task: 'x' } },
+        { type: 'tool_use', id: 'toolu_2', name: 'functions__exec', input: { input: 'await tools.exec_command("ls")' } },
+        { type: 'tool_use', id: 'toolu_3', name: 'exec_command', input: { cmd: 'ls' } },
+      ],
+      stop_reason: 'tool_use',
+      usage: { input_tokens: 1, output_tokens: 1 },
+    };
+    const { output } = plan.response(claude, 'claude-sonnet-4-5', request) as { output: Json[] };
+    expect(output[0]).toMatchObject({ type: 'function_call', name: 'spawn_agent', namespace: 'multi_agent_v1', call_id: 'toolu_1', arguments: '{"task":"x"}' });
+    expect(output[1]).toMatchObject({ type: 'custom_tool_call', name: 'exec', namespace: 'functions', call_id: 'toolu_2', input: 'await tools.exec_command("ls")' });
+    expect(String(output[1].id)).toMatch(/^ctc_gw/);
+    expect(output[2]).toMatchObject({ type: 'function_call', name: 'exec_command', call_id: 'toolu_3' });
+    expect(output[2]).not.toHaveProperty('namespace');
+  });
+
+  it('streams a custom tool call as custom_tool_call_input events with the text, not the JSON around it', () => {
+    const stream = plan.stream('claude-sonnet-4-5', { includeUsage: false, request }) as StreamTranslator;
+    const frames = [
+      { type: 'message_start', message: { id: 'msg_2', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], usage: { input_tokens: 3, output_tokens: 1 } } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_9', name: 'functions__exec', input: {} } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"input": "1 +' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: ' 1"}' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 2 } },
+      { type: 'message_stop' },
+    ];
+    let out = '';
+    for (const f of frames) out += stream.push({ event: f.type, data: JSON.stringify(f) }).frames.join('');
+    const evs = events(out).map((e) => JSON.parse(e.data) as Json);
+    expect(evs.filter((e) => e.type === 'response.function_call_arguments.delta')).toEqual([]);
+    expect(evs.find((e) => e.type === 'response.custom_tool_call_input.done')).toMatchObject({ input: '1 + 1' });
+    expect(evs.find((e) => e.type === 'response.output_item.done')?.item).toMatchObject({ type: 'custom_tool_call', name: 'exec', namespace: 'functions', input: '1 + 1', call_id: 'toolu_9' });
+  });
+
+  it('sends the next turn with the calls under the names Claude knows them by, and their outputs as tool results', () => {
+    const { body } = plan.request(
+      {
+        ...request,
+        input: [
+          ...request.input,
+          { type: 'function_call', call_id: 'toolu_1', name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{"task":"x"}' },
+          { type: 'custom_tool_call', call_id: 'toolu_2', name: 'exec', namespace: 'functions', input: '1 + 1' },
+          { type: 'function_call_output', call_id: 'toolu_1', output: 'spawned' },
+          { type: 'custom_tool_call_output', call_id: 'toolu_2', output: '2' },
+        ],
+      },
+      undefined,
+    );
+    expect((body.messages as Json[]).slice(1)).toEqual([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 'toolu_1', name: 'multi_agent_v1__spawn_agent', input: { task: 'x' } },
+          { type: 'tool_use', id: 'toolu_2', name: 'functions__exec', input: { input: '1 + 1' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_1', content: 'spawned' },
+          { type: 'tool_result', tool_use_id: 'toolu_2', content: '2' },
+        ],
+      },
+    ]);
+  });
+});

@@ -9,7 +9,6 @@ import {
   type PivotPart,
   type PivotRequest,
   type PivotResponse,
-  type PivotTool,
   type PivotToolChoice,
   type PivotUsage,
   type ReasoningEffort,
@@ -17,6 +16,7 @@ import {
   type StreamPart,
 } from '../pivot.js';
 import { generatedId, isRecord, num, sseFrame, str, unconsumed, type ClientCodec, type PivotField } from './codec.js';
+import { customArguments, customInputOf, declaredTools, flatToolName, type DeclaredTool } from './responses-tools.js';
 
 /**
  * OpenAI Responses as a client format, served by any provider through the pivot (Codex and the
@@ -91,8 +91,19 @@ function parseInput(input: unknown, system: PivotPart[], removed: Set<string>): 
         }
         break;
       case 'function_call':
-        append(messages, 'assistant', [{ type: 'tool_call', id: str(item.call_id) ?? '', name: str(item.name) ?? '', arguments: str(item.arguments) ?? '{}' }]);
+        append(messages, 'assistant', [
+          { type: 'tool_call', id: str(item.call_id) ?? '', name: flatToolName(str(item.namespace), str(item.name) ?? ''), arguments: str(item.arguments) ?? '{}' },
+        ]);
         break;
+      case 'custom_tool_call':
+        append(messages, 'assistant', [
+          { type: 'tool_call', id: str(item.call_id) ?? '', name: flatToolName(str(item.namespace), str(item.name) ?? ''), arguments: customArguments(str(item.input) ?? '') },
+        ]);
+        break;
+      case 'additional_tools':
+        // Declared tools, offered with the request's others (declaredTools).
+        break;
+      case 'custom_tool_call_output':
       case 'function_call_output': {
         const output = typeof item.output === 'string' ? [{ type: 'text' as const, text: item.output }] : contentParts(item.output);
         append(messages, 'user', [{ type: 'tool_result', toolCallId: str(item.call_id) ?? '', content: output }]);
@@ -115,28 +126,12 @@ function parseInput(input: unknown, system: PivotPart[], removed: Set<string>): 
   return messages;
 }
 
-function parseTools(tools: unknown, removed: Set<string>): PivotTool[] {
-  const out: PivotTool[] = [];
-  if (!Array.isArray(tools)) return out;
-  for (const t of tools) {
-    if (!isRecord(t)) continue;
-    if (t.type !== 'function' || typeof t.name !== 'string') {
-      // Hosted tools (web_search, file_search, code_interpreter, custom grammars) exist only at OpenAI.
-      removed.add(`tools.${String(t.type)}`);
-      continue;
-    }
-    const tool: PivotTool = { name: t.name, parameters: isRecord(t.parameters) ? t.parameters : { type: 'object', properties: {} } };
-    if (typeof t.description === 'string') tool.description = t.description;
-    if (typeof t.strict === 'boolean') tool.strict = t.strict;
-    out.push(tool);
-  }
-  return out;
-}
-
 function parseToolChoice(choice: unknown): PivotToolChoice | undefined {
   if (choice === 'auto' || choice === 'none') return { type: choice };
   if (choice === 'required') return { type: 'required' };
-  if (isRecord(choice) && choice.type === 'function' && typeof choice.name === 'string') return { type: 'tool', name: choice.name };
+  if (isRecord(choice) && (choice.type === 'function' || choice.type === 'custom') && typeof choice.name === 'string') {
+    return { type: 'tool', name: flatToolName(str(choice.namespace), choice.name) };
+  }
   return undefined;
 }
 
@@ -153,7 +148,7 @@ function parseRequest(body: Json): PivotRequest {
     system: system.filter((p) => p.type === 'text'),
     messages,
     stream: body.stream === true,
-    tools: parseTools(body.tools, removed),
+    tools: declaredTools(body, removed).tools,
     removed: [],
   };
   if (num(body.max_output_tokens) !== undefined) out.maxTokens = num(body.max_output_tokens);
@@ -251,8 +246,8 @@ function responseObject(
  * prefix in OpenAI's own (hex) ids, so a provider serving Responses itself can be spared items it
  * never wrote (withoutGatewayItems) when a later turn of the conversation goes to it.
  */
-const GATEWAY_ITEM_ID = /^(rs|msg|fc)_gw/;
-const gatewayItemId = (prefix: 'rs_' | 'msg_' | 'fc_') => generatedId(`${prefix}gw`);
+const GATEWAY_ITEM_ID = /^(rs|msg|fc|ctc)_gw/;
+const gatewayItemId = (prefix: 'rs_' | 'msg_' | 'fc_' | 'ctc_') => generatedId(`${prefix}gw`);
 
 /**
  * Another vendor's thinking signature (Anthropic's) travels in a reasoning item's
@@ -280,20 +275,28 @@ const messageItem = (id: string, text: string, status: Status): Json => ({
   role: 'assistant',
   content: status === 'in_progress' ? [] : [{ type: 'output_text', text, annotations: [] }],
 });
-const callItem = (id: string, callId: string, name: string, args: string, status: Status): Json => ({
-  type: 'function_call',
-  id,
-  call_id: callId,
-  name,
-  arguments: args,
-  status,
-});
+/** A tool call as the client declared the tool: a function (in its namespace, if any) or a custom tool. */
+function callItem(id: string, callId: string, tool: DeclaredTool, args: string, status: Status): Json {
+  const namespace = tool.namespace === undefined ? {} : { namespace: tool.namespace };
+  if (tool.custom) return { type: 'custom_tool_call', id, call_id: callId, name: tool.name, input: status === 'in_progress' ? '' : customInputOf(args), ...namespace, status };
+  return { type: 'function_call', id, call_id: callId, name: tool.name, arguments: args, ...namespace, status };
+}
+
+/** What a called name stands for among the request's tools (a plain function when undeclared). */
+function toolFor(declared: ReadonlyMap<string, DeclaredTool>, name: string): DeclaredTool {
+  return declared.get(name) ?? { name, custom: false };
+}
+
+/** Only answers with tool calls need the request's declarations. */
+const noDeclarations: ReadonlyMap<string, DeclaredTool> = new Map();
+const declarationsOf = (request: Json | undefined): ReadonlyMap<string, DeclaredTool> => (request === undefined ? noDeclarations : declaredTools(request).byFlatName);
 
 const statusFor = (finish: FinishReason): Status => (finish === 'length' ? 'incomplete' : 'completed');
 
 function buildResponse(res: PivotResponse, model: string, request: Json, now = Date.now()): Json {
   const output: Json[] = [];
   const encrypted = wantsEncryptedReasoning(request);
+  let declared: ReadonlyMap<string, DeclaredTool> | undefined;
   for (const part of res.content) {
     if (part.type === 'reasoning') output.push(reasoningItem(gatewayItemId('rs_'), part.text, encrypted ? part.signature : undefined));
     else if (part.type === 'text') {
@@ -301,7 +304,11 @@ function buildResponse(res: PivotResponse, model: string, request: Json, now = D
       // Adjacent text parts are one message.
       if (last?.type === 'message') ((last.content as Json[])[0] as { text: string }).text += part.text;
       else output.push(messageItem(gatewayItemId('msg_'), part.text, 'completed'));
-    } else if (part.type === 'tool_call') output.push(callItem(gatewayItemId('fc_'), part.id, part.name, part.arguments, 'completed'));
+    } else if (part.type === 'tool_call') {
+      declared ??= declarationsOf(request);
+      const tool = toolFor(declared, part.name);
+      output.push(callItem(gatewayItemId(tool.custom ? 'ctc_' : 'fc_'), part.id, tool, part.arguments, 'completed'));
+    }
   }
   const id = res.id.startsWith('resp_') ? res.id : `resp_${res.id}`;
   return responseObject(id, model, Math.floor(now / 1000), statusFor(res.finish), output, res.usage ?? { inputTokens: 0, outputTokens: 0 }, request);
@@ -322,7 +329,9 @@ class ResponsesEncoder implements StreamEncoder {
   private usage: Partial<PivotUsage> = {};
   private readonly output: Json[] = [];
   private open: { kind: 'text' | 'reasoning' | 'tool'; index: number; itemId: string; text: string; toolIndex?: number; signature?: string } | undefined;
-  private readonly tools = new Map<number, { outputIndex: number; itemId: string; callId: string; name: string; args: string }>();
+  private readonly tools = new Map<number, { outputIndex: number; itemId: string; callId: string; tool: DeclaredTool; args: string }>();
+  /** The request's tool declarations, read at the first tool call. */
+  private declared: ReadonlyMap<string, DeclaredTool> | undefined;
 
   private readonly encryptedReasoning: boolean;
 
@@ -362,10 +371,18 @@ class ResponsesEncoder implements StreamEncoder {
       this.event(out, 'response.reasoning_summary_part.done', { ...ref, part: { type: 'summary_text', text: o.text } });
       this.output[o.index] = reasoningItem(o.itemId, o.text, o.signature);
     } else {
-      const tool = this.tools.get(o.toolIndex ?? -1);
-      if (tool === undefined) return;
-      this.event(out, 'response.function_call_arguments.done', { item_id: tool.itemId, output_index: tool.outputIndex, arguments: tool.args });
-      this.output[o.index] = callItem(tool.itemId, tool.callId, tool.name, tool.args, 'completed');
+      const call = this.tools.get(o.toolIndex ?? -1);
+      if (call === undefined) return;
+      const ref = { item_id: call.itemId, output_index: call.outputIndex };
+      if (call.tool.custom) {
+        // A custom tool's text is inside the JSON arguments: whole only once they are.
+        const input = customInputOf(call.args);
+        this.event(out, 'response.custom_tool_call_input.delta', { ...ref, delta: input });
+        this.event(out, 'response.custom_tool_call_input.done', { ...ref, input });
+      } else {
+        this.event(out, 'response.function_call_arguments.done', { ...ref, arguments: call.args });
+      }
+      this.output[o.index] = callItem(call.itemId, call.callId, call.tool, call.args, 'completed');
     }
     this.event(out, 'response.output_item.done', { output_index: o.index, item: this.output[o.index] });
   }
@@ -416,19 +433,21 @@ class ResponsesEncoder implements StreamEncoder {
         this.start(out);
         this.closeOpen(out);
         const index = this.output.length;
-        const tool = { outputIndex: index, itemId: gatewayItemId('fc_'), callId: part.id, name: part.name, args: '' };
-        this.tools.set(part.index, tool);
-        const item = callItem(tool.itemId, tool.callId, tool.name, '', 'in_progress');
+        this.declared ??= declarationsOf(this.options.request);
+        const tool = toolFor(this.declared, part.name);
+        const call = { outputIndex: index, itemId: gatewayItemId(tool.custom ? 'ctc_' : 'fc_'), callId: part.id, tool, args: '' };
+        this.tools.set(part.index, call);
+        const item = callItem(call.itemId, call.callId, tool, '', 'in_progress');
         this.output.push(item);
         this.event(out, 'response.output_item.added', { output_index: index, item });
-        this.open = { kind: 'tool', index, itemId: tool.itemId, text: '', toolIndex: part.index };
+        this.open = { kind: 'tool', index, itemId: call.itemId, text: '', toolIndex: part.index };
         break;
       }
       case 'tool_delta': {
-        const tool = this.tools.get(part.index);
-        if (tool === undefined) break;
-        tool.args += part.arguments;
-        this.event(out, 'response.function_call_arguments.delta', { item_id: tool.itemId, output_index: tool.outputIndex, delta: part.arguments });
+        const call = this.tools.get(part.index);
+        if (call === undefined) break;
+        call.args += part.arguments;
+        if (!call.tool.custom) this.event(out, 'response.function_call_arguments.delta', { item_id: call.itemId, output_index: call.outputIndex, delta: part.arguments });
         break;
       }
       case 'finish':
