@@ -91,4 +91,50 @@ describe('messages → chat translation parameters', () => {
     expect(sent).not.toHaveProperty('context_management');
     expect(response.headers.get('x-gateway-removed-params')).toBe('thinking,context_management.edits.clear_thinking_20251015');
   });
+
+  it("a tool loop on DeepSeek from an Anthropic client: DeepSeek gets its reasoning back in reasoning_content, as its thinking mode requires", async () => {
+    f.upstream.reset();
+    const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }];
+    f.upstream.script({ kind: 'ok', reasoning: 'Need the weather.', toolCall: { name: 'get_weather', arguments: '{"city":"Oslo"}' } });
+    const first = await anthropic.messages.create({ model: 'deepseek:deepseek-reasoner', max_tokens: 2000, tools, messages: [{ role: 'user', content: 'Weather in Oslo?' }] });
+    const call = first.content.find((b) => b.type === 'tool_use');
+    const toolResult = { type: 'tool_result' as const, tool_use_id: call?.type === 'tool_use' ? call.id : '', content: '4°C' };
+    const second = await anthropic.messages.create({
+      model: 'deepseek:deepseek-reasoner',
+      max_tokens: 2000,
+      tools,
+      messages: [
+        { role: 'user', content: 'Weather in Oslo?' },
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [toolResult] },
+      ],
+    });
+    expect(second.content[0]).toMatchObject({ type: 'text' });
+    const assistant = (f.upstream.requests[1].body as { messages: { role: string; reasoning_content?: string }[] }).messages.find((m) => m.role === 'assistant');
+    expect(assistant?.reasoning_content).toBe('Need the weather.');
+    // A tool-call turn without reasoning (another vendor's, or none) goes with an empty one.
+    await anthropic.messages.create({
+      model: 'deepseek:deepseek-reasoner',
+      max_tokens: 2000,
+      tools,
+      messages: [
+        { role: 'user', content: 'Weather in Oslo?' },
+        { role: 'assistant', content: first.content.filter((b) => b.type !== 'thinking') },
+        { role: 'user', content: [toolResult] },
+      ],
+    });
+    expect((f.upstream.requests[2].body as { messages: { role: string; reasoning_content?: string }[] }).messages.find((m) => m.role === 'assistant')?.reasoning_content).toBe('');
+    // Other chat vendors refuse the field: never sent to them.
+    await anthropic.messages.create({
+      model: 'openai:gpt-4o-mini',
+      max_tokens: 200,
+      tools,
+      messages: [
+        { role: 'user', content: 'Weather in Oslo?' },
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [toolResult] },
+      ],
+    });
+    expect((f.upstream.requests[3].body as { messages: { role: string }[] }).messages.find((m) => m.role === 'assistant')).not.toHaveProperty('reasoning_content');
+  });
 });

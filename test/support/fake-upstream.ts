@@ -480,6 +480,17 @@ function anthropicThinkingRefusal(body: Record<string, unknown>): string | undef
   return `messages.${messages.length - 2}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first?.type ?? 'text')}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`.`;
 }
 
+/**
+ * DeepSeek's 400 in thinking mode (its default) for a tool loop whose assistant tool-call messages
+ * come back without their `reasoning_content` (the real API's wording).
+ */
+function deepSeekThinkingRefusal(body: Record<string, unknown>): string | undefined {
+  if (!Array.isArray(body.messages)) return undefined;
+  const messages = body.messages as { role?: unknown; tool_calls?: unknown; reasoning_content?: unknown }[];
+  const bare = messages.some((m) => m.role === 'assistant' && Array.isArray(m.tool_calls) && typeof m.reasoning_content !== 'string');
+  return bare ? 'The `reasoning_content` in the thinking mode must be passed back to the API.' : undefined;
+}
+
 export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   let globalQueue: FaultStep[] = [];
@@ -609,7 +620,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return;
     }
     if (format === 'embeddings') return respondEmbeddings(req, res, recorded, body, step);
-    const refusal = format === 'messages' ? anthropicThinkingRefusal(body) : undefined;
+    const refusal = format === 'messages' ? anthropicThinkingRefusal(body) : recorded.path.startsWith('/deepseek/') ? deepSeekThinkingRefusal(body) : undefined;
     if (refusal !== undefined && (step.kind === 'ok' || step.kind === 'trickle')) {
       sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: refusal } }, baseHeaders(recorded));
       return;

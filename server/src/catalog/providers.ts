@@ -80,6 +80,8 @@ const providers: ProviderSpec[] = [
     surfaces: ['chat'],
     stripParams: [],
     supportsStreamUsage: true,
+    // api-docs.deepseek.com/guides/thinking_mode: "the reasoning_content must be passed back".
+    echoesReasoningContent: true,
     docsUrl: 'https://api-docs.deepseek.com/',
   },
   {

@@ -32,6 +32,12 @@ export interface ProviderSpec {
   stripParams: string[];
   /** Whether an OpenAI-format stream honours stream_options.include_usage. */
   supportsStreamUsage: boolean;
+  /**
+   * Assistant messages with tool calls must carry the model's reasoning back in `reasoning_content`
+   * (an empty one where there was none): DeepSeek's thinking mode refuses the next request of a
+   * tool loop without it. Other vendors refuse the unknown field, so it is sent only where set.
+   */
+  echoesReasoningContent?: boolean;
   /** Environment variable holding the operator's credential for gateway inference, if any. */
   gatewayCredentialEnv?: 'MANAGED_OPENAI_API_KEY' | 'MANAGED_ANTHROPIC_API_KEY';
   docsUrl?: string;

@@ -84,5 +84,6 @@ function endpointOf(spec: ProviderSpec, baseUrl: string): ProviderEndpoint {
     fixedHeaders: spec.fixedHeaders,
     stripParams: spec.stripParams,
     supportsStreamUsage: spec.supportsStreamUsage,
+    ...(spec.echoesReasoningContent ? { echoesReasoningContent: true } : {}),
   };
 }

@@ -13,6 +13,8 @@ export interface ProviderEndpoint {
   fixedHeaders: Record<string, string>;
   stripParams: string[];
   supportsStreamUsage: boolean;
+  /** ProviderSpec.echoesReasoningContent. */
+  echoesReasoningContent?: boolean;
 }
 
 export interface BuildRequestInput {

@@ -14,6 +14,8 @@ export type PivotField = 'topK' | 'reasoning' | 'output' | 'temperature' | 'stop
 export interface BuildOptions {
   /** Catalog entry of the serving model: output limit, max-tokens parameter, reasoning flag. */
   spec: ModelSpec | undefined;
+  /** ProviderSpec.echoesReasoningContent of the serving provider. */
+  echoesReasoningContent?: boolean;
 }
 
 export interface BuiltBody {

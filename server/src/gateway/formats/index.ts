@@ -1,5 +1,5 @@
 import type { ApiFormat, GenerativeSurface, ModelSpec, Surface } from '../../catalog/types.js';
-import type { StreamObservation, StreamObserver, TokenUsage, WireAdapter } from '../adapters/adapter.js';
+import type { ProviderEndpoint, StreamObservation, StreamObserver, TokenUsage, WireAdapter } from '../adapters/adapter.js';
 import { adapterFor } from '../adapters/index.js';
 import { mergeUsage, type FinishReason, type Json, type PivotUsage, type StreamDecoder, type StreamEncoder, type StreamPart } from '../pivot.js';
 import type { SseEvent } from '../sse.js';
@@ -47,11 +47,14 @@ export interface StreamOptions {
   inputTokens?: number;
 }
 
+/** What a translated request needs to know of the serving provider beyond its format. */
+export type ProviderTraits = Pick<ProviderEndpoint, 'echoesReasoningContent'>;
+
 export interface InferencePlan {
   upstream: WireAdapter;
   translated: boolean;
   /** The body to send and the client fields that could not be sent (named in x-gateway-removed-params). */
-  request(body: Json, spec: ModelSpec | undefined): { body: Json; removed: string[] };
+  request(body: Json, spec: ModelSpec | undefined, provider?: ProviderTraits): { body: Json; removed: string[] };
   /**
    * The answer in the client's format. Its model is the one that served it, as a same-format
    * answer names it: the upstream's own name for it, else `model` (the attempt's upstream model id).
@@ -89,9 +92,9 @@ function translatedPlan(surface: GenerativeSurface, format: ApiFormat): Inferenc
   return {
     upstream: adapterFor(provider.surface),
     translated: true,
-    request(body, spec) {
+    request(body, spec, traits) {
       const pivot = client.parseRequest(body);
-      const built = provider.codec.buildRequest(pivot, { spec });
+      const built = provider.codec.buildRequest(pivot, { spec, echoesReasoningContent: traits?.echoesReasoningContent });
       const removed = [...pivot.removed];
       for (const field of built.removed) removed.push(client.fieldNames[field]);
       return { body: built.body, removed };

@@ -200,7 +200,8 @@ function effortFor(reasoning: NonNullable<PivotRequest['reasoning']>): Reasoning
   return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high';
 }
 
-function buildRequest(req: PivotRequest, { spec }: BuildOptions): BuiltBody {
+function buildRequest(req: PivotRequest, options: BuildOptions): BuiltBody {
+  const { spec } = options;
   const removed: PivotField[] = [];
   const messages: Json[] = [];
   const system = req.system.filter((p) => p.type === 'text');
@@ -225,13 +226,16 @@ function buildRequest(req: PivotRequest, { spec }: BuildOptions): BuiltBody {
       if (parts.length > 0) messages.push({ role: 'user', content: chatContent(parts) });
     } else {
       let text = '';
+      let reasoning = '';
       const toolCalls: Json[] = [];
       for (const part of msg.content) {
         if (part.type === 'text') text += part.text;
+        else if (part.type === 'reasoning') reasoning += part.text;
         else if (part.type === 'tool_call') toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
       }
       const message: Json = { role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text };
       if (toolCalls.length > 0) message.tool_calls = toolCalls;
+      if (toolCalls.length > 0 && options.echoesReasoningContent) message.reasoning_content = reasoning;
       messages.push(message);
     }
   }

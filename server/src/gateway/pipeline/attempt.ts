@@ -51,7 +51,7 @@ export async function runAttempt(
 ): Promise<AttemptResult<AttemptAnswer>> {
   const body = bodyOf(state);
   const plan = planFor(state.surface, { apiFormat: attempt.target.endpoint.apiFormat, surfaces: attempt.target.surfaces });
-  const request = plan.request(body.json, attempt.spec);
+  const request = plan.request(body.json, attempt.spec, attempt.target.endpoint);
   const built = plan.upstream.buildRequest({
     endpoint: attempt.target.endpoint,
     model: attempt.model,
