@@ -352,6 +352,55 @@ describe('messagesRequestToChat', () => {
       expect(JSON.parse(done!.data).item).toMatchObject({ type: 'reasoning', encrypted_content: 'gateway-anthropic-signature:sig-xyz' });
     });
 
+    it('carries redacted thinking (Anthropic-encrypted, no text) through a Responses client and back, streamed or not', () => {
+      const plan = planFor('responses', ANTHROPIC);
+      const include = { include: ['reasoning.encrypted_content'] };
+      const claudeAnswer = {
+        id: 'msg_3',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [
+          { type: 'redacted_thinking', data: 'EnCrYpTeD' },
+          { type: 'tool_use', id: 'toolu_7', name: 'weather', input: { city: 'Oslo' } },
+        ],
+        stop_reason: 'tool_use',
+        usage: { input_tokens: 10, output_tokens: 5 },
+      };
+      const first = plan.response(claudeAnswer, 'claude-sonnet-4-5', include) as { output: Json[] };
+      expect(first.output[0]).toMatchObject({ type: 'reasoning', summary: [], encrypted_content: 'gateway-anthropic-redacted:EnCrYpTeD' });
+      const second = plan.request(
+        { input: [{ role: 'user', content: 'weather in Oslo?' }, ...first.output, { type: 'function_call_output', call_id: 'toolu_7', output: '4°C' }], reasoning: { effort: 'medium' }, ...include },
+        spec,
+      );
+      expect(second.removed).toEqual([]);
+      expect((second.body.messages as Json[])[1]).toEqual({
+        role: 'assistant',
+        content: [
+          { type: 'redacted_thinking', data: 'EnCrYpTeD' },
+          { type: 'tool_use', id: 'toolu_7', name: 'weather', input: { city: 'Oslo' } },
+        ],
+      });
+
+      const stream = plan.stream('claude-sonnet-4-5', { includeUsage: false, request: include }) as StreamTranslator;
+      let out = '';
+      for (const f of [
+        { type: 'message_start', message: { id: 'msg_4', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], usage: { input_tokens: 3, output_tokens: 1 } } },
+        { type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EnCrYpTeD' } },
+        { type: 'content_block_stop', index: 0 },
+        { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+        { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Hi' } },
+        { type: 'content_block_stop', index: 1 },
+        { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } },
+        { type: 'message_stop' },
+      ]) {
+        out += stream.push({ event: f.type, data: JSON.stringify(f) }).frames.join('');
+      }
+      const completed = JSON.parse(events(out).find((e) => e.event === 'response.completed')!.data) as { response: { output: Json[] } };
+      expect(completed.response.output.map((o) => o.type)).toEqual(['reasoning', 'message']);
+      expect(completed.response.output[0]).toMatchObject({ encrypted_content: 'gateway-anthropic-redacted:EnCrYpTeD' });
+    });
+
     it("does not take OpenAI's own encrypted reasoning for Anthropic's signature", () => {
       const body = planFor('responses', ANTHROPIC).request(
         { input: [{ type: 'reasoning', id: 'rs_68ab', summary: [{ type: 'summary_text', text: 'x' }], encrypted_content: 'gAAAAB…' }, { role: 'user', content: 'go on' }] },

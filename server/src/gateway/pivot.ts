@@ -15,8 +15,11 @@ export type PivotPart =
   | { type: 'image'; url: string; cacheControl?: unknown }
   /** A base64 document (PDF and the like). */
   | { type: 'file'; mediaType: string; data: string; filename?: string; cacheControl?: unknown }
-  /** Model reasoning; `signature` lets the provider that wrote it verify it when sent back. */
-  | { type: 'reasoning'; text: string; signature?: string }
+  /**
+   * Model reasoning; `signature` lets the provider that wrote it verify it when sent back.
+   * `redacted`: thinking Anthropic's safety systems encrypted (`redacted_thinking` data), no text.
+   */
+  | { type: 'reasoning'; text: string; signature?: string; redacted?: string }
   | { type: 'tool_call'; id: string; name: string; arguments: string }
   /** Lives in a user message, as Anthropic has it; chat and Responses codecs lift it out. */
   | { type: 'tool_result'; toolCallId: string; content: PivotPart[]; isError?: boolean; cacheControl?: unknown };
@@ -93,6 +96,8 @@ export type StreamPart =
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
   | { type: 'reasoning_signature'; signature: string }
+  /** A whole `redacted_thinking` block: opaque, to be returned as it came. */
+  | { type: 'reasoning_redacted'; data: string }
   | { type: 'tool_start'; index: number; id: string; name: string }
   | { type: 'tool_delta'; index: number; arguments: string }
   | { type: 'finish'; reason: FinishReason }

@@ -74,6 +74,8 @@ function blockToPart(block: Json): PivotPart | undefined {
     }
     case 'thinking':
       return typeof block.thinking === 'string' ? { type: 'reasoning', text: block.thinking, signature: str(block.signature) } : undefined;
+    case 'redacted_thinking':
+      return typeof block.data === 'string' ? { type: 'reasoning', text: '', redacted: block.data } : undefined;
     case 'tool_use':
       return { type: 'tool_call', id: str(block.id) ?? '', name: str(block.name) ?? '', arguments: JSON.stringify(block.input ?? {}) };
     case 'tool_result': {
@@ -193,6 +195,7 @@ function partToBlock(part: PivotPart): Json | undefined {
     case 'file':
       return withCache({ type: 'document', source: { type: 'base64', media_type: part.mediaType, data: part.data } }, part);
     case 'reasoning':
+      if (part.redacted !== undefined) return { type: 'redacted_thinking', data: part.redacted };
       // Thinking without Anthropic's signature (written by another provider) would be refused.
       return part.signature === undefined ? undefined : { type: 'thinking', thinking: part.text, signature: part.signature };
     case 'tool_call':
@@ -435,6 +438,7 @@ function buildResponse(res: PivotResponse, model: string): Json {
   const content: Json[] = [];
   for (const part of res.content) {
     if (part.type === 'text' && part.text !== '') content.push({ type: 'text', text: part.text });
+    else if (part.type === 'reasoning' && part.redacted !== undefined) content.push({ type: 'redacted_thinking', data: part.redacted });
     else if (part.type === 'reasoning') content.push({ type: 'thinking', thinking: part.text, signature: part.signature ?? '' });
     else if (part.type === 'tool_call') content.push({ type: 'tool_use', id: part.id, name: part.name, input: parseToolArguments(part.arguments) });
   }
@@ -471,6 +475,7 @@ class MessagesDecoder implements StreamDecoder {
       case 'content_block_start': {
         const block = isRecord(frame.content_block) ? frame.content_block : {};
         if (block.type === 'text' && typeof block.text === 'string' && block.text !== '') return [{ type: 'text', text: block.text }];
+        if (block.type === 'redacted_thinking' && typeof block.data === 'string') return [{ type: 'reasoning_redacted', data: block.data }];
         if (block.type === 'tool_use') {
           const index = this.toolByBlock.size;
           this.toolByBlock.set(num(frame.index) ?? index, index);

@@ -180,6 +180,9 @@ export function createStreamTranslator(decoder: StreamDecoder, encoder: StreamEn
         break;
       case 'reasoning_signature':
         return;
+      case 'reasoning_redacted':
+        // Content of the answer, though no text: the stream can no longer fail over.
+        break;
       case 'finish':
         finished = true;
         finishes.push(part.reason);

@@ -70,9 +70,12 @@ function append(messages: PivotMessage[], role: 'user' | 'assistant', parts: Piv
   else messages.push({ role, content: parts });
 }
 
-/** The Anthropic signature the gateway put in `encrypted_content`; undefined for OpenAI's own. */
-function signatureOf(encrypted: unknown): string | undefined {
-  return typeof encrypted === 'string' && encrypted.startsWith(SIGNATURE_PREFIX) ? encrypted.slice(SIGNATURE_PREFIX.length) : undefined;
+/** The Anthropic signature or redacted thinking the gateway put in `encrypted_content`; nothing for OpenAI's own. */
+function signedReasoningOf(encrypted: unknown): SignedReasoning {
+  if (typeof encrypted !== 'string') return {};
+  if (encrypted.startsWith(SIGNATURE_PREFIX)) return { signature: encrypted.slice(SIGNATURE_PREFIX.length) };
+  if (encrypted.startsWith(REDACTED_PREFIX)) return { redacted: encrypted.slice(REDACTED_PREFIX.length) };
+  return {};
 }
 
 function parseInput(input: unknown, system: PivotPart[], removed: Set<string>): PivotMessage[] {
@@ -111,8 +114,8 @@ function parseInput(input: unknown, system: PivotPart[], removed: Set<string>): 
       }
       case 'reasoning': {
         const summary = Array.isArray(item.summary) ? item.summary.map((s) => (isRecord(s) ? (str(s.text) ?? '') : '')).join('\n') : '';
-        const signature = signatureOf(item.encrypted_content);
-        if (summary !== '' || signature !== undefined) append(messages, 'assistant', [{ type: 'reasoning', text: summary, ...(signature === undefined ? {} : { signature }) }]);
+        const signed = signedReasoningOf(item.encrypted_content);
+        if (summary !== '' || signed.signature !== undefined || signed.redacted !== undefined) append(messages, 'assistant', [{ type: 'reasoning', text: summary, ...signed }]);
         break;
       }
       case 'item_reference':
@@ -257,17 +260,25 @@ const gatewayItemId = (prefix: 'rs_' | 'msg_' | 'fc_' | 'ctc_') => generatedId(`
  * encrypted reasoning, which only OpenAI can read.
  */
 const SIGNATURE_PREFIX = 'gateway-anthropic-signature:';
+/** Likewise a `redacted_thinking` block's opaque data (thinking Anthropic encrypted), which has no text to show. */
+const REDACTED_PREFIX = 'gateway-anthropic-redacted:';
 const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
 /** As at OpenAI, reasoning items carry `encrypted_content` only for a client that asked for it (Codex does). */
 const wantsEncryptedReasoning = (request: Json | undefined): boolean => Array.isArray(request?.include) && request.include.includes(ENCRYPTED_REASONING);
 
-const reasoningItem = (id: string, text: string, signature?: string): Json => ({
-  type: 'reasoning',
-  id,
-  summary: text === '' ? [] : [{ type: 'summary_text', text }],
-  ...(signature === undefined ? {} : { encrypted_content: `${SIGNATURE_PREFIX}${signature}` }),
-});
+/** What a reasoning item's `encrypted_content` carries of Claude's thinking: its signature, or a redacted block whole. */
+type SignedReasoning = { signature?: string; redacted?: string };
+
+function encryptedContentOf({ signature, redacted }: SignedReasoning): string | undefined {
+  if (redacted !== undefined) return `${REDACTED_PREFIX}${redacted}`;
+  return signature === undefined ? undefined : `${SIGNATURE_PREFIX}${signature}`;
+}
+
+const reasoningItem = (id: string, text: string, signed?: SignedReasoning): Json => {
+  const encrypted = signed === undefined ? undefined : encryptedContentOf(signed);
+  return { type: 'reasoning', id, summary: text === '' ? [] : [{ type: 'summary_text', text }], ...(encrypted === undefined ? {} : { encrypted_content: encrypted }) };
+};
 const messageItem = (id: string, text: string, status: Status): Json => ({
   type: 'message',
   id,
@@ -298,7 +309,7 @@ function buildResponse(res: PivotResponse, model: string, request: Json, now = D
   const encrypted = wantsEncryptedReasoning(request);
   let declared: ReadonlyMap<string, DeclaredTool> | undefined;
   for (const part of res.content) {
-    if (part.type === 'reasoning') output.push(reasoningItem(gatewayItemId('rs_'), part.text, encrypted ? part.signature : undefined));
+    if (part.type === 'reasoning') output.push(reasoningItem(gatewayItemId('rs_'), part.text, encrypted ? part : undefined));
     else if (part.type === 'text') {
       const last = output[output.length - 1];
       // Adjacent text parts are one message.
@@ -369,7 +380,7 @@ class ResponsesEncoder implements StreamEncoder {
       const ref = { item_id: o.itemId, output_index: o.index, summary_index: 0 };
       this.event(out, 'response.reasoning_summary_text.done', { ...ref, text: o.text });
       this.event(out, 'response.reasoning_summary_part.done', { ...ref, part: { type: 'summary_text', text: o.text } });
-      this.output[o.index] = reasoningItem(o.itemId, o.text, o.signature);
+      this.output[o.index] = reasoningItem(o.itemId, o.text, { signature: o.signature });
     } else {
       const call = this.tools.get(o.toolIndex ?? -1);
       if (call === undefined) return;
@@ -429,6 +440,17 @@ class ResponsesEncoder implements StreamEncoder {
         // Anthropic signs a thinking block just before closing it.
         if (this.open?.kind === 'reasoning' && this.encryptedReasoning) this.open.signature = part.signature;
         break;
+      case 'reasoning_redacted': {
+        // Arrives whole: an item opened and closed at once, its data only for a client that asked for it.
+        this.start(out);
+        this.closeOpen(out);
+        const index = this.output.length;
+        const item = reasoningItem(gatewayItemId('rs_'), '', this.encryptedReasoning ? { redacted: part.data } : undefined);
+        this.output.push(item);
+        this.event(out, 'response.output_item.added', { output_index: index, item });
+        this.event(out, 'response.output_item.done', { output_index: index, item });
+        break;
+      }
       case 'tool_start': {
         this.start(out);
         this.closeOpen(out);
