@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import Koa from 'koa';
 import type { Services } from './services.js';
 import { requestId } from './http/request-id.js';
@@ -71,7 +73,14 @@ export async function createApp(services: Services): Promise<GatewayApp> {
   app.use(usageExportRouter(services).routes());
   app.use(graphql.router.routes());
   app.use(graphql.router.allowedMethods());
-  if (services.config.serveWeb) app.use(staticWeb(services.config.webDistDir, services.config.publicUrl));
+  if (services.config.serveWeb) {
+    const { webDistDir } = services.config;
+    // Without a build every UI path answers 404: say so once instead of leaving the operator to guess.
+    if (!existsSync(join(webDistDir, 'index.html'))) {
+      services.logger.warn({ webDistDir }, 'admin UI not built: / answers 404 (run npm run build:web, set WEB_DIST_DIR, or SERVE_WEB=false)');
+    }
+    app.use(staticWeb(webDistDir, services.config.publicUrl));
+  }
 
   // Koa snapshots its middleware here, so this comes after every app.use().
   const admin = app.callback();

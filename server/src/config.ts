@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BUILT_IN_CATALOG, type Catalog } from './catalog/catalog.js';
 import { CatalogFileError, loadCatalogFile } from './catalog/catalog-file.js';
@@ -144,13 +145,19 @@ const EnvSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('ai-gateway'),
   CATALOG_FILE: z.string().min(1).optional(),
-  REDIS_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL').optional(),
   REDIS_KEY_PREFIX: z.string().max(100).default('gw:'),
   RESPONSE_CACHE_MAX_BYTES: intFrom(64 * 1024 * 1024, 0),
   RESPONSE_CACHE_MAX_ENTRY_BYTES: intFrom(2 * 1024 * 1024, 1024),
 });
 
 export class ConfigError extends Error {}
+
+/**
+ * The admin UI `npm run build:web` writes, found from this module (server/src or server/dist, both
+ * two levels below the package root), so the UI is served whatever directory the gateway starts in.
+ */
+const BUNDLED_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 function decodeKey(name: string, value: string): string {
   const bytes = Buffer.from(value, 'base64');
@@ -241,7 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     graphqlIntrospection: e.GRAPHQL_INTROSPECTION === undefined ? !production : e.GRAPHQL_INTROSPECTION === 'true',
     serveWeb: e.SERVE_WEB,
-    webDistDir: resolve(e.WEB_DIST_DIR ?? 'web/dist'),
+    webDistDir: e.WEB_DIST_DIR === undefined ? BUNDLED_WEB_DIST : resolve(e.WEB_DIST_DIR),
     instanceId: e.INSTANCE_ID ?? randomUUID(),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     metricsToken: e.METRICS_TOKEN,

@@ -89,3 +89,40 @@ describe('embedded database start-up', () => {
     expect(playground.headers.get('location')).toBe('/playground');
   });
 });
+
+/**
+ * `npm start` runs from the repo, but a service manager (systemd without WorkingDirectory, a
+ * container with another WORKDIR) may start server/dist/main.js from anywhere: the admin UI must
+ * still be served, and a missing build must be said at start-up rather than leaving / a bare 404.
+ */
+describe('started from another working directory', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'gw-elsewhere-'));
+  let server: SpawnedServer | undefined;
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('serves the bundled admin UI without WEB_DIST_DIR', async () => {
+    if (!existsSync('server/dist/main.js') || !existsSync('web/dist/index.html')) {
+      throw new Error('server/dist or web/dist is missing: npm test builds them before the tests');
+    }
+    server = await spawnServer({ DATA_DIR: join(cwd, 'data'), DATABASE_URL: '', SECRET_KEY: '', SERVE_WEB: 'true' }, { builtFrom: cwd });
+    const root = await fetch(`${server.url}/`);
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain('<div id="root">');
+    expect(server.output.join('')).not.toContain('admin UI not built');
+    await server.stop();
+    server = undefined;
+  });
+
+  it('warns at start-up when WEB_DIST_DIR holds no build', async () => {
+    const empty = join(cwd, 'no-build');
+    server = await spawnServer(
+      { DATA_DIR: join(cwd, 'data'), DATABASE_URL: '', SECRET_KEY: '', SERVE_WEB: 'true', WEB_DIST_DIR: empty },
+      { builtFrom: cwd },
+    );
+    expect(server.output.join('')).toContain('admin UI not built');
+    expect((await fetch(`${server.url}/`)).status).toBe(404);
+  });
+});

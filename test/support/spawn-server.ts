@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 export interface SpawnedServer {
   url: string;
@@ -19,10 +20,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface SpawnOptions {
+  /**
+   * Run the build `npm start` runs (server/dist/main.js, from `npm run build`) from this working
+   * directory, as an operator's service manager may, instead of tsx on the sources from the repo.
+   */
+  builtFrom?: string;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 /** The gateway as a separate process (tsx on the sources), ready when /readyz answers. */
-export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
+export async function spawnServer(env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  const args = options.builtFrom ? [`${REPO_ROOT}server/dist/main.js`] : ['--import', 'tsx', 'server/src/main.ts'];
+  const child = spawn(process.execPath, args, {
+    cwd: options.builtFrom,
     env: { ...process.env, LOG_LEVEL: 'warn', SERVE_WEB: 'false', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
