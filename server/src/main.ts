@@ -49,6 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error('gateway failed to start:', err);
+  // A ConfigError found at start-up (e.g. REDIS_URL unreachable) is a sentence for the operator, not a stack.
+  console.error('gateway failed to start:', err instanceof ConfigError ? err.message : err);
   process.exit(1);
 });

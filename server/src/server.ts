@@ -17,6 +17,7 @@ import { createApp } from './app.js';
 import { answerClientErrors } from './http/client-error.js';
 import { startTracing } from './telemetry/tracing.js';
 import { startPgChangeFeed } from './services/pg-change-feed.js';
+import { checkRedisReachable } from './services/rate-limits/counter-store.js';
 
 export interface RunningServer {
   url: string;
@@ -37,6 +38,8 @@ export interface StartOptions {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Before anything is opened, so a bad REDIS_URL stops start-up with nothing to clean up.
+  if (config.redisUrl) await checkRedisReachable(config.redisUrl);
   let embedded: EmbeddedDatabase | undefined;
   let clientUrl = config.databaseUrl;
   if (!clientUrl) {

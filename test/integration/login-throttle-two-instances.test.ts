@@ -13,6 +13,7 @@ import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
 import { createTestDatabase, sharedInstanceEnv, type TestDatabase } from '../support/db.js';
+import { startFakeRedis, type FakeRedis } from '../support/fake-redis.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -168,6 +169,7 @@ describe.skipIf(!databaseUrl)('log-in throttles shared by every instance', () =>
     let db: TestDatabase;
     let healthy: RunningServer;
     let cut: RunningServer;
+    let redis: FakeRedis | undefined;
 
     beforeAll(async () => {
       db = await createTestDatabase();
@@ -175,11 +177,14 @@ describe.skipIf(!databaseUrl)('log-in throttles shared by every instance', () =>
         ...sharedInstanceEnv(db),
       };
       healthy = await startServer(loadConfig(env), { logger: createLogger('silent') });
-      // Nothing listens on port 1: every Redis command fails.
-      cut = await startServer(loadConfig({ ...env, REDIS_URL: 'redis://127.0.0.1:1' }), { logger: createLogger('silent') });
+      // Redis must answer at start-up (an unreachable REDIS_URL stops it); then it goes away and
+      // nothing listens there any more: every Redis command fails.
+      redis = await startFakeRedis();
+      cut = await startServer(loadConfig({ ...env, REDIS_URL: redis.url }), { logger: createLogger('silent') });
+      await redis.close();
     });
     afterAll(async () => {
-      await Promise.all([healthy?.close(), cut?.close()]);
+      await Promise.all([healthy?.close(), cut?.close(), redis?.close()]);
       await db?.drop();
     });
 

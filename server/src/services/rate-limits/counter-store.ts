@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { SqlPool } from '../../db/pool.js';
+import { ConfigError } from '../../config.js';
 
 export interface CounterStoreOptions {
   redisUrl: string | undefined;
@@ -56,7 +57,14 @@ export function createCounterStore(o: CounterStoreOptions): CounterStore {
     // Bounded retries and command time: a Redis outage fails a limited request within about a
     // second instead of holding it.
     const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectionName: `gateway-ratelimit-${o.instanceId}` });
-    redis.on('error', (err: Error) => o.logger.debug({ err: err.message }, 'redis connection error (rate limits)'));
+    // Log-ins and limited keys fail closed while Redis is away, so say so (once a minute, not per retry).
+    let lastWarned = 0;
+    redis.on('error', (err: Error) => {
+      const now = Date.now();
+      if (now - lastWarned < 60_000) return;
+      lastWarned = now;
+      o.logger.warn({ err: err.message }, 'redis connection error: log-ins, sign-ups and rate-limited keys are refused until it is back');
+    });
     return {
       limiter: ({ name, points, duration }) => new RateLimiterRedis({ storeClient: redis, keyPrefix: `${o.redisKeyPrefix}${name}`, points, duration }),
       close: async () => void (await redis.quit().catch(() => undefined)),
@@ -85,4 +93,40 @@ export function createCounterStore(o: CounterStoreOptions): CounterStore {
       }),
     close: async () => clearInterval(sweep),
   };
+}
+
+/** `url` with its password masked, for messages. */
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+/**
+ * Start-up check of REDIS_URL: one connection, one PING. The counters fail closed (above), so an
+ * unreachable or misconfigured Redis would otherwise show only as every log-in failing with an
+ * internal error while /readyz says ok; refusing to start names the problem instead.
+ */
+export async function checkRedisReachable(url: string, timeoutMs = 5_000): Promise<void> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => {
+    lastError = err;
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    const reason = lastError?.message ?? (err instanceof Error ? err.message : String(err));
+    throw new ConfigError(`REDIS_URL ${withoutPassword(url)}: cannot use Redis (${reason}).`);
+  } finally {
+    redis.disconnect();
+  }
 }
