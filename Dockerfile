@@ -23,7 +23,11 @@ COPY --from=build /app/native ./native
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/server/dist ./server/dist
 COPY --from=build /app/web/dist ./web/dist
+# Without DATABASE_URL the embedded database and the generated master key live in DATA_DIR
+# (./.data = /app/.data); /app belongs to root, so the directory is made the node user's here.
+# Mount a volume on it to keep them: docker run -v gateway-data:/app/.data …
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD node -e "fetch('http://127.0.0.1:8080/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "server/dist/main.js"]
