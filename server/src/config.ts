@@ -151,6 +151,9 @@ const EnvSchema = z.object({
   RESPONSE_CACHE_MAX_ENTRY_BYTES: intFrom(2 * 1024 * 1024, 1024),
 });
 
+/** Every variable the schema reads (the README's Configuration table documents each one). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export class ConfigError extends Error {}
 
 /**
