@@ -112,12 +112,12 @@ describe('started from another working directory', () => {
     expect(root.status).toBe(200);
     expect(await root.text()).toContain('<div id="root">');
     expect(server.output.join('')).not.toContain('admin UI not built');
-    await server.stop();
-    server = undefined;
   });
 
   it('warns at start-up when WEB_DIST_DIR holds no build', async () => {
     const empty = join(cwd, 'no-build');
+    // The previous test's process (one data dir, one process), also when that test failed.
+    await server?.stop();
     server = await spawnServer(
       { DATA_DIR: join(cwd, 'data'), DATABASE_URL: '', SECRET_KEY: '', SERVE_WEB: 'true', WEB_DIST_DIR: empty },
       { builtFrom: cwd },
