@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { SecretBox } from '../../services/crypto.js';
+import { warnOnRedisErrors } from '../../services/redis-connection-errors.js';
 import { MemoryCacheStore } from './memory-store.js';
 import { RedisCacheStore } from './redis-store.js';
 import { ResponseCache } from './response-cache.js';
@@ -21,7 +22,8 @@ export function createResponseCache(config: Config, secretBox: SecretBox, logger
     commandTimeout: 1000,
     connectionName: `gateway-${config.instanceId}`,
   });
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  // Cache lookups count as misses while Redis is away: requests go on, the cache does not.
+  warnOnRedisErrors(redis, logger, 'the response cache misses until it is back');
   return new ResponseCache(
     new RedisCacheStore({ redis, secretBox, logger, keyPrefix: config.redisKeyPrefix, ownsConnection: true }),
     config.responseCacheMaxEntryBytes,

@@ -17,9 +17,10 @@ export type PipelineStep = (state: RequestState, deps: PipelineDeps) => void | P
 
 /**
  * The /v1 inference pipeline, in order. To hook a feature in, add its step at its place:
- * authenticate → limits (budget, rate, token caps) → policies (firewall) → resolve → cache →
- * attempts (relay included) → settle. A step that answers by itself (a cache hit) sets
- * `state.reply`; the remaining steps before settle are then skipped.
+ * authenticate → body → policies (firewall) → resolve (candidates) → limits (token caps, key
+ * rates) → reserve (credit and budget holds) → cache → attempts (relay included), then settle. A
+ * step that answers by itself (a cache hit) sets `state.reply`; the remaining steps before
+ * settle are then skipped.
  */
 export const INFERENCE_STEPS: readonly PipelineStep[] = [
   authenticate,

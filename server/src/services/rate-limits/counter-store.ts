@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { SqlPool } from '../../db/pool.js';
 import { ConfigError } from '../../config.js';
+import { warnOnRedisErrors } from '../redis-connection-errors.js';
 
 export interface CounterStoreOptions {
   redisUrl: string | undefined;
@@ -57,14 +58,8 @@ export function createCounterStore(o: CounterStoreOptions): CounterStore {
     // Bounded retries and command time: a Redis outage fails a limited request within about a
     // second instead of holding it.
     const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectionName: `gateway-ratelimit-${o.instanceId}` });
-    // Log-ins and limited keys fail closed while Redis is away, so say so (once a minute, not per retry).
-    let lastWarned = 0;
-    redis.on('error', (err: Error) => {
-      const now = Date.now();
-      if (now - lastWarned < 60_000) return;
-      lastWarned = now;
-      o.logger.warn({ err: err.message }, 'redis connection error: log-ins, sign-ups and rate-limited keys are refused until it is back');
-    });
+    // Log-ins and limited keys fail closed while Redis is away, so say so.
+    warnOnRedisErrors(redis, o.logger, 'log-ins, sign-ups and rate-limited keys are refused until it is back');
     return {
       limiter: ({ name, points, duration }) => new RateLimiterRedis({ storeClient: redis, keyPrefix: `${o.redisKeyPrefix}${name}`, points, duration }),
       close: async () => void (await redis.quit().catch(() => undefined)),
