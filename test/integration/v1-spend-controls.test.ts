@@ -115,6 +115,27 @@ describe('/v1 spend controls', () => {
     expect(BigInt(Math.round(Number((await keyInfo(enough.id)).spentUsd) * 1e9))).toBe(usage.spendNano);
   });
 
+  it('a computer-use screenshot by URL (Responses computer_call_output) is held as an image too', async () => {
+    // The screenshot is an object, not a list of parts: a walk of lists only held it at its
+    // ~30 bytes of text, so a nearly spent budget let any number of them through.
+    const small = await createAccessKey(f, null, 'screenshot budget small', { budgetUsd: '0.005', budgetPeriod: 'TOTAL' });
+    const client = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: small.token, maxRetries: 0 });
+    const refusal = await client.responses
+      .create({
+        model: 'gpt-4o-mini',
+        max_output_tokens: 16,
+        input: [
+          { type: 'computer_call', id: 'cu_1', call_id: 'call_1', action: { type: 'screenshot' }, pending_safety_checks: [], status: 'completed' },
+          { type: 'computer_call_output', call_id: 'call_1', output: { type: 'computer_screenshot', image_url: 'https://example.com/screen.png' } },
+        ],
+      })
+      .catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(OpenAI.APIError);
+    expect((refusal as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect(((refusal as InstanceType<typeof OpenAI.APIError>).error as { code?: string }).code).toBe('budget_exceeded');
+    expect(f.upstream.requests).toHaveLength(0);
+  });
+
   it('a DAY budget refuses within the day and starts over at midnight UTC; a request counts in the day it was admitted', async () => {
     clock = Date.parse('2026-09-30T23:59:00Z');
     // One request's worst case fits, two do not.

@@ -80,9 +80,10 @@ describe('content parts', () => {
         input: [
           { role: 'user', content: [{ type: 'input_image', image_url: 'https://x/a.png' }, { type: 'input_file', file_url: 'https://x/b.pdf' }] },
           { type: 'function_call_output', call_id: 'c', output: [{ type: 'input_image', image_url: 'https://x/c.png' }] },
+          { type: 'computer_call_output', call_id: 'd', output: { type: 'computer_screenshot', image_url: 'https://x/d.png' } },
         ],
       }),
-    ).toMatchObject({ images: 2, documents: 1 });
+    ).toMatchObject({ images: 3, documents: 1 });
     expect(countMedia('chat', { messages: [{ role: 'user', content: 'plain' }] })).toMatchObject({ images: 0, documents: 0 });
     expect(countMedia('embeddings', { input: 'x' })).toMatchObject({ images: 0, documents: 0 });
   });

@@ -69,7 +69,8 @@ interface ContentVisitor {
   document(): void;
 }
 
-const IMAGE_TYPES: ReadonlySet<string> = new Set(['image_url', 'image', 'input_image']);
+/** `computer_screenshot`: a Responses computer_call_output's screenshot, an image the model reads like any other. */
+const IMAGE_TYPES: ReadonlySet<string> = new Set(['image_url', 'image', 'input_image', 'computer_screenshot']);
 const DOCUMENT_TYPES: ReadonlySet<string> = new Set(['file', 'input_file', 'document', 'input_audio', 'audio']);
 
 /**
@@ -137,6 +138,8 @@ function walkResponsesItem(item: unknown, v: ContentVisitor): void {
   if (typeof item.arguments === 'string') v.text(item.arguments);
   if (typeof item.output === 'string') v.text(item.output);
   else if (Array.isArray(item.output)) walkContent(item.output, v);
+  // computer_call_output: one part, not a list (a screenshot by URL is a few bytes in the body).
+  else if (isRecord(item.output)) walkContent([item.output], v);
   if (Array.isArray(item.summary)) walkContent(item.summary, v);
 }
 
