@@ -244,6 +244,19 @@ describe('audit log', async () => {
       }
     });
 
+    it('stores a name with a lone surrogate (valid JSON, refused by jsonb) as the object stores it, instead of failing the change', async () => {
+      const created = await gql<{ createAccessKey: { accessKey: { id: string } } }>(
+        server.url,
+        'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { accessKey { id } } }',
+        { input: { name: 'lone \ud800 surrogate', description: 'trailing \udfff' } },
+        org.members.OWNER.token,
+      );
+      expect(created.errors).toBeUndefined();
+      const { id } = created.data!.createAccessKey.accessKey;
+      const [event] = await eventsOf('accessKey.create', id);
+      expect(fieldsOf(event.details)).toMatchObject({ name: 'lone \ufffd surrogate', description: 'trailing \ufffd' });
+    });
+
     it('records account settings changes from → to (token caps)', async () => {
       const owner = org.members.OWNER.token;
       const update = 'mutation($input: AccountSettingsInput!) { updateAccountSettings(input: $input) { id } }';

@@ -18,7 +18,15 @@ const SECRET_FIELD = /^(key|token|secret|password|webhooksecret)$|hash$|^encrypt
 /** An object's audited fields (chosen per object, never a secret), read before and after a change. */
 export type AuditSnapshot = Readonly<Record<string, unknown>>;
 
-function truncate(text: string): string {
+/**
+ * What jsonb refuses: a lone UTF-16 surrogate (valid in a JSON request; the object's own text
+ * column stores it as U+FFFD) and U+0000. One in a name failed the whole mutation with a 500, the
+ * audit row being its last write; the log stores U+FFFD instead, as the text column does.
+ */
+const JSONB_UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function truncate(raw: string): string {
+  const text = raw.replace(JSONB_UNSAFE, '\ufffd');
   const chars = Array.from(text);
   return chars.length <= MAX_AUDIT_STRING ? text : `${chars.slice(0, MAX_AUDIT_STRING - 1).join('')}…`;
 }
