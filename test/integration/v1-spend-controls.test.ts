@@ -136,6 +136,21 @@ describe('/v1 spend controls', () => {
     expect(f.upstream.requests).toHaveLength(0);
   });
 
+  it('a chat request for n answers is held at n answers’ output: n: 128 cannot overdraw a budget one answer fits', async () => {
+    // One answer's worst case (40 tokens out) is ~$0.00003, within the $0.0001 budget; 128 of them
+    // are ~$0.0033, which OpenAI bills in full (completion_tokens counts every choice).
+    const key = await createAccessKey(f, null, 'many choices', { budgetUsd: '0.0001', budgetPeriod: 'TOTAL' });
+    const client = new OpenAI({ baseURL: `${f.baseUrl}/v1`, apiKey: key.token, maxRetries: 0 });
+    const refusal = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user('hi'), max_tokens: 40, n: 128 }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(OpenAI.APIError);
+    expect((refusal as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect(((refusal as InstanceType<typeof OpenAI.APIError>).error as { code?: string }).code).toBe('budget_exceeded');
+    expect(f.upstream.requests).toHaveLength(0);
+    // One answer still fits.
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user('hi'), max_tokens: 40 });
+    expect(f.upstream.requests).toHaveLength(1);
+  });
+
   it('a DAY budget refuses within the day and starts over at midnight UTC; a request counts in the day it was admitted', async () => {
     clock = Date.parse('2026-09-30T23:59:00Z');
     // One request's worst case fits, two do not.

@@ -84,6 +84,12 @@ describe('worstCaseCost', () => {
     expect(bounded).toEqual(computeCost({ inputTokens: 100, outputTokens: 1_000, model, keySource: 'gateway' }));
   });
 
+  it('holds each of several answers (chat `n`) at the output cap; the prompt once', () => {
+    const model = spec('2.00', '8.00', 1_000);
+    const several = worstCaseCost({ estimatedInputTokens: 100, maxOutputTokens: 500, outputChoices: 8, model, keySource: 'gateway' });
+    expect(several).toEqual(computeCost({ inputTokens: 100, outputTokens: 4_000, model, keySource: 'gateway' }));
+  });
+
   it('falls back to the model maximum, then to a default cap', () => {
     const model = spec('2.00', '8.00', 1_000);
     expect(worstCaseCost({ estimatedInputTokens: 10, maxOutputTokens: undefined, model, keySource: 'user' }).feeNano).toBe(1_010n * 50n);

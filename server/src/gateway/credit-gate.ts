@@ -3,6 +3,7 @@ import { computeCost, worstCaseCost, type Cost } from '../services/pricing.js';
 import type { TokenUsage } from './adapters/adapter.js';
 import type { InferenceBody } from './request-body.js';
 import type { Attempt, KeySource } from './resolve-model.js';
+import { isPositiveInteger } from './request-fields.js';
 import { countMedia, estimateRequestInput, type InputEstimate } from './tokens.js';
 import type { Reservation } from '../services/credits/balance-control.js';
 import type { BudgetPeriod } from '../services/credits/budget-period.js';
@@ -90,6 +91,8 @@ export function createCreditGate(credits: CreditReserver): CreditGate {
   return {
     reserve(payer, surface, attempts, body, at) {
       const { textTokens, images, documents } = estimateInputForReservation(surface, body);
+      // Chat's `n` (up to 128 at OpenAI) multiplies the output billed: one answer's worth let `n: 128` overdraw 128-fold.
+      const outputChoices = surface === 'chat' && isPositiveInteger(body.json.n) ? body.json.n : 1;
       let worstCredit = 0n;
       let worstSpend = 0n;
       for (const a of attempts) {
@@ -98,6 +101,7 @@ export function createCreditGate(credits: CreditReserver): CreditGate {
           images,
           documents,
           maxOutputTokens: body.maxOutputTokens,
+          outputChoices,
           model: a.spec,
           keySource: a.credential.keySource,
         });

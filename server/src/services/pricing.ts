@@ -62,6 +62,8 @@ export interface WorstCaseInput {
   documents?: number;
   /** The request's max_tokens / max_completion_tokens / max_output_tokens, if any. */
   maxOutputTokens: number | null | undefined;
+  /** Answers asked for (Chat Completions' `n`): each is billed its own output, up to the limit each. */
+  outputChoices?: number;
   model: ModelSpec | undefined;
   keySource: PricedKeySource;
 }
@@ -134,5 +136,5 @@ export function worstCaseCost(input: WorstCaseInput): Cost {
   const modelMax = input.model?.maxOutputTokens;
   const maxOutput =
     requested !== undefined && modelMax !== undefined ? Math.min(requested, modelMax) : requested ?? modelMax ?? DEFAULT_MAX_OUTPUT_TOKENS;
-  return price(tokens(worstCaseInputTokens(input)), tokens(maxOutput), input.model, input.keySource);
+  return price(tokens(worstCaseInputTokens(input)), tokens(maxOutput) * BigInt(input.outputChoices ?? 1), input.model, input.keySource);
 }
