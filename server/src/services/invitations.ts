@@ -204,16 +204,25 @@ const STATE_OF: Record<InvitationStanding, InvitationState> = {
   login_exists: 'LOGIN_EXISTS',
 };
 
-/** What the invitee sees before accepting. Whoever holds the token is its recipient, so the email is shown whole. */
+/**
+ * What the invitee sees before accepting. Whoever holds a usable token is its recipient, so the
+ * email is shown whole. An invitation that can no longer be used says only its state: a revoked
+ * one may have gone to the wrong address, and the invitation e-mail itself names no organization.
+ */
 export interface InvitationPreview {
-  organization: string;
+  state: InvitationState;
+  details: InvitationDetails | null;
+}
+
+export interface InvitationDetails {
+  /** The organization's name; null when it has none (never its owner's email). */
+  organization: string | null;
   role: Role;
-  /** The inviter's name, else their email; null once they have left the organization. */
+  /** The inviter's name, else their email. */
   invitedBy: string | null;
   /** The login acceptance creates. */
   email: string;
   expiresAt: Date;
-  state: InvitationState;
 }
 
 /** Looks an invitation up by its token without using it (no sign-in needed); null for an unknown token. */
@@ -221,14 +230,18 @@ export async function previewInvitation(em: EntityManager, token: string, now = 
   const invitation = await findByToken(em, token);
   if (!invitation) return null;
   const around = await surroundingsOf(em, invitation);
+  const state = STATE_OF[standingOf(invitation, around, now)];
+  if (state !== 'PENDING') return { state, details: null };
   const account = await getAccount(em, invitation.accountId);
   return {
-    organization: account.name ?? account.email,
-    role: invitation.role,
-    invitedBy: around.inviter ? (around.inviter.name ?? around.inviter.email) : null,
-    email: invitation.email,
-    expiresAt: invitation.expiresAt,
-    state: STATE_OF[standingOf(invitation, around, now)],
+    state,
+    details: {
+      organization: account.name ?? null,
+      role: invitation.role,
+      invitedBy: around.inviter ? (around.inviter.name ?? around.inviter.email) : null,
+      email: invitation.email,
+      expiresAt: invitation.expiresAt,
+    },
   };
 }
 

@@ -460,7 +460,7 @@ export type InvitationPreviewQueryVariables = Exact<{
 }>;
 
 
-export type InvitationPreviewQuery = { invitationPreview: { organization: string, role: Role, invitedBy: string | null, email: string, expiresAt: string, state: InvitationState } | null };
+export type InvitationPreviewQuery = { invitationPreview: { organization: string | null, role: Role | null, invitedBy: string | null, email: string | null, expiresAt: string | null, state: InvitationState } | null };
 
 export type AcceptInvitationMutationVariables = Exact<{
   token: string;

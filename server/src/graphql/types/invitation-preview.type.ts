@@ -20,34 +20,39 @@ registerEnumType(InvitationState, {
     'since it was sent (one login per email).',
 });
 
-@ObjectType({ description: 'What an invitation offers, read with its token before accepting it; never the token itself.' })
+@ObjectType({
+  description:
+    'What an invitation offers, read with its token before accepting it; never the token itself. Only a PENDING invitation says more than its state: ' +
+    'one that can no longer be used (possibly revoked because it went to the wrong address) names no organization, role, inviter or email.',
+})
 export class InvitationPreview {
-  @Field(() => String, { description: "The organization's name (its email when it has none)." })
-  organization!: string;
-
-  @Field(() => Role)
-  role!: RoleName;
-
-  @Field(() => String, { nullable: true, description: "The inviter's name, else email; null once they have left the organization." })
-  invitedBy!: string | null;
-
-  @Field(() => String, { description: 'The invited email: the login acceptance creates.' })
-  email!: string;
-
-  @Field(() => Date)
-  expiresAt!: Date;
-
   @Field(() => InvitationState)
   state!: StateName;
 
+  @Field(() => String, { nullable: true, description: "The organization's name; null when it has none, or the invitation is not PENDING." })
+  organization!: string | null;
+
+  @Field(() => Role, { nullable: true, description: 'Null unless PENDING.' })
+  role!: RoleName | null;
+
+  @Field(() => String, { nullable: true, description: "The inviter's name, else email; null unless PENDING." })
+  invitedBy!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The invited email, the login acceptance creates; null unless PENDING.' })
+  email!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Null unless PENDING.' })
+  expiresAt!: Date | null;
+
   static from(p: Preview): InvitationPreview {
+    const d = p.details;
     return Object.assign(new InvitationPreview(), {
-      organization: p.organization,
-      role: p.role,
-      invitedBy: p.invitedBy,
-      email: p.email,
-      expiresAt: p.expiresAt,
       state: p.state,
+      organization: d?.organization ?? null,
+      role: d?.role ?? null,
+      invitedBy: d?.invitedBy ?? null,
+      email: d?.email ?? null,
+      expiresAt: d?.expiresAt ?? null,
     });
   }
 }

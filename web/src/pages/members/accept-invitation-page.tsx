@@ -84,14 +84,14 @@ function InvitationSummary({ preview }: { preview: Preview }) {
   return (
     <div data-testid="invitation-summary">
       <p>
-        You&rsquo;re invited to <strong>{preview.organization}</strong> as <strong>{preview.role}</strong>
+        You&rsquo;re invited to {preview.organization ? <strong>{preview.organization}</strong> : 'an organization'} as <strong>{preview.role}</strong>
         {preview.invitedBy ? (
           <>
             {' '}
             by <strong>{preview.invitedBy}</strong>
           </>
         ) : null}
-        ; expires {formatDateTime(preview.expiresAt)}.
+        ; expires {formatDateTime(preview.expiresAt ?? null)}.
       </p>
       <p className="muted">
         You will sign in as <strong>{preview.email}</strong>. Choose your name and a password.
@@ -104,19 +104,23 @@ const NOT_VALID = 'This invitation link is not valid. Check that you opened the 
 
 type Unusable = Exclude<InvitationState, 'PENDING'>;
 
-/** Why an invitation cannot be accepted, and what to do instead; `ask` names whom to ask for a new one. */
-const UNUSABLE: Record<Unusable, (preview: Preview, ask: string) => string> = {
-  EXPIRED: (p, ask) => `This invitation to ${p.organization} expired on ${formatDateTime(p.expiresAt)}; ${ask}.`,
-  REVOKED: (p, ask) => `This invitation to ${p.organization} has been withdrawn (revoked, or replaced by a newer one); ${ask}.`,
-  ACCEPTED: (p) => `This invitation to ${p.organization} has already been used. Sign in with ${p.email} instead.`,
-  LOGIN_EXISTS: (p) =>
-    `${p.email} already has a login on this gateway, and an email has only one, so it cannot join ${p.organization}. Sign in instead, or ask for an invitation to another email.`,
+const ASK = 'ask whoever invited you, or another admin of the organization, for a new one';
+
+/**
+ * Why an invitation cannot be accepted, and what to do instead. The server names nothing more
+ * than the state of such an invitation (it may have gone to the wrong address).
+ */
+const UNUSABLE: Record<Unusable, string> = {
+  EXPIRED: `This invitation has expired; ${ASK}.`,
+  REVOKED: `This invitation has been withdrawn (revoked, or replaced by a newer one); ${ASK}.`,
+  ACCEPTED: 'This invitation has already been used. Sign in with the email it was sent to instead.',
+  LOGIN_EXISTS:
+    'The email this invitation was sent to already has a login on this gateway, and an email has only one, so it cannot be accepted. Sign in instead, or ask for an invitation to another email.',
 };
 
 function unusableMessage(preview: Preview | null): string {
   if (!preview || preview.state === 'PENDING') return NOT_VALID;
-  const ask = preview.invitedBy ? `ask ${preview.invitedBy} or another admin for a new one` : 'ask an admin of the organization for a new one';
-  return UNUSABLE[preview.state](preview, ask);
+  return UNUSABLE[preview.state];
 }
 
 function InvitationUnusable({ preview }: { preview: Preview | null }) {
