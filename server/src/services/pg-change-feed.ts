@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ChangeEvent, LocalChangeEvents } from './change-events.js';
@@ -24,6 +25,10 @@ export async function startPgChangeFeed(options: {
   onResync: () => void;
 }): Promise<ChangeFeed> {
   const { events, instanceId, logger } = options;
+  // This process's own mark: INSTANCE_ID is the operator's to set, and two instances given the same
+  // one would otherwise each take the other's changes for their own and skip them.
+  const sender = randomUUID();
+  let lastWarned = 0;
   let client: pg.Client | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
@@ -33,8 +38,14 @@ export async function startPgChangeFeed(options: {
     c.on('notification', (msg) => {
       if (!msg.payload) return;
       try {
-        const { origin, event } = JSON.parse(msg.payload) as { origin: string; event: ChangeEvent };
-        if (origin !== instanceId) events.deliver(event);
+        const { origin, sender: from, event } = JSON.parse(msg.payload) as { origin: string; sender?: string; event: ChangeEvent };
+        if (from === sender) return;
+        if (origin === instanceId && Date.now() - lastWarned > 60_000) {
+          // Their credit and budget grants are held under the same name too: say so loudly.
+          lastWarned = Date.now();
+          logger.error({ instanceId }, 'another gateway instance runs with the same INSTANCE_ID: give each instance its own, or leave INSTANCE_ID unset');
+        }
+        events.deliver(event);
       } catch {
         logger.warn('ignoring a malformed change notification');
       }
@@ -58,7 +69,7 @@ export async function startPgChangeFeed(options: {
 
   await connect();
   events.onPublish = (event) => {
-    options.notify(CHANNEL, JSON.stringify({ origin: instanceId, event })).catch((err: unknown) => {
+    options.notify(CHANNEL, JSON.stringify({ origin: instanceId, sender, event })).catch((err: unknown) => {
       logger.error({ err }, 'could not publish a change notification');
     });
   };
