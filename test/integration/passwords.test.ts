@@ -14,6 +14,8 @@ import { startTestServer, type TestServer } from '../support/test-app.js';
 const CHANGE = 'mutation($input: ChangePasswordInput!) { changePassword(input: $input) }';
 const LOG_IN = 'mutation($input: LogInInput!) { logIn(input: $input) { token } }';
 const NEW_PASSWORD = 'lantern orbit pebble meadow';
+/** The built command, as the image runs it (`npm test` builds first; `npm run reset-password` runs the same source with tsx). */
+const RESET_PASSWORD = 'server/dist/cli/reset-password.js';
 
 describe('passwords: changePassword and npm run reset-password', () => {
   let server: TestServer;
@@ -80,7 +82,7 @@ describe('passwords: changePassword and npm run reset-password', () => {
     async () => {
       const member = await addMember(url, org.members.OWNER.token, 'OWNER');
       const env = { ...process.env, DATABASE_URL: server.db.databaseUrl!, SECRET_KEY: randomBytes(32).toString('base64'), DATA_DIR: server.db.dataDir };
-      const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/reset-password.ts', member.email.toUpperCase()], { env });
+      const { stdout } = await promisify(execFile)('node', [RESET_PASSWORD, member.email.toUpperCase()], { env });
       const password = stdout.trim().split('\n').at(-1)!;
       expect(stdout).toContain(`New password for ${member.email}`);
       expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
@@ -91,7 +93,7 @@ describe('passwords: changePassword and npm run reset-password', () => {
       expect(events).toEqual([expect.objectContaining({ actor_type: 'system', account_id: org.accountId })]);
       expect(JSON.stringify(events)).not.toContain(password);
 
-      const unknown = await promisify(execFile)('npx', ['tsx', 'scripts/reset-password.ts', 'nobody@example.com'], { env }).catch((err: { code: number; stderr: string }) => err);
+      const unknown = await promisify(execFile)('node', [RESET_PASSWORD, 'nobody@example.com'], { env }).catch((err: { code: number; stderr: string }) => err);
       expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('No member signs in with "nobody@example.com"') });
     },
     60_000,

@@ -2,19 +2,20 @@
  * Master key rotation:
  *   1. set SECRET_KEY to the new key and PREVIOUS_SECRET_KEYS to the old one(s), restart the gateway
  *      (it decrypts with any of them and encrypts with the new one);
- *   2. npm run rotate-master-key   (same environment): re-encrypts every stored provider key and alert webhook signing secret;
+ *   2. npm run rotate-master-key, or node server/dist/cli/rotate-master-key.js in the image (same
+ *      environment): re-encrypts every stored provider key and alert webhook signing secret;
  *   3. remove PREVIOUS_SECRET_KEYS and restart.
  * In embedded mode the current key lives in DATA_DIR/secret.key; stop the gateway first.
  */
 import 'reflect-metadata';
-import { loadConfig } from '../server/src/config.js';
-import { openOrm } from '../server/src/db/orm.js';
-import { startEmbeddedDatabase } from '../server/src/db/embedded.js';
-import { createLogger } from '../server/src/logger.js';
-import { SecretBox } from '../server/src/services/crypto.js';
-import { loadOrCreateMasterKey } from '../server/src/services/master-key.js';
-import { reencryptProviderKeys } from '../server/src/services/key-rotation.js';
-import { reencryptAlertSecrets } from '../server/src/services/alerts/secret-rotation.js';
+import { loadConfig } from '../config.js';
+import { openOrm } from '../db/orm.js';
+import { startEmbeddedDatabase } from '../db/embedded.js';
+import { createLogger } from '../logger.js';
+import { SecretBox } from '../services/crypto.js';
+import { loadOrCreateMasterKey } from '../services/master-key.js';
+import { reencryptProviderKeys } from '../services/key-rotation.js';
+import { reencryptAlertSecrets } from '../services/alerts/secret-rotation.js';
 
 const config = loadConfig();
 const logger = createLogger('info');
