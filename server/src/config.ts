@@ -92,11 +92,14 @@ export interface Config {
 const intFrom = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
 
+const BOOLEAN_WORDS = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']);
+const isOn = (v: z.infer<typeof BOOLEAN_WORDS>) => ['1', 'true', 'yes', 'on'].includes(v);
+
 const boolFrom = (def: boolean) =>
-  z
-    .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
-    .default(def ? 'true' : 'false')
-    .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+  BOOLEAN_WORDS.default(def ? 'true' : 'false').transform(isOn);
+
+/** An on/off setting whose default depends on another (undefined when unset). */
+const optionalBool = () => BOOLEAN_WORDS.optional().transform((v) => (v === undefined ? undefined : isOn(v)));
 
 const EnvSchema = z.object({
   PORT: intFrom(8080, 0, 65535),
@@ -121,7 +124,7 @@ const EnvSchema = z.object({
   MAX_RESPONSE_BODY_BYTES: intFrom(64 * 1024 * 1024, 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
-  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  GRAPHQL_INTROSPECTION: optionalBool(),
   SERVE_WEB: boolFrom(true),
   WEB_DIST_DIR: z.string().optional(),
   INSTANCE_ID: z.string().optional(),
@@ -249,7 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxResponseBodyBytes: e.MAX_RESPONSE_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     production,
-    graphqlIntrospection: e.GRAPHQL_INTROSPECTION === undefined ? !production : e.GRAPHQL_INTROSPECTION === 'true',
+    graphqlIntrospection: e.GRAPHQL_INTROSPECTION ?? !production,
     serveWeb: e.SERVE_WEB,
     webDistDir: e.WEB_DIST_DIR === undefined ? BUNDLED_WEB_DIST : resolve(e.WEB_DIST_DIR),
     instanceId: e.INSTANCE_ID ?? randomUUID(),
