@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpAccount } from '../support/graphql.js';
 import { invite } from '../support/organization.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
-import { useBrowser } from './support/browser.js';
+import { useBrowser, VIEWPORTS } from './support/browser.js';
 import { pageObjects } from './support/pages.js';
 import { ensureWebBuild } from './support/web-build.js';
 
@@ -39,6 +39,25 @@ describe('accept-invitation page in the browser', () => {
     await page.getByLabel('Password').fill('developer password 1');
     await page.getByRole('button', { name: 'Accept invitation' }).click();
     await pageObjects(page).shell.heading('Access keys').waitFor();
+  });
+
+  it('keeps a long organization name and email inside the card at laptop and phone widths', async () => {
+    const { page } = session;
+    const long = await signUpAccount(server.url, 'Long');
+    await sql('update account set name = ? where id = ?', ['Extraordinarily Long Organization Name '.repeat(6).slice(0, 200), long.accountId]);
+    const email = `someone.with.a.really.long.address.${Date.now()}@subdomain.example-company-with-a-long-domain.test`;
+    const inv = await invite(server.url, long.token, 'DEVELOPER', email);
+    for (const viewport of [VIEWPORTS.laptop, VIEWPORTS.phone]) {
+      await page.setViewportSize(viewport);
+      await page.goto(acceptPath(inv.token));
+      const summary = page.getByTestId('invitation-summary');
+      await summary.waitFor();
+      const card = await page.locator('.auth-card').boundingBox();
+      const boxes = await page.locator('.auth-card :is(p, input, button)').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
+      // Nothing sticks out of the card (the email has no space to break at), and the page does not scroll sideways.
+      expect(Math.max(...boxes), `${viewport.width}px`).toBeLessThanOrEqual(card!.x + card!.width);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `${viewport.width}px`).toBeLessThanOrEqual(viewport.width);
+    }
   });
 
   it('says an expired or unknown link cannot be used, and shows no form to fill in', async () => {

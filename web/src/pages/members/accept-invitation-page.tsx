@@ -82,7 +82,7 @@ function Invitation({ token }: { token: string }) {
 
 function InvitationSummary({ preview }: { preview: Preview }) {
   return (
-    <div data-testid="invitation-summary">
+    <div className="invitation-summary" data-testid="invitation-summary">
       <p>
         You&rsquo;re invited to {preview.organization ? <strong>{preview.organization}</strong> : 'an organization'} as <strong>{preview.role}</strong>
         {preview.invitedBy ? (
