@@ -90,6 +90,21 @@ describe('admin SPA (mocked GraphQL)', () => {
     expect(await page.getByTestId('usage-event-storage').count()).toBe(0);
   });
 
+  it('says in words when the CSV export loses its connection, and lets it be retried', async () => {
+    const { page } = session;
+    await logIn();
+    await pageObjects(page).shell.navigateTo('Usage');
+    await page.route('**/api/usage/export**', (route) => route.abort('connectionreset'));
+    await page.getByRole('button', { name: 'Download CSV' }).click();
+    const error = page.getByRole('alert').filter({ hasText: 'Export' });
+    // Not the browser's bare "Failed to fetch".
+    await expect
+      .poll(() => error.textContent())
+      .toBe('Export: The connection to the gateway was lost before the export finished. Check your network and try again.');
+    expect(await page.getByRole('button', { name: 'Download CSV' }).isEnabled()).toBe(true);
+    await page.unroute('**/api/usage/export**');
+  });
+
   it('says which requests have events when the operator keeps only failures (USAGE_EVENTS=errors)', async () => {
     const { page } = session;
     fixtures.state.gateway.usageEventStorage = 'ERRORS';

@@ -27,6 +27,9 @@ function formatMegabytes(bytes: number): string {
   return `${(bytes / 1_048_576).toFixed(bytes < 10_485_760 ? 1 : 0)} MB`;
 }
 
+/** fetch and the body's reader reject with a bare TypeError ("Failed to fetch", "network error") when the connection fails. */
+const CONNECTION_LOST = 'The connection to the gateway was lost before the export finished. Check your network and try again.';
+
 type ExportState =
   | { kind: 'idle' }
   | { kind: 'running'; events: number; bytes: number }
@@ -99,7 +102,7 @@ export function UsageExportButton({ filters }: { filters: UsageFilterState }) {
         return;
       }
       setState({ kind: 'idle' });
-      setError(err instanceof Error ? err.message : String(err));
+      setError(err instanceof TypeError ? CONNECTION_LOST : err instanceof Error ? err.message : String(err));
     } finally {
       if (abort.current === controller) abort.current = null;
     }
