@@ -15,6 +15,14 @@ describe('diffSnapshots', () => {
     });
   });
 
+  it('takes the same object with its keys in another order (as jsonb returns it) for no change', () => {
+    const before = { routing: [{ weights: { k1: 1 }, provider: 'openai', keys: ['k1'] }], models: ['a'] };
+    const after = { routing: [{ provider: 'openai', keys: ['k1'], weights: { k1: 1 } }], models: ['a', 'b'] };
+    expect(diffSnapshots(before, after)).toEqual({ models: { from: '["a"]', to: '["a","b"]' } });
+    // Shown in one order too, whatever order the object came in.
+    expect(diffSnapshots({ r: null }, { r: { b: 1, a: 2 } })).toEqual({ r: { from: null, to: '{"a":2,"b":1}' } });
+  });
+
   it('sees a change past the truncation point (values are compared before they are cut)', () => {
     const long = 'x'.repeat(MAX_AUDIT_STRING + 10);
     const changes = diffSnapshots({ d: `${long}1` }, { d: `${long}2` });

@@ -31,9 +31,19 @@ function truncate(raw: string): string {
   return chars.length <= MAX_AUDIT_STRING ? text : `${chars.slice(0, MAX_AUDIT_STRING - 1).join('')}…`;
 }
 
-/** JSON text of any value, bigints as decimal strings (JSON.stringify refuses them). */
+/**
+ * JSON text of any value: bigints as decimal strings (JSON.stringify refuses them), object keys
+ * sorted, so a value read back from jsonb (which reorders keys) compares equal to the same value
+ * written by the service, and an unchanged setting is never reported as changed.
+ */
 function jsonText(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null';
+  return (
+    JSON.stringify(value ?? null, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Date) return v;
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }) ?? 'null'
+  );
 }
 
 /** A value as the log stores it: scalars as they are, dates as ISO text, lists and objects as JSON text. */
