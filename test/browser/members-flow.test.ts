@@ -94,5 +94,17 @@ describe('members and roles in the browser', () => {
     await change.waitFor();
     expect(await change.textContent()).toBe('role: VIEWER → changed to DEVELOPER');
     expect(await page.getByRole('table', { name: 'Audit events' }).getByRole('listitem').filter({ hasText: 'email:' }).textContent()).toBe(`email: ${email}`);
+
+    // The target is a short chip that filters the log by it; the table fits a laptop screen.
+    await page.getByLabel('Action').fill('');
+    await page.getByRole('button', { name: `Show the events of member ${vera.id}` }).first().click();
+    await expect.poll(() => page.getByLabel('Target id').inputValue()).toBe(vera.id);
+    const targets = page.getByRole('table', { name: 'Audit events' }).getByRole('button', { name: /^Show the events of / });
+    await expect.poll(async () => (await targets.allTextContents()).length).toBeGreaterThan(1);
+    expect(new Set(await targets.allTextContents())).toEqual(new Set([`${vera.id.slice(0, 8)}…`]));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const table = page.getByRole('table', { name: 'Audit events' });
+    const fits = await table.evaluate((el) => el.scrollWidth <= (el.parentElement?.clientWidth ?? 0) + 1);
+    expect(fits).toBe(true);
   });
 });

@@ -169,14 +169,19 @@ export function AuditPage() {
       </Card>
       <Card title="Events">
         <DataTable label="Audit events" columns={['Time', 'Actor', 'Action', 'Target', 'Details', 'IP']}>
-          <CursorPages key={JSON.stringify(input)}>{(page) => <EventPage {...page} filter={input} />}</CursorPages>
+          <CursorPages key={JSON.stringify(input)}>
+            {(page) => <EventPage {...page} filter={input} onTarget={(targetId) => setFilter((f) => ({ ...f, targetId }))} />}
+          </CursorPages>
         </DataTable>
       </Card>
     </div>
   );
 }
 
-function EventPage({ filter, after, isLast, onLoadMore }: CursorPage & { filter: AuditFilter }) {
+/** Ids are uuids: the first block tells rows apart; the whole id is one click away, as a filter. */
+const SHORT_ID = 8;
+
+function EventPage({ filter, after, isLast, onLoadMore, onTarget }: CursorPage & { filter: AuditFilter; onTarget: (targetId: string) => void }) {
   const [result, reexecute] = useQuery({ query: AuditEventsQueryDoc, variables: { filter, first: PAGE_SIZE, after }, context: TYPENAMES });
   if (result.error && !result.data)
     return (
@@ -201,8 +206,8 @@ function EventPage({ filter, after, isLast, onLoadMore }: CursorPage & { filter:
     <tbody>
       {nodes.map((e) => (
         <tr key={e.id}>
-          <td>{formatDateTime(e.createdAt)}</td>
-          <td>
+          <td className="audit-time">{formatDateTime(e.createdAt)}</td>
+          <td className="audit-actor">
             {e.actorName ?? '—'} <span className="muted small">{e.actorType === 'member' ? '' : e.actorType}</span>
           </td>
           <td>
@@ -210,12 +215,24 @@ function EventPage({ filter, after, isLast, onLoadMore }: CursorPage & { filter:
           </td>
           <td>
             {e.targetType ? <span className="muted small">{e.targetType} </span> : null}
-            {e.targetId ? <code className="mono-chip">{e.targetId}</code> : '—'}
+            {e.targetId ? (
+              <button
+                type="button"
+                className="mono-chip audit-target"
+                title={e.targetId}
+                aria-label={`Show the events of ${e.targetType ?? 'target'} ${e.targetId}`}
+                onClick={() => onTarget(e.targetId!)}
+              >
+                {e.targetId.length > SHORT_ID + 1 ? `${e.targetId.slice(0, SHORT_ID)}…` : e.targetId}
+              </button>
+            ) : (
+              '—'
+            )}
           </td>
           <td>
             <AuditDetailsList details={e.details} />
           </td>
-          <td>{e.ip ?? '—'}</td>
+          <td className="nowrap">{e.ip ?? '—'}</td>
         </tr>
       ))}
       {isLast && pageInfo.hasNextPage && pageInfo.endCursor ? <LoadMoreRow colSpan={COLUMNS} onLoadMore={() => onLoadMore(pageInfo.endCursor!)} /> : null}
