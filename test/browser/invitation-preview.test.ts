@@ -34,6 +34,8 @@ describe('accept-invitation page in the browser', () => {
     const text = (await summary.textContent()) ?? '';
     expect(text).toMatch(/^You.re invited to Acme Robotics as DEVELOPER by Olive Owner; expires .+\./);
     expect(text).toContain(`You will sign in as ${inv.email}.`);
+    // Password managers save the new password under the login it belongs to.
+    expect(await page.locator('form[aria-label="Accept invitation"] input[autocomplete="username"]').inputValue()).toBe(inv.email);
 
     await page.getByLabel('Name').fill('Dana Developer');
     await page.getByLabel('Password').fill('developer password 1');

@@ -70,7 +70,7 @@ function Invitation({ token }: { token: string }) {
         preview?.state === 'PENDING' ? (
           <>
             <InvitationSummary preview={preview} />
-            <AcceptForm token={token} />
+            <AcceptForm token={token} email={preview.email ?? null} />
           </>
         ) : (
           <InvitationUnusable preview={preview ?? null} />
@@ -139,7 +139,7 @@ function InvitationUnusable({ preview }: { preview: Preview | null }) {
   );
 }
 
-function AcceptForm({ token }: { token: string }) {
+function AcceptForm({ token, email }: { token: string; email: string | null }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [state, accept] = useMutation(AcceptInvitationMutation);
@@ -155,6 +155,8 @@ function AcceptForm({ token }: { token: string }) {
 
   return (
     <form onSubmit={submit} className="form" aria-label="Accept invitation">
+      {/* The login being created, for password managers to save the new password under (not editable: the invitation fixes it). */}
+      {email ? <input type="email" name="username" autoComplete="username" value={email} readOnly hidden /> : null}
       <Field label="Name">
         <input type="text" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Ada Lovelace" />
       </Field>
