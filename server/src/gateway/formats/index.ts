@@ -6,7 +6,8 @@ import type { SseEvent } from '../sse.js';
 import { anthropicMessagesCodec, forAnthropic } from './anthropic-messages.js';
 import type { ClientCodec, ProviderCodec } from './codec.js';
 import { openAiChatCodec } from './openai-chat.js';
-import { openAiResponsesCodec, withoutGatewayItems } from './openai-responses.js';
+import { openAiResponsesCodec } from './openai-responses.js';
+import { withoutGatewayItems } from './responses-items.js';
 
 /**
  * How a client format reaches a provider: passed through untouched when the provider serves that
