@@ -3,6 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessKey, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
 import { fundAccount } from '../support/v1-client.js';
 
+/** The id of the first tool call in an answer's content ('' when there is none). */
+const toolUseId = (content: readonly { type: string; id?: string }[]): string => content.find((b) => b.type === 'tool_use')?.id ?? '';
+
+/**
+ * The request continuing a tool loop: the question, the first answer's content as the client got
+ * it (`assistant`, possibly edited), and the tool's result for its call.
+ */
+function continuedLoop<B extends { type: string; id?: string }>(question: string, answer: readonly B[], result: string, assistant: readonly B[] = answer) {
+  return [
+    { role: 'user' as const, content: question },
+    { role: 'assistant' as const, content: [...assistant] },
+    { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: toolUseId(answer), content: result }] },
+  ];
+}
+
 describe('messages → chat translation parameters', () => {
   let f: GatewayFixture;
   let anthropic: Anthropic;
@@ -37,18 +52,13 @@ describe('messages → chat translation parameters', () => {
     f.upstream.script({ kind: 'ok', reasoning: 'Need the weather.', toolCall: { name: 'get_weather', arguments: '{"city":"Oslo"}' } });
     const first = await anthropic.messages.create({ model: 'deepseek:deepseek-reasoner', max_tokens: 2000, tools, messages: [{ role: 'user', content: 'Weather in Oslo?' }] });
     expect(first.content[0]).toMatchObject({ type: 'thinking', thinking: 'Need the weather.', signature: '' });
-    const call = first.content.find((b) => b.type === 'tool_use');
     const { response } = await anthropic.messages
       .create({
         model: 'claude-haiku-4-5',
         max_tokens: 4000,
         thinking: { type: 'enabled', budget_tokens: 1024 },
         tools,
-        messages: [
-          { role: 'user', content: 'Weather in Oslo?' },
-          { role: 'assistant', content: first.content },
-          { role: 'user', content: [{ type: 'tool_result', tool_use_id: call?.type === 'tool_use' ? call.id : '', content: '4°C' }] },
-        ],
+        messages: continuedLoop('Weather in Oslo?', first.content, '4°C'),
       })
       .withResponse();
     expect(response.status).toBe(200);
@@ -73,16 +83,11 @@ describe('messages → chat translation parameters', () => {
       tools,
     };
     const first = await anthropic.beta.messages.create({ ...settings, model: 'deepseek:deepseek-reasoner', messages: [{ role: 'user', content: 'Run echo hi' }] });
-    const call = first.content.find((b) => b.type === 'tool_use');
     const { response } = await anthropic.beta.messages
       .create({
         ...settings,
         model: 'claude-sonnet-4-5',
-        messages: [
-          { role: 'user', content: 'Run echo hi' },
-          { role: 'assistant', content: first.content },
-          { role: 'user', content: [{ type: 'tool_result', tool_use_id: call?.type === 'tool_use' ? call.id : '', content: 'hi' }] },
-        ],
+        messages: continuedLoop('Run echo hi', first.content, 'hi'),
       })
       .withResponse();
     expect(response.status).toBe(200);
@@ -97,44 +102,17 @@ describe('messages → chat translation parameters', () => {
     const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }];
     f.upstream.script({ kind: 'ok', reasoning: 'Need the weather.', toolCall: { name: 'get_weather', arguments: '{"city":"Oslo"}' } });
     const first = await anthropic.messages.create({ model: 'deepseek:deepseek-reasoner', max_tokens: 2000, tools, messages: [{ role: 'user', content: 'Weather in Oslo?' }] });
-    const call = first.content.find((b) => b.type === 'tool_use');
-    const toolResult = { type: 'tool_result' as const, tool_use_id: call?.type === 'tool_use' ? call.id : '', content: '4°C' };
-    const second = await anthropic.messages.create({
-      model: 'deepseek:deepseek-reasoner',
-      max_tokens: 2000,
-      tools,
-      messages: [
-        { role: 'user', content: 'Weather in Oslo?' },
-        { role: 'assistant', content: first.content },
-        { role: 'user', content: [toolResult] },
-      ],
-    });
+    const loop = (model: string, assistant = first.content) =>
+      anthropic.messages.create({ model, max_tokens: 2000, tools, messages: continuedLoop('Weather in Oslo?', first.content, '4°C', assistant) });
+    const sentAssistant = (i: number) => (f.upstream.requests[i].body as { messages: { role: string; reasoning_content?: string }[] }).messages.find((m) => m.role === 'assistant');
+    const second = await loop('deepseek:deepseek-reasoner');
     expect(second.content[0]).toMatchObject({ type: 'text' });
-    const assistant = (f.upstream.requests[1].body as { messages: { role: string; reasoning_content?: string }[] }).messages.find((m) => m.role === 'assistant');
-    expect(assistant?.reasoning_content).toBe('Need the weather.');
+    expect(sentAssistant(1)?.reasoning_content).toBe('Need the weather.');
     // A tool-call turn without reasoning (another vendor's, or none) goes with an empty one.
-    await anthropic.messages.create({
-      model: 'deepseek:deepseek-reasoner',
-      max_tokens: 2000,
-      tools,
-      messages: [
-        { role: 'user', content: 'Weather in Oslo?' },
-        { role: 'assistant', content: first.content.filter((b) => b.type !== 'thinking') },
-        { role: 'user', content: [toolResult] },
-      ],
-    });
-    expect((f.upstream.requests[2].body as { messages: { role: string; reasoning_content?: string }[] }).messages.find((m) => m.role === 'assistant')?.reasoning_content).toBe('');
+    await loop('deepseek:deepseek-reasoner', first.content.filter((b) => b.type !== 'thinking'));
+    expect(sentAssistant(2)?.reasoning_content).toBe('');
     // Other chat vendors refuse the field: never sent to them.
-    await anthropic.messages.create({
-      model: 'openai:gpt-4o-mini',
-      max_tokens: 200,
-      tools,
-      messages: [
-        { role: 'user', content: 'Weather in Oslo?' },
-        { role: 'assistant', content: first.content },
-        { role: 'user', content: [toolResult] },
-      ],
-    });
-    expect((f.upstream.requests[3].body as { messages: { role: string }[] }).messages.find((m) => m.role === 'assistant')).not.toHaveProperty('reasoning_content');
+    await loop('openai:gpt-4o-mini');
+    expect(sentAssistant(3)).not.toHaveProperty('reasoning_content');
   });
 });
