@@ -211,6 +211,23 @@ describe('/v1 credits', () => {
       }
       expect(before - (await balanceNano(f, managed.token))).toBe(total);
     });
+
+    it('a prompt over 200k tokens is charged at the long-context band for all its tokens (Sonnet 4.5 with the 1M-context beta)', async () => {
+      const { anthropic } = clients(f, managed);
+      const long = { input_tokens: 300_000, output_tokens: 1_000 };
+      f.upstream.script({
+        kind: 'status',
+        status: 200,
+        body: { id: 'msg_long', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: long },
+      });
+      const { response } = await anthropic.messages
+        .create({ model: 'claude-sonnet-4-5', max_tokens: 1_000, messages: user(PROMPT) }, { headers: { 'anthropic-beta': 'context-1m-2025-08-07' } })
+        .withResponse();
+      const ev = await usageCost(f, response.headers.get('x-request-id'));
+      // $6 in / $22.50 out per MTok above 200k prompt tokens (not $3 / $15): 300,000 × 6,000 + 1,000 × 22,500 nano-USD.
+      expect(ev.upstreamCostNano).toBe(300_000n * 6_000n + 1_000n * 22_500n);
+      expect(ev.feeNano).toBe(301_000n * 50n);
+    });
   });
 
   describe('no usable balance: 402 before any upstream call', () => {

@@ -60,6 +60,15 @@ describe('CATALOG_FILE merged over the built-in catalog', () => {
     expect(errorOf({ models: [{ provider: 'openai', id: 'gpt-4o', maxImageInputTokens: 0 }] })).toContain('maxImageInputTokens: must be positive');
   });
 
+  it('sets and removes a long-context band, checking its prices', () => {
+    const band = { aboveInputTokens: 128_000, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: 20 };
+    const catalog = parse({ models: [{ provider: 'openai', id: 'gpt-4o', longContextPrice: band }, { provider: 'google', id: 'gemini-2.5-pro', longContextPrice: null }] });
+    expect(catalog.findModel('openai', 'gpt-4o')?.longContextPrice).toEqual({ aboveInputTokens: 128_000, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '20' });
+    expect(BUILT_IN_CATALOG.findModel('google', 'gemini-2.5-pro')?.longContextPrice).toMatchObject({ aboveInputTokens: 200_000 });
+    expect(catalog.findModel('google', 'gemini-2.5-pro')?.longContextPrice).toBeUndefined();
+    expect(errorOf({ models: [{ provider: 'openai', id: 'gpt-4o', longContextPrice: { ...band, inputPriceUsdPerMTok: 'cheap' } }] })).toContain('longContextPrice.inputPriceUsdPerMTok');
+  });
+
   it('resolves aliases to the model, which keeps its upstream id', () => {
     const catalog = parse({ models: [{ provider: 'anthropic', id: 'claude-opus-4-8', aliases: ['opus', 'Opus-Latest'] }] });
     expect(catalog.findDefaultModel('opus')?.id).toBe('claude-opus-4-8');

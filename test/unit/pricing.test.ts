@@ -107,6 +107,21 @@ describe('worstCaseCost', () => {
   });
 });
 
+describe('long-context bands', () => {
+  const pro = findModel('google', 'gemini-2.5-pro')!;
+
+  it('bills a request over the threshold at the long-context prices for all of its tokens, one at the threshold at the base prices', () => {
+    // $1.25 / $10 up to 200k prompt tokens, $2.50 / $15 above (1,250 / 10,000 and 2,500 / 15,000 nano-USD a token).
+    expect(computeCost({ inputTokens: 200_000, outputTokens: 100, model: pro, keySource: 'user' }).providerCostNano).toBe(200_000n * 1_250n + 100n * 10_000n);
+    expect(computeCost({ inputTokens: 200_001, outputTokens: 100, model: pro, keySource: 'user' }).providerCostNano).toBe(200_001n * 2_500n + 100n * 15_000n);
+  });
+
+  it('holds a request whose worst case is over the threshold at the long-context prices', () => {
+    const worst = worstCaseCost({ estimatedInputTokens: 250_000, maxOutputTokens: 1_000, model: pro, keySource: 'user' });
+    expect(worst.providerCostNano).toBe(250_000n * 2_500n + 1_000n * 15_000n);
+  });
+});
+
 describe('worstCaseInputTokens', () => {
   const mini = findModel('openai', 'gpt-4o-mini')!;
   const gpt4o = findModel('openai', 'gpt-4o')!;

@@ -61,6 +61,12 @@ const ModelEntry = z
     aliases: z.array(modelId).max(50).optional(),
     /** Null returns the model to the default image ceiling. */
     maxImageInputTokens: tokens.nullable().optional(),
+    /** Null removes a long-context band. */
+    longContextPrice: z
+      .object({ aboveInputTokens: tokens, inputPriceUsdPerMTok: price.unwrap(), outputPriceUsdPerMTok: price.unwrap() })
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -157,6 +163,8 @@ function override(model: ModelSpec, entry: Entry): ModelSpec {
   if (entry.maxTokensParam === null) delete next.maxTokensParam;
   else if (entry.maxTokensParam !== undefined) next.maxTokensParam = entry.maxTokensParam;
   if (entry.aliases !== undefined) next.aliases = entry.aliases;
+  if (entry.longContextPrice === null) delete next.longContextPrice;
+  else if (entry.longContextPrice !== undefined) next.longContextPrice = entry.longContextPrice;
   if (entry.maxImageInputTokens === null) delete next.maxImageInputTokens;
   else if (entry.maxImageInputTokens !== undefined) next.maxImageInputTokens = entry.maxImageInputTokens;
   // Untouched built-ins stay the same frozen objects; changed and new ones are frozen here.

@@ -15,7 +15,7 @@
  */
 import { EMBEDDING_MODELS } from './embedding-models.js';
 import { BUILT_IN_PROVIDERS } from './providers.js';
-import type { Modality, ModelSpec } from './types.js';
+import type { LongContextPrice, Modality, ModelSpec } from './types.js';
 
 type Modalities = ModelSpec['modalities'];
 
@@ -29,6 +29,15 @@ const MULTIMODAL: Modalities = { input: ['text', 'image', 'audio', 'video', 'pdf
  * where gpt-4o bills 85 plus 170: at most 8 tiles once scaled to 2048 × 768, so 48,169 tokens.
  */
 const GPT_4O_MINI_IMAGE_TOKENS = 2_833 + 5_667 * 8;
+
+/**
+ * Long-context bands: a request whose prompt exceeds 200k tokens is billed at these prices for all
+ * of its tokens (Google's Gemini Pro pricing; Anthropic's for Sonnet 4 and 4.5 with the
+ * 1M-context beta).
+ */
+const GEMINI_2_5_PRO_LONG: LongContextPrice = { aboveInputTokens: 200_000, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '15.00' };
+const GEMINI_3_PRO_LONG: LongContextPrice = { aboveInputTokens: 200_000, inputPriceUsdPerMTok: '4.00', outputPriceUsdPerMTok: '18.00' };
+const SONNET_4_LONG: LongContextPrice = { aboveInputTokens: 200_000, inputPriceUsdPerMTok: '6.00', outputPriceUsdPerMTok: '22.50' };
 
 const openai: ModelSpec[] = [
   // developers.openai.com/api/docs/models/gpt-6.2-sol (Codex's default model).
@@ -63,15 +72,15 @@ const anthropic: ModelSpec[] = [
   { id: 'claude-opus-4-8', provider: 'anthropic', displayName: 'Claude Opus 4.8', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
   { id: 'claude-opus-4-5', provider: 'anthropic', displayName: 'Claude Opus 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
   { id: 'claude-opus-4-1', provider: 'anthropic', displayName: 'Claude Opus 4.1', contextWindow: 200_000, maxOutputTokens: 32_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '15.00', outputPriceUsdPerMTok: '75.00' },
-  { id: 'claude-sonnet-4-5', provider: 'anthropic', displayName: 'Claude Sonnet 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00' },
-  { id: 'claude-sonnet-4-0', provider: 'anthropic', displayName: 'Claude Sonnet 4', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00' },
+  { id: 'claude-sonnet-4-5', provider: 'anthropic', displayName: 'Claude Sonnet 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00', longContextPrice: SONNET_4_LONG },
+  { id: 'claude-sonnet-4-0', provider: 'anthropic', displayName: 'Claude Sonnet 4', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00', longContextPrice: SONNET_4_LONG },
   { id: 'claude-haiku-4-5', provider: 'anthropic', displayName: 'Claude Haiku 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.00', outputPriceUsdPerMTok: '5.00' },
   { id: 'claude-3-5-haiku-latest', provider: 'anthropic', displayName: 'Claude Haiku 3.5', contextWindow: 200_000, maxOutputTokens: 8_192, modalities: VISION, inputPriceUsdPerMTok: '0.80', outputPriceUsdPerMTok: '4.00' },
 ];
 
 const google: ModelSpec[] = [
-  { id: 'gemini-3-pro-preview', provider: 'google', displayName: 'Gemini 3 Pro (preview)', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '12.00' },
-  { id: 'gemini-2.5-pro', provider: 'google', displayName: 'Gemini 2.5 Pro', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00' },
+  { id: 'gemini-3-pro-preview', provider: 'google', displayName: 'Gemini 3 Pro (preview)', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '12.00', longContextPrice: GEMINI_3_PRO_LONG },
+  { id: 'gemini-2.5-pro', provider: 'google', displayName: 'Gemini 2.5 Pro', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00', longContextPrice: GEMINI_2_5_PRO_LONG },
   { id: 'gemini-2.5-flash', provider: 'google', displayName: 'Gemini 2.5 Flash', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.30', outputPriceUsdPerMTok: '2.50' },
   { id: 'gemini-2.5-flash-lite', provider: 'google', displayName: 'Gemini 2.5 Flash-Lite', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.10', outputPriceUsdPerMTok: '0.40' },
   { id: 'gemini-2.0-flash', provider: 'google', displayName: 'Gemini 2.0 Flash', contextWindow: 1_048_576, maxOutputTokens: 8_192, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.10', outputPriceUsdPerMTok: '0.40' },
@@ -101,7 +110,7 @@ const openrouter: ModelSpec[] = [
   { id: 'anthropic/claude-opus-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Opus 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
   { id: 'anthropic/claude-sonnet-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Sonnet 4.5', contextWindow: 1_000_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00' },
   { id: 'anthropic/claude-haiku-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Haiku 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.00', outputPriceUsdPerMTok: '5.00' },
-  { id: 'google/gemini-2.5-pro', provider: 'openrouter', displayName: 'Google: Gemini 2.5 Pro', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00' },
+  { id: 'google/gemini-2.5-pro', provider: 'openrouter', displayName: 'Google: Gemini 2.5 Pro', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00', longContextPrice: GEMINI_2_5_PRO_LONG },
   { id: 'google/gemini-2.5-flash', provider: 'openrouter', displayName: 'Google: Gemini 2.5 Flash', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.30', outputPriceUsdPerMTok: '2.50' },
   { id: 'meta-llama/llama-3.3-70b-instruct', provider: 'openrouter', displayName: 'Meta: Llama 3.3 70B Instruct', contextWindow: 131_072, maxOutputTokens: 16_384, modalities: TEXT, inputPriceUsdPerMTok: '0.13', outputPriceUsdPerMTok: '0.38' },
   { id: 'deepseek/deepseek-chat-v3.1', provider: 'openrouter', displayName: 'DeepSeek: DeepSeek V3.1', contextWindow: 163_840, maxOutputTokens: 163_840, modalities: TEXT, inputPriceUsdPerMTok: '0.20', outputPriceUsdPerMTok: '0.80' },

@@ -78,4 +78,15 @@ export interface ModelSpec {
    * the provider reads it (a URL image is a few bytes in the body).
    */
   maxImageInputTokens?: number;
+  /**
+   * Prices of a request whose input exceeds `aboveInputTokens` (Gemini Pro, Claude Sonnet 4.x with
+   * the 1M-context beta bill such a request's every token at these); absent: one price band.
+   */
+  longContextPrice?: LongContextPrice;
+}
+
+export interface LongContextPrice {
+  aboveInputTokens: number;
+  inputPriceUsdPerMTok: string;
+  outputPriceUsdPerMTok: string;
 }

@@ -71,24 +71,42 @@ export interface WorstCaseInput {
 interface Prices {
   inputNanoPerMTok: bigint;
   outputNanoPerMTok: bigint;
+  /** Above this many input tokens a request is billed at `longContext` instead. */
+  longContext?: { aboveInputTokens: bigint; inputNanoPerMTok: bigint; outputNanoPerMTok: bigint };
 }
 
 const priceCache = new WeakMap<ModelSpec, Prices>();
+
+function nanoPerMTok(model: ModelSpec, usd: string): bigint {
+  const value = parseDecimal(usd);
+  if (value === undefined || value < 0n) {
+    throw new AppError('internal_error', 500, `Catalog price of ${model.provider}:${model.id} is not a decimal.`, { expose: false });
+  }
+  return value;
+}
 
 /** A catalog model's prices as nano-USD per million tokens (exact; cached per spec); undefined when unpriced. */
 export function modelPrices(model: ModelSpec): Prices | undefined {
   if (!isPriced(model)) return undefined;
   let prices = priceCache.get(model);
   if (!prices) {
-    const input = parseDecimal(model.inputPriceUsdPerMTok);
-    const output = parseDecimal(model.outputPriceUsdPerMTok);
-    if (input === undefined || output === undefined || input < 0n || output < 0n) {
-      throw new AppError('internal_error', 500, `Catalog price of ${model.provider}:${model.id} is not a decimal.`, { expose: false });
+    prices = { inputNanoPerMTok: nanoPerMTok(model, model.inputPriceUsdPerMTok), outputNanoPerMTok: nanoPerMTok(model, model.outputPriceUsdPerMTok) };
+    const long = model.longContextPrice;
+    if (long) {
+      prices.longContext = {
+        aboveInputTokens: BigInt(long.aboveInputTokens),
+        inputNanoPerMTok: nanoPerMTok(model, long.inputPriceUsdPerMTok),
+        outputNanoPerMTok: nanoPerMTok(model, long.outputPriceUsdPerMTok),
+      };
     }
-    prices = { inputNanoPerMTok: input, outputNanoPerMTok: output };
     priceCache.set(model, prices);
   }
   return prices;
+}
+
+/** The band a request of `inputTokens` is billed in. */
+function bandFor(prices: Prices, inputTokens: bigint): { inputNanoPerMTok: bigint; outputNanoPerMTok: bigint } {
+  return prices.longContext !== undefined && inputTokens > prices.longContext.aboveInputTokens ? prices.longContext : prices;
 }
 
 function tokens(n: number): bigint {
@@ -105,7 +123,8 @@ function price(inputTokens: bigint, outputTokens: bigint, model: ModelSpec | und
   }
   let providerCostNano: bigint | null = null;
   if (p) {
-    providerCostNano = divCeil(inputTokens * p.inputNanoPerMTok + outputTokens * p.outputNanoPerMTok, TOKENS_PER_MTOK);
+    const band = bandFor(p, inputTokens);
+    providerCostNano = divCeil(inputTokens * band.inputNanoPerMTok + outputTokens * band.outputNanoPerMTok, TOKENS_PER_MTOK);
   }
   const upstreamCostNano = keySource === 'gateway' ? (providerCostNano ?? 0n) : 0n;
   return { feeNano, upstreamCostNano, totalNano: feeNano + upstreamCostNano, providerCostNano, spendNano: feeNano + (providerCostNano ?? 0n) };
