@@ -327,12 +327,13 @@ function buildRequest(req: PivotRequest, { spec }: BuildOptions): BuiltBody {
   let maxTokens = requested ?? Math.min(DEFAULT_MAX_TOKENS, spec?.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
 
   let thinking = false;
-  if (req.reasoning !== undefined && !req.reasoning.disabled && continuedTurnLacksThinking(messages)) {
+  const reasoning = req.reasoning !== undefined && !req.reasoning.disabled ? req.reasoning : undefined;
+  if (reasoning !== undefined && continuedTurnLacksThinking(messages)) {
     // A client format without Anthropic's signed thinking (Chat Completions, a Responses client
     // that dropped it) continuing a tool loop: with thinking on, Anthropic answers 400.
     removed.push('reasoning');
-  } else if (req.reasoning !== undefined && !req.reasoning.disabled) {
-    const wanted = req.reasoning.budgetTokens ?? BUDGET[req.reasoning.effort ?? 'medium'];
+  } else if (reasoning !== undefined) {
+    const wanted = reasoning.budgetTokens ?? BUDGET[reasoning.effort ?? 'medium'];
     // Without a limit from the client (or the account's cap) max_tokens grows to hold the thinking
     // and an answer; a limit is never raised: like OpenAI's max_completion_tokens, it bounds
     // reasoning and answer together, and the credit reservation was sized by it.
