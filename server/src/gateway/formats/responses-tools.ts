@@ -61,15 +61,15 @@ export interface DeclaredTools {
   byFlatName: Map<string, DeclaredTool>;
 }
 
-function declare(out: DeclaredTools, t: Json, namespace: string | undefined, removed: Set<string> | undefined): void {
+function declare(out: DeclaredTools, t: Json, namespace: string | undefined, removed: Set<string>): void {
   if ((t.type !== 'function' && t.type !== 'custom') || typeof t.name !== 'string') {
     // Hosted tools (web_search, file_search, code_interpreter, …) exist only at OpenAI.
-    removed?.add(`tools.${String(t.type)}`);
+    removed.add(`tools.${String(t.type)}`);
     return;
   }
   const name = flatToolName(namespace, t.name);
   if (!TOOL_NAME.test(name)) {
-    removed?.add(namespace === undefined ? `tools.${t.name}` : `tools.${namespace}.${t.name}`);
+    removed.add(namespace === undefined ? `tools.${t.name}` : `tools.${namespace}.${t.name}`);
     return;
   }
   const custom = t.type === 'custom';
@@ -80,7 +80,7 @@ function declare(out: DeclaredTools, t: Json, namespace: string | undefined, rem
   out.byFlatName.set(name, { name: t.name, ...(namespace === undefined ? {} : { namespace }), custom });
 }
 
-function declareAll(out: DeclaredTools, tools: unknown, removed: Set<string> | undefined): void {
+function declareAll(out: DeclaredTools, tools: unknown, removed: Set<string>): void {
   if (!Array.isArray(tools)) return;
   for (const t of tools) {
     if (!isRecord(t)) continue;
@@ -92,12 +92,25 @@ function declareAll(out: DeclaredTools, tools: unknown, removed: Set<string> | u
   }
 }
 
+/**
+ * Read once per request body: its request is built with them and its answer (each attempt's, on
+ * failover) maps the calls back with them.
+ */
+const declaredByBody = new WeakMap<Json, { declared: DeclaredTools; unofferable: readonly string[] }>();
+
 /** Every tool the request declares; `removed` collects what cannot be offered to another vendor. */
 export function declaredTools(body: Json, removed?: Set<string>): DeclaredTools {
-  const out: DeclaredTools = { tools: [], byFlatName: new Map() };
-  declareAll(out, body.tools, removed);
-  if (Array.isArray(body.input)) {
-    for (const item of body.input) if (isRecord(item) && item.type === 'additional_tools') declareAll(out, item.tools, removed);
+  let known = declaredByBody.get(body);
+  if (known === undefined) {
+    const declared: DeclaredTools = { tools: [], byFlatName: new Map() };
+    const unofferable = new Set<string>();
+    declareAll(declared, body.tools, unofferable);
+    if (Array.isArray(body.input)) {
+      for (const item of body.input) if (isRecord(item) && item.type === 'additional_tools') declareAll(declared, item.tools, unofferable);
+    }
+    known = { declared, unofferable: [...unofferable] };
+    declaredByBody.set(body, known);
   }
-  return out;
+  for (const name of known.unofferable) removed?.add(name);
+  return known.declared;
 }
