@@ -230,6 +230,72 @@ describe('/v1 credits', () => {
     });
   });
 
+  describe('prompt caching: cached input at the provider’s cache prices', () => {
+    let managed: TestAccount;
+    beforeAll(async () => {
+      managed = await createAccount(f, { purchaseUsd: '5.00' });
+    });
+
+    const cache = { read: 6_000, write: 3_000, write1h: 1_000 };
+    const cachedInput = INPUT + 10_000;
+    // claude-haiku-4-5 per token: input 1,000 nano-USD, cache reads 100, 5-minute writes 1,250,
+    // 1-hour writes 2,000, output 5,000 (Anthropic's 0.1×, 1.25× and 2× of the input price).
+    const haikuCost = BigInt(INPUT) * 1_000n + 6_000n * 100n + 3_000n * 1_250n + 1_000n * 2_000n + BigInt(OUTPUT) * 5_000n;
+    const cachedSystem = [{ type: 'text' as const, text: 'Long shared instructions', cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } }];
+
+    it('Claude reads and writes (5-minute and 1-hour) are charged at their own prices, streamed or not, from Messages and Chat clients alike', async () => {
+      const { openai, anthropic } = clients(f, managed);
+      const before = await balanceNano(f, managed.token);
+      f.upstream.script({ kind: 'ok', cache }, { kind: 'ok', cache }, { kind: 'ok', cache });
+      const plain = await anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, messages: user(PROMPT) }).withResponse();
+      expect(plain.data.usage).toMatchObject({ input_tokens: INPUT, cache_read_input_tokens: 6_000, cache_creation_input_tokens: 4_000 });
+      const streamed = await anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, stream: true, messages: user(PROMPT) }).withResponse();
+      for await (const _ of streamed.data);
+      const chat = await openai.chat.completions
+        .create({ model: 'claude-haiku-4-5', stream: true, stream_options: { include_usage: true }, messages: user(PROMPT) })
+        .withResponse();
+      let chatUsage: OpenAI.CompletionUsage | undefined | null;
+      for await (const chunk of chat.data) chatUsage = chunk.usage ?? chatUsage;
+      // A chat client sees all input as prompt_tokens, the reads among them as cached_tokens.
+      expect(chatUsage).toMatchObject({ prompt_tokens: cachedInput, prompt_tokens_details: { cached_tokens: 6_000 } });
+      let total = 0n;
+      for (const res of [plain.response, streamed.response, chat.response]) {
+        const ev = await usageCost(f, res.headers.get('x-request-id'));
+        expect(ev).toMatchObject({ keySource: 'gateway', inputTokens: cachedInput, outputTokens: OUTPUT });
+        expect(ev.upstreamCostNano).toBe(haikuCost);
+        // The fee counts every token, cached or not.
+        expect(ev.feeNano).toBe(feeNano(cachedInput, OUTPUT));
+        total += ev.totalCostNano;
+      }
+      expect(before - (await balanceNano(f, managed.token))).toBe(total);
+    });
+
+    it('OpenAI cached input is charged at its discount (gpt-4o-mini: $0.075 against $0.15)', async () => {
+      const { openai } = clients(f, managed);
+      f.upstream.script({ kind: 'ok', cache: { read: 2_048 } });
+      const { response } = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: user(PROMPT) }).withResponse();
+      const ev = await usageCost(f, response.headers.get('x-request-id'));
+      expect(ev.inputTokens).toBe(INPUT + 2_048);
+      // Per token: 150 nano-USD of input, 75 cached, 600 of output.
+      expect(ev.upstreamCostNano).toBe(BigInt(INPUT) * 150n + 2_048n * 75n + BigInt(OUTPUT) * 600n);
+    });
+
+    it('a request that marks content for the cache is held at the 1-hour write price: refused where the input price would pass', async () => {
+      // 40 images held at 4,800 tokens each on claude-opus-4-1 ($15 input, 1-hour writes $30):
+      // 192,000 tokens hold $2.88 at the input price, $5.76 at the write price; the balance is $5.
+      const poor = await createAccount(f, { purchaseUsd: '5.00' });
+      const { anthropic } = clients(f, poor);
+      const image = { type: 'image' as const, source: { type: 'url' as const, url: 'https://example.com/page.png' } };
+      const content = [...Array.from({ length: 40 }, () => image), { type: 'text' as const, text: 'Describe them' }];
+      const ask = (system?: typeof cachedSystem) =>
+        anthropic.messages.create({ model: 'claude-opus-4-1', max_tokens: 1, ...(system ? { system } : {}), messages: [{ role: 'user', content }] });
+      await expect(ask(cachedSystem)).rejects.toMatchObject({ status: 402 });
+      expect(f.upstream.requests).toHaveLength(0);
+      await expect(ask()).resolves.toMatchObject({ type: 'message' });
+      expect(f.upstream.requests).toHaveLength(1);
+    });
+  });
+
   describe('no usable balance: 402 before any upstream call', () => {
     it('a fresh account is refused in the caller’s format on every route, streaming too, and nothing goes upstream', async () => {
       const broke = await createAccount(f, { providerKeys: { openai: 'sk-user-openai', anthropic: 'sk-ant-user' } });

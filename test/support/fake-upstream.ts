@@ -48,6 +48,11 @@ export type FaultStep =
       tailDelayMs?: number;
       /** Reasoning before the answer: Anthropic thinking blocks, chat `reasoning_content`. */
       reasoning?: string;
+      /**
+       * Input reported as read from / written to the prompt cache (a part of the input, which grows
+       * to hold them), in each format's own fields; writes only in Anthropic's.
+       */
+      cache?: { read?: number; write?: number; write1h?: number };
     }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'delay'; ms: number; then?: FaultStep }
@@ -91,8 +96,12 @@ export interface FakeUpstreamOptions {
 type OkStep = Extract<FaultStep, { kind: 'ok' }>;
 
 interface Usage {
+  /** All input, cached included. */
   input: number;
   output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  cacheWrite1h: number;
 }
 
 /** One response being produced: everything the per-format renderers need. */
@@ -165,12 +174,18 @@ function splitText(text: string, n?: number): string[] {
 
 // ---- success bodies ------------------------------------------------------------------------
 
+function usageOf(uncached: number, output: number, cache: OkStep['cache']): Usage {
+  const cacheRead = cache?.read ?? 0;
+  const cacheWrite = (cache?.write ?? 0) + (cache?.write1h ?? 0);
+  return { input: uncached + cacheRead + cacheWrite, output, cacheRead, cacheWrite, cacheWrite1h: cache?.write1h ?? 0 };
+}
+
 function chatUsage(u: Usage) {
   return {
     prompt_tokens: u.input,
     completion_tokens: u.output,
     total_tokens: u.input + u.output,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: u.cacheRead, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }
@@ -178,7 +193,7 @@ function chatUsage(u: Usage) {
 function responsesUsage(u: Usage) {
   return {
     input_tokens: u.input,
-    input_tokens_details: { cached_tokens: 0 },
+    input_tokens_details: { cached_tokens: u.cacheRead },
     output_tokens: u.output,
     output_tokens_details: { reasoning_tokens: 0 },
     total_tokens: u.input + u.output,
@@ -186,7 +201,14 @@ function responsesUsage(u: Usage) {
 }
 
 function anthropicUsage(u: Usage) {
-  return { input_tokens: u.input, output_tokens: u.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  // Anthropic's input_tokens leaves out what was read from or written to the cache.
+  return {
+    input_tokens: u.input - u.cacheRead - u.cacheWrite,
+    output_tokens: u.output,
+    cache_creation_input_tokens: u.cacheWrite,
+    cache_read_input_tokens: u.cacheRead,
+    cache_creation: { ephemeral_5m_input_tokens: u.cacheWrite - u.cacheWrite1h, ephemeral_1h_input_tokens: u.cacheWrite1h },
+  };
 }
 
 function responseObject(turn: Turn, status: 'in_progress' | 'completed') {
@@ -543,7 +565,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       text,
       toolCall: step.toolCall,
       reasoning: step.reasoning,
-      usage: step.usage === false ? undefined : { input: Math.max(1, Math.ceil(inputText(body).length / 4)), output: outputTokens },
+      usage: step.usage === false ? undefined : usageOf(Math.max(1, Math.ceil(inputText(body).length / 4)), outputTokens, step.cache),
       // Only chat completions gates usage on a request flag; the other formats always stream it.
       includeStreamUsage: format !== 'chat' || streamOptions?.include_usage === true,
       ids: {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { BuildRequestInput, ProviderEndpoint, WireAdapter } from '../../server/src/gateway/adapters/adapter.js';
+import { billableUsage, type BuildRequestInput, type ProviderEndpoint, type WireAdapter } from '../../server/src/gateway/adapters/adapter.js';
 import { adapterFor } from '../../server/src/gateway/adapters/index.js';
 import { contentLiteral } from '../../server/src/gateway/adapters/openai-chat.js';
 import { SseParser, type SseEvent } from '../../server/src/gateway/sse.js';
@@ -145,11 +145,45 @@ describe('readUsage', () => {
   it('reads each format', () => {
     expect(adapterFor('chat').readUsage(json('chat/completion.json'))).toEqual({ inputTokens: 24, outputTokens: 8 });
     expect(adapterFor('responses').readUsage(json('responses/completion.json'))).toEqual({ inputTokens: 36, outputTokens: 87 });
-    // Anthropic input counts exclude cache writes and reads; billing needs all of them.
+    // Anthropic input counts exclude cache writes and reads; billing needs all of them, and each
+    // part apart (priced at its own rate).
     expect(adapterFor('messages').readUsage(json('messages/completion-tool-use.json'))).toEqual({
       inputTokens: 1404,
       outputTokens: 71,
+      cacheReadTokens: 1000,
+      cacheWriteTokens: 20,
     });
+  });
+
+  it('reads prompt-cache counts in each vendor’s fields: OpenAI and DeepSeek reads, Anthropic writes by lifetime', () => {
+    expect(adapterFor('chat').readUsage({ usage: { prompt_tokens: 100, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 64 } } })).toMatchObject({
+      inputTokens: 100,
+      cacheReadTokens: 64,
+    });
+    expect(adapterFor('chat').readUsage({ usage: { prompt_tokens: 100, completion_tokens: 5, prompt_cache_hit_tokens: 90, prompt_cache_miss_tokens: 10 } })).toMatchObject({
+      inputTokens: 100,
+      cacheReadTokens: 90,
+    });
+    expect(adapterFor('responses').readUsage({ usage: { input_tokens: 100, output_tokens: 5, input_tokens_details: { cached_tokens: 32 } } })).toEqual({
+      inputTokens: 100,
+      outputTokens: 5,
+      cacheReadTokens: 32,
+    });
+    const anthropic = { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 50, cache_creation_input_tokens: 40, cache_creation: { ephemeral_5m_input_tokens: 15, ephemeral_1h_input_tokens: 25 } };
+    expect(adapterFor('messages').readUsage({ usage: anthropic })).toEqual({ inputTokens: 100, outputTokens: 5, cacheReadTokens: 50, cacheWriteTokens: 40, cacheWrite1hTokens: 25 });
+  });
+
+  it('bills cache counts that do not fit within the input as plain input', () => {
+    expect(billableUsage({ inputTokens: 100, outputTokens: 5, cacheReadTokens: 60, cacheWriteTokens: 40, cacheWrite1hTokens: 40 })).toEqual({
+      inputTokens: 100,
+      outputTokens: 5,
+      cacheReadTokens: 60,
+      cacheWriteTokens: 40,
+      cacheWrite1hTokens: 40,
+    });
+    for (const bad of [{ cacheReadTokens: 101 }, { cacheReadTokens: 60, cacheWriteTokens: 41 }, { cacheWriteTokens: 10, cacheWrite1hTokens: 11 }, { cacheReadTokens: -1 }, { cacheReadTokens: 0.5 }]) {
+      expect(billableUsage({ inputTokens: 100, outputTokens: 5, ...bad }), JSON.stringify(bad)).toEqual({ inputTokens: 100, outputTokens: 5 });
+    }
   });
 
   it('returns undefined without usage', () => {
@@ -210,7 +244,7 @@ describe('observeStream (chat)', () => {
   it('collects tool call arguments as generated text', () => {
     const { observer } = observeAll(chat, 'chat/stream-tool-calls.sse');
     expect(observer.outputText()).toBe('get_weather{"location":"Paris"}get_time{"tz":"CET"}');
-    expect(observer.usage()).toEqual({ inputTokens: 84, outputTokens: 41 });
+    expect(observer.usage()).toEqual({ inputTokens: 84, outputTokens: 41, cacheReadTokens: 64 });
   });
 
   it('turns an in-band error frame into a classified failure', () => {
@@ -325,7 +359,7 @@ describe('observeStream (messages)', () => {
     expect(firstMeaningful).toBeGreaterThanOrEqual(3);
     expect(observations[1].meaningful).toBe(false); // ping
     expect(observations.at(-1)?.done).toBe(true);
-    expect(observer.usage()).toEqual({ inputTokens: 572, outputTokens: 89 });
+    expect(observer.usage()).toEqual({ inputTokens: 572, outputTokens: 89, cacheReadTokens: 100 });
     expect(observer.outputText()).toBe(
       'Okay, let\'s check the weather for San Francisco, CA:{"location": "San Francisco, CA", "unit": "fahrenheit"}',
     );

@@ -69,6 +69,26 @@ describe('CATALOG_FILE merged over the built-in catalog', () => {
     expect(errorOf({ models: [{ provider: 'openai', id: 'gpt-4o', longContextPrice: { ...band, inputPriceUsdPerMTok: 'cheap' } }] })).toContain('longContextPrice.inputPriceUsdPerMTok');
   });
 
+  it('sets and removes prompt-cache prices; a new input price without them bills cached input at that price', () => {
+    const cache = { readUsdPerMTok: '0.25', writeUsdPerMTok: 3, write1hUsdPerMTok: '4.80' };
+    const catalog = parse({
+      models: [
+        { provider: 'openai', id: 'gpt-4o', promptCachePrice: cache },
+        { provider: 'openai', id: 'gpt-5', promptCachePrice: null },
+        { provider: 'anthropic', id: 'claude-haiku-4-5', inputPriceUsdPerMTok: '0.50' },
+        { provider: 'anthropic', id: 'claude-sonnet-4-5', longContextPrice: { aboveInputTokens: 100_000, inputPriceUsdPerMTok: '9', outputPriceUsdPerMTok: '30', promptCachePrice: { readUsdPerMTok: '0.9' } } },
+      ],
+    });
+    expect(catalog.findModel('openai', 'gpt-4o')?.promptCachePrice).toEqual({ readUsdPerMTok: '0.25', writeUsdPerMTok: '3', write1hUsdPerMTok: '4.80' });
+    expect(BUILT_IN_CATALOG.findModel('openai', 'gpt-5')?.promptCachePrice).toEqual({ readUsdPerMTok: '0.125' });
+    expect(catalog.findModel('openai', 'gpt-5')?.promptCachePrice).toBeUndefined();
+    expect(BUILT_IN_CATALOG.findModel('anthropic', 'claude-haiku-4-5')?.promptCachePrice).toBeDefined();
+    expect(catalog.findModel('anthropic', 'claude-haiku-4-5')?.promptCachePrice).toBeUndefined();
+    expect(catalog.findModel('anthropic', 'claude-sonnet-4-5')?.longContextPrice?.promptCachePrice).toEqual({ readUsdPerMTok: '0.9' });
+    expect(errorOf({ models: [{ provider: 'openai', id: 'gpt-4o', promptCachePrice: { writeUsdPerMTok: '1' } }] })).toContain('promptCachePrice.readUsdPerMTok');
+    expect(errorOf({ models: [{ provider: 'openai', id: 'gpt-4o', promptCachePrice: { readUsdPerMTok: '-1' } }] })).toContain('promptCachePrice.readUsdPerMTok');
+  });
+
   it('resolves aliases to the model, which keeps its upstream id', () => {
     const catalog = parse({ models: [{ provider: 'anthropic', id: 'claude-opus-4-8', aliases: ['opus', 'Opus-Latest'] }] });
     expect(catalog.findDefaultModel('opus')?.id).toBe('claude-opus-4-8');

@@ -19,6 +19,7 @@ const body: InferenceBody = {
   bytes: 300,
   clientWantsStreamUsage: false,
   maxOutputTokens: 1000,
+  mayWriteCache: false,
 };
 
 describe('credit gate pre-flight', () => {

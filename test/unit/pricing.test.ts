@@ -122,6 +122,89 @@ describe('long-context bands', () => {
   });
 });
 
+describe('prompt-cache prices', () => {
+  const sonnet = findModel('anthropic', 'claude-sonnet-4-5')!;
+  const gpt5 = findModel('openai', 'gpt-5')!;
+
+  it('bills Claude cache reads at 0.1×, 5-minute writes at 1.25× and 1-hour writes at 2× the input price', () => {
+    // $3 input (3,000 nano-USD a token), reads $0.30, writes $3.75, 1-hour writes $6, output $15.
+    const cost = computeCost({
+      inputTokens: 10_000,
+      cacheReadTokens: 6_000,
+      cacheWriteTokens: 3_000,
+      cacheWrite1hTokens: 1_000,
+      outputTokens: 100,
+      model: sonnet,
+      keySource: 'gateway',
+    });
+    expect(cost.providerCostNano).toBe(1_000n * 3_000n + 6_000n * 300n + 2_000n * 3_750n + 1_000n * 6_000n + 100n * 15_000n);
+    expect(cost.upstreamCostNano).toBe(cost.providerCostNano);
+    // The fee counts every token, cached or not.
+    expect(cost.feeNano).toBe(10_100n * FEE_NANO_PER_TOKEN);
+  });
+
+  it('bills OpenAI cached input at its discount and the rest at the input price', () => {
+    // gpt-5: $1.25 input, $0.125 cached.
+    expect(computeCost({ inputTokens: 1_000, cacheReadTokens: 800, outputTokens: 0, model: gpt5, keySource: 'user' }).providerCostNano).toBe(
+      200n * 1_250n + 800n * 125n,
+    );
+  });
+
+  it('prices cached input at the input price where the catalog gives no cache price', () => {
+    const plain = spec('2.00', '8.00');
+    expect(computeCost({ inputTokens: 1_000, cacheReadTokens: 1_000, cacheWriteTokens: 0, outputTokens: 0, model: plain, keySource: 'user' }).providerCostNano).toBe(
+      1_000n * 2_000n,
+    );
+  });
+
+  it('uses the long-context band’s own cache prices, the band chosen by all input, cached included', () => {
+    // Sonnet 4.5 above 200k: $6 input, $0.60 reads.
+    const cost = computeCost({ inputTokens: 250_000, cacheReadTokens: 240_000, outputTokens: 0, model: sonnet, keySource: 'user' });
+    expect(cost.providerCostNano).toBe(10_000n * 6_000n + 240_000n * 600n);
+  });
+
+  it('bills counts that do not fit within the input at the input price', () => {
+    const full = computeCost({ inputTokens: 1_000, outputTokens: 0, model: sonnet, keySource: 'user' }).providerCostNano;
+    expect(computeCost({ inputTokens: 1_000, cacheReadTokens: 5_000, outputTokens: 0, model: sonnet, keySource: 'user' }).providerCostNano).toBe(full);
+    expect(computeCost({ inputTokens: 1_000, cacheWriteTokens: 10, cacheWrite1hTokens: 20, outputTokens: 0, model: sonnet, keySource: 'user' }).providerCostNano).toBe(full);
+  });
+
+  it('holds a request that may write the cache at the dearest write price, any other at the input price', () => {
+    const hold = (mayWriteCache: boolean) =>
+      worstCaseCost({ estimatedInputTokens: 10_000, maxOutputTokens: 100, mayWriteCache, model: sonnet, keySource: 'gateway' }).providerCostNano;
+    expect(hold(false)).toBe(10_000n * 3_000n + 100n * 15_000n);
+    expect(hold(true)).toBe(10_000n * 6_000n + 100n * 15_000n);
+    // Whatever the split of the input, the settled cost never exceeds the caching hold.
+    for (const [read, write, write1h] of [[0, 10_000, 10_000], [0, 10_000, 0], [9_000, 1_000, 500]]) {
+      const settled = computeCost({ inputTokens: 10_000, cacheReadTokens: read, cacheWriteTokens: write, cacheWrite1hTokens: write1h, outputTokens: 100, model: sonnet, keySource: 'gateway' });
+      expect(settled.providerCostNano!).toBeLessThanOrEqual(hold(true)!);
+    }
+  });
+
+  it('keeps Anthropic’s multiples on every priced Claude model and band', () => {
+    const claude = BUILT_IN_CATALOG.models.filter((m) => m.provider === 'anthropic' && m.inputPriceUsdPerMTok !== null);
+    expect(claude.length).toBeGreaterThan(5);
+    for (const m of claude) {
+      for (const band of [m, m.longContextPrice].filter((b) => b !== undefined)) {
+        const input = parseDecimal(band.inputPriceUsdPerMTok!)!;
+        const cache = band.promptCachePrice;
+        expect(cache, m.id).toBeDefined();
+        expect(parseDecimal(cache!.readUsdPerMTok)! * 10n, m.id).toBe(input);
+        expect(parseDecimal(cache!.writeUsdPerMTok!)! * 4n, m.id).toBe(input * 5n);
+        expect(parseDecimal(cache!.write1hUsdPerMTok!)!, m.id).toBe(input * 2n);
+      }
+    }
+  });
+
+  it('never prices a cache read above the input price in the catalog', () => {
+    for (const m of BUILT_IN_CATALOG.models) {
+      if (m.promptCachePrice && m.inputPriceUsdPerMTok !== null) {
+        expect(parseDecimal(m.promptCachePrice.readUsdPerMTok)!, `${m.provider}:${m.id}`).toBeLessThan(parseDecimal(m.inputPriceUsdPerMTok)!);
+      }
+    }
+  });
+});
+
 describe('worstCaseInputTokens', () => {
   const mini = findModel('openai', 'gpt-4o-mini')!;
   const gpt4o = findModel('openai', 'gpt-4o')!;

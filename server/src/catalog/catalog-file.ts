@@ -42,6 +42,10 @@ const modelId = z
 const tokens = z.number().int('must be an integer').positive('must be positive').max(100_000_000, 'is implausibly large');
 const outputTokens = z.number().int('must be an integer').nonnegative('must not be negative').max(100_000_000, 'is implausibly large');
 
+const PromptCacheEntry = z
+  .object({ readUsdPerMTok: price.unwrap(), writeUsdPerMTok: price.unwrap().optional(), write1hUsdPerMTok: price.unwrap().optional() })
+  .strict();
+
 const ModelEntry = z
   .object({
     provider: z.enum(PROVIDER_IDS, { message: `must be a built-in provider id (${PROVIDER_IDS.join(', ')})` }),
@@ -63,10 +67,12 @@ const ModelEntry = z
     maxImageInputTokens: tokens.nullable().optional(),
     /** Null removes a long-context band. */
     longContextPrice: z
-      .object({ aboveInputTokens: tokens, inputPriceUsdPerMTok: price.unwrap(), outputPriceUsdPerMTok: price.unwrap() })
+      .object({ aboveInputTokens: tokens, inputPriceUsdPerMTok: price.unwrap(), outputPriceUsdPerMTok: price.unwrap(), promptCachePrice: PromptCacheEntry.optional() })
       .strict()
       .nullable()
       .optional(),
+    /** Null bills cached input at the input price. */
+    promptCachePrice: PromptCacheEntry.nullable().optional(),
   })
   .strict();
 
@@ -165,6 +171,10 @@ function override(model: ModelSpec, entry: Entry): ModelSpec {
   if (entry.aliases !== undefined) next.aliases = entry.aliases;
   if (entry.longContextPrice === null) delete next.longContextPrice;
   else if (entry.longContextPrice !== undefined) next.longContextPrice = entry.longContextPrice;
+  // A built-in model's cache prices are fractions of its built-in input price: a file that
+  // changes the input price without giving cache prices bills cached input at that new price.
+  if (entry.promptCachePrice === null || (entry.promptCachePrice === undefined && entry.inputPriceUsdPerMTok !== undefined)) delete next.promptCachePrice;
+  else if (entry.promptCachePrice !== undefined) next.promptCachePrice = entry.promptCachePrice;
   if (entry.maxImageInputTokens === null) delete next.maxImageInputTokens;
   else if (entry.maxImageInputTokens !== undefined) next.maxImageInputTokens = entry.maxImageInputTokens;
   // Untouched built-ins stay the same frozen objects; changed and new ones are frozen here.

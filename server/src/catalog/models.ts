@@ -15,7 +15,7 @@
  */
 import { EMBEDDING_MODELS } from './embedding-models.js';
 import { BUILT_IN_PROVIDERS } from './providers.js';
-import type { LongContextPrice, Modality, ModelSpec } from './types.js';
+import type { LongContextPrice, Modality, ModelSpec, PromptCachePrice } from './types.js';
 
 type Modalities = ModelSpec['modalities'];
 
@@ -35,9 +35,19 @@ const GPT_4O_MINI_IMAGE_TOKENS = 2_833 + 5_667 * 8;
  * of its tokens (Google's Gemini Pro pricing; Anthropic's for Sonnet 4 and 4.5 with the
  * 1M-context beta).
  */
-const GEMINI_2_5_PRO_LONG: LongContextPrice = { aboveInputTokens: 200_000, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '15.00' };
-const GEMINI_3_PRO_LONG: LongContextPrice = { aboveInputTokens: 200_000, inputPriceUsdPerMTok: '4.00', outputPriceUsdPerMTok: '18.00' };
-const SONNET_4_LONG: LongContextPrice = { aboveInputTokens: 200_000, inputPriceUsdPerMTok: '6.00', outputPriceUsdPerMTok: '22.50' };
+/**
+ * Prompt-cache prices (ModelSpec.promptCachePrice). Anthropic's are fixed multiples of the input
+ * price: reads 0.1×, 5-minute writes 1.25×, 1-hour writes 2× (catalog.test.ts checks every Claude
+ * entry keeps them). OpenAI, Google and DeepSeek discount reads only, by model family: 0.5× for
+ * gpt-4o, 0.25× for gpt-4.1, o3 and o4-mini and Gemini 2.0 Flash, 0.1× for gpt-5, Gemini 2.5 and 3
+ * and DeepSeek. Models whose cache price was not published leave input at the full price.
+ */
+const claudeCache = (readUsdPerMTok: string, writeUsdPerMTok: string, write1hUsdPerMTok: string): PromptCachePrice => ({ readUsdPerMTok, writeUsdPerMTok, write1hUsdPerMTok });
+const cachedReads = (readUsdPerMTok: string): PromptCachePrice => ({ readUsdPerMTok });
+
+const GEMINI_2_5_PRO_LONG: LongContextPrice = { aboveInputTokens: 200_000, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '15.00', promptCachePrice: cachedReads('0.25') };
+const GEMINI_3_PRO_LONG: LongContextPrice = { aboveInputTokens: 200_000, inputPriceUsdPerMTok: '4.00', outputPriceUsdPerMTok: '18.00', promptCachePrice: cachedReads('0.40') };
+const SONNET_4_LONG: LongContextPrice = { aboveInputTokens: 200_000, inputPriceUsdPerMTok: '6.00', outputPriceUsdPerMTok: '22.50', promptCachePrice: claudeCache('0.60', '7.50', '12.00') };
 
 const openai: ModelSpec[] = [
   // developers.openai.com/api/docs/models/gpt-6.2-sol (Codex's default model).
@@ -47,43 +57,43 @@ const openai: ModelSpec[] = [
   { id: 'gpt-6.1-sol', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-6.1 Sol', contextWindow: 1_050_000, maxOutputTokens: 128_000, modalities: VISION, inputPriceUsdPerMTok: null, outputPriceUsdPerMTok: null },
   // developers.openai.com/api/docs/models/gpt-6-sol.
   { id: 'gpt-6-sol', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-6 Sol', contextWindow: 1_050_000, maxOutputTokens: 128_000, modalities: VISION, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '10.00' },
-  { id: 'gpt-5', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00' },
-  { id: 'gpt-5-mini', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5 mini', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.25', outputPriceUsdPerMTok: '2.00' },
-  { id: 'gpt-5-nano', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5 nano', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.05', outputPriceUsdPerMTok: '0.40' },
-  { id: 'gpt-4.1', provider: 'openai', displayName: 'GPT-4.1', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '8.00' },
-  { id: 'gpt-4.1-mini', provider: 'openai', displayName: 'GPT-4.1 mini', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.40', outputPriceUsdPerMTok: '1.60' },
-  { id: 'gpt-4.1-nano', provider: 'openai', displayName: 'GPT-4.1 nano', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.10', outputPriceUsdPerMTok: '0.40' },
-  { id: 'gpt-4o', provider: 'openai', displayName: 'GPT-4o', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '10.00' },
-  { id: 'gpt-4o-mini', provider: 'openai', displayName: 'GPT-4o mini', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.15', outputPriceUsdPerMTok: '0.60', maxImageInputTokens: GPT_4O_MINI_IMAGE_TOKENS },
-  { id: 'o3', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'o3', contextWindow: 200_000, maxOutputTokens: 100_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '8.00' },
-  { id: 'o4-mini', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'o4-mini', contextWindow: 200_000, maxOutputTokens: 100_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.10', outputPriceUsdPerMTok: '4.40' },
+  { id: 'gpt-5', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00', promptCachePrice: cachedReads('0.125') },
+  { id: 'gpt-5-mini', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5 mini', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.25', outputPriceUsdPerMTok: '2.00', promptCachePrice: cachedReads('0.025') },
+  { id: 'gpt-5-nano', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'GPT-5 nano', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.05', outputPriceUsdPerMTok: '0.40', promptCachePrice: cachedReads('0.005') },
+  { id: 'gpt-4.1', provider: 'openai', displayName: 'GPT-4.1', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '8.00', promptCachePrice: cachedReads('0.50') },
+  { id: 'gpt-4.1-mini', provider: 'openai', displayName: 'GPT-4.1 mini', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.40', outputPriceUsdPerMTok: '1.60', promptCachePrice: cachedReads('0.10') },
+  { id: 'gpt-4.1-nano', provider: 'openai', displayName: 'GPT-4.1 nano', contextWindow: 1_047_576, maxOutputTokens: 32_768, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.10', outputPriceUsdPerMTok: '0.40', promptCachePrice: cachedReads('0.025') },
+  { id: 'gpt-4o', provider: 'openai', displayName: 'GPT-4o', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '10.00', promptCachePrice: cachedReads('1.25') },
+  { id: 'gpt-4o-mini', provider: 'openai', displayName: 'GPT-4o mini', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.15', outputPriceUsdPerMTok: '0.60', maxImageInputTokens: GPT_4O_MINI_IMAGE_TOKENS, promptCachePrice: cachedReads('0.075') },
+  { id: 'o3', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'o3', contextWindow: 200_000, maxOutputTokens: 100_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '8.00', promptCachePrice: cachedReads('0.50') },
+  { id: 'o4-mini', provider: 'openai', maxTokensParam: 'max_completion_tokens', displayName: 'o4-mini', contextWindow: 200_000, maxOutputTokens: 100_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.10', outputPriceUsdPerMTok: '4.40', promptCachePrice: cachedReads('0.275') },
 ];
 
 const anthropic: ModelSpec[] = [
   // platform.claude.com/docs/about-claude/models/overview and each model's page.
-  { id: 'claude-fable-5-1', provider: 'anthropic', displayName: 'Claude Fable 5.1', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '10.00', outputPriceUsdPerMTok: '50.00' },
-  { id: 'claude-opus-5-5', provider: 'anthropic', displayName: 'Claude Opus 5.5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '4.00', outputPriceUsdPerMTok: '20.00' },
-  { id: 'claude-sonnet-5-5', provider: 'anthropic', displayName: 'Claude Sonnet 5.5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '10.00' },
+  { id: 'claude-fable-5-1', provider: 'anthropic', displayName: 'Claude Fable 5.1', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '10.00', outputPriceUsdPerMTok: '50.00', promptCachePrice: claudeCache('1.00', '12.50', '20.00') },
+  { id: 'claude-opus-5-5', provider: 'anthropic', displayName: 'Claude Opus 5.5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '4.00', outputPriceUsdPerMTok: '20.00', promptCachePrice: claudeCache('0.40', '5.00', '8.00') },
+  { id: 'claude-sonnet-5-5', provider: 'anthropic', displayName: 'Claude Sonnet 5.5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '10.00', promptCachePrice: claudeCache('0.20', '2.50', '4.00') },
   // Priced in tiers by prompt length ("from $0.10 / $0.50"): one flat price would be wrong.
   { id: 'claude-haiku-5-5', provider: 'anthropic', displayName: 'Claude Haiku 5.5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: null, outputPriceUsdPerMTok: null },
-  { id: 'claude-opus-5', provider: 'anthropic', displayName: 'Claude Opus 5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
-  { id: 'claude-sonnet-5', provider: 'anthropic', displayName: 'Claude Sonnet 5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '10.00' },
+  { id: 'claude-opus-5', provider: 'anthropic', displayName: 'Claude Opus 5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00', promptCachePrice: claudeCache('0.50', '6.25', '10.00') },
+  { id: 'claude-sonnet-5', provider: 'anthropic', displayName: 'Claude Sonnet 5', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '10.00', promptCachePrice: claudeCache('0.20', '2.50', '4.00') },
   // Claude Code's default model.
-  { id: 'claude-opus-4-8', provider: 'anthropic', displayName: 'Claude Opus 4.8', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
-  { id: 'claude-opus-4-5', provider: 'anthropic', displayName: 'Claude Opus 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
-  { id: 'claude-opus-4-1', provider: 'anthropic', displayName: 'Claude Opus 4.1', contextWindow: 200_000, maxOutputTokens: 32_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '15.00', outputPriceUsdPerMTok: '75.00' },
-  { id: 'claude-sonnet-4-5', provider: 'anthropic', displayName: 'Claude Sonnet 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00', longContextPrice: SONNET_4_LONG },
-  { id: 'claude-sonnet-4-0', provider: 'anthropic', displayName: 'Claude Sonnet 4', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00', longContextPrice: SONNET_4_LONG },
-  { id: 'claude-haiku-4-5', provider: 'anthropic', displayName: 'Claude Haiku 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.00', outputPriceUsdPerMTok: '5.00' },
-  { id: 'claude-3-5-haiku-latest', provider: 'anthropic', displayName: 'Claude Haiku 3.5', contextWindow: 200_000, maxOutputTokens: 8_192, modalities: VISION, inputPriceUsdPerMTok: '0.80', outputPriceUsdPerMTok: '4.00' },
+  { id: 'claude-opus-4-8', provider: 'anthropic', displayName: 'Claude Opus 4.8', contextWindow: 1_000_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00', promptCachePrice: claudeCache('0.50', '6.25', '10.00') },
+  { id: 'claude-opus-4-5', provider: 'anthropic', displayName: 'Claude Opus 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00', promptCachePrice: claudeCache('0.50', '6.25', '10.00') },
+  { id: 'claude-opus-4-1', provider: 'anthropic', displayName: 'Claude Opus 4.1', contextWindow: 200_000, maxOutputTokens: 32_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '15.00', outputPriceUsdPerMTok: '75.00', promptCachePrice: claudeCache('1.50', '18.75', '30.00') },
+  { id: 'claude-sonnet-4-5', provider: 'anthropic', displayName: 'Claude Sonnet 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00', longContextPrice: SONNET_4_LONG, promptCachePrice: claudeCache('0.30', '3.75', '6.00') },
+  { id: 'claude-sonnet-4-0', provider: 'anthropic', displayName: 'Claude Sonnet 4', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00', longContextPrice: SONNET_4_LONG, promptCachePrice: claudeCache('0.30', '3.75', '6.00') },
+  { id: 'claude-haiku-4-5', provider: 'anthropic', displayName: 'Claude Haiku 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.00', outputPriceUsdPerMTok: '5.00', promptCachePrice: claudeCache('0.10', '1.25', '2.00') },
+  { id: 'claude-3-5-haiku-latest', provider: 'anthropic', displayName: 'Claude Haiku 3.5', contextWindow: 200_000, maxOutputTokens: 8_192, modalities: VISION, inputPriceUsdPerMTok: '0.80', outputPriceUsdPerMTok: '4.00', promptCachePrice: claudeCache('0.08', '1.00', '1.60') },
 ];
 
 const google: ModelSpec[] = [
-  { id: 'gemini-3-pro-preview', provider: 'google', displayName: 'Gemini 3 Pro (preview)', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '12.00', longContextPrice: GEMINI_3_PRO_LONG },
-  { id: 'gemini-2.5-pro', provider: 'google', displayName: 'Gemini 2.5 Pro', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00', longContextPrice: GEMINI_2_5_PRO_LONG },
-  { id: 'gemini-2.5-flash', provider: 'google', displayName: 'Gemini 2.5 Flash', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.30', outputPriceUsdPerMTok: '2.50' },
-  { id: 'gemini-2.5-flash-lite', provider: 'google', displayName: 'Gemini 2.5 Flash-Lite', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.10', outputPriceUsdPerMTok: '0.40' },
-  { id: 'gemini-2.0-flash', provider: 'google', displayName: 'Gemini 2.0 Flash', contextWindow: 1_048_576, maxOutputTokens: 8_192, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.10', outputPriceUsdPerMTok: '0.40' },
+  { id: 'gemini-3-pro-preview', provider: 'google', displayName: 'Gemini 3 Pro (preview)', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '2.00', outputPriceUsdPerMTok: '12.00', longContextPrice: GEMINI_3_PRO_LONG, promptCachePrice: cachedReads('0.20') },
+  { id: 'gemini-2.5-pro', provider: 'google', displayName: 'Gemini 2.5 Pro', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00', longContextPrice: GEMINI_2_5_PRO_LONG, promptCachePrice: cachedReads('0.125') },
+  { id: 'gemini-2.5-flash', provider: 'google', displayName: 'Gemini 2.5 Flash', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.30', outputPriceUsdPerMTok: '2.50', promptCachePrice: cachedReads('0.03') },
+  { id: 'gemini-2.5-flash-lite', provider: 'google', displayName: 'Gemini 2.5 Flash-Lite', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.10', outputPriceUsdPerMTok: '0.40', promptCachePrice: cachedReads('0.01') },
+  { id: 'gemini-2.0-flash', provider: 'google', displayName: 'Gemini 2.0 Flash', contextWindow: 1_048_576, maxOutputTokens: 8_192, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.10', outputPriceUsdPerMTok: '0.40', promptCachePrice: cachedReads('0.025') },
   { id: 'gemini-2.0-flash-lite', provider: 'google', displayName: 'Gemini 2.0 Flash-Lite', contextWindow: 1_048_576, maxOutputTokens: 8_192, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.075', outputPriceUsdPerMTok: '0.30' },
 ];
 
@@ -99,19 +109,19 @@ const groq: ModelSpec[] = [
 ];
 
 const deepseek: ModelSpec[] = [
-  { id: 'deepseek-chat', provider: 'deepseek', displayName: 'DeepSeek Chat', contextWindow: 128_000, maxOutputTokens: 8_192, modalities: TEXT, inputPriceUsdPerMTok: '0.28', outputPriceUsdPerMTok: '0.42' },
-  { id: 'deepseek-reasoner', provider: 'deepseek', displayName: 'DeepSeek Reasoner', contextWindow: 128_000, maxOutputTokens: 65_536, modalities: TEXT, inputPriceUsdPerMTok: '0.28', outputPriceUsdPerMTok: '0.42' },
+  { id: 'deepseek-chat', provider: 'deepseek', displayName: 'DeepSeek Chat', contextWindow: 128_000, maxOutputTokens: 8_192, modalities: TEXT, inputPriceUsdPerMTok: '0.28', outputPriceUsdPerMTok: '0.42', promptCachePrice: cachedReads('0.028') },
+  { id: 'deepseek-reasoner', provider: 'deepseek', displayName: 'DeepSeek Reasoner', contextWindow: 128_000, maxOutputTokens: 65_536, modalities: TEXT, inputPriceUsdPerMTok: '0.28', outputPriceUsdPerMTok: '0.42', promptCachePrice: cachedReads('0.028') },
 ];
 
 const openrouter: ModelSpec[] = [
-  { id: 'openai/gpt-5', provider: 'openrouter', displayName: 'OpenAI: GPT-5', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00' },
-  { id: 'openai/gpt-4o', provider: 'openrouter', displayName: 'OpenAI: GPT-4o', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '10.00' },
-  { id: 'openai/gpt-4o-mini', provider: 'openrouter', displayName: 'OpenAI: GPT-4o mini', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.15', outputPriceUsdPerMTok: '0.60', maxImageInputTokens: GPT_4O_MINI_IMAGE_TOKENS },
-  { id: 'anthropic/claude-opus-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Opus 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00' },
-  { id: 'anthropic/claude-sonnet-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Sonnet 4.5', contextWindow: 1_000_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00' },
-  { id: 'anthropic/claude-haiku-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Haiku 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.00', outputPriceUsdPerMTok: '5.00' },
-  { id: 'google/gemini-2.5-pro', provider: 'openrouter', displayName: 'Google: Gemini 2.5 Pro', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00', longContextPrice: GEMINI_2_5_PRO_LONG },
-  { id: 'google/gemini-2.5-flash', provider: 'openrouter', displayName: 'Google: Gemini 2.5 Flash', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.30', outputPriceUsdPerMTok: '2.50' },
+  { id: 'openai/gpt-5', provider: 'openrouter', displayName: 'OpenAI: GPT-5', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00', promptCachePrice: cachedReads('0.125') },
+  { id: 'openai/gpt-4o', provider: 'openrouter', displayName: 'OpenAI: GPT-4o', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '10.00', promptCachePrice: cachedReads('1.25') },
+  { id: 'openai/gpt-4o-mini', provider: 'openrouter', displayName: 'OpenAI: GPT-4o mini', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.15', outputPriceUsdPerMTok: '0.60', maxImageInputTokens: GPT_4O_MINI_IMAGE_TOKENS, promptCachePrice: cachedReads('0.075') },
+  { id: 'anthropic/claude-opus-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Opus 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00', promptCachePrice: cachedReads('0.50') },
+  { id: 'anthropic/claude-sonnet-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Sonnet 4.5', contextWindow: 1_000_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00', promptCachePrice: cachedReads('0.30') },
+  { id: 'anthropic/claude-haiku-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Haiku 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.00', outputPriceUsdPerMTok: '5.00', promptCachePrice: cachedReads('0.10') },
+  { id: 'google/gemini-2.5-pro', provider: 'openrouter', displayName: 'Google: Gemini 2.5 Pro', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00', longContextPrice: GEMINI_2_5_PRO_LONG, promptCachePrice: cachedReads('0.125') },
+  { id: 'google/gemini-2.5-flash', provider: 'openrouter', displayName: 'Google: Gemini 2.5 Flash', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.30', outputPriceUsdPerMTok: '2.50', promptCachePrice: cachedReads('0.03') },
   { id: 'meta-llama/llama-3.3-70b-instruct', provider: 'openrouter', displayName: 'Meta: Llama 3.3 70B Instruct', contextWindow: 131_072, maxOutputTokens: 16_384, modalities: TEXT, inputPriceUsdPerMTok: '0.13', outputPriceUsdPerMTok: '0.38' },
   { id: 'deepseek/deepseek-chat-v3.1', provider: 'openrouter', displayName: 'DeepSeek: DeepSeek V3.1', contextWindow: 163_840, maxOutputTokens: 163_840, modalities: TEXT, inputPriceUsdPerMTok: '0.20', outputPriceUsdPerMTok: '0.80' },
 ];

@@ -83,10 +83,28 @@ export interface ModelSpec {
    * the 1M-context beta bill such a request's every token at these); absent: one price band.
    */
   longContextPrice?: LongContextPrice;
+  /**
+   * What input read from or written to the provider's prompt cache costs, when it differs from
+   * the input price (reads are discounted at every vendor that reports them; Anthropic charges
+   * writes extra). Absent: every input token at the input price.
+   */
+  promptCachePrice?: PromptCachePrice;
 }
 
 export interface LongContextPrice {
   aboveInputTokens: number;
   inputPriceUsdPerMTok: string;
   outputPriceUsdPerMTok: string;
+  /** The band's own prompt-cache prices; absent: the band's input price for every input token. */
+  promptCachePrice?: PromptCachePrice;
+}
+
+/** USD per million input tokens read from or written to a prompt cache, exact decimal strings. */
+export interface PromptCachePrice {
+  /** Input the provider read from its cache (OpenAI's `cached_tokens`, Anthropic's `cache_read_input_tokens`). */
+  readUsdPerMTok: string;
+  /** Input written to the cache (Anthropic's 5-minute cache); absent: the input price. */
+  writeUsdPerMTok?: string;
+  /** Input written to Anthropic's 1-hour cache; absent: `writeUsdPerMTok`. */
+  write1hUsdPerMTok?: string;
 }

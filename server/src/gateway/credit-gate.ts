@@ -102,6 +102,7 @@ export function createCreditGate(credits: CreditReserver): CreditGate {
           documents,
           maxOutputTokens: body.maxOutputTokens,
           outputChoices,
+          mayWriteCache: body.mayWriteCache,
           model: a.spec,
           keySource: a.credential.keySource,
         });
@@ -115,7 +116,7 @@ export function createCreditGate(credits: CreditReserver): CreditGate {
         : reserveCredit(credits, payer.accountId, worstCredit, budget);
     },
     cost(usage, spec, keySource) {
-      return computeCost({ inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, model: spec, keySource });
+      return computeCost({ ...usage, model: spec, keySource });
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { UpstreamFailure } from '../errors/upstream-error.js';
+import type { TokenUsage } from './adapters/adapter.js';
 
 /**
  * The neutral shapes every wire format maps to (after vercel/ai's prompt and stream parts and
@@ -69,12 +70,8 @@ export interface PivotRequest {
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
-/** `inputTokens` counts every input token billed, cached ones included (OpenAI's convention). */
-export interface PivotUsage {
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens?: number;
-  cacheWriteTokens?: number;
+/** What the provider billed (TokenUsage: cached input included in `inputTokens`), and its reasoning share of the output. */
+export interface PivotUsage extends TokenUsage {
   reasoningTokens?: number;
 }
 

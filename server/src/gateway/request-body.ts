@@ -16,6 +16,12 @@ export interface InferenceBody {
   clientWantsStreamUsage: boolean;
   /** max_tokens / max_completion_tokens / max_output_tokens, when given. */
   maxOutputTokens: number | undefined;
+  /**
+   * The body marks content for the provider's prompt cache (`cache_control`, Anthropic's field,
+   * which chat content parts carry too): a cache write can cost more than plain input, so the
+   * credit hold prices such a request's input at the write price.
+   */
+  mayWriteCache: boolean;
   /** Fields the account's token caps took out of `json` (token-caps.ts), named in x-gateway-removed-params. */
   removedByCaps?: string[];
 }
@@ -111,6 +117,8 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
   });
 }
 
+const CACHE_CONTROL = Buffer.from('"cache_control"');
+
 /** Longest model string a request may name (usage rows keep it; catalog ids are far shorter). */
 const MAX_MODEL_LENGTH = 256;
 
@@ -174,6 +182,9 @@ export function parseInferenceBody(raw: Buffer): InferenceBody {
     fallbacks,
     stream: body.stream === true,
     bytes: raw.length,
+    // A byte search of the raw body (native, no walk of the parsed one); a string merely
+    // containing the name over-holds, which the settlement releases.
+    mayWriteCache: raw.includes(CACHE_CONTROL),
     clientWantsStreamUsage: typeof streamOptions === 'object' && streamOptions !== null && streamOptions.include_usage === true,
     maxOutputTokens:
       positiveInt(body.max_tokens) ?? positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_output_tokens),

@@ -1,7 +1,7 @@
 import { isPriced } from '../catalog/catalog.js';
-import type { ModelSpec } from '../catalog/types.js';
+import type { ModelSpec, PromptCachePrice } from '../catalog/types.js';
 import { AppError } from '../errors/app-error.js';
-import { divCeil, parseDecimal } from './credits/money.js';
+import { divCeil, maxBig, parseDecimal } from './credits/money.js';
 
 /**
  * What a request costs, in integer nano-USD (1e-9 USD).
@@ -33,8 +33,13 @@ export interface Cost {
 }
 
 export interface CostInput {
+  /** Every input token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Of the input: read from / written to the provider's prompt cache (TokenUsage's counts). */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  cacheWrite1hTokens?: number;
   model: ModelSpec | undefined;
   keySource: PricedKeySource;
 }
@@ -64,15 +69,27 @@ export interface WorstCaseInput {
   maxOutputTokens: number | null | undefined;
   /** Answers asked for (Chat Completions' `n`): each is billed its own output, up to the limit each. */
   outputChoices?: number;
+  /** The request marks content for the provider's prompt cache: its input may be billed as cache writes. */
+  mayWriteCache?: boolean;
   model: ModelSpec | undefined;
   keySource: PricedKeySource;
 }
 
-interface Prices {
+/** One price band, nano-USD per million tokens. */
+interface Band {
   inputNanoPerMTok: bigint;
   outputNanoPerMTok: bigint;
+  /** Input read from the prompt cache, written to it (5-minute and 1-hour): the input price where the catalog gives none. */
+  cacheReadNanoPerMTok: bigint;
+  cacheWriteNanoPerMTok: bigint;
+  cacheWrite1hNanoPerMTok: bigint;
+  /** The most an input token can cost in this band when the request may write the cache (a write can cost more than plain input). */
+  worstCachingInputNanoPerMTok: bigint;
+}
+
+interface Prices extends Band {
   /** Above this many input tokens a request is billed at `longContext` instead. */
-  longContext?: { aboveInputTokens: bigint; inputNanoPerMTok: bigint; outputNanoPerMTok: bigint };
+  longContext?: Band & { aboveInputTokens: bigint };
 }
 
 const priceCache = new WeakMap<ModelSpec, Prices>();
@@ -85,18 +102,31 @@ function nanoPerMTok(model: ModelSpec, usd: string): bigint {
   return value;
 }
 
+function band(model: ModelSpec, inputUsd: string, outputUsd: string, cache: PromptCachePrice | undefined): Band {
+  const input = nanoPerMTok(model, inputUsd);
+  const cacheWrite = cache?.writeUsdPerMTok !== undefined ? nanoPerMTok(model, cache.writeUsdPerMTok) : input;
+  const cacheWrite1h = cache?.write1hUsdPerMTok !== undefined ? nanoPerMTok(model, cache.write1hUsdPerMTok) : cacheWrite;
+  return {
+    inputNanoPerMTok: input,
+    outputNanoPerMTok: nanoPerMTok(model, outputUsd),
+    cacheReadNanoPerMTok: cache !== undefined ? nanoPerMTok(model, cache.readUsdPerMTok) : input,
+    cacheWriteNanoPerMTok: cacheWrite,
+    cacheWrite1hNanoPerMTok: cacheWrite1h,
+    worstCachingInputNanoPerMTok: maxBig(input, maxBig(cacheWrite, cacheWrite1h)),
+  };
+}
+
 /** A catalog model's prices as nano-USD per million tokens (exact; cached per spec); undefined when unpriced. */
 export function modelPrices(model: ModelSpec): Prices | undefined {
   if (!isPriced(model)) return undefined;
   let prices = priceCache.get(model);
   if (!prices) {
-    prices = { inputNanoPerMTok: nanoPerMTok(model, model.inputPriceUsdPerMTok), outputNanoPerMTok: nanoPerMTok(model, model.outputPriceUsdPerMTok) };
+    prices = band(model, model.inputPriceUsdPerMTok, model.outputPriceUsdPerMTok, model.promptCachePrice);
     const long = model.longContextPrice;
     if (long) {
       prices.longContext = {
+        ...band(model, long.inputPriceUsdPerMTok, long.outputPriceUsdPerMTok, long.promptCachePrice),
         aboveInputTokens: BigInt(long.aboveInputTokens),
-        inputNanoPerMTok: nanoPerMTok(model, long.inputPriceUsdPerMTok),
-        outputNanoPerMTok: nanoPerMTok(model, long.outputPriceUsdPerMTok),
       };
     }
     priceCache.set(model, prices);
@@ -104,8 +134,8 @@ export function modelPrices(model: ModelSpec): Prices | undefined {
   return prices;
 }
 
-/** The band a request of `inputTokens` is billed in. */
-function bandFor(prices: Prices, inputTokens: bigint): { inputNanoPerMTok: bigint; outputNanoPerMTok: bigint } {
+/** The band a request of `inputTokens` (cached ones included, as providers count a prompt's length) is billed in. */
+function bandFor(prices: Prices, inputTokens: bigint): Band {
   return prices.longContext !== undefined && inputTokens > prices.longContext.aboveInputTokens ? prices.longContext : prices;
 }
 
@@ -114,8 +144,36 @@ function tokens(n: number): bigint {
   return BigInt(Math.ceil(n));
 }
 
-function price(inputTokens: bigint, outputTokens: bigint, model: ModelSpec | undefined, keySource: PricedKeySource): Cost {
-  const feeNano = (inputTokens + outputTokens) * FEE_NANO_PER_TOKEN;
+/** Token counts as billed: `input` all of it, the cache counts parts of it (0 when none). */
+interface Billed {
+  input: bigint;
+  output: bigint;
+  cacheRead: bigint;
+  cacheWrite: bigint;
+  cacheWrite1h: bigint;
+}
+
+/**
+ * What a price computes: the cost of what was billed, or a hold (`worst`), which prices all input
+ * at the input price or, when the request may write the prompt cache, at the dearest write price.
+ */
+type Pricing = 'billed' | 'worst' | 'worst-caching';
+
+/** The input's price in nano-USD × 1e6: each part at its own price (see Billed), or every token at a hold's price. */
+function inputCost(b: Band, t: Billed, pricing: Pricing): bigint {
+  if (pricing === 'worst') return t.input * b.inputNanoPerMTok;
+  if (pricing === 'worst-caching') return t.input * b.worstCachingInputNanoPerMTok;
+  const plain = t.input - t.cacheRead - t.cacheWrite;
+  return (
+    plain * b.inputNanoPerMTok +
+    t.cacheRead * b.cacheReadNanoPerMTok +
+    (t.cacheWrite - t.cacheWrite1h) * b.cacheWriteNanoPerMTok +
+    t.cacheWrite1h * b.cacheWrite1hNanoPerMTok
+  );
+}
+
+function price(t: Billed, model: ModelSpec | undefined, keySource: PricedKeySource, pricing: Pricing): Cost {
+  const feeNano = (t.input + t.output) * FEE_NANO_PER_TOKEN;
   const p = model && modelPrices(model);
   if (keySource === 'gateway' && !p) {
     // Gateway credentials only serve priced catalog models; anything else would be free inference.
@@ -123,8 +181,8 @@ function price(inputTokens: bigint, outputTokens: bigint, model: ModelSpec | und
   }
   let providerCostNano: bigint | null = null;
   if (p) {
-    const band = bandFor(p, inputTokens);
-    providerCostNano = divCeil(inputTokens * band.inputNanoPerMTok + outputTokens * band.outputNanoPerMTok, TOKENS_PER_MTOK);
+    const b = bandFor(p, t.input);
+    providerCostNano = divCeil(inputCost(b, t, pricing) + t.output * b.outputNanoPerMTok, TOKENS_PER_MTOK);
   }
   const upstreamCostNano = keySource === 'gateway' ? (providerCostNano ?? 0n) : 0n;
   return { feeNano, upstreamCostNano, totalNano: feeNano + upstreamCostNano, providerCostNano, spendNano: feeNano + (providerCostNano ?? 0n) };
@@ -132,13 +190,18 @@ function price(inputTokens: bigint, outputTokens: bigint, model: ModelSpec | und
 
 /** The settled cost of a request from its (provider-reported or estimated) token counts. */
 export function computeCost(input: CostInput): Cost {
-  return price(tokens(input.inputTokens), tokens(input.outputTokens), input.model, input.keySource);
+  const billed: Billed = {
+    input: tokens(input.inputTokens),
+    output: tokens(input.outputTokens),
+    cacheRead: tokens(input.cacheReadTokens ?? 0),
+    cacheWrite: tokens(input.cacheWriteTokens ?? 0),
+    cacheWrite1h: tokens(input.cacheWrite1hTokens ?? 0),
+  };
+  // Counts that do not fit within the input (billableUsage drops them; this is the last guard) bill all input at the input price.
+  if (billed.cacheRead + billed.cacheWrite > billed.input || billed.cacheWrite1h > billed.cacheWrite) billed.cacheRead = billed.cacheWrite = billed.cacheWrite1h = 0n;
+  return price(billed, input.model, input.keySource, 'billed');
 }
 
-/**
- * The most a request can cost: estimated input plus the request's output cap (bounded by the
- * model's maximum), or the model's maximum, or DEFAULT_MAX_OUTPUT_TOKENS when neither is known.
- */
 /**
  * The most input tokens a request can be billed for on `model`: its text estimate plus every image
  * at the model's ceiling, or, with a document among them, the model's whole context window (the
@@ -150,10 +213,18 @@ export function worstCaseInputTokens(input: WorstCaseInput): number {
   return text + images * (model?.maxImageInputTokens ?? DEFAULT_IMAGE_INPUT_TOKENS);
 }
 
+/**
+ * The most a request can cost: its worst-case input (worstCaseInputTokens) at the input price or,
+ * when it may write the prompt cache, at the dearest write price (a 1-hour write on Claude: twice
+ * the input price), plus
+ * the request's output cap (bounded by the model's maximum), or the model's maximum, or
+ * DEFAULT_MAX_OUTPUT_TOKENS when neither is known.
+ */
 export function worstCaseCost(input: WorstCaseInput): Cost {
   const requested = input.maxOutputTokens != null && input.maxOutputTokens > 0 ? input.maxOutputTokens : undefined;
   const modelMax = input.model?.maxOutputTokens;
   const maxOutput =
     requested !== undefined && modelMax !== undefined ? Math.min(requested, modelMax) : requested ?? modelMax ?? DEFAULT_MAX_OUTPUT_TOKENS;
-  return price(tokens(worstCaseInputTokens(input)), tokens(maxOutput) * BigInt(input.outputChoices ?? 1), input.model, input.keySource);
+  const billed: Billed = { input: tokens(worstCaseInputTokens(input)), output: tokens(maxOutput) * BigInt(input.outputChoices ?? 1), cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n };
+  return price(billed, input.model, input.keySource, input.mayWriteCache ? 'worst-caching' : 'worst');
 }

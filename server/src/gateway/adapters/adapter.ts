@@ -40,9 +40,17 @@ export interface BuiltRequest {
   removedParams: string[];
 }
 
+/** Tokens a provider billed. */
 export interface TokenUsage {
+  /** Every input token, cached ones included (OpenAI's convention; Anthropic's counts are summed). */
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens: read from the provider's prompt cache (billed at its cache-read price). */
+  cacheReadTokens?: number;
+  /** Of inputTokens: written to the provider's prompt cache (Anthropic), 1-hour writes included. */
+  cacheWriteTokens?: number;
+  /** Of cacheWriteTokens: written to Anthropic's 1-hour cache (billed at its own price). */
+  cacheWrite1hTokens?: number;
 }
 
 /** More tokens than any model's window: a count above it is a provider's error, not usage. */
@@ -57,7 +65,20 @@ const isTokenCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0 &
  * reports nothing: negative counts made a request free and put negative tokens in the summaries.
  */
 export function billableUsage(usage: TokenUsage | undefined): TokenUsage | undefined {
-  return usage && isTokenCount(usage.inputTokens) && isTokenCount(usage.outputTokens) ? usage : undefined;
+  if (!usage || !isTokenCount(usage.inputTokens) || !isTokenCount(usage.outputTokens)) return undefined;
+  return cacheCountsFit(usage) ? usage : { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens };
+}
+
+/**
+ * Cache counts are parts of the input: reads and writes within it, 1-hour writes within the writes.
+ * Counts that do not fit are not believed, and all input is billed at the input price (a provider
+ * claiming every token a cache read would otherwise make a request nearly free).
+ */
+function cacheCountsFit(u: TokenUsage): boolean {
+  const read = u.cacheReadTokens ?? 0;
+  const write = u.cacheWriteTokens ?? 0;
+  const write1h = u.cacheWrite1hTokens ?? 0;
+  return isTokenCount(read) && isTokenCount(write) && isTokenCount(write1h) && read + write <= u.inputTokens && write1h <= write;
 }
 
 export interface StreamObservation {

@@ -13,16 +13,14 @@ const QUIET: StreamObservation = Object.freeze({ meaningful: false, drop: false,
 const DONE: StreamObservation = Object.freeze({ meaningful: true, drop: false, done: true });
 
 export function readMessagesUsage(json: unknown): TokenUsage | undefined {
-  if (!isRecord(json) || !isRecord(json.usage)) return undefined;
-  const usage = json.usage;
-  const output = finiteNumber(usage.output_tokens);
-  if (finiteNumber(usage.input_tokens) === undefined && output === undefined) return undefined;
-  return { inputTokens: usageFromAnthropic(usage)?.inputTokens ?? 0, outputTokens: output ?? 0 };
+  const usage = isRecord(json) ? usageFromAnthropic(json.usage) : undefined;
+  return usage && { ...usage, inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
 }
 
 class MessagesStreamObserver implements StreamObserver {
   private text = '';
-  private input: number | undefined;
+  /** The input and its cache reads and writes, as the latest frame that counted input said. */
+  private input: Partial<TokenUsage> | undefined;
   private output: number | undefined;
   private finish: FinishReason[] = [];
 
@@ -73,15 +71,15 @@ class MessagesStreamObserver implements StreamObserver {
   }
 
   private record(usage: Record<string, unknown>): void {
-    const input = usageFromAnthropic(usage)?.inputTokens;
-    if (input !== undefined) this.input = input;
+    const counted = usageFromAnthropic(usage);
+    if (counted?.inputTokens !== undefined) this.input = counted;
     const output = finiteNumber(usage.output_tokens);
     if (output !== undefined) this.output = output;
   }
 
   usage(): TokenUsage | undefined {
     if (this.input === undefined && this.output === undefined) return undefined;
-    return { inputTokens: this.input ?? 0, outputTokens: this.output ?? 0 };
+    return { ...this.input, inputTokens: this.input?.inputTokens ?? 0, outputTokens: this.output ?? 0 };
   }
 
   outputText(): string {

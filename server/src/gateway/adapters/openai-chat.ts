@@ -12,7 +12,7 @@ import {
   isErrorBodyOf,
   joinText,
 } from './common.js';
-import { finishFromChat } from '../formats/openai-chat.js';
+import { finishFromChat, usageFromChat } from '../formats/openai-chat.js';
 import type { FinishReason } from '../pivot.js';
 
 const PATH = '/chat/completions';
@@ -30,11 +30,7 @@ function finishOfChoices(choices: unknown, into: FinishReason[]): void {
 }
 
 export function readChatUsage(json: unknown): TokenUsage | undefined {
-  if (!isRecord(json) || !isRecord(json.usage)) return undefined;
-  const input = finiteNumber(json.usage.prompt_tokens);
-  const output = finiteNumber(json.usage.completion_tokens);
-  if (input === undefined && output === undefined) return undefined;
-  return { inputTokens: input ?? 0, outputTokens: output ?? 0 };
+  return isRecord(json) ? usageFromChat(json.usage) : undefined;
 }
 
 function buildRequest(input: BuildRequestInput): BuiltRequest {

@@ -24,7 +24,10 @@ export function readResponsesUsage(json: unknown): TokenUsage | undefined {
   const input = finiteNumber(json.usage.input_tokens);
   const output = finiteNumber(json.usage.output_tokens);
   if (input === undefined && output === undefined) return undefined;
-  return { inputTokens: input ?? 0, outputTokens: output ?? 0 };
+  const usage: TokenUsage = { inputTokens: input ?? 0, outputTokens: output ?? 0 };
+  const cached = isRecord(json.usage.input_tokens_details) ? finiteNumber(json.usage.input_tokens_details.cached_tokens) : undefined;
+  if (cached) usage.cacheReadTokens = cached;
+  return usage;
 }
 
 /** Output item types that are the model calling a tool (the answer stops for the caller to run it). */

@@ -405,9 +405,12 @@ export function usageFromAnthropic(usage: unknown): Partial<PivotUsage> | undefi
   const input = num(usage.input_tokens);
   const read = num(usage.cache_read_input_tokens) ?? 0;
   const write = num(usage.cache_creation_input_tokens) ?? 0;
+  // The writes' split by lifetime (`cache_creation`), billed apart: 1-hour writes cost more.
+  const write1h = isRecord(usage.cache_creation) ? (num(usage.cache_creation.ephemeral_1h_input_tokens) ?? 0) : 0;
   if (input !== undefined) out.inputTokens = input + read + write;
   if (read > 0) out.cacheReadTokens = read;
   if (write > 0) out.cacheWriteTokens = write;
+  if (write1h > 0) out.cacheWrite1hTokens = write1h;
   const output = num(usage.output_tokens);
   if (output !== undefined) out.outputTokens = output;
   return input === undefined && output === undefined ? undefined : out;

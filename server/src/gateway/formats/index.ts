@@ -154,7 +154,7 @@ export function createStreamTranslator(decoder: StreamDecoder, encoder: StreamEn
       return encoder.encode({ type: 'end' });
     },
     usage(): TokenUsage | undefined {
-      return sawUsage ? { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 } : undefined;
+      return sawUsage ? { ...usage, inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 } : undefined;
     },
     outputText: () => text,
     finishReasons: () => finishes,

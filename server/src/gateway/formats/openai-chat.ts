@@ -310,7 +310,8 @@ export function usageFromChat(usage: unknown): PivotUsage | undefined {
   const output = num(usage.completion_tokens);
   if (input === undefined && output === undefined) return undefined;
   const out: PivotUsage = { inputTokens: input ?? 0, outputTokens: output ?? 0 };
-  const cached = isRecord(usage.prompt_tokens_details) ? num(usage.prompt_tokens_details.cached_tokens) : undefined;
+  // DeepSeek reports its cache hits as `prompt_cache_hit_tokens` (within prompt_tokens).
+  const cached = (isRecord(usage.prompt_tokens_details) ? num(usage.prompt_tokens_details.cached_tokens) : undefined) ?? num(usage.prompt_cache_hit_tokens);
   if (cached) out.cacheReadTokens = cached;
   const reasoning = isRecord(usage.completion_tokens_details) ? num(usage.completion_tokens_details.reasoning_tokens) : undefined;
   if (reasoning) out.reasoningTokens = reasoning;
