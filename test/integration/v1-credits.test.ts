@@ -268,6 +268,17 @@ describe('/v1 credits', () => {
         total += ev.totalCostNano;
       }
       expect(before - (await balanceNano(f, managed.token))).toBe(total);
+      // Each event says how much of its input the cache read and wrote (GraphQL, as the UI shows it).
+      const events = await gqlOk<{ usageEvents: { nodes: { requestId: string; inputTokens: number; promptCacheReadTokens: number; promptCacheWriteTokens: number }[] } }>(
+        f.baseUrl,
+        '{ usageEvents(first: 10) { nodes { requestId inputTokens promptCacheReadTokens promptCacheWriteTokens } } }',
+        {},
+        managed.token,
+      );
+      const ids = [plain.response, streamed.response, chat.response].map((r) => r.headers.get('x-request-id'));
+      expect(events.usageEvents.nodes.filter((n) => ids.includes(n.requestId))).toEqual(
+        ids.map((requestId) => ({ requestId, inputTokens: cachedInput, promptCacheReadTokens: 6_000, promptCacheWriteTokens: 4_000 })).reverse(),
+      );
     });
 
     it('OpenAI cached input is charged at its discount (gpt-4o-mini: $0.075 against $0.15)', async () => {

@@ -39,6 +39,9 @@ export const UsageEvent = defineEntity({
     streamed: p.boolean(),
     inputTokens: p.integer(),
     outputTokens: p.integer(),
+    /** Of inputTokens: read from / written to the provider's prompt cache (priced apart). */
+    promptCacheReadTokens: p.integer().default(0),
+    promptCacheWriteTokens: p.integer().default(0),
     tokensEstimated: p.boolean(),
     latencyMs: p.integer(),
     keySource: p.string().length(16).nullable(),

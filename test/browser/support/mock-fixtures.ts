@@ -194,6 +194,8 @@ export function createFixtures() {
     streamed: i % 2 === 0,
     inputTokens: 800 + i * 13,
     outputTokens: 200 + i * 7,
+    promptCacheReadTokens: i % 4 === 0 ? 600 : 0,
+    promptCacheWriteTokens: i % 4 === 0 ? 1_200 : 0,
     tokensEstimated: i % 5 === 0,
     latencyMs: 380 + i * 11,
     keySource: i % 6 === 0 ? 'gateway' : 'user',

@@ -14,6 +14,7 @@ import { Migration20261127160500 } from './Migration20261127160500.js';
 import { Migration20261129050051 } from './Migration20261129050051.js';
 import { Migration20261129110000 } from './Migration20261129110000.js';
 import { Migration20261129130000 } from './Migration20261129130000.js';
+import { Migration20261129160000 } from './Migration20261129160000.js';
 
 /** Every migration, in order. scripts/create-migration.ts prints the line to add here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129050051', class: Migration20261129050051 },
   { name: 'Migration20261129110000', class: Migration20261129110000 },
   { name: 'Migration20261129130000', class: Migration20261129130000 },
+  { name: 'Migration20261129160000', class: Migration20261129160000 },
 ];

@@ -1,3 +1,4 @@
+import type { TokenUsage } from '../adapters/adapter.js';
 import type { KeySource } from '../resolve-model.js';
 import type { UsageRecord } from '../../services/usage/usage-record.js';
 import type { Cost } from '../../services/pricing.js';
@@ -26,7 +27,7 @@ export function settle(state: RequestState, deps: PipelineDeps): void {
   });
 }
 
-const NO_USAGE = { inputTokens: 0, outputTokens: 0 } as const;
+const NO_USAGE: Readonly<TokenUsage> = { inputTokens: 0, outputTokens: 0 };
 
 function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
   const access = accessOf(state);
@@ -47,6 +48,8 @@ function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
     streamed: state.streamed,
     inputTokens: usage.inputTokens,
     outputTokens: usage.outputTokens,
+    promptCacheReadTokens: usage.cacheReadTokens ?? 0,
+    promptCacheWriteTokens: usage.cacheWriteTokens ?? 0,
     tokensEstimated: state.estimated,
     latencyMs: Math.round(performance.now() - state.started),
     keySource: keySource === 'none' ? null : keySource,

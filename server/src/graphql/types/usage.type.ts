@@ -87,6 +87,12 @@ export class UsageEvent {
   @Field(() => Int)
   outputTokens!: number;
 
+  @Field(() => Int, { description: 'Of inputTokens: read from the provider\'s prompt cache, priced at its cache-read price.' })
+  promptCacheReadTokens!: number;
+
+  @Field(() => Int, { description: 'Of inputTokens: written to the provider\'s prompt cache (Anthropic), priced at its cache-write price.' })
+  promptCacheWriteTokens!: number;
+
   @Field(() => Boolean)
   tokensEstimated!: boolean;
 
@@ -142,6 +148,8 @@ export class UsageEvent {
       streamed: e.streamed,
       inputTokens: e.inputTokens,
       outputTokens: e.outputTokens,
+      promptCacheReadTokens: e.promptCacheReadTokens,
+      promptCacheWriteTokens: e.promptCacheWriteTokens,
       tokensEstimated: e.tokensEstimated,
       latencyMs: e.latencyMs,
       keySource: e.keySource ?? null,

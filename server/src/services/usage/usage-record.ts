@@ -12,6 +12,9 @@ export interface UsageRecord {
   streamed: boolean;
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens: read from / written to the provider's prompt cache. */
+  promptCacheReadTokens?: number;
+  promptCacheWriteTokens?: number;
   tokensEstimated: boolean;
   latencyMs: number;
   keySource: string | null;

@@ -26,6 +26,8 @@ const UsageEventsQueryDoc = graphql(`
         streamed
         inputTokens
         outputTokens
+        promptCacheReadTokens
+        promptCacheWriteTokens
         tokensEstimated
         latencyMs
         keySource
@@ -180,6 +182,14 @@ function EventRow({ event, accessKeyName, providerKeyNames }: { event: UsageEven
                   <dt>Credentials</dt>
                   <dd>{credentialLabel(event.keySource, event.providerKeyId, providerKeyNames)}</dd>
                 </div>
+                {event.promptCacheReadTokens > 0 || event.promptCacheWriteTokens > 0 ? (
+                  <div>
+                    <dt>Prompt cache</dt>
+                    <dd title="Input tokens the provider read from or wrote to its prompt cache, priced at its cache prices">
+                      {formatInt(event.promptCacheReadTokens)} read · {formatInt(event.promptCacheWriteTokens)} written
+                    </dd>
+                  </div>
+                ) : null}
                 <div>
                   <dt>Fee</dt>
                   <dd>{formatUsd(event.feeUsd)}</dd>
