@@ -169,6 +169,12 @@ describe('readUsage', () => {
       outputTokens: 5,
       cacheReadTokens: 32,
     });
+    // OpenRouter adds what a Claude model wrote to its cache.
+    expect(adapterFor('chat').readUsage({ usage: { prompt_tokens: 100, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 70 } } })).toEqual({
+      inputTokens: 100,
+      outputTokens: 5,
+      cacheWriteTokens: 70,
+    });
     const anthropic = { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 50, cache_creation_input_tokens: 40, cache_creation: { ephemeral_5m_input_tokens: 15, ephemeral_1h_input_tokens: 25 } };
     expect(adapterFor('messages').readUsage({ usage: anthropic })).toEqual({ inputTokens: 100, outputTokens: 5, cacheReadTokens: 50, cacheWriteTokens: 40, cacheWrite1hTokens: 25 });
   });

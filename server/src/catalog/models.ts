@@ -37,8 +37,8 @@ const GPT_4O_MINI_IMAGE_TOKENS = 2_833 + 5_667 * 8;
  */
 /**
  * Prompt-cache prices (ModelSpec.promptCachePrice). Anthropic's are fixed multiples of the input
- * price: reads 0.1×, 5-minute writes 1.25×, 1-hour writes 2× (catalog.test.ts checks every Claude
- * entry keeps them). OpenAI, Google and DeepSeek discount reads only, by model family: 0.5× for
+ * price: reads 0.1×, 5-minute writes 1.25×, 1-hour writes 2× (pricing.test.ts checks every Claude
+ * entry keeps them; OpenRouter bills its Claude models the same). OpenAI, Google and DeepSeek discount reads only, by model family: 0.5× for
  * gpt-4o, 0.25× for gpt-4.1, o3 and o4-mini and Gemini 2.0 Flash, 0.1× for gpt-5, Gemini 2.5 and 3
  * and DeepSeek. Models whose cache price was not published leave input at the full price.
  */
@@ -117,9 +117,9 @@ const openrouter: ModelSpec[] = [
   { id: 'openai/gpt-5', provider: 'openrouter', displayName: 'OpenAI: GPT-5', contextWindow: 400_000, maxOutputTokens: 128_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00', promptCachePrice: cachedReads('0.125') },
   { id: 'openai/gpt-4o', provider: 'openrouter', displayName: 'OpenAI: GPT-4o', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '2.50', outputPriceUsdPerMTok: '10.00', promptCachePrice: cachedReads('1.25') },
   { id: 'openai/gpt-4o-mini', provider: 'openrouter', displayName: 'OpenAI: GPT-4o mini', contextWindow: 128_000, maxOutputTokens: 16_384, modalities: DOCUMENTS, inputPriceUsdPerMTok: '0.15', outputPriceUsdPerMTok: '0.60', maxImageInputTokens: GPT_4O_MINI_IMAGE_TOKENS, promptCachePrice: cachedReads('0.075') },
-  { id: 'anthropic/claude-opus-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Opus 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00', promptCachePrice: cachedReads('0.50') },
-  { id: 'anthropic/claude-sonnet-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Sonnet 4.5', contextWindow: 1_000_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00', promptCachePrice: cachedReads('0.30') },
-  { id: 'anthropic/claude-haiku-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Haiku 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.00', outputPriceUsdPerMTok: '5.00', promptCachePrice: cachedReads('0.10') },
+  { id: 'anthropic/claude-opus-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Opus 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '5.00', outputPriceUsdPerMTok: '25.00', promptCachePrice: claudeCache('0.50', '6.25', '10.00') },
+  { id: 'anthropic/claude-sonnet-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Sonnet 4.5', contextWindow: 1_000_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '3.00', outputPriceUsdPerMTok: '15.00', promptCachePrice: claudeCache('0.30', '3.75', '6.00') },
+  { id: 'anthropic/claude-haiku-4.5', provider: 'openrouter', displayName: 'Anthropic: Claude Haiku 4.5', contextWindow: 200_000, maxOutputTokens: 64_000, modalities: DOCUMENTS, inputPriceUsdPerMTok: '1.00', outputPriceUsdPerMTok: '5.00', promptCachePrice: claudeCache('0.10', '1.25', '2.00') },
   { id: 'google/gemini-2.5-pro', provider: 'openrouter', displayName: 'Google: Gemini 2.5 Pro', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '1.25', outputPriceUsdPerMTok: '10.00', longContextPrice: GEMINI_2_5_PRO_LONG, promptCachePrice: cachedReads('0.125') },
   { id: 'google/gemini-2.5-flash', provider: 'openrouter', displayName: 'Google: Gemini 2.5 Flash', contextWindow: 1_048_576, maxOutputTokens: 65_536, modalities: MULTIMODAL, inputPriceUsdPerMTok: '0.30', outputPriceUsdPerMTok: '2.50', promptCachePrice: cachedReads('0.03') },
   { id: 'meta-llama/llama-3.3-70b-instruct', provider: 'openrouter', displayName: 'Meta: Llama 3.3 70B Instruct', contextWindow: 131_072, maxOutputTokens: 16_384, modalities: TEXT, inputPriceUsdPerMTok: '0.13', outputPriceUsdPerMTok: '0.38' },

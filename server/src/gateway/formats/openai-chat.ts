@@ -310,9 +310,13 @@ export function usageFromChat(usage: unknown): PivotUsage | undefined {
   const output = num(usage.completion_tokens);
   if (input === undefined && output === undefined) return undefined;
   const out: PivotUsage = { inputTokens: input ?? 0, outputTokens: output ?? 0 };
+  const details = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : undefined;
   // DeepSeek reports its cache hits as `prompt_cache_hit_tokens` (within prompt_tokens).
-  const cached = (isRecord(usage.prompt_tokens_details) ? num(usage.prompt_tokens_details.cached_tokens) : undefined) ?? num(usage.prompt_cache_hit_tokens);
+  const cached = (details && num(details.cached_tokens)) ?? num(usage.prompt_cache_hit_tokens);
   if (cached) out.cacheReadTokens = cached;
+  // OpenRouter reports what an Anthropic model wrote to its cache.
+  const written = details && num(details.cache_write_tokens);
+  if (written) out.cacheWriteTokens = written;
   const reasoning = isRecord(usage.completion_tokens_details) ? num(usage.completion_tokens_details.reasoning_tokens) : undefined;
   if (reasoning) out.reasoningTokens = reasoning;
   return out;
