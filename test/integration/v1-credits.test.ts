@@ -241,7 +241,6 @@ describe('/v1 credits', () => {
     // claude-haiku-4-5 per token: input 1,000 nano-USD, cache reads 100, 5-minute writes 1,250,
     // 1-hour writes 2,000, output 5,000 (Anthropic's 0.1×, 1.25× and 2× of the input price).
     const haikuCost = BigInt(INPUT) * 1_000n + 6_000n * 100n + 3_000n * 1_250n + 1_000n * 2_000n + BigInt(OUTPUT) * 5_000n;
-    const cachedSystem = [{ type: 'text' as const, text: 'Long shared instructions', cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } }];
 
     it('Claude reads and writes (5-minute and 1-hour) are charged at their own prices, streamed or not, from Messages and Chat clients alike', async () => {
       const { openai, anthropic } = clients(f, managed);
@@ -291,16 +290,21 @@ describe('/v1 credits', () => {
       expect(ev.upstreamCostNano).toBe(BigInt(INPUT) * 150n + 2_048n * 75n + BigInt(OUTPUT) * 600n);
     });
 
-    it('a request that marks content for the cache is held at the 1-hour write price: refused where the input price would pass', async () => {
-      // 40 images held at 4,800 tokens each on claude-opus-4-1 ($15 input, 1-hour writes $30):
-      // 192,000 tokens hold $2.88 at the input price, $5.76 at the write price; the balance is $5.
+    it('a request that marks content for the cache is held at its write price: refused for a 1-hour cache where 5 minutes pass', async () => {
+      // 40 images held at 4,800 tokens each on claude-opus-4-1 ($15 input, 5-minute writes $18.75,
+      // 1-hour writes $30): 192,000 tokens hold $2.88, $3.60 and $5.76; the balance is $5.
       const poor = await createAccount(f, { purchaseUsd: '5.00' });
       const { anthropic } = clients(f, poor);
       const image = { type: 'image' as const, source: { type: 'url' as const, url: 'https://example.com/page.png' } };
       const content = [...Array.from({ length: 40 }, () => image), { type: 'text' as const, text: 'Describe them' }];
-      const ask = (system?: typeof cachedSystem) =>
-        anthropic.messages.create({ model: 'claude-opus-4-1', max_tokens: 1, ...(system ? { system } : {}), messages: [{ role: 'user', content }] });
-      await expect(ask(cachedSystem)).rejects.toMatchObject({ status: 402 });
+      const ask = (ttl?: '1h') =>
+        anthropic.messages.create({
+          model: 'claude-opus-4-1',
+          max_tokens: 1,
+          system: [{ type: 'text', text: 'Long shared instructions', cache_control: { type: 'ephemeral', ...(ttl ? { ttl } : {}) } }],
+          messages: [{ role: 'user', content }],
+        });
+      await expect(ask('1h')).rejects.toMatchObject({ status: 402 });
       expect(f.upstream.requests).toHaveLength(0);
       await expect(ask()).resolves.toMatchObject({ type: 'message' });
       expect(f.upstream.requests).toHaveLength(1);

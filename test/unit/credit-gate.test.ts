@@ -19,7 +19,7 @@ const body: InferenceBody = {
   bytes: 300,
   clientWantsStreamUsage: false,
   maxOutputTokens: 1000,
-  mayWriteCache: false,
+  cacheWrites: 'none',
 };
 
 describe('credit gate pre-flight', () => {

@@ -11,6 +11,7 @@ import {
   computeCost,
   worstCaseCost,
   worstCaseInputTokens,
+  type CacheWrites,
 } from '../../server/src/services/pricing.js';
 
 const spec = (input: string, output: string, maxOutputTokens = 16_384): ModelSpec => ({
@@ -169,16 +170,18 @@ describe('prompt-cache prices', () => {
     expect(computeCost({ inputTokens: 1_000, cacheWriteTokens: 10, cacheWrite1hTokens: 20, outputTokens: 0, model: sonnet, keySource: 'user' }).providerCostNano).toBe(full);
   });
 
-  it('holds a request that may write the cache at the dearest write price, any other at the input price', () => {
-    const hold = (mayWriteCache: boolean) =>
-      worstCaseCost({ estimatedInputTokens: 10_000, maxOutputTokens: 100, mayWriteCache, model: sonnet, keySource: 'gateway' }).providerCostNano;
-    expect(hold(false)).toBe(10_000n * 3_000n + 100n * 15_000n);
-    expect(hold(true)).toBe(10_000n * 6_000n + 100n * 15_000n);
-    // Whatever the split of the input, the settled cost never exceeds the caching hold.
-    for (const [read, write, write1h] of [[0, 10_000, 10_000], [0, 10_000, 0], [9_000, 1_000, 500]]) {
-      const settled = computeCost({ inputTokens: 10_000, cacheReadTokens: read, cacheWriteTokens: write, cacheWrite1hTokens: write1h, outputTokens: 100, model: sonnet, keySource: 'gateway' });
-      expect(settled.providerCostNano!).toBeLessThanOrEqual(hold(true)!);
-    }
+  it('holds a request that may write the cache at its write price (5-minute or 1-hour), any other at the input price', () => {
+    const hold = (cacheWrites: CacheWrites) =>
+      worstCaseCost({ estimatedInputTokens: 10_000, maxOutputTokens: 100, cacheWrites, model: sonnet, keySource: 'gateway' }).providerCostNano!;
+    expect(hold('none')).toBe(10_000n * 3_000n + 100n * 15_000n);
+    expect(hold('5m')).toBe(10_000n * 3_750n + 100n * 15_000n);
+    expect(hold('1h')).toBe(10_000n * 6_000n + 100n * 15_000n);
+    // Whatever the split of the input, the settled cost never exceeds the hold for its lifetimes.
+    const settled = (read: number, write: number, write1h: number) =>
+      computeCost({ inputTokens: 10_000, cacheReadTokens: read, cacheWriteTokens: write, cacheWrite1hTokens: write1h, outputTokens: 100, model: sonnet, keySource: 'gateway' }).providerCostNano!;
+    expect(settled(0, 10_000, 0)).toBe(hold('5m'));
+    expect(settled(0, 10_000, 10_000)).toBe(hold('1h'));
+    expect(settled(9_000, 1_000, 500)).toBeLessThan(hold('1h'));
   });
 
   it('keeps Anthropic’s multiples on every priced Claude model and band', () => {

@@ -102,7 +102,7 @@ export function createCreditGate(credits: CreditReserver): CreditGate {
           documents,
           maxOutputTokens: body.maxOutputTokens,
           outputChoices,
-          mayWriteCache: body.mayWriteCache,
+          cacheWrites: body.cacheWrites,
           model: a.spec,
           keySource: a.credential.keySource,
         });

@@ -4,6 +4,7 @@ import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } f
 import { RequestTooLargeError, UnsupportedEncodingError, ValidationError } from '../errors/validation-error.js';
 import { hasUnsafeText } from './text-safety.js';
 import { isPositiveInteger } from './request-fields.js';
+import type { CacheWrites } from '../services/pricing.js';
 
 export interface InferenceBody {
   json: Record<string, unknown>;
@@ -18,10 +19,11 @@ export interface InferenceBody {
   maxOutputTokens: number | undefined;
   /**
    * The body marks content for the provider's prompt cache (`cache_control`, Anthropic's field,
-   * which chat content parts carry too): a cache write can cost more than plain input, so the
-   * credit hold prices such a request's input at the write price.
+   * which chat content parts carry too), for 5 minutes or, when it names a `"1h"` ttl, an hour: a
+   * cache write costs more than plain input, so the credit hold prices such a request's input at
+   * that write price.
    */
-  mayWriteCache: boolean;
+  cacheWrites: CacheWrites;
   /** Fields the account's token caps took out of `json` (token-caps.ts), named in x-gateway-removed-params. */
   removedByCaps?: string[];
 }
@@ -118,6 +120,17 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
 }
 
 const CACHE_CONTROL = Buffer.from('"cache_control"');
+const ONE_HOUR = Buffer.from('"1h"');
+
+/**
+ * A byte search of the raw body (native, no walk of the parsed one). A string that merely contains
+ * the name holds more than needed, which the settlement gives back; no cache_control at all means
+ * no cache write can be billed.
+ */
+function cacheWritesOf(raw: Buffer): CacheWrites {
+  if (!raw.includes(CACHE_CONTROL)) return 'none';
+  return raw.includes(ONE_HOUR) ? '1h' : '5m';
+}
 
 /** Longest model string a request may name (usage rows keep it; catalog ids are far shorter). */
 const MAX_MODEL_LENGTH = 256;
@@ -182,9 +195,7 @@ export function parseInferenceBody(raw: Buffer): InferenceBody {
     fallbacks,
     stream: body.stream === true,
     bytes: raw.length,
-    // A byte search of the raw body (native, no walk of the parsed one); a string merely
-    // containing the name over-holds, which the settlement releases.
-    mayWriteCache: raw.includes(CACHE_CONTROL),
+    cacheWrites: cacheWritesOf(raw),
     clientWantsStreamUsage: typeof streamOptions === 'object' && streamOptions !== null && streamOptions.include_usage === true,
     maxOutputTokens:
       positiveInt(body.max_tokens) ?? positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_output_tokens),

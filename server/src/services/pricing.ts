@@ -69,8 +69,8 @@ export interface WorstCaseInput {
   maxOutputTokens: number | null | undefined;
   /** Answers asked for (Chat Completions' `n`): each is billed its own output, up to the limit each. */
   outputChoices?: number;
-  /** The request marks content for the provider's prompt cache: its input may be billed as cache writes. */
-  mayWriteCache?: boolean;
+  /** The prompt-cache writes the request may be billed: its input is held at that write price. */
+  cacheWrites?: CacheWrites;
   model: ModelSpec | undefined;
   keySource: PricedKeySource;
 }
@@ -83,8 +83,9 @@ interface Band {
   cacheReadNanoPerMTok: bigint;
   cacheWriteNanoPerMTok: bigint;
   cacheWrite1hNanoPerMTok: bigint;
-  /** The most an input token can cost in this band when the request may write the cache (a write can cost more than plain input). */
-  worstCachingInputNanoPerMTok: bigint;
+  /** The most an input token can cost in this band when the request may write the cache for 5 minutes, or for an hour (writes cost more than plain input). */
+  worstWrite5mInputNanoPerMTok: bigint;
+  worstWrite1hInputNanoPerMTok: bigint;
 }
 
 interface Prices extends Band {
@@ -112,7 +113,8 @@ function band(model: ModelSpec, inputUsd: string, outputUsd: string, cache: Prom
     cacheReadNanoPerMTok: cache !== undefined ? nanoPerMTok(model, cache.readUsdPerMTok) : input,
     cacheWriteNanoPerMTok: cacheWrite,
     cacheWrite1hNanoPerMTok: cacheWrite1h,
-    worstCachingInputNanoPerMTok: maxBig(input, maxBig(cacheWrite, cacheWrite1h)),
+    worstWrite5mInputNanoPerMTok: maxBig(input, cacheWrite),
+    worstWrite1hInputNanoPerMTok: maxBig(input, maxBig(cacheWrite, cacheWrite1h)),
   };
 }
 
@@ -144,6 +146,9 @@ function tokens(n: number): bigint {
   return BigInt(Math.ceil(n));
 }
 
+/** Which prompt-cache writes a request may be billed: none (no cache_control), 5-minute ones, or 1-hour ones too. */
+export type CacheWrites = 'none' | '5m' | '1h';
+
 /** Token counts as billed: `input` all of it, the cache counts parts of it (0 when none). */
 interface Billed {
   input: bigint;
@@ -154,15 +159,18 @@ interface Billed {
 }
 
 /**
- * What a price computes: the cost of what was billed, or a hold (`worst`), which prices all input
- * at the input price or, when the request may write the prompt cache, at the dearest write price.
+ * What a price computes: the cost of what was billed, or a hold, which prices all input at the
+ * input price or, when the request may write the prompt cache, at the dearest write price its
+ * cache lifetimes allow.
  */
-type Pricing = 'billed' | 'worst' | 'worst-caching';
+type Pricing = 'billed' | { worst: CacheWrites };
 
 /** The input's price in nano-USD × 1e6: each part at its own price (see Billed), or every token at a hold's price. */
 function inputCost(b: Band, t: Billed, pricing: Pricing): bigint {
-  if (pricing === 'worst') return t.input * b.inputNanoPerMTok;
-  if (pricing === 'worst-caching') return t.input * b.worstCachingInputNanoPerMTok;
+  if (pricing !== 'billed') {
+    const perMTok = pricing.worst === '1h' ? b.worstWrite1hInputNanoPerMTok : pricing.worst === '5m' ? b.worstWrite5mInputNanoPerMTok : b.inputNanoPerMTok;
+    return t.input * perMTok;
+  }
   const plain = t.input - t.cacheRead - t.cacheWrite;
   return (
     plain * b.inputNanoPerMTok +
@@ -215,8 +223,8 @@ export function worstCaseInputTokens(input: WorstCaseInput): number {
 
 /**
  * The most a request can cost: its worst-case input (worstCaseInputTokens) at the input price or,
- * when it may write the prompt cache, at the dearest write price (a 1-hour write on Claude: twice
- * the input price), plus
+ * when it may write the prompt cache, at the write price (on Claude 1.25× the input price, twice
+ * that for a 1-hour cache), plus
  * the request's output cap (bounded by the model's maximum), or the model's maximum, or
  * DEFAULT_MAX_OUTPUT_TOKENS when neither is known.
  */
@@ -226,5 +234,5 @@ export function worstCaseCost(input: WorstCaseInput): Cost {
   const maxOutput =
     requested !== undefined && modelMax !== undefined ? Math.min(requested, modelMax) : requested ?? modelMax ?? DEFAULT_MAX_OUTPUT_TOKENS;
   const billed: Billed = { input: tokens(worstCaseInputTokens(input)), output: tokens(maxOutput) * BigInt(input.outputChoices ?? 1), cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n };
-  return price(billed, input.model, input.keySource, input.mayWriteCache ? 'worst-caching' : 'worst');
+  return price(billed, input.model, input.keySource, { worst: input.cacheWrites ?? 'none' });
 }
