@@ -128,6 +128,22 @@ describe('OpenTelemetry tracing of /v1', () => {
     expect(metrics).toMatch(/gateway_upstream_latency_seconds_count\{provider="openai",outcome="error"\} [1-9]/);
   });
 
+  it('names the input read from and written to the provider’s prompt cache, as parts of the input tokens', async () => {
+    const key = await createAccessKey(f);
+    f.upstream.script({ kind: 'ok', cache: { read: 700, write: 300 } });
+    const res = await fetch(`${f.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key.token, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get('x-request-id');
+    await f.server.services.tracing!.flush();
+    const root = attrs(spans.find((s) => attrs(s)['gateway.request_id'] === requestId)!);
+    expect(root).toMatchObject({ 'gen_ai.usage.cache_read.input_tokens': 700, 'gen_ai.usage.cache_creation.input_tokens': 300 });
+    expect(root['gen_ai.usage.input_tokens']).toBeGreaterThan(1_000);
+  });
+
   it('records finish reasons for every format and provider, streamed or not, translated or native', async () => {
     const key = await createAccessKey(f, null, 'finish reasons');
     const messages = [{ role: 'user', content: 'secret prompt text 4712' }];

@@ -40,6 +40,14 @@ function providerAttributes(provider: string): Record<string, string> {
   return { 'gen_ai.provider.name': name, 'gen_ai.system': name };
 }
 
+/** The input served from and written to the provider's prompt cache (GenAI conventions: parts of gen_ai.usage.input_tokens), when any. */
+function cacheUsage(record: UsageRecord): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (record.promptCacheReadTokens) out['gen_ai.usage.cache_read.input_tokens'] = record.promptCacheReadTokens;
+  if (record.promptCacheWriteTokens) out['gen_ai.usage.cache_creation.input_tokens'] = record.promptCacheWriteTokens;
+  return out;
+}
+
 /**
  * OpenTelemetry tracing with the official SDK, imported only here and only when configured.
  * One SERVER span per /v1 request and one CLIENT span per upstream attempt, with the GenAI
@@ -81,6 +89,7 @@ export async function startTracing(options: { endpoint: string; serviceName: str
             ...(finishReasons.length > 0 ? { 'gen_ai.response.finish_reasons': [...finishReasons] } : {}),
             'gen_ai.usage.input_tokens': record.inputTokens,
             'gen_ai.usage.output_tokens': record.outputTokens,
+            ...cacheUsage(record),
             'http.route': record.endpoint,
             'http.response.status_code': record.status,
             'gateway.request_id': record.requestId,
@@ -105,6 +114,7 @@ export async function startTracing(options: { endpoint: string; serviceName: str
                 'gen_ai.response.model': a.model,
                 'gen_ai.usage.input_tokens': record.inputTokens,
                 'gen_ai.usage.output_tokens': record.outputTokens,
+                ...cacheUsage(record),
                 ...(finishReasons.length > 0 ? { 'gen_ai.response.finish_reasons': [...finishReasons] } : {}),
               }
             : {};
