@@ -84,7 +84,7 @@ describe('admin SPA (mocked GraphQL)', () => {
     expect(await attempts.getByRole('listitem').count()).toBe(2);
     expect(await attempts.textContent()).toContain('Rate limit reached');
     // The Claude request's input read from and written to the provider's prompt cache.
-    expect(await usage.eventsTable().locator('.event-detail').first().textContent()).toContain('Prompt cache600 read · 1,200 written');
+    expect(await usage.eventsTable().locator('.event-detail').first().textContent()).toContain('Prompt cache600 read · 1,200 writtenWeb searches3');
 
     await page.getByRole('button', { name: 'Load more' }).click();
     await expect.poll(() => usage.eventsTable().locator('tbody tr').count()).toBeGreaterThan(30);

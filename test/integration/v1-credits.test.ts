@@ -311,6 +311,53 @@ describe('/v1 credits', () => {
     });
   });
 
+  describe('hosted web search: each call charged at the provider’s price ($10 per thousand)', () => {
+    let managed: TestAccount;
+    beforeAll(async () => {
+      managed = await createAccount(f, { purchaseUsd: '5.00' });
+    });
+    const SEARCH_NANO = 10_000_000n;
+    const webSearch = { type: 'web_search_20250305' as const, name: 'web_search' as const, max_uses: 5 };
+
+    it('Claude’s web searches (server_tool_use), streamed or not, and OpenAI’s web_search_call items', async () => {
+      const { openai, anthropic } = clients(f, managed);
+      f.upstream.script({ kind: 'ok', webSearches: 3 }, { kind: 'ok', webSearches: 2 }, { kind: 'ok', webSearches: 4 });
+      const plain = await anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, tools: [webSearch], messages: user(PROMPT) }).withResponse();
+      const streamed = await anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, stream: true, tools: [webSearch], messages: user(PROMPT) }).withResponse();
+      for await (const _ of streamed.data);
+      const responses = await openai.responses.create({ model: 'gpt-4o-mini', tools: [{ type: 'web_search' }], input: PROMPT }).withResponse();
+      const expected: [typeof plain.response, number, bigint][] = [
+        [plain.response, 3, catalogCostNano('anthropic', 'claude-haiku-4-5', INPUT, OUTPUT)],
+        [streamed.response, 2, catalogCostNano('anthropic', 'claude-haiku-4-5', INPUT, OUTPUT)],
+        [responses.response, 4, catalogCostNano('openai', 'gpt-4o-mini', INPUT, OUTPUT)],
+      ];
+      for (const [res, searches, tokensCost] of expected) {
+        const ev = await usageCost(f, res.headers.get('x-request-id'));
+        expect(ev.upstreamCostNano, `${searches} searches`).toBe(tokensCost + BigInt(searches) * SEARCH_NANO);
+      }
+      const events = await gqlOk<{ usageEvents: { nodes: { requestId: string; webSearchCalls: number }[] } }>(
+        f.baseUrl,
+        '{ usageEvents(first: 10) { nodes { requestId webSearchCalls } } }',
+        {},
+        managed.token,
+      );
+      for (const [res, searches] of expected) {
+        expect(events.usageEvents.nodes.find((n) => n.requestId === res.headers.get('x-request-id'))?.webSearchCalls).toBe(searches);
+      }
+    });
+
+    it('a request offering web search is held for its max_uses: refused when the searches would not be covered', async () => {
+      // $0.01 a search: 600 searches hold $6 on a $5 balance, 400 hold $4.
+      const poor = await createAccount(f, { purchaseUsd: '5.00' });
+      const { anthropic } = clients(f, poor);
+      const ask = (max_uses: number) =>
+        anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 10, tools: [{ ...webSearch, max_uses }], messages: user(PROMPT) });
+      await expect(ask(600)).rejects.toMatchObject({ status: 402 });
+      expect(f.upstream.requests).toHaveLength(0);
+      await expect(ask(400)).resolves.toMatchObject({ type: 'message' });
+    });
+  });
+
   describe('no usable balance: 402 before any upstream call', () => {
     it('a fresh account is refused in the caller’s format on every route, streaming too, and nothing goes upstream', async () => {
       const broke = await createAccount(f, { providerKeys: { openai: 'sk-user-openai', anthropic: 'sk-ant-user' } });

@@ -53,6 +53,11 @@ export type FaultStep =
        * to hold them), in each format's own fields; writes only in Anthropic's.
        */
       cache?: { read?: number; write?: number; write1h?: number };
+      /**
+       * Hosted web searches the answer ran: Anthropic's `server_tool_use.web_search_requests`,
+       * `web_search_call` items in a Responses output (not streamed as events).
+       */
+      webSearches?: number;
     }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'delay'; ms: number; then?: FaultStep }
@@ -111,6 +116,7 @@ interface Turn {
   text: string | null;
   toolCall?: ToolCallSpec;
   reasoning?: string;
+  webSearches: number;
   usage: Usage | undefined;
   includeStreamUsage: boolean;
   ids: { main: string; item: string; tool: string; call: string };
@@ -200,9 +206,10 @@ function responsesUsage(u: Usage) {
   };
 }
 
-function anthropicUsage(u: Usage) {
+function anthropicUsage(u: Usage, webSearches = 0) {
   // Anthropic's input_tokens leaves out what was read from or written to the cache.
   return {
+    ...(webSearches > 0 ? { server_tool_use: { web_search_requests: webSearches } } : {}),
     input_tokens: u.input - u.cacheRead - u.cacheWrite,
     output_tokens: u.output,
     cache_creation_input_tokens: u.cacheWrite,
@@ -214,6 +221,9 @@ function anthropicUsage(u: Usage) {
 function responseObject(turn: Turn, status: 'in_progress' | 'completed') {
   const done = status === 'completed';
   const output: unknown[] = [];
+  for (let i = 0; done && i < turn.webSearches; i++) {
+    output.push({ type: 'web_search_call', id: `ws_fake${i}`, status: 'completed', action: { type: 'search', query: 'fake query' } });
+  }
   if (done && turn.text !== null) output.push(responsesMessageItem(turn, 'completed'));
   if (done && turn.toolCall) output.push(responsesToolItem(turn, 'completed'));
   return {
@@ -299,7 +309,7 @@ function jsonBody(turn: Turn): unknown {
       content,
       stop_reason: turn.toolCall ? 'tool_use' : 'end_turn',
       stop_sequence: null,
-      ...(turn.usage ? { usage: anthropicUsage(turn.usage) } : {}),
+      ...(turn.usage ? { usage: anthropicUsage(turn.usage, turn.webSearches) } : {}),
     };
   }
   return responseObject(turn, 'completed');
@@ -361,7 +371,8 @@ function messagesFrames(turn: Turn, pieces: string[], argPieces: string[]): SseF
   frames.push(
     frame('message_delta', {
       delta: { stop_reason: turn.toolCall ? 'tool_use' : 'end_turn', stop_sequence: null },
-      ...(turn.usage ? { usage: { output_tokens: turn.usage.output } } : {}),
+      // Cumulative counts; the searches as Anthropic reports them, at the end.
+      ...(turn.usage ? { usage: { output_tokens: turn.usage.output, ...(turn.webSearches > 0 ? { server_tool_use: { web_search_requests: turn.webSearches } } : {}) } } : {}),
     }),
   );
   frames.push(frame('message_stop', {}));
@@ -565,6 +576,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       text,
       toolCall: step.toolCall,
       reasoning: step.reasoning,
+      webSearches: step.webSearches ?? 0,
       usage: step.usage === false ? undefined : usageOf(Math.max(1, Math.ceil(inputText(body).length / 4)), outputTokens, step.cache),
       // Only chat completions gates usage on a request flag; the other formats always stream it.
       includeStreamUsage: format !== 'chat' || streamOptions?.include_usage === true,

@@ -179,6 +179,21 @@ describe('readUsage', () => {
     expect(adapterFor('messages').readUsage({ usage: anthropic })).toEqual({ inputTokens: 100, outputTokens: 5, cacheReadTokens: 50, cacheWriteTokens: 40, cacheWrite1hTokens: 25 });
   });
 
+  it('reads hosted web searches: Anthropic’s server_tool_use, OpenAI’s web_search_call items', () => {
+    expect(adapterFor('messages').readUsage({ usage: { input_tokens: 10, output_tokens: 5, server_tool_use: { web_search_requests: 3, web_fetch_requests: 2 } } })).toEqual({
+      inputTokens: 10,
+      outputTokens: 5,
+      webSearchCalls: 3,
+    });
+    const output = [{ type: 'web_search_call', id: 'ws_1' }, { type: 'web_search_call', id: 'ws_2' }, { type: 'message', content: [] }];
+    expect(adapterFor('responses').readUsage({ output, usage: { input_tokens: 10, output_tokens: 5 } })).toEqual({ inputTokens: 10, outputTokens: 5, webSearchCalls: 2 });
+    // Streamed: the count arrives with message_delta, after message_start counted the input.
+    const observer = adapterFor('messages').observeStream({ hideUsageChunk: false });
+    observer.observe({ event: 'message_start', data: JSON.stringify({ type: 'message_start', message: { usage: { input_tokens: 10, output_tokens: 1 } } }) });
+    observer.observe({ event: 'message_delta', data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 5, server_tool_use: { web_search_requests: 4 } } }) });
+    expect(observer.usage()).toEqual({ inputTokens: 10, outputTokens: 5, webSearchCalls: 4 });
+  });
+
   it('bills cache counts that do not fit within the input as plain input', () => {
     expect(billableUsage({ inputTokens: 100, outputTokens: 5, cacheReadTokens: 60, cacheWriteTokens: 40, cacheWrite1hTokens: 40 })).toEqual({
       inputTokens: 100,
@@ -190,6 +205,9 @@ describe('readUsage', () => {
     for (const bad of [{ cacheReadTokens: 101 }, { cacheReadTokens: 60, cacheWriteTokens: 41 }, { cacheWriteTokens: 10, cacheWrite1hTokens: 11 }, { cacheReadTokens: -1 }, { cacheReadTokens: 0.5 }]) {
       expect(billableUsage({ inputTokens: 100, outputTokens: 5, ...bad }), JSON.stringify(bad)).toEqual({ inputTokens: 100, outputTokens: 5 });
     }
+    // A web search count that is not a count is not believed either; the rest stands.
+    expect(billableUsage({ inputTokens: 100, outputTokens: 5, cacheReadTokens: 10, webSearchCalls: -3 })).toEqual({ inputTokens: 100, outputTokens: 5, cacheReadTokens: 10 });
+    expect(billableUsage({ inputTokens: 100, outputTokens: 5, cacheReadTokens: 500, webSearchCalls: 3 })).toEqual({ inputTokens: 100, outputTokens: 5, webSearchCalls: 3 });
   });
 
   it('returns undefined without usage', () => {

@@ -208,6 +208,29 @@ describe('prompt-cache prices', () => {
   });
 });
 
+describe('hosted web search', () => {
+  it('adds the provider’s price per call (Anthropic and OpenAI: $10 per thousand) to the provider cost', () => {
+    const haiku = findModel('anthropic', 'claude-haiku-4-5')!;
+    const plain = computeCost({ inputTokens: 100, outputTokens: 10, model: haiku, keySource: 'gateway' });
+    const searched = computeCost({ inputTokens: 100, outputTokens: 10, webSearchCalls: 3, model: haiku, keySource: 'gateway' });
+    expect(searched.providerCostNano! - plain.providerCostNano!).toBe(3n * 10_000_000n);
+    expect(searched.totalNano - plain.totalNano).toBe(3n * 10_000_000n);
+    // The fee counts tokens only.
+    expect(searched.feeNano).toBe(plain.feeNano);
+    const gpt5 = findModel('openai', 'gpt-5')!;
+    expect(computeCost({ inputTokens: 0, outputTokens: 0, webSearchCalls: 1, model: gpt5, keySource: 'user' }).providerCostNano).toBe(10_000_000n);
+    // A provider without hosted search bills none.
+    const llama = findModel('groq', 'llama-3.3-70b-versatile')!;
+    expect(computeCost({ inputTokens: 0, outputTokens: 0, webSearchCalls: 5, model: llama, keySource: 'user' }).providerCostNano).toBe(0n);
+  });
+
+  it('holds the searches a request may make', () => {
+    const haiku = findModel('anthropic', 'claude-haiku-4-5')!;
+    const hold = (webSearchCalls: number) => worstCaseCost({ estimatedInputTokens: 100, maxOutputTokens: 10, webSearchCalls, model: haiku, keySource: 'gateway' }).totalNano;
+    expect(hold(8) - hold(0)).toBe(8n * 10_000_000n);
+  });
+});
+
 describe('worstCaseInputTokens', () => {
   const mini = findModel('openai', 'gpt-4o-mini')!;
   const gpt4o = findModel('openai', 'gpt-4o')!;

@@ -25,6 +25,9 @@ const providers: ProviderSpec[] = [
     surfaces: ['chat', 'responses', 'embeddings'],
     stripParams: [],
     supportsStreamUsage: true,
+    // The `web_search` tool on every model; the older `web_search_preview` costs $25 on
+    // non-reasoning models (gpt-4o, gpt-4.1), billed here at this price too.
+    webSearchUsdPerThousandCalls: '10.00',
     gatewayCredentialEnv: 'MANAGED_OPENAI_API_KEY',
     docsUrl: 'https://platform.openai.com/docs/api-reference',
   },
@@ -39,6 +42,7 @@ const providers: ProviderSpec[] = [
     stripParams: [],
     // Not an OpenAI-format stream: Messages streams always carry usage (message_start/message_delta).
     supportsStreamUsage: false,
+    webSearchUsdPerThousandCalls: '10.00',
     gatewayCredentialEnv: 'MANAGED_ANTHROPIC_API_KEY',
     docsUrl: 'https://docs.anthropic.com/en/api/messages',
   },

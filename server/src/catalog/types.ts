@@ -38,6 +38,12 @@ export interface ProviderSpec {
    * tool loop without it. Other vendors refuse the unknown field, so it is sent only where set.
    */
   echoesReasoningContent?: boolean;
+  /**
+   * What the provider charges per thousand calls of its hosted web search (Anthropic's
+   * `web_search_…` server tool, OpenAI's `web_search` tool in Responses), on top of tokens: USD,
+   * an exact decimal string. Absent: the provider has no such tool.
+   */
+  webSearchUsdPerThousandCalls?: string;
   /** Environment variable holding the operator's credential for gateway inference, if any. */
   gatewayCredentialEnv?: 'MANAGED_OPENAI_API_KEY' | 'MANAGED_ANTHROPIC_API_KEY';
   docsUrl?: string;

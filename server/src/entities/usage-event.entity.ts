@@ -42,6 +42,8 @@ export const UsageEvent = defineEntity({
     /** Of inputTokens: read from / written to the provider's prompt cache (priced apart). */
     promptCacheReadTokens: p.integer().default(0),
     promptCacheWriteTokens: p.integer().default(0),
+    /** Hosted web searches the provider ran (billed per call). */
+    webSearchCalls: p.integer().default(0),
     tokensEstimated: p.boolean(),
     latencyMs: p.integer(),
     keySource: p.string().length(16).nullable(),

@@ -4,6 +4,7 @@ import type { TokenUsage } from './adapters/adapter.js';
 import type { InferenceBody } from './request-body.js';
 import type { Attempt, KeySource } from './resolve-model.js';
 import { isPositiveInteger } from './request-fields.js';
+import { webSearchesHeld } from './hosted-tools.js';
 import { countMedia, estimateRequestInput, type InputEstimate } from './tokens.js';
 import type { Reservation } from '../services/credits/balance-control.js';
 import type { BudgetPeriod } from '../services/credits/budget-period.js';
@@ -93,6 +94,7 @@ export function createCreditGate(credits: CreditReserver): CreditGate {
       const { textTokens, images, documents } = estimateInputForReservation(surface, body);
       // Chat's `n` (up to 128 at OpenAI) multiplies the output billed: one answer's worth let `n: 128` overdraw 128-fold.
       const outputChoices = surface === 'chat' && isPositiveInteger(body.json.n) ? body.json.n : 1;
+      const webSearchCalls = webSearchesHeld(body.json);
       let worstCredit = 0n;
       let worstSpend = 0n;
       for (const a of attempts) {
@@ -103,6 +105,7 @@ export function createCreditGate(credits: CreditReserver): CreditGate {
           maxOutputTokens: body.maxOutputTokens,
           outputChoices,
           cacheWrites: body.cacheWrites,
+          webSearchCalls,
           model: a.spec,
           keySource: a.credential.keySource,
         });

@@ -1,4 +1,5 @@
 import { isPriced } from '../catalog/catalog.js';
+import { getBuiltInProvider } from '../catalog/lookup.js';
 import type { ModelSpec, PromptCachePrice } from '../catalog/types.js';
 import { AppError } from '../errors/app-error.js';
 import { divCeil, maxBig, parseDecimal } from './credits/money.js';
@@ -9,9 +10,11 @@ import { divCeil, maxBig, parseDecimal } from './credits/money.js';
  * - Processing fee: USD 0.05 per million tokens (input + output) = exactly 50 nano-USD per token,
  *   on every request that reached a provider, whoever's credentials served it.
  * - Provider cost at the catalog's prices (any credentials; spend = fee + provider cost, what key
- *   budgets count). With gateway credentials (`keySource: 'gateway'`) credits pay it too: (input × input price + output × output price) / 1e6, rounded UP to a whole nano-USD
- *   once per request (never per token, never per component). Same tokens → same cost, so a
- *   streamed request costs exactly what the non-streamed one does.
+ *   budgets count; with gateway credentials (`keySource: 'gateway'`) credits pay it too): each
+ *   input token at its price (plain, read from or written to the prompt cache), each output token,
+ *   and each hosted web search call, summed exactly and rounded UP to a whole nano-USD once per
+ *   request (never per token, never per component). Same usage → same cost, so a streamed request
+ *   costs exactly what the non-streamed one does.
  */
 export type PricedKeySource = 'user' | 'gateway' | 'none';
 
@@ -40,6 +43,8 @@ export interface CostInput {
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
   cacheWrite1hTokens?: number;
+  /** Calls of the provider's hosted web search (TokenUsage's count). */
+  webSearchCalls?: number;
   model: ModelSpec | undefined;
   keySource: PricedKeySource;
 }
@@ -71,6 +76,8 @@ export interface WorstCaseInput {
   outputChoices?: number;
   /** The prompt-cache writes the request may be billed: its input is held at that write price. */
   cacheWrites?: CacheWrites;
+  /** The most hosted web searches the request may make (each billed per call). */
+  webSearchCalls?: number;
   model: ModelSpec | undefined;
   keySource: PricedKeySource;
 }
@@ -91,6 +98,8 @@ interface Band {
 interface Prices extends Band {
   /** Above this many input tokens a request is billed at `longContext` instead. */
   longContext?: Band & { aboveInputTokens: bigint };
+  /** The provider's hosted web search, nano-USD per thousand calls (0 where it has none). */
+  webSearchNanoPerThousand: bigint;
 }
 
 const priceCache = new WeakMap<ModelSpec, Prices>();
@@ -123,7 +132,11 @@ export function modelPrices(model: ModelSpec): Prices | undefined {
   if (!isPriced(model)) return undefined;
   let prices = priceCache.get(model);
   if (!prices) {
-    prices = band(model, model.inputPriceUsdPerMTok, model.outputPriceUsdPerMTok, model.promptCachePrice);
+    const webSearch = getBuiltInProvider(model.provider)?.webSearchUsdPerThousandCalls;
+    prices = {
+      ...band(model, model.inputPriceUsdPerMTok, model.outputPriceUsdPerMTok, model.promptCachePrice),
+      webSearchNanoPerThousand: webSearch !== undefined ? nanoPerMTok(model, webSearch) : 0n,
+    };
     const long = model.longContextPrice;
     if (long) {
       prices.longContext = {
@@ -156,6 +169,7 @@ interface Billed {
   cacheRead: bigint;
   cacheWrite: bigint;
   cacheWrite1h: bigint;
+  webSearchCalls: bigint;
 }
 
 /**
@@ -190,7 +204,9 @@ function price(t: Billed, model: ModelSpec | undefined, keySource: PricedKeySour
   let providerCostNano: bigint | null = null;
   if (p) {
     const b = bandFor(p, t.input);
-    providerCostNano = divCeil(inputCost(b, t, pricing) + t.output * b.outputNanoPerMTok, TOKENS_PER_MTOK);
+    // A web search call costs a thousandth of the thousand-call price: × 1,000 on this scale (nano-USD × 1e6).
+    const searches = t.webSearchCalls * p.webSearchNanoPerThousand * 1_000n;
+    providerCostNano = divCeil(inputCost(b, t, pricing) + t.output * b.outputNanoPerMTok + searches, TOKENS_PER_MTOK);
   }
   const upstreamCostNano = keySource === 'gateway' ? (providerCostNano ?? 0n) : 0n;
   return { feeNano, upstreamCostNano, totalNano: feeNano + upstreamCostNano, providerCostNano, spendNano: feeNano + (providerCostNano ?? 0n) };
@@ -204,6 +220,7 @@ export function computeCost(input: CostInput): Cost {
     cacheRead: tokens(input.cacheReadTokens ?? 0),
     cacheWrite: tokens(input.cacheWriteTokens ?? 0),
     cacheWrite1h: tokens(input.cacheWrite1hTokens ?? 0),
+    webSearchCalls: tokens(input.webSearchCalls ?? 0),
   };
   // Counts that do not fit within the input (billableUsage drops them; this is the last guard) bill all input at the input price.
   if (billed.cacheRead + billed.cacheWrite > billed.input || billed.cacheWrite1h > billed.cacheWrite) billed.cacheRead = billed.cacheWrite = billed.cacheWrite1h = 0n;
@@ -233,6 +250,13 @@ export function worstCaseCost(input: WorstCaseInput): Cost {
   const modelMax = input.model?.maxOutputTokens;
   const maxOutput =
     requested !== undefined && modelMax !== undefined ? Math.min(requested, modelMax) : requested ?? modelMax ?? DEFAULT_MAX_OUTPUT_TOKENS;
-  const billed: Billed = { input: tokens(worstCaseInputTokens(input)), output: tokens(maxOutput) * BigInt(input.outputChoices ?? 1), cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n };
+  const billed: Billed = {
+    input: tokens(worstCaseInputTokens(input)),
+    output: tokens(maxOutput) * BigInt(input.outputChoices ?? 1),
+    cacheRead: 0n,
+    cacheWrite: 0n,
+    cacheWrite1h: 0n,
+    webSearchCalls: tokens(input.webSearchCalls ?? 0),
+  };
   return price(billed, input.model, input.keySource, { worst: input.cacheWrites ?? 'none' });
 }

@@ -196,6 +196,7 @@ export function createFixtures() {
     outputTokens: 200 + i * 7,
     promptCacheReadTokens: i % 4 === 0 ? 600 : 0,
     promptCacheWriteTokens: i % 4 === 0 ? 1_200 : 0,
+    webSearchCalls: i % 4 === 0 ? 3 : 0,
     tokensEstimated: i % 5 === 0,
     latencyMs: 380 + i * 11,
     keySource: i % 6 === 0 ? 'gateway' : 'user',

@@ -51,6 +51,8 @@ export interface TokenUsage {
   cacheWriteTokens?: number;
   /** Of cacheWriteTokens: written to Anthropic's 1-hour cache (billed at its own price). */
   cacheWrite1hTokens?: number;
+  /** Calls of the provider's hosted web search, billed per call on top of tokens. */
+  webSearchCalls?: number;
 }
 
 /** More tokens than any model's window: a count above it is a provider's error, not usage. */
@@ -66,7 +68,17 @@ const isTokenCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0 &
  */
 export function billableUsage(usage: TokenUsage | undefined): TokenUsage | undefined {
   if (!usage || !isTokenCount(usage.inputTokens) || !isTokenCount(usage.outputTokens)) return undefined;
-  return cacheCountsFit(usage) ? usage : { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens };
+  const cacheFits = cacheCountsFit(usage);
+  const searchesFit = usage.webSearchCalls === undefined || isTokenCount(usage.webSearchCalls);
+  if (cacheFits && searchesFit) return usage;
+  const billed: TokenUsage = { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens };
+  if (cacheFits) {
+    billed.cacheReadTokens = usage.cacheReadTokens;
+    billed.cacheWriteTokens = usage.cacheWriteTokens;
+    billed.cacheWrite1hTokens = usage.cacheWrite1hTokens;
+  }
+  if (searchesFit) billed.webSearchCalls = usage.webSearchCalls;
+  return billed;
 }
 
 /**

@@ -22,6 +22,7 @@ class MessagesStreamObserver implements StreamObserver {
   /** The input and its cache reads and writes, as the latest frame that counted input said. */
   private input: Partial<TokenUsage> | undefined;
   private output: number | undefined;
+  private webSearchCalls: number | undefined;
   private finish: FinishReason[] = [];
 
   observe(event: SseEvent): StreamObservation {
@@ -75,11 +76,15 @@ class MessagesStreamObserver implements StreamObserver {
     if (counted?.inputTokens !== undefined) this.input = counted;
     const output = finiteNumber(usage.output_tokens);
     if (output !== undefined) this.output = output;
+    // Cumulative in message_delta, which may count no input.
+    if (counted?.webSearchCalls !== undefined) this.webSearchCalls = counted.webSearchCalls;
   }
 
   usage(): TokenUsage | undefined {
     if (this.input === undefined && this.output === undefined) return undefined;
-    return { ...this.input, inputTokens: this.input?.inputTokens ?? 0, outputTokens: this.output ?? 0 };
+    const usage: TokenUsage = { ...this.input, inputTokens: this.input?.inputTokens ?? 0, outputTokens: this.output ?? 0 };
+    if (this.webSearchCalls !== undefined) usage.webSearchCalls = this.webSearchCalls;
+    return usage;
   }
 
   outputText(): string {

@@ -27,7 +27,17 @@ export function readResponsesUsage(json: unknown): TokenUsage | undefined {
   const usage: TokenUsage = { inputTokens: input ?? 0, outputTokens: output ?? 0 };
   const cached = isRecord(json.usage.input_tokens_details) ? finiteNumber(json.usage.input_tokens_details.cached_tokens) : undefined;
   if (cached) usage.cacheReadTokens = cached;
+  const searches = webSearchCallsOf(json.output);
+  if (searches > 0) usage.webSearchCalls = searches;
   return usage;
+}
+
+/** The hosted web searches a response made: OpenAI bills each `web_search_call` item, not in `usage`. */
+function webSearchCallsOf(output: unknown): number {
+  if (!Array.isArray(output)) return 0;
+  let calls = 0;
+  for (const item of output) if (isRecord(item) && item.type === 'web_search_call') calls++;
+  return calls;
 }
 
 /** Output item types that are the model calling a tool (the answer stops for the caller to run it). */

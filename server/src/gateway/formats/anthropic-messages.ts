@@ -411,6 +411,9 @@ export function usageFromAnthropic(usage: unknown): Partial<PivotUsage> | undefi
   if (read > 0) out.cacheReadTokens = read;
   if (write > 0) out.cacheWriteTokens = write;
   if (write1h > 0) out.cacheWrite1hTokens = write1h;
+  // Server tools run at Anthropic and are billed per call: web search is (web fetch is not).
+  const searches = isRecord(usage.server_tool_use) ? num(usage.server_tool_use.web_search_requests) : undefined;
+  if (searches) out.webSearchCalls = searches;
   const output = num(usage.output_tokens);
   if (output !== undefined) out.outputTokens = output;
   return input === undefined && output === undefined ? undefined : out;

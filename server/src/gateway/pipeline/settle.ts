@@ -50,6 +50,7 @@ function usageRecordOf(state: RequestState, cost: Cost): UsageRecord {
     outputTokens: usage.outputTokens,
     promptCacheReadTokens: usage.cacheReadTokens ?? 0,
     promptCacheWriteTokens: usage.cacheWriteTokens ?? 0,
+    webSearchCalls: usage.webSearchCalls ?? 0,
     tokensEstimated: state.estimated,
     latencyMs: Math.round(performance.now() - state.started),
     keySource: keySource === 'none' ? null : keySource,

@@ -93,6 +93,9 @@ export class UsageEvent {
   @Field(() => Int, { description: 'Of inputTokens: written to the provider\'s prompt cache (Anthropic), priced at its cache-write price.' })
   promptCacheWriteTokens!: number;
 
+  @Field(() => Int, { description: 'Hosted web searches the provider ran for the request, billed per call on top of tokens.' })
+  webSearchCalls!: number;
+
   @Field(() => Boolean)
   tokensEstimated!: boolean;
 
@@ -150,6 +153,7 @@ export class UsageEvent {
       outputTokens: e.outputTokens,
       promptCacheReadTokens: e.promptCacheReadTokens,
       promptCacheWriteTokens: e.promptCacheWriteTokens,
+      webSearchCalls: e.webSearchCalls,
       tokensEstimated: e.tokensEstimated,
       latencyMs: e.latencyMs,
       keySource: e.keySource ?? null,

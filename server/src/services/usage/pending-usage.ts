@@ -39,7 +39,7 @@ export interface ChargedUsage {
 export const USAGE_ROW_COLUMNS = [
   ['id', 'uuid'], ['request_id', 'text'], ['account_id', 'uuid'], ['access_key_id', 'uuid'], ['endpoint', 'text'], ['provider', 'text'],
   ['model', 'text'], ['status', 'int'], ['streamed', 'boolean'], ['input_tokens', 'int'], ['output_tokens', 'int'],
-  ['prompt_cache_read_tokens', 'int'], ['prompt_cache_write_tokens', 'int'], ['tokens_estimated', 'boolean'], ['latency_ms', 'int'], ['key_source', 'text'], ['provider_key_id', 'uuid'],
+  ['prompt_cache_read_tokens', 'int'], ['prompt_cache_write_tokens', 'int'], ['web_search_calls', 'int'], ['tokens_estimated', 'boolean'], ['latency_ms', 'int'], ['key_source', 'text'], ['provider_key_id', 'uuid'],
   ['fee_nano', 'bigint'], ['upstream_cost_nano', 'bigint'], ['total_cost_nano', 'bigint'], ['provider_cost_nano', 'bigint'],
   ['cache_hit', 'boolean'], ['virtual_model', 'text'], ['firewall', 'jsonb'], ['error_code', 'text'], ['attempts', 'jsonb'],
   ['created_at', 'timestamptz'],
@@ -108,6 +108,7 @@ function usageEventRow(r: UsageRecord): string {
       r.outputTokens,
       r.promptCacheReadTokens ?? 0,
       r.promptCacheWriteTokens ?? 0,
+      r.webSearchCalls ?? 0,
       r.tokensEstimated === true,
       r.latencyMs,
       cut(r.keySource, 16),

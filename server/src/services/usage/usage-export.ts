@@ -25,6 +25,7 @@ interface ExportRow {
   output_tokens: number;
   prompt_cache_read_tokens: number;
   prompt_cache_write_tokens: number;
+  web_search_calls: number;
   tokens_estimated: boolean;
   latency_ms: number;
   key_source: string | null;
@@ -52,6 +53,7 @@ const COLUMNS: readonly [string, (r: ExportRow) => string | number | boolean | n
   ['output_tokens', (r) => r.output_tokens],
   ['prompt_cache_read_tokens', (r) => r.prompt_cache_read_tokens],
   ['prompt_cache_write_tokens', (r) => r.prompt_cache_write_tokens],
+  ['web_search_calls', (r) => r.web_search_calls],
   ['tokens_estimated', (r) => r.tokens_estimated],
   ['latency_ms', (r) => r.latency_ms],
   ['key_source', (r) => r.key_source],
@@ -105,7 +107,7 @@ export async function* exportUsageCsv(
   if (filter.errorsOnly) where.push('status >= 400');
   const n = params.length;
   const text = `select id, created_at, created_at::text as at, request_id, access_key_id, endpoint, provider, model, virtual_model, status, error_code, streamed,
-      cache_hit, input_tokens, output_tokens, prompt_cache_read_tokens, prompt_cache_write_tokens, tokens_estimated, latency_ms, key_source, provider_key_id, fee_nano::text,
+      cache_hit, input_tokens, output_tokens, prompt_cache_read_tokens, prompt_cache_write_tokens, web_search_calls, tokens_estimated, latency_ms, key_source, provider_key_id, fee_nano::text,
       upstream_cost_nano::text, provider_cost_nano::text, total_cost_nano::text, jsonb_array_length(attempts) as attempts
     from usage_event where ${where.join(' and ')} and (created_at, id) > ($${n + 1}::timestamptz, $${n + 2}::uuid)
     order by created_at, id limit ${PAGE_ROWS}`;

@@ -15,6 +15,8 @@ export interface UsageRecord {
   /** Of inputTokens: read from / written to the provider's prompt cache. */
   promptCacheReadTokens?: number;
   promptCacheWriteTokens?: number;
+  /** Hosted web searches the provider ran (billed per call). */
+  webSearchCalls?: number;
   tokensEstimated: boolean;
   latencyMs: number;
   keySource: string | null;

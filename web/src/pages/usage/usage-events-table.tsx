@@ -28,6 +28,7 @@ const UsageEventsQueryDoc = graphql(`
         outputTokens
         promptCacheReadTokens
         promptCacheWriteTokens
+        webSearchCalls
         tokensEstimated
         latencyMs
         keySource
@@ -188,6 +189,12 @@ function EventRow({ event, accessKeyName, providerKeyNames }: { event: UsageEven
                     <dd title="Input tokens the provider read from or wrote to its prompt cache, priced at its cache prices">
                       {formatInt(event.promptCacheReadTokens)} read · {formatInt(event.promptCacheWriteTokens)} written
                     </dd>
+                  </div>
+                ) : null}
+                {event.webSearchCalls > 0 ? (
+                  <div>
+                    <dt>Web searches</dt>
+                    <dd>{formatInt(event.webSearchCalls)}</dd>
                   </div>
                 ) : null}
                 <div>
