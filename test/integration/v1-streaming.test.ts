@@ -135,7 +135,7 @@ describe('/v1 streaming', () => {
         if (route === '/v1/messages') {
           expect(res.json).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining(limit) } });
         } else {
-          expect(res.json).toEqual({ error: { code: 'upstream_response_too_large', type: 'server_error', message: expect.stringContaining(limit) } });
+          expect(res.json).toEqual({ error: { code: 'upstream_response_too_large', type: 'server_error', param: null, message: expect.stringContaining(limit) } });
         }
         expect(res.text).not.toContain('oversized');
         const ev = await usageEventFor(f, res.headers.get('x-request-id'));
