@@ -192,7 +192,8 @@ describe('/v1 streaming', () => {
       } else if (route === '/v1/responses') {
         // Codex ignores a bare `error` event; response.failed ends its turn.
         expect(last?.event).toBe('response.failed');
-        expect(payload).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'upstream_failed' } } });
+        // error.code is one of OpenAI's ResponseErrorCode values; the gateway's code leads the message.
+        expect(payload).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error', message: expect.stringMatching(/^upstream_failed: /) } } });
         expect(frames.some((fr) => fr.event === 'response.completed')).toBe(false);
       } else {
         expect(last?.event).toBe('error');

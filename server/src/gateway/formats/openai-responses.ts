@@ -476,15 +476,32 @@ class ResponsesEncoder implements StreamEncoder {
   failed(code: string, message: string): string[] {
     const out: string[] = [];
     this.start(out);
-    this.event(out, 'response.failed', { response: this.snapshot('failed', { error: { code, message }, usage: null }) });
+    this.event(out, 'response.failed', { response: this.snapshot('failed', { error: responseError(code, message), usage: null }) });
     return out;
   }
+}
+
+/**
+ * The codes a Response's `error.code` may take: a closed enum in OpenAI's spec (ResponseErrorCode),
+ * which typed SDKs (Go, .NET, Java) decode as one. Only the ones a gateway failure can mean.
+ */
+const RESPONSE_ERROR_CODES: ReadonlySet<string> = new Set(['server_error', 'rate_limit_exceeded', 'invalid_prompt']);
+
+/**
+ * A Response's `error` for a failure the gateway reports with its own or a vendor's code
+ * (`upstream_failed`, `overloaded_error`, …): the nearest code of OpenAI's enum, and the original
+ * code leading the message, as on the Anthropic surface (`upstream_failed: …`), so it is not lost.
+ */
+export function responseError(code: string, message: string): Json {
+  if (RESPONSE_ERROR_CODES.has(code)) return { code, message };
+  const nearest = /rate_limit/.test(code) ? 'rate_limit_exceeded' : 'server_error';
+  return { code: nearest, message: message.startsWith(`${code}: `) ? message : `${code}: ${message}` };
 }
 
 /** `response.failed` for a stream the gateway has to end (passed through or translated). */
 export function responsesFailedFrame(code: string, message: string): string {
   const id = generatedId('resp_');
-  const response = responseObject(id, '', Math.floor(Date.now() / 1000), 'failed', [], null, undefined, { error: { code, message } });
+  const response = responseObject(id, '', Math.floor(Date.now() / 1000), 'failed', [], null, undefined, { error: responseError(code, message) });
   return sseFrame('response.failed', { type: 'response.failed', sequence_number: 0, response });
 }
 
