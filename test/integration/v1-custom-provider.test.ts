@@ -101,7 +101,7 @@ describe('/v1 custom providers (CUSTOM_PROVIDER_ALLOW_PRIVATE=127.0.0.0/8)', () 
     f.upstream.reset();
     f.upstream.script({ kind: 'status', status: 400, body: { error: { message: 'Key sk-keyed-1 is not valid for keyed-model', code: 'bad_key' } } });
     const res = await postV1(f, '/v1/chat/completions', { model: 'keyed:keyed-model', messages: user('hi') }, { token });
-    expect(res.json).toEqual({ error: { message: 'Key [redacted] is not valid for keyed-model', type: 'invalid_request_error', code: 'bad_key' } });
+    expect(res.json).toEqual({ error: { message: 'Key [redacted] is not valid for keyed-model', type: 'invalid_request_error', param: null, code: 'bad_key' } });
   });
 
   it('logs one structured line per /v1 request and per GraphQL operation, without body or key', async () => {

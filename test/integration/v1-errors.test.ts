@@ -42,7 +42,7 @@ function expectGatewayError(res: V1Response, route: Route, code: string, status:
   }
   const body = res.json as { error: { message: string; type: string; code: string } };
   expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'type']);
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
   expect(body.error.code).toBe(code);
   expect(typeof body.error.type).toBe('string');
   expect(body.error.message.length).toBeGreaterThan(0);

@@ -345,7 +345,7 @@ describe('/v1 failover', () => {
       const c = await postV1(f, '/v1/chat/completions', { model: 'claude-haiku-4-5', messages: user('hi') }, { token: plain });
       expect(c.status).toBe(400);
       expect(c.json).toMatchObject({ error: { message: 'Invalid request (fake upstream).', type: 'invalid_request_error' } });
-      expect(Object.keys((c.json as { error: object }).error).sort()).toEqual(['code', 'message', 'type']);
+      expect(Object.keys((c.json as { error: object }).error).sort()).toEqual(['code', 'message', 'param', 'type']);
     });
   });
 
@@ -386,7 +386,7 @@ describe('/v1 failover', () => {
       expect(Date.now() - started).toBeLessThan(4000);
       expect(res.status).toBe(504);
       expect(res.json).toEqual({
-        error: { code: 'upstream_timeout', type: 'server_error', message: expect.stringContaining('1000 ms') },
+        error: { code: 'upstream_timeout', type: 'server_error', param: null, message: expect.stringContaining('1000 ms') },
       });
       expect(res.headers.get('x-gateway-error-code')).toBe('upstream_timeout');
       const ev = await usageEventFor(f, res.headers.get('x-request-id'));

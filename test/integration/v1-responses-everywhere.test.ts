@@ -234,7 +234,8 @@ describe('/v1/responses from every provider', () => {
     const frames = parseSseText(res.text);
     expect(frames[0].event).toBe('response.created');
     expect(frames.at(-1)?.event).toBe('response.failed');
-    expect(JSON.parse(frames.at(-1)!.data)).toMatchObject({ response: { status: 'failed', error: { code: 'upstream_failed' } } });
+    // error.code is one of OpenAI's ResponseErrorCode values; the gateway's code leads the message.
+    expect(JSON.parse(frames.at(-1)!.data)).toMatchObject({ response: { status: 'failed', error: { code: 'server_error', message: expect.stringMatching(/^upstream_failed: /) } } });
     expect(frames.some((fr) => fr.event === 'response.completed')).toBe(false);
     const ev = await usageEventFor(f, res.headers.get('x-request-id'));
     expect(ev.errorCode).toBe('upstream_stream_interrupted');

@@ -135,7 +135,7 @@ describe('/v1 streaming', () => {
         if (route === '/v1/messages') {
           expect(res.json).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining(limit) } });
         } else {
-          expect(res.json).toEqual({ error: { code: 'upstream_response_too_large', type: 'server_error', message: expect.stringContaining(limit) } });
+          expect(res.json).toEqual({ error: { code: 'upstream_response_too_large', type: 'server_error', param: null, message: expect.stringContaining(limit) } });
         }
         expect(res.text).not.toContain('oversized');
         const ev = await usageEventFor(f, res.headers.get('x-request-id'));
@@ -192,7 +192,8 @@ describe('/v1 streaming', () => {
       } else if (route === '/v1/responses') {
         // Codex ignores a bare `error` event; response.failed ends its turn.
         expect(last?.event).toBe('response.failed');
-        expect(payload).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'upstream_failed' } } });
+        // error.code is one of OpenAI's ResponseErrorCode values; the gateway's code leads the message.
+        expect(payload).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error', message: expect.stringMatching(/^upstream_failed: /) } } });
         expect(frames.some((fr) => fr.event === 'response.completed')).toBe(false);
       } else {
         expect(last?.event).toBe('error');

@@ -199,7 +199,7 @@ function chatUsage(u: Usage) {
 function responsesUsage(u: Usage) {
   return {
     input_tokens: u.input,
-    input_tokens_details: { cached_tokens: u.cacheRead },
+    input_tokens_details: { cached_tokens: u.cacheRead, cache_write_tokens: 0 },
     output_tokens: u.output,
     output_tokens_details: { reasoning_tokens: 0 },
     total_tokens: u.input + u.output,
@@ -250,7 +250,7 @@ function responseObject(turn: Turn, status: 'in_progress' | 'completed') {
 }
 
 function responsesMessageItem(turn: Turn, status: 'in_progress' | 'completed') {
-  const content = status === 'completed' ? [{ type: 'output_text', text: turn.text ?? '', annotations: [] }] : [];
+  const content = status === 'completed' ? [{ type: 'output_text', text: turn.text ?? '', annotations: [], logprobs: [] }] : [];
   return { type: 'message', id: turn.ids.item, status, role: 'assistant', content };
 }
 
@@ -393,10 +393,10 @@ function responsesFrames(turn: Turn, pieces: string[], argPieces: string[]): Sse
   if (turn.text !== null) {
     const ref = { item_id: turn.ids.item, output_index: outputIndex, content_index: 0 };
     frames.push(frame('response.output_item.added', { output_index: outputIndex, item: responsesMessageItem(turn, 'in_progress') }));
-    frames.push(frame('response.content_part.added', { ...ref, part: { type: 'output_text', text: '', annotations: [] } }));
+    frames.push(frame('response.content_part.added', { ...ref, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } }));
     for (const piece of pieces) frames.push(frame('response.output_text.delta', { ...ref, delta: piece, logprobs: [] }));
     frames.push(frame('response.output_text.done', { ...ref, text: turn.text, logprobs: [] }));
-    frames.push(frame('response.content_part.done', { ...ref, part: { type: 'output_text', text: turn.text, annotations: [] } }));
+    frames.push(frame('response.content_part.done', { ...ref, part: { type: 'output_text', text: turn.text, annotations: [], logprobs: [] } }));
     frames.push(frame('response.output_item.done', { output_index: outputIndex, item: responsesMessageItem(turn, 'completed') }));
     outputIndex += 1;
   }
@@ -404,7 +404,7 @@ function responsesFrames(turn: Turn, pieces: string[], argPieces: string[]): Sse
     const ref = { item_id: turn.ids.tool, output_index: outputIndex };
     frames.push(frame('response.output_item.added', { output_index: outputIndex, item: responsesToolItem(turn, 'in_progress') }));
     for (const piece of argPieces) frames.push(frame('response.function_call_arguments.delta', { ...ref, delta: piece }));
-    frames.push(frame('response.function_call_arguments.done', { ...ref, arguments: turn.toolCall.arguments }));
+    frames.push(frame('response.function_call_arguments.done', { ...ref, name: turn.toolCall.name, arguments: turn.toolCall.arguments }));
     frames.push(frame('response.output_item.done', { output_index: outputIndex, item: responsesToolItem(turn, 'completed') }));
   }
   frames.push(frame('response.completed', { response: responseObject(turn, 'completed') }));

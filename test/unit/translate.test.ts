@@ -541,7 +541,7 @@ describe('createMessagesToChatStream', () => {
     const translator = createMessagesToChatStream('m');
     const sse = translate(translator, 'messages/stream-overloaded.sse');
     const frames = events(sse);
-    expect(frames.at(-1)?.data).toBe(JSON.stringify({ error: { message: 'Overloaded', type: 'overloaded_error', code: 'overloaded_error' } }));
+    expect(frames.at(-1)?.data).toBe(JSON.stringify({ error: { message: 'Overloaded', type: 'overloaded_error', param: null, code: 'overloaded_error' } }));
     expect(sse).not.toContain('[DONE]');
   });
 
@@ -615,7 +615,7 @@ describe('createChatToMessagesStream', () => {
 describe('error bodies', () => {
   it('build each format', () => {
     expect(toOpenAiErrorBody('upstream_failed', 'All failed', 'server_error')).toEqual({
-      error: { message: 'All failed', type: 'server_error', code: 'upstream_failed' },
+      error: { message: 'All failed', type: 'server_error', param: null, code: 'upstream_failed' },
     });
     expect(toAnthropicErrorBody('api_error', 'upstream_failed: All failed')).toEqual({
       type: 'error',
@@ -628,6 +628,7 @@ describe('error bodies', () => {
       error: {
         message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
         type: 'invalid_request_error',
+        param: null,
         code: 'invalid_request_error',
       },
     });
@@ -665,12 +666,13 @@ describe('error bodies', () => {
       { event: 'error', data: '{"type":"error","error":{"type":"overloaded_error","message":"gone"}}' },
     ]);
     expect(events(streamErrorFrame('chat', 'upstream_failed', 'gone'))).toEqual([
-      { data: '{"error":{"message":"gone","type":"server_error","code":"upstream_failed"}}' },
+      { data: '{"error":{"message":"gone","type":"server_error","param":null,"code":"upstream_failed"}}' },
     ]);
     // Codex ignores a bare `error` event: a broken Responses stream ends with response.failed.
     const [failed] = events(streamErrorFrame('responses', 'upstream_timeout', 'late'));
     expect(failed.event).toBe('response.failed');
-    expect(JSON.parse(failed.data)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'upstream_timeout', message: 'late' } } });
+    // error.code is one of OpenAI's ResponseErrorCode values; the gateway's own code leads the message.
+    expect(JSON.parse(failed.data)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error', message: 'upstream_timeout: late' } } });
   });
 });
 

@@ -504,7 +504,8 @@ class ChatEncoder implements StreamEncoder {
       case 'error': {
         this.finished = true;
         const type = part.failure.vendorCode ?? 'api_error';
-        out.push(sseFrame(undefined, { error: { message: part.failure.message, type, code: type } }));
+        // OpenAI's error object always carries `param` (null here: no parameter is at fault).
+        out.push(sseFrame(undefined, { error: { message: part.failure.message, type, param: null, code: type } }));
         break;
       }
       default:

@@ -187,7 +187,8 @@ function parseRequest(body: Json): PivotRequest {
 function usageToResponses(u: PivotUsage): Json {
   return {
     input_tokens: u.inputTokens,
-    input_tokens_details: { cached_tokens: u.cacheReadTokens ?? 0 },
+    // Both details are required by OpenAI's Response schema; Anthropic's cache writes land in the second.
+    input_tokens_details: { cached_tokens: u.cacheReadTokens ?? 0, cache_write_tokens: u.cacheWriteTokens ?? 0 },
     output_tokens: u.outputTokens,
     output_tokens_details: { reasoning_tokens: u.reasoningTokens ?? 0 },
     total_tokens: u.inputTokens + u.outputTokens,
@@ -248,12 +249,17 @@ const reasoningItem = (id: string, text: string, signed?: SignedReasoning): Json
   const encrypted = signed === undefined ? undefined : encryptedContentOf(signed);
   return { type: 'reasoning', id, summary: text === '' ? [] : [{ type: 'summary_text', text }], ...(encrypted === undefined ? {} : { encrypted_content: encrypted }) };
 };
+/**
+ * An `output_text` part. `logprobs` is required by OpenAI's schema (OutputTextContent) and sent
+ * empty by OpenAI when none were asked for; no translated provider returns them.
+ */
+const outputText = (text: string): Json => ({ type: 'output_text', text, annotations: [], logprobs: [] });
 const messageItem = (id: string, text: string, status: Status): Json => ({
   type: 'message',
   id,
   status,
   role: 'assistant',
-  content: status === 'in_progress' ? [] : [{ type: 'output_text', text, annotations: [] }],
+  content: status === 'in_progress' ? [] : [outputText(text)],
 });
 /** A tool call as the client declared the tool: a function (in its namespace, if any) or a custom tool. */
 function callItem(id: string, callId: string, tool: DeclaredTool, args: string, status: Status): Json {
@@ -343,7 +349,7 @@ class ResponsesEncoder implements StreamEncoder {
     if (o.kind === 'text') {
       const ref = { item_id: o.itemId, output_index: o.index, content_index: 0 };
       this.event(out, 'response.output_text.done', { ...ref, text: o.text, logprobs: [] });
-      this.event(out, 'response.content_part.done', { ...ref, part: { type: 'output_text', text: o.text, annotations: [] } });
+      this.event(out, 'response.content_part.done', { ...ref, part: outputText(o.text) });
       this.output[o.index] = messageItem(o.itemId, o.text, 'completed');
     } else if (o.kind === 'reasoning') {
       const ref = { item_id: o.itemId, output_index: o.index, summary_index: 0 };
@@ -360,7 +366,8 @@ class ResponsesEncoder implements StreamEncoder {
         this.event(out, 'response.custom_tool_call_input.delta', { ...ref, delta: input });
         this.event(out, 'response.custom_tool_call_input.done', { ...ref, input });
       } else {
-        this.event(out, 'response.function_call_arguments.done', { ...ref, arguments: call.args });
+        // `name` is required on this event by OpenAI's schema (and sent by OpenAI): the call's function.
+        this.event(out, 'response.function_call_arguments.done', { ...ref, name: call.tool.name, arguments: call.args });
       }
       this.output[o.index] = callItem(call.itemId, call.callId, call.tool, call.args, 'completed');
     }
@@ -375,7 +382,7 @@ class ResponsesEncoder implements StreamEncoder {
     this.output.push(item);
     this.event(out, 'response.output_item.added', { output_index: index, item });
     if (kind === 'text') {
-      this.event(out, 'response.content_part.added', { item_id: itemId, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+      this.event(out, 'response.content_part.added', { item_id: itemId, output_index: index, content_index: 0, part: outputText('') });
     } else {
       this.event(out, 'response.reasoning_summary_part.added', { item_id: itemId, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } });
     }
@@ -469,15 +476,32 @@ class ResponsesEncoder implements StreamEncoder {
   failed(code: string, message: string): string[] {
     const out: string[] = [];
     this.start(out);
-    this.event(out, 'response.failed', { response: this.snapshot('failed', { error: { code, message }, usage: null }) });
+    this.event(out, 'response.failed', { response: this.snapshot('failed', { error: responseError(code, message), usage: null }) });
     return out;
   }
+}
+
+/**
+ * The codes a Response's `error.code` may take: a closed enum in OpenAI's spec (ResponseErrorCode),
+ * which typed SDKs (Go, .NET, Java) decode as one. Only the ones a gateway failure can mean.
+ */
+const RESPONSE_ERROR_CODES: ReadonlySet<string> = new Set(['server_error', 'rate_limit_exceeded', 'invalid_prompt']);
+
+/**
+ * A Response's `error` for a failure the gateway reports with its own or a vendor's code
+ * (`upstream_failed`, `overloaded_error`, …): the nearest code of OpenAI's enum, and the original
+ * code leading the message, as on the Anthropic surface (`upstream_failed: …`), so it is not lost.
+ */
+export function responseError(code: string, message: string): Json {
+  if (RESPONSE_ERROR_CODES.has(code)) return { code, message };
+  const nearest = /rate_limit/.test(code) ? 'rate_limit_exceeded' : 'server_error';
+  return { code: nearest, message: message.startsWith(`${code}: `) ? message : `${code}: ${message}` };
 }
 
 /** `response.failed` for a stream the gateway has to end (passed through or translated). */
 export function responsesFailedFrame(code: string, message: string): string {
   const id = generatedId('resp_');
-  const response = responseObject(id, '', Math.floor(Date.now() / 1000), 'failed', [], null, undefined, { error: { code, message } });
+  const response = responseObject(id, '', Math.floor(Date.now() / 1000), 'failed', [], null, undefined, { error: responseError(code, message) });
   return sseFrame('response.failed', { type: 'response.failed', sequence_number: 0, response });
 }
 

@@ -5,8 +5,12 @@ import { cleanText } from '../text-safety.js';
 
 /** Error bodies in each wire format, for gateway errors and for upstream errors crossing formats. */
 
+/**
+ * OpenAI's error object: `param` is always present (null when no single parameter is at fault),
+ * as OpenAI's API sends it and its OpenAPI spec requires (`Error.required`).
+ */
 export interface OpenAiErrorBody {
-  error: { message: string; type: string; code: string | null };
+  error: { message: string; type: string; param: string | null; code: string | null };
 }
 
 export interface AnthropicErrorBody {
@@ -14,8 +18,8 @@ export interface AnthropicErrorBody {
   error: { type: string; message: string };
 }
 
-export function toOpenAiErrorBody(code: string | null, message: string, type = 'api_error'): OpenAiErrorBody {
-  return { error: { message, type, code } };
+export function toOpenAiErrorBody(code: string | null, message: string, type = 'api_error', param: string | null = null): OpenAiErrorBody {
+  return { error: { message, type, param, code } };
 }
 
 export function toAnthropicErrorBody(type: string, message: string): AnthropicErrorBody {
@@ -87,10 +91,8 @@ export function translateErrorBody(to: ApiFormat, status: number, body: string, 
   const message = cleanText(redactCredential(vendor.message ?? `Upstream returned HTTP ${status}.`, credential));
   if (to === 'anthropic') return JSON.stringify(toAnthropicErrorBody(anthropicErrorTypeForStatus(status), message));
   const code = [vendor.code, vendor.type].find(isCodeLike) ?? null;
-  const { error } = toOpenAiErrorBody(code, message, openAiErrorTypeForStatus(status));
   // OpenAI's errors name the offending parameter; SDKs expose it (`err.param`).
-  const param = paramOf(body);
-  return JSON.stringify({ error: { message: error.message, type: error.type, ...(param ? { param } : {}), code: error.code } });
+  return JSON.stringify(toOpenAiErrorBody(code, message, openAiErrorTypeForStatus(status), paramOf(body) ?? null));
 }
 
 const isCodeLike = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_.[\]-]{1,64}$/.test(v);
