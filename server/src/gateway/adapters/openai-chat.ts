@@ -2,7 +2,6 @@ import type { BuildRequestInput, BuiltRequest, StreamObservation, StreamObserver
 import type { SseEvent } from '../sse.js';
 import {
   failureFromErrorFrame,
-  finiteNumber,
   isRecord,
   joinUrl,
   buildHeaders,
