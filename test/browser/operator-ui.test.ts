@@ -173,6 +173,8 @@ describe('operator UI against the real server', () => {
     const embeddingRow = page.getByRole('row', { name: /openai:text-embedding-3-small/ });
     expect(await embeddingRow.getByText('Embedding', { exact: true }).count()).toBe(1);
     expect(await page.getByRole('row', { name: /openai:gpt-4o-mini/ }).getByText('Embedding', { exact: true }).count()).toBe(0);
+    // The price of input read from the prompt cache, under the input price, where the catalog has one.
+    expect(await page.getByRole('row', { name: /anthropic:claude-haiku-4-5/ }).textContent()).toContain('$1.00cached $0.10');
     await page.getByRole('button', { name: 'Add custom provider' }).click();
     const dialog = page.getByRole('dialog');
     // Dialogs focus their first field, not the close button.

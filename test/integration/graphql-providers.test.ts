@@ -5,7 +5,7 @@ import { gqlErr, gqlOk, signUpAccount } from '../support/graphql.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
 
 const PROVIDER_FIELDS = `id name builtIn apiFormat baseUrl needsProviderKey gatewayCredentials docsUrl
-  models { id provider qualifiedId displayName contextWindow maxOutputTokens inputPriceUsdPerMTok outputPriceUsdPerMTok inputModalities outputModalities kind }`;
+  models { id provider qualifiedId displayName contextWindow maxOutputTokens inputPriceUsdPerMTok outputPriceUsdPerMTok cachedInputPriceUsdPerMTok inputModalities outputModalities kind }`;
 const PROVIDERS = `{ providers { ${PROVIDER_FIELDS} } }`;
 const CREATE = `mutation($input: CustomProviderInput!) { createCustomProvider(input: $input) { ${PROVIDER_FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: CustomProviderInput!) { updateCustomProvider(id: $id, input: $input) { ${PROVIDER_FIELDS} } }`;
@@ -27,6 +27,7 @@ interface Model {
   maxOutputTokens: number | null;
   inputPriceUsdPerMTok: string | null;
   outputPriceUsdPerMTok: string | null;
+  cachedInputPriceUsdPerMTok: string | null;
   inputModalities: string[] | null;
   outputModalities: string[] | null;
   kind: 'CHAT' | 'EMBEDDING' | null;
@@ -108,10 +109,14 @@ describe('GraphQL providers and custom providers', () => {
         maxOutputTokens: spec.maxOutputTokens,
         inputPriceUsdPerMTok: spec.inputPriceUsdPerMTok,
         outputPriceUsdPerMTok: spec.outputPriceUsdPerMTok,
+        // gpt-4o reads its prompt cache at half the input price.
+        cachedInputPriceUsdPerMTok: '1.25',
         inputModalities: spec.modalities.input,
         outputModalities: spec.modalities.output,
         kind: 'CHAT',
       });
+      expect(list.find((p) => p.id === 'anthropic')!.models.find((m) => m.id === 'claude-haiku-4-5')).toMatchObject({ inputPriceUsdPerMTok: '1.00', cachedInputPriceUsdPerMTok: '0.10' });
+      expect(openai.models.find((m) => m.id === 'text-embedding-3-small')).toMatchObject({ cachedInputPriceUsdPerMTok: null });
       expect(openai.models.find((m) => m.id === 'text-embedding-3-small')).toMatchObject({ kind: 'EMBEDDING', maxOutputTokens: 0, outputPriceUsdPerMTok: '0', inputPriceUsdPerMTok: '0.02' });
       for (const m of list.flatMap((p) => p.models)) {
         // Unpriced catalog models (no authoritative list price) have both prices null.
@@ -145,6 +150,7 @@ describe('GraphQL providers and custom providers', () => {
             maxOutputTokens: null,
             inputPriceUsdPerMTok: null,
             outputPriceUsdPerMTok: null,
+            cachedInputPriceUsdPerMTok: null,
             inputModalities: null,
             outputModalities: null,
             kind: null,

@@ -33,6 +33,8 @@ export interface ModelView {
   maxOutputTokens: number | null;
   inputPriceUsdPerMTok: string | null;
   outputPriceUsdPerMTok: string | null;
+  /** Input read from the provider's prompt cache; null where the catalog gives no cache price (billed as input). */
+  cachedInputPriceUsdPerMTok: string | null;
   inputModalities: string[] | null;
   outputModalities: string[] | null;
   /** Catalog models only; custom providers declare bare ids, unclassified. */
@@ -63,6 +65,7 @@ function builtInModelView(m: ModelSpec): ModelView {
     maxOutputTokens: m.maxOutputTokens,
     inputPriceUsdPerMTok: m.inputPriceUsdPerMTok,
     outputPriceUsdPerMTok: m.outputPriceUsdPerMTok,
+    cachedInputPriceUsdPerMTok: m.inputPriceUsdPerMTok === null ? null : (m.promptCachePrice?.readUsdPerMTok ?? null),
     inputModalities: [...m.modalities.input],
     outputModalities: [...m.modalities.output],
     kind: m.kind ?? 'chat',
@@ -105,6 +108,7 @@ export function customProviderView(cp: ICustomProvider): ProviderView {
       maxOutputTokens: null,
       inputPriceUsdPerMTok: null,
       outputPriceUsdPerMTok: null,
+      cachedInputPriceUsdPerMTok: null,
       inputModalities: null,
       outputModalities: null,
       kind: null,

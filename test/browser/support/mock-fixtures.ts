@@ -105,6 +105,7 @@ export function createFixtures() {
     maxOutputTokens: out,
     inputPriceUsdPerMTok: inP,
     outputPriceUsdPerMTok: outP,
+    cachedInputPriceUsdPerMTok: null,
     kind: 'CHAT',
   });
   const providers = [

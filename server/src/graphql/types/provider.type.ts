@@ -56,6 +56,12 @@ export class Model {
   @Field(() => String, { nullable: true, description: 'USD per million output tokens, decimal string.' })
   outputPriceUsdPerMTok!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: "USD per million input tokens read from the provider's prompt cache, decimal string; null where cached input is billed as input.",
+  })
+  cachedInputPriceUsdPerMTok!: string | null;
+
   @Field(() => [String], { nullable: true, description: 'text, image, audio, video, pdf.' })
   inputModalities!: string[] | null;
 

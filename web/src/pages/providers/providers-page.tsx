@@ -34,6 +34,7 @@ const ProvidersPageQueryDoc = graphql(`
         maxOutputTokens
         inputPriceUsdPerMTok
         outputPriceUsdPerMTok
+        cachedInputPriceUsdPerMTok
         kind
       }
     }
@@ -183,7 +184,14 @@ export function ProvidersPage() {
                               <td className="num">{formatCompact(m.contextWindow)}</td>
                               {/* Embedding models generate nothing: no output limit to show. */}
                               <td className="num">{formatCompact(m.kind === 'EMBEDDING' ? null : m.maxOutputTokens)}</td>
-                              <td className="num">{formatUsd(m.inputPriceUsdPerMTok)}</td>
+                              <td className="num">
+                                {formatUsd(m.inputPriceUsdPerMTok)}
+                                {m.cachedInputPriceUsdPerMTok !== null ? (
+                                  <div className="muted small" title="Input read from the provider's prompt cache">
+                                    cached {formatUsd(m.cachedInputPriceUsdPerMTok)}
+                                  </div>
+                                ) : null}
+                              </td>
                               <td className="num">{formatUsd(m.outputPriceUsdPerMTok)}</td>
                             </tr>
                           ))
