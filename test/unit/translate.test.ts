@@ -486,10 +486,25 @@ describe('chatResponseToMessages', () => {
       type: 'message',
       role: 'assistant',
       model: 'gpt-4o-2024-08-06',
-      content: [{ type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris', unit: 'celsius' } }],
+      content: [{ type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris', unit: 'celsius' }, caller: { type: 'direct' } }],
       stop_reason: 'tool_use',
       stop_sequence: null,
-      usage: { input_tokens: 18, output_tokens: 18, cache_read_input_tokens: 64 },
+      // Every field of Anthropic's Message and Usage, null where OpenAI has no equivalent.
+      stop_details: null,
+      container: null,
+      diagnostics: null,
+      usage: {
+        input_tokens: 18,
+        output_tokens: 18,
+        cache_read_input_tokens: 64,
+        cache_creation_input_tokens: 0,
+        cache_creation: null,
+        output_tokens_details: null,
+        server_tool_use: null,
+        service_tier: null,
+        inference_geo: null,
+        speed: null,
+      },
     });
   });
 
@@ -503,9 +518,9 @@ describe('chatResponseToMessages', () => {
 
   it('converts plain text', () => {
     const out = chatResponseToMessages(JSON.parse(fixture('chat/completion.json')), 'gpt-4o-mini');
-    expect(out.content).toEqual([{ type: 'text', text: 'The capital of France is Paris.' }]);
+    expect(out.content).toEqual([{ type: 'text', text: 'The capital of France is Paris.', citations: null }]);
     expect(out.stop_reason).toBe('end_turn');
-    expect(out.usage).toEqual({ input_tokens: 24, output_tokens: 8 });
+    expect(out.usage).toMatchObject({ input_tokens: 24, output_tokens: 8, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
   });
 });
 
@@ -574,8 +589,8 @@ describe('createChatToMessagesStream', () => {
     expect(message.model).toBe('openai:gpt-4o');
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content).toEqual([
-      { type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris' } },
-      { type: 'tool_use', id: 'call_Zr8uV0nYq4Lm2Te', name: 'get_time', input: { tz: 'CET' } },
+      { type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris' }, caller: { type: 'direct' } },
+      { type: 'tool_use', id: 'call_Zr8uV0nYq4Lm2Te', name: 'get_time', input: { tz: 'CET' }, caller: { type: 'direct' } },
     ]);
     expect(message.usage.output_tokens).toBe(41);
     expect(message.usage.input_tokens).toBe(20);
@@ -586,7 +601,7 @@ describe('createChatToMessagesStream', () => {
     const sse = translate(createChatToMessagesStream('gpt-4o-mini'), 'chat/stream-usage.sse');
     const client = new Anthropic({ apiKey: 'test', baseURL: 'http://fake.invalid', fetch: sseResponse(sse), maxRetries: 0 });
     const message = await client.messages.stream({ model: 'x', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
-    expect(message.content).toEqual([{ type: 'text', text: 'Hello! How can I help?' }]);
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello! How can I help?', citations: null }]);
     expect(message.stop_reason).toBe('end_turn');
     expect(message.usage).toMatchObject({ input_tokens: 19, output_tokens: 8 });
   });
