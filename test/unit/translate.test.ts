@@ -632,26 +632,28 @@ describe('error bodies', () => {
     expect(toOpenAiErrorBody('upstream_failed', 'All failed', 'server_error')).toEqual({
       error: { message: 'All failed', type: 'server_error', code: 'upstream_failed' },
     });
-    expect(toAnthropicErrorBody('api_error', 'upstream_failed: All failed')).toEqual({
+    expect(toAnthropicErrorBody('api_error', 'upstream_failed: All failed', 'req-1')).toEqual({
       type: 'error',
       error: { type: 'api_error', message: 'upstream_failed: All failed' },
+      request_id: 'req-1',
     });
   });
 
   it('translate an upstream 4xx body across formats', () => {
-    expect(JSON.parse(translateErrorBody('openai', 400, fixture('messages/error-credit-balance.json')))).toEqual({
+    expect(JSON.parse(translateErrorBody('openai', 400, fixture('messages/error-credit-balance.json'), 'req-1'))).toEqual({
       error: {
         message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
         type: 'invalid_request_error',
         code: 'invalid_request_error',
       },
     });
-    expect(JSON.parse(translateErrorBody('anthropic', 400, fixture('chat/error-context-length.json')))).toEqual({
+    expect(JSON.parse(translateErrorBody('anthropic', 400, fixture('chat/error-context-length.json'), 'req-2'))).toEqual({
       type: 'error',
       error: {
         type: 'invalid_request_error',
         message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens. Please reduce the length of the messages.",
       },
+      request_id: 'req-2',
     });
   });
 
@@ -659,17 +661,17 @@ describe('error bodies', () => {
     const credential = 'ECHO400TOPSECRETPROVIDERKEYVALUE';
     const html = `<html><script>alert(1)</script>Authorization: Bearer sk-proj-ECHO400TOPSECRETPROVIDERKEYVALUE x-api-key: ${credential}</html>`;
     for (const to of ['openai', 'anthropic'] as const) {
-      const text = translateErrorBody(to, 400, html, credential);
+      const text = translateErrorBody(to, 400, html, 'req-3', credential);
       expect(text).not.toContain(credential);
       expect(text).not.toContain('<script>');
       expect(JSON.parse(text)).toMatchObject(to === 'openai' ? { error: { message: 'Upstream returned HTTP 400.' } } : { type: 'error' });
     }
     // The exact credential is redacted even when nothing about it looks like a key, also JSON-escaped.
     const json = JSON.stringify({ error: { message: `bad key k3y/0123456789 \u0000 end`, code: '<b>x</b>' } }).replace('k3y/', 'k3y\\/');
-    const parsed = JSON.parse(translateErrorBody('openai', 401, json, 'k3y/0123456789')) as { error: { message: string; code: string | null } };
+    const parsed = JSON.parse(translateErrorBody('openai', 401, json, 'req-4', 'k3y/0123456789')) as { error: { message: string; code: string | null } };
     expect(parsed.error.message).toMatch(/^bad key \[redacted\] +end$/);
     expect(parsed.error.code).toBeNull();
-    const nul = JSON.parse(translateErrorBody('openai', 400, JSON.stringify({ error: { message: 'a\u0000b', code: 'bad_thing' } }))) as {
+    const nul = JSON.parse(translateErrorBody('openai', 400, JSON.stringify({ error: { message: 'a\u0000b', code: 'bad_thing' } }), 'req-5')) as {
       error: { message: string; code: string };
     };
     expect(nul.error).toMatchObject({ message: 'a b', code: 'bad_thing' });
