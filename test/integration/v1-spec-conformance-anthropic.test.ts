@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkMessagesStream, SPEC_SOURCE, specErrors, type CheckedStream } from '../support/anthropic-spec.js';
 import type { FaultStep } from '../support/fake-upstream.js';
 import { createAccessKey, createProviderKey, startGatewayFixture, type GatewayFixture } from '../support/gateway-fixture.js';
+import { gqlOk, signUpAccount } from '../support/graphql.js';
 import { fundAccount, postV1, type V1Response } from '../support/v1-client.js';
 
 /**
@@ -154,6 +155,12 @@ describe(`Anthropic spec conformance (@anthropic-ai/sdk ${SPEC_SOURCE.version})`
       const res = await postV1(f, '/v1/messages/count_tokens', { model: 'claude-sonet-4-5', messages: user('Count me') }, { token });
       expectError(res, 404, 'not_found_error', 'model_unknown');
     });
+
+    it('an upstream failure answers an ErrorResponse (502 upstream_failed, as for messages)', async () => {
+      f.upstream.scriptFor((r) => r.path.endsWith('/count_tokens'), { kind: 'status', status: 529 });
+      const res = await postV1(f, '/v1/messages/count_tokens', { model: 'claude-haiku-4-5', messages: user('Count me') }, { token });
+      expectError(res, 502, 'api_error', 'upstream_failed');
+    });
   });
 
   /** An error answer: the status, an ErrorResponse whose error.type is `type`, the gateway's code in the header and message. */
@@ -174,6 +181,24 @@ describe(`Anthropic spec conformance (@anthropic-ai/sdk ${SPEC_SOURCE.version})`
     it('a bad key: 401 authentication_error', async () => {
       const res = await postV1(f, '/v1/messages', { model: 'claude-haiku-4-5', max_tokens: 10, messages: user('Hi') }, { token: 'ng-not-a-real-key' });
       expectError(res, 401, 'authentication_error', 'invalid_api_key');
+    });
+
+    it('no credits: 402 billing_error', async () => {
+      const poor = await signUpAccount(f.baseUrl);
+      await gqlOk(
+        f.baseUrl,
+        'mutation($input: CreateProviderKeyInput!) { createProviderKey(input: $input) { id } }',
+        { input: { provider: 'anthropic', name: 'poor key', key: 'sk-ant-poor', priority: 0 } },
+        poor.token,
+      );
+      const created = await gqlOk<{ createAccessKey: { token: string } }>(
+        f.baseUrl,
+        'mutation($input: CreateAccessKeyInput!) { createAccessKey(input: $input) { token } }',
+        { input: { name: 'poor', description: null, configurationId: null, limits: null } },
+        poor.token,
+      );
+      const res = await postV1(f, '/v1/messages', { model: 'claude-haiku-4-5', max_tokens: 10, messages: user('Hi') }, { token: created.createAccessKey.token });
+      expectError(res, 402, 'billing_error', 'insufficient_credits');
     });
 
     it('a body that is not JSON: 400 invalid_request_error', async () => {
