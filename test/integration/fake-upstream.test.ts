@@ -159,14 +159,14 @@ describe('startFakeUpstream', () => {
       const text = frames.filter((f) => f.event === 'content_block_delta').map((f) => JSON.parse(f.data).delta.text).join('');
       expect(text).toBe('one two three');
       expect(JSON.parse(frames[0].data).message.usage.input_tokens).toBe(7);
-      expect(JSON.parse(frames[7].data).usage).toEqual({ output_tokens: 3 });
+      expect(JSON.parse(frames[7].data).usage).toMatchObject({ input_tokens: 7, output_tokens: 3 });
     });
 
     it('returns tool_use blocks', async () => {
       fake.script({ kind: 'ok', toolCall: { name: 'get_weather', arguments: '{"city":"Paris"}' } });
       const body = await readJson(await post('/messages', messagesBody));
       expect(body.stop_reason).toBe('tool_use');
-      expect(body.content).toEqual([{ type: 'tool_use', id: expect.stringMatching(/^toolu_/), name: 'get_weather', input: { city: 'Paris' } }]);
+      expect(body.content).toEqual([{ type: 'tool_use', id: expect.stringMatching(/^toolu_/), name: 'get_weather', input: { city: 'Paris' }, caller: { type: 'direct' } }]);
     });
 
     it('answers errors in the Anthropic shape (529 is overloaded_error)', async () => {

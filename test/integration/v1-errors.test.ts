@@ -32,8 +32,10 @@ function expectGatewayError(res: V1Response, route: Route, code: string, status:
     expect(res.headers.has(h), h).toBe(true);
   }
   if (route === '/v1/messages') {
-    const body = res.json as { type: string; error: { type: string; message: string } };
-    expect(Object.keys(body).sort()).toEqual(['error', 'type']);
+    const body = res.json as { type: string; error: { type: string; message: string }; request_id: string };
+    // Anthropic's ErrorResponse: request_id is the gateway's request id (the request-id header).
+    expect(Object.keys(body).sort()).toEqual(['error', 'request_id', 'type']);
+    expect(body.request_id).toBe(res.headers.get('x-request-id'));
     expect(body.type).toBe('error');
     expect(Object.keys(body.error).sort()).toEqual(['message', 'type']);
     expect(typeof body.error.type).toBe('string');

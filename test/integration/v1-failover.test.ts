@@ -338,7 +338,11 @@ describe('/v1 failover', () => {
       f.upstream.script({ kind: 'status', status: 400 });
       const m = await postV1(f, '/v1/messages', { model: 'gpt-4o-mini', max_tokens: 10, messages: user('hi') }, { token: plain });
       expect(m.status).toBe(400);
-      expect(m.json).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'Invalid request (fake upstream).' } });
+      expect(m.json).toEqual({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: 'Invalid request (fake upstream).' },
+        request_id: m.headers.get('x-request-id'),
+      });
 
       // /v1/chat/completions served by Anthropic: the Anthropic error body becomes an OpenAI one.
       f.upstream.script({ kind: 'status', status: 400 });

@@ -72,7 +72,7 @@ describe('newest SDK majors against /v1', () => {
       f.upstream.script(TAIL);
       const stream = anthropic.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: PROMPT }] });
       const final = await stream.finalMessage();
-      expect(final.content).toEqual([{ type: 'text', text: 'Hello from fake claude-haiku-4-5' }]);
+      expect(final.content).toEqual([{ type: 'text', text: 'Hello from fake claude-haiku-4-5', citations: null }]);
       const { response } = await stream.withResponse();
       expect(response.headers.get('request-id')).toBe(response.headers.get('x-request-id'));
       const ev = await usageEventFor(f, response.headers.get('x-request-id'));
@@ -100,7 +100,7 @@ describe('newest SDK majors against /v1', () => {
       f.upstream.script(TAIL);
       const stream = anthropic.messages.stream({ model: 'gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: PROMPT }] });
       const final = await stream.finalMessage();
-      expect(final.content).toEqual([{ type: 'text', text: 'Hello from fake gpt-4o-mini' }]);
+      expect(final.content).toEqual([{ type: 'text', text: 'Hello from fake gpt-4o-mini', citations: null }]);
       expect(final.usage.output_tokens).toBe(4);
       const { response } = await stream.withResponse();
       const ev = await usageEventFor(f, response.headers.get('x-request-id'));
@@ -146,7 +146,7 @@ describe('newest SDK majors against /v1', () => {
       const { data, response } = await anthropic.messages
         .create({ model: 'gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: PROMPT }] })
         .withResponse();
-      expect(data.content).toEqual([{ type: 'text', text: 'Hello from fake gpt-4o-mini' }]);
+      expect(data.content).toEqual([{ type: 'text', text: 'Hello from fake gpt-4o-mini', citations: null }]);
       expect(response.headers.get('request-id')).toBe(response.headers.get('x-request-id'));
     });
   });

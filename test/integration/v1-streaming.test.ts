@@ -133,7 +133,7 @@ describe('/v1 streaming', () => {
         expect(f.upstream.requests).toHaveLength(1);
         const limit = `response size limit of ${RESPONSE_CAP} bytes (MAX_RESPONSE_BODY_BYTES)`;
         if (route === '/v1/messages') {
-          expect(res.json).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining(limit) } });
+          expect(res.json).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining(limit) }, request_id: res.headers.get('x-request-id') });
         } else {
           expect(res.json).toEqual({ error: { code: 'upstream_response_too_large', type: 'server_error', param: null, message: expect.stringContaining(limit) } });
         }

@@ -78,7 +78,7 @@ describe('structured output and request limits across formats', () => {
       output_config: { format: zodOutputFormat(City) },
     });
     const final = await stream.finalMessage();
-    expect(final.content).toEqual([{ type: 'text', text: ANSWER }]);
+    expect(final.content).toEqual([{ type: 'text', text: ANSWER, citations: null }]);
     expect(f.upstream.requests[1].body).toMatchObject({ stream: true, response_format: { type: 'json_schema' } });
   });
 

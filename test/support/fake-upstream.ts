@@ -206,17 +206,39 @@ function responsesUsage(u: Usage) {
   };
 }
 
+/*
+ * Anthropic-format bodies carry every field Anthropic's API definition marks as always present
+ * (@anthropic-ai/sdk's non-optional properties; test/fixtures/spec/anthropic-schemas.json), as the
+ * real API does: native answers are relayed untouched, so this is what a client gets.
+ */
+
+/** Anthropic's ServerToolUsage: present once a server tool ran. */
+const serverToolUse = (webSearches: number) => (webSearches > 0 ? { web_fetch_requests: 0, web_search_requests: webSearches } : null);
+
 function anthropicUsage(u: Usage, webSearches = 0) {
   // Anthropic's input_tokens leaves out what was read from or written to the cache.
   return {
-    ...(webSearches > 0 ? { server_tool_use: { web_search_requests: webSearches } } : {}),
     input_tokens: u.input - u.cacheRead - u.cacheWrite,
-    output_tokens: u.output,
     cache_creation_input_tokens: u.cacheWrite,
     cache_read_input_tokens: u.cacheRead,
     cache_creation: { ephemeral_5m_input_tokens: u.cacheWrite - u.cacheWrite1h, ephemeral_1h_input_tokens: u.cacheWrite1h },
+    output_tokens: u.output,
+    output_tokens_details: null,
+    server_tool_use: serverToolUse(webSearches),
+    service_tier: 'standard',
+    inference_geo: null,
+    speed: null,
   };
 }
+
+/** message_delta's usage: cumulative counts (MessageDeltaUsage). */
+function anthropicDeltaUsage(u: Usage, webSearches: number) {
+  const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens } = anthropicUsage(u);
+  return { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens, output_tokens_details: null, server_tool_use: serverToolUse(webSearches) };
+}
+
+/** The fields of a Message besides id, model, content, stop_reason and usage. */
+const MESSAGE_NULLS = { stop_sequence: null, stop_details: null, container: null, diagnostics: null };
 
 function responseObject(turn: Turn, status: 'in_progress' | 'completed') {
   const done = status === 'completed';
@@ -297,9 +319,9 @@ function jsonBody(turn: Turn): unknown {
   if (turn.format === 'messages') {
     const content: unknown[] = [];
     if (turn.reasoning) content.push({ type: 'thinking', thinking: turn.reasoning, signature: 'sig_fake' });
-    if (turn.text !== null) content.push({ type: 'text', text: turn.text });
+    if (turn.text !== null) content.push({ type: 'text', text: turn.text, citations: null });
     if (turn.toolCall) {
-      content.push({ type: 'tool_use', id: turn.ids.tool, name: turn.toolCall.name, input: parseArguments(turn.toolCall.arguments) });
+      content.push({ type: 'tool_use', id: turn.ids.tool, name: turn.toolCall.name, input: parseArguments(turn.toolCall.arguments), caller: { type: 'direct' } });
     }
     return {
       id: turn.ids.main,
@@ -308,7 +330,7 @@ function jsonBody(turn: Turn): unknown {
       model: turn.model,
       content,
       stop_reason: turn.toolCall ? 'tool_use' : 'end_turn',
-      stop_sequence: null,
+      ...MESSAGE_NULLS,
       ...(turn.usage ? { usage: anthropicUsage(turn.usage, turn.webSearches) } : {}),
     };
   }
@@ -344,7 +366,7 @@ function messagesFrames(turn: Turn, pieces: string[], argPieces: string[]): SseF
   const startUsage = turn.usage ? { usage: { ...anthropicUsage(turn.usage), output_tokens: 1 } } : {};
   const frames: SseFrame[] = [
     frame('message_start', {
-      message: { id: turn.ids.main, type: 'message', role: 'assistant', model: turn.model, content: [], stop_reason: null, stop_sequence: null, ...startUsage },
+      message: { id: turn.ids.main, type: 'message', role: 'assistant', model: turn.model, content: [], stop_reason: null, ...MESSAGE_NULLS, ...startUsage },
     }),
   ];
   let index = 0;
@@ -356,23 +378,23 @@ function messagesFrames(turn: Turn, pieces: string[], argPieces: string[]): SseF
     index += 1;
   }
   if (turn.text !== null) {
-    frames.push(frame('content_block_start', { index, content_block: { type: 'text', text: '' } }));
+    frames.push(frame('content_block_start', { index, content_block: { type: 'text', text: '', citations: null } }));
     frames.push(frame('ping', {}));
     for (const piece of pieces) frames.push(frame('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }));
     frames.push(frame('content_block_stop', { index }));
     index += 1;
   }
   if (turn.toolCall) {
-    frames.push(frame('content_block_start', { index, content_block: { type: 'tool_use', id: turn.ids.tool, name: turn.toolCall.name, input: {} } }));
+    frames.push(frame('content_block_start', { index, content_block: { type: 'tool_use', id: turn.ids.tool, name: turn.toolCall.name, input: {}, caller: { type: 'direct' } } }));
     if (turn.text === null) frames.push(frame('ping', {}));
     for (const piece of argPieces) frames.push(frame('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } }));
     frames.push(frame('content_block_stop', { index }));
   }
   frames.push(
     frame('message_delta', {
-      delta: { stop_reason: turn.toolCall ? 'tool_use' : 'end_turn', stop_sequence: null },
-      // Cumulative counts; the searches as Anthropic reports them, at the end.
-      ...(turn.usage ? { usage: { output_tokens: turn.usage.output, ...(turn.webSearches > 0 ? { server_tool_use: { web_search_requests: turn.webSearches } } : {}) } } : {}),
+      delta: { stop_reason: turn.toolCall ? 'tool_use' : 'end_turn', stop_sequence: null, stop_details: null, container: null },
+      // Cumulative counts, the searches among them, as Anthropic reports them at the end.
+      ...(turn.usage ? { usage: anthropicDeltaUsage(turn.usage, turn.webSearches) } : {}),
     }),
   );
   frames.push(frame('message_stop', {}));

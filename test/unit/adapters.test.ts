@@ -194,6 +194,16 @@ describe('readUsage', () => {
     expect(observer.usage()).toEqual({ inputTokens: 10, outputTokens: 5, webSearchCalls: 4 });
   });
 
+  it('a Messages stream keeps message_start\'s 1-hour cache writes when message_delta repeats the counts without their split (regression: billed as 5-minute writes)', () => {
+    const observer = adapterFor('messages').observeStream({ hideUsageChunk: false });
+    const start = { input_tokens: 10, output_tokens: 1, cache_read_input_tokens: 50, cache_creation_input_tokens: 40, cache_creation: { ephemeral_5m_input_tokens: 15, ephemeral_1h_input_tokens: 25 } };
+    observer.observe({ event: 'message_start', data: JSON.stringify({ type: 'message_start', message: { usage: start } }) });
+    // Anthropic's MessageDeltaUsage: cumulative input and cache counts, no cache_creation.
+    const delta = { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 50, cache_creation_input_tokens: 40, output_tokens_details: null, server_tool_use: null };
+    observer.observe({ event: 'message_delta', data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: delta }) });
+    expect(observer.usage()).toEqual({ inputTokens: 100, outputTokens: 5, cacheReadTokens: 50, cacheWriteTokens: 40, cacheWrite1hTokens: 25 });
+  });
+
   it('bills cache counts that do not fit within the input as plain input', () => {
     expect(billableUsage({ inputTokens: 100, outputTokens: 5, cacheReadTokens: 60, cacheWriteTokens: 40, cacheWrite1hTokens: 40 })).toEqual({
       inputTokens: 100,

@@ -486,10 +486,25 @@ describe('chatResponseToMessages', () => {
       type: 'message',
       role: 'assistant',
       model: 'gpt-4o-2024-08-06',
-      content: [{ type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris', unit: 'celsius' } }],
+      content: [{ type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris', unit: 'celsius' }, caller: { type: 'direct' } }],
       stop_reason: 'tool_use',
       stop_sequence: null,
-      usage: { input_tokens: 18, output_tokens: 18, cache_read_input_tokens: 64 },
+      // Every field of Anthropic's Message and Usage, null where OpenAI has no equivalent.
+      stop_details: null,
+      container: null,
+      diagnostics: null,
+      usage: {
+        input_tokens: 18,
+        output_tokens: 18,
+        cache_read_input_tokens: 64,
+        cache_creation_input_tokens: 0,
+        cache_creation: null,
+        output_tokens_details: null,
+        server_tool_use: null,
+        service_tier: null,
+        inference_geo: null,
+        speed: null,
+      },
     });
   });
 
@@ -503,9 +518,9 @@ describe('chatResponseToMessages', () => {
 
   it('converts plain text', () => {
     const out = chatResponseToMessages(JSON.parse(fixture('chat/completion.json')), 'gpt-4o-mini');
-    expect(out.content).toEqual([{ type: 'text', text: 'The capital of France is Paris.' }]);
+    expect(out.content).toEqual([{ type: 'text', text: 'The capital of France is Paris.', citations: null }]);
     expect(out.stop_reason).toBe('end_turn');
-    expect(out.usage).toEqual({ input_tokens: 24, output_tokens: 8 });
+    expect(out.usage).toMatchObject({ input_tokens: 24, output_tokens: 8, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
   });
 });
 
@@ -574,8 +589,8 @@ describe('createChatToMessagesStream', () => {
     expect(message.model).toBe('openai:gpt-4o');
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content).toEqual([
-      { type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris' } },
-      { type: 'tool_use', id: 'call_Zr8uV0nYq4Lm2Te', name: 'get_time', input: { tz: 'CET' } },
+      { type: 'tool_use', id: 'call_pH3dFq2w1Ck8ZbX', name: 'get_weather', input: { location: 'Paris' }, caller: { type: 'direct' } },
+      { type: 'tool_use', id: 'call_Zr8uV0nYq4Lm2Te', name: 'get_time', input: { tz: 'CET' }, caller: { type: 'direct' } },
     ]);
     expect(message.usage.output_tokens).toBe(41);
     expect(message.usage.input_tokens).toBe(20);
@@ -586,7 +601,7 @@ describe('createChatToMessagesStream', () => {
     const sse = translate(createChatToMessagesStream('gpt-4o-mini'), 'chat/stream-usage.sse');
     const client = new Anthropic({ apiKey: 'test', baseURL: 'http://fake.invalid', fetch: sseResponse(sse), maxRetries: 0 });
     const message = await client.messages.stream({ model: 'x', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
-    expect(message.content).toEqual([{ type: 'text', text: 'Hello! How can I help?' }]);
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello! How can I help?', citations: null }]);
     expect(message.stop_reason).toBe('end_turn');
     expect(message.usage).toMatchObject({ input_tokens: 19, output_tokens: 8 });
   });
@@ -617,14 +632,15 @@ describe('error bodies', () => {
     expect(toOpenAiErrorBody('upstream_failed', 'All failed', 'server_error')).toEqual({
       error: { message: 'All failed', type: 'server_error', param: null, code: 'upstream_failed' },
     });
-    expect(toAnthropicErrorBody('api_error', 'upstream_failed: All failed')).toEqual({
+    expect(toAnthropicErrorBody('api_error', 'upstream_failed: All failed', 'req-1')).toEqual({
       type: 'error',
       error: { type: 'api_error', message: 'upstream_failed: All failed' },
+      request_id: 'req-1',
     });
   });
 
   it('translate an upstream 4xx body across formats', () => {
-    expect(JSON.parse(translateErrorBody('openai', 400, fixture('messages/error-credit-balance.json')))).toEqual({
+    expect(JSON.parse(translateErrorBody('openai', 400, fixture('messages/error-credit-balance.json'), 'req-1'))).toEqual({
       error: {
         message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
         type: 'invalid_request_error',
@@ -632,12 +648,13 @@ describe('error bodies', () => {
         code: 'invalid_request_error',
       },
     });
-    expect(JSON.parse(translateErrorBody('anthropic', 400, fixture('chat/error-context-length.json')))).toEqual({
+    expect(JSON.parse(translateErrorBody('anthropic', 400, fixture('chat/error-context-length.json'), 'req-2'))).toEqual({
       type: 'error',
       error: {
         type: 'invalid_request_error',
         message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens. Please reduce the length of the messages.",
       },
+      request_id: 'req-2',
     });
   });
 
@@ -645,17 +662,17 @@ describe('error bodies', () => {
     const credential = 'ECHO400TOPSECRETPROVIDERKEYVALUE';
     const html = `<html><script>alert(1)</script>Authorization: Bearer sk-proj-ECHO400TOPSECRETPROVIDERKEYVALUE x-api-key: ${credential}</html>`;
     for (const to of ['openai', 'anthropic'] as const) {
-      const text = translateErrorBody(to, 400, html, credential);
+      const text = translateErrorBody(to, 400, html, 'req-3', credential);
       expect(text).not.toContain(credential);
       expect(text).not.toContain('<script>');
       expect(JSON.parse(text)).toMatchObject(to === 'openai' ? { error: { message: 'Upstream returned HTTP 400.' } } : { type: 'error' });
     }
     // The exact credential is redacted even when nothing about it looks like a key, also JSON-escaped.
     const json = JSON.stringify({ error: { message: `bad key k3y/0123456789 \u0000 end`, code: '<b>x</b>' } }).replace('k3y/', 'k3y\\/');
-    const parsed = JSON.parse(translateErrorBody('openai', 401, json, 'k3y/0123456789')) as { error: { message: string; code: string | null } };
+    const parsed = JSON.parse(translateErrorBody('openai', 401, json, 'req-4', 'k3y/0123456789')) as { error: { message: string; code: string | null } };
     expect(parsed.error.message).toMatch(/^bad key \[redacted\] +end$/);
     expect(parsed.error.code).toBeNull();
-    const nul = JSON.parse(translateErrorBody('openai', 400, JSON.stringify({ error: { message: 'a\u0000b', code: 'bad_thing' } }))) as {
+    const nul = JSON.parse(translateErrorBody('openai', 400, JSON.stringify({ error: { message: 'a\u0000b', code: 'bad_thing' } }), 'req-5')) as {
       error: { message: string; code: string };
     };
     expect(nul.error).toMatchObject({ message: 'a b', code: 'bad_thing' });

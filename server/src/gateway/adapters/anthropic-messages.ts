@@ -73,7 +73,9 @@ class MessagesStreamObserver implements StreamObserver {
 
   private record(usage: Record<string, unknown>): void {
     const counted = usageFromAnthropic(usage);
-    if (counted?.inputTokens !== undefined) this.input = counted;
+    // Merged, not replaced: message_delta repeats the input and cache counts but not their split
+    // by cache lifetime (`cache_creation`, only in message_start), which bills 1-hour writes apart.
+    if (counted?.inputTokens !== undefined) this.input = { ...this.input, ...counted };
     const output = finiteNumber(usage.output_tokens);
     if (output !== undefined) this.output = output;
     // Cumulative in message_delta, which may count no input.

@@ -419,13 +419,63 @@ export function usageFromAnthropic(usage: unknown): Partial<PivotUsage> | undefi
   return input === undefined && output === undefined ? undefined : out;
 }
 
+/*
+ * The answers the gateway writes in this format (translated from another provider) carry every
+ * field Anthropic's API definition declares as always present, null where the serving provider
+ * has no equivalent: clients compile against @anthropic-ai/sdk's types, which mark them
+ * non-optional, and read them without checking for undefined (test/fixtures/spec).
+ */
+
+/** Usage as Anthropic's `Usage` (a message's, in answers and message_start). */
 function usageToAnthropic(u: Partial<PivotUsage>): Json {
   const read = u.cacheReadTokens ?? 0;
   const write = u.cacheWriteTokens ?? 0;
-  const out: Json = { input_tokens: Math.max(0, (u.inputTokens ?? 0) - read - write), output_tokens: u.outputTokens ?? 0 };
-  if (read > 0) out.cache_read_input_tokens = read;
-  if (write > 0) out.cache_creation_input_tokens = write;
-  return out;
+  return {
+    input_tokens: Math.max(0, (u.inputTokens ?? 0) - read - write),
+    cache_creation_input_tokens: write,
+    cache_read_input_tokens: read,
+    // Not known: the split of cache writes by TTL, Anthropic-side routing, server tools, tiers.
+    cache_creation: null,
+    inference_geo: null,
+    output_tokens: u.outputTokens ?? 0,
+    output_tokens_details: outputDetails(u),
+    server_tool_use: null,
+    service_tier: null,
+    speed: null,
+  };
+}
+
+/** Usage as Anthropic's `MessageDeltaUsage` (message_delta: cumulative counts at the end). */
+function deltaUsageToAnthropic(u: Partial<PivotUsage>): Json {
+  const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens, output_tokens_details } = usageToAnthropic(u);
+  return { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens, output_tokens_details, server_tool_use: null };
+}
+
+const outputDetails = (u: Partial<PivotUsage>): Json | null => (u.reasoningTokens === undefined ? null : { thinking_tokens: u.reasoningTokens });
+
+/** `stop_details` goes with a refusal; Anthropic's categories have no equivalent elsewhere. */
+const stopDetails = (finish: FinishReason | undefined): Json | null =>
+  finish === 'content_filter' ? { type: 'refusal', category: null, explanation: null } : null;
+
+/** Content blocks as the gateway writes them, with the fields Anthropic's blocks always carry. */
+const textBlock = (text: string): Json => ({ type: 'text', text, citations: null });
+const toolUseBlock = (id: string, name: string, input: Json): Json => ({ type: 'tool_use', id, name, input, caller: { type: 'direct' } });
+
+/** A Message the gateway writes (an answer, or message_start's with no content yet). */
+function message(id: string, model: string, content: Json[], finish: FinishReason | undefined, usage: Json): Json {
+  return {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason: finish === undefined ? null : STOP_REASON[finish],
+    stop_sequence: null,
+    stop_details: stopDetails(finish),
+    container: null,
+    diagnostics: null,
+    usage,
+  };
 }
 
 function parseResponse(json: unknown): PivotResponse {
@@ -444,23 +494,14 @@ function parseResponse(json: unknown): PivotResponse {
 function buildResponse(res: PivotResponse, model: string): Json {
   const content: Json[] = [];
   for (const part of res.content) {
-    if (part.type === 'text' && part.text !== '') content.push({ type: 'text', text: part.text });
+    if (part.type === 'text' && part.text !== '') content.push(textBlock(part.text));
     else if (part.type === 'reasoning' && part.redacted !== undefined) content.push({ type: 'redacted_thinking', data: part.redacted });
     else if (part.type === 'reasoning') content.push({ type: 'thinking', thinking: part.text, signature: part.signature ?? '' });
-    else if (part.type === 'tool_call') content.push({ type: 'tool_use', id: part.id, name: part.name, input: parseToolArguments(part.arguments) });
+    else if (part.type === 'tool_call') content.push(toolUseBlock(part.id, part.name, parseToolArguments(part.arguments)));
   }
   // Clients index content[0] without checking; Anthropic never sends an empty list for a finished turn.
-  if (content.length === 0) content.push({ type: 'text', text: '' });
-  return {
-    id: res.id,
-    type: 'message',
-    role: 'assistant',
-    model,
-    content,
-    stop_reason: STOP_REASON[res.finish],
-    stop_sequence: null,
-    usage: usageToAnthropic(res.usage ?? {}),
-  };
+  if (content.length === 0) content.push(textBlock(''));
+  return message(res.id, model, content, res.finish, usageToAnthropic(res.usage ?? {}));
 }
 
 // ---- streams -------------------------------------------------------------------------------
@@ -541,12 +582,7 @@ class MessagesEncoder implements StreamEncoder {
     this.started = true;
     // The upstream reports input only at the end; clients (Claude Code's context meter) read it here.
     const usage = usageToAnthropic({ inputTokens: this.usage.inputTokens ?? this.options.inputTokens ?? 0, outputTokens: 0 });
-    out.push(
-      sseFrame('message_start', {
-        type: 'message_start',
-        message: { id: id ?? generatedId('msg_'), type: 'message', role: 'assistant', model: this.options.model, content: [], stop_reason: null, stop_sequence: null, usage },
-      }),
-    );
+    out.push(sseFrame('message_start', { type: 'message_start', message: message(id ?? generatedId('msg_'), this.options.model, [], undefined, usage) }));
   }
 
   private close(out: string[]): void {
@@ -577,7 +613,7 @@ class MessagesEncoder implements StreamEncoder {
         break;
       case 'text':
         this.start(out);
-        if (this.openKind !== 'text') this.open(out, 'text', { type: 'text', text: '' });
+        if (this.openKind !== 'text') this.open(out, 'text', textBlock(''));
         this.delta(out, this.openBlock, { type: 'text_delta', text: part.text });
         break;
       case 'reasoning':
@@ -590,7 +626,7 @@ class MessagesEncoder implements StreamEncoder {
         break;
       case 'tool_start':
         this.start(out);
-        this.blockByTool.set(part.index, this.open(out, 'tool', { type: 'tool_use', id: part.id, name: part.name, input: {} }));
+        this.blockByTool.set(part.index, this.open(out, 'tool', toolUseBlock(part.id, part.name, {})));
         break;
       case 'tool_delta': {
         const block = this.blockByTool.get(part.index);
@@ -610,8 +646,8 @@ class MessagesEncoder implements StreamEncoder {
         out.push(
           sseFrame('message_delta', {
             type: 'message_delta',
-            delta: { stop_reason: STOP_REASON[this.finish ?? 'stop'], stop_sequence: null },
-            usage: usageToAnthropic(this.usage),
+            delta: { stop_reason: STOP_REASON[this.finish ?? 'stop'], stop_sequence: null, stop_details: stopDetails(this.finish), container: null },
+            usage: deltaUsageToAnthropic(this.usage),
           }),
         );
         out.push('event: message_stop\ndata: {"type":"message_stop"}\n\n');

@@ -156,7 +156,7 @@ function refused(
   const reply: Reply = {
     status,
     contentType: 'application/json',
-    body: translateErrorBody(state.surface === 'messages' ? 'anthropic' : 'openai', status, text, attempt.credential.secret),
+    body: translateErrorBody(state.surface === 'messages' ? 'anthropic' : 'openai', status, text, state.requestId, attempt.credential.secret),
   };
   return { kind: 'failed', failure, value: { reply, estimated: false, errorCode: 'upstream_client_error' } };
 }

@@ -80,6 +80,6 @@ async function askProvider(
   const text = res.body.toString('utf8');
   // An Anthropic-compatible provider without the endpoint (many custom ones): count locally instead.
   if (res.status === 404 || res.status === 405) return localEstimate(state);
-  const reply: Reply = { status: res.status, contentType: 'application/json', body: translateErrorBody('anthropic', res.status, text, attempt.credential.secret) };
+  const reply: Reply = { status: res.status, contentType: 'application/json', body: translateErrorBody('anthropic', res.status, text, state.requestId, attempt.credential.secret) };
   return { kind: 'failed', failure: parseUpstreamError(res.status, res.headers, text), value: reply };
 }

@@ -134,7 +134,7 @@ export function errorReply(path: string, requestId: string, e: AppError, req?: I
   const message = e.expose ? e.message : `Request failed (request ${requestId}).`;
   const body =
     errorFormatFor(path, req) === 'anthropic'
-      ? toAnthropicErrorBody(anthropicErrorTypeForStatus(e.status), `${e.code}: ${message}`)
+      ? toAnthropicErrorBody(anthropicErrorTypeForStatus(e.status), `${e.code}: ${message}`, requestId)
       : toOpenAiErrorBody(e.code, message, openAiErrorTypeForStatus(e.status));
   return { status: e.status, contentType: 'application/json', body: JSON.stringify(body), errorCode: e.code, headers: e.headers };
 }

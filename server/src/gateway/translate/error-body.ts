@@ -13,17 +13,22 @@ export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
+/**
+ * Anthropic's `ErrorResponse`. `request_id` is part of it (its SDK's type declares it always
+ * present): the gateway's request id, the same as the `request-id` and `x-request-id` headers.
+ */
 export interface AnthropicErrorBody {
   type: 'error';
   error: { type: string; message: string };
+  request_id: string | null;
 }
 
 export function toOpenAiErrorBody(code: string | null, message: string, type = 'api_error', param: string | null = null): OpenAiErrorBody {
   return { error: { message, type, param, code } };
 }
 
-export function toAnthropicErrorBody(type: string, message: string): AnthropicErrorBody {
-  return { type: 'error', error: { type, message } };
+export function toAnthropicErrorBody(type: string, message: string, requestId: string | null): AnthropicErrorBody {
+  return { type: 'error', error: { type, message }, request_id: requestId };
 }
 
 /** Anthropic's documented error type per status (clients branch on these). */
@@ -83,13 +88,14 @@ export function redactCredential(text: string, credential: string | null | undef
  * answered text/html echoing the Authorization header, relayed as is). Only the upstream's
  * message survives, as trimmed text with key-like strings and the exact credential sent on that
  * attempt redacted, control characters folded; its code only when it looks like a code.
- * Returns the JSON text to send with `content-type: application/json`.
+ * Returns the JSON text to send with `content-type: application/json`. `requestId`: the
+ * gateway's, which Anthropic-format bodies carry.
  */
-export function translateErrorBody(to: ApiFormat, status: number, body: string, credential?: string | null): string {
+export function translateErrorBody(to: ApiFormat, status: number, body: string, requestId: string, credential?: string | null): string {
   const vendor = extractVendorError(redactCredential(body, credential));
   // Redacted again after parsing: JSON escapes (\u0073k-…) decode to the key itself.
   const message = cleanText(redactCredential(vendor.message ?? `Upstream returned HTTP ${status}.`, credential));
-  if (to === 'anthropic') return JSON.stringify(toAnthropicErrorBody(anthropicErrorTypeForStatus(status), message));
+  if (to === 'anthropic') return JSON.stringify(toAnthropicErrorBody(anthropicErrorTypeForStatus(status), message, requestId));
   const code = [vendor.code, vendor.type].find(isCodeLike) ?? null;
   // OpenAI's errors name the offending parameter; SDKs expose it (`err.param`).
   return JSON.stringify(toOpenAiErrorBody(code, message, openAiErrorTypeForStatus(status), paramOf(body) ?? null));
@@ -114,7 +120,8 @@ function paramOf(body: string): string | undefined {
 export function streamErrorFrame(surface: Surface, code: string, message: string, status = 502): string {
   switch (surface) {
     case 'messages':
-      return `event: error\ndata: ${JSON.stringify(toAnthropicErrorBody(anthropicErrorTypeForStatus(status), message))}\n\n`;
+      // Anthropic's documented stream error event: the error object alone (the request id is in the headers).
+      return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: anthropicErrorTypeForStatus(status), message } })}\n\n`;
     case 'responses':
       // Codex ignores a bare `error` event; `response.failed` ends its turn with the message.
       return responsesFailedFrame(code, message);
