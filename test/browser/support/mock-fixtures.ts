@@ -29,6 +29,8 @@ export function createFixtures() {
     email: 'ada@example.com',
     name: 'Ada Lovelace',
     creditBalanceUsd: '42.180000000',
+    nextCreditExpiry: { __typename: 'CreditExpiry', amountUsd: '12.400000000', expiresAt: new Date(Math.floor(Date.now() / day) * day + 20.5 * day).toISOString() } as { __typename: 'CreditExpiry'; amountUsd: string; expiresAt: string } | null,
+    creditExpiringUsd: '20.000000000',
     settings: { __typename: 'AccountSettings', totalTimeoutMs: 120000, perAttemptTimeoutMs: 30000, maxInputTokens: null, maxOutputTokens: 4096 },
   };
   interface ConfigurationFixture {
@@ -170,6 +172,17 @@ export function createFixtures() {
     const requests = 40 + ((i * 37) % 60);
     return bucket(d, requests, i % 3 === 0 ? 3 : 1, requests * 900, requests * 310, `${(requests * 0.0021).toFixed(9)}`);
   });
+  /**
+   * What credits paid per UTC day (usageSummary DAY buckets, only days with spend), by days before today. The 7 full
+   * days before today hold 8.40 (one of them nothing): at 1.20 a day the 42.18 balance lasts 35 days. Today's and
+   * older spend must not move that average.
+   */
+  const creditSpendByDaysAgo: Record<number, string> = { 0: '0.75', 1: '1.00', 2: '1.50', 4: '2.00', 5: '1.30', 6: '1.10', 7: '1.50', 8: '5.00', 20: '3.25', 29: '0.40' };
+  const creditSpend = Object.entries(creditSpendByDaysAgo).map(([ago, costUsd]) => ({
+    __typename: 'UsageBucket',
+    key: new Date(Date.now() - Number(ago) * day).toISOString().slice(0, 10),
+    costUsd: `${costUsd}0000000`,
+  }));
   const attempt = (provider: string, model: string, status: number | null, error: string | null, keySource = 'user') => ({
     __typename: 'UsageAttempt',
     provider,
@@ -350,6 +363,8 @@ export function createFixtures() {
     DeleteProviderKey: authed(() => gqlError('CONFLICT', 'Provider key is still used by configuration "production"')),
     ProvidersPage: authed(() => ({ data: { providers } })),
     CreditsBalance: authed(() => ({ data: { me: account } })),
+    // Like the server: only the buckets from `from` on.
+    CreditSpend: authed((v) => ({ data: { me: account, creditSpend: creditSpend.filter((b) => b.key >= String(v.from).slice(0, 10)) } })),
     PaymentMode: () => ({ data: { gatewayPricing: { __typename: 'GatewayPricing', paymentMode: gateway.paymentMode } } }),
     CreditTransactions: authed((v) => ({ data: { creditTransactions: { __typename: 'CreditTransactionConnection', ...paginate(transactions, v) } } })),
     SettingsPage: authed(() => ({ data: { me: account } })),
@@ -390,5 +405,5 @@ export function createFixtures() {
     FirewallPage: authed(() => ({ data: { firewallPolicies: { __typename: 'FirewallPolicyConnection', nodes: firewallPolicies } } })),
     UsageEvents: authed((v) => ({ data: { usageEvents: { __typename: 'UsageEventConnection', ...paginate(usageEvents, v) } } })),
   };
-  return { resolvers, state: { account, viewer, accessKeys, providerKeys, configurations, providers, usageEvents, virtualModels, gateway, daily } };
+  return { resolvers, state: { account, viewer, accessKeys, providerKeys, configurations, providers, usageEvents, virtualModels, gateway, daily, creditSpend } };
 }

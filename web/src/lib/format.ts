@@ -152,8 +152,12 @@ export function errorCode(error: { graphQLErrors?: { extensions?: Record<string,
 
 /** Exact sum of decimal USD strings (9 decimal places), returned as a decimal string. */
 export function sumUsd(amounts: string[]): string {
-  const total = amounts.reduce((sum, amount) => sum + (parseUsdNano(amount) ?? 0n), 0n);
-  const negative = total < 0n;
-  const abs = negative ? -total : total;
+  return nanoToUsd(amounts.reduce((sum, amount) => sum + (parseUsdNano(amount) ?? 0n), 0n));
+}
+
+/** Integer nano-dollars as a decimal USD string with all 9 places ("1.230000000"), for formatUsd. */
+export function nanoToUsd(nano: bigint): string {
+  const negative = nano < 0n;
+  const abs = negative ? -nano : nano;
   return `${negative ? '-' : ''}${abs / NANO}.${(abs % NANO).toString().padStart(NANO_DIGITS, '0')}`;
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { formatUsd } from '../../services/credits/money.js';
 import { getAccount } from '../../services/accounts.js';
 import { Rule } from '../auth-checker.js';
@@ -6,6 +6,7 @@ import { callerOf, scopeOf, type Context } from '../context.js';
 import { Account } from '../types/account.type.js';
 import { PageArgs, type Page } from '../types/connection.type.js';
 import {
+  CreditExpiry,
   CreditPurchase,
   CreditPurchaseConnection,
   CreditTransaction,
@@ -50,5 +51,23 @@ export class AccountCreditsResolver {
   })
   async creditBalanceUsd(@Root() account: Account, @Ctx() ctx: Context): Promise<string> {
     return formatUsd(await ctx.services.credits.balanceNano(ctx.em, account.id));
+  }
+
+  @FieldResolver(() => CreditExpiry, {
+    nullable: true,
+    description: 'The unexpired credit that expires next and when (spending takes from it first); null when no credit is left.',
+  })
+  async nextCreditExpiry(@Root() account: Account, @Ctx() ctx: Context): Promise<CreditExpiry | null> {
+    const next = await ctx.services.credits.nextExpiry(ctx.em, account.id);
+    return next ? CreditExpiry.from(next) : null;
+  }
+
+  @FieldResolver(() => String, { description: 'Unexpired credit that expires within the next withinDays days (1 to 365), in US dollars.' })
+  async creditExpiringUsd(
+    @Arg('withinDays', () => Int, { defaultValue: 30 }) withinDays: number,
+    @Root() account: Account,
+    @Ctx() ctx: Context,
+  ): Promise<string> {
+    return formatUsd(await ctx.services.credits.expiringWithinNano(ctx.em, account.id, withinDays));
   }
 }

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ICreditPurchase } from '../../entities/credit-purchase.entity.js';
 import type { ICreditTransaction } from '../../entities/credit-transaction.entity.js';
+import type { CreditExpiry as LotExpiry } from '../../services/credits/credit-sql.js';
 import { formatUsd } from '../../services/credits/money.js';
 import { connectionType } from './connection.type.js';
 
@@ -81,3 +82,16 @@ export class CreditTransaction {
 }
 
 export const CreditTransactionConnection = connectionType(CreditTransaction, 'CreditTransaction');
+
+@ObjectType({ description: 'Unexpired credit that expires at one moment: what is left of the lot completed 365 days before it (lots completed at the same instant are summed).' })
+export class CreditExpiry {
+  @Field(() => String, { description: `What is left of the lot, not what was bought. ${USD}` })
+  amountUsd!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  static from(e: LotExpiry): CreditExpiry {
+    return Object.assign(new CreditExpiry(), { amountUsd: formatUsd(e.amountNano), expiresAt: e.expiresAt });
+  }
+}

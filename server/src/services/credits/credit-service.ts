@@ -8,13 +8,14 @@ import { BudgetExceededError, InsufficientCreditsError } from '../../errors/cred
 import type { ICreditPurchase } from '../../entities/credit-purchase.entity.js';
 import type { ICreditTransaction } from '../../entities/credit-transaction.entity.js';
 import { AppError } from '../../errors/app-error.js';
+import { ValidationError } from '../../errors/validation-error.js';
 import type { Page } from '../../graphql/types/connection.type.js';
 import type { ChangeEvents } from '../change-events.js';
 import { BalanceControl, type BalanceControlOptions, type BalanceControlTimings, type Clock, type Reservation } from './balance-control.js';
 import type { AppliedCharge, BalanceStore, ChargeTx, OwnerCharge } from './balance-store.js';
 import { budgetScopeId, periodBounds, type BudgetPeriod } from './budget-period.js';
 import { SqlBudgetStore, spentBetween } from './budget-store.js';
-import { sqlOfEm, unexpiredBalance } from './credit-sql.js';
+import { DAY_MS, creditExpiringBy, nextCreditExpiry, sqlOfEm, unexpiredBalance, type CreditExpiry } from './credit-sql.js';
 import { formatUsd } from './money.js';
 import {
   attachCheckoutSession,
@@ -167,6 +168,18 @@ export class CreditService {
 
   balanceNano(em: EntityManager, accountId: string): Promise<bigint> {
     return unexpiredBalance(sqlOfEm(em), accountId, new Date(this.now()));
+  }
+
+  /** The unexpired credit that expires next (what is left of that lot, not what was bought), or null when none is left. */
+  nextExpiry(em: EntityManager, accountId: string): Promise<CreditExpiry | null> {
+    return nextCreditExpiry(sqlOfEm(em), accountId, new Date(this.now()));
+  }
+
+  /** Unexpired credit that expires within `days` days from now (1 to 365: no lot lives longer). */
+  expiringWithinNano(em: EntityManager, accountId: string, days: number): Promise<bigint> {
+    if (!Number.isInteger(days) || days < 1 || days > 365) throw new ValidationError('withinDays must be a whole number of days from 1 to 365.');
+    const now = this.now();
+    return creditExpiringBy(sqlOfEm(em), accountId, new Date(now), new Date(now + days * DAY_MS));
   }
 
   /** Spend of the key in its current budget period (TOTAL without a budget) and when that period ends. */

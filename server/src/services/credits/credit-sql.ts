@@ -92,6 +92,38 @@ export async function unexpiredBalance(sql: Sql, accountId: string, now: Date): 
   return BigInt(rows[0]?.balance ?? '0');
 }
 
+/** What is left of the lots that expire at one moment (several lots only when they expire at the same instant). */
+export interface CreditExpiry {
+  amountNano: bigint;
+  expiresAt: Date;
+}
+
+/**
+ * The unexpired credit that expires next: the remaining amount of the lot(s) with the earliest
+ * expiry after `now`, or null when no credit is left. Read without sweeping (no lock needed):
+ * a lot past its expiry is skipped whether or not it has been swept yet, as in unexpiredBalance.
+ */
+export async function nextCreditExpiry(sql: Sql, accountId: string, now: Date): Promise<CreditExpiry | null> {
+  const rows = await sql.query<{ amount_nano: string; expires_at: Date | string }>(
+    `select sum("remaining_nano")::text as "amount_nano", "expires_at" from "credit_lot"
+     where "account_id" = $1 and "expires_at" > $2 and "remaining_nano" > 0
+     group by "expires_at" order by "expires_at" limit 1`,
+    [accountId, now],
+  );
+  const row = rows[0];
+  return row ? { amountNano: BigInt(row.amount_nano), expiresAt: new Date(toMs(row.expires_at)) } : null;
+}
+
+/** Unexpired credit of the account that expires after `now` and no later than `until`. */
+export async function creditExpiringBy(sql: Sql, accountId: string, now: Date, until: Date): Promise<bigint> {
+  const rows = await sql.query<{ amount_nano: string }>(
+    `select coalesce(sum("remaining_nano"), 0)::text as "amount_nano" from "credit_lot"
+     where "account_id" = $1 and "expires_at" > $2 and "expires_at" <= $3 and "remaining_nano" > 0`,
+    [accountId, now, until],
+  );
+  return BigInt(rows[0]?.amount_nano ?? '0');
+}
+
 /** 'YYYY-MM-DD' of the UTC day `now` falls in: the key of the day's usage transaction. */
 export function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);

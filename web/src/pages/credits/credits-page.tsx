@@ -10,12 +10,19 @@ import { QueryState } from '../../components/query-state';
 import { graphql } from '../../gql';
 import { centsToUsdString, formatDate, formatDateTime, formatUsd, parseUsdToCents } from '../../lib/format';
 import { RequireRole } from '../../lib/role';
+import { CreditExpiryNote, EXPIRY_WARNING_DAYS } from './credit-expiry-note';
+import { CreditSpendCard } from './credit-spend-card';
 
 const CreditsBalanceQuery = graphql(`
-  query CreditsBalance {
+  query CreditsBalance($expiringWithinDays: Int!) {
     me {
       id
       creditBalanceUsd
+      nextCreditExpiry {
+        amountUsd
+        expiresAt
+      }
+      creditExpiringUsd(withinDays: $expiringWithinDays)
     }
   }
 `);
@@ -64,7 +71,7 @@ const PRESETS = ['10', '25', '50', '100'];
 const PAGE_SIZE = 25;
 
 export function CreditsPage() {
-  const [balance, reexecute] = useQuery({ query: CreditsBalanceQuery, context: TYPENAMES });
+  const [balance, reexecute] = useQuery({ query: CreditsBalanceQuery, variables: { expiringWithinDays: EXPIRY_WARNING_DAYS }, context: TYPENAMES });
   return (
     <div className="page">
       <PageHeader title="Credits" description="Prepaid balance for the processing fee and for gateway-credential inference. Each purchase expires after 365 days." />
@@ -77,6 +84,7 @@ export function CreditsPage() {
                   {formatUsd(data.me.creditBalanceUsd)}
                 </span>
                 <span className="muted small">Unexpired credits. Spending uses the credits that expire first.</span>
+                <CreditExpiryNote next={data.me.nextCreditExpiry ?? null} expiringSoonUsd={data.me.creditExpiringUsd} />
               </div>
             )}
           </QueryState>
@@ -85,6 +93,7 @@ export function CreditsPage() {
           <PurchaseCard />
         </RequireRole>
       </div>
+      <CreditSpendCard />
       <Card title="Transactions">
         <TransactionsTable />
       </Card>
