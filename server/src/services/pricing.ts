@@ -104,7 +104,8 @@ interface Prices extends Band {
 
 const priceCache = new WeakMap<ModelSpec, Prices>();
 
-function nanoPerMTok(model: ModelSpec, usd: string): bigint {
+/** A catalog price (USD, exact decimal text) in nano-USD. */
+function nanoOf(model: ModelSpec, usd: string): bigint {
   const value = parseDecimal(usd);
   if (value === undefined || value < 0n) {
     throw new AppError('internal_error', 500, `Catalog price of ${model.provider}:${model.id} is not a decimal.`, { expose: false });
@@ -113,13 +114,13 @@ function nanoPerMTok(model: ModelSpec, usd: string): bigint {
 }
 
 function band(model: ModelSpec, inputUsd: string, outputUsd: string, cache: PromptCachePrice | undefined): Band {
-  const input = nanoPerMTok(model, inputUsd);
-  const cacheWrite = cache?.writeUsdPerMTok !== undefined ? nanoPerMTok(model, cache.writeUsdPerMTok) : input;
-  const cacheWrite1h = cache?.write1hUsdPerMTok !== undefined ? nanoPerMTok(model, cache.write1hUsdPerMTok) : cacheWrite;
+  const input = nanoOf(model, inputUsd);
+  const cacheWrite = cache?.writeUsdPerMTok !== undefined ? nanoOf(model, cache.writeUsdPerMTok) : input;
+  const cacheWrite1h = cache?.write1hUsdPerMTok !== undefined ? nanoOf(model, cache.write1hUsdPerMTok) : cacheWrite;
   return {
     inputNanoPerMTok: input,
-    outputNanoPerMTok: nanoPerMTok(model, outputUsd),
-    cacheReadNanoPerMTok: cache !== undefined ? nanoPerMTok(model, cache.readUsdPerMTok) : input,
+    outputNanoPerMTok: nanoOf(model, outputUsd),
+    cacheReadNanoPerMTok: cache !== undefined ? nanoOf(model, cache.readUsdPerMTok) : input,
     cacheWriteNanoPerMTok: cacheWrite,
     cacheWrite1hNanoPerMTok: cacheWrite1h,
     worstWrite5mInputNanoPerMTok: maxBig(input, cacheWrite),
@@ -135,7 +136,7 @@ export function modelPrices(model: ModelSpec): Prices | undefined {
     const webSearch = getBuiltInProvider(model.provider)?.webSearchUsdPerThousandCalls;
     prices = {
       ...band(model, model.inputPriceUsdPerMTok, model.outputPriceUsdPerMTok, model.promptCachePrice),
-      webSearchNanoPerThousand: webSearch !== undefined ? nanoPerMTok(model, webSearch) : 0n,
+      webSearchNanoPerThousand: webSearch !== undefined ? nanoOf(model, webSearch) : 0n,
     };
     const long = model.longContextPrice;
     if (long) {
@@ -240,10 +241,9 @@ export function worstCaseInputTokens(input: WorstCaseInput): number {
 
 /**
  * The most a request can cost: its worst-case input (worstCaseInputTokens) at the input price or,
- * when it may write the prompt cache, at the write price (on Claude 1.25× the input price, twice
- * that for a 1-hour cache), plus
- * the request's output cap (bounded by the model's maximum), or the model's maximum, or
- * DEFAULT_MAX_OUTPUT_TOKENS when neither is known.
+ * when it may write the prompt cache, at the write price (on Claude 1.25× the input price, 2× for
+ * a 1-hour cache); the request's output cap (bounded by the model's maximum), or the model's
+ * maximum, or DEFAULT_MAX_OUTPUT_TOKENS when neither is known; and the web searches it may make.
  */
 export function worstCaseCost(input: WorstCaseInput): Cost {
   const requested = input.maxOutputTokens != null && input.maxOutputTokens > 0 ? input.maxOutputTokens : undefined;
