@@ -18,6 +18,10 @@ const INTEGRATION = { environment: 'node', testTimeout: 30_000, hookTimeout: 60_
 export default defineConfig({
   resolve: { alias: [graphqlAlias] },
   test: {
+    // Vitest 4 runs `availableParallelism() - 1` workers by default: one on CI's two cores, which
+    // ran every file one after another (the integration files wait on their servers and databases
+    // much of the time, so two share the cores well). e2e and browser files still run one at a time.
+    maxWorkers: 2,
     projects: [
       {
         resolve: { alias: [graphqlAlias] },
@@ -59,7 +63,12 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // One file at a time (Chromium and the servers it drives fill both cores), in one worker
+          // that loads the server's modules once for every file (`isolate: false`, as integration):
+          // importing them again per file took about a minute of this project's time on CI.
           fileParallelism: false,
+          isolate: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
