@@ -1,28 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, useBrowser, VIEWPORTS } from './support/browser.js';
-import { createFixtures, NEW_ACCESS_KEY_TOKEN, SESSION_TOKEN } from './support/mock-fixtures.js';
-import { createMockGraphql } from './support/mock-graphql.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, VIEWPORTS } from './support/browser.js';
+import { NEW_ACCESS_KEY_TOKEN, SESSION_TOKEN } from './support/mock-fixtures.js';
+import { useMockedSpa } from './support/mocked-spa.js';
 import { pageObjects } from './support/pages.js';
-import { startStaticServer, type StaticServer } from './support/static-server.js';
-import { ensureWebBuild } from './support/web-build.js';
 
 /** The built SPA against a canned GraphQL endpoint: rendering and client-side behaviour only. */
 describe('admin SPA (mocked GraphQL)', () => {
-  let server: StaticServer;
-  let mock: ReturnType<typeof createMockGraphql>;
-  let fixtures: ReturnType<typeof createFixtures>;
-
-  beforeAll(async () => {
-    const dist = await ensureWebBuild();
-    fixtures = createFixtures();
-    mock = createMockGraphql(fixtures.resolvers);
-    server = await startStaticServer(dist, { graphql: (req, res) => mock.handler(req, res) });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  const session = useBrowser({ baseURL: () => server.url });
+  const spa = useMockedSpa();
+  const { session } = spa;
 
   const logIn = async () => {
     const { auth, shell } = pageObjects(session.page);
@@ -46,7 +31,7 @@ describe('admin SPA (mocked GraphQL)', () => {
     const { accessKeys } = pageObjects(page);
     await accessKeys.row('backend-prod').waitFor();
     expect(await accessKeys.row('backend-prod').textContent()).toContain('ng-…a41f');
-    expect(mock.requests.some((r) => r.operationName === 'AccessKeysPage' && r.authorization === `Bearer ${SESSION_TOKEN}`)).toBe(true);
+    expect(spa.mock.requests.some((r) => r.operationName === 'AccessKeysPage' && r.authorization === `Bearer ${SESSION_TOKEN}`)).toBe(true);
 
     await page.reload();
     await pageObjects(page).shell.heading('Access keys').waitFor();
@@ -62,7 +47,7 @@ describe('admin SPA (mocked GraphQL)', () => {
     await expect.poll(() => page.getByTestId('secret-reveal').textContent()).toContain('only time it is shown');
     expect(await page.getByTestId('secret-reveal').getByRole('button', { name: 'Copy' }).isVisible()).toBe(true);
     // The quickstart snippets use this origin and the new token.
-    expect(await page.getByTestId('openai-base-url').textContent()).toBe(`${server.url}/v1`);
+    expect(await page.getByTestId('openai-base-url').textContent()).toBe(`${spa.server.url}/v1`);
     expect(await page.locator('pre code').first().textContent()).toContain(NEW_ACCESS_KEY_TOKEN);
     await accessKeys.row('ci-runner').waitFor();
 
@@ -88,7 +73,7 @@ describe('admin SPA (mocked GraphQL)', () => {
 
     await page.getByRole('button', { name: 'Load more' }).click();
     await expect.poll(() => usage.eventsTable().locator('tbody tr').count()).toBeGreaterThan(30);
-    expect(mock.requests.some((r) => r.operationName === 'UsageEvents' && r.variables.after === '25')).toBe(true);
+    expect(spa.mock.requests.some((r) => r.operationName === 'UsageEvents' && r.variables.after === '25')).toBe(true);
     expect(await page.getByTestId('usage-event-storage').count()).toBe(0);
   });
 
@@ -109,7 +94,7 @@ describe('admin SPA (mocked GraphQL)', () => {
 
   it('says which requests have events when the operator keeps only failures (USAGE_EVENTS=errors)', async () => {
     const { page } = session;
-    fixtures.state.gateway.usageEventStorage = 'ERRORS';
+    spa.fixtures.state.gateway.usageEventStorage = 'ERRORS';
     try {
       await logIn();
       const { shell, usage } = pageObjects(page);
@@ -119,15 +104,15 @@ describe('admin SPA (mocked GraphQL)', () => {
       await notice.waitFor();
       expect(await notice.textContent()).toMatch(/stores usage events only for failed requests \(USAGE_EVENTS=errors\).*charts, budgets and credits count every request/);
     } finally {
-      fixtures.state.gateway.usageEventStorage = 'ALL';
+      spa.fixtures.state.gateway.usageEventStorage = 'ALL';
     }
   });
 
   it('regression (review #12): the spend axis shows sub-cent amounts in full, in micro-dollars, inside the chart', async () => {
     const { page } = session;
-    const saved = fixtures.state.daily.map((b) => b.costUsd);
+    const saved = spa.fixtures.state.daily.map((b) => b.costUsd);
     // Sub-cent spend like a fresh account's processing fees: ticks used to read "50.0000016" with "$" cut off.
-    fixtures.state.daily.forEach((b, i) => (b.costUsd = (0.0000002 * (i + 1)).toFixed(9)));
+    spa.fixtures.state.daily.forEach((b, i) => (b.costUsd = (0.0000002 * (i + 1)).toFixed(9)));
     try {
       await logIn();
       const { shell, usage } = pageObjects(page);
@@ -142,7 +127,7 @@ describe('admin SPA (mocked GraphQL)', () => {
       const svg = (await chart.locator('svg.recharts-surface').boundingBox())!;
       for (const box of await ticks.evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().left))) expect(box).toBeGreaterThanOrEqual(svg.x);
     } finally {
-      fixtures.state.daily.forEach((b, i) => (b.costUsd = saved[i]));
+      spa.fixtures.state.daily.forEach((b, i) => (b.costUsd = saved[i]));
     }
   });
 
@@ -161,10 +146,10 @@ describe('admin SPA (mocked GraphQL)', () => {
     const { shell, credits } = pageObjects(page);
     await shell.navigateTo('Credits');
     await expect.poll(() => credits.balance()).toBe('$42.18');
-    const before = mock.requests.filter((r) => r.operationName === 'PurchaseCredits').length;
+    const before = spa.mock.requests.filter((r) => r.operationName === 'PurchaseCredits').length;
     await credits.buy('4.99');
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('minimum purchase is $5.00');
-    expect(mock.requests.filter((r) => r.operationName === 'PurchaseCredits').length).toBe(before);
+    expect(spa.mock.requests.filter((r) => r.operationName === 'PurchaseCredits').length).toBe(before);
   });
 
   it('saves a configuration with an explicit provider list and ordered routing', async () => {
@@ -173,7 +158,7 @@ describe('admin SPA (mocked GraphQL)', () => {
     const { shell, configurations } = pageObjects(page);
     await shell.navigateTo('Configurations');
     await configurations.create({ name: 'restricted', providers: ['OpenAI'], routing: { provider: 'OpenAI', keys: ['openai-backup', 'openai-main'], gatewayCredentials: true } });
-    const request = mock.requests.find((r) => r.operationName === 'CreateAccessKeyConfiguration');
+    const request = spa.mock.requests.find((r) => r.operationName === 'CreateAccessKeyConfiguration');
     expect(request?.variables.input).toEqual({
       name: 'restricted',
       allowedProviders: ['openai'],
@@ -201,7 +186,7 @@ describe('admin SPA (mocked GraphQL)', () => {
         { timeout: 20_000, interval: 500 },
       )
       .toContain('ada@example.com');
-    expect(mock.requests.find((r) => r.operationName === 'Overview')?.authorization).toBe(`Bearer ${SESSION_TOKEN}`);
+    expect(spa.mock.requests.find((r) => r.operationName === 'Overview')?.authorization).toBe(`Bearer ${SESSION_TOKEN}`);
   });
 
   it('logs out through the API and forgets the session', async () => {
@@ -209,7 +194,7 @@ describe('admin SPA (mocked GraphQL)', () => {
     await logIn();
     await pageObjects(page).shell.logOut();
     await page.waitForURL('**/login');
-    expect(mock.requests.some((r) => r.operationName === 'LogOut')).toBe(true);
+    expect(spa.mock.requests.some((r) => r.operationName === 'LogOut')).toBe(true);
     expect(await page.evaluate("localStorage.getItem('ai-gateway.session-token')")).toBeNull();
   });
 

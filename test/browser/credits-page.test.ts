@@ -1,11 +1,7 @@
 import type { Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBrowser } from './support/browser.js';
-import { createFixtures } from './support/mock-fixtures.js';
-import { createMockGraphql } from './support/mock-graphql.js';
+import { describe, expect, it } from 'vitest';
+import { useMockedSpa } from './support/mocked-spa.js';
 import { pageObjects } from './support/pages.js';
-import { startStaticServer, type StaticServer } from './support/static-server.js';
-import { ensureWebBuild } from './support/web-build.js';
 
 const DAY = 86_400_000;
 
@@ -23,23 +19,10 @@ async function daySlots(bars: Locator): Promise<number[]> {
   return centers.map((x) => Math.round((x - centers[0]) / slot));
 }
 
-/** The Credits page's spend chart, runway and next expiry, against the canned GraphQL fixtures. */
+/** The Credits page's spend chart, runway and next expiry, against the canned GraphQL spa.fixtures. */
 describe('Credits page: spend, runway and expiry (mocked GraphQL)', () => {
-  let server: StaticServer;
-  let mock: ReturnType<typeof createMockGraphql>;
-  let fixtures: ReturnType<typeof createFixtures>;
-
-  beforeAll(async () => {
-    const dist = await ensureWebBuild();
-    fixtures = createFixtures();
-    mock = createMockGraphql(fixtures.resolvers);
-    server = await startStaticServer(dist, { graphql: (req, res) => mock.handler(req, res) });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  const session = useBrowser({ baseURL: () => server.url });
+  const spa = useMockedSpa();
+  const { session } = spa;
 
   async function openCredits() {
     const { page } = session;
@@ -53,7 +36,7 @@ describe('Credits page: spend, runway and expiry (mocked GraphQL)', () => {
 
   /** The fixture's next expiry as the page writes dates (en-US, the browser's time zone: this machine's). */
   const expiryDate = () =>
-    new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZoneName: 'short' }).format(new Date(fixtures.state.account.nextCreditExpiry!.expiresAt));
+    new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZoneName: 'short' }).format(new Date(spa.fixtures.state.account.nextCreditExpiry!.expiresAt));
 
   /** Runs `body` with fixture state changed by `change`, then puts the state back. */
   async function withState(change: () => () => void, body: () => Promise<void>) {
@@ -75,7 +58,7 @@ describe('Credits page: spend, runway and expiry (mocked GraphQL)', () => {
     expect(await daySlots(bars)).toEqual(SPEND_DAY_SLOTS);
 
     // The summary asks for exactly those days: from midnight UTC 29 days ago, up to now.
-    const request = mock.requests.find((r) => r.operationName === 'CreditSpend');
+    const request = spa.mock.requests.find((r) => r.operationName === 'CreditSpend');
     const today = new Date(new Date().toISOString().slice(0, 10)).getTime();
     expect(request?.variables.from).toBe(new Date(today - 29 * DAY).toISOString());
 
@@ -97,12 +80,12 @@ describe('Credits page: spend, runway and expiry (mocked GraphQL)', () => {
   it('says when nothing was spent in the last 7 days, and gives no runway', async () => {
     await withState(
       () => {
-        const saved = [...fixtures.state.creditSpend];
+        const saved = [...spa.fixtures.state.creditSpend];
         const cutoff = new Date(Date.now() - 7 * DAY).toISOString().slice(0, 10);
         const today = new Date().toISOString().slice(0, 10);
         // Keep today's and older spend: neither is part of the average.
-        fixtures.state.creditSpend.splice(0, Infinity, ...saved.filter((b) => b.key === today || b.key < cutoff));
-        return () => fixtures.state.creditSpend.splice(0, Infinity, ...saved);
+        spa.fixtures.state.creditSpend.splice(0, Infinity, ...saved.filter((b) => b.key === today || b.key < cutoff));
+        return () => spa.fixtures.state.creditSpend.splice(0, Infinity, ...saved);
       },
       async () => {
         const page = await openCredits();
@@ -115,7 +98,7 @@ describe('Credits page: spend, runway and expiry (mocked GraphQL)', () => {
   });
 
   it('says the balance is empty, and shows no expiry, when no credit is left', async () => {
-    const { account } = fixtures.state;
+    const { account } = spa.fixtures.state;
     await withState(
       () => {
         const saved = { creditBalanceUsd: account.creditBalanceUsd, nextCreditExpiry: account.nextCreditExpiry, creditExpiringUsd: account.creditExpiringUsd };
@@ -131,7 +114,7 @@ describe('Credits page: spend, runway and expiry (mocked GraphQL)', () => {
   });
 
   it('names the next expiry alone, without a warning, when nothing expires within 30 days', async () => {
-    const { account } = fixtures.state;
+    const { account } = spa.fixtures.state;
     await withState(
       () => {
         const saved = account.creditExpiringUsd;

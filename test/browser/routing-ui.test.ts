@@ -1,28 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBrowser } from './support/browser.js';
-import { createFixtures } from './support/mock-fixtures.js';
-import { createMockGraphql } from './support/mock-graphql.js';
+import { describe, expect, it } from 'vitest';
+import { useMockedSpa } from './support/mocked-spa.js';
 import { pageObjects } from './support/pages.js';
-import { startStaticServer, type StaticServer } from './support/static-server.js';
-import { ensureWebBuild } from './support/web-build.js';
 
 /** Virtual models page, weighted key routing and cache settings, against canned GraphQL. */
 describe('routing pages (mocked GraphQL)', () => {
-  let server: StaticServer;
-  let mock: ReturnType<typeof createMockGraphql>;
-  let fixtures: ReturnType<typeof createFixtures>;
-
-  beforeAll(async () => {
-    const dist = await ensureWebBuild();
-    fixtures = createFixtures();
-    mock = createMockGraphql(fixtures.resolvers);
-    server = await startStaticServer(dist, { graphql: (req, res) => mock.handler(req, res) });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  const session = useBrowser({ baseURL: () => server.url });
+  const spa = useMockedSpa();
+  const { session } = spa;
 
   const logIn = async () => {
     const { auth, shell } = pageObjects(session.page);
@@ -51,7 +34,7 @@ describe('routing pages (mocked GraphQL)', () => {
     await dialog.getByRole('button', { name: 'Move anthropic:claude-sonnet-4-5 up' }).click();
     await dialog.getByRole('button', { name: 'Create virtual model' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect(mock.requests.find((r) => r.operationName === 'CreateVirtualModel')?.variables.input).toEqual({
+    expect(spa.mock.requests.find((r) => r.operationName === 'CreateVirtualModel')?.variables.input).toEqual({
       name: 'spread',
       description: null,
       strategy: 'WEIGHTED',
@@ -78,7 +61,7 @@ describe('routing pages (mocked GraphQL)', () => {
     await edit.getByRole('button', { name: 'Remove gpt-4o-mini' }).click();
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await edit.waitFor({ state: 'hidden' });
-    expect(mock.requests.find((r) => r.operationName === 'UpdateVirtualModel')?.variables).toMatchObject({
+    expect(spa.mock.requests.find((r) => r.operationName === 'UpdateVirtualModel')?.variables).toMatchObject({
       id: 'vm_1',
       input: { name: 'smart', strategy: 'ORDERED', targets: [{ model: 'anthropic:claude-sonnet-4-5', weight: 1 }] },
     });
@@ -106,7 +89,7 @@ describe('routing pages (mocked GraphQL)', () => {
     await expect.poll(() => form.textContent()).toContain('1 min 30 s');
     await form.getByRole('button', { name: 'Create configuration' }).click();
     await form.waitFor({ state: 'hidden' });
-    const input = mock.requests.find((r) => r.operationName === 'CreateAccessKeyConfiguration')?.variables.input;
+    const input = spa.mock.requests.find((r) => r.operationName === 'CreateAccessKeyConfiguration')?.variables.input;
     expect(input).toMatchObject({
       name: 'spread keys',
       routing: [{ provider: 'openai', providerKeyIds: ['pk_1', 'pk_2'], strategy: 'WEIGHTED', weights: [1, 4] }],
