@@ -1,8 +1,8 @@
 import type { BuildRequestInput, BuiltRequest, StreamObservation, StreamObserver, TokenUsage, WireAdapter } from './adapter.js';
 import type { SseEvent } from '../sse.js';
 import { finishFromAnthropic, usageFromAnthropic } from '../formats/anthropic-messages.js';
-import type { FinishReason } from '../pivot.js';
-import { buildJsonRequest, failureFromErrorFrame, finiteNumber, isRecord, parseFrame, parseUpstreamError, isErrorBodyOf, joinText } from './common.js';
+import { completeUsage, mergeUsage, type FinishReason } from '../pivot.js';
+import { buildJsonRequest, failureFromErrorFrame, isRecord, parseFrame, parseUpstreamError, isErrorBodyOf, joinText } from './common.js';
 
 const PATH = '/messages';
 /** The Messages wire format requires a version header; used only when neither catalog nor client sets one. */
@@ -14,15 +14,13 @@ const DONE: StreamObservation = Object.freeze({ meaningful: true, drop: false, d
 
 export function readMessagesUsage(json: unknown): TokenUsage | undefined {
   const usage = isRecord(json) ? usageFromAnthropic(json.usage) : undefined;
-  return usage && { ...usage, inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
+  return usage && completeUsage(usage);
 }
 
 class MessagesStreamObserver implements StreamObserver {
   private text = '';
-  /** The input and its cache reads and writes, as the latest frame that counted input said. */
-  private input: Partial<TokenUsage> | undefined;
-  private output: number | undefined;
-  private webSearchCalls: number | undefined;
+  /** The counts the stream's frames reported so far, each as the latest frame that had it said. */
+  private counted: Partial<TokenUsage> | undefined;
   private finish: FinishReason[] = [];
 
   observe(event: SseEvent): StreamObservation {
@@ -72,21 +70,15 @@ class MessagesStreamObserver implements StreamObserver {
   }
 
   private record(usage: Record<string, unknown>): void {
+    // Merged, not replaced: message_delta's counts are cumulative but partial. It may count no
+    // input (only output and web searches), and it repeats the cache counts without their split by
+    // lifetime (`cache_creation`, only in message_start), which bills 1-hour writes apart.
     const counted = usageFromAnthropic(usage);
-    // Merged, not replaced: message_delta repeats the input and cache counts but not their split
-    // by cache lifetime (`cache_creation`, only in message_start), which bills 1-hour writes apart.
-    if (counted?.inputTokens !== undefined) this.input = { ...this.input, ...counted };
-    const output = finiteNumber(usage.output_tokens);
-    if (output !== undefined) this.output = output;
-    // Cumulative in message_delta, which may count no input.
-    if (counted?.webSearchCalls !== undefined) this.webSearchCalls = counted.webSearchCalls;
+    if (counted !== undefined) this.counted = mergeUsage(this.counted ?? {}, counted);
   }
 
   usage(): TokenUsage | undefined {
-    if (this.input === undefined && this.output === undefined) return undefined;
-    const usage: TokenUsage = { ...this.input, inputTokens: this.input?.inputTokens ?? 0, outputTokens: this.output ?? 0 };
-    if (this.webSearchCalls !== undefined) usage.webSearchCalls = this.webSearchCalls;
-    return usage;
+    return this.counted && completeUsage(this.counted);
   }
 
   outputText(): string {

@@ -1,7 +1,7 @@
 import type { ApiFormat, GenerativeSurface, ModelSpec, Surface } from '../../catalog/types.js';
 import type { ProviderEndpoint, StreamObservation, StreamObserver, TokenUsage, WireAdapter } from '../adapters/adapter.js';
 import { adapterFor } from '../adapters/index.js';
-import { mergeUsage, type FinishReason, type Json, type PivotUsage, type StreamDecoder, type StreamEncoder, type StreamPart } from '../pivot.js';
+import { completeUsage, mergeUsage, type FinishReason, type Json, type PivotUsage, type StreamDecoder, type StreamEncoder, type StreamPart } from '../pivot.js';
 import type { SseEvent } from '../sse.js';
 import { anthropicMessagesCodec, forAnthropic } from './anthropic-messages.js';
 import type { ClientCodec, ProviderCodec } from './codec.js';
@@ -154,7 +154,7 @@ export function createStreamTranslator(decoder: StreamDecoder, encoder: StreamEn
       return encoder.encode({ type: 'end' });
     },
     usage(): TokenUsage | undefined {
-      return sawUsage ? { ...usage, inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 } : undefined;
+      return sawUsage ? completeUsage(usage) : undefined;
     },
     outputText: () => text,
     finishReasons: () => finishes,
