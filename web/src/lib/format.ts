@@ -161,3 +161,18 @@ export function nanoToUsd(nano: bigint): string {
   const abs = negative ? -nano : nano;
   return `${negative ? '-' : ''}${abs / NANO}.${(abs % NANO).toString().padStart(NANO_DIGITS, '0')}`;
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * One entry per day from `from` (a UTC midnight) until `end` (exclusive), at most `limit`: its UTC
+ * day key (YYYY-MM-DD, as usage summaries group days) and its chart label ("Mar 5").
+ */
+export function utcDays(from: Date, end: Date, limit = Number.POSITIVE_INFINITY): { day: string; label: string }[] {
+  const days: { day: string; label: string }[] = [];
+  for (let t = from.getTime(); t < end.getTime() && days.length < limit; t += DAY_MS) {
+    const at = new Date(t);
+    days.push({ day: at.toISOString().slice(0, 10), label: at.toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' }) });
+  }
+  return days;
+}

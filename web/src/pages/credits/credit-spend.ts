@@ -4,7 +4,7 @@
  * nano-dollar bigints; only the chart's bar heights are floats.
  */
 // '.js': the unit tests (test/unit, Node's module resolution) import this file too; Vite resolves it to format.ts.
-import { nanoToUsd, parseUsdNano, usdToChartNumber } from '../../lib/format.js';
+import { nanoToUsd, parseUsdNano, usdToChartNumber, utcDays } from '../../lib/format.js';
 
 const DAY_MS = 86_400_000;
 
@@ -33,14 +33,11 @@ export function spendRangeStart(now: Date, days = SPEND_CHART_DAYS): Date {
 /** One entry per UTC day from `from` up to `now`'s day, oldest first; days without a bucket spent zero. */
 export function dailySpend(buckets: readonly { key: string; costUsd: string }[], from: Date, now: Date): SpendDay[] {
   const byDay = new Map(buckets.map((b) => [b.key.slice(0, 10), b.costUsd]));
-  const days: SpendDay[] = [];
-  for (let t = from.getTime(); t <= now.getTime(); t += DAY_MS) {
-    const day = new Date(t).toISOString().slice(0, 10);
+  // `now` itself included: the day it falls in is the last one.
+  return utcDays(from, new Date(now.getTime() + 1)).map(({ day, label }) => {
     const spendUsd = byDay.get(day) ?? '0';
-    const label = new Date(t).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
-    days.push({ day, label, spendUsd, spend: usdToChartNumber(spendUsd) });
-  }
-  return days;
+    return { day, label, spendUsd, spend: usdToChartNumber(spendUsd) };
+  });
 }
 
 export type Runway =

@@ -9,7 +9,7 @@ import { Tabs } from '../../components/tabs';
 import { graphql } from '../../gql';
 import type { UsageBucketFieldsFragment, UsageFilter, UsageSummaryQuery } from '../../gql/graphql';
 import { axisUsdFormatter, CHART_COLORS as COLORS, USD_AXIS_WIDTH } from '../../components/chart-style';
-import { formatCompact, formatInt, formatUsd, sumUsd, usdToChartNumber } from '../../lib/format';
+import { formatCompact, formatInt, formatUsd, sumUsd, usdToChartNumber, utcDays } from '../../lib/format';
 
 // One selection for every grouping (the generated query document includes the fragment).
 graphql(`
@@ -46,30 +46,24 @@ const TYPENAMES = { additionalTypenames: ['UsageEvent', 'UsageBucket'] };
 
 type Bucket = UsageBucketFieldsFragment;
 
-function dayKey(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
 /** One point per day of the range (UTC days, as the server groups them), zero-filled. */
 export function fillDays(buckets: Bucket[], fromIso: string, toIso: string | null) {
   const byDay = new Map(buckets.map((b) => [b.key.slice(0, 10), b]));
   const start = new Date(`${fromIso.slice(0, 10)}T00:00:00Z`);
   const end = toIso ? new Date(toIso) : new Date();
-  const points = [];
-  for (let d = start; d < end && points.length < 400; d = new Date(d.getTime() + 86_400_000)) {
-    const key = dayKey(d);
-    const b = byDay.get(key);
-    points.push({
-      day: key,
-      label: new Date(`${key}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' }),
+  const points = utcDays(start, end, 400).map(({ day, label }) => {
+    const b = byDay.get(day);
+    return {
+      day,
+      label,
       ok: b ? b.requests - b.errors : 0,
       errors: b?.errors ?? 0,
       inputTokens: b?.inputTokens ?? 0,
       outputTokens: b?.outputTokens ?? 0,
       spend: b ? usdToChartNumber(b.costUsd) : 0,
       spendUsd: b?.costUsd ?? '0',
-    });
-  }
+    };
+  });
   // Buckets outside the generated range (e.g. time-zone edges) are still shown.
   for (const b of buckets) if (!points.some((p) => p.day === b.key.slice(0, 10))) points.push({ day: b.key, label: b.key, ok: b.requests - b.errors, errors: b.errors, inputTokens: b.inputTokens, outputTokens: b.outputTokens, spend: usdToChartNumber(b.costUsd), spendUsd: b.costUsd });
   return points.sort((a, b) => a.day.localeCompare(b.day));
