@@ -1,3 +1,4 @@
+import { isRecord } from './adapters/common.js';
 import { isPositiveInteger } from './request-fields.js';
 
 /**
@@ -10,11 +11,7 @@ import { isPositiveInteger } from './request-fields.js';
  */
 export const DEFAULT_WEB_SEARCHES_HELD = 10;
 
-function isWebSearchTool(tool: unknown): tool is { type: string; max_uses?: unknown } {
-  if (typeof tool !== 'object' || tool === null) return false;
-  const type: unknown = (tool as { type?: unknown }).type;
-  return typeof type === 'string' && type.startsWith('web_search');
-}
+const isWebSearchTool = (tool: unknown): tool is Record<string, unknown> => isRecord(tool) && typeof tool.type === 'string' && tool.type.startsWith('web_search');
 
 /** The most hosted web search calls a request may be billed (0 when it offers no such tool). */
 export function webSearchesHeld(body: Record<string, unknown>): number {
